@@ -1,0 +1,34 @@
+/**
+ * The adapter contract. An adapter runs validated IR graphs on one runtime. It never computes
+ * shapes (they come from the validated graph) and converts HostTensors only at its boundary.
+ */
+import type { DType, HostTensor } from '../tensor';
+import type { ValidatedGraph } from '../graph/validate';
+import type { WeightStore } from '../graph/types';
+
+/** Live resources, compared before and after every conformance case to find leaks. */
+export type ResourceCounts = Readonly<Record<string, number>>;
+
+export interface CompileOptions {
+  /** Adapter-specific knobs (graph optimization level, threads, ...). */
+  readonly [key: string]: unknown;
+}
+
+export interface CompiledGraph {
+  run(feeds: Readonly<Record<string, HostTensor>>): Promise<Record<string, HostTensor>>;
+  /** What really ran: the execution provider or backend, never what was merely requested. */
+  readonly info: { readonly executionProvider?: string; readonly backend?: string };
+  dispose(): Promise<void>;
+}
+
+export interface Adapter {
+  readonly name: string;
+  /** Throws AdapterUnavailableError(reason) when the runtime cannot run here. */
+  init(): Promise<void>;
+  supports(op: string, dtype: DType): boolean;
+  compile(graph: ValidatedGraph, weights: WeightStore, options?: CompileOptions): Promise<CompiledGraph>;
+  resources(): ResourceCounts;
+  dispose(): Promise<void>;
+}
+
+export type AdapterFactory = () => Adapter | Promise<Adapter>;

@@ -1,0 +1,4 @@
+import { binaryOp } from './binary';
+
+export const ADD = 'add';
+export const add = binaryOp(ADD, 'y = a + b (broadcast)');

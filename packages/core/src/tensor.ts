@@ -1,0 +1,192 @@
+/**
+ * Host tensors: the one data format every package and adapter exchanges.
+ * Row-major, dense, shape-checked. Adapters convert only at their boundary.
+ */
+
+export type DType = 'float32' | 'float16' | 'float64' | 'int32' | 'int64' | 'uint8' | 'bool';
+
+export const DTYPES: readonly DType[] = ['float32', 'float16', 'float64', 'int32', 'int64', 'uint8', 'bool'];
+
+/** Storage for each dtype. float16 is stored as raw IEEE half bits in a Uint16Array. */
+export interface DTypeStorage {
+  float32: Float32Array;
+  float16: Uint16Array;
+  float64: Float64Array;
+  int32: Int32Array;
+  int64: BigInt64Array;
+  uint8: Uint8Array;
+  bool: Uint8Array;
+}
+
+export type TypedArray = DTypeStorage[DType];
+
+export interface HostTensor<D extends DType = DType> {
+  readonly dtype: D;
+  readonly shape: readonly number[];
+  readonly data: DTypeStorage[D];
+}
+
+export const BYTES_PER_ELEMENT: Record<DType, number> = {
+  float32: 4,
+  float16: 2,
+  float64: 8,
+  int32: 4,
+  int64: 8,
+  uint8: 1,
+  bool: 1,
+};
+
+export function isFloatDType(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float16' || dtype === 'float64';
+}
+
+export function isDType(value: unknown): value is DType {
+  return typeof value === 'string' && (DTYPES as readonly string[]).includes(value);
+}
+
+/** Number of elements of a shape; 1 for a scalar shape []. */
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major strides, in elements. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i]!;
+  }
+  return strides;
+}
+
+export function formatShape(shape: readonly number[] | undefined): string {
+  return shape === undefined ? '<unknown>' : `[${shape.join(',')}]`;
+}
+
+export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+export function allocate<D extends DType>(dtype: D, size: number): DTypeStorage[D] {
+  switch (dtype) {
+    case 'float32': return new Float32Array(size) as DTypeStorage[D];
+    case 'float16': return new Uint16Array(size) as DTypeStorage[D];
+    case 'float64': return new Float64Array(size) as DTypeStorage[D];
+    case 'int32': return new Int32Array(size) as DTypeStorage[D];
+    case 'int64': return new BigInt64Array(size) as DTypeStorage[D];
+    case 'uint8':
+    case 'bool': return new Uint8Array(size) as DTypeStorage[D];
+    default: throw new TypeError(`unknown dtype '${String(dtype)}'`);
+  }
+}
+
+/** Builds a tensor and checks that data length matches the shape. */
+export function tensor<D extends DType>(dtype: D, shape: readonly number[], data?: DTypeStorage[D] | ArrayLike<number>): HostTensor<D> {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new RangeError(`invalid shape ${formatShape(shape)}: dimensions must be non-negative integers`);
+  }
+  const size = sizeOf(shape);
+  let storage: DTypeStorage[D];
+  if (data === undefined) {
+    storage = allocate(dtype, size);
+  } else if (ArrayBuffer.isView(data) && storageMatches(dtype, data as TypedArray)) {
+    storage = data as DTypeStorage[D];
+  } else {
+    storage = allocate(dtype, size);
+    writeNumbers(storage as TypedArray, dtype, data as ArrayLike<number>);
+  }
+  if (storage.length !== size) {
+    throw new RangeError(`tensor data has ${storage.length} elements but shape ${formatShape(shape)} needs ${size}`);
+  }
+  return { dtype, shape: [...shape], data: storage };
+}
+
+function storageMatches(dtype: DType, data: TypedArray): boolean {
+  switch (dtype) {
+    case 'float32': return data instanceof Float32Array;
+    case 'float16': return data instanceof Uint16Array;
+    case 'float64': return data instanceof Float64Array;
+    case 'int32': return data instanceof Int32Array;
+    case 'int64': return data instanceof BigInt64Array;
+    default: return data instanceof Uint8Array;
+  }
+}
+
+function writeNumbers(target: TypedArray, dtype: DType, values: ArrayLike<number>): void {
+  if (values.length !== target.length) {
+    throw new RangeError(`expected ${target.length} values, received ${values.length}`);
+  }
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (dtype === 'int64') (target as BigInt64Array)[i] = BigInt(Math.trunc(v));
+    else if (dtype === 'float16') (target as Uint16Array)[i] = float32ToFloat16Bits(v);
+    else (target as Float32Array)[i] = v;
+  }
+}
+
+/** Reads any tensor as float64 numbers (int64 through Number, float16 decoded). */
+export function toFloat64(t: HostTensor): Float64Array {
+  const out = new Float64Array(t.data.length);
+  if (t.dtype === 'int64') {
+    const d = t.data as BigInt64Array;
+    for (let i = 0; i < d.length; i++) out[i] = Number(d[i]!);
+  } else if (t.dtype === 'float16') {
+    const d = t.data as Uint16Array;
+    for (let i = 0; i < d.length; i++) out[i] = float16BitsToNumber(d[i]!);
+  } else {
+    out.set(t.data as Float32Array);
+  }
+  return out;
+}
+
+/** Converts float64 numbers into a tensor of the given dtype (rounding as the dtype demands). */
+export function fromFloat64<D extends DType>(dtype: D, shape: readonly number[], values: Float64Array): HostTensor<D> {
+  if (dtype === 'float64') return tensor(dtype, shape, values as DTypeStorage[D]);
+  return tensor(dtype, shape, Array.from(values));
+}
+
+export function cast<D extends DType>(t: HostTensor, dtype: D): HostTensor<D> {
+  if (t.dtype === dtype) return t as HostTensor<D>;
+  return fromFloat64(dtype, t.shape, toFloat64(t));
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** IEEE 754 binary32 -> binary16 bits, round to nearest even; NaN, Inf and -0 preserved. */
+export function float32ToFloat16Bits(value: number): number {
+  f32[0] = value;
+  const x = u32[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let half = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    if (rem > mid || (rem === mid && (half & 1))) half++;
+    return sign | half;
+  }
+  let half = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && (half & 1))) half++;
+  return sign | half;
+}
+
+export function float16BitsToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >>> 10) & 0x1f;
+  const mant = bits & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
