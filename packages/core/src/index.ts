@@ -3,6 +3,8 @@
  * adapter and nothing else; it loads no runtime and touches no file system (see ./node for files).
  */
 export * from './tensor';
+export * from './random';
+export * as blocks from './blocks';
 export * from './layout';
 export * from './errors';
 export * from './graph/types';

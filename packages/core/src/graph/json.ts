@@ -4,6 +4,7 @@
  * cannot hold (NaN, +-Infinity, -0) are written as the strings "NaN", "Infinity", "-Infinity", "-0".
  */
 import { FileFormatError, SkipconnError } from '../errors';
+import { locateJsonError } from './json-error';
 import { tensor, toFloat64, type HostTensor } from '../tensor';
 import type { Graph, GraphInput, NodeSpec, WeightSpec, WeightStore } from './types';
 
@@ -14,9 +15,10 @@ export function parseGraphJson(text: string, file = '<graph>'): Graph {
     value = JSON.parse(text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(message);
-    const truncated = text.trim().length === 0 || /Unexpected end/.test(message);
-    throw new FileFormatError(file, truncated ? `JSON ends early (truncated file?): ${message}` : `invalid JSON: ${message}`, pos ? Number(pos[1]) : undefined);
+    const where = locateJsonError(text);
+    const truncated = where?.truncated ?? false;
+    const offset = where?.offset;
+    throw new FileFormatError(file, truncated ? `JSON ends early (truncated file?): ${message}` : `invalid JSON: ${message}`, offset);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new FileFormatError(file, `expected a JSON object with "format": "skipconn.graph", received ${Array.isArray(value) ? 'an array' : typeof value}`);

@@ -1,0 +1,582 @@
+/**
+ * NumPy .npy files (format versions 1.0, 2.0 and 3.0), in plain TypeScript on bytes: no file
+ * system here, so it runs in browsers too (see ../node for files).
+ *
+ * Layout: magic "\x93NUMPY", major, minor, header length (u16 LE for 1.0, u32 LE for 2.0/3.0),
+ * the header (a Python dict literal: {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
+ * padded with spaces and a final '\n'), then the raw element bytes.
+ *
+ * Reading is strict: the header is parsed by a small literal parser (never evaluated), every size
+ * is checked before anything is allocated, and every problem is a FileFormatError naming the file
+ * and the byte offset. fortran_order True is accepted and converted to row-major. Big-endian files
+ * are byte-swapped. Writing produces the bytes NumPy itself writes (version 1.0, or 2.0 when the
+ * header needs more than 65535 bytes), always little-endian and row-major.
+ */
+import { FileFormatError, SkipconnError } from '../errors';
+import { BYTES_PER_ELEMENT, formatShape, isDType, type DType, type HostTensor, type TypedArray } from '../tensor';
+
+export interface ReadNpyOptions {
+  /** Largest data section accepted, in bytes; checked before allocating. Default 2 GiB. */
+  readonly maxBytes?: number;
+  /** Largest header accepted, in bytes. Default 1 MiB. */
+  readonly maxHeaderBytes?: number;
+}
+
+export const NPY_MAX_BYTES_DEFAULT = 2 * 1024 ** 3;
+export const NPY_MAX_HEADER_BYTES_DEFAULT = 1024 ** 2;
+/** NumPy 2.x allows 64 dimensions; nothing real has more. */
+export const NPY_MAX_DIMS = 64;
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+const ALIGN = 64;
+/** NumPy pads the header so the first dimension can grow in place to this many digits. */
+const GROWTH_AXIS_MAX_DIGITS = 21;
+
+/** NumPy type codes (the descr without its byte-order character) for each dtype. */
+const TYPE_CODES: Record<string, DType> = {
+  f2: 'float16',
+  f4: 'float32',
+  f8: 'float64',
+  i4: 'int32',
+  i8: 'int64',
+  u1: 'uint8',
+  b1: 'bool',
+};
+
+const DESCR_OF: Record<DType, string> = {
+  float16: '<f2',
+  float32: '<f4',
+  float64: '<f8',
+  int32: '<i4',
+  int64: '<i8',
+  uint8: '|u1',
+  bool: '|b1',
+};
+
+/** The descrs this reader accepts, for error messages. */
+export const NPY_SUPPORTED_DESCRS: readonly string[] = [
+  "'<f4' (float32)",
+  "'<f2' (float16)",
+  "'<f8' (float64)",
+  "'<i4' (int32)",
+  "'<i8' (int64)",
+  "'|u1' (uint8)",
+  "'|b1' (bool)",
+  "and the big-endian '>' forms",
+];
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// ---------------------------------------------------------------------------------------------
+// A strict parser for the Python literal subset NumPy writes: str, int, True/False/None, tuples,
+// lists, dicts. Offsets are absolute byte offsets in the file.
+
+type PyValue =
+  | { readonly kind: 'str'; readonly value: string; readonly offset: number }
+  | { readonly kind: 'int'; readonly text: string; readonly offset: number }
+  | { readonly kind: 'float'; readonly text: string; readonly offset: number }
+  | { readonly kind: 'bool'; readonly value: boolean; readonly offset: number }
+  | { readonly kind: 'none'; readonly offset: number }
+  | { readonly kind: 'tuple' | 'list'; readonly items: readonly PyValue[]; readonly offset: number }
+  | { readonly kind: 'dict'; readonly entries: readonly (readonly [PyValue, PyValue])[]; readonly offset: number };
+
+const MAX_NESTING = 16;
+
+function describePy(v: PyValue): string {
+  switch (v.kind) {
+    case 'str': return `the string ${JSON.stringify(v.value)}`;
+    case 'int':
+    case 'float': return v.text;
+    case 'bool': return v.value ? 'True' : 'False';
+    case 'none': return 'None';
+    case 'tuple': return `a tuple of ${v.items.length}`;
+    case 'list': return `a list of ${v.items.length}`;
+    case 'dict': return 'a dict';
+  }
+}
+
+class LiteralParser {
+  pos: number;
+  constructor(
+    private readonly bytes: Uint8Array,
+    start: number,
+    readonly end: number,
+    private readonly file: string,
+    private readonly utf8: boolean,
+  ) {
+    this.pos = start;
+  }
+
+  fail(problem: string, offset = this.pos): never {
+    throw new FileFormatError(this.file, problem, offset);
+  }
+
+  private peek(): number | undefined {
+    return this.pos < this.end ? this.bytes[this.pos] : undefined;
+  }
+
+  skipSpace(): void {
+    for (;;) {
+      const c = this.peek();
+      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) this.pos++;
+      else return;
+    }
+  }
+
+  private describeHere(): string {
+    const c = this.peek();
+    if (c === undefined) return 'the end of the header';
+    return c >= 0x21 && c <= 0x7e ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
+  }
+
+  value(depth: number): PyValue {
+    if (depth > MAX_NESTING) this.fail(`header nests deeper than ${MAX_NESTING} levels`);
+    this.skipSpace();
+    const offset = this.pos;
+    const c = this.peek();
+    if (c === 0x27 || c === 0x22) return this.string();
+    if (c === 0x7b) return this.dict(depth);
+    if (c === 0x28) return this.sequence(depth, 0x29, 'tuple');
+    if (c === 0x5b) return this.sequence(depth, 0x5d, 'list');
+    if (c === 0x2d || c === 0x2b || (c !== undefined && c >= 0x30 && c <= 0x39)) return this.number();
+    const word = this.word();
+    if (word === 'True') return { kind: 'bool', value: true, offset };
+    if (word === 'False') return { kind: 'bool', value: false, offset };
+    if (word === 'None') return { kind: 'none', offset };
+    this.pos = offset;
+    return this.fail(`header is not a Python literal: unexpected ${this.describeHere()}`);
+  }
+
+  private word(): string {
+    const start = this.pos;
+    for (;;) {
+      const c = this.peek();
+      if (c !== undefined && ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f)) this.pos++;
+      else break;
+    }
+    return String.fromCharCode(...this.bytes.subarray(start, this.pos));
+  }
+
+  private number(): PyValue {
+    const offset = this.pos;
+    const start = this.pos;
+    const digits = (): number => {
+      const s = this.pos;
+      for (;;) {
+        const c = this.peek();
+        if (c !== undefined && c >= 0x30 && c <= 0x39) this.pos++;
+        else break;
+      }
+      return this.pos - s;
+    };
+    if (this.peek() === 0x2d || this.peek() === 0x2b) this.pos++;
+    const intDigits = digits();
+    let isFloat = false;
+    if (this.peek() === 0x2e) {
+      this.pos++;
+      isFloat = true;
+      if (digits() === 0 && intDigits === 0) this.fail('header has a malformed number', offset);
+    } else if (intDigits === 0) {
+      this.fail('header has a malformed number', offset);
+    }
+    if (this.peek() === 0x65 || this.peek() === 0x45) {
+      this.pos++;
+      isFloat = true;
+      if (this.peek() === 0x2d || this.peek() === 0x2b) this.pos++;
+      if (digits() === 0) this.fail('header has a malformed number', offset);
+    }
+    const text = String.fromCharCode(...this.bytes.subarray(start, this.pos));
+    // Python 2 era files wrote longs as "3L"; NumPy still reads them.
+    if (!isFloat && (this.peek() === 0x4c || this.peek() === 0x6c)) this.pos++;
+    const next = this.peek();
+    if (next !== undefined && ((next >= 0x41 && next <= 0x5a) || (next >= 0x61 && next <= 0x7a) || next === 0x5f || next === 0x2e)) {
+      this.fail(`header has a malformed number: unexpected ${this.describeHere()}`);
+    }
+    return isFloat ? { kind: 'float', text, offset } : { kind: 'int', text, offset };
+  }
+
+  private string(): PyValue {
+    const offset = this.pos;
+    const quote = this.bytes[this.pos]!;
+    this.pos++;
+    const parts: number[] = [];
+    for (;;) {
+      const c = this.peek();
+      if (c === undefined || c === 0x0a) this.fail('header has an unterminated string', offset);
+      this.pos++;
+      if (c === quote) break;
+      if (c === 0x5c) {
+        const e = this.peek();
+        const escapes: Record<number, number> = { 0x5c: 0x5c, 0x27: 0x27, 0x22: 0x22, 0x6e: 0x0a, 0x74: 0x09, 0x72: 0x0d };
+        const mapped = e === undefined ? undefined : escapes[e];
+        if (mapped === undefined) this.fail(`header has an unsupported string escape \\${e === undefined ? '' : String.fromCharCode(e)}`, this.pos - 1);
+        parts.push(mapped);
+        this.pos++;
+        continue;
+      }
+      parts.push(c);
+    }
+    const raw = new Uint8Array(parts);
+    let value: string;
+    if (this.utf8) {
+      try {
+        value = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+      } catch {
+        return this.fail('header string is not valid UTF-8', offset);
+      }
+    } else {
+      value = String.fromCharCode(...raw); // latin1
+    }
+    return { kind: 'str', value, offset };
+  }
+
+  private sequence(depth: number, close: number, kind: 'tuple' | 'list'): PyValue {
+    const offset = this.pos;
+    this.pos++;
+    const items: PyValue[] = [];
+    let trailingComma = false;
+    for (;;) {
+      this.skipSpace();
+      if (this.peek() === close) {
+        this.pos++;
+        break;
+      }
+      if (this.peek() === undefined) this.fail(`header ends inside a ${kind} (truncated header?)`, offset);
+      items.push(this.value(depth + 1));
+      this.skipSpace();
+      trailingComma = false;
+      if (this.peek() === 0x2c) {
+        this.pos++;
+        trailingComma = true;
+        continue;
+      }
+      if (this.peek() === close) continue;
+      this.fail(`header has a malformed ${kind}: expected ',' or '${String.fromCharCode(close)}', received ${this.describeHere()}`);
+    }
+    // In Python "(3)" is the int 3, not a tuple.
+    if (kind === 'tuple' && items.length === 1 && !trailingComma) return items[0]!;
+    return { kind, items, offset };
+  }
+
+  private dict(depth: number): PyValue {
+    const offset = this.pos;
+    this.pos++;
+    const entries: [PyValue, PyValue][] = [];
+    for (;;) {
+      this.skipSpace();
+      if (this.peek() === 0x7d) {
+        this.pos++;
+        break;
+      }
+      if (this.peek() === undefined) this.fail('header ends inside the dict (truncated header?)', offset);
+      const key = this.value(depth + 1);
+      this.skipSpace();
+      if (this.peek() !== 0x3a) this.fail(`header dict is malformed: expected ':', received ${this.describeHere()}`);
+      this.pos++;
+      const value = this.value(depth + 1);
+      entries.push([key, value]);
+      this.skipSpace();
+      if (this.peek() === 0x2c) {
+        this.pos++;
+        continue;
+      }
+      if (this.peek() === 0x7d) continue;
+      this.fail(`header dict is malformed: expected ',' or '}', received ${this.describeHere()}`);
+    }
+    return { kind: 'dict', entries, offset };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface NpyHeader {
+  readonly dtype: DType;
+  readonly bigEndian: boolean;
+  readonly fortranOrder: boolean;
+  readonly shape: number[];
+}
+
+function parseHeader(bytes: Uint8Array, start: number, end: number, file: string, utf8: boolean): NpyHeader {
+  const p: LiteralParser = new LiteralParser(bytes, start, end, file, utf8);
+  p.skipSpace();
+  if (p.pos >= end || bytes[p.pos] !== 0x7b) {
+    p.fail(`header is not a dict: expected '{', received ${p.pos >= end ? 'an empty header' : `'${String.fromCharCode(bytes[p.pos]!)}'`}`);
+  }
+  const dict = p.value(0);
+  p.skipSpace();
+  if (p.pos < end) p.fail(`header has unexpected content after the dict (expected only spaces and '\\n')`);
+  if (dict.kind !== 'dict') return p.fail('header is not a dict', start);
+
+  const found = new Map<string, PyValue>();
+  for (const [key, value] of dict.entries) {
+    if (key.kind !== 'str') p.fail(`header dict keys must be strings, received ${describePy(key)}`, key.offset);
+    if (found.has(key.value)) p.fail(`header has the key '${key.value}' twice`, key.offset);
+    if (key.value !== 'descr' && key.value !== 'fortran_order' && key.value !== 'shape') {
+      p.fail(`header has an unexpected key '${key.value}' (expected exactly 'descr', 'fortran_order', 'shape')`, key.offset);
+    }
+    found.set(key.value, value);
+  }
+  const get = (key: string): PyValue => {
+    const v = found.get(key);
+    if (v === undefined) {
+      const keys = [...found.keys()].map((k) => `'${k}'`).join(', ');
+      return p.fail(`header is missing the key '${key}' (expected 'descr', 'fortran_order', 'shape'; found ${keys || 'none'})`, dict.offset);
+    }
+    return v;
+  };
+
+  const descr = get('descr');
+  if (descr.kind !== 'str') {
+    return p.fail(`header 'descr' must be a dtype string such as '<f4' (structured dtypes are not supported), received ${describePy(descr)}; supported: ${NPY_SUPPORTED_DESCRS.join(', ')}`, descr.offset);
+  }
+  const order = descr.value.charAt(0);
+  const dtype = TYPE_CODES[descr.value.slice(1)];
+  const itemsize = dtype === undefined ? 0 : BYTES_PER_ELEMENT[dtype];
+  const orderOk = itemsize === 1 ? order === '|' || order === '<' || order === '>' : order === '<' || order === '>';
+  if (dtype === undefined || !orderOk || descr.value.length !== 3) {
+    return p.fail(`unsupported dtype '${descr.value}'; supported: ${NPY_SUPPORTED_DESCRS.join(', ')}`, descr.offset);
+  }
+
+  const fortran = get('fortran_order');
+  if (fortran.kind !== 'bool') p.fail(`header 'fortran_order' must be True or False, received ${describePy(fortran)}`, fortran.offset);
+
+  const shapeValue = get('shape');
+  if (shapeValue.kind !== 'tuple') {
+    return p.fail(`header 'shape' must be a tuple of non-negative integers such as (2, 3), received ${describePy(shapeValue)}`, shapeValue.offset);
+  }
+  if (shapeValue.items.length > NPY_MAX_DIMS) {
+    p.fail(`shape has ${shapeValue.items.length} dimensions; at most ${NPY_MAX_DIMS} are supported`, shapeValue.offset);
+  }
+  const shape = shapeValue.items.map((d, i) => {
+    if (d.kind !== 'int') return p.fail(`shape dimension ${i} is ${describePy(d)}: expected a non-negative integer`, d.offset);
+    const n = Number(d.text);
+    if (n < 0 || d.text.startsWith('-')) {
+      if (n === 0) return 0; // "-0" is 0 in Python
+      return p.fail(`shape dimension ${i} is ${d.text}: expected a non-negative integer`, d.offset);
+    }
+    if (!Number.isSafeInteger(n)) return p.fail(`shape dimension ${i} is ${d.text}, larger than ${Number.MAX_SAFE_INTEGER}`, d.offset);
+    return n;
+  });
+  return { dtype, bigEndian: order === '>' && itemsize > 1, fortranOrder: fortran.kind === 'bool' && fortran.value, shape };
+}
+
+/** Bytes needed for a shape, or a message saying why it cannot be held. */
+function byteSize(shape: readonly number[], itemsize: number): number | undefined {
+  if (shape.includes(0)) return 0;
+  let n = itemsize;
+  for (const d of shape) {
+    n *= d;
+    if (n > Number.MAX_SAFE_INTEGER) return undefined;
+  }
+  return n;
+}
+
+function storageFor(dtype: DType, buffer: ArrayBuffer, count: number): TypedArray {
+  switch (dtype) {
+    case 'float32': return new Float32Array(buffer, 0, count);
+    case 'float16': return new Uint16Array(buffer, 0, count);
+    case 'float64': return new Float64Array(buffer, 0, count);
+    case 'int32': return new Int32Array(buffer, 0, count);
+    case 'int64': return new BigInt64Array(buffer, 0, count);
+    case 'uint8':
+    case 'bool': return new Uint8Array(buffer, 0, count);
+  }
+}
+
+function swapInPlace(bytes: Uint8Array, itemsize: number): void {
+  if (itemsize === 1) return;
+  for (let i = 0; i < bytes.length; i += itemsize) {
+    for (let a = i, b = i + itemsize - 1; a < b; a++, b--) {
+      const t = bytes[a]!;
+      bytes[a] = bytes[b]!;
+      bytes[b] = t;
+    }
+  }
+}
+
+type Indexable = { [i: number]: number | bigint; readonly length: number };
+
+/** Column-major (Fortran) data of `shape` to row-major. */
+function fortranToRowMajor(src: TypedArray, shape: readonly number[], dtype: DType): TypedArray {
+  const n = src.length;
+  if (shape.length < 2 || n === 0) return src;
+  const dst = storageFor(dtype, new ArrayBuffer(n * BYTES_PER_ELEMENT[dtype]), n);
+  const rank = shape.length;
+  const fstrides = new Array<number>(rank);
+  let s = 1;
+  for (let k = 0; k < rank; k++) {
+    fstrides[k] = s;
+    s *= shape[k]!;
+  }
+  const index = new Array<number>(rank).fill(0);
+  let f = 0;
+  const from = src as unknown as Indexable;
+  const to = dst as unknown as Indexable;
+  for (let o = 0; o < n; o++) {
+    to[o] = from[f]!;
+    for (let k = rank - 1; k >= 0; k--) {
+      index[k]!++;
+      f += fstrides[k]!;
+      if (index[k]! < shape[k]!) break;
+      f -= fstrides[k]! * shape[k]!;
+      index[k] = 0;
+    }
+  }
+  return dst;
+}
+
+function checkBoolBytes(data: Uint8Array, file: string, dataStart: number): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v > 1) throw new FileFormatError(file, `bool element ${i} is 0x${v.toString(16).padStart(2, '0')}: expected 0 or 1`, dataStart + i);
+  }
+}
+
+/**
+ * Reads a .npy file's bytes into a row-major HostTensor (always a fresh copy; `bytes` is not kept).
+ * Throws FileFormatError naming `file` and the byte offset on anything malformed.
+ */
+export function readNpy(bytes: Uint8Array, file = '<npy>', options: ReadNpyOptions = {}): HostTensor {
+  const maxBytes = options.maxBytes ?? NPY_MAX_BYTES_DEFAULT;
+  const maxHeaderBytes = options.maxHeaderBytes ?? NPY_MAX_HEADER_BYTES_DEFAULT;
+  const len = bytes.length;
+  for (let i = 0; i < MAGIC.length; i++) {
+    if (i >= len) {
+      throw new FileFormatError(file, `file is ${len} bytes and ends inside the magic string (truncated?)`, len);
+    }
+    if (bytes[i] !== MAGIC[i]) {
+      const seen = Array.from(bytes.subarray(0, Math.min(6, len)), (b) => b.toString(16).padStart(2, '0')).join(' ');
+      throw new FileFormatError(file, `not an .npy file: expected the magic bytes 93 4e 55 4d 50 59 ("\\x93NUMPY"), received ${seen}`, i);
+    }
+  }
+  if (len < 8) throw new FileFormatError(file, `file is ${len} bytes and ends before the format version (truncated?)`, len);
+  const major = bytes[6]!;
+  const minor = bytes[7]!;
+  if ((major !== 1 && major !== 2 && major !== 3) || minor !== 0) {
+    throw new FileFormatError(file, `unsupported .npy format version ${major}.${minor}; supported: 1.0, 2.0, 3.0`, 6);
+  }
+  const lengthBytes = major === 1 ? 2 : 4;
+  const headerStart = 8 + lengthBytes;
+  if (len < headerStart) {
+    throw new FileFormatError(file, `file is ${len} bytes and ends inside the header length field (truncated header)`, len);
+  }
+  const headerLength =
+    major === 1
+      ? bytes[8]! | (bytes[9]! << 8)
+      : (bytes[8]! | (bytes[9]! << 8) | (bytes[10]! << 16)) + bytes[11]! * 2 ** 24;
+  if (headerLength > maxHeaderBytes) {
+    throw new FileFormatError(file, `header length ${headerLength} exceeds the cap of ${maxHeaderBytes} bytes (option maxHeaderBytes)`, 8);
+  }
+  const dataStart = headerStart + headerLength;
+  if (dataStart > len) {
+    throw new FileFormatError(file, `header declares ${headerLength} bytes but only ${len - headerStart} remain (truncated header)`, headerStart);
+  }
+  const header = parseHeader(bytes, headerStart, dataStart, file, major === 3);
+  const { dtype, shape } = header;
+  const itemsize = BYTES_PER_ELEMENT[dtype];
+  const described = `${dtype} ${formatShape(shape)}`;
+  const expected = byteSize(shape, itemsize);
+  if (expected === undefined) {
+    throw new FileFormatError(file, `${described} needs more than ${Number.MAX_SAFE_INTEGER} bytes (the shape's size overflows)`, headerStart);
+  }
+  if (expected > maxBytes) {
+    throw new FileFormatError(file, `${described} needs ${expected} bytes, more than the cap of ${maxBytes} bytes (option maxBytes)`, headerStart);
+  }
+  const remaining = len - dataStart;
+  if (remaining < expected) {
+    throw new FileFormatError(file, `expected ${expected} bytes of data for ${described}, received ${remaining} (truncated data)`, dataStart);
+  }
+  if (remaining > expected) {
+    throw new FileFormatError(file, `expected ${expected} bytes of data for ${described}, received ${remaining} (${remaining - expected} trailing bytes after the data)`, dataStart + expected);
+  }
+
+  const raw = bytes.slice(dataStart, dataStart + expected); // fresh, aligned copy
+  if (dtype === 'bool') checkBoolBytes(raw, file, dataStart);
+  if (header.bigEndian === HOST_LITTLE_ENDIAN) swapInPlace(raw, itemsize);
+  let data = storageFor(dtype, raw.buffer as ArrayBuffer, expected / itemsize);
+  if (header.fortranOrder) data = fortranToRowMajor(data, shape, dtype);
+  return { dtype, shape, data } as HostTensor;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function storageMatches(dtype: DType, data: unknown): boolean {
+  switch (dtype) {
+    case 'float32': return data instanceof Float32Array;
+    case 'float16': return data instanceof Uint16Array;
+    case 'float64': return data instanceof Float64Array;
+    case 'int32': return data instanceof Int32Array;
+    case 'int64': return data instanceof BigInt64Array;
+    case 'uint8':
+    case 'bool': return data instanceof Uint8Array;
+  }
+}
+
+/** Throws SkipconnError('INPUT_INVALID') unless `t` is a well-formed HostTensor. */
+function checkTensor(t: HostTensor, what: string): void {
+  if (!isDType(t.dtype)) throw new SkipconnError('INPUT_INVALID', `${what}: unknown dtype '${String(t.dtype)}'`);
+  if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new SkipconnError('INPUT_INVALID', `${what}: invalid shape ${JSON.stringify(t.shape)}: expected non-negative integers`);
+  }
+  if (!storageMatches(t.dtype, t.data)) {
+    throw new SkipconnError('INPUT_INVALID', `${what}: ${t.dtype} data must be a ${t.dtype === 'float16' ? 'Uint16Array of half bits' : 'matching typed array'}, received ${Object.prototype.toString.call(t.data)}`);
+  }
+  let size = 1;
+  for (const d of t.shape) size *= d;
+  if (t.data.length !== size) {
+    throw new SkipconnError('INPUT_INVALID', `${what}: data has ${t.data.length} elements but shape ${formatShape(t.shape)} needs ${size}`);
+  }
+}
+
+function latin1(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+/** Little-endian bytes of a tensor's elements (bool normalized to 0/1). */
+function littleEndianBytes(t: HostTensor): Uint8Array {
+  const view = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  if (t.dtype === 'bool') return view.map((v) => (v ? 1 : 0));
+  if (HOST_LITTLE_ENDIAN) return view;
+  const copy = view.slice();
+  swapInPlace(copy, BYTES_PER_ELEMENT[t.dtype]);
+  return copy;
+}
+
+/**
+ * Writes a tensor as .npy bytes, identical to what NumPy's np.save writes for the same array:
+ * format 1.0 (2.0 if the header exceeds 65535 bytes), little-endian, C order, data at a
+ * multiple of 64 bytes.
+ */
+export function writeNpy(t: HostTensor): Uint8Array {
+  checkTensor(t, 'writeNpy');
+  const shapeRepr = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`;
+  let dict = `{'descr': '${DESCR_OF[t.dtype]}', 'fortran_order': False, 'shape': ${shapeRepr}, }`;
+  if (t.shape.length > 0) dict += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(t.shape[0]).length));
+  let major = 1;
+  let prefix = MAGIC.length + 2 + 2;
+  let padded = dict.length + 1;
+  padded += ALIGN - ((prefix + padded) % ALIGN);
+  if (padded > 0xffff) {
+    major = 2;
+    prefix = MAGIC.length + 2 + 4;
+    padded = dict.length + 1;
+    padded += ALIGN - ((prefix + padded) % ALIGN);
+  }
+  const headerText = dict + ' '.repeat(padded - dict.length - 1) + '\n';
+  const data = littleEndianBytes(t);
+  const out = new Uint8Array(prefix + padded + data.length);
+  out.set(MAGIC, 0);
+  out[6] = major;
+  out[7] = 0;
+  if (major === 1) {
+    out[8] = padded & 0xff;
+    out[9] = padded >>> 8;
+  } else {
+    new DataView(out.buffer).setUint32(8, padded, true);
+  }
+  out.set(latin1(headerText), prefix);
+  out.set(data, prefix + padded);
+  return out;
+}

@@ -1,0 +1,133 @@
+/**
+ * conv2d: y[n, o, i, j] = b[o] + sum over (c in o's group, kh, kw) of
+ *   x[n, c, i*sh - padTop + kh*dh, j*sw - padLeft + kw*dw] * w[o, c - groupStart, kh, kw]
+ * where positions outside x read 0 (zero padding).
+ *
+ * Inputs: x (NCHW or NHWC; the output keeps x's layout), w, b?.
+ * w is always [outChannels, inChannels/groups, kH, kW] (PyTorch and ONNX order) whatever the
+ * activation layout, so a port between layouts never reorders weights; b is [outChannels].
+ * Attributes: strides [sh, sw] (default [1, 1]), pads [top, left, bottom, right] (default 0),
+ * dilations [dh, dw] (default [1, 1]), groups (default 1; inChannels and outChannels must both be
+ * divisible by it; groups = inChannels is a depthwise convolution).
+ * Output size per spatial axis: floor((in + padBegin + padEnd - dilation*(k-1) - 1) / stride) + 1;
+ * it must be at least 1.
+ *
+ * The window helpers here are shared by convTranspose2d and the pooling ops.
+ */
+import { GraphError, type NodeRef } from '../errors';
+import { formatShape } from '../tensor';
+import { layoutAxes } from '../layout';
+import type { Attrs, ValueInfo } from '../graph/types';
+import { defineOp } from './op';
+import { readInt, readIntList, rejectUnknownAttrs } from './attrs';
+import { requireFloat, requireImageLayout, requireRank, requireSameDType, windowOutputSize } from './shape';
+
+export const CONV2D = 'conv2d';
+
+export interface Conv2dAttrs {
+  /** [strideH, strideW], each >= 1. */
+  readonly strides: readonly [number, number];
+  /** [top, left, bottom, right], each >= 0. */
+  readonly pads: readonly [number, number, number, number];
+  /** [dilationH, dilationW], each >= 1. */
+  readonly dilations: readonly [number, number];
+  readonly groups: number;
+}
+
+/** Reads an [h, w] pair attribute (strides, dilations, kernel, outputPadding). */
+export function readPair(raw: Attrs, name: string, fallback: readonly [number, number], ref: NodeRef, min: number): [number, number] {
+  return readIntList(raw, name, fallback, ref, 2, min) as [number, number];
+}
+
+/** Reads pads [top, left, bottom, right], each >= 0. */
+export function readPads(raw: Attrs, ref: NodeRef): [number, number, number, number] {
+  return readIntList(raw, 'pads', [0, 0, 0, 0], ref, 4, 0) as [number, number, number, number];
+}
+
+/** Height and width of an image value in its layout. */
+export function spatialSize(info: ValueInfo): [number, number] {
+  const [h, w] = layoutAxes(info.layout!).spatial;
+  return [info.shape[h!]!, info.shape[w!]!];
+}
+
+/** Builds the output shape of an image op from batch, channels and [h, w], in `layout`. */
+export function imageShape(layout: 'NCHW' | 'NHWC', n: number, c: number, h: number, w: number): number[] {
+  return layout === 'NCHW' ? [n, c, h, w] : [n, h, w, c];
+}
+
+/**
+ * Throws when a window op's output would be empty on a spatial axis. Names the input size, kernel,
+ * pads and dilations so the user can see which one is off; `rule` states the size formula's bound.
+ */
+export function requirePositiveOutput(
+  out: readonly [number, number],
+  facts: { input: readonly [number, number]; kernel: readonly [number, number]; pads: readonly number[]; dilations: readonly [number, number] },
+  rule: string,
+  ref: NodeRef,
+): void {
+  if (out[0] > 0 && out[1] > 0) return;
+  throw new GraphError('SHAPE_MISMATCH', ref, 'the output would be empty', {
+    expected: `an output size >= 1 on each spatial axis (${rule})`,
+    received: `output ${formatShape(out)} from input ${formatShape(facts.input)}, kernel ${formatShape(facts.kernel)}, pads ${formatShape(facts.pads)}, dilations ${formatShape(facts.dilations)}`,
+  });
+}
+
+/** A weight's spatial kernel must be at least 1x1 (an empty kernel has no defined output size). */
+export function requireKernel(kernel: readonly [number, number], w: ValueInfo, ref: NodeRef): void {
+  if (kernel[0] >= 1 && kernel[1] >= 1) return;
+  throw new GraphError('SHAPE_MISMATCH', ref, 'weight has an empty kernel', {
+    expected: 'kH >= 1 and kW >= 1 in the last two axes of w',
+    received: `w ${formatShape(w.shape)}`,
+  });
+}
+
+export const conv2d = defineOp<Conv2dAttrs>({
+  type: CONV2D,
+  category: 'conv',
+  summary: '2-D convolution (stride, pads, dilation, groups); w is [O, I/groups, kH, kW] in every layout',
+  inputNames: ['x', 'w', 'b?'],
+  minInputs: 2,
+  maxInputs: 3,
+  parseAttrs(raw, ref) {
+    rejectUnknownAttrs(raw, ['strides', 'pads', 'dilations', 'groups'], ref);
+    return {
+      strides: readPair(raw, 'strides', [1, 1], ref, 1),
+      pads: readPads(raw, ref),
+      dilations: readPair(raw, 'dilations', [1, 1], ref, 1),
+      groups: readInt(raw, 'groups', 1, ref, 1),
+    };
+  },
+  inferShape(inputs, attrs, ref) {
+    const [x, w, b] = inputs as [ValueInfo, ValueInfo, ValueInfo | undefined];
+    const layout = requireImageLayout(x, 'x', ref);
+    requireFloat(x, 'x', ref);
+    requireSameDType(inputs, ref);
+    requireRank(w, 4, 'weight w ([outChannels, inChannels/groups, kH, kW])', ref);
+    const [outChannels, perGroup, kh, kw] = w.shape as [number, number, number, number];
+    requireKernel([kh, kw], w, ref);
+    const inChannels = x.shape[layoutAxes(layout).channels]!;
+    const g = attrs.groups;
+    if (inChannels % g !== 0 || outChannels % g !== 0 || perGroup * g !== inChannels) {
+      throw new GraphError('SHAPE_MISMATCH', ref, 'weight does not match the input channels and groups', {
+        expected: inChannels % g === 0
+          ? `w [outChannels, ${inChannels / g}, kH, kW] (inChannels ${inChannels} / groups ${g}), outChannels divisible by ${g}`
+          : `inChannels ${inChannels} divisible by groups ${g}`,
+        received: `w ${formatShape(w.shape)}, x ${formatShape(x.shape)} (${layout})`,
+      });
+    }
+    if (b !== undefined && (b.shape.length !== 1 || b.shape[0] !== outChannels)) {
+      throw new GraphError('SHAPE_MISMATCH', ref, 'bias has the wrong shape', {
+        expected: `b [${outChannels}] (outChannels of w)`,
+        received: `b ${formatShape(b.shape)}`,
+      });
+    }
+    const input = spatialSize(x);
+    const { strides: s, pads: p, dilations: d } = attrs;
+    const out: [number, number] = [
+      windowOutputSize(input[0], kh, s[0], p[0], p[2], d[0]),
+      windowOutputSize(input[1], kw, s[1], p[1], p[3], d[1]),
+    ];
+    requirePositiveOutput(out, { input, kernel: [kh, kw], pads: p, dilations: d }, 'input + padBegin + padEnd >= dilation*(kernel-1) + 1', ref);
+    return [{ dtype: x.dtype, shape: imageShape(layout, x.shape[0]!, outChannels, out[0], out[1]), layout }];
+  },
+});
