@@ -6,7 +6,7 @@ module.exports = {
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
     // Type checking is done once by `npm run typecheck`; jest only transpiles.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.base.json' }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.base.json' }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,

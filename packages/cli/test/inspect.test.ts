@@ -1,0 +1,80 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { runCli } from './helpers';
+
+const root = path.join(__dirname, '..', '..', '..');
+const examples = fs.readdirSync(path.join(root, 'examples')).filter((f) => f.endsWith('.json'));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'skipconn-inspect-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// The skip kinds each example must show (its reason to exist).
+const EXPECTED_KINDS: Record<string, string[]> = {
+  'resnet-basic-identity.json': ['residual'],
+  'resnet-basic-projection.json': ['residual'],
+  'densenet-block.json': ['concat', 'concat', 'concat', 'concat'],
+  'highway-mlp.json': ['highway', 'highway', 'highway'],
+  'se-residual-block.json': ['gate', 'residual'],
+  'unet-2level-crop.json': ['concat'],
+  'transformer-pre-ln.json': ['residual', 'residual'],
+};
+
+describe('skipconn inspect', () => {
+  it('covers every example', () => {
+    expect(examples.sort()).toEqual(Object.keys(EXPECTED_KINDS).sort());
+  });
+
+  it.each(examples)('%s prints its skip table and --json', async (file) => {
+    const text = await runCli(['inspect', path.join('examples', file)], root);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/skip connections: \d+\nkind +from +to +span +merge/);
+    const json = await runCli(['inspect', path.join('examples', file), '--json'], root);
+    const report = JSON.parse(json.stdout);
+    expect(Object.keys(report)).toEqual(['model', 'format', 'inputs', 'outputs', 'ops', 'skips']);
+    expect(report.skips.map((s: { kind: string }) => s.kind)).toEqual(EXPECTED_KINDS[file]);
+    for (const s of report.skips) expect(Object.keys(s)).toEqual(expect.arrayContaining(['kind', 'from', 'to', 'span', 'merge']));
+  });
+
+  it('projection shortcut is named in the table', async () => {
+    const r = await runCli(['inspect', 'examples/resnet-basic-projection.json', '--json'], root);
+    expect(JSON.parse(r.stdout).skips[0]).toMatchObject({ kind: 'residual', from: 'x', to: 'layer2.0.add', span: 5, merge: 'layer2.0.add' });
+  });
+
+  const write = (name: string, text: string) => {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  it.each<[string, () => string, RegExp]>([
+    ['missing file', () => path.join(tmp, 'nope.json'), /nope\.json.*(not found|no such file)/i],
+    ['truncated JSON', () => write('cut.json', fs.readFileSync(path.join(root, 'examples/highway-mlp.json'), 'utf8').slice(0, 300)), /cut\.json at byte \d+: JSON ends early \(truncated file\?\)/],
+    ['unknown op', () => write('op.json', JSON.stringify({ format: 'skipconn.graph', version: 1, inputs: [{ name: 'x', dtype: 'float32', shape: [1] }], outputs: ['y'], weights: [], nodes: [{ name: 'n1', op: 'swish2', inputs: ['x'], outputs: ['y'] }] })), /node 'n1' \(swish2\): unknown op 'swish2'/],
+    ['shape mismatch', () => write('mismatch.json', JSON.stringify({
+      format: 'skipconn.graph', version: 1,
+      inputs: [{ name: 'x', dtype: 'float32', shape: [1, 64, 56, 56], layout: 'NCHW' }, { name: 'f', dtype: 'float32', shape: [1, 128, 28, 28], layout: 'NCHW' }],
+      outputs: ['y'], weights: [], nodes: [{ name: 'add', op: 'residual', inputs: ['x', 'f'], outputs: ['y'] }],
+    })), /node 'add' \(residual\): shortcut and body shapes must be equal.*\[1,128,28,28\].*projection shortcut/],
+    ['not a model', () => write('data.txt', 'hello'), /not a model skipconn can read/],
+  ])('%s: exit 2 with a clear message', async (_name, file, message) => {
+    const r = await runCli(['inspect', file()], root);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await runCli(['inspect'], root)).code).toBe(2);
+    expect((await runCli(['inspect', 'a.json', '--bogus'], root)).stderr).toMatch(/unknown option --bogus/);
+    expect((await runCli(['frobnicate'], root)).stderr).toMatch(/unknown command 'frobnicate'/);
+  });
+
+  it('the installed bin exits 2 without a stack trace on a bad file', () => {
+    const bad = write('bad.json', '{"format": "skipconn.graph", "version": 1, "inputs": [');
+    const r = spawnSync(process.execPath, [path.join(root, 'packages/cli/bin/skipconn.js'), 'inspect', bad], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bad\.json at byte \d+: JSON ends early/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
