@@ -127,7 +127,7 @@ export interface AdapterEntry {
   readonly available: boolean;
   readonly reason: string | null;
   readonly fix?: string | null;
-  /** What ran underneath (CompiledGraph.info of the first compiled case). */
+  /** What really ran underneath: every distinct CompiledGraph.info seen (execution provider / backend), '; '-joined. */
   readonly backend?: string | null;
 }
 

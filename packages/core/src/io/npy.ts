@@ -67,6 +67,18 @@ export const NPY_SUPPORTED_DESCRS: readonly string[] = [
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** Latin-1 / ASCII bytes to a string, in chunks (a spread of a large array would overflow the stack). */
+function bytesToLatin1(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  return out;
+}
+
+/** Shortens text quoted from a file for an error message. */
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
 // ---------------------------------------------------------------------------------------------
 // A strict parser for the Python literal subset NumPy writes: str, int, True/False/None, tuples,
 // lists, dicts. Offsets are absolute byte offsets in the file.
@@ -84,9 +96,9 @@ const MAX_NESTING = 16;
 
 function describePy(v: PyValue): string {
   switch (v.kind) {
-    case 'str': return `the string ${JSON.stringify(v.value)}`;
+    case 'str': return `the string ${clip(JSON.stringify(v.value))}`;
     case 'int':
-    case 'float': return v.text;
+    case 'float': return clip(v.text);
     case 'bool': return v.value ? 'True' : 'False';
     case 'none': return 'None';
     case 'tuple': return `a tuple of ${v.items.length}`;
@@ -154,7 +166,7 @@ class LiteralParser {
       if (c !== undefined && ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f)) this.pos++;
       else break;
     }
-    return String.fromCharCode(...this.bytes.subarray(start, this.pos));
+    return bytesToLatin1(this.bytes.subarray(start, this.pos));
   }
 
   private number(): PyValue {
@@ -185,7 +197,7 @@ class LiteralParser {
       if (this.peek() === 0x2d || this.peek() === 0x2b) this.pos++;
       if (digits() === 0) this.fail('header has a malformed number', offset);
     }
-    const text = String.fromCharCode(...this.bytes.subarray(start, this.pos));
+    const text = bytesToLatin1(this.bytes.subarray(start, this.pos));
     // Python 2 era files wrote longs as "3L"; NumPy still reads them.
     if (!isFloat && (this.peek() === 0x4c || this.peek() === 0x6c)) this.pos++;
     const next = this.peek();
@@ -225,7 +237,7 @@ class LiteralParser {
         return this.fail('header string is not valid UTF-8', offset);
       }
     } else {
-      value = String.fromCharCode(...raw); // latin1
+      value = bytesToLatin1(raw);
     }
     return { kind: 'str', value, offset };
   }
@@ -310,9 +322,9 @@ function parseHeader(bytes: Uint8Array, start: number, end: number, file: string
   const found = new Map<string, PyValue>();
   for (const [key, value] of dict.entries) {
     if (key.kind !== 'str') p.fail(`header dict keys must be strings, received ${describePy(key)}`, key.offset);
-    if (found.has(key.value)) p.fail(`header has the key '${key.value}' twice`, key.offset);
+    if (found.has(key.value)) p.fail(`header has the key '${clip(key.value)}' twice`, key.offset);
     if (key.value !== 'descr' && key.value !== 'fortran_order' && key.value !== 'shape') {
-      p.fail(`header has an unexpected key '${key.value}' (expected exactly 'descr', 'fortran_order', 'shape')`, key.offset);
+      p.fail(`header has an unexpected key '${clip(key.value)}' (expected exactly 'descr', 'fortran_order', 'shape')`, key.offset);
     }
     found.set(key.value, value);
   }
@@ -334,7 +346,7 @@ function parseHeader(bytes: Uint8Array, start: number, end: number, file: string
   const itemsize = dtype === undefined ? 0 : BYTES_PER_ELEMENT[dtype];
   const orderOk = itemsize === 1 ? order === '|' || order === '<' || order === '>' : order === '<' || order === '>';
   if (dtype === undefined || !orderOk || descr.value.length !== 3) {
-    return p.fail(`unsupported dtype '${descr.value}'; supported: ${NPY_SUPPORTED_DESCRS.join(', ')}`, descr.offset);
+    return p.fail(`unsupported dtype '${clip(descr.value)}'; supported: ${NPY_SUPPORTED_DESCRS.join(', ')}`, descr.offset);
   }
 
   const fortran = get('fortran_order');
@@ -352,9 +364,9 @@ function parseHeader(bytes: Uint8Array, start: number, end: number, file: string
     const n = Number(d.text);
     if (n < 0 || d.text.startsWith('-')) {
       if (n === 0) return 0; // "-0" is 0 in Python
-      return p.fail(`shape dimension ${i} is ${d.text}: expected a non-negative integer`, d.offset);
+      return p.fail(`shape dimension ${i} is ${clip(d.text)}: expected a non-negative integer`, d.offset);
     }
-    if (!Number.isSafeInteger(n)) return p.fail(`shape dimension ${i} is ${d.text}, larger than ${Number.MAX_SAFE_INTEGER}`, d.offset);
+    if (!Number.isSafeInteger(n)) return p.fail(`shape dimension ${i} is ${clip(d.text)}, larger than ${Number.MAX_SAFE_INTEGER}`, d.offset);
     return n;
   });
   return { dtype, bigEndian: order === '>' && itemsize > 1, fortranOrder: fortran.kind === 'bool' && fortran.value, shape };
@@ -551,6 +563,9 @@ function littleEndianBytes(t: HostTensor): Uint8Array {
  */
 export function writeNpy(t: HostTensor): Uint8Array {
   checkTensor(t, 'writeNpy');
+  if (t.shape.length > NPY_MAX_DIMS) {
+    throw new SkipconnError('INPUT_INVALID', `writeNpy: ${t.shape.length} dimensions; .npy readers (NumPy included) accept at most ${NPY_MAX_DIMS}`);
+  }
   const shapeRepr = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`;
   let dict = `{'descr': '${DESCR_OF[t.dtype]}', 'fortran_order': False, 'shape': ${shapeRepr}, }`;
   if (t.shape.length > 0) dict += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(t.shape[0]).length));
@@ -558,6 +573,8 @@ export function writeNpy(t: HostTensor): Uint8Array {
   let prefix = MAGIC.length + 2 + 2;
   let padded = dict.length + 1;
   padded += ALIGN - ((prefix + padded) % ALIGN);
+  // NumPy's rule: 1.0 unless the header needs more than 65535 bytes. With at most 64 dimensions
+  // our headers stay far below that, so this is defensive.
   if (padded > 0xffff) {
     major = 2;
     prefix = MAGIC.length + 2 + 4;

@@ -56,6 +56,18 @@ export const SAFETENSORS_SUPPORTED_DTYPES: readonly string[] = Object.keys(DTYPE
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
+/** Latin-1 / ASCII bytes to a string, in chunks (a spread of a large array would overflow the stack). */
+function bytesToLatin1(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  return out;
+}
+
+/** Shortens text quoted from a file for an error message. */
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
 // ---------------------------------------------------------------------------------------------
 // A strict JSON parser on bytes: exact byte offsets for every value, duplicate keys refused,
 // nesting bounded. Object members keep their order in a Map (no prototype keys).
@@ -77,8 +89,8 @@ function describeJson(v: JsonValue): string {
   switch (v.kind) {
     case 'object': return 'an object';
     case 'array': return `an array of ${v.items.length}`;
-    case 'string': return JSON.stringify(v.value);
-    case 'number': return v.text;
+    case 'string': return clip(JSON.stringify(v.value));
+    case 'number': return clip(v.text);
     case 'bool': return String(v.value);
     case 'null': return 'null';
   }
@@ -162,7 +174,7 @@ class JsonParser {
       if (this.peek() !== 0x22) this.fail(`header is not valid JSON: expected a string key, received ${this.here()}`);
       const keyOffset = this.pos;
       const key = this.string();
-      if (members.has(key)) this.fail(`header has the key ${JSON.stringify(key)} twice`, keyOffset);
+      if (members.has(key)) this.fail(`header has the key ${clip(JSON.stringify(key))} twice`, keyOffset);
       this.skipSpace();
       if (this.peek() !== 0x3a) this.fail(`header is not valid JSON: expected ':', received ${this.here()}`);
       this.pos++;
@@ -277,7 +289,7 @@ class JsonParser {
       if (!digit()) bad();
       while (digit()) this.pos++;
     }
-    const text = String.fromCharCode(...this.bytes.subarray(offset, this.pos));
+    const text = bytesToLatin1(this.bytes.subarray(offset, this.pos));
     return { kind: 'number', value: Number(text), text, offset };
   }
 }
@@ -319,47 +331,47 @@ function swapInPlace(bytes: Uint8Array, itemsize: number): void {
 
 function parseEntry(p: JsonParser, name: string, member: JsonMember): Entry {
   const v = member.value;
-  if (v.kind !== 'object') return p.fail(`tensor '${name}': expected an object with dtype, shape and data_offsets, received ${describeJson(v)}`, v.offset);
+  if (v.kind !== 'object') return p.fail(`tensor '${clip(name)}': expected an object with dtype, shape and data_offsets, received ${describeJson(v)}`, v.offset);
   const field = (key: string): JsonValue => {
     const f = v.members.get(key)?.value;
-    if (f === undefined) return p.fail(`tensor '${name}' is missing '${key}' (expected dtype, shape, data_offsets)`, v.offset);
+    if (f === undefined) return p.fail(`tensor '${clip(name)}' is missing '${key}' (expected dtype, shape, data_offsets)`, v.offset);
     return f;
   };
   const dtypeValue = field('dtype');
-  if (dtypeValue.kind !== 'string') return p.fail(`tensor '${name}': dtype must be a string, received ${describeJson(dtypeValue)}`, dtypeValue.offset);
+  if (dtypeValue.kind !== 'string') return p.fail(`tensor '${clip(name)}': dtype must be a string, received ${describeJson(dtypeValue)}`, dtypeValue.offset);
   const dtype = Object.prototype.hasOwnProperty.call(DTYPE_OF, dtypeValue.value) ? DTYPE_OF[dtypeValue.value] : undefined;
   if (dtype === undefined) {
-    return p.fail(`tensor '${name}': unsupported dtype '${dtypeValue.value}'; supported: ${SAFETENSORS_SUPPORTED_DTYPES.join(', ')}`, dtypeValue.offset);
+    return p.fail(`tensor '${clip(name)}': unsupported dtype '${clip(dtypeValue.value)}'; supported: ${SAFETENSORS_SUPPORTED_DTYPES.join(', ')}`, dtypeValue.offset);
   }
   const shapeValue = field('shape');
-  if (shapeValue.kind !== 'array') return p.fail(`tensor '${name}': shape must be an array of non-negative integers, received ${describeJson(shapeValue)}`, shapeValue.offset);
+  if (shapeValue.kind !== 'array') return p.fail(`tensor '${clip(name)}': shape must be an array of non-negative integers, received ${describeJson(shapeValue)}`, shapeValue.offset);
   const shape = shapeValue.items.map((d, i) => {
     if (d.kind !== 'number' || !INTEGER.test(d.text)) {
-      return p.fail(`tensor '${name}': shape dimension ${i} is ${describeJson(d)}: expected a non-negative integer`, d.offset);
+      return p.fail(`tensor '${clip(name)}': shape dimension ${i} is ${describeJson(d)}: expected a non-negative integer`, d.offset);
     }
-    if (!Number.isSafeInteger(d.value)) return p.fail(`tensor '${name}': shape dimension ${i} is ${d.text}, larger than ${Number.MAX_SAFE_INTEGER}`, d.offset);
+    if (!Number.isSafeInteger(d.value)) return p.fail(`tensor '${clip(name)}': shape dimension ${i} is ${clip(d.text)}, larger than ${Number.MAX_SAFE_INTEGER}`, d.offset);
     return d.value;
   });
   const offsets = field('data_offsets');
   if (offsets.kind !== 'array' || offsets.items.length !== 2) {
-    return p.fail(`tensor '${name}': data_offsets must be [begin, end], received ${describeJson(offsets)}`, offsets.offset);
+    return p.fail(`tensor '${clip(name)}': data_offsets must be [begin, end], received ${describeJson(offsets)}`, offsets.offset);
   }
   const [b, e] = offsets.items.map((o, i) => {
     if (o.kind !== 'number' || !INTEGER.test(o.text) || !Number.isSafeInteger(o.value)) {
-      return p.fail(`tensor '${name}': data_offsets[${i}] is ${describeJson(o)}: expected a non-negative integer below ${Number.MAX_SAFE_INTEGER}`, o.offset);
+      return p.fail(`tensor '${clip(name)}': data_offsets[${i}] is ${describeJson(o)}: expected a non-negative integer below ${Number.MAX_SAFE_INTEGER}`, o.offset);
     }
     return o.value;
   }) as [number, number];
-  if (e < b) p.fail(`tensor '${name}': data_offsets [${b}, ${e}] end before they begin`, offsets.offset);
+  if (e < b) p.fail(`tensor '${clip(name)}': data_offsets [${b}, ${e}] end before they begin`, offsets.offset);
 
   const itemsize = BYTES_PER_ELEMENT[dtype];
   let bytes = shape.includes(0) ? 0 : itemsize;
   for (const d of shape) {
     bytes *= d;
-    if (bytes > Number.MAX_SAFE_INTEGER) p.fail(`tensor '${name}': ${dtype} ${formatShape(shape)} needs more than ${Number.MAX_SAFE_INTEGER} bytes (the shape's size overflows)`, shapeValue.offset);
+    if (bytes > Number.MAX_SAFE_INTEGER) p.fail(`tensor '${clip(name)}': ${dtype} ${formatShape(shape)} needs more than ${Number.MAX_SAFE_INTEGER} bytes (the shape's size overflows)`, shapeValue.offset);
   }
   if (e - b !== bytes) {
-    p.fail(`tensor '${name}': expected ${bytes} bytes of data for ${dtype} ${formatShape(shape)}, but data_offsets [${b}, ${e}] hold ${e - b}`, offsets.offset);
+    p.fail(`tensor '${clip(name)}': expected ${bytes} bytes of data for ${dtype} ${formatShape(shape)}, but data_offsets [${b}, ${e}] hold ${e - b}`, offsets.offset);
   }
   return { name, dtype, shape, begin: b, end: e, offsetsAt: offsets.offset };
 }
@@ -375,9 +387,10 @@ export function readSafetensors(bytes: Uint8Array, file = '<safetensors>', optio
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const low = view.getUint32(0, true);
   const high = view.getUint32(4, true);
-  const headerLength = high * 2 ** 32 + low; // exact while below 2^53; larger values fail the cap anyway
+  const headerLength = high * 2 ** 32 + low; // exact below 2^53; larger values fail the cap anyway
   if (headerLength > maxHeader) {
-    throw new FileFormatError(file, `header length ${headerLength} exceeds the cap of ${maxHeader} bytes (not a safetensors file, or raise option maxHeaderBytes)`, 0);
+    const exact = ((BigInt(high) << 32n) | BigInt(low)).toString();
+    throw new FileFormatError(file, `header length ${exact} exceeds the cap of ${maxHeader} bytes (not a safetensors file, or raise option maxHeaderBytes)`, 0);
   }
   if (headerLength > len - 8) {
     throw new FileFormatError(file, `header declares ${headerLength} bytes but only ${len - 8} remain (truncated header)`, 8);
@@ -401,14 +414,14 @@ export function readSafetensors(bytes: Uint8Array, file = '<safetensors>', optio
       if (m.kind === 'null') continue;
       if (m.kind !== 'object') p.fail(`__metadata__ must be an object of strings, received ${describeJson(m)}`, m.offset);
       for (const [key, value] of m.members) {
-        if (value.value.kind !== 'string') p.fail(`__metadata__ value for ${JSON.stringify(key)} must be a string, received ${describeJson(value.value)}`, value.value.offset);
+        if (value.value.kind !== 'string') p.fail(`__metadata__ value for ${clip(JSON.stringify(key))} must be a string, received ${describeJson(value.value)}`, value.value.offset);
         metadata.push([key, value.value.value]);
       }
       continue;
     }
     const entry = parseEntry(p, name, member);
     if (entry.end > bufferLength) {
-      p.fail(`tensor '${name}': data_offsets [${entry.begin}, ${entry.end}] reach past the end of the ${bufferLength}-byte data buffer (truncated data?)`, entry.offsetsAt);
+      p.fail(`tensor '${clip(name)}': data_offsets [${entry.begin}, ${entry.end}] reach past the end of the ${bufferLength}-byte data buffer (truncated data?)`, entry.offsetsAt);
     }
     entries.push(entry);
   }
@@ -418,10 +431,10 @@ export function readSafetensors(bytes: Uint8Array, file = '<safetensors>', optio
   let expectedBegin = 0;
   for (const entry of ordered) {
     if (entry.begin < expectedBegin) {
-      p.fail(`tensor '${entry.name}': data_offsets [${entry.begin}, ${entry.end}] overlap the previous tensor's data (which ends at ${expectedBegin})`, entry.offsetsAt);
+      p.fail(`tensor '${clip(entry.name)}': data_offsets [${entry.begin}, ${entry.end}] overlap the previous tensor's data (which ends at ${expectedBegin})`, entry.offsetsAt);
     }
     if (entry.begin > expectedBegin) {
-      throw new FileFormatError(file, `data buffer has ${entry.begin - expectedBegin} bytes [${expectedBegin}, ${entry.begin}) that no tensor covers (before tensor '${entry.name}')`, bufferStart + expectedBegin);
+      throw new FileFormatError(file, `data buffer has ${entry.begin - expectedBegin} bytes [${expectedBegin}, ${entry.begin}) that no tensor covers (before tensor '${clip(entry.name)}')`, bufferStart + expectedBegin);
     }
     expectedBegin = entry.end;
   }
@@ -435,7 +448,7 @@ export function readSafetensors(bytes: Uint8Array, file = '<safetensors>', optio
     const raw = bytes.slice(start, bufferStart + entry.end);
     if (entry.dtype === 'bool') {
       for (let i = 0; i < raw.length; i++) {
-        if (raw[i]! > 1) throw new FileFormatError(file, `tensor '${entry.name}': bool element ${i} is 0x${raw[i]!.toString(16).padStart(2, '0')}: expected 0 or 1`, start + i);
+        if (raw[i]! > 1) throw new FileFormatError(file, `tensor '${clip(entry.name)}': bool element ${i} is 0x${raw[i]!.toString(16).padStart(2, '0')}: expected 0 or 1`, start + i);
       }
     }
     const itemsize = BYTES_PER_ELEMENT[entry.dtype];
@@ -473,7 +486,8 @@ export function writeSafetensors(
   tensors: ReadonlyMap<string, HostTensor> | Readonly<Record<string, HostTensor>>,
   metadata?: Readonly<Record<string, string>>,
 ): Uint8Array {
-  const pairs: [string, HostTensor][] = tensors instanceof Map ? [...(tensors as ReadonlyMap<string, HostTensor>)] : Object.entries(tensors);
+  const isMap = tensors instanceof Map || (typeof tensors.entries === 'function' && typeof tensors.get === 'function');
+  const pairs: [string, HostTensor][] = isMap ? [...(tensors as ReadonlyMap<string, HostTensor>).entries()] : Object.entries(tensors as Readonly<Record<string, HostTensor>>);
   pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
   const header: string[] = [];
@@ -490,13 +504,13 @@ export function writeSafetensors(
   const chunks: Uint8Array[] = [];
   for (const [name, t] of pairs) {
     if (name === '__metadata__') invalid(`a tensor cannot be named "__metadata__"`);
-    if (!isDType(t.dtype)) invalid(`tensor '${name}': unknown dtype '${String(t.dtype)}'`);
+    if (!isDType(t.dtype)) invalid(`tensor '${clip(name)}': unknown dtype '${String(t.dtype)}'`);
     if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      invalid(`tensor '${name}': invalid shape ${JSON.stringify(t.shape)}: expected non-negative integers`);
+      invalid(`tensor '${clip(name)}': invalid shape ${JSON.stringify(t.shape)}: expected non-negative integers`);
     }
-    if (!storageMatches(t.dtype, t.data)) invalid(`tensor '${name}': ${t.dtype} data must be a matching typed array, received ${Object.prototype.toString.call(t.data)}`);
+    if (!storageMatches(t.dtype, t.data)) invalid(`tensor '${clip(name)}': ${t.dtype} data must be a matching typed array, received ${Object.prototype.toString.call(t.data)}`);
     const size = t.shape.reduce((a, d) => a * d, 1);
-    if (t.data.length !== size) invalid(`tensor '${name}': data has ${t.data.length} elements but shape ${formatShape(t.shape)} needs ${size}`);
+    if (t.data.length !== size) invalid(`tensor '${clip(name)}': data has ${t.data.length} elements but shape ${formatShape(t.shape)} needs ${size}`);
     let chunk = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
     if (t.dtype === 'bool') chunk = chunk.map((v) => (v ? 1 : 0));
     else if (!HOST_LITTLE_ENDIAN) {

@@ -20,8 +20,8 @@
 import { GraphError } from '../errors';
 import { defineOp } from './op';
 import { readBool, rejectUnknownAttrs } from './attrs';
-import { readPads, readPair } from './conv2d';
-import { poolShape, readPoolKernel, requirePadsBelowKernel } from './max-pool2d';
+import { readPads, readPair } from './window';
+import { poolShape, readPoolKernel, requirePadsBelowKernel } from './window';
 
 export const AVG_POOL2D = 'avgPool2d';
 

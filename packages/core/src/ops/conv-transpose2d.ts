@@ -21,7 +21,7 @@ import type { ValueInfo } from '../graph/types';
 import { defineOp } from './op';
 import { readInt, rejectUnknownAttrs } from './attrs';
 import { requireFloat, requireImageLayout, requireRank, requireSameDType } from './shape';
-import { imageShape, readPads, readPair, requireKernel, requirePositiveOutput, spatialSize } from './conv2d';
+import { imageShape, readPads, readPair, requireKernel, requirePositiveOutput, spatialSize } from './window';
 
 export const CONV_TRANSPOSE2D = 'convTranspose2d';
 

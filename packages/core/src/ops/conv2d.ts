@@ -11,15 +11,14 @@
  * divisible by it; groups = inChannels is a depthwise convolution).
  * Output size per spatial axis: floor((in + padBegin + padEnd - dilation*(k-1) - 1) / stride) + 1;
  * it must be at least 1.
- *
- * The window helpers here are shared by convTranspose2d and the pooling ops.
  */
-import { GraphError, type NodeRef } from '../errors';
+import { GraphError } from '../errors';
 import { formatShape } from '../tensor';
 import { layoutAxes } from '../layout';
-import type { Attrs, ValueInfo } from '../graph/types';
+import type { ValueInfo } from '../graph/types';
 import { defineOp } from './op';
-import { readInt, readIntList, rejectUnknownAttrs } from './attrs';
+import { imageShape, readPads, readPair, requireKernel, requirePositiveOutput, spatialSize } from './window';
+import { readInt, rejectUnknownAttrs } from './attrs';
 import { requireFloat, requireImageLayout, requireRank, requireSameDType, windowOutputSize } from './shape';
 
 export const CONV2D = 'conv2d';
@@ -32,53 +31,6 @@ export interface Conv2dAttrs {
   /** [dilationH, dilationW], each >= 1. */
   readonly dilations: readonly [number, number];
   readonly groups: number;
-}
-
-/** Reads an [h, w] pair attribute (strides, dilations, kernel, outputPadding). */
-export function readPair(raw: Attrs, name: string, fallback: readonly [number, number], ref: NodeRef, min: number): [number, number] {
-  return readIntList(raw, name, fallback, ref, 2, min) as [number, number];
-}
-
-/** Reads pads [top, left, bottom, right], each >= 0. */
-export function readPads(raw: Attrs, ref: NodeRef): [number, number, number, number] {
-  return readIntList(raw, 'pads', [0, 0, 0, 0], ref, 4, 0) as [number, number, number, number];
-}
-
-/** Height and width of an image value in its layout. */
-export function spatialSize(info: ValueInfo): [number, number] {
-  const [h, w] = layoutAxes(info.layout!).spatial;
-  return [info.shape[h!]!, info.shape[w!]!];
-}
-
-/** Builds the output shape of an image op from batch, channels and [h, w], in `layout`. */
-export function imageShape(layout: 'NCHW' | 'NHWC', n: number, c: number, h: number, w: number): number[] {
-  return layout === 'NCHW' ? [n, c, h, w] : [n, h, w, c];
-}
-
-/**
- * Throws when a window op's output would be empty on a spatial axis. Names the input size, kernel,
- * pads and dilations so the user can see which one is off; `rule` states the size formula's bound.
- */
-export function requirePositiveOutput(
-  out: readonly [number, number],
-  facts: { input: readonly [number, number]; kernel: readonly [number, number]; pads: readonly number[]; dilations: readonly [number, number] },
-  rule: string,
-  ref: NodeRef,
-): void {
-  if (out[0] > 0 && out[1] > 0) return;
-  throw new GraphError('SHAPE_MISMATCH', ref, 'the output would be empty', {
-    expected: `an output size >= 1 on each spatial axis (${rule})`,
-    received: `output ${formatShape(out)} from input ${formatShape(facts.input)}, kernel ${formatShape(facts.kernel)}, pads ${formatShape(facts.pads)}, dilations ${formatShape(facts.dilations)}`,
-  });
-}
-
-/** A weight's spatial kernel must be at least 1x1 (an empty kernel has no defined output size). */
-export function requireKernel(kernel: readonly [number, number], w: ValueInfo, ref: NodeRef): void {
-  if (kernel[0] >= 1 && kernel[1] >= 1) return;
-  throw new GraphError('SHAPE_MISMATCH', ref, 'weight has an empty kernel', {
-    expected: 'kH >= 1 and kW >= 1 in the last two axes of w',
-    received: `w ${formatShape(w.shape)}`,
-  });
 }
 
 export const conv2d = defineOp<Conv2dAttrs>({

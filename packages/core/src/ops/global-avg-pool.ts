@@ -8,7 +8,7 @@ import { layoutAxes } from '../layout';
 import { defineOp } from './op';
 import { rejectUnknownAttrs } from './attrs';
 import { requireFloat, requireImageLayout } from './shape';
-import { imageShape } from './conv2d';
+import { imageShape } from './window';
 
 export const GLOBAL_AVG_POOL = 'globalAvgPool';
 

@@ -15,14 +15,9 @@
  * instead of floor in ceil mode; then, in ceil mode, the last window is dropped when it would
  * start in the end padding: if (out - 1)*stride >= in + padBegin then out -= 1 (PyTorch and ONNX).
  */
-import { GraphError, type NodeRef } from '../errors';
-import { formatShape } from '../tensor';
-import { layoutAxes } from '../layout';
-import type { Attrs, ValueInfo } from '../graph/types';
 import { defineOp } from './op';
 import { readBool, rejectUnknownAttrs } from './attrs';
-import { requireFloat, requireImageLayout, windowOutputSize } from './shape';
-import { imageShape, readPads, readPair, requirePositiveOutput, spatialSize } from './conv2d';
+import { poolShape, readPads, readPair, readPoolKernel, requirePadsBelowKernel } from './window';
 
 export const MAX_POOL2D = 'maxPool2d';
 
@@ -33,50 +28,6 @@ export interface MaxPool2dAttrs {
   readonly pads: readonly [number, number, number, number];
   readonly dilations: readonly [number, number];
   readonly ceilMode: boolean;
-}
-
-/** Reads the required pooling `kernel` [kh, kw]; there is no sensible default window. */
-export function readPoolKernel(raw: Attrs, ref: NodeRef): [number, number] {
-  if (raw['kernel'] === undefined) {
-    throw new GraphError('ATTRIBUTE_INVALID', ref, "attribute 'kernel' is required", { expected: 'a list of 2 integers >= 1', received: 'nothing' });
-  }
-  return readPair(raw, 'kernel', [1, 1], ref, 1);
-}
-
-/** ONNX's rule: every pad smaller than the kernel on its axis, so no window lies wholly in padding. */
-export function requirePadsBelowKernel(pads: readonly [number, number, number, number], kernel: readonly [number, number], ref: NodeRef): void {
-  const [t, l, b, r] = pads;
-  if (t < kernel[0] && b < kernel[0] && l < kernel[1] && r < kernel[1]) return;
-  throw new GraphError('ATTRIBUTE_INVALID', ref, 'pads must be smaller than the kernel', {
-    expected: `top and bottom < ${kernel[0]}, left and right < ${kernel[1]} (kernel ${formatShape(kernel)})`,
-    received: `pads ${formatShape(pads)}`,
-  });
-}
-
-/** Pooling output size on one axis, with the ceil-mode rule that drops a window starting in the end padding. */
-export function poolOutputSize(input: number, kernel: number, stride: number, padBegin: number, padEnd: number, dilation: number, ceilMode: boolean): number {
-  let out = windowOutputSize(input, kernel, stride, padBegin, padEnd, dilation, ceilMode);
-  if (ceilMode && (out - 1) * stride >= input + padBegin) out -= 1;
-  return out;
-}
-
-/** Output info of a pooling op: same batch, channels, dtype and layout; pooled spatial sizes. */
-export function poolShape(
-  x: ValueInfo,
-  a: { kernel: readonly [number, number]; strides: readonly [number, number]; pads: readonly [number, number, number, number]; dilations: readonly [number, number]; ceilMode: boolean },
-  ref: NodeRef,
-): ValueInfo {
-  const layout = requireImageLayout(x, 'x', ref);
-  requireFloat(x, 'x', ref);
-  const input = spatialSize(x);
-  const { kernel: k, strides: s, pads: p, dilations: d } = a;
-  const out: [number, number] = [
-    poolOutputSize(input[0], k[0], s[0], p[0], p[2], d[0], a.ceilMode),
-    poolOutputSize(input[1], k[1], s[1], p[1], p[3], d[1], a.ceilMode),
-  ];
-  requirePositiveOutput(out, { input, kernel: k, pads: p, dilations: d }, 'input + padBegin + padEnd >= dilation*(kernel-1) + 1', ref);
-  const c = x.shape[layoutAxes(layout).channels]!;
-  return { dtype: x.dtype, shape: imageShape(layout, x.shape[0]!, c, out[0], out[1]), layout };
 }
 
 export const maxPool2d = defineOp<MaxPool2dAttrs>({

@@ -18,7 +18,7 @@ import { layoutAxes } from '../layout';
 import { defineOp } from './op';
 import { readEnum, readNumber, rejectUnknownAttrs } from './attrs';
 import { requireFloat, requireImageLayout } from './shape';
-import { imageShape, readPads, spatialSize } from './conv2d';
+import { imageShape, readPads, spatialSize } from './window';
 
 export const PAD = 'pad';
 

@@ -25,11 +25,11 @@
 import { GraphError, type NodeRef } from '../errors';
 import { formatShape } from '../tensor';
 import { layoutAxes } from '../layout';
-import type { Attrs, ValueInfo } from '../graph/types';
+import type { Attrs } from '../graph/types';
 import { defineOp } from './op';
 import { readEnum, readIntList, rejectUnknownAttrs } from './attrs';
 import { requireFloat, requireImageLayout } from './shape';
-import { imageShape, spatialSize } from './conv2d';
+import { imageShape, spatialSize } from './window';
 
 export const RESIZE = 'resize';
 

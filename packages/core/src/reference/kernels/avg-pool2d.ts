@@ -3,7 +3,7 @@
  * documents (window clipped to the padded input, or the count of real elements).
  */
 import { defineKernel, f64 } from '../kernel';
-import { imageView } from './conv2d';
+import { imageView } from '../image';
 import type { AvgPool2dAttrs } from '../../ops/avg-pool2d';
 
 /** One axis of a window: the real elements [from, to) and the divisor factor for this axis. */

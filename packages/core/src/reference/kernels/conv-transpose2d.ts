@@ -3,7 +3,7 @@
  * x * w into every output position its kernel reaches; positions cropped by pads are skipped.
  */
 import { defineKernel, f64 } from '../kernel';
-import { imageView } from './conv2d';
+import { imageView } from '../image';
 import type { ConvTranspose2dAttrs } from '../../ops/conv-transpose2d';
 
 export const convTranspose2dKernel = defineKernel<ConvTranspose2dAttrs>({

@@ -2,39 +2,10 @@
  * conv2d reference: a direct convolution, one output element at a time. Padded positions read
  * 0 and are still multiplied, so a NaN or Infinity weight poisons every output it touches, as in
  * the im2col + GEMM that PyTorch and ONNX Runtime run.
- *
- * imageView is shared by every image kernel: it lets loops index (n, c, h, w) in NCHW and NHWC alike.
  */
 import { defineKernel, f64 } from '../kernel';
-import { layoutAxes, type Layout } from '../../layout';
-import { stridesOf } from '../../tensor';
+import { imageView } from '../image';
 import type { Conv2dAttrs } from '../../ops/conv2d';
-
-/** Sizes of an image tensor and the flat offset of (n, c, h, w) in its layout. */
-export interface ImageView {
-  readonly n: number;
-  readonly c: number;
-  readonly h: number;
-  readonly w: number;
-  at(n: number, c: number, h: number, w: number): number;
-}
-
-export function imageView(shape: readonly number[], layout: Layout): ImageView {
-  const axes = layoutAxes(layout);
-  const [hAxis, wAxis] = axes.spatial as [number, number];
-  const strides = stridesOf(shape);
-  const sn = strides[axes.batch]!;
-  const sc = strides[axes.channels]!;
-  const sh = strides[hAxis]!;
-  const sw = strides[wAxis]!;
-  return {
-    n: shape[axes.batch]!,
-    c: shape[axes.channels]!,
-    h: shape[hAxis]!,
-    w: shape[wAxis]!,
-    at: (n, c, h, w) => n * sn + c * sc + h * sh + w * sw,
-  };
-}
 
 export const conv2dKernel = defineKernel<Conv2dAttrs>({
   op: 'conv2d',

@@ -5,7 +5,7 @@
  * the max of nothing.
  */
 import { defineKernel, f64 } from '../kernel';
-import { imageView } from './conv2d';
+import { imageView } from '../image';
 import type { MaxPool2dAttrs } from '../../ops/max-pool2d';
 
 export const maxPool2dKernel = defineKernel<MaxPool2dAttrs>({

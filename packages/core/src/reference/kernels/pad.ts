@@ -1,6 +1,6 @@
 /** pad reference: each output position reads the input position its mode maps it to, or the constant. */
 import { defineKernel, f64 } from '../kernel';
-import { imageView } from './conv2d';
+import { imageView } from '../image';
 import type { PadAttrs, PadMode } from '../../ops/pad';
 
 /** Input index for position p (may be < 0 or >= size) on an axis of `size`, or -1 for the constant. */

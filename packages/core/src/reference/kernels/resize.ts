@@ -5,7 +5,7 @@
  * per-axis tables are computed once.
  */
 import { defineKernel, f64 } from '../kernel';
-import { imageView } from './conv2d';
+import { imageView } from '../image';
 import { resizeScales, type CoordinateTransform, type NearestMode, type ResizeAttrs } from '../../ops/resize';
 
 /** Source coordinate of output index `xOut` on an axis of length `inLen` resized to `outLen`. */

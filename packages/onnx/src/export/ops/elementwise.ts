@@ -1,0 +1,133 @@
+/**
+ * Export of elementwise binaries (Add/Sub/Mul/Div with NumPy broadcasting) and activations.
+ * gelu: opset >= 20 has Gelu; below it the exact erf form 0.5 * x * (1 + Erf(x / sqrt(2))) is
+ * written out (what PyTorch exports), and the tanh form with Tanh and Mul.
+ */
+import type { ActivationKind, DType, ValidatedNode } from '@skipconn/core';
+import type { ExportContext } from '../context';
+import { permuteConst, TO_NCHW } from '../context';
+import type { OpExporter } from './types';
+
+/** True when an op over these data inputs should run on permuted (NCHW-stored NHWC) data. */
+export function followPermuted(ctx: ExportContext, inputs: readonly string[], outputRank: number): boolean {
+  return outputRank === 4 && inputs.some((v) => ctx.isPermuted(v));
+}
+
+/**
+ * The ONNX name of an operand of a broadcasting op running in permuted order. A rank-4 value is
+ * transposed (once); a lower-rank operand broadcasts against the logical NHWC axes, so it is
+ * padded to rank 4 and permuted too (constants at export time, values with Reshape + Transpose).
+ */
+export function operand(ctx: ExportContext, value: string, permuted: boolean): string {
+  if (!permuted) return ctx.get(value);
+  const info = ctx.info(value);
+  if (info.shape.length === 4) return ctx.get(value, true);
+  if (info.shape.length === 0 || info.shape.every((d) => d === 1)) return ctx.get(value);
+  const w = ctx.weight(value);
+  if (w !== undefined) return ctx.constant(`${value}__nchw`, permuteConst(w, TO_NCHW));
+  const padded = [...Array(4 - info.shape.length).fill(1), ...info.shape] as number[];
+  const reshaped = ctx.temp(`${value}__rank4`);
+  ctx.node('Reshape', [ctx.get(value), ctx.int64s('shape', padded)], [reshaped]);
+  const out = ctx.temp(`${value}__rank4_nchw`);
+  ctx.node('Transpose', [reshaped], [out], { perm: TO_NCHW });
+  return out;
+}
+
+function binary(onnxOp: string): OpExporter {
+  return (node, ctx) => {
+    const [a, b] = node.spec.inputs as [string, string];
+    const out = node.spec.outputs[0]!;
+    const permuted = followPermuted(ctx, [a, b], node.outputs[0]!.shape.length);
+    const name = ctx.outputName(out, permuted);
+    ctx.node(onnxOp, [operand(ctx, a, permuted), operand(ctx, b, permuted)], [name], {}, node.spec.name);
+    ctx.define(out, name, permuted);
+  };
+}
+
+/** Emits `output = act(input)`; for 'none' an Identity. Returns nothing; output is an ONNX name. */
+export function emitActivation(ctx: ExportContext, kind: ActivationKind, input: string, output: string, dtype: DType, nodeName?: string): void {
+  switch (kind) {
+    case 'none': ctx.node('Identity', [input], [output], {}, nodeName); return;
+    case 'relu': ctx.node('Relu', [input], [output], {}, nodeName); return;
+    case 'sigmoid': ctx.node('Sigmoid', [input], [output], {}, nodeName); return;
+    case 'tanh': ctx.node('Tanh', [input], [output], {}, nodeName); return;
+    case 'silu': {
+      const s = ctx.temp(`${output}__sigmoid`);
+      ctx.node('Sigmoid', [input], [s]);
+      ctx.node('Mul', [input, s], [output], {}, nodeName);
+      return;
+    }
+    case 'gelu':
+    case 'gelu_tanh': {
+      const approximate = kind === 'gelu' ? 'none' : 'tanh';
+      if (ctx.opset >= 20) {
+        ctx.node('Gelu', [input], [output], { approximate }, nodeName);
+        return;
+      }
+      // PyTorch's own export form, so importers (ours included) recognize it.
+      const inner = ctx.temp(`${output}__inner`);
+      if (kind === 'gelu') {
+        const scaled = ctx.temp(`${output}__div`);
+        ctx.node('Div', [input, ctx.scalar(Math.SQRT2, dtype)], [scaled]);
+        ctx.node('Erf', [scaled], [inner]);
+      } else {
+        const sq = ctx.temp(`${output}__sq`);
+        const cube = ctx.temp(`${output}__cube`);
+        const term = ctx.temp(`${output}__term`);
+        const sum = ctx.temp(`${output}__sum`);
+        const arg = ctx.temp(`${output}__arg`);
+        ctx.node('Mul', [input, input], [sq]);
+        ctx.node('Mul', [sq, input], [cube]);
+        ctx.node('Mul', [cube, ctx.scalar(0.044715, dtype)], [term]);
+        ctx.node('Add', [input, term], [sum]);
+        ctx.node('Mul', [sum, ctx.scalar(Math.sqrt(2 / Math.PI), dtype)], [arg]);
+        ctx.node('Tanh', [arg], [inner]);
+      }
+      const onePlus = ctx.temp(`${output}__add`);
+      const prod = ctx.temp(`${output}__mul`);
+      ctx.node('Add', [inner, ctx.scalar(1, dtype)], [onePlus]);
+      ctx.node('Mul', [input, onePlus], [prod]);
+      ctx.node('Mul', [prod, ctx.scalar(0.5, dtype)], [output], {}, nodeName);
+      return;
+    }
+  }
+}
+
+function activation(kindOf: (node: ValidatedNode) => ActivationKind): OpExporter {
+  return (node, ctx) => {
+    const x = node.spec.inputs[0]!;
+    const out = node.spec.outputs[0]!;
+    const permuted = ctx.isPermuted(x);
+    const name = ctx.outputName(out, permuted);
+    emitActivation(ctx, kindOf(node), ctx.get(x, permuted), name, node.outputs[0]!.dtype, node.spec.name);
+    ctx.define(out, name, permuted);
+  };
+}
+
+const softmax: OpExporter = (node, ctx) => {
+  const x = node.spec.inputs[0]!;
+  const out = node.spec.outputs[0]!;
+  const info = ctx.info(x);
+  const rank = info.shape.length;
+  const raw = node.attrs.axis as number | 'channels';
+  const logical = raw === 'channels' ? (info.layout === 'NCHW' ? 1 : rank - 1) : raw < 0 ? raw + rank : raw;
+  const permuted = ctx.isPermuted(x);
+  // In permuted (NCHW) order, physical axis j holds logical axis TO_NCHW[j].
+  const axis = permuted ? TO_NCHW.indexOf(logical as 0 | 1 | 2 | 3) : logical;
+  const name = ctx.outputName(out, permuted);
+  ctx.node('Softmax', [ctx.get(x, permuted)], [name], { axis }, node.spec.name);
+  ctx.define(out, name, permuted);
+};
+
+export const ELEMENTWISE_EXPORTERS: Record<string, OpExporter> = {
+  add: binary('Add'),
+  sub: binary('Sub'),
+  mul: binary('Mul'),
+  div: binary('Div'),
+  relu: activation(() => 'relu'),
+  sigmoid: activation(() => 'sigmoid'),
+  tanh: activation(() => 'tanh'),
+  silu: activation(() => 'silu'),
+  gelu: activation((n) => (n.attrs.approximate === 'tanh' ? 'gelu_tanh' : 'gelu')),
+  softmax,
+};

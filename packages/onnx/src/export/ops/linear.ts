@@ -1,0 +1,107 @@
+/**
+ * Export of dense, matmul, layerNorm and the shape ops (reshape, flatten, transpose). These work
+ * on logical axes, so a permuted input is transposed back first, except dense on an NHWC value
+ * held permuted, which is exactly a 1x1 Conv on the NCHW data and stays permuted.
+ */
+import { tensor, type HostTensor } from '@skipconn/core';
+import { transposeMatrix, type ExportContext } from '../context';
+import type { OpExporter } from './types';
+
+function weightOrTransposed(ctx: ExportContext, w: string): string {
+  const t = ctx.weight(w);
+  if (t !== undefined) return ctx.constant(`${w}__T`, transposeMatrix(t));
+  const name = ctx.temp(`${w}__T`);
+  ctx.node('Transpose', [ctx.get(w)], [name], { perm: [1, 0] });
+  return name;
+}
+
+const dense: OpExporter = (node, ctx) => {
+  const [x, w, b] = node.spec.inputs as [string, string, string | undefined];
+  const out = node.spec.outputs[0]!;
+  const rank = ctx.info(x).shape.length;
+  const wt = ctx.weight(w);
+  if (ctx.isPermuted(x) && node.outputs[0]!.layout === 'NHWC' && wt !== undefined) {
+    const kernel: HostTensor = { dtype: wt.dtype, shape: [wt.shape[0]!, wt.shape[1]!, 1, 1], data: wt.data };
+    const name = ctx.outputName(out, true);
+    ctx.node('Conv', [ctx.get(x, true), ctx.constant(`${w}__1x1`, kernel), ...(b !== undefined ? [ctx.get(b)] : [])], [name], { kernel_shape: [1, 1] }, node.spec.name);
+    ctx.define(out, name, true);
+    return;
+  }
+  if (rank === 2) {
+    ctx.node('Gemm', [ctx.get(x), ctx.get(w), ...(b !== undefined ? [ctx.get(b)] : [])], [out], { transB: 1 }, node.spec.name);
+  } else if (b === undefined) {
+    ctx.node('MatMul', [ctx.get(x), weightOrTransposed(ctx, w)], [out], {}, node.spec.name);
+  } else {
+    const mm = ctx.temp(`${out}__matmul`);
+    ctx.node('MatMul', [ctx.get(x), weightOrTransposed(ctx, w)], [mm], {}, `${node.spec.name}/matmul`);
+    ctx.node('Add', [mm, ctx.get(b)], [out], {}, node.spec.name);
+  }
+  ctx.define(out, out);
+};
+
+const matmul: OpExporter = (node, ctx) => {
+  const [a, b] = node.spec.inputs as [string, string];
+  const out = node.spec.outputs[0]!;
+  ctx.node('MatMul', [ctx.get(a), ctx.get(b)], [out], {}, node.spec.name);
+  ctx.define(out, out);
+};
+
+const layerNorm: OpExporter = (node, ctx) => {
+  const [x, scale, bias] = node.spec.inputs as [string, string | undefined, string | undefined];
+  const out = node.spec.outputs[0]!;
+  const info = ctx.info(x);
+  const rank = info.shape.length;
+  const axis = (node.attrs.axis as number) < 0 ? (node.attrs.axis as number) + rank : (node.attrs.axis as number);
+  const epsilon = node.attrs.epsilon as number;
+  const normalized = info.shape.slice(axis);
+  const ones = (): string => ctx.constant('layernorm_ones', tensor(info.dtype, normalized, new Array<number>(normalized.reduce((p, d) => p * d, 1)).fill(1)));
+  if (ctx.opset >= 17) {
+    const inputs = [ctx.get(x), scale !== undefined ? ctx.get(scale) : ones(), ...(bias !== undefined ? [ctx.get(bias)] : [])];
+    ctx.node('LayerNormalization', inputs, [out], { axis, epsilon: { float: epsilon } }, node.spec.name);
+    ctx.define(out, out);
+    return;
+  }
+  // Opset < 17 has no LayerNormalization: the usual decomposition, biased variance.
+  const axes = Array.from({ length: rank - axis }, (_, i) => axis + i);
+  const t = (s: string) => ctx.temp(`${out}__${s}`);
+  const [mean, d, sq, variance, ve, std] = [t('mean'), t('centered'), t('sq'), t('var'), t('var_eps'), t('std')];
+  ctx.node('ReduceMean', [ctx.get(x)], [mean], { axes, keepdims: 1 });
+  ctx.node('Sub', [ctx.get(x), mean], [d]);
+  ctx.node('Mul', [d, d], [sq]);
+  ctx.node('ReduceMean', [sq], [variance], { axes, keepdims: 1 });
+  ctx.node('Add', [variance, ctx.scalar(epsilon, info.dtype)], [ve]);
+  ctx.node('Sqrt', [ve], [std]);
+  const normed = scale === undefined && bias === undefined ? out : t('normalized');
+  ctx.node('Div', [d, std], [normed], {}, scale === undefined && bias === undefined ? node.spec.name : undefined);
+  if (scale !== undefined) {
+    const scaled = bias === undefined ? out : t('scaled');
+    ctx.node('Mul', [normed, ctx.get(scale)], [scaled], {}, bias === undefined ? node.spec.name : undefined);
+    if (bias !== undefined) ctx.node('Add', [scaled, ctx.get(bias)], [out], {}, node.spec.name);
+  }
+  ctx.define(out, out);
+};
+
+const reshape: OpExporter = (node, ctx) => {
+  const out = node.spec.outputs[0]!;
+  const shape = node.outputs[0]!.shape;
+  const allowzero = shape.includes(0) && ctx.opset >= 14 ? 1 : undefined;
+  ctx.node('Reshape', [ctx.get(node.spec.inputs[0]!), ctx.int64s('shape', shape)], [out], { allowzero }, node.spec.name);
+  ctx.define(out, out);
+};
+
+const flatten: OpExporter = (node, ctx) => {
+  const out = node.spec.outputs[0]!;
+  ctx.node('Flatten', [ctx.get(node.spec.inputs[0]!)], [out], { axis: node.attrs.axis as number }, node.spec.name);
+  ctx.define(out, out);
+};
+
+const transpose: OpExporter = (node, ctx) => {
+  const x = node.spec.inputs[0]!;
+  const out = node.spec.outputs[0]!;
+  const rank = ctx.info(x).shape.length;
+  const perm = (node.attrs.perm as number[] | undefined) ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  ctx.node('Transpose', [ctx.get(x)], [out], { perm }, node.spec.name);
+  ctx.define(out, out);
+};
+
+export const LINEAR_EXPORTERS: Record<string, OpExporter> = { dense, matmul, layerNorm, reshape, flatten, transpose };

@@ -1,0 +1,18 @@
+/** Shared definition of the elementwise binary kernels (add, sub, mul, div). */
+import { defineTfKernel, type TfKernelConfig } from '../kernel';
+import type { Tensor, Tf } from '../../tf';
+
+type BinaryFn = (tf: Tf, a: Tensor, b: Tensor) => Tensor;
+
+/**
+ * Both operands are 'broadcast' inputs: the layout pass expands them to the output's rank and
+ * stores them like the output, so tfjs's NumPy broadcasting lines up the same logical axes.
+ */
+export function binaryKernel(op: string, fn: BinaryFn): TfKernelConfig {
+  return defineTfKernel({
+    op,
+    placement: 'follow',
+    inputRole: () => 'broadcast',
+    compile: ({ tf }) => ({ run: ([a, b]) => [fn(tf, a!, b!)] }),
+  });
+}

@@ -1,0 +1,29 @@
+import { normalizeAxis, type LayerNormAttrs } from '@skipconn/core';
+import { defineTfKernel } from './kernel';
+
+/**
+ * layerNorm over logical axes [axis .. rank-1], i.e. the physical axes holding them in the node's
+ * storage (channels-last NCHW with axis 1 normalizes physical 1, 2, 3). Two-pass, biased variance
+ * and division by sqrt(var + eps), as the reference. scale and bias are 'broadcast' inputs: the
+ * layout pass expands their logical suffix shape to full rank and stores it like x.
+ */
+export const layerNormKernel = defineTfKernel<LayerNormAttrs>({
+  op: 'layerNorm',
+  placement: 'follow',
+  inputRole: (i) => (i === 0 ? 'data' : 'broadcast'),
+  compile: ({ tf, node, attrs, outputPerms }) => {
+    const ref = { node: node.spec.name, op: node.spec.op };
+    const first = normalizeAxis(attrs.axis, node.inputs[0]!.shape.length, ref);
+    const axes = outputPerms[0]!.flatMap((logical, physical) => (logical >= first ? [physical] : []));
+    return {
+      run: ([x, scale, bias]) => {
+        const centered = tf.sub(x!, tf.mean(x!, axes, true));
+        const variance = tf.mean(tf.square(centered), axes, true);
+        let y = tf.div(centered, tf.sqrt(tf.add(variance, attrs.epsilon)));
+        if (scale !== undefined) y = tf.mul(y, scale);
+        if (bias !== undefined) y = tf.add(y, bias);
+        return [y];
+      },
+    };
+  },
+});
