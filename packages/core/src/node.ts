@@ -78,7 +78,7 @@ let tempCounter = 0;
 export function writeFileAtomic(file: string, data: Uint8Array | string): void {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   const dir = path.dirname(path.resolve(file));
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.${(tempCounter++).toString(36)}.tmp`);
+  const temp = path.join(dir, `.${path.basename(file).slice(0, 100)}.${process.pid}.${Date.now().toString(36)}.${(tempCounter++).toString(36)}.tmp`);
   let fd: number | undefined;
   let created = false;
   try {

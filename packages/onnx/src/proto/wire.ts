@@ -17,8 +17,6 @@ export const WIRE_I32 = 5;
 /** Nested messages deeper than this are refused (ONNX nests graphs in attributes). */
 export const MAX_DEPTH = 32;
 
-const TWO_32 = 4294967296;
-
 export class ProtoReader {
   pos: number;
   private readonly view: DataView;

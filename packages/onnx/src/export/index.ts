@@ -1,0 +1,97 @@
+/**
+ * IR -> ONNX ModelProto. Every IR op maps to standard ONNX ops of the chosen opset (default 17;
+ * 13 to 21 are accepted), all weights become initializers, and the bytes are deterministic:
+ * the same graph and weights always give the same file.
+ */
+import { GraphError, UnsupportedError, type ValidatedGraph, type WeightStore } from '@skipconn/core';
+import { encodeModel } from '../proto/encode';
+import type { ModelProto, ValueInfoProto } from '../proto/types';
+import { ONNX_TYPE_OF } from '../tensor';
+import { ExportContext } from './context';
+import { ELEMENTWISE_EXPORTERS } from './ops/elementwise';
+import { IMAGE_EXPORTERS } from './ops/image';
+import { LINEAR_EXPORTERS } from './ops/linear';
+import { MERGE_EXPORTERS } from './ops/merges';
+import type { OpExporter } from './ops/types';
+
+export const EXPORTERS: Readonly<Record<string, OpExporter>> = {
+  ...MERGE_EXPORTERS,
+  ...ELEMENTWISE_EXPORTERS,
+  ...IMAGE_EXPORTERS,
+  ...LINEAR_EXPORTERS,
+};
+
+export const DEFAULT_OPSET = 17;
+export const MIN_EXPORT_OPSET = 13;
+export const MAX_EXPORT_OPSET = 21;
+
+export interface ExportOptions {
+  /** ONNX opset of the default domain (13..21, default 17). Below 17 layerNorm is decomposed. */
+  readonly opset?: number;
+  /** Graph name in the model (default: the IR graph's name or 'skipconn'). */
+  readonly graphName?: string;
+  readonly producerVersion?: string;
+}
+
+/** IR version that goes with an opset (ONNX's versioning table). */
+function irVersionFor(opset: number): number {
+  if (opset <= 13) return 7;
+  if (opset <= 15) return 8;
+  if (opset <= 18) return 8;
+  if (opset <= 20) return 9;
+  return 10;
+}
+
+export function exportModel(vg: ValidatedGraph, weights: WeightStore, options: ExportOptions = {}): ModelProto {
+  const opset = options.opset ?? DEFAULT_OPSET;
+  if (!Number.isInteger(opset) || opset < MIN_EXPORT_OPSET || opset > MAX_EXPORT_OPSET) {
+    throw new GraphError('ATTRIBUTE_INVALID', {}, 'unsupported export opset', { expected: `an integer in [${MIN_EXPORT_OPSET}, ${MAX_EXPORT_OPSET}]`, received: String(opset) });
+  }
+  const ctx = new ExportContext(vg, weights, opset);
+  for (const node of vg.nodes) {
+    const exporter = EXPORTERS[node.spec.op];
+    if (exporter === undefined) throw new UnsupportedError(`op ${node.spec.op} has no ONNX export, so it`, { node: node.spec.name, op: node.spec.op }, Object.keys(EXPORTERS));
+    exporter(node, ctx);
+  }
+  // Graph outputs in logical order under their IR names. An output that is a graph input or a
+  // weight gets an Identity so that the ONNX output is a node output, which every runtime accepts.
+  const outputNames: string[] = [];
+  for (const out of vg.graph.outputs) {
+    let name = ctx.get(out);
+    if (vg.inputNames.has(out) || vg.weightNames.has(out) || outputNames.includes(name)) {
+      const id = ctx.temp(`${out}__output`);
+      ctx.node('Identity', [name], [id]);
+      name = id;
+    }
+    outputNames.push(name);
+  }
+  const valueInfo = (name: string, irName: string): ValueInfoProto => {
+    const v = vg.values.get(irName)!;
+    return { name, type: { tensor: { elemType: ONNX_TYPE_OF[v.dtype], shape: v.shape.map((d) => ({ value: d })) } } };
+  };
+  return {
+    irVersion: irVersionFor(opset),
+    opsetImport: [{ domain: '', version: opset }],
+    producerName: 'skipconn',
+    producerVersion: options.producerVersion ?? '0.1.0',
+    domain: '',
+    modelVersion: 0,
+    docString: '',
+    graph: {
+      name: options.graphName ?? vg.graph.name ?? 'skipconn',
+      node: ctx.nodes,
+      initializer: ctx.initializers,
+      input: vg.graph.inputs.map((i) => valueInfo(i.name, i.name)),
+      output: vg.graph.outputs.map((o, i) => valueInfo(outputNames[i]!, o)),
+      valueInfo: [],
+      sparseInitializerCount: 0,
+    },
+    metadataProps: [],
+    functionCount: 0,
+  };
+}
+
+/** IR -> ONNX bytes. */
+export function exportOnnx(vg: ValidatedGraph, weights: WeightStore, options: ExportOptions = {}): Uint8Array {
+  return encodeModel(exportModel(vg, weights, options));
+}

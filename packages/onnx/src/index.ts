@@ -1,0 +1,11 @@
+/**
+ * @skipconn/onnx: IR <-> ONNX. Export (IR -> ModelProto bytes), import (ONNX -> IR with constant
+ * folding and skip detection) and safe decoding. No file system here; see ./node for files.
+ */
+export * from './proto/types';
+export { decodeModel } from './proto/decode';
+export { encodeModel } from './proto/encode';
+export { ProtoReader, ProtoWriter } from './proto/wire';
+export * from './tensor';
+export { exportModel, exportOnnx, EXPORTERS, DEFAULT_OPSET, MIN_EXPORT_OPSET, MAX_EXPORT_OPSET } from './export';
+export type { ExportOptions } from './export';
