@@ -73,3 +73,4 @@ export * from './op';
 export * from './activation-kind';
 export * from './shape';
 export * from './attrs';
+export * from './window';

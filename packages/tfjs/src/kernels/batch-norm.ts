@@ -4,9 +4,11 @@ import { alongAxis, physicalChannelAxis } from './impl/axes';
 import type { Tensor } from '../tf';
 
 /**
- * batchNorm (inference) with tf.batchNorm. x follows the node's storage; scale, bias, mean and
- * variance stay [C] and are reshaped (no copy) onto the physical channel axis, which is the last
- * axis for channels-last storage, NC and NTC.
+ * batchNorm (inference): y = (x - mean) * (scale / sqrt(variance + eps)) + bias. x follows the
+ * node's storage; the [C] parameters are reshaped (no copy) onto the physical channel axis.
+ * Written out rather than tf.batchNorm, whose kernels index the parameters modulo their length,
+ * i.e. assume channels are the last physical axis (wrong for NCHW kept in logical order). The
+ * per-channel factor costs C elements; the edge cases (variance + eps = 0) match the reference.
  */
 export const batchNormKernel = defineTfKernel<BatchNormAttrs>({
   op: 'batchNorm',
@@ -17,7 +19,10 @@ export const batchNormKernel = defineTfKernel<BatchNormAttrs>({
     const shape = alongAxis(outputShapes[0]!.length, physicalChannelAxis(node.outputs[0]!, outputPerms[0]!), channels);
     const place = (t: Tensor | undefined): Tensor => tf.reshape(t!, shape);
     return {
-      run: ([x, scale, bias, mean, variance]) => [tf.batchNorm(x!, place(mean), place(variance), place(bias), place(scale), attrs.epsilon)],
+      run: ([x, scale, bias, mean, variance]) => {
+        const factor = tf.div(scale!, tf.sqrt(tf.add(variance!, attrs.epsilon)));
+        return [tf.add(tf.mul(tf.sub(x!, place(mean)), place(factor)), place(bias))];
+      },
     };
   },
 });

@@ -1,6 +1,6 @@
 import type { ConvTranspose2dAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
-import { sizeOfShape } from './impl/axes';
+import { sizeOf } from '@skipconn/core';
 import type { Tensor, Tf } from '../tf';
 
 /**
@@ -25,8 +25,8 @@ export const convTranspose2dKernel = defineTfKernel<ConvTranspose2dAttrs>({
       (g === 1 ? [weight] : tf.split(weight, g, 0)).map((part) => dilate(tf, tf.transpose(part, [2, 3, 1, 0]), attrs.dilations));
     const weight = constant(1);
     const filters = weight === undefined ? undefined : prepare(weight).map((f) => keep(f));
-    const { strides: s, pads: p, outputPadding: op } = attrs;
-    const empty = sizeOfShape(inputShapes[0]!) === 0;
+    const { strides: s, pads: p } = attrs;
+    const empty = sizeOf(inputShapes[0]!) === 0;
     return {
       folded: filters === undefined ? [] : [1],
       run: ([x, wIn, b]) => {
@@ -45,7 +45,6 @@ export const convTranspose2dKernel = defineTfKernel<ConvTranspose2dAttrs>({
           const extra: [number, number] = [Math.max(0, p[0] + rows - full[0]), Math.max(0, p[1] + cols - full[1])];
           if (extra[0] > 0 || extra[1] > 0) y = tf.pad(y, [[0, 0], [0, extra[0]], [0, extra[1]], [0, 0]]);
           y = tf.slice(y, [0, p[0], p[1], 0], [n, rows, cols, outShape[3]!]);
-          void op;
         }
         return [b === undefined ? y : tf.add(y, b)];
       },

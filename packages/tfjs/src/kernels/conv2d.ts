@@ -1,7 +1,7 @@
 import type { Conv2dAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { explicitPadding, needsStrideSplit, subsample } from './impl/window';
-import { sizeOfShape } from './impl/axes';
+import { sizeOf } from '@skipconn/core';
 import type { Tensor } from '../tf';
 
 /**
@@ -36,7 +36,7 @@ export const conv2dKernel = defineTfKernel<Conv2dAttrs>({
     const strides: [number, number] = split ? [1, 1] : [attrs.strides[0], attrs.strides[1]];
     const dilations: [number, number] = [attrs.dilations[0], attrs.dilations[1]];
     const pad = explicitPadding(attrs.pads);
-    const empty = sizeOfShape(inputShapes[0]!) === 0;
+    const empty = sizeOf(inputShapes[0]!) === 0;
     const outShape = [...outputShapes[0]!];
     const conv = (x: Tensor, f: Tensor): Tensor =>
       depthwise

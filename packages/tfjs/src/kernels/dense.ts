@@ -1,6 +1,6 @@
 import type { DenseAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
-import { sizeOfShape } from './impl/axes';
+import { sizeOf } from '@skipconn/core';
 
 /**
  * dense: y = x @ w^T + b on the last logical axis. tf.matMul with transposeB reads w [out, in]
@@ -13,7 +13,7 @@ export const denseKernel = defineTfKernel<DenseAttrs>({
   compile: ({ tf, node, outputShapes }) => {
     const x = node.inputs[0]!;
     const inFeatures = x.shape[x.shape.length - 1]!;
-    const rows = sizeOfShape(x.shape.slice(0, -1));
+    const rows = sizeOf(x.shape.slice(0, -1));
     const outShape = [...outputShapes[0]!];
     const outFeatures = node.inputs[1]!.shape[0]!;
     return {

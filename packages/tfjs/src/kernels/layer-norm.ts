@@ -3,8 +3,11 @@ import { defineTfKernel } from './kernel';
 
 /**
  * layerNorm over logical axes [axis .. rank-1], i.e. the physical axes holding them in the node's
- * storage (channels-last NCHW with axis 1 normalizes physical 1, 2, 3). Two-pass, biased variance
- * and division by sqrt(var + eps), as the reference. scale and bias are 'broadcast' inputs: the
+ * storage (channels-last NCHW with axis 1 normalizes physical 1, 2, 3). Biased variance and
+ * division by sqrt(var + eps), as the reference. The mean is corrected once (subtract the mean of
+ * x - mean), which removes the float32 rounding of the first mean: inputs with a large common
+ * offset otherwise lose digits to cancellation (wasm's reductions were 4.6e-5 off on such a row).
+ * scale and bias are 'broadcast' inputs: the
  * layout pass expands their logical suffix shape to full rank and stores it like x.
  */
 export const layerNormKernel = defineTfKernel<LayerNormAttrs>({
@@ -17,7 +20,8 @@ export const layerNormKernel = defineTfKernel<LayerNormAttrs>({
     const axes = outputPerms[0]!.flatMap((logical, physical) => (logical >= first ? [physical] : []));
     return {
       run: ([x, scale, bias]) => {
-        const centered = tf.sub(x!, tf.mean(x!, axes, true));
+        const rough = tf.sub(x!, tf.mean(x!, axes, true));
+        const centered = tf.sub(rough, tf.mean(rough, axes, true));
         const variance = tf.mean(tf.square(centered), axes, true);
         let y = tf.div(centered, tf.sqrt(tf.add(variance, attrs.epsilon)));
         if (scale !== undefined) y = tf.mul(y, scale);

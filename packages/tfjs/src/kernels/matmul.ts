@@ -1,6 +1,6 @@
 import { matmulDims, shapesEqual, type MatmulAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
-import { sizeOfShape } from './impl/axes';
+import { sizeOf } from '@skipconn/core';
 
 /**
  * matmul with NumPy semantics, from core's matmulDims: rank-1 operands are promoted by reshape,
@@ -18,7 +18,7 @@ export const matmulKernel = defineTfKernel<MatmulAttrs>({
     const bShape = [...d.batch, d.k, d.n];
     const aPromoted = [...d.batchA, d.m, d.k];
     const bPromoted = [...d.batchB, d.k, d.n];
-    const empty = d.k === 0 || sizeOfShape(outShape) === 0;
+    const empty = d.k === 0 || sizeOf(outShape) === 0;
     return {
       run: ([a, b]) => {
         if (empty) return [tf.zeros(outShape)];

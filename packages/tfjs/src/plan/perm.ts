@@ -41,9 +41,11 @@ export function relativePerm(from: Perm, to: Perm): number[] {
 
 /**
  * True when transposing a tensor of physical `shape` by `perm` keeps its elements in row-major
- * order (only size-1 axes move), so a reshape, which copies nothing, does the same job.
+ * order (only size-1 axes move, or there are no elements), so a reshape, which copies nothing,
+ * does the same job. (wasm's Transpose also fails on empty tensors.)
  */
 export function transposeIsReshape(shape: readonly number[], perm: Perm): boolean {
+  if (shape.includes(0)) return true;
   let last = -1;
   for (const a of perm) {
     if (shape[a] === 1) continue;

@@ -20,6 +20,5 @@ export function alongAxis(rank: number, axis: number, size: number): number[] {
   return shape;
 }
 
-export function sizeOfShape(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
+/** Logical [H, W] of an image value (the core's rule). */
+export { spatialSize as spatialSizeOf } from '@skipconn/core';
