@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { SkipconnError, type Graph, type HostTensor, type ValidatedGraph } from '@skipconn/core';
 import { loadGraphFile, readFileChecked } from '@skipconn/core/node';
+import { onnxReader } from './onnx-reader';
 
 export interface LoadedModel {
   readonly file: string;
@@ -33,7 +34,7 @@ const irReader: ModelReader = {
   },
 };
 
-export const MODEL_READERS: ModelReader[] = [irReader];
+export const MODEL_READERS: ModelReader[] = [irReader, onnxReader];
 
 export async function loadModel(file: string, cwd: string): Promise<LoadedModel> {
   const full = path.resolve(cwd, file);

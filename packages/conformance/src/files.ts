@@ -14,7 +14,7 @@ export const CASES_DIR = path.resolve(__dirname, '..', 'cases');
 export const GOLDENS_DIR = path.resolve(__dirname, '..', 'goldens');
 
 /** Ids are printed in terminals, HTML and jest titles: printable ASCII, no spaces, no '|'. */
-const ID_PATTERN = /^[A-Za-z0-9_.\-+/[\],=:]+$/;
+const ID_PATTERN = /^[A-Za-z0-9_.\-+/[\],=:@>]+$/;
 
 function readJson(file: string): unknown {
   let text: string;
@@ -30,9 +30,17 @@ function readJson(file: string): unknown {
   }
 }
 
+/** Report order of case files: the skip connections first, then blocks, ops and errors. */
+const FILE_ORDER = ['merge-', 'blocks', 'ops-', 'errors'];
+
+function fileRank(name: string): number {
+  const i = FILE_ORDER.findIndex((prefix) => name.startsWith(prefix));
+  return i === -1 ? FILE_ORDER.length : i;
+}
+
 function jsonFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort((a, b) => fileRank(a) - fileRank(b) || a.localeCompare(b));
 }
 
 /** Checks one case's shape as data (not its graph: the validator does that when it runs). */

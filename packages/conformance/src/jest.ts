@@ -45,7 +45,8 @@ function isPromiseLike<T>(v: unknown): v is PromiseLike<T> {
 
 export function describeConformance(factory: AdapterFactory, options: DescribeConformanceOptions = {}): void {
   const allCases = options.cases ?? loadCases();
-  const cases = allCases.filter(caseFilter(options.filter));
+  const select = caseFilter(options.filter);
+  const cases = allCases.filter((c) => select(c.id));
   const goldens = options.goldens ?? loadGoldens();
   const expectFail = options.expectFail ?? {};
 

@@ -20,6 +20,8 @@ export interface RunCaseOptions {
   readonly expectFail?: string;
   /** Called with CompiledGraph.info of each compiled graph: what really ran. */
   readonly onInfo?: (info: CompiledGraph['info']) => void;
+  /** Fail the case when compile + run take longer (the runtime keeps running; no default). */
+  readonly timeoutMs?: number;
 }
 
 interface Verdict {
@@ -195,18 +197,39 @@ function encodeError(v: number | null): EncodedNumber | null {
   return v === null ? null : encodeNumber(v);
 }
 
+function withTimeout<T>(work: Promise<T>, ms: number | undefined): Promise<T> {
+  if (ms === undefined) return work;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function readResources(adapter: Adapter): ResourceCounts | string {
+  try {
+    return { ...adapter.resources() };
+  } catch (err) {
+    return `resources() threw ${describeError(err)}`;
+  }
+}
+
 /** Runs one case: the verdict, the expect-fail rule, and the leak check. */
 export async function runCase(adapter: Adapter, c: ConformanceCase, options: RunCaseOptions): Promise<CaseResult> {
   const start = performance.now();
-  const before = { ...adapter.resources() };
+  const before = readResources(adapter);
   let verdict: Verdict;
   try {
-    verdict = isErrorExpectation(c.expected) ? await judgeErrorCase(adapter, c, c.expected.error) : await judgeValueCase(adapter, c, options);
+    const work = isErrorExpectation(c.expected) ? judgeErrorCase(adapter, c, c.expected.error) : judgeValueCase(adapter, c, options);
+    verdict = await withTimeout(work, options.timeoutMs);
   } catch (err) {
     verdict = fail(`the harness could not run the case: ${describeError(err)}`);
   }
-  const after = { ...adapter.resources() };
-  if (!sameResources(before, after)) {
+  const after = readResources(adapter);
+  if (typeof before === 'string' || typeof after === 'string') {
+    const problem = typeof before === 'string' ? before : (after as string);
+    verdict = { ...verdict, status: 'fail', message: verdict.status === 'fail' && verdict.message ? `${verdict.message}\n${problem}` : problem };
+  } else if (!sameResources(before, after)) {
     const leak = `leak: resources before the case ${formatResources(before)}, after ${formatResources(after)}`;
     verdict = { ...verdict, status: 'fail', message: verdict.status === 'fail' && verdict.message ? `${verdict.message}\n${leak}` : leak };
   }

@@ -29,6 +29,8 @@ export interface RunConformanceOptions {
   /** Adapters whose unavailability is a failure (the CLI passes REQUIRE_ADAPTERS). */
   readonly requireAdapters?: readonly string[];
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** A case taking longer than this fails (default 120000 ms), so a hung runtime cannot stall the run. */
+  readonly caseTimeoutMs?: number;
   /** Defaults: the package's cases/ and goldens/. */
   readonly cases?: readonly LoadedCase[];
   readonly goldens?: ReadonlyMap<string, GoldenEntry>;
@@ -81,6 +83,9 @@ export function summarize(adapters: readonly AdapterEntry[], results: readonly C
 }
 
 async function initAdapter(name: string): Promise<{ adapter?: Adapter; entry: AdapterEntry }> {
+  if (!registeredAdapters().some((r) => r.name === name)) {
+    return { entry: { name, available: false, reason: `no adapter named '${name}' is registered (is the package that provides it installed?)` } };
+  }
   let adapter: Adapter | undefined;
   try {
     adapter = await createAdapter(name);
@@ -97,8 +102,10 @@ async function initAdapter(name: string): Promise<{ adapter?: Adapter; entry: Ad
 export async function runConformance(options: RunConformanceOptions): Promise<ConformanceReport> {
   const start = performance.now();
   const registered = registeredAdapters().map((r) => r.name);
-  const names = options.adapters === 'all' ? registered : [...new Set(options.adapters)];
-  const unknown = names.filter((n) => !registered.includes(n));
+  const required = options.requireAdapters ?? [];
+  // With 'all', a required adapter nobody registered (its package is missing) is reported unavailable.
+  const names = options.adapters === 'all' ? [...registered, ...required.filter((r) => !registered.includes(r))] : [...new Set(options.adapters)];
+  const unknown = options.adapters === 'all' ? [] : names.filter((n) => !registered.includes(n));
   if (unknown.length > 0) {
     throw new SkipconnError('USAGE', `unknown adapter ${unknown.map((n) => `'${n}'`).join(', ')}: expected one of ${registered.join(', ')} or 'all'`);
   }
@@ -128,7 +135,7 @@ export async function runConformance(options: RunConformanceOptions): Promise<Co
     };
     try {
       for (const c of cases) {
-        const result = await runCase(adapter, c, { goldens, expectFail: options.expectFail?.[name]?.[c.id], onInfo });
+        const result = await runCase(adapter, c, { goldens, expectFail: options.expectFail?.[name]?.[c.id], onInfo, timeoutMs: options.caseTimeoutMs ?? 120_000 });
         results.push(result);
         done++;
         options.onProgress?.({ adapter: name, kind: 'case', done, total, result });
@@ -143,6 +150,6 @@ export async function runConformance(options: RunConformanceOptions): Promise<Co
     version: 1,
     adapters,
     results,
-    summary: summarize(adapters, results, cases.length, performance.now() - start, options.requireAdapters),
+    summary: summarize(adapters, results, cases.length, performance.now() - start, required),
   };
 }

@@ -2,7 +2,8 @@
  * The HTML report: one self-contained file (inline CSS and script, the report embedded as JSON,
  * a Content-Security-Policy that forbids every external load). A matrix of case group x adapter,
  * colored by status and, for passes, by how close the worst element came to the tolerance
- * (errorRatio: 0 exact, 1 at the limit). Click a group to open its cases; click a cell to see the
+ * (errorRatio: 0 exact, 1 at the limit; at most 0.01, about the rounding of one float32 op, is
+ * full green). Click a group to open its cases; click a cell to see the
  * case id, status, errors, worst index, got/want and the message.
  */
 import type { ConformanceReport } from '../types';
@@ -52,7 +53,7 @@ var adapters=report.adapters;
 function el(tag,attrs,text){var e=document.createElement(tag);if(attrs)for(var k in attrs)e.setAttribute(k,attrs[k]);if(text!==undefined)e.textContent=text;return e;}
 function num(v){if(v===null||v===undefined)return NaN;if(typeof v==='number')return v;if(v==='NaN')return NaN;if(v==='Infinity')return Infinity;if(v==='-Infinity')return -Infinity;if(v==='-0')return -0;return Number(v);}
 function fmt(v){if(v===null||v===undefined)return '-';var x=num(v);if(isNaN(x))return 'NaN';if(!isFinite(x))return x>0?'Infinity':'-Infinity';if(x===0)return '0';var a=Math.abs(x);return (a>=1e-3&&a<1e5)?String(Number(x.toPrecision(4))):x.toExponential(2);}
-function passColor(ratio){var r=num(ratio);if(!(r>0))return 'hsl(135,55%,32%)';var t=Math.min(1,Math.max(0,(Math.log10(r)+6)/6));return 'hsl('+(135-85*t)+',60%,'+(32+6*t)+'%)';}
+function passColor(ratio){var r=num(ratio);if(!(r>0))return 'hsl(135,55%,32%)';var t=Math.min(1,Math.max(0,(Math.log10(r)+2)/2));return 'hsl('+(135-85*t)+',60%,'+(32+6*t)+'%)';}
 function group(id){return id.split('/').slice(0,2).join('/');}
 var groups=[],byGroup={},byKey={};
 report.results.forEach(function(r){var g=group(r.case);if(!byGroup[g]){byGroup[g]={cases:[],seen:{}};groups.push(g);}var G=byGroup[g];if(!G.seen[r.case]){G.seen[r.case]=1;G.cases.push(r.case);}byKey[r.case+'\\u0000'+r.adapter]=r;});
@@ -110,7 +111,7 @@ export function renderHtmlReport(report: ConformanceReport, options: HtmlOptions
 <header>
 <h1>${escapeHtml(title)} ${status}</h1>
 <div class="summary"><span>${s.cases} cases</span><span>adapters run: ${escapeHtml(ran.join(', ') || 'none')}</span><span>${s.pass} pass</span><span>${s.fail} fail</span><span>${s.expectedFail} expected-fail</span><span>${s.skip} skip</span>${s.unavailable.length ? `<span>unavailable: ${escapeHtml(s.unavailable.join(', '))}</span>` : ''}<span>${escapeHtml(when)}</span></div>
-<div class="legend">pass, colored by worst error / tolerance: <span style="background:hsl(135,55%,32%)">exact</span><span style="background:hsl(92,60%,35%)">1e-3</span><span style="background:hsl(50,60%,38%)">at limit</span><span style="background:#cf222e">fail</span><span style="background:#bf8700">expected-fail</span><span style="background:#8c959f">skip</span>
+<div class="legend">pass, colored by worst error / tolerance: <span style="background:hsl(135,55%,32%)">&le; 0.01</span><span style="background:hsl(92,60%,35%)">0.1</span><span style="background:hsl(50,60%,38%)">1 (at the limit)</span><span style="background:#cf222e">fail</span><span style="background:#bf8700">expected-fail</span><span style="background:#8c959f">skip</span>
 <input id="filter" type="search" placeholder="filter case ids" aria-label="filter case ids"></div>
 </header>
 <main>

@@ -1,0 +1,57 @@
+/**
+ * Adapter packages register their adapters when imported, and the CLI does not depend on them
+ * (they bring native runtimes). This file loads whichever of the known packages are installed, so
+ * `skipconn adapters` and `skipconn conformance` see every adapter that can exist here.
+ *
+ * A package may also export `conformanceExpectFail` ({ [adapter]: { [case id]: reason } }), the
+ * same lists its own jest test passes to describeConformance; `skipconn conformance` uses them.
+ */
+import type { ExpectFailMap } from '@skipconn/conformance';
+
+/** The adapter packages of this repository, in the order their adapters are listed. */
+export const ADAPTER_PACKAGES: readonly string[] = [
+  '@skipconn/onnxruntime-node',
+  '@skipconn/onnxruntime-web',
+  '@skipconn/tfjs',
+  '@skipconn/webgpu',
+];
+
+export interface AdapterPackage {
+  readonly package: string;
+  /** Imported (its adapters are registered). */
+  readonly loaded: boolean;
+  /** Set when the package is installed but failed to load. */
+  readonly error?: string;
+  readonly expectFail?: Readonly<Record<string, ExpectFailMap>>;
+}
+
+let cache: AdapterPackage[] | undefined;
+
+function notInstalled(err: unknown, pkg: string): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return e?.code === 'MODULE_NOT_FOUND' && typeof e.message === 'string' && e.message.includes(`'${pkg}'`);
+}
+
+/** Imports every installed adapter package once; never throws. */
+export function loadAdapterPackages(packages: readonly string[] = ADAPTER_PACKAGES): AdapterPackage[] {
+  if (cache !== undefined && packages === ADAPTER_PACKAGES) return cache;
+  const result = packages.map((pkg): AdapterPackage => {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(pkg) as { conformanceExpectFail?: Record<string, ExpectFailMap> };
+      return { package: pkg, loaded: true, ...(mod.conformanceExpectFail ? { expectFail: mod.conformanceExpectFail } : {}) };
+    } catch (err) {
+      if (notInstalled(err, pkg)) return { package: pkg, loaded: false };
+      return { package: pkg, loaded: false, error: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
+    }
+  });
+  if (packages === ADAPTER_PACKAGES) cache = result;
+  return result;
+}
+
+/** The expect-fail lists the loaded packages export, merged by adapter name. */
+export function packageExpectFail(packages: readonly AdapterPackage[]): Record<string, ExpectFailMap> {
+  const out: Record<string, ExpectFailMap> = {};
+  for (const p of packages) for (const [adapter, list] of Object.entries(p.expectFail ?? {})) out[adapter] = { ...(out[adapter] ?? {}), ...list };
+  return out;
+}

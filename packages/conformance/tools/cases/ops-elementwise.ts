@@ -1,0 +1,166 @@
+/** Elementwise binary ops (add, sub, mul, div), activations and softmax. */
+import type { Layout } from '@skipconn/core';
+import { shapeId, values, type CaseDef, type RangeOptions, type Special } from '../lib';
+
+type Lay = Layout | 'none';
+
+function layoutOf(l: Lay): Layout | undefined {
+  return l === 'none' ? undefined : l;
+}
+
+function binaryCase(op: string, variant: string, la: Lay, a: number[], lb: Lay, b: number[], opts: { ra?: RangeOptions; rb?: RangeOptions; dtype?: 'float16'; description?: string } = {}): CaseDef {
+  return {
+    id: `op/${op}/${variant}/${la}/${shapeId(a)}x${shapeId(b)}${opts.dtype ? `/${opts.dtype}` : ''}`,
+    description: opts.description,
+    build: (g) => {
+      const x = g.input('a', a, { layout: layoutOf(la), dtype: opts.dtype, ...opts.ra });
+      const y = g.input('b', b, { layout: layoutOf(lb), dtype: opts.dtype, ...opts.rb });
+      g.output(g.node(op, [x, y], {}, 'y'));
+    },
+  };
+}
+
+const SPECIALS_A: Record<number, Special> = { 0: 'NaN', 1: 'Infinity', 2: '-Infinity', 3: '-0', 4: 1e30, 5: -1e30, 6: 'Infinity', 7: 0 };
+// 1e30 / 1e-8 = 1e38 stays below float32's 3.4e38, so every op's golden is representable in float32.
+const SPECIALS_B: Record<number, Special> = { 1: 2, 2: 'Infinity', 3: '-0', 4: 1e-8, 5: 1e8, 6: '-Infinity', 7: '-0' };
+
+export function binaryCases(): CaseDef[] {
+  const cases: CaseDef[] = [];
+  for (const op of ['add', 'sub', 'mul', 'div']) {
+    // div stays away from zero divisors in random data: the literal cases cover x/0
+    const rb: RangeOptions = op === 'div' ? { low: 0.5, high: 2 } : {};
+    cases.push(binaryCase(op, 'same', 'none', [], 'none', [], { rb, description: 'rank 0' }));
+    cases.push(binaryCase(op, 'same', 'none', [7], 'none', [7], { rb }));
+    cases.push(binaryCase(op, 'same', 'NC', [3, 4], 'NC', [3, 4], { rb }));
+    cases.push(binaryCase(op, 'same', 'NTC', [2, 3, 4], 'NTC', [2, 3, 4], { rb }));
+    cases.push(binaryCase(op, 'same', 'NCHW', [2, 3, 4, 5], 'NCHW', [2, 3, 4, 5], { rb }));
+    cases.push(binaryCase(op, 'broadcast-outer', 'none', [3, 1], 'none', [1, 4], { rb, description: '[3,1] op [1,4] -> [3,4]' }));
+    cases.push(binaryCase(op, 'broadcast-trailing', 'NCHW', [2, 3, 4, 5], 'none', [5], { rb, description: 'a rank-1 operand aligns with the last axis' }));
+    cases.push(binaryCase(op, 'broadcast-scalar', 'NHWC', [2, 4, 5, 3], 'none', [], { rb, description: 'a rank-0 operand' }));
+    cases.push(binaryCase(op, 'broadcast-both', 'none', [2, 1, 4], 'none', [3, 1], { rb, description: '[2,1,4] op [3,1] -> [2,3,4]' }));
+    cases.push(binaryCase(op, 'zero-size', 'none', [0, 3], 'none', [3], { rb }));
+    cases.push(binaryCase(op, 'zero-size-broadcast', 'none', [2, 0, 4], 'none', [1, 4], { rb }));
+    cases.push(binaryCase(op, 'specials', 'none', [8], 'none', [8], { ra: { special: SPECIALS_A }, rb: { ...rb, special: SPECIALS_B }, description: 'NaN, +-Infinity, -0, 1e30 and tiny values on both sides' }));
+    cases.push(binaryCase(op, 'large', 'NC', [3, 4], 'NC', [3, 4], { ra: { low: -1e30, high: 1e30 }, rb: op === 'mul' || op === 'div' ? { low: 0.5, high: 2 } : { low: -1e30, high: 1e30 } }));
+    cases.push(binaryCase(op, 'same', 'NC', [3, 4], 'NC', [3, 4], { rb, dtype: 'float16' }));
+  }
+  cases.push({
+    id: 'op/add/literal/broadcast/none/[2,1]x[3]',
+    why: '[[1],[2]] + [10,20,30] = [[11,21,31],[12,22,32]]',
+    build: (g) => g.output(g.node('add', [g.input('a', [2, 1], { values: [1, 2] }), g.input('b', [3], { values: [10, 20, 30] })], {}, 'y')),
+    expected: values([11, 21, 31, 12, 22, 32]),
+  });
+  cases.push({
+    id: 'op/sub/literal/specials/none/[4]',
+    why: 'Inf - Inf = NaN; -Inf - 1 = -Inf; 1 - NaN = NaN; 0 - 0 = 0',
+    build: (g) => g.output(g.node('sub', [g.input('a', [4], { values: ['Infinity', '-Infinity', 1, 0] }), g.input('b', [4], { values: ['Infinity', 1, 'NaN', 0] })], {}, 'y')),
+    expected: values(['NaN', '-Infinity', 'NaN', 0]),
+  });
+  cases.push({
+    id: 'op/mul/literal/specials/none/[4]',
+    why: 'Inf * 0 = NaN; -Inf * -2 = Inf; 3 * 0.5 = 1.5; -0 * 5 = -0',
+    build: (g) => g.output(g.node('mul', [g.input('a', [4], { values: ['Infinity', '-Infinity', 3, '-0'] }), g.input('b', [4], { values: [0, -2, 0.5, 5] })], {}, 'y')),
+    expected: values(['NaN', 'Infinity', 1.5, '-0']),
+  });
+  cases.push({
+    id: 'op/div/literal/by-zero/none/[6]',
+    why: '1/0 = Inf; -1/0 = -Inf; 0/0 = NaN; 1/-0 = -Inf (the sign of the zero divisor matters); 1/Inf = 0; Inf/Inf = NaN',
+    build: (g) => g.output(g.node('div', [g.input('a', [6], { values: [1, -1, 0, 1, 1, 'Infinity'] }), g.input('b', [6], { values: [0, 0, 0, '-0', 'Infinity', 'Infinity'] })], {}, 'y')),
+    expected: values(['Infinity', '-Infinity', 'NaN', '-Infinity', 0, 'NaN']),
+  });
+  cases.push({
+    id: 'op/mul/literal/broadcast/NCHW/[1,2,1,2]x[2,1,1]',
+    why: 'x [1,2,1,2] = [1,2,3,4] times b [2,1,1] = [10, -1] per channel: [10,20,-3,-4]',
+    build: (g) => g.output(g.node('mul', [g.input('a', [1, 2, 1, 2], { layout: 'NCHW', values: [1, 2, 3, 4] }), g.input('b', [2, 1, 1], { values: [10, -1] })], {}, 'y')),
+    expected: values([10, 20, -3, -4]),
+  });
+  return cases;
+}
+
+const ACT_SPECIALS: Record<number, Special> = { 0: 'NaN', 1: 'Infinity', 2: '-Infinity', 3: '-0', 4: 0, 5: 1e30, 6: -1e30, 7: 88, 8: -88, 9: 100, 10: -100, 11: 1e-30 };
+
+function unaryCase(op: string, variant: string, layout: Lay, shape: number[], attrs: Record<string, unknown> = {}, opts: RangeOptions & { dtype?: 'float16'; description?: string } = {}): CaseDef {
+  return {
+    id: `op/${op}/${variant}/${layout}/${shapeId(shape)}${opts.dtype ? `/${opts.dtype}` : ''}`,
+    description: opts.description,
+    build: (g) => g.output(g.node(op, [g.input('x', shape, { layout: layoutOf(layout), ...opts })], attrs, 'y')),
+  };
+}
+
+export function activationCases(): CaseDef[] {
+  const cases: CaseDef[] = [];
+  const forms: [string, string, Record<string, unknown>][] = [
+    ['relu', 'relu', {}],
+    ['gelu', 'gelu-erf', {}],
+    ['gelu', 'gelu-tanh', { approximate: 'tanh' }],
+    ['sigmoid', 'sigmoid', {}],
+    ['tanh', 'tanh', {}],
+    ['silu', 'silu', {}],
+  ];
+  for (const [op, name, attrs] of forms) {
+    const v = (s: string) => (name === op ? s : `${name.slice(op.length + 1)}/${s}`);
+    cases.push(unaryCase(op, v('rank0'), 'none', [], attrs));
+    cases.push(unaryCase(op, v('rank1'), 'none', [9], attrs, { low: -6, high: 6 }));
+    cases.push(unaryCase(op, v('rank2'), 'NC', [4, 16], attrs, { low: -6, high: 6 }));
+    cases.push(unaryCase(op, v('rank3'), 'NTC', [2, 5, 8], attrs, { low: -6, high: 6 }));
+    cases.push(unaryCase(op, v('rank4'), 'NCHW', [2, 3, 4, 5], attrs, { low: -6, high: 6 }));
+    cases.push(unaryCase(op, v('rank4'), 'NHWC', [2, 4, 5, 3], attrs, { low: -6, high: 6 }));
+    cases.push(unaryCase(op, v('zero-size'), 'NCHW', [0, 3, 4, 4], attrs));
+    cases.push(unaryCase(op, v('specials'), 'none', [12], attrs, { special: ACT_SPECIALS, description: 'NaN, +-Infinity, +-0, +-1e30, +-88 and +-100 (exp overflow region), 1e-30' }));
+    cases.push(unaryCase(op, v('wide'), 'none', [64], attrs, { low: -30, high: 30, description: 'the saturating tails' }));
+    cases.push(unaryCase(op, v('rank2'), 'NC', [4, 16], attrs, { low: -6, high: 6, dtype: 'float16' }));
+  }
+  cases.push({
+    id: 'op/relu/literal/none/[6]',
+    why: 'max(x, 0) with NaN kept: [-2 -> 0, -0 -> 0 (sign not compared), 0.5, NaN, -Inf -> 0, Inf]',
+    build: (g) => g.output(g.node('relu', [g.input('x', [6], { values: [-2, '-0', 0.5, 'NaN', '-Infinity', 'Infinity'] })], {}, 'y')),
+    expected: values([0, 0, 0.5, 'NaN', 0, 'Infinity']),
+  });
+  cases.push({
+    id: 'op/sigmoid/literal/none/[5]',
+    why: 'sigmoid(0) = 0.5; sigmoid(+-Inf) = 1 and 0; sigmoid(ln 3) = 3/4; sigmoid(-ln 3) = 1/4',
+    build: (g) => g.output(g.node('sigmoid', [g.input('x', [5], { values: [0, 'Infinity', '-Infinity', Math.fround(Math.log(3)), Math.fround(-Math.log(3))] })], {}, 'y')),
+    expected: values([0.5, 1, 0, 0.75, 0.25]),
+  });
+  cases.push({
+    id: 'op/gelu/erf/literal/none/[4]',
+    why: 'gelu(x) = x * Phi(x): gelu(0) = 0, gelu(1) = 0.8413447460685429, gelu(-1) = -0.15865525393145707, gelu(3) = 3 * 0.9986501019683699 = 2.99595030590511',
+    build: (g) => g.output(g.node('gelu', [g.input('x', [4], { values: [0, 1, -1, 3] })], {}, 'y')),
+    expected: values([0, 0.8413447460685429, -0.15865525393145707, 2.99595030590511]),
+  });
+  return cases;
+}
+
+export function softmaxCases(): CaseDef[] {
+  const cases: CaseDef[] = [];
+  const range = { low: -8, high: 8 };
+  cases.push(unaryCase('softmax', 'axis-last', 'none', [9], { axis: -1 }, range));
+  cases.push(unaryCase('softmax', 'axis-last', 'NC', [4, 10], {}, { ...range, description: 'default axis -1' }));
+  cases.push(unaryCase('softmax', 'axis-last', 'NTC', [2, 5, 7], { axis: -1 }, range));
+  cases.push(unaryCase('softmax', 'axis-last', 'none', [2, 2, 5, 5], { axis: 3 }, { ...range, description: 'attention scores [B, heads, T, T]' }));
+  cases.push(unaryCase('softmax', 'axis0', 'none', [4, 3], { axis: 0 }, range));
+  cases.push(unaryCase('softmax', 'axis-middle', 'none', [2, 6, 3], { axis: 1 }, range));
+  cases.push(unaryCase('softmax', 'axis-negative', 'none', [2, 6, 3], { axis: -2 }, range));
+  cases.push(unaryCase('softmax', 'channels', 'NCHW', [2, 4, 3, 3], { axis: 'channels' }, { ...range, description: "axis 'channels' resolves to 1 in NCHW" }));
+  cases.push(unaryCase('softmax', 'channels', 'NHWC', [2, 3, 3, 4], { axis: 'channels' }, { ...range, description: "axis 'channels' resolves to 3 in NHWC" }));
+  cases.push(unaryCase('softmax', 'channels', 'NTC', [2, 5, 6], { axis: 'channels' }, range));
+  cases.push(unaryCase('softmax', 'wide', 'NC', [3, 16], {}, { low: -100, high: 100, description: 'logits whose exp overflows float32 without the max subtraction' }));
+  cases.push(unaryCase('softmax', 'large', 'NC', [2, 8], {}, { low: -1e30, high: 1e30, description: 'logits near +-1e30: one-hot rows' }));
+  cases.push(unaryCase('softmax', 'zero-size-batch', 'NC', [0, 5], {}));
+  cases.push(unaryCase('softmax', 'zero-size-axis', 'NC', [3, 0], {}));
+  cases.push(unaryCase('softmax', 'rank1', 'none', [1], {}, { description: 'a single element: 1' }));
+  cases.push({
+    id: 'op/softmax/literal/specials/NC/[4,3]',
+    why: 'rows: [0,0,0] -> 1/3 each; [-Inf,0,-Inf] -> [0,1,0]; [-Inf,-Inf,-Inf] -> NaN (exp(-inf - -inf)); [1,Inf,2] -> NaN (Inf - Inf in the row)',
+    build: (g) => g.output(g.node('softmax', [g.input('x', [4, 3], { layout: 'NC', values: [0, 0, 0, '-Infinity', 0, '-Infinity', '-Infinity', '-Infinity', '-Infinity', 1, 'Infinity', 2] })], {}, 'y')),
+    expected: values([1 / 3, 1 / 3, 1 / 3, 0, 1, 0, 'NaN', 'NaN', 'NaN', 'NaN', 'NaN', 'NaN']),
+  });
+  cases.push({
+    id: 'op/softmax/literal/ln2/NC/[1,2]',
+    why: 'logits [0, ln 2]: exp gives [1, 2], sum 3: [1/3, 2/3]; x rounded to float32 changes the last digits only',
+    build: (g) => g.output(g.node('softmax', [g.input('x', [1, 2], { layout: 'NC', values: [0, Math.fround(Math.LN2)] })], {}, 'y')),
+    expected: values([1 / 3, 2 / 3]),
+  });
+  cases.push(unaryCase('softmax', 'nan-row', 'NC', [3, 4], {}, { special: { 5: 'NaN' }, description: 'a NaN makes its row NaN; the other rows are untouched' }));
+  return cases;
+}

@@ -1,0 +1,114 @@
+/**
+ * Renders a conformance HTML report in Debian's headless Chromium (through playwright-core; no
+ * browser is ever downloaded) and saves a PNG. It also opens the first case group, clicks a cell
+ * (the first failure if there is one) so the details panel shows in the picture, and reports
+ * anything that would mean the page is not self-contained: requests other than the file itself,
+ * and console errors.
+ *
+ *   tsx tools/html-screenshot.ts <report.html> <out.png>
+ *   (make a report first: npx skipconn conformance --html report.html)
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Flags for a quiet, offline, throwaway browser. */
+export const CHROMIUM_FLAGS: readonly string[] = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface ScreenshotResult {
+  readonly png: string;
+  /** Text of the details panel after clicking a cell. */
+  readonly details: string;
+  /** The id of the row whose cell was clicked. */
+  readonly clicked: string;
+  /** Requests for anything but the report file: must be empty for a self-contained page. */
+  readonly externalRequests: string[];
+  readonly consoleErrors: string[];
+  /** Number of case group rows in the matrix. */
+  readonly groups: number;
+}
+
+/** Why a screenshot cannot be taken here, or undefined when it can. */
+export function chromiumUnavailable(): string | undefined {
+  return fs.existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (Debian: apt-get install -y chromium)`;
+}
+
+export async function screenshotHtml(htmlFile: string, pngFile: string, options: { width?: number; height?: number } = {}): Promise<ScreenshotResult> {
+  const why = chromiumUnavailable();
+  if (why !== undefined) throw new Error(why);
+  // A fresh profile every time: nothing carries over between runs, nothing is shared with a user.
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'skipconn-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_FLAGS],
+    viewport: { width: options.width ?? 1400, height: options.height ?? 900 },
+    offline: true,
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const url = pathToFileURL(path.resolve(htmlFile)).href;
+    const externalRequests: string[] = [];
+    const consoleErrors: string[] = [];
+    page.on('request', (r) => {
+      if (r.url() !== url && !r.url().startsWith('data:')) externalRequests.push(r.url());
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+    const groups = await page.locator('tr.group').count();
+    // Open the group of the first failure (or the first group) and click that case's cell.
+    const failing = page.locator('tr.case td.cell.fail').first();
+    let row = page.locator('tr.group').first();
+    if ((await failing.count()) > 0) {
+      const caseRow = page.locator('tr.case', { has: page.locator('td.cell.fail') }).first();
+      const id = (await caseRow.getAttribute('data-case')) ?? '';
+      row = page.locator(`tr.group[data-group="${id.split('/').slice(0, 2).join('/')}"]`);
+    }
+    await row.locator('td.name').click();
+    const target = (await failing.count()) > 0 ? failing : page.locator('tr.case:not([hidden]) td.cell').first();
+    const clicked = (await target.locator('xpath=..').getAttribute('data-case')) ?? '';
+    await target.click();
+    const details = (await page.locator('#details').innerText()).trim();
+    fs.mkdirSync(path.dirname(path.resolve(pngFile)), { recursive: true });
+    await page.screenshot({ path: pngFile, fullPage: false });
+    return { png: pngFile, details, clicked, externalRequests, consoleErrors, groups };
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<number> {
+  const [html, png] = process.argv.slice(2);
+  if (html === undefined || png === undefined) {
+    console.error('usage: tsx tools/html-screenshot.ts <report.html> <out.png>');
+    return 2;
+  }
+  const r = await screenshotHtml(html, png);
+  console.log(`${r.png}: ${r.groups} case groups; clicked ${r.clicked}`);
+  for (const u of r.externalRequests) console.error(`external request: ${u}`);
+  for (const e of r.consoleErrors) console.error(`console error: ${e}`);
+  return r.externalRequests.length === 0 && r.consoleErrors.length === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+  main().then((code) => {
+    process.exitCode = code;
+  });
+}
