@@ -3,9 +3,11 @@
  * folding and skip detection) and safe decoding. No file system here; see ./node for files.
  */
 export * from './proto/types';
-export { decodeModel } from './proto/decode';
+export { decodeModel, decodeTensorProto } from './proto/decode';
 export { encodeModel } from './proto/encode';
 export { ProtoReader, ProtoWriter } from './proto/wire';
 export * from './tensor';
 export { exportModel, exportOnnx, EXPORTERS, DEFAULT_OPSET, MIN_EXPORT_OPSET, MAX_EXPORT_OPSET } from './export';
 export type { ExportOptions } from './export';
+export { importOnnx, importModel, SUPPORTED_ONNX_OPS, MIN_IMPORT_OPSET, MAX_IMPORT_OPSET } from './import';
+export type { ImportOptions, ImportResult, ExternalDataReader } from './import';

@@ -207,3 +207,8 @@ export function decodeModel(bytes: Uint8Array, file = '<onnx>'): ModelProto {
   }
   return m;
 }
+
+/** Decodes a standalone TensorProto (the .pb files of the ONNX backend tests). */
+export function decodeTensorProto(bytes: Uint8Array, file = '<tensor>'): TensorProto {
+  return decodeTensor(new ProtoReader(bytes, file));
+}

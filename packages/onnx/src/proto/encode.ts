@@ -13,6 +13,13 @@ function writeTensor(w: ProtoWriter, t: TensorProto): void {
   w.packedInts(7, t.int64Data);
   if (t.name) w.string(8, t.name);
   if (t.rawData !== undefined) w.bytes(9, t.rawData);
+  for (const e of t.externalData) {
+    w.message(13, (ew) => {
+      ew.string(1, e.key);
+      ew.string(2, e.value);
+    });
+  }
+  if (t.dataLocation !== 0) w.int(14, t.dataLocation);
 }
 
 function writeValueInfo(w: ProtoWriter, v: ValueInfoProto): void {

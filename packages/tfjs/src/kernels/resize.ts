@@ -66,7 +66,7 @@ function nearestIndex(x: number, mode: NearestMode, inLen: number): number {
 }
 
 /** Per output index: the two source indices and the weight of the second (nearest: both equal, weight 0). */
-function axisTable(attrs: ResizeAttrs, scale: number, inLen: number, outLen: number): { lo: Int32Array; hi: Int32Array; t: Float64Array } {
+export function axisTable(attrs: ResizeAttrs, scale: number, inLen: number, outLen: number): { lo: Int32Array; hi: Int32Array; t: Float64Array } {
   const lo = new Int32Array(outLen);
   const hi = new Int32Array(outLen);
   const t = new Float64Array(outLen);

@@ -3,7 +3,7 @@
  * ExportContext) and its output stays permuted, so no Transpose appears between image ops.
  * Weights are [O, I/g, kH, kW] in the IR for every layout, which is ONNX's order already.
  */
-import { GraphError, tensor } from '@skipconn/core';
+import { GraphError, fromFloat64, sizeOf, tensor, toFloat64, type HostTensor } from '@skipconn/core';
 import type { ExportContext } from '../context';
 import type { OpExporter } from './types';
 
@@ -21,9 +21,36 @@ function imageOp(
   ctx.define(out, name, permuted);
 }
 
+/**
+ * Outputs that are known at export time because the input is empty (a conv over zero input
+ * channels is its bias; a mean over zero pixels is NaN). onnxruntime reads uninitialized memory or
+ * refuses such shapes, so they become constants; the IR defines the values.
+ */
+function constantOutput(ctx: ExportContext, node: Parameters<OpExporter>[0], valueAt: (channel: number) => number): void {
+  const out = node.spec.outputs[0]!;
+  const info = node.outputs[0]!;
+  const c = info.layout === 'NHWC' ? 3 : 1;
+  const inner = sizeOf(info.shape.slice(c + 1));
+  const values = new Float64Array(sizeOf(info.shape));
+  for (let i = 0; i < values.length; i++) values[i] = valueAt(Math.floor(i / inner) % info.shape[c]!);
+  const t: HostTensor = fromFloat64(info.dtype, info.shape, values);
+  const name = ctx.constant(`${out}__const`, t);
+  ctx.node('Identity', [name], [out], {}, node.spec.name);
+  ctx.define(out, out);
+}
+
 const conv2d: OpExporter = (node, ctx) => {
-  const [, w, b] = node.spec.inputs;
+  const [x, w, b] = node.spec.inputs;
   const a = node.attrs;
+  const xInfo = ctx.info(x!);
+  if (xInfo.shape[xInfo.layout === 'NHWC' ? 3 : 1] === 0) {
+    const bias = b !== undefined ? ctx.weight(b) : undefined;
+    if (b === undefined || bias !== undefined) {
+      const bv = bias === undefined ? undefined : toFloat64(bias);
+      constantOutput(ctx, node, (ch) => bv?.[ch] ?? 0);
+      return;
+    }
+  }
   const kernel = ctx.info(w!).shape.slice(2);
   imageOp(ctx, node, (x, out) =>
     ctx.node('Conv', [x, ctx.get(w!), ...(b !== undefined ? [ctx.get(b)] : [])], [out], {
@@ -62,6 +89,12 @@ const avgPool2d: OpExporter = (node, ctx) => {
 };
 
 const globalAvgPool: OpExporter = (node, ctx) => {
+  const xInfo = ctx.info(node.spec.inputs[0]!);
+  const [h, w] = xInfo.layout === 'NHWC' ? [xInfo.shape[1]!, xInfo.shape[2]!] : [xInfo.shape[2]!, xInfo.shape[3]!];
+  if (h * w === 0) {
+    constantOutput(ctx, node, () => NaN);
+    return;
+  }
   imageOp(ctx, node, (x, out) => ctx.node('GlobalAveragePool', [x], [out], {}, node.spec.name));
 };
 
@@ -92,10 +125,44 @@ const pad: OpExporter = (node, ctx) => {
   imageOp(ctx, node, (x, out) => ctx.node('Pad', [x, ...inputs], [out], { mode: a.mode }, node.spec.name));
 };
 
+/**
+ * batchNorm as the IR writes it, (x - mean) / sqrt(var + eps) * scale + bias, in elementwise ops.
+ * Used when var + eps is 0 somewhere: onnxruntime's fused kernel folds the division into a scale
+ * and gives Inf - Inf = NaN where the IR's formula gives +-Inf.
+ */
+function batchNormUnfused(ctx: ExportContext, node: Parameters<OpExporter>[0], weights: HostTensor[]): void {
+  const [x] = node.spec.inputs as [string];
+  const out = node.spec.outputs[0]!;
+  const info = node.outputs[0]!;
+  const permuted = info.layout === 'NHWC' || info.layout === 'NCHW';
+  const rank = info.shape.length;
+  const c = permuted ? 1 : rank - 1;
+  // Parameters shaped to broadcast on the (NCHW or last) channel axis.
+  const shapeOf = (t: HostTensor): number[] => info.shape.map((_, i) => (i === c ? t.shape[0]! : 1)).slice(permuted ? 1 : 0);
+  const [scale, bias, mean, variance] = weights as [HostTensor, HostTensor, HostTensor, HostTensor];
+  const eps = node.attrs.epsilon as number;
+  const std = fromFloat64(variance.dtype, variance.shape, toFloat64(variance).map((v) => Math.sqrt(v + eps)));
+  const p = (hint: string, t: HostTensor) => ctx.constant(`${out}__${hint}`, { ...t, shape: shapeOf(t) });
+  const t = (s: string) => ctx.temp(`${out}__${s}`);
+  const [centered, normed, scaled] = [t('centered'), t('normalized'), t('scaled')];
+  const name = ctx.outputName(out, info.layout === 'NHWC');
+  const xin = permuted ? ctx.nchw(x) : ctx.get(x);
+  ctx.node('Sub', [xin, p('mean', mean)], [centered]);
+  ctx.node('Div', [centered, p('std', std)], [normed]);
+  ctx.node('Mul', [normed, p('scale', scale)], [scaled]);
+  ctx.node('Add', [scaled, p('bias', bias)], [name], {}, node.spec.name);
+  ctx.define(out, name, info.layout === 'NHWC');
+}
+
 const batchNorm: OpExporter = (node, ctx) => {
   const [x, ...params] = node.spec.inputs as [string, ...string[]];
   const out = node.spec.outputs[0]!;
   const layout = node.outputs[0]!.layout;
+  const weights = params.map((v) => ctx.weight(v));
+  if (weights.every((w): w is HostTensor => w !== undefined) && toFloat64(weights[3]!).some((v) => !(v + (node.attrs.epsilon as number) > 0))) {
+    batchNormUnfused(ctx, node, weights);
+    return;
+  }
   const p = params.map((v) => ctx.get(v));
   const attrs = { epsilon: { float: node.attrs.epsilon as number } };
   if (layout === 'NCHW' || layout === 'NHWC') {

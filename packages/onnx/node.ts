@@ -1,0 +1,2 @@
+/** Node-only entry of @skipconn/onnx (`@skipconn/onnx/node`): loading models from files. */
+export * from './src/node';

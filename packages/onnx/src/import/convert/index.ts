@@ -1,0 +1,17 @@
+/** Every ONNX op the importer converts (run-time values), one flat table. */
+import { IMAGE_CONVERTERS } from './image';
+import { LINEAR_CONVERTERS } from './linear';
+import { SHAPE_CONVERTERS } from './shape';
+import { Slice } from './slice';
+import { Gather } from './select';
+import type { Converter } from './util';
+
+export const CONVERTERS: Readonly<Record<string, Converter>> = {
+  ...IMAGE_CONVERTERS,
+  ...LINEAR_CONVERTERS,
+  ...SHAPE_CONVERTERS,
+  Slice,
+  Gather,
+};
+
+export type { Converter } from './util';

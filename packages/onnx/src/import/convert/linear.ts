@@ -1,0 +1,156 @@
+/**
+ * ONNX Gemm, MatMul, LayerNormalization, Softmax, elementwise ops and activations -> IR.
+ */
+import { shapesEqual, sizeOf, type HostTensor } from '@skipconn/core';
+import type { ImportContext } from '../context';
+import { broadcastAll, fromNumbers, numbers, transposeTensor } from '../fold';
+import { constInput, hasInput, input, onlyFirstOutput, output, shapeOf, unsupported, type Converter } from './util';
+
+function scaled(t: HostTensor, k: number): HostTensor {
+  return k === 1 ? t : fromNumbers(t.dtype, t.shape, numbers(t).map((v) => v * k));
+}
+
+const Gemm: Converter = (node, ctx) => {
+  const a = ctx.attrs(node);
+  const transA = a.int('transA', 0) === 1;
+  const transB = a.int('transB', 0) === 1;
+  const alpha = a.float('alpha', 1);
+  const beta = a.float('beta', 1);
+  const out = output(node);
+  let x = input(ctx, node, 0);
+  if (transA) x = ctx.emit('transpose', [x], { perm: [1, 0] }, `${node.name || 'gemm'}/transA`);
+  const B = ctx.const(node.input[1] ?? '');
+  const n = transB ? shapeOf(ctx, node, 1)[0]! : shapeOf(ctx, node, 1)[1]!;
+  const C = hasInput(node, 2) ? ctx.const(node.input[2]!) : undefined;
+  // A bias that broadcasts along the output features becomes dense's [N] bias (times beta).
+  const biasVector = C !== undefined && (sizeOf(C.shape) === n || sizeOf(C.shape) === 1) && C.shape.length <= 2 && (C.shape.length < 2 || C.shape[0] === 1)
+    ? fromNumbers(C.dtype, [n], sizeOf(C.shape) === n ? numbers(C).map((v) => v * beta) : new Array<number>(n).fill((numbers(C)[0] ?? 0) * beta))
+    : undefined;
+  let y: string;
+  if (B !== undefined) {
+    const w = scaled(transB ? B : transposeTensor(B, [1, 0]), alpha);
+    const wName = ctx.addWeight(transB && alpha === 1 ? node.input[1]! : `${node.input[1]}__dense`, w);
+    const inputs = [x, wName];
+    if (biasVector !== undefined) inputs.push(ctx.addWeight(`${node.input[2]}__bias`, biasVector));
+    const done = biasVector !== undefined || !hasInput(node, 2);
+    y = ctx.emit('dense', inputs, {}, node, done ? out : undefined);
+    if (done) {
+      ctx.bind(out, y);
+      return;
+    }
+  } else {
+    let w = input(ctx, node, 1);
+    if (transB) w = ctx.emit('transpose', [w], { perm: [1, 0] }, `${node.name || 'gemm'}/transB`);
+    y = ctx.emit('matmul', [x, w], {}, node);
+    if (alpha !== 1) y = ctx.emit('mul', [y, ctx.addWeight(`${node.name || 'gemm'}__alpha`, fromNumbers(ctx.info(y).dtype, [], [alpha]))], {}, `${node.name || 'gemm'}/alpha`);
+  }
+  if (!hasInput(node, 2)) {
+    ctx.bind(out, y);
+    return;
+  }
+  let c = input(ctx, node, 2);
+  if (beta !== 1) {
+    const cc = ctx.const(node.input[2]!);
+    c = cc !== undefined ? ctx.addWeight(`${node.input[2]}__beta`, scaled(cc, beta)) : ctx.emit('mul', [c, ctx.addWeight(`${node.name || 'gemm'}__beta`, fromNumbers(ctx.info(c).dtype, [], [beta]))], {}, `${node.name || 'gemm'}/beta`);
+  }
+  ctx.bind(out, ctx.emit('add', [y, c], {}, `${node.name || 'gemm'}/bias`, out));
+};
+
+const MatMul: Converter = (node, ctx) => {
+  ctx.bind(output(node), ctx.emit('matmul', [input(ctx, node, 0), input(ctx, node, 1)], {}, node, output(node)));
+};
+
+/** A LayerNormalization parameter in the IR's exact normalized shape (ONNX lets it broadcast). */
+function lnParam(ctx: ImportContext, node: Parameters<Converter>[0], i: number, normalized: readonly number[]): string {
+  const shape = shapeOf(ctx, node, i);
+  if (shapesEqual(shape, normalized)) return input(ctx, node, i);
+  const c = ctx.const(node.input[i]!);
+  if (c === undefined) unsupported(node, 'a broadcasting LayerNormalization parameter that is not constant', `shape [${normalized.join(',')}]`, `[${shape.join(',')}]`);
+  const full = broadcastAll(node, [c.shape, normalized]);
+  if (!shapesEqual(full, normalized)) unsupported(node, 'LayerNormalization parameter shape', `broadcastable to [${normalized.join(',')}]`, `[${shape.join(',')}]`);
+  const vals = numbers(c);
+  const n = sizeOf(normalized);
+  const out = new Float64Array(n);
+  for (let k = 0; k < n; k++) out[k] = vals.length === 1 ? vals[0]! : vals[k % vals.length]!;
+  return ctx.addWeight(`${node.input[i]}__full`, fromNumbers(c.dtype, normalized, out));
+}
+
+const LayerNormalization: Converter = (node, ctx) => {
+  const a = ctx.attrs(node);
+  onlyFirstOutput(node, (o) => ctx.isUsed(o));
+  const shape = shapeOf(ctx, node, 0);
+  const axis = a.int('axis', -1);
+  const normalized = shape.slice(axis < 0 ? axis + shape.length : axis);
+  const inputs = [input(ctx, node, 0), lnParam(ctx, node, 1, normalized)];
+  if (hasInput(node, 2)) inputs.push(lnParam(ctx, node, 2, normalized));
+  ctx.bind(output(node), ctx.emit('layerNorm', inputs, { axis, epsilon: a.float('epsilon', 1e-5) }, node, output(node)));
+};
+
+const Softmax: Converter = (node, ctx) => {
+  const a = ctx.attrs(node);
+  const shape = shapeOf(ctx, node, 0);
+  const rank = shape.length;
+  const axis = a.int('axis', ctx.opset >= 13 ? -1 : 1);
+  const norm = axis < 0 ? axis + rank : axis;
+  if (ctx.opset >= 13 || norm === rank - 1) {
+    ctx.bind(output(node), ctx.emit('softmax', [input(ctx, node, 0)], { axis }, node, output(node)));
+    return;
+  }
+  // Before opset 13, Softmax normalizes the flattened [prod(dims < axis), prod(dims >= axis)].
+  const base = node.name || 'softmax';
+  const flat = ctx.emit('reshape', [input(ctx, node, 0)], { shape: [sizeOf(shape.slice(0, norm)), sizeOf(shape.slice(norm))] }, `${base}/flatten`);
+  const s = ctx.emit('softmax', [flat], { axis: -1 }, node);
+  ctx.bind(output(node), ctx.emit('reshape', [s], { shape: [...shape] }, `${base}/unflatten`, output(node)));
+};
+
+function binary(op: string): Converter {
+  return (node, ctx) => {
+    const [x, y] = [input(ctx, node, 0), input(ctx, node, 1)];
+    const [dx, dy] = [ctx.info(x).dtype, ctx.info(y).dtype];
+    if (dx !== dy) unsupported(node, 'operands of different dtypes', 'one dtype', `${dx} and ${dy}`);
+    ctx.bind(output(node), ctx.emit(op, [x, y], {}, node, output(node)));
+  };
+}
+
+function unary(op: string, attrs: (node: Parameters<Converter>[0], ctx: ImportContext) => Record<string, unknown> = () => ({})): Converter {
+  return (node, ctx) => {
+    ctx.bind(output(node), ctx.emit(op, [input(ctx, node, 0)], attrs(node, ctx), node, output(node)));
+  };
+}
+
+/** Clip(min = 0, max = none or +inf) is a Relu; other bounds are not in the IR. */
+const Clip: Converter = (node, ctx) => {
+  const a = ctx.attrs(node);
+  const lo = ctx.opset >= 11 ? (hasInput(node, 1) ? numbers(constInput(ctx, node, 1, 'min'))[0] : -Infinity) : a.float('min', -Infinity);
+  const hi = ctx.opset >= 11 ? (hasInput(node, 2) ? numbers(constInput(ctx, node, 2, 'max'))[0] : Infinity) : a.float('max', Infinity);
+  if (lo !== 0 || hi !== Infinity) unsupported(node, 'Clip other than a Relu', 'min 0 and no max', `min ${lo}, max ${hi}`);
+  ctx.bind(output(node), ctx.emit('relu', [input(ctx, node, 0)], {}, node, output(node)));
+};
+
+const Gelu: Converter = unary('gelu', (node, ctx) => ({ approximate: ctx.attrs(node).string('approximate', 'none') }));
+
+/** Identity-like ops: the output is the input (Identity; Dropout at inference). */
+const alias: Converter = (node, ctx) => {
+  onlyFirstOutput(node, (o) => ctx.isUsed(o));
+  if (node.opType === 'Dropout') {
+    const training = ctx.opset >= 12 && hasInput(node, 2) ? numbers(constInput(ctx, node, 2, 'training_mode'))[0] : ctx.opset < 7 ? ctx.attrs(node).int('is_test', 0) === 0 ? 1 : 0 : 0;
+    if (training) unsupported(node, 'training-mode Dropout (random)', 'training_mode false (inference)', 'true');
+  }
+  ctx.bind(output(node), input(ctx, node, 0));
+};
+
+const Cast: Converter = (node, ctx) => {
+  const x = input(ctx, node, 0);
+  const to = ctx.attrs(node).int('to', 0);
+  const want = { 1: 'float32', 10: 'float16', 11: 'float64', 6: 'int32', 7: 'int64', 2: 'uint8', 9: 'bool' }[to];
+  if (want !== ctx.info(x).dtype) unsupported(node, 'Cast of a run-time value to another dtype', `a cast to ${ctx.info(x).dtype} (a no-op)`, `to ${want ?? to}`);
+  ctx.bind(output(node), x);
+};
+
+export const LINEAR_CONVERTERS: Record<string, Converter> = {
+  Gemm, MatMul, LayerNormalization, Softmax,
+  Add: binary('add'), Sub: binary('sub'), Mul: binary('mul'), Div: binary('div'),
+  Relu: unary('relu'), Sigmoid: unary('sigmoid'), Tanh: unary('tanh'), Gelu, Clip,
+  Identity: alias, Dropout: alias, Cast,
+};
+

@@ -1,0 +1,51 @@
+/**
+ * Gather (constant indices) and Slice of run-time values, which the IR has no op for, written as
+ * a matmul with a constant 0/1 selection matrix: move the axis last, x @ S with S[i, j] = 1 where
+ * output j takes input i, move it back. For finite values this is exact (x * 1 + 0 + ... + 0 = x);
+ * an Inf or NaN elsewhere on the same row spreads NaN (Inf * 0), and -0 becomes +0: the importer
+ * uses it only where nothing cheaper applies (sliced projections, center crops come first).
+ * Typical uses: the class token of a ViT (x[:, 0]), chunking a tensor in two.
+ */
+import { tensor } from '@skipconn/core';
+import type { NodeProto } from '../../proto/types';
+import type { ImportContext } from '../context';
+import { numbers } from '../fold';
+import { constInput, input, output, shapeOf, unsupported, type Converter } from './util';
+
+/** Largest selection matrix built (elements): keeps a big gather from becoming a huge weight. */
+const MAX_SELECTION = 1 << 22;
+
+export function selectAlong(ctx: ImportContext, node: NodeProto, x: string, axis: number, indices: readonly number[], outShape: readonly number[], out: string): string {
+  const shape = ctx.info(x).shape;
+  const rank = shape.length;
+  const dim = shape[axis]!;
+  if (dim * indices.length > MAX_SELECTION) unsupported(node, 'a selection too large to express as a matmul', `at most ${MAX_SELECTION} selection entries`, `${dim} x ${indices.length}`);
+  const base = node.name || `${node.opType}_${output(node)}`;
+  const perm = [...Array(rank).keys()].filter((a) => a !== axis).concat(axis);
+  const identity = axis === rank - 1;
+  const moved = identity ? x : ctx.emit('transpose', [x], { perm }, `${base}/axis_last`);
+  const sel = new Array<number>(dim * indices.length).fill(0);
+  indices.forEach((i, j) => (sel[i * indices.length + j] = 1));
+  const w = ctx.addWeight(`${base}__selection`, tensor(ctx.info(x).dtype, [dim, indices.length], sel));
+  const picked = ctx.emit('matmul', [moved, w], {}, `${base}/select`);
+  const back = identity ? picked : ctx.emit('transpose', [picked], { perm: perm.map((_, a) => perm.indexOf(a)) }, `${base}/axis_back`);
+  const pickedShape = ctx.info(back).shape;
+  if (pickedShape.join() === outShape.join()) return back;
+  return ctx.emit('reshape', [back], { shape: [...outShape] }, `${base}/shape`, out);
+}
+
+export const Gather: Converter = (node, ctx) => {
+  const shape = shapeOf(ctx, node, 0);
+  const raw = ctx.attrs(node).int('axis', 0);
+  const axis = raw < 0 ? raw + shape.length : raw;
+  if (axis < 0 || axis >= shape.length) unsupported(node, 'Gather axis out of range', `an axis of a rank-${shape.length} value`, String(raw));
+  const idx = constInput(ctx, node, 1, 'indices');
+  const dim = shape[axis]!;
+  const indices = numbers(idx).map((i) => {
+    const j = i < 0 ? i + dim : i;
+    if (!(j >= 0 && j < dim)) unsupported(node, 'Gather index out of range', `indices in [${-dim}, ${dim - 1}]`, String(i));
+    return j;
+  });
+  const outShape = [...shape.slice(0, axis), ...idx.shape, ...shape.slice(axis + 1)];
+  ctx.bind(output(node), selectAlong(ctx, node, input(ctx, node, 0), axis, indices, outShape, output(node)));
+};

@@ -1,0 +1,200 @@
+/**
+ * Recognizes skip connections in an imported graph and turns them into merge nodes, so that
+ * findSkips, the inspect table and the fused kernels of adapters see them:
+ *   add(a, b), equal shapes, a and b fork from one value        -> residual (identity or
+ *     projection shortcut); a following relu that is the add's only reader becomes its activation
+ *   add(mul(sigmoid(t), h), mul(sub(1, sigmoid(t)), x))          -> highway (coupled carry)
+ *   add(mul(sigmoid(t), h), mul(sigmoid(c), x))                  -> highway (separate carry)
+ *   mul(x, g), g computed from x and broadcast over named axes   -> gate (SE: g [N, C, 1, 1])
+ * Rewrites never change the numbers: each merge computes exactly the ops it replaces.
+ * (ONNX Concat already imports as the IR's concat merge.)
+ */
+import { resolveAxisName, shapesEqual, toFloat64, type AxisName, type ValueInfo } from '@skipconn/core';
+import type { DraftNode, ImportContext } from './context';
+
+interface Graph {
+  readonly ctx: ImportContext;
+  readonly outputs: ReadonlySet<string>;
+  consumers: Map<string, DraftNode[]>;
+}
+
+function consumersOf(nodes: readonly DraftNode[]): Map<string, DraftNode[]> {
+  const m = new Map<string, DraftNode[]>();
+  for (const n of nodes) for (const i of n.inputs) m.set(i, [...(m.get(i) ?? []), n]);
+  return m;
+}
+
+/** Every non-weight value `value` depends on, itself included. */
+function ancestors(ctx: ImportContext, value: string): Set<string> {
+  const seen = new Set<string>();
+  const stack = [value];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (seen.has(v) || ctx.weights.has(v)) continue;
+    seen.add(v);
+    const p = ctx.producers.get(v);
+    if (p !== undefined) stack.push(...p.inputs);
+  }
+  return seen;
+}
+
+function isFloat(info: ValueInfo): boolean {
+  return info.dtype === 'float32' || info.dtype === 'float16' || info.dtype === 'float64';
+}
+
+/** The producer of v when it is an `op` node whose output nobody else reads. */
+function privateProducer(g: Graph, v: string, op: string): DraftNode | undefined {
+  const p = g.ctx.producers.get(v);
+  if (p === undefined || p.op !== op || g.outputs.has(v) || (g.consumers.get(v)?.length ?? 0) !== 1) return undefined;
+  return p;
+}
+
+function isOnes(ctx: ImportContext, v: string): boolean {
+  const w = ctx.weights.get(v);
+  return w !== undefined && toFloat64(w).every((x) => x === 1);
+}
+
+function tryHighway(g: Graph, add: DraftNode): boolean {
+  const { ctx } = g;
+  const [p, q] = add.inputs as [string, string];
+  const out = ctx.info(add.outputs[0]!);
+  for (const [tm, cm] of [[p, q], [q, p]] as const) {
+    const tMul = privateProducer(g, tm, 'mul');
+    const cMul = privateProducer(g, cm, 'mul');
+    if (tMul === undefined || cMul === undefined) continue;
+    for (const [tIdx, cIdx] of [[0, 1], [1, 0], [0, 0], [1, 1]] as const) {
+      const t = tMul.inputs[tIdx]!;
+      const h = tMul.inputs[1 - tIdx]!;
+      const c = cMul.inputs[cIdx]!;
+      const x = cMul.inputs[1 - cIdx]!;
+      const tSig = ctx.producers.get(t);
+      if (tSig?.op !== 'sigmoid') continue;
+      const cNode = ctx.producers.get(c);
+      let carry: 'coupled' | 'separate';
+      let inputs: string[];
+      if (cNode?.op === 'sub' && cNode.inputs[1] === t && isOnes(ctx, cNode.inputs[0]!)) {
+        carry = 'coupled';
+        inputs = [x, h, tSig.inputs[0]!];
+      } else if (cNode?.op === 'sigmoid') {
+        carry = 'separate';
+        inputs = [x, h, tSig.inputs[0]!, cNode.inputs[0]!];
+      } else continue;
+      if (!inputs.every((v) => shapesEqual(ctx.info(v).shape, out.shape) && ctx.info(v).dtype === out.dtype)) continue;
+      if (!shareAncestor(ctx, x, h)) continue;
+      add.op = 'highway';
+      add.inputs = inputs;
+      add.attrs = { carry };
+      return true;
+    }
+  }
+  return false;
+}
+
+function shareAncestor(ctx: ImportContext, a: string, b: string): boolean {
+  const anc = ancestors(ctx, a);
+  for (const v of ancestors(ctx, b)) if (anc.has(v)) return true;
+  return false;
+}
+
+function tryResidual(g: Graph, add: DraftNode, removed: Set<DraftNode>): boolean {
+  const { ctx } = g;
+  const [a, b] = add.inputs as [string, string];
+  if (a === b) return false;
+  const [ia, ib] = [ctx.info(a), ctx.info(b)];
+  if (!shapesEqual(ia.shape, ib.shape) || !isFloat(ia) || ia.dtype !== ib.dtype) return false;
+  if (ia.layout !== undefined && ib.layout !== undefined && ia.layout !== ib.layout) return false;
+  const ancA = ancestors(ctx, a);
+  const ancB = ancestors(ctx, b);
+  if (![...ancA].some((v) => ancB.has(v))) return false;
+  // The shortcut is the path that bypasses more: the fork itself (identity), else the shorter branch.
+  let shortcutFirst: boolean;
+  if (ancB.has(a)) shortcutFirst = true;
+  else if (ancA.has(b)) shortcutFirst = false;
+  else shortcutFirst = [...ancA].filter((v) => !ancB.has(v)).length <= [...ancB].filter((v) => !ancA.has(v)).length;
+  add.op = 'residual';
+  add.inputs = shortcutFirst ? [a, b] : [b, a];
+  add.attrs = {};
+  // Fuse a post-add relu (ResNet v1) when nothing else reads the sum.
+  const out = add.outputs[0]!;
+  const readers = g.consumers.get(out) ?? [];
+  const relu = readers[0];
+  if (readers.length === 1 && relu !== undefined && relu.op === 'relu' && !g.outputs.has(out)) {
+    add.attrs = { activation: 'relu' };
+    add.outputs = [...relu.outputs];
+    ctx.producers.set(relu.outputs[0]!, add);
+    removed.add(relu);
+  }
+  return true;
+}
+
+const AXIS_NAMES: readonly AxisName[] = ['batch', 'channels', 'spatial', 'tokens'];
+
+function tryGate(g: Graph, mul: DraftNode): boolean {
+  const { ctx } = g;
+  const out = ctx.info(mul.outputs[0]!);
+  for (const [x, gv] of [[mul.inputs[0]!, mul.inputs[1]!], [mul.inputs[1]!, mul.inputs[0]!]] as const) {
+    const xi = ctx.info(x);
+    const gi = ctx.info(gv);
+    if (!shapesEqual(xi.shape, out.shape) || gi.shape.length !== xi.shape.length || !isFloat(xi) || ctx.weights.has(gv)) continue;
+    if (!ancestors(ctx, gv).has(x)) continue;
+    const axes = xi.shape.map((d, i) => i).filter((i) => gi.shape[i] === 1 && xi.shape[i] !== 1);
+    if (axes.length === 0) {
+      // Same shapes: a gate only when g is an explicit sigmoid gating (GLU-style), not any product.
+      if (ctx.producers.get(gv)?.op !== 'sigmoid') continue;
+      mul.op = 'gate';
+      mul.inputs = [x, gv];
+      mul.attrs = {};
+      return true;
+    }
+    if (xi.layout === undefined) continue;
+    const names: AxisName[] = [];
+    const covered = new Set<number>();
+    for (const name of AXIS_NAMES) {
+      const named = resolveAxisName(xi.layout, name);
+      if (named.length > 0 && named.every((a) => axes.includes(a))) {
+        names.push(name);
+        named.forEach((a) => covered.add(a));
+      }
+    }
+    if (covered.size !== axes.length) continue;
+    // Only the sizes-1 axes may broadcast; every other g axis must equal x's.
+    if (!gi.shape.every((d, i) => covered.has(i) ? d === 1 : d === xi.shape[i])) continue;
+    mul.op = 'gate';
+    mul.inputs = [x, gv];
+    mul.attrs = { broadcast: names };
+    return true;
+  }
+  return false;
+}
+
+/** Rewrites ctx.nodes in place. `outputs`: IR graph output names (never fused away). */
+export function recognizeSkips(ctx: ImportContext, outputs: ReadonlySet<string>): void {
+  const g: Graph = { ctx, outputs, consumers: consumersOf(ctx.nodes) };
+  const removed = new Set<DraftNode>();
+  // Highways first: their muls would otherwise read as gates and their add as a residual.
+  for (const node of ctx.nodes) if (node.op === 'add') tryHighway(g, node);
+  for (const node of ctx.nodes) if (node.op === 'mul') tryGate(g, node);
+  for (const node of ctx.nodes) if (node.op === 'add' && !removed.has(node)) tryResidual(g, node, removed);
+  if (removed.size > 0) {
+    const kept = ctx.nodes.filter((n) => !removed.has(n));
+    ctx.nodes.length = 0;
+    ctx.nodes.push(...kept);
+  }
+}
+
+/** Removes nodes whose outputs nobody reads and weights nobody uses. */
+export function removeDeadNodes(ctx: ImportContext, outputs: ReadonlySet<string>): void {
+  const live = new Set(outputs);
+  const kept: DraftNode[] = [];
+  for (let i = ctx.nodes.length - 1; i >= 0; i--) {
+    const n = ctx.nodes[i]!;
+    if (n.outputs.some((o) => live.has(o))) {
+      kept.push(n);
+      n.inputs.forEach((v) => live.add(v));
+    }
+  }
+  kept.reverse();
+  ctx.nodes.length = 0;
+  ctx.nodes.push(...kept);
+  for (const w of [...ctx.weights.keys()]) if (!live.has(w)) ctx.weights.delete(w);
+}

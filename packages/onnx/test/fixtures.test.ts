@@ -1,0 +1,48 @@
+/**
+ * Real PyTorch models (tools/fixtures/make_fixtures.py: torch.onnx.export, opset 17, seeded
+ * random weights) import, run on the reference evaluator and match PyTorch's own output within
+ * atol 1e-4 + rtol 1e-3; findSkips lists the skips each model has. (onnxruntime runs the same
+ * fixtures in packages/onnxruntime-node/test.)
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { evaluateGraph, findSkips } from '@skipconn/core';
+import { readNpyFile } from '@skipconn/core/node';
+import { loadOnnxFile } from '@skipconn/onnx/node';
+import { expectClose } from './compare';
+import { FIXTURES, fixtureNames } from './fixture-files';
+
+
+describe.each(fixtureNames())('PyTorch fixture %s', (name) => {
+  const dir = path.join(FIXTURES, name);
+  const meta = JSON.parse(fs.readFileSync(path.join(dir, 'meta.json'), 'utf8')) as { skips: Record<string, number> };
+
+  it('imports and matches PyTorch on the reference evaluator', () => {
+    const model = loadOnnxFile(path.join(dir, 'model.onnx'));
+    const input = readNpyFile(path.join(dir, 'input.npy'));
+    const want = readNpyFile(path.join(dir, 'output.npy'));
+    const inputName = model.validated.graph.inputs[0]!.name;
+    const got = evaluateGraph(model.validated, model.weights, { [inputName]: input });
+    expectClose(got[model.validated.graph.outputs[0]!], want, 1e-4, 1e-3, `${name} reference vs PyTorch`);
+  });
+
+  it('finds every skip connection', () => {
+    const model = loadOnnxFile(path.join(dir, 'model.onnx'));
+    const counts: Record<string, number> = {};
+    for (const s of findSkips(model.validated)) counts[s.kind] = (counts[s.kind] ?? 0) + 1;
+    expect(counts).toEqual(meta.skips);
+  });
+});
+
+describe('ResNet fixture skips', () => {
+  it('lists each residual with its shortcut: identity or projection (1x1 conv)', () => {
+    const model = loadOnnxFile(path.join(FIXTURES, 'resnet18_narrow', 'model.onnx'));
+    const skips = findSkips(model.validated);
+    expect(skips.map((s) => s.kind)).toEqual(Array(8).fill('residual'));
+    // torchvision BasicBlock: relu after the add is fused; three blocks project (stride 2 / width change).
+    expect(skips.filter((s) => s.shortcut.length > 0)).toHaveLength(3);
+    expect(skips.every((s) => s.detail.includes('relu'))).toBe(true);
+    // conv-relu-conv on the body: PyTorch folded each BatchNorm into its conv.
+    expect(skips.every((s) => s.span === 3)).toBe(true);
+  });
+});

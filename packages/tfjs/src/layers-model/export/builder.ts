@@ -1,0 +1,154 @@
+/**
+ * Builds a Keras functional topology as JSON, layer by layer, with the weights each layer owns.
+ * Every layer is applied once, so each reference is [layer, 0, 0]. Layer names are sanitized to
+ * what tfjs accepts for variable names and made unique; weights are named `<layer>/<weight>` as
+ * tfjs-layers names them, which is how tf.loadLayersModel matches them. Layers that no output
+ * depends on are dropped when the model is finished.
+ */
+import { formatShape, shapesEqual, sizeOf } from '@skipconn/core';
+import {
+  DEFAULT_WEIGHTS_FILE,
+  GENERATED_BY,
+  KERAS_VERSION,
+  LAYERS_MODEL_FORMAT,
+  type KerasLayerJson,
+  type LayersModelArtifacts,
+  type WeightSpecJson,
+} from '../format';
+import type { F32 } from '../host';
+
+/** A tensor in the Keras graph: the output of `layer`, with its full physical shape (batch first). */
+export interface KerasRef {
+  readonly layer: string;
+  readonly shape: readonly number[];
+}
+
+interface Entry {
+  readonly name: string;
+  readonly className: string;
+  readonly config: Record<string, unknown>;
+  readonly inputs: readonly KerasRef[];
+  readonly weights: readonly { readonly name: string; readonly value: F32 }[];
+}
+
+/** tfjs variable names: /^[A-Za-z0-9][-A-Za-z0-9._/]*$/; '/' is kept out of layer names. */
+export function sanitizeLayerName(name: string): string {
+  const s = name.replace(/[^-A-Za-z0-9._]/g, '_').replace(/^[^A-Za-z0-9]+/, '');
+  return s.length > 0 ? s : 'layer';
+}
+
+export class KerasModelBuilder {
+  private readonly entries = new Map<string, Entry>();
+  private readonly used = new Set<string>();
+  /** For a Reshape-like layer (one that only relabels the element order it got): its input. */
+  private readonly reshapeOf = new Map<string, KerasRef>();
+  private readonly inputRefs: KerasRef[] = [];
+
+  constructor(readonly modelName: string) {}
+
+  private unique(base: string): string {
+    const clean = sanitizeLayerName(base);
+    let name = clean;
+    for (let i = 2; this.used.has(name); i++) name = `${clean}_${i}`;
+    this.used.add(name);
+    return name;
+  }
+
+  /** A model input (InputLayer) with a fixed batch: skipconn graphs have static shapes. */
+  input(base: string, shape: readonly number[]): KerasRef {
+    const name = this.unique(base);
+    this.entries.set(name, { name, className: 'InputLayer', config: { batch_input_shape: [...shape], dtype: 'float32', sparse: false, name }, inputs: [], weights: [] });
+    const ref = { layer: name, shape: [...shape] };
+    this.inputRefs.push(ref);
+    return ref;
+  }
+
+  /** Adds one layer applied to `inputs`; `shape` is the output's full shape (checked against tfjs on load). */
+  layer(className: string, base: string, config: Record<string, unknown>, inputs: readonly KerasRef[], shape: readonly number[], weights: readonly { name: string; value: F32 }[] = []): KerasRef {
+    const name = this.unique(base);
+    this.entries.set(name, { name, className, config: { ...config, name, trainable: true }, inputs, weights });
+    return { layer: name, shape: [...shape] };
+  }
+
+  /**
+   * Keras Reshape to a full shape with the same batch. Reshapes of reshapes collapse into one,
+   * and a reshape to the same shape is no layer at all.
+   */
+  reshape(ref: KerasRef, shape: readonly number[], base: string): KerasRef {
+    if (shapesEqual(ref.shape, shape)) return ref;
+    if (shape[0] !== ref.shape[0] || sizeOf(shape) !== sizeOf(ref.shape)) {
+      throw new Error(`@skipconn/tfjs bug: Keras Reshape from ${formatShape(ref.shape)} to ${formatShape(shape)} changes the batch or the size`);
+    }
+    const source = this.reshapeOf.get(ref.layer) ?? ref;
+    if (shapesEqual(source.shape, shape)) return source;
+    const out = this.layer('Reshape', base, { target_shape: shape.slice(1) }, [source], shape);
+    this.reshapeOf.set(out.layer, source);
+    return out;
+  }
+
+  /** Marks `ref`'s layer as a pure reshape of `source` (Flatten, keepdims pooling heads). */
+  markReshape(ref: KerasRef, source: KerasRef): void {
+    this.reshapeOf.set(ref.layer, this.reshapeOf.get(source.layer) ?? source);
+  }
+
+  /** The finished artifacts: topology, manifest (one weight file) and the weight bytes. */
+  build(outputs: readonly KerasRef[], weightsFile = DEFAULT_WEIGHTS_FILE): LayersModelArtifacts {
+    // Keep the layers some output depends on (plus every input, which Keras requires).
+    const live = new Set<string>(this.inputRefs.map((r) => r.layer));
+    const stack = outputs.map((o) => o.layer);
+    while (stack.length > 0) {
+      const name = stack.pop()!;
+      if (live.has(name) && this.entries.get(name)!.className !== 'InputLayer') continue;
+      live.add(name);
+      for (const input of this.entries.get(name)!.inputs) if (!live.has(input.layer)) stack.push(input.layer);
+    }
+    const layers: KerasLayerJson[] = [];
+    const specs: WeightSpecJson[] = [];
+    const chunks: Float32Array[] = [];
+    for (const entry of this.entries.values()) {
+      if (!live.has(entry.name)) continue;
+      layers.push({
+        name: entry.name,
+        class_name: entry.className,
+        config: entry.config,
+        inbound_nodes: entry.inputs.length === 0 ? [] : [entry.inputs.map((r) => [r.layer, 0, 0, {}])],
+      });
+      for (const w of entry.weights) {
+        specs.push({ name: `${entry.name}/${w.name}`, shape: [...w.value.shape], dtype: 'float32' });
+        chunks.push(w.value.data);
+      }
+    }
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    const all = new Float32Array(total);
+    let offset = 0;
+    for (const c of chunks) {
+      all.set(c, offset);
+      offset += c.length;
+    }
+    // Float32Array is platform-endian; tfjs weight files are little-endian.
+    const bytes = new Uint8Array(all.buffer);
+    if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+      for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
+    }
+    return {
+      modelJson: {
+        format: LAYERS_MODEL_FORMAT,
+        generatedBy: GENERATED_BY,
+        convertedBy: null,
+        modelTopology: {
+          class_name: 'Model',
+          config: {
+            name: sanitizeLayerName(this.modelName),
+            layers,
+            input_layers: this.inputRefs.map((r) => [r.layer, 0, 0]),
+            output_layers: outputs.map((r) => [r.layer, 0, 0]),
+          },
+          keras_version: KERAS_VERSION,
+          backend: 'tensor_flow.js',
+        },
+        weightsManifest: [{ paths: [weightsFile], weights: specs }],
+      },
+      weightData: bytes,
+    };
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * State of one export: the Keras builder, what each plan key holds (a Keras tensor, or a weight
+ * converted once on the host), and the record of which nodes needed the SkipconnOp fallback.
+ */
+import { UnsupportedError, channelAxis, type Attrs, type Layout, type ValidatedGraph, type ValidatedNode, type WeightStore } from '@skipconn/core';
+import type { ConvertStep, Conversion, LayoutPlan, PlannedNode } from '../../plan/layout';
+import { CHANNELS_LAST, isIdentity, permEquals, physicalAxis, type Perm } from '../../plan/perm';
+import { OP_LAYER_CLASS } from '../format';
+import { f32, reshapeF32, transposeF32, type F32 } from '../host';
+import { KerasModelBuilder, type KerasRef } from './builder';
+
+/** One input of a node as the emitter sees it: a Keras tensor, or a constant (a converted weight). */
+export type ExportInput = { readonly ref: KerasRef; readonly constant?: undefined } | { readonly ref?: undefined; readonly constant: F32 };
+
+/** A node that became a SkipconnOp layer, and why. */
+export interface OpLayerUse {
+  readonly node: string;
+  readonly op: string;
+  readonly reason: string;
+}
+
+export class ExportContext {
+  readonly keras: KerasModelBuilder;
+  readonly opLayers: OpLayerUse[] = [];
+  private readonly env = new Map<string, ExportInput>();
+  private readonly conversions: Map<string, Conversion>;
+
+  constructor(
+    readonly vg: ValidatedGraph,
+    readonly weights: WeightStore,
+    readonly plan: LayoutPlan,
+  ) {
+    this.keras = new KerasModelBuilder(vg.graph.name ?? 'skipconn');
+    this.conversions = new Map(plan.conversions.map((c) => [c.key, c]));
+  }
+
+  set(key: string, value: ExportInput): void {
+    this.env.set(key, value);
+  }
+
+  /** What a plan key holds; constants (weights and their conversions) are made on first use. */
+  get(key: string): ExportInput {
+    const known = this.env.get(key);
+    if (known !== undefined) return known;
+    const w = this.weights.get(key);
+    if (w !== undefined) {
+      const value = { constant: f32(w) };
+      this.env.set(key, value);
+      return value;
+    }
+    const conv = this.conversions.get(key);
+    if (conv === undefined) throw new Error(`@skipconn/tfjs bug: plan key '${key}' has no value`);
+    const from = this.get(conv.from);
+    const value: ExportInput = from.constant !== undefined
+      ? { constant: conv.steps.reduce((t, s) => (s.kind === 'transpose' ? transposeF32(t, s.perm) : reshapeF32(t, s.shape)), from.constant) }
+      : { ref: this.convertRef(from.ref, conv.steps, conv.value) };
+    this.env.set(key, value);
+    return value;
+  }
+
+  /** The inputs of a planned node, in order. */
+  inputs(p: PlannedNode): ExportInput[] {
+    return p.inputKeys.map((k) => this.get(k));
+  }
+
+  /** Storage changes of activations as Keras layers: Permute or Reshape (SkipconnOp when the batch axis moves). */
+  convertRef(ref: KerasRef, steps: readonly ConvertStep[], value: string): KerasRef {
+    let out = ref;
+    for (const step of steps) {
+      if (step.kind === 'reshape') {
+        out = step.shape[0] === out.shape[0]
+          ? this.keras.reshape(out, step.shape, `${value}.reshape`)
+          : this.opLayer(`${value}.reshape`, 'reshape', { shape: [...step.shape] }, [{ ref: out }], [{ shape: out.shape }], step.shape, 'the reshape changes the batch axis');
+      } else if (isIdentity(step.perm)) {
+        continue;
+      } else if (step.perm[0] === 0) {
+        const shape = step.perm.map((a) => out.shape[a]!);
+        out = this.keras.layer('Permute', `${value}.permute`, { dims: step.perm.slice(1) }, [out], shape);
+      } else {
+        const shape = step.perm.map((a) => out.shape[a]!);
+        out = this.opLayer(`${value}.transpose`, 'transpose', { perm: [...step.perm] }, [{ ref: out }], [{ shape: out.shape }], shape, 'the transpose moves the batch axis');
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A SkipconnOp layer computing `op` on the physical tensors. `infos` give each input's physical
+   * shape and layout; constants become the layer's weights.
+   */
+  opLayer(base: string, op: string, attrs: Attrs, inputs: readonly ExportInput[], infos: readonly { shape: readonly number[]; layout?: Layout }[], outShape: readonly number[], reason: string): KerasRef {
+    const refs = inputs.flatMap((i) => (i.ref !== undefined ? [i.ref] : []));
+    if (refs.length === 0) {
+      throw new UnsupportedError(`a node that reads only weights (op ${op})`, { node: base, op }, ['nodes with at least one activation input; fold constant subgraphs before export']);
+    }
+    const config = {
+      op,
+      attrs,
+      inputs: inputs.map((input, i) => ({
+        shape: [...infos[i]!.shape],
+        ...(infos[i]!.layout ? { layout: infos[i]!.layout } : {}),
+        ...(input.constant !== undefined ? { constant: true } : {}),
+      })),
+    };
+    const weights = inputs.flatMap((input, i) => (input.constant !== undefined ? [{ name: `input${i}`, value: input.constant }] : []));
+    this.opLayers.push({ node: base, op, reason });
+    return this.keras.layer(OP_LAYER_CLASS, base, config, refs, outShape, weights);
+  }
+
+  /** A node as a SkipconnOp on its physical inputs (the fallback for ops Keras cannot express exactly). */
+  nodeAsOpLayer(p: PlannedNode, reason: string, attrs: Attrs = p.node.spec.attrs ?? {}): KerasRef {
+    const infos = p.inputShapes.map((shape, i) => ({ shape, layout: physicalLayout(p.node.inputs[i]!.layout, p.node.inputs[i]!.shape.length, p.inputPerms[i]!, shape.length) }));
+    return this.opLayer(p.node.spec.name, p.node.spec.op, attrs, this.inputs(p), infos, p.outputShapes[0]!, reason);
+  }
+}
+
+/** The layout of a value as stored: NCHW kept channels-last reads as NHWC; other re-layouts have none. */
+export function physicalLayout(layout: Layout | undefined, rank: number, perm: Perm, physicalRank: number): Layout | undefined {
+  if (layout === undefined || physicalRank !== rank) return undefined;
+  if (isIdentity(perm)) return layout;
+  if (layout === 'NCHW' && permEquals(perm, CHANNELS_LAST)) return 'NHWC';
+  return undefined;
+}
+
+/** The physical channel axis of a node's output (for skip layers and BatchNormalization). */
+export function physicalChannel(node: ValidatedNode, perm: Perm): number {
+  return physicalAxis(perm, channelAxis(node.outputs[0]!.layout!));
+}
+
+/** A Keras tensor input or an error naming the node: Keras layers need activations there. */
+export function refOf(input: ExportInput, node: ValidatedNode, what: string): KerasRef {
+  if (input.ref !== undefined) return input.ref;
+  throw new UnsupportedError(`${what} given as a weight`, { node: node.spec.name, op: node.spec.op }, ['an activation (a value computed from a graph input)']);
+}
+
+/** A constant input or undefined. */
+export function constantOf(input: ExportInput | undefined): F32 | undefined {
+  return input?.constant;
+}

@@ -1,0 +1,171 @@
+/// <reference types="@webgpu/types" />
+/**
+ * Adapter `webgpu`: skipconn graphs on this package's own WGSL kernels. Runs wherever WebGPU
+ * exists: on the page's thread in a browser (navigator.gpu), and in Node through the `webgpu`
+ * package (Dawn) inside a dedicated worker thread that owns the device.
+ */
+import {
+  AdapterUnavailableError,
+  OP_TYPES,
+  SkipconnError,
+  UnsupportedError,
+  checkFeeds,
+  tensor,
+  type Adapter,
+  type CompileOptions,
+  type CompiledGraph,
+  type DType,
+  type HostTensor,
+  type ResourceCounts,
+  type ValidatedGraph,
+  type WeightStore,
+} from '@skipconn/core';
+import { ADAPTER_NAME, type EngineInfo, type PlanReport } from './engine/engine';
+import { LocalHost } from './host/local';
+import type { EngineStats, Host, TimeResult } from './host/types';
+
+export { ADAPTER_NAME };
+
+/** Every op of the vocabulary has a kernel here. */
+export const SUPPORTED_OPS: ReadonlySet<string> = new Set(OP_TYPES);
+
+export interface WebGpuAdapterOptions {
+  /** Where the engine runs: 'worker' (Node default), 'local' (browser default; needs `gpu` or navigator.gpu). */
+  readonly host?: 'worker' | 'local';
+  /** A GPU object to use on this thread instead of navigator.gpu. */
+  readonly gpu?: GPU;
+  /** Regenerate shader sources on pipeline-cache hits and fail on a key collision (tests). */
+  readonly checkShaderKeys?: boolean;
+}
+
+export interface WebGpuCompileOptions extends CompileOptions {
+  /** Fuse kernels (default true); false runs one kernel per node, for comparisons. */
+  readonly fusion?: boolean;
+}
+
+/** A compiled graph, with what the compiler did (fused kernels, arena and peak bytes). */
+export interface WebGpuCompiledGraph extends CompiledGraph {
+  readonly report: PlanReport;
+  /** Benchmark helper: per-run GPU times (timestamp queries, when available) and wall time. */
+  time(feeds: Readonly<Record<string, HostTensor>>, reps: number, warmup?: number): Promise<TimeResult>;
+}
+
+export interface WebGpuAdapter extends Adapter {
+  /** The device after init(). */
+  readonly device: EngineInfo | undefined;
+  compile(graph: ValidatedGraph, weights: WeightStore, options?: WebGpuCompileOptions): Promise<WebGpuCompiledGraph>;
+  /** Peak GPU bytes since init and the pipeline cache size (not part of resources(), which must return to baseline). */
+  stats(): EngineStats;
+  /** Test hook: loses the GPU device as a driver reset would. */
+  loseDevice(): Promise<void>;
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
+
+async function makeHost(options: WebGpuAdapterOptions): Promise<Host> {
+  const checkKeys = options.checkShaderKeys ?? false;
+  if (options.gpu !== undefined) return new LocalHost(options.gpu, checkKeys);
+  const navGpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  if (options.host !== 'worker' && navGpu !== undefined) return new LocalHost(navGpu, checkKeys);
+  if (options.host === 'local') {
+    throw new AdapterUnavailableError(ADAPTER_NAME, 'navigator.gpu is not defined here', 'use a browser with WebGPU enabled, or pass a GPU object as options.gpu');
+  }
+  if (isNode()) {
+    // Loaded lazily: browsers never see node:worker_threads.
+    const { WorkerHost } = await import('./node/worker-host');
+    return new WorkerHost(checkKeys);
+  }
+  throw new AdapterUnavailableError(ADAPTER_NAME, 'WebGPU is not available: navigator.gpu is not defined', 'use a browser with WebGPU enabled (Chrome, Edge; Firefox and Safari behind flags)');
+}
+
+function feedData(vg: ValidatedGraph, feeds: Readonly<Record<string, HostTensor>>): Map<string, Float32Array> {
+  checkFeeds(vg, feeds);
+  return new Map(vg.graph.inputs.map((i) => [i.name, feeds[i.name]!.data as Float32Array]));
+}
+
+export function createWebGpuAdapter(options: WebGpuAdapterOptions = {}): WebGpuAdapter {
+  let host: Host | undefined;
+  let info: EngineInfo | undefined;
+  let initializing: Promise<void> | undefined;
+  const ready = (): Host => {
+    if (host === undefined || info === undefined) throw new SkipconnError('USAGE', 'webgpu: call init() before compile()');
+    return host;
+  };
+
+  const adapter: WebGpuAdapter = {
+    name: ADAPTER_NAME,
+    get device() {
+      return info;
+    },
+    init() {
+      initializing ??= (async () => {
+        const h = await makeHost(options);
+        try {
+          info = await h.init();
+          host = h;
+        } catch (err) {
+          await h.dispose().catch(() => undefined);
+          initializing = undefined;
+          throw err;
+        }
+      })();
+      return initializing;
+    },
+    supports(op: string, dtype: DType) {
+      return dtype === 'float32' && SUPPORTED_OPS.has(op);
+    },
+    async compile(vg, weights, compileOptions = {}) {
+      const h = ready();
+      for (const [name, v] of vg.values) {
+        if (v.dtype !== 'float32') {
+          const n = vg.producers.get(name);
+          throw new UnsupportedError(`dtype ${v.dtype} (value '${name}')`, n ? { node: n.spec.name, op: n.spec.op } : {}, ['float32']);
+        }
+      }
+      const { id, report } = await h.compile(vg, weights, { fusion: compileOptions.fusion ?? true });
+      let disposed = false;
+      const compiled: WebGpuCompiledGraph = {
+        info: { backend: info!.backend, executionProvider: 'webgpu (skipconn WGSL kernels)' },
+        report,
+        async run(feeds) {
+          if (disposed) throw new SkipconnError('USAGE', 'webgpu: run() after dispose()');
+          const out = await h.run(id, feedData(vg, feeds));
+          const result: Record<string, HostTensor> = {};
+          for (const name of vg.graph.outputs) {
+            const t = out.get(name)!;
+            result[name] = tensor('float32', vg.values.get(name)!.shape, t.data);
+          }
+          return result;
+        },
+        async time(feeds, reps, warmup = 3) {
+          return h.time(id, feedData(vg, feeds), reps, warmup);
+        },
+        async dispose() {
+          if (disposed) return;
+          disposed = true;
+          await h.release(id);
+        },
+      };
+      return compiled;
+    },
+    resources(): ResourceCounts {
+      return host?.counts() ?? {};
+    },
+    stats() {
+      return host?.stats() ?? { peakBytes: 0, pipelines: 0 };
+    },
+    async loseDevice() {
+      await ready().loseDevice();
+    },
+    async dispose() {
+      const h = host;
+      host = undefined;
+      info = undefined;
+      initializing = undefined;
+      await h?.dispose();
+    },
+  };
+  return adapter;
+}

@@ -1,0 +1,444 @@
+/// <reference types="@webgpu/types" />
+/**
+ * The engine owns one GPUDevice and runs compiled plans on it. It is the only code that touches
+ * GPU objects; in Node it lives inside the worker (node/worker.ts), in a browser on the page's
+ * thread. Everything it does is asynchronous and chunked, because the thread owning a Dawn device
+ * must not block for long (see docs/webgpu.md).
+ *
+ * compile: fusion (plan/steps) -> placement and zero-copy concat (plan/placement) -> arena
+ * (plan/arena) -> kernel calls (plan/emit) -> buffers, constants, pipelines, bind groups, all
+ * made once. run: upload inputs, one compute pass, copy outputs to a staging buffer, map, copy
+ * out. Operations are serialized: a plan's buffers serve one run at a time.
+ */
+import { AdapterUnavailableError, SkipconnError, formatShape, type HostTensor, type ResourceCounts, type ValidatedGraph, type WeightStore } from '@skipconn/core';
+import { buildSteps } from '../plan/steps';
+import { placeValues, type BufRef } from '../plan/placement';
+import { planArena } from '../plan/arena';
+import { emitCalls } from '../plan/emit';
+import { pipelineCache, type PipelineCache } from './pipelines';
+import { BufferUsage, CHUNK_ELEMENTS, MapMode, yieldToLoop } from './gpu-constants';
+
+export const ADAPTER_NAME = 'webgpu';
+
+export interface EngineTensor {
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
+
+export interface CompileSettings {
+  /** Fuse elementwise chains, epilogues, prologues and residual + layerNorm (default true). */
+  readonly fusion?: boolean;
+}
+
+/** What a compiled graph costs and how it was fused; `docs/webgpu.md` explains each field. */
+export interface PlanReport {
+  /** Kernel dispatches per run. */
+  readonly dispatches: number;
+  /** Each dispatch: its label (the IR nodes it covers, joined by '+') and its generator. */
+  readonly kernels: readonly { readonly label: string; readonly shader: string }[];
+  /** Distinct pipelines the plan uses. */
+  readonly pipelines: number;
+  /** Concat members written in place (no copy). */
+  readonly hostedMembers: number;
+  /** Bytes of the arena's buffers (activations). */
+  readonly arenaBytes: number;
+  /** Largest sum of simultaneously live activations: the lower bound of any arena. */
+  readonly peakLiveBytes: number;
+  /** Bytes of weights and derived constants on the device. */
+  readonly constantBytes: number;
+}
+
+interface CompiledCall {
+  readonly label: string;
+  readonly pipeline: GPUComputePipeline;
+  readonly bindGroup: GPUBindGroup;
+  readonly groups: { readonly gx: number; readonly gy: number };
+}
+
+interface Transfer {
+  readonly name: string;
+  readonly buffer: GPUBuffer;
+  /** Bytes. */
+  readonly offset: number;
+  readonly size: number;
+  readonly shape: readonly number[];
+  /** Output only: byte offset in the staging buffer. */
+  readonly staging: number;
+}
+
+interface Plan {
+  readonly id: number;
+  readonly calls: readonly CompiledCall[];
+  readonly buffers: readonly GPUBuffer[];
+  readonly inputs: readonly Transfer[];
+  readonly outputs: readonly Transfer[];
+  readonly staging?: GPUBuffer;
+  readonly report: PlanReport;
+}
+
+export interface EngineInfo {
+  /** One line: the device that really runs (vendor, architecture, description, fallback or not). */
+  readonly backend: string;
+  readonly isFallbackAdapter: boolean;
+  readonly timestamps: boolean;
+  readonly maxStorageBuffersPerShaderStage: number;
+}
+
+export interface DeviceRequest {
+  readonly powerPreference?: GPUPowerPreference;
+}
+
+function deviceLostError(info: { reason: string; message: string }): AdapterUnavailableError {
+  return new AdapterUnavailableError(
+    ADAPTER_NAME,
+    `the GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''}); compiled graphs on it cannot run again`,
+    'dispose this adapter and create a new one',
+  );
+}
+
+export class Engine {
+  private readonly plans = new Map<number, Plan>();
+  private readonly sizes = new Map<GPUBuffer, number>();
+  private nextId = 1;
+  private bytes = 0;
+  private peakBytes = 0;
+  private lost: { reason: string; message: string } | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly cache: PipelineCache;
+
+  private constructor(readonly device: GPUDevice, readonly info: EngineInfo) {
+    this.cache = pipelineCache(device);
+    void device.lost.then((l) => {
+      this.lost = { reason: String(l.reason), message: l.message };
+    });
+  }
+
+  /** Requests an adapter and a device with the adapter's best storage limits. */
+  static async create(gpu: GPU, request: DeviceRequest = {}): Promise<Engine> {
+    const adapter = await gpu.requestAdapter({ powerPreference: request.powerPreference ?? 'high-performance' });
+    if (adapter === null) {
+      throw new AdapterUnavailableError(ADAPTER_NAME, 'no WebGPU adapter was found (requestAdapter returned null)', 'enable WebGPU in the browser, or in Node install a Vulkan driver (CPU machines: apt-get install chromium libvulkan1, for its SwiftShader ICD)');
+    }
+    const want = ['maxStorageBuffersPerShaderStage', 'maxStorageBufferBindingSize', 'maxBufferSize'] as const;
+    const requiredLimits: Record<string, number> = {};
+    for (const k of want) requiredLimits[k] = adapter.limits[k];
+    const timestamps = adapter.features.has('timestamp-query');
+    const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: timestamps ? ['timestamp-query'] : [] });
+    const a = adapter.info;
+    const fallback = (a as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
+    const desc = [a.vendor, a.architecture, a.device, a.description].filter((s) => s !== undefined && s !== '').join(' ');
+    return new Engine(device, {
+      backend: `WebGPU ${desc || 'adapter'}${fallback ? ' (fallback adapter)' : ''}`,
+      isFallbackAdapter: fallback,
+      timestamps,
+      maxStorageBuffersPerShaderStage: device.limits.maxStorageBuffersPerShaderStage,
+    });
+  }
+
+  /** Checks shader keys on every cache hit (tests). */
+  set checkShaderKeys(on: boolean) {
+    this.cache.checkKeys = on;
+  }
+
+  counts(): ResourceCounts {
+    return { compiledGraphs: this.plans.size, gpuBuffers: this.sizes.size, gpuBytes: this.bytes };
+  }
+
+  stats(): { peakBytes: number; pipelines: number } {
+    return { peakBytes: this.peakBytes, pipelines: this.cache.size };
+  }
+
+  compile(vg: ValidatedGraph, weights: WeightStore, settings: CompileSettings = {}): Promise<{ id: number; report: PlanReport }> {
+    return this.exclusive(() => this.compileNow(vg, weights, settings));
+  }
+
+  run(id: number, feeds: ReadonlyMap<string, Float32Array>): Promise<Map<string, EngineTensor>> {
+    return this.exclusive(() => this.runNow(id, feeds));
+  }
+
+  release(id: number): Promise<void> {
+    return this.exclusive(async () => {
+      const plan = this.plans.get(id);
+      if (plan === undefined) return;
+      this.plans.delete(id);
+      plan.buffers.forEach((b) => this.destroyBuffer(b));
+    }, true);
+  }
+
+  /** Destroys the device (everything on it goes); the engine is unusable afterwards. */
+  destroy(): Promise<void> {
+    return this.exclusive(async () => {
+      for (const id of [...this.plans.keys()]) {
+        this.plans.get(id)!.buffers.forEach((b) => this.destroyBuffer(b));
+        this.plans.delete(id);
+      }
+      this.device.destroy();
+    }, true);
+  }
+
+  /** Test hook: loses the device the way a GPU reset would. */
+  loseDevice(): void {
+    this.device.destroy();
+  }
+
+  /**
+   * Timing for the benchmark (never for tests): inputs uploaded once, `warmup` runs, then `reps`
+   * runs in one submission. GPU time per run from timestamp queries when the device has them
+   * (null otherwise); wall time per run from submit to completion.
+   */
+  time(id: number, feeds: ReadonlyMap<string, Float32Array>, reps: number, warmup = 3): Promise<{ gpuMs: number[] | null; wallMs: number }> {
+    return this.exclusive(async () => {
+      const plan = this.plan(id);
+      await this.upload(plan, feeds);
+      const encode = (enc: GPUCommandEncoder, ts?: { set: GPUQuerySet; index: number }): void => {
+        const pass = enc.beginComputePass(ts === undefined ? {} : { timestampWrites: { querySet: ts.set, beginningOfPassWriteIndex: ts.index, endOfPassWriteIndex: ts.index + 1 } });
+        this.encodeCalls(pass, plan);
+        pass.end();
+      };
+      for (let i = 0; i < warmup; i++) {
+        const enc = this.device.createCommandEncoder();
+        encode(enc);
+        this.device.queue.submit([enc.finish()]);
+      }
+      await this.device.queue.onSubmittedWorkDone();
+      let gpuMs: number[] | null = null;
+      if (this.info.timestamps) {
+        const set = this.device.createQuerySet({ type: 'timestamp', count: 2 * reps });
+        const resolve = this.device.createBuffer({ size: 16 * reps, usage: BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC });
+        const read = this.device.createBuffer({ size: 16 * reps, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+        const enc = this.device.createCommandEncoder();
+        for (let r = 0; r < reps; r++) encode(enc, { set, index: 2 * r });
+        enc.resolveQuerySet(set, 0, 2 * reps, resolve, 0);
+        enc.copyBufferToBuffer(resolve, 0, read, 0, 16 * reps);
+        this.device.queue.submit([enc.finish()]);
+        await read.mapAsync(MapMode.READ);
+        const t = new BigUint64Array(read.getMappedRange().slice(0));
+        read.unmap();
+        gpuMs = [];
+        for (let r = 0; r < reps; r++) gpuMs.push(Number(t[2 * r + 1]! - t[2 * r]!) / 1e6);
+        [set, resolve, read].forEach((o) => o.destroy());
+      }
+      const enc = this.device.createCommandEncoder();
+      for (let r = 0; r < reps; r++) encode(enc);
+      const t0 = performance.now();
+      this.device.queue.submit([enc.finish()]);
+      await this.device.queue.onSubmittedWorkDone();
+      const wallMs = (performance.now() - t0) / reps;
+      return { gpuMs, wallMs };
+    });
+  }
+
+  /** Runs after every earlier operation; on a lost device only cleanup (`evenIfLost`) still runs. */
+  private exclusive<T>(fn: () => Promise<T>, evenIfLost = false): Promise<T> {
+    const next = this.tail.then(() => {
+      if (this.lost !== undefined && !evenIfLost) throw deviceLostError(this.lost);
+      return fn();
+    });
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  private plan(id: number): Plan {
+    const plan = this.plans.get(id);
+    if (plan === undefined) throw new SkipconnError('USAGE', `compiled graph ${id} was disposed; compile the graph again`);
+    return plan;
+  }
+
+  private createBuffer(bytes: number, usage: number, label: string): GPUBuffer {
+    const size = Math.max(16, Math.ceil(bytes / 16) * 16);
+    const buffer = this.device.createBuffer({ size, usage, label });
+    this.sizes.set(buffer, size);
+    this.bytes += size;
+    this.peakBytes = Math.max(this.peakBytes, this.bytes);
+    return buffer;
+  }
+
+  private destroyBuffer(buffer: GPUBuffer): void {
+    const size = this.sizes.get(buffer);
+    if (size === undefined) return;
+    this.sizes.delete(buffer);
+    this.bytes -= size;
+    buffer.destroy();
+  }
+
+  private async writeChunked(buffer: GPUBuffer, offsetBytes: number, data: Float32Array): Promise<void> {
+    for (let start = 0; start < data.length; start += CHUNK_ELEMENTS) {
+      const n = Math.min(CHUNK_ELEMENTS, data.length - start);
+      this.device.queue.writeBuffer(buffer, offsetBytes + start * 4, data.buffer, data.byteOffset + start * 4, n * 4);
+      if (data.length > CHUNK_ELEMENTS) await yieldToLoop();
+    }
+  }
+
+  private async withErrorScopes<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    let result: T;
+    try {
+      result = await fn();
+    } finally {
+      const validation = await this.device.popErrorScope();
+      const oom = await this.device.popErrorScope();
+      if (this.lost !== undefined) throw deviceLostError(this.lost);
+      if (oom !== null) throw new SkipconnError('UNSUPPORTED', `webgpu: out of GPU memory while ${what}: ${oom.message}`);
+      if (validation !== null) throw new Error(`internal: WebGPU validation error while ${what}: ${validation.message}`);
+    }
+    return result;
+  }
+
+  private async compileNow(vg: ValidatedGraph, weights: WeightStore, settings: CompileSettings): Promise<{ id: number; report: PlanReport }> {
+    const built = buildSteps(vg, weights, { fusion: settings.fusion ?? true, maxBindings: this.info.maxStorageBuffersPerShaderStage });
+    await yieldToLoop();
+    const placement = placeValues(vg, built.steps, built.constants);
+    const arena = planArena(placement.allocs);
+    const physical = (ref: BufRef): string => (ref.k === 'alloc' ? `s${arena.slotOf[ref.id]}` : `c:${ref.name}`);
+    const emitted = emitCalls(vg, placement, physical);
+    await yieldToLoop();
+
+    const maxBinding = this.device.limits.maxStorageBufferBindingSize;
+    return this.withErrorScopes('compiling', async () => {
+      const owned: GPUBuffer[] = [];
+      try {
+        const slots = arena.slotSizes.map((elements, i) => {
+          if (elements * 4 > maxBinding) {
+            throw new SkipconnError('UNSUPPORTED', `webgpu: a tensor of ${elements} float32 values (${elements * 4} bytes) exceeds this device's maxStorageBufferBindingSize of ${maxBinding} bytes`);
+          }
+          const b = this.createBuffer(elements * 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, `slot ${i}`);
+          owned.push(b);
+          return b;
+        });
+        const constData = (name: string): Float32Array => {
+          const derived = built.constants.get(name) ?? emitted.constants.get(name);
+          if (derived !== undefined) return derived;
+          const w = weights.get(name);
+          if (w === undefined) throw new SkipconnError('INPUT_INVALID', `weight '${name}' is missing from the weight store`);
+          if (w.dtype !== 'float32') throw new SkipconnError('UNSUPPORTED', `webgpu: weight '${name}' is ${w.dtype}; this adapter runs float32 only`);
+          return w.data as Float32Array;
+        };
+        const consts = new Map<string, GPUBuffer>();
+        const constBuffer = async (name: string): Promise<GPUBuffer> => {
+          let b = consts.get(name);
+          if (b === undefined) {
+            const data = constData(name);
+            if (data.length * 4 > maxBinding) throw new SkipconnError('UNSUPPORTED', `webgpu: weight '${name}' (${data.length * 4} bytes) exceeds maxStorageBufferBindingSize ${maxBinding}`);
+            b = this.createBuffer(data.length * 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, name);
+            owned.push(b);
+            consts.set(name, b);
+            await this.writeChunked(b, 0, data);
+          }
+          return b;
+        };
+        const gpuBuffer = async (ref: BufRef): Promise<GPUBuffer> => (ref.k === 'alloc' ? slots[arena.slotOf[ref.id]!]! : constBuffer(ref.name));
+
+        const pipelines = await Promise.all(emitted.calls.map((c) => this.cache.get(c.key, c.source, c.bindings, c.label)));
+        const calls: CompiledCall[] = [];
+        for (let i = 0; i < emitted.calls.length; i++) {
+          const c = emitted.calls[i]!;
+          const p = pipelines[i]!;
+          const entries: GPUBindGroupEntry[] = [];
+          for (let j = 0; j < c.buffers.length; j++) entries.push({ binding: j, resource: { buffer: await gpuBuffer(c.buffers[j]!) } });
+          calls.push({ label: c.label, pipeline: p.pipeline, bindGroup: this.device.createBindGroup({ layout: p.layout, entries, label: c.label }), groups: c.groups });
+        }
+
+        const inputs: Transfer[] = [];
+        for (const input of vg.graph.inputs) {
+          const l = placement.loc(input.name);
+          const size = input.shape.reduce((a, b) => a * b, 1);
+          if (size > 0) inputs.push({ name: input.name, buffer: await gpuBuffer(l.buf), offset: l.off * 4, size, shape: input.shape, staging: 0 });
+        }
+        const outputs: Transfer[] = [];
+        let stagingBytes = 0;
+        for (const name of vg.graph.outputs) {
+          const l = placement.outputs.get(name)!;
+          const size = l.shape.reduce((a, b) => a * b, 1);
+          outputs.push({ name, buffer: await gpuBuffer(l.buf), offset: l.off * 4, size, shape: l.shape, staging: stagingBytes });
+          stagingBytes += size * 4;
+        }
+        const staging = stagingBytes > 0 ? this.createBuffer(stagingBytes, BufferUsage.MAP_READ | BufferUsage.COPY_DST, 'readback') : undefined;
+        if (staging !== undefined) owned.push(staging);
+
+        let constantBytes = 0;
+        for (const b of consts.values()) constantBytes += b.size;
+        const report: PlanReport = {
+          dispatches: calls.length,
+          kernels: emitted.calls.map((c) => ({ label: c.label, shader: c.shaderName })),
+          pipelines: new Set(emitted.calls.map((c) => c.key)).size,
+          hostedMembers: placement.hosted.size,
+          arenaBytes: arena.arenaBytes,
+          peakLiveBytes: arena.peakLiveBytes,
+          constantBytes,
+        };
+        const id = this.nextId++;
+        this.plans.set(id, { id, calls, buffers: owned, inputs, outputs, ...(staging ? { staging } : {}), report });
+        return { id, report };
+      } catch (err) {
+        owned.forEach((b) => this.destroyBuffer(b));
+        throw err;
+      }
+    });
+  }
+
+  private async upload(plan: Plan, feeds: ReadonlyMap<string, Float32Array>): Promise<void> {
+    for (const t of plan.inputs) {
+      const data = feeds.get(t.name);
+      if (data === undefined || data.length !== t.size) {
+        throw new SkipconnError('INPUT_INVALID', `input '${t.name}': expected float32 ${formatShape(t.shape)} (${t.size} values), received ${data === undefined ? 'nothing' : `${data.length} values`}`);
+      }
+      await this.writeChunked(t.buffer, t.offset, data);
+    }
+  }
+
+  private encodeCalls(pass: GPUComputePassEncoder, plan: Plan): void {
+    for (const c of plan.calls) {
+      pass.setPipeline(c.pipeline);
+      pass.setBindGroup(0, c.bindGroup);
+      pass.dispatchWorkgroups(c.groups.gx, c.groups.gy);
+    }
+  }
+
+  private async runNow(id: number, feeds: ReadonlyMap<string, Float32Array>): Promise<Map<string, EngineTensor>> {
+    const plan = this.plan(id);
+    await this.withErrorScopes('running', async () => {
+      await this.upload(plan, feeds);
+      const enc = this.device.createCommandEncoder();
+      if (plan.calls.length > 0) {
+        const pass = enc.beginComputePass();
+        this.encodeCalls(pass, plan);
+        pass.end();
+      }
+      for (const o of plan.outputs) if (o.size > 0) enc.copyBufferToBuffer(o.buffer, o.offset, plan.staging!, o.staging, o.size * 4);
+      this.device.queue.submit([enc.finish()]);
+    });
+    const result = new Map<string, EngineTensor>();
+    if (plan.staging === undefined) {
+      for (const o of plan.outputs) result.set(o.name, { shape: o.shape, data: new Float32Array(0) });
+      return result;
+    }
+    try {
+      await plan.staging.mapAsync(MapMode.READ);
+    } catch (err) {
+      if (this.lost !== undefined) throw deviceLostError(this.lost);
+      throw err;
+    }
+    try {
+      const mapped = plan.staging.getMappedRange();
+      for (const o of plan.outputs) {
+        const data = new Float32Array(o.size);
+        for (let start = 0; start < o.size; start += CHUNK_ELEMENTS) {
+          const n = Math.min(CHUNK_ELEMENTS, o.size - start);
+          data.set(new Float32Array(mapped, o.staging + start * 4, n), start);
+          if (o.size > CHUNK_ELEMENTS) await yieldToLoop();
+        }
+        result.set(o.name, { shape: o.shape, data });
+      }
+    } finally {
+      plan.staging.unmap();
+    }
+    return result;
+  }
+}
+
+/** Float32 host tensors only: the adapter's supports() refuses every other dtype. */
+export function float32Data(t: HostTensor, what: string): Float32Array {
+  if (t.dtype !== 'float32') throw new SkipconnError('UNSUPPORTED', `webgpu: ${what} is ${t.dtype}; this adapter runs float32 only`);
+  return t.data as Float32Array;
+}

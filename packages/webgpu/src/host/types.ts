@@ -1,0 +1,33 @@
+/**
+ * A host runs the engine somewhere: on this thread (browsers, where navigator.gpu lives on the
+ * page) or in a dedicated worker thread (Node, where the thread owning a Dawn device must never
+ * block for long). The adapter talks to either through this interface.
+ */
+import type { ResourceCounts, ValidatedGraph, WeightStore } from '@skipconn/core';
+import type { CompileSettings, EngineInfo, EngineTensor, PlanReport } from '../engine/engine';
+
+export interface EngineStats {
+  /** Most GPU bytes held at once since the engine started. */
+  readonly peakBytes: number;
+  /** Pipelines in the device's cache. */
+  readonly pipelines: number;
+}
+
+export interface TimeResult {
+  readonly gpuMs: readonly number[] | null;
+  readonly wallMs: number;
+}
+
+export interface Host {
+  init(): Promise<EngineInfo>;
+  compile(vg: ValidatedGraph, weights: WeightStore, settings: CompileSettings): Promise<{ id: number; report: PlanReport }>;
+  run(id: number, feeds: ReadonlyMap<string, Float32Array>): Promise<Map<string, EngineTensor>>;
+  time(id: number, feeds: ReadonlyMap<string, Float32Array>, reps: number, warmup: number): Promise<TimeResult>;
+  release(id: number): Promise<void>;
+  /** Live resources as of the last completed operation (synchronous, for leak checks). */
+  counts(): ResourceCounts;
+  stats(): EngineStats;
+  /** Test hook: destroys the device as a GPU reset would. */
+  loseDevice(): Promise<void>;
+  dispose(): Promise<void>;
+}

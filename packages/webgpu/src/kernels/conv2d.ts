@@ -1,0 +1,95 @@
+/**
+ * conv2d: one thread per output element, a direct convolution (core/ops/conv2d.ts has the exact
+ * semantics). Image views are canonical: shape [N, C, H, W] with the strides of the value's
+ * layout, so NCHW and NHWC (and channel slices of a concat buffer) need no transpose; threads
+ * walk the output in its memory order so that neighbouring threads write neighbouring addresses.
+ *
+ * Fusion: a prologue expression (e.g. DenseNet's batchNorm + relu before the conv) is applied to
+ * every input element read inside the image, never to padding (which stays 0, as the separate ops
+ * would give); an epilogue expression (bias, batchNorm, activation, residual add with the
+ * shortcut) is applied to the accumulated sum before the one store.
+ * Padded positions still multiply 0 by the weight, so a NaN weight poisons its outputs as in the
+ * reference.
+ */
+import { emitExpr, type Expr } from './expr';
+import { bindings, defineShader, itemEntry, load, mathLibrary, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
+
+/** Prologue/epilogue: an expression whose leaves are views in the kernel's canonical coordinates. */
+export interface FusedExpr {
+  readonly expr: Expr;
+  readonly leaves: readonly ViewSpec[];
+}
+
+export interface Conv2dSpec extends ShaderSpec {
+  /** Canonical [N, C, H, W] views. */
+  readonly x: ViewSpec;
+  readonly out: ViewSpec;
+  /** Memory order of the output's layout: threads enumerate it so stores are coalesced. */
+  readonly order: 'NCHW' | 'NHWC';
+  readonly w: { readonly b: number; readonly off: number };
+  readonly bias?: { readonly b: number; readonly off: number };
+  readonly kernel: readonly [number, number];
+  readonly strides: readonly [number, number];
+  readonly pads: readonly [number, number];
+  readonly dilations: readonly [number, number];
+  readonly groups: number;
+  readonly pro?: FusedExpr;
+  readonly epi?: FusedExpr;
+}
+
+/** Output coordinates n, o, oh, ow of thread `gi`, enumerated in the output layout's memory order. */
+export function outputCoords(out: ViewSpec, order: 'NCHW' | 'NHWC', names: readonly [string, string, string, string]): string[] {
+  const [n, c, h, w] = out.shape as [number, number, number, number];
+  if (order === 'NCHW') {
+    return unravel([n, c, h, w], 'gi', 'q').concat([`let ${names[0]} = q0;`, `let ${names[1]} = q1;`, `let ${names[2]} = q2;`, `let ${names[3]} = q3;`]);
+  }
+  return unravel([n, h, w, c], 'gi', 'q').concat([`let ${names[0]} = q0;`, `let ${names[1]} = q3;`, `let ${names[2]} = q1;`, `let ${names[3]} = q2;`]);
+}
+
+/** Statements applying an epilogue (or none) to `value` and storing the result at (n, o, oh, ow). */
+export function epilogueStore(epi: FusedExpr | undefined, out: ViewSpec, value: string, coords: readonly string[]): string[] {
+  if (epi === undefined) return [`${load(out, coords)} = ${value};`];
+  const { code, result } = emitExpr(epi.expr, 'f32', 'y', (i) => load(epi.leaves[i]!, coords), value);
+  return [...code, `${load(out, coords)} = ${result};`];
+}
+
+export const conv2dShader = defineShader<Conv2dSpec>('conv2d', (spec) => {
+  const { x, out, w, bias, pro, epi } = spec;
+  const [, C, H, W] = x.shape as [number, number, number, number];
+  const [, O] = out.shape as [number, number, number, number];
+  const [kh, kw] = spec.kernel;
+  const [sh, sw] = spec.strides;
+  const [pt, pl] = spec.pads;
+  const [dh, dw] = spec.dilations;
+  const cg = C / spec.groups;
+  const og = O / spec.groups;
+  const total = out.shape.reduce((a, b) => a * b, 1);
+  const body: string[] = [...outputCoords(out, spec.order, ['n', 'o', 'oh', 'ow'])];
+  body.push(spec.groups === 1 ? 'let g0 = 0u;' : `let g0 = (o / ${u(og)}) * ${u(cg)};`);
+  body.push('var acc = 0.0;');
+  body.push(`for (var ci = 0u; ci < ${u(cg)}; ci++) {`);
+  body.push('  let c = g0 + ci;');
+  body.push(`  let wrow = ${u(w.off)} + (o * ${u(cg)} + ci) * ${u(kh * kw)};`);
+  body.push(`  for (var p = 0u; p < ${u(kh)}; p++) {`);
+  body.push(`    let ih = i32(oh * ${u(sh)} + p * ${u(dh)}) - ${pt};`);
+  body.push(`    for (var q = 0u; q < ${u(kw)}; q++) {`);
+  body.push(`      let iw = i32(ow * ${u(sw)} + q * ${u(dw)}) - ${pl};`);
+  body.push('      var v = 0.0;');
+  body.push(`      if (ih >= 0 && ih < ${H} && iw >= 0 && iw < ${W}) {`);
+  const xc = ['n', 'c', 'u32(ih)', 'u32(iw)'];
+  if (pro === undefined) {
+    body.push(`        v = ${load(x, xc)};`);
+  } else {
+    const { code, result } = emitExpr(pro.expr, 'f32', 'p', (i) => load(pro.leaves[i]!, xc), load(x, xc));
+    body.push(...code.map((l) => `        ${l}`), `        v = ${result};`);
+  }
+  body.push('      }');
+  body.push(`      acc += v * b${w.b}[wrow + p * ${u(kw)} + q];`);
+  body.push('    }', '  }', '}');
+  body.push(bias === undefined ? 'let r = acc;' : `let r = acc + b${bias.b}[${u(bias.off)} + o];`);
+  body.push(...epilogueStore(epi, out, 'r', ['n', 'o', 'oh', 'ow']));
+  return `${bindings(spec)}
+${mathLibrary()}
+${itemEntry(spec, total, body)}
+`;
+});

@@ -1,0 +1,194 @@
+/**
+ * WGSL code generation shared by every kernel.
+ *
+ * Shapes, strides, offsets and constants are baked into the source: a compiled graph has static
+ * shapes, baked numbers let the shader compiler strength-reduce every division, and no uniform
+ * buffer has to live per dispatch. The price is one pipeline per distinct configuration, which
+ * the per-device pipeline cache shares between identical nodes (repeated ResNet blocks).
+ *
+ * Every generated shader is a pure function of a JSON-able spec: `shaderKey(name, spec)` is
+ * therefore a complete cache key (see engine/pipelines.ts, which also checks it).
+ */
+
+/** A tensor as one kernel sees it: its binding, an element offset and per-axis strides (0 = broadcast). */
+export interface ViewSpec {
+  readonly b: number;
+  readonly off: number;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+}
+
+export type Access = 'read' | 'read_write';
+
+export interface BindingSpec {
+  readonly access: Access;
+  /** Declared as array<vec4<f32>> (vectorized elementwise path) instead of array<f32>. */
+  readonly vec4?: boolean;
+}
+
+/** What every shader spec carries: its bindings and its dispatch geometry. */
+export interface ShaderSpec {
+  readonly bindings: readonly BindingSpec[];
+  /** Workgroup size (x). */
+  readonly wg: number;
+  /** Workgroups per row of the 2-D dispatch grid (a dimension may not exceed 65535). */
+  readonly gx: number;
+}
+
+/** A kernel's WGSL generator. `generate` must read nothing but its spec. */
+export interface ShaderDef<S extends ShaderSpec> {
+  readonly name: string;
+  generate(spec: S): string;
+}
+
+export function defineShader<S extends ShaderSpec>(name: string, generate: (spec: S) => string): ShaderDef<S> {
+  return { name, generate };
+}
+
+/** The cache key of a generated shader: its generator's name and everything the generator reads. */
+export function shaderKey(name: string, spec: ShaderSpec): string {
+  return `${name}:${JSON.stringify(spec)}`;
+}
+
+export const MAX_GROUPS_PER_DIM = 65535;
+
+/** A 2-D grid holding `groups` workgroups. */
+export function geometry(groups: number): { gx: number; gy: number } {
+  if (groups <= 0) return { gx: 1, gy: 0 };
+  const gx = Math.min(groups, MAX_GROUPS_PER_DIM);
+  return { gx, gy: Math.ceil(groups / gx) };
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** IEEE bits of v rounded to float32. */
+export function f32Bits(v: number): number {
+  f32[0] = v;
+  return u32[0]!;
+}
+
+/**
+ * A float32 constant, exact. Small integers read as decimals; everything else is written by its
+ * bits. Non-finite values go through `rt()` (an identity function) because a WGSL
+ * const-expression that evaluates to Infinity or NaN is a shader-creation error.
+ */
+export function lit(v: number): string {
+  const r = Math.fround(v);
+  if (Number.isInteger(r) && Math.abs(r) < 2 ** 24 && !Object.is(r, -0)) return `${r}.0`;
+  const hex = `0x${f32Bits(r).toString(16)}u`;
+  return Number.isFinite(r) ? `bitcast<f32>(${hex})` : `bitcast<f32>(rt(${hex}))`;
+}
+
+/** A u32 literal. */
+export function u(n: number): string {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`index ${n} does not fit a u32`);
+  return `${n}u`;
+}
+
+/**
+ * WGSL lines defining `${p}0 .. ${p}{r-1}` (u32): the coordinates of the row-major flat index
+ * `idx` in `shape`. Size-1 axes get the literal 0.
+ */
+export function unravel(shape: readonly number[], idx: string, p: string): string[] {
+  const lines: string[] = [];
+  let inner = 1;
+  const inners: number[] = new Array(shape.length);
+  for (let a = shape.length - 1; a >= 0; a--) {
+    inners[a] = inner;
+    inner *= shape[a]!;
+  }
+  shape.forEach((d, a) => {
+    const div = inners[a]!;
+    let e: string;
+    if (d === 1) e = '0u';
+    else {
+      const q = div === 1 ? idx : `(${idx} / ${u(div)})`;
+      e = a === 0 ? q : `${q} % ${u(d)}`;
+    }
+    lines.push(`let ${p}${a} = ${e};`);
+  });
+  return lines;
+}
+
+/** The element index of coordinates `coords` in a view (terms with stride 0 or size 1 vanish). */
+export function addr(v: ViewSpec, coords: readonly string[]): string {
+  const terms: string[] = [];
+  if (v.off !== 0) terms.push(u(v.off));
+  v.shape.forEach((d, a) => {
+    const s = v.strides[a]!;
+    if (s === 0 || d === 1) return;
+    terms.push(s === 1 ? coords[a]! : `${coords[a]!} * ${u(s)}`);
+  });
+  return terms.length === 0 ? '0u' : terms.join(' + ');
+}
+
+export function load(v: ViewSpec, coords: readonly string[]): string {
+  return `b${v.b}[${addr(v, coords)}]`;
+}
+
+/** Binding declarations for a spec. */
+export function bindings(spec: ShaderSpec): string {
+  return spec.bindings
+    .map((bd, i) => `@group(0) @binding(${i}) var<storage, ${bd.access}> b${i}: array<${bd.vec4 ? 'vec4<f32>' : 'f32'}>;`)
+    .join('\n');
+}
+
+/**
+ * A one-thread-per-item compute entry point: `gi` is the item index; threads past `total` return.
+ */
+export function itemEntry(spec: ShaderSpec, total: number, body: readonly string[]): string {
+  return `@compute @workgroup_size(${spec.wg})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let gi = (wid.y * ${u(spec.gx)} + wid.x) * ${u(spec.wg)} + lid.x;
+  if (gi >= ${u(total)}) { return; }
+${body.map((l) => `  ${l}`).join('\n')}
+}`;
+}
+
+/** A one-workgroup-per-row entry point: `row` is uniform across the workgroup, `lid.x` the lane. */
+export function rowEntry(spec: ShaderSpec, rows: number, body: readonly string[]): string {
+  return `@compute @workgroup_size(${spec.wg})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let row = wid.y * ${u(spec.gx)} + wid.x;
+  if (row >= ${u(rows)}) { return; }
+${body.map((l) => `  ${l}`).join('\n')}
+}`;
+}
+
+export type ScalarType = 'f32' | 'vec4<f32>';
+
+/** Suffix of the math-library functions for a type. */
+export function sfx(t: ScalarType): string {
+  return t === 'f32' ? 'f' : 'v';
+}
+
+function mathFor(t: ScalarType): string {
+  const s = sfx(t);
+  const zero = `${t}(0.0)`;
+  return `
+fn relu_${s}(x: ${t}) -> ${t} { return select(x, ${zero}, x <= ${zero}); }
+// Two exact rewrites of 1/(1+e^-x), so that exp never overflows; NaN stays NaN.
+fn sigm_${s}(x: ${t}) -> ${t} { let e = exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= ${zero}); }
+// tanh from exp(-2|x|): no overflow for large |x|, NaN stays NaN.
+fn tanh_${s}(x: ${t}) -> ${t} { let e = exp(-2.0 * abs(x)); let t = (1.0 - e) / (1.0 + e); return select(-t, t, x >= ${zero}); }
+// erfc(z) for z >= 0 with relative error < 1.2e-7 (Numerical Recipes' erfcc, Chebyshev fit).
+fn erfc_${s}(z: ${t}) -> ${t} {
+  let t = 1.0 / (1.0 + 0.5 * z);
+  return t * exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+}
+// x * Phi(x): 1 + erf(x/sqrt2) is 2 - erfc(z) for x >= 0 and erfc(z) for x < 0, with no cancellation.
+fn gelu_${s}(x: ${t}) -> ${t} { let c = erfc_${s}(abs(x) * 0.7071067811865476); return 0.5 * x * select(c, 2.0 - c, x >= ${zero}); }
+// 0.5x(1 + tanh(u)) = x * sigmoid(2u).
+fn gelut_${s}(x: ${t}) -> ${t} { return x * sigm_${s}(1.5957691216057308 * (x + 0.044715 * x * x * x)); }
+fn silu_${s}(x: ${t}) -> ${t} { return x * sigm_${s}(x); }
+`;
+}
+
+/** Shared WGSL functions: rt() for non-finite constants, NaN tests, and the activations for `types`. */
+export function mathLibrary(types: readonly ScalarType[] = ['f32']): string {
+  return `fn rt(x: u32) -> u32 { return x; }
+fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+fn nan_f() -> f32 { return bitcast<f32>(rt(0x7fc00000u)); }
+${types.map(mathFor).join('')}`;
+}

@@ -1,0 +1,141 @@
+/**
+ * Node: the engine in a dedicated worker thread that owns the Dawn device. The main thread only
+ * posts messages, so it may block for as long as it likes (a reference evaluator, a test filling
+ * a big Float32Array) without stalling the thread Dawn needs to keep responsive.
+ *
+ * The worker is unref'd while idle and ref'd while a request is pending, so a pending GPU request
+ * keeps the process alive and an idle adapter never holds jest or a CLI open. dispose() asks the
+ * worker to destroy the device, then terminates it.
+ */
+import { SHARE_ENV, Worker } from 'node:worker_threads';
+import * as path from 'node:path';
+import type { ResourceCounts, ValidatedGraph, WeightStore } from '@skipconn/core';
+import { SkipconnError } from '@skipconn/core';
+import type { CompileSettings, EngineInfo, EngineTensor, PlanReport } from '../engine/engine';
+import type { EngineStats, Host, TimeResult } from '../host/types';
+import { fromWireError, type Reply, type ReplyEnvelope, type Request, type WireTensor } from './protocol';
+
+export class WorkerHost implements Host {
+  private worker: Worker | undefined;
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  private lastCounts: ResourceCounts = {};
+  private lastStats: EngineStats = { peakBytes: 0, pipelines: 0 };
+  private exited: Error | undefined;
+
+  constructor(private readonly checkKeys = false) {}
+
+  async init(): Promise<EngineInfo> {
+    // SHARE_ENV: the worker's process.env is the real environment, so an ICD it selects reaches
+    // the Vulkan loader (a worker's own env copy, or jest's sandboxed process.env, would not).
+    const worker = new Worker(path.join(__dirname, 'worker-bootstrap.js'), { env: SHARE_ENV });
+    this.worker = worker;
+    worker.unref();
+    worker.on('message', (env: ReplyEnvelope) => this.onReply(env));
+    worker.on('error', (err) => this.fail(new SkipconnError('ADAPTER_UNAVAILABLE', `webgpu: the worker hosting the GPU device failed: ${err.message}`)));
+    worker.on('exit', (code) => this.fail(new SkipconnError('ADAPTER_UNAVAILABLE', `webgpu: the worker hosting the GPU device exited (code ${code}); dispose this adapter and create a new one`)));
+    const reply = await this.request({ type: 'init', checkKeys: this.checkKeys });
+    if (reply.type !== 'init') throw new Error('internal: unexpected reply to init');
+    return reply.info;
+  }
+
+  async compile(vg: ValidatedGraph, weights: WeightStore, settings: CompileSettings): Promise<{ id: number; report: PlanReport }> {
+    const list: WireTensor[] = [];
+    for (const name of vg.weightNames) {
+      const w = weights.get(name);
+      if (w === undefined) throw new SkipconnError('INPUT_INVALID', `weight '${name}' is missing from the weight store`);
+      if (w.dtype !== 'float32') throw new SkipconnError('UNSUPPORTED', `webgpu: weight '${name}' is ${w.dtype}; this adapter runs float32 only`);
+      list.push({ name, shape: w.shape, data: copyOut(w.data as Float32Array) });
+    }
+    const reply = await this.request({ type: 'compile', graph: vg.graph, weights: list, settings }, list.map((t) => t.data));
+    if (reply.type !== 'compile') throw new Error('internal: unexpected reply to compile');
+    return { id: reply.id, report: reply.report };
+  }
+
+  async run(id: number, feeds: ReadonlyMap<string, Float32Array>): Promise<Map<string, EngineTensor>> {
+    const list = wire(feeds);
+    const reply = await this.request({ type: 'run', id, feeds: list }, list.map((t) => t.data));
+    if (reply.type !== 'run') throw new Error('internal: unexpected reply to run');
+    return new Map(reply.outputs.map((o) => [o.name, { shape: o.shape, data: new Float32Array(o.data) }]));
+  }
+
+  async time(id: number, feeds: ReadonlyMap<string, Float32Array>, reps: number, warmup: number): Promise<TimeResult> {
+    const list = wire(feeds);
+    const reply = await this.request({ type: 'time', id, feeds: list, reps, warmup }, list.map((t) => t.data));
+    if (reply.type !== 'time') throw new Error('internal: unexpected reply to time');
+    return reply.result;
+  }
+
+  async release(id: number): Promise<void> {
+    if (this.worker === undefined || this.exited !== undefined) return;
+    await this.request({ type: 'release', id });
+  }
+
+  counts(): ResourceCounts {
+    return this.lastCounts;
+  }
+
+  stats(): EngineStats {
+    return this.lastStats;
+  }
+
+  async loseDevice(): Promise<void> {
+    await this.request({ type: 'lose-device' });
+  }
+
+  async dispose(): Promise<void> {
+    const worker = this.worker;
+    if (worker === undefined) return;
+    if (this.exited === undefined) {
+      await Promise.race([this.request({ type: 'shutdown' }).catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+    }
+    this.worker = undefined;
+    this.exited ??= new SkipconnError('USAGE', 'webgpu: the adapter was disposed');
+    await worker.terminate();
+    this.lastCounts = {};
+  }
+
+  private request(body: Request, transfer: ArrayBuffer[] = []): Promise<Reply> {
+    const worker = this.worker;
+    if (worker === undefined) return Promise.reject(new SkipconnError('USAGE', 'webgpu: adapter used before init() or after dispose()'));
+    if (this.exited !== undefined) return Promise.reject(this.exited);
+    const seq = ++this.seq;
+    return new Promise<Reply>((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      if (this.pending.size === 1) worker.ref();
+      worker.postMessage({ seq, body }, transfer);
+    });
+  }
+
+  private onReply(env: ReplyEnvelope): void {
+    this.lastCounts = env.counts;
+    this.lastStats = env.stats;
+    const p = this.pending.get(env.seq);
+    if (p === undefined) return;
+    this.settle(env.seq);
+    if (env.error !== undefined) p.reject(fromWireError(env.error));
+    else p.resolve(env.ok!);
+  }
+
+  private settle(seq: number): void {
+    this.pending.delete(seq);
+    if (this.pending.size === 0) this.worker?.unref();
+  }
+
+  private fail(err: Error): void {
+    this.exited ??= err;
+    for (const [seq, p] of [...this.pending]) {
+      this.settle(seq);
+      p.reject(err);
+    }
+  }
+}
+
+/** A copy of the data in its own ArrayBuffer, so transferring it never detaches the caller's array. */
+function copyOut(data: Float32Array): ArrayBuffer {
+  return data.slice().buffer as ArrayBuffer;
+}
+
+function wire(feeds: ReadonlyMap<string, Float32Array>): WireTensor[] {
+  return [...feeds].map(([name, data]) => ({ name, shape: [data.length], data: copyOut(data) }));
+}

@@ -1,0 +1,73 @@
+/// <reference types="@webgpu/types" />
+/**
+ * The worker thread that owns the Dawn device (started by worker-host.ts through
+ * worker-bootstrap.js). It validates graphs, runs the engine and answers one message at a time.
+ * Long synchronous JavaScript elsewhere in the process cannot stall this thread, which is what
+ * keeps Dawn alive (docs/webgpu.md, "Why a worker").
+ */
+import { parentPort } from 'node:worker_threads';
+import { tensor, validateGraph, type HostTensor } from '@skipconn/core';
+import { Engine } from '../engine/engine';
+import { openDevice } from './open-device';
+import { toWireError, type Envelope, type ReplyEnvelope, type Reply, type Request, type WireTensor } from './protocol';
+
+const port = parentPort;
+if (port === null) throw new Error('worker.ts must run in a worker thread');
+let engine: Engine | undefined;
+
+function feedsOf(list: readonly WireTensor[]): Map<string, Float32Array> {
+  return new Map(list.map((t) => [t.name, new Float32Array(t.data)]));
+}
+
+function need(): Engine {
+  if (engine === undefined) throw new Error('internal: webgpu worker used before init');
+  return engine;
+}
+
+async function handle(req: Request): Promise<{ reply: Reply; transfer: ArrayBuffer[] }> {
+  switch (req.type) {
+    case 'init': {
+      engine = await openDevice();
+      engine.checkShaderKeys = req.checkKeys;
+      return { reply: { type: 'init', info: engine.info }, transfer: [] };
+    }
+    case 'compile': {
+      const vg = validateGraph(req.graph);
+      const weights = new Map<string, HostTensor>(req.weights.map((w) => [w.name, tensor('float32', w.shape, new Float32Array(w.data))]));
+      const { id, report } = await need().compile(vg, weights, req.settings);
+      return { reply: { type: 'compile', id, report }, transfer: [] };
+    }
+    case 'run': {
+      const out = await need().run(req.id, feedsOf(req.feeds));
+      const outputs: WireTensor[] = [...out].map(([name, t]) => ({ name, shape: t.shape, data: t.data.buffer as ArrayBuffer }));
+      return { reply: { type: 'run', outputs }, transfer: outputs.map((o) => o.data) };
+    }
+    case 'time': {
+      const result = await need().time(req.id, feedsOf(req.feeds), req.reps, req.warmup);
+      return { reply: { type: 'time', result }, transfer: [] };
+    }
+    case 'release':
+      await engine?.release(req.id);
+      return { reply: { type: 'done' }, transfer: [] };
+    case 'lose-device':
+      need().loseDevice();
+      return { reply: { type: 'done' }, transfer: [] };
+    case 'shutdown':
+      await engine?.destroy().catch(() => undefined);
+      engine = undefined;
+      return { reply: { type: 'done' }, transfer: [] };
+  }
+}
+
+port.on('message', (msg: Envelope<Request>) => {
+  void handle(msg.body).then(
+    ({ reply, transfer }) => send({ seq: msg.seq, ok: reply }, transfer),
+    (err: unknown) => send({ seq: msg.seq, error: toWireError(err) }, []),
+  );
+});
+
+function send(partial: Omit<ReplyEnvelope, 'counts' | 'stats'>, transfer: ArrayBuffer[]): void {
+  const counts = engine?.counts() ?? {};
+  const stats = engine?.stats() ?? { peakBytes: 0, pipelines: 0 };
+  port!.postMessage({ ...partial, counts, stats } satisfies ReplyEnvelope, transfer);
+}

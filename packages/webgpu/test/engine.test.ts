@@ -1,0 +1,115 @@
+/**
+ * The adapter's resources and failure modes on a real device: leak counts across runs, buffers
+ * returned on dispose, large tensors (chunked transfers, 2-D dispatch grids) while the main
+ * thread is busy, input and dtype errors, and device loss.
+ */
+import { GraphBuilder, SkipconnError, AdapterUnavailableError, evaluateGraph, randomTensor, tensor } from '@skipconn/core';
+import { createWebGpuAdapter } from '../src';
+import { errorRatio, useGpu } from './gpu';
+
+const gpu = useGpu();
+
+function residualGraph(shape: number[]) {
+  const b = new GraphBuilder('res');
+  const x = b.input('x', shape);
+  const f = b.input('f', shape);
+  b.output(b.node('residual', [x, f], { alpha: 0.5, activation: 'relu' }, 'y'));
+  return b.build();
+}
+
+describe('webgpu resources', () => {
+  it('returns to its baseline after compile, runs and dispose; runs allocate nothing', async () => {
+    const a = gpu.adapter;
+    if (!a) return;
+    const before = a.resources();
+    const { validated, weights } = residualGraph([3, 5]);
+    const c = await a.compile(validated, weights);
+    const compiled = a.resources();
+    expect(compiled['compiledGraphs']).toBe((before['compiledGraphs'] ?? 0) + 1);
+    const feeds = { x: randomTensor([3, 5], 1), f: randomTensor([3, 5], 2) };
+    const first = await c.run(feeds);
+    for (let i = 0; i < 5; i++) await c.run(feeds);
+    expect(a.resources()).toEqual(compiled);
+    expect(errorRatio(await c.run(feeds), first)).toBe(0);
+    await c.dispose();
+    expect(a.resources()).toEqual(before);
+    expect(a.stats().peakBytes).toBeGreaterThan(0);
+  });
+
+  it('serializes concurrent runs of one compiled graph', async () => {
+    const a = gpu.adapter;
+    if (!a) return;
+    const { validated, weights } = residualGraph([64]);
+    const c = await a.compile(validated, weights);
+    const feeds = [1, 2, 3, 4].map((s) => ({ x: randomTensor([64], s), f: randomTensor([64], s + 10) }));
+    const results = await Promise.all(feeds.map((f) => c.run(f)));
+    results.forEach((r, i) => expect(errorRatio(r, evaluateGraph(validated, weights, feeds[i]!))).toBeLessThan(1));
+    await c.dispose();
+  });
+
+  it('moves 17M-element tensors (chunked transfers, a 2-D grid) while the main thread is busy', async () => {
+    const a = gpu.adapter;
+    if (!a) return;
+    const n = 17_000_001; // odd: the scalar path, 66k workgroups of 256 exceed one grid dimension
+    const { validated, weights } = residualGraph([n]);
+    const c = await a.compile(validated, weights);
+    const x = new Float32Array(n);
+    const f = new Float32Array(n);
+    // Filling element by element blocks this thread far longer than Dawn tolerates on its own thread.
+    for (let i = 0; i < n; i++) {
+      x[i] = (i % 1000) / 100 - 5;
+      f[i] = ((i * 7) % 1000) / 100 - 5;
+    }
+    const pending = c.run({ x: tensor('float32', [n], x), f: tensor('float32', [n], f) });
+    const until = Date.now() + 300;
+    while (Date.now() < until) {
+      // busy: the worker owning the device keeps going
+    }
+    const y = (await pending)['y']!.data as Float32Array;
+    for (const i of [0, 1, 65535 * 256, n - 1]) expect(y[i]).toBeCloseTo(Math.max(0, 0.5 * x[i]! + f[i]!), 5);
+    await c.dispose();
+  }, 120_000);
+});
+
+describe('webgpu errors', () => {
+  it('names the input, expected and received shapes', async () => {
+    const a = gpu.adapter;
+    if (!a) return;
+    const { validated, weights } = residualGraph([2, 2]);
+    const c = await a.compile(validated, weights);
+    await expect(c.run({ x: randomTensor([4], 1), f: randomTensor([2, 2], 1) })).rejects.toThrow(/input 'x': expected float32 \[2,2\]/);
+    await c.dispose();
+  });
+
+  it('refuses dtypes other than float32 at compile time, naming the value', async () => {
+    const a = gpu.adapter;
+    if (!a) return;
+    const b = new GraphBuilder();
+    const x = b.input('x', [2], { dtype: 'float16' });
+    b.output(b.node('relu', [x], {}, 'r'));
+    const { validated, weights } = b.build();
+    expect(a.supports('relu', 'float16')).toBe(false);
+    await expect(a.compile(validated, weights)).rejects.toThrow(SkipconnError);
+    await expect(a.compile(validated, weights)).rejects.toThrow(/float16.*supported: float32/);
+  });
+
+  it('reports device loss clearly, and a new adapter works again', async () => {
+    if (!gpu.adapter) return;
+    const a = createWebGpuAdapter();
+    await a.init();
+    const { validated, weights } = residualGraph([8]);
+    const c = await a.compile(validated, weights);
+    await a.loseDevice();
+    const err: unknown = await c.run({ x: randomTensor([8], 1), f: randomTensor([8], 2) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AdapterUnavailableError);
+    expect((err as Error).message).toMatch(/device was lost.*create a new one/);
+    await c.dispose();
+    await a.dispose();
+    const fresh = createWebGpuAdapter();
+    await fresh.init();
+    const again = await fresh.compile(validated, weights);
+    await again.run({ x: randomTensor([8], 1), f: randomTensor([8], 2) });
+    await again.dispose();
+    await fresh.dispose();
+  }, 60_000);
+});

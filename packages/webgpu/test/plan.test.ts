@@ -1,0 +1,135 @@
+/**
+ * The compiler without a GPU: fusion decisions, concat placement and the arena. These run on
+ * every machine, GPU or not.
+ */
+import { GraphBuilder, blocks, randomTensor, type Layout } from '@skipconn/core';
+import { buildSteps } from '../src/plan/steps';
+import { placeValues } from '../src/plan/placement';
+import { planArena } from '../src/plan/arena';
+import { emitCalls } from '../src/plan/emit';
+import type { Alloc } from '../src/plan/placement';
+
+function graph(make: (b: GraphBuilder, x: string) => string, shape: number[], layout: Layout) {
+  const b = new GraphBuilder();
+  const x = b.input('x', shape, { layout });
+  b.output(make(b, x));
+  return b.build();
+}
+
+function compile(built: ReturnType<typeof graph>, fusion = true, maxBindings = 8) {
+  const { steps, constants } = buildSteps(built.validated, built.weights, { fusion, maxBindings });
+  const placement = placeValues(built.validated, steps, constants);
+  const arena = planArena(placement.allocs);
+  const emitted = emitCalls(built.validated, placement, (ref) => (ref.k === 'alloc' ? `s${arena.slotOf[ref.id]}` : `c:${ref.name}`));
+  return { steps, placement, arena, emitted };
+}
+
+describe('fusion pass', () => {
+  it('ResNet basic block: batchNorm, relu and the residual add go into the convolutions', () => {
+    const { steps } = compile(graph((b, x) => blocks.resnetBasicBlock(b, x, 'r', 8, 8), [1, 8, 6, 6], 'NCHW'));
+    expect(steps.map((s) => `${s.kind}:${s.nodes.join('+')}`)).toEqual(['conv2d:r.conv1+r.bn1+r.relu1', 'conv2d:r.conv2+r.bn2+r.add']);
+  });
+
+  it('with fusion off every node is one step', () => {
+    const built = graph((b, x) => blocks.resnetBasicBlock(b, x, 'r', 8, 8), [1, 8, 6, 6], 'NCHW');
+    expect(compile(built, false).steps).toHaveLength(built.validated.nodes.length);
+  });
+
+  it('refuses a fusion that would need more storage bindings than the device has', () => {
+    const built = graph((b, x) => blocks.resnetBasicBlock(b, x, 'r', 8, 8), [1, 8, 6, 6], 'NCHW');
+    const { steps } = compile(built, true, 4);
+    expect(steps.length).toBeGreaterThan(2);
+    for (const call of compile(built, true, 4).emitted.calls) expect(call.bindings.length).toBeLessThanOrEqual(4);
+  });
+
+  it('highway: the sigmoid, both products and the carry are one expression', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [2, 4], { layout: 'NC' });
+    const h = b.input('h', [2, 4], { layout: 'NC' });
+    const t = b.input('t', [2, 4], { layout: 'NC' });
+    b.output(b.node('highway', [x, h, t], {}, 'hw'));
+    const { emitted } = compile(b.build());
+    expect(emitted.calls).toHaveLength(1);
+    const src = emitted.calls[0]!.source();
+    expect(src).toContain('sigm_');
+  });
+
+  it('residual + bias: an add of a per-channel bias folds into the merge', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [1, 4, 3, 3], { layout: 'NCHW' });
+    const h = b.input('h', [1, 4, 3, 3], { layout: 'NCHW' });
+    const bias = b.weight('bias', randomTensor([1, 4, 1, 1], 3));
+    const biased = b.node('add', [h, bias], {}, 'bias_add');
+    b.output(b.node('residual', [x, biased], { activation: 'relu' }, 'merge'));
+    const { steps } = compile(b.build());
+    expect(steps.map((s) => s.nodes.join('+'))).toEqual(['bias_add+merge']);
+  });
+
+  it('a value with two consumers is stored, not recomputed', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [4], {});
+    const r = b.node('relu', [x], {}, 'r');
+    b.output(b.node('add', [r, r], {}, 'twice'), b.node('sigmoid', [r], {}, 's'));
+    expect(compile(b.build()).steps).toHaveLength(3);
+  });
+});
+
+describe('placement: zero-copy concat', () => {
+  it('DenseNet NCHW batch 1: one buffer holds the block; concat emits nothing', () => {
+    const built = graph((b, x) => blocks.denseBlock(b, x, 'd', 4, 2, 3), [1, 4, 5, 5], 'NCHW');
+    const { placement, arena, emitted } = compile(built);
+    expect(emitted.calls.map((c) => c.shaderName)).toEqual(['conv2d', 'conv2d', 'conv2d']);
+    expect(placement.hosted.get('x')).toBe('d.concat3');
+    expect(placement.hosted.get('d.concat1')).toBe('d.concat3'); // prefix of the last concat
+    expect(arena.arenaBytes).toBe((4 + 3 * 2) * 25 * 4);
+    // Each layer reads the concat buffer and writes its own slice of it: one read_write binding.
+    for (const c of emitted.calls) expect(c.bindings.filter((bd) => bd.access === 'read_write')).toHaveLength(1);
+  });
+
+  it('chained concats (concat of a concat) share one buffer too', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [1, 2, 3, 3], { layout: 'NCHW' });
+    const f1 = b.node('relu', [x], {}, 'f1');
+    const c1 = b.node('concat', [x, f1], {}, 'c1');
+    const f2 = b.node('sigmoid', [c1], {}, 'f2');
+    b.output(b.node('concat', [c1, f2], {}, 'c2'));
+    const { placement, emitted } = compile(b.build());
+    expect(placement.hosted.get('c1')).toBe('c2');
+    expect(placement.hosted.get('f1')).toBe('c1');
+    expect(emitted.calls).toHaveLength(2);
+  });
+
+  it('a member used twice is hosted once and copied once', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [1, 2, 2, 2], { layout: 'NCHW' });
+    const r = b.node('relu', [x], {}, 'r');
+    b.output(b.node('concat', [r, r], {}, 'c'));
+    const { emitted } = compile(b.build());
+    expect(emitted.calls.map((c) => c.label)).toEqual(['r', 'c[r]']);
+  });
+
+  it('weights and center-cropped members are copied', () => {
+    const built = graph((b, x) => blocks.unet2(b, x, 'u', 2, 3), [1, 2, 20, 20], 'NCHW');
+    const { placement } = compile(built);
+    expect(placement.hosted.get('u.up')).toBe('u.skip');
+    expect(placement.hosted.has('u.enc1.relu2')).toBe(false);
+  });
+});
+
+describe('arena', () => {
+  const alloc = (id: number, size: number, start: number, end: number): Alloc => ({ id, size, start, end, values: [`v${id}`] });
+
+  it('reuses a buffer once a value is dead, never within its lifetime', () => {
+    const plan = planArena([alloc(0, 100, -1, 0), alloc(1, 100, 0, 1), alloc(2, 100, 1, 2), alloc(3, 50, 2, 3)]);
+    expect(plan.slotOf[0]).not.toBe(plan.slotOf[1]); // step 0 reads 0 and writes 1
+    expect(plan.slotOf[2]).toBe(plan.slotOf[0]); // 0 is dead after step 0
+    expect(plan.slotSizes).toHaveLength(2);
+    expect(plan.peakLiveBytes).toBe(800);
+    expect(plan.arenaBytes).toBe(800);
+  });
+
+  it('grows a free buffer rather than opening a new one', () => {
+    const plan = planArena([alloc(0, 10, 0, 0), alloc(1, 40, 1, 1)]);
+    expect(plan.slotSizes).toEqual([40]);
+  });
+});
