@@ -19,7 +19,7 @@ export function diff(got: HostTensor, want: HostTensor, atol: number, rtol: numb
     const b = w[i]!;
     if (Number.isNaN(a) && Number.isNaN(b)) continue;
     if (a === b) continue;
-    const e = Math.abs(a - b);
+    const e = Number.isNaN(a) || Number.isNaN(b) ? Infinity : Math.abs(a - b);
     if (!(e <= atol + rtol * Math.abs(b))) ok = false;
     if (!(e <= maxAbs)) {
       maxAbs = e;

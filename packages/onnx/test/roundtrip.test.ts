@@ -20,6 +20,8 @@ describe.each(samples())('round trip: $name', (sample) => {
       expectClose(got[imported.validated.graph.outputs[i]!], want[name], 1e-5, 1e-5, `${sample.name} output ${name}`);
     });
     expect(findSkips(imported.validated).map((s) => s.kind)).toEqual(sample.skips);
+    // Image inputs keep their layout: NHWC graphs export a Transpose at the input, which marks it.
+    expect(imported.graph.inputs.map((i) => i.layout ?? null)).toEqual(validated.graph.inputs.map((i) => (i.shape.length === 4 ? i.layout ?? null : imported.graph.inputs.find((x) => x.name === i.name)?.layout ?? null)));
   });
 
   it('exports deterministic bytes', () => {

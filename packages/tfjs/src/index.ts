@@ -26,3 +26,4 @@ export type { TfKernelConfig, KernelContext, CompiledKernel, Placement, InputRol
 const PRIORITY: Record<string, number> = { 'tfjs:node': 40, 'tfjs:webgpu': 35, 'tfjs:webgl': 30, 'tfjs:wasm': 25, 'tfjs:cpu': 20 };
 
 for (const spec of TFJS_BACKENDS) registerAdapter(spec.name, () => createTfjsAdapter(spec), PRIORITY[spec.name] ?? 0, spec.description);
+export * from './layers-model';

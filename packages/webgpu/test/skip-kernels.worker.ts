@@ -39,7 +39,7 @@ async function main(): Promise<WorkerMessage> {
   const buffer = (values: Float32Array | number): GPUBuffer => {
     const n = typeof values === 'number' ? values : values.length;
     const b = device.createBuffer({ size: Math.max(16, n * 4), usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST });
-    if (typeof values !== 'number') device.queue.writeBuffer(b, 0, values);
+    if (typeof values !== 'number') device.queue.writeBuffer(b, 0, values.buffer as ArrayBuffer, values.byteOffset, values.byteLength);
     return b;
   };
   const read = async (b: GPUBuffer, n: number, offset = 0): Promise<Float32Array> => {

@@ -64,13 +64,14 @@ function compare(name: string, got: HostTensor, want: HostTensor): OutputCheck {
     const a = g[i]!;
     const b = w[i]!;
     if (a === b || (Number.isNaN(a) && Number.isNaN(b))) continue;
-    const abs = Math.abs(a - b);
+    // NaN on one side only (or Inf against a number) counts as an infinite error.
+    const abs = Number.isNaN(a) || Number.isNaN(b) ? Infinity : Math.abs(a - b);
     if (!(abs <= VERIFY_ATOL + VERIFY_RTOL * Math.abs(b))) ok = false;
     if (!(abs <= maxAbs)) {
       maxAbs = abs;
       worstIndex = i;
     }
-    const rel = abs / Math.max(Math.abs(b), Number.MIN_VALUE);
+    const rel = Number.isNaN(abs / Math.abs(b)) ? Infinity : abs / Math.max(Math.abs(b), Number.MIN_VALUE);
     if (!(rel <= maxRel)) maxRel = rel;
   }
   return { name, maxAbs, maxRel, worstIndex, ok };

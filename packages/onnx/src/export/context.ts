@@ -125,11 +125,12 @@ export class ExportContext {
 
   /** A named constant initializer built from values; cached by content so equal constants are shared. */
   constant(hint: string, t: HostTensor): string {
-    const key = `${t.dtype}|${t.shape.join(',')}|${Array.from(t.data as ArrayLike<number | bigint>, String).join(',')}`;
-    const cached = key.length < 512 ? this.constCache.get(key) : undefined;
+    // Only small constants (scalars, shapes, pads) are worth sharing; weights are never equal.
+    const key = t.data.length <= 64 ? `${t.dtype}|${t.shape.join(',')}|${Array.from(t.data as ArrayLike<number | bigint>, String).join(',')}` : undefined;
+    const cached = key === undefined ? undefined : this.constCache.get(key);
     if (cached !== undefined) return cached;
     const name = this.addInitializer(this.fresh(hint), t);
-    if (key.length < 512) this.constCache.set(key, name);
+    if (key !== undefined) this.constCache.set(key, name);
     return name;
   }
 

@@ -86,6 +86,8 @@ function defaultOpset(model: ModelProto, file: string): number {
 function topoSort(nodes: readonly NodeProto[]): NodeProto[] {
   const producer = new Map<string, number>();
   nodes.forEach((n, i) => n.output.forEach((o) => o !== '' && producer.set(o, i)));
+  // Fast path: ONNX requires topological order and exporters write it.
+  if (nodes.every((n, i) => n.input.every((v) => v === '' || !producer.has(v) || producer.get(v)! < i))) return [...nodes];
   const indegree = nodes.map((n) => new Set(n.input.filter((v) => v !== '' && producer.has(v)).map((v) => producer.get(v)!)).size);
   const readers = new Map<number, number[]>();
   nodes.forEach((n, i) => new Set(n.input.filter((v) => v !== '' && producer.has(v)).map((v) => producer.get(v)!)).forEach((p) => readers.set(p, [...(readers.get(p) ?? []), i])));
@@ -146,6 +148,16 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Imp
     if (t.name === '') throw new FileFormatError(file, 'an initializer has no name', t.offset);
     ctx.consts.set(t.name, readTensor(t, file, limits, options.externalData));
   }
+  const nodes = topoSort(g.node);
+  for (const n of nodes) {
+    for (const v of n.input) {
+      if (v === '') continue;
+      const list = ctx.consumers.get(v);
+      if (list === undefined) ctx.consumers.set(v, [n]);
+      else if (!list.includes(n)) list.push(n);
+    }
+    n.output.forEach((o) => o !== '' && ctx.onnxProducers.set(o, n));
+  }
   for (const input of g.input) {
     if (ctx.consts.has(input.name)) continue; // an initializer listed as an input (IR < 4): a constant
     const frozen = options.constants?.[input.name];
@@ -154,11 +166,6 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Imp
       continue;
     }
     bindInput(ctx, input.name, input.type?.tensor, input.type?.other, options, file);
-  }
-  const nodes = topoSort(g.node);
-  for (const n of nodes) {
-    n.input.forEach((v) => v !== '' && ctx.consumers.set(v, [...(ctx.consumers.get(v) ?? []), n]));
-    n.output.forEach((o) => o !== '' && ctx.onnxProducers.set(o, n));
   }
   g.output.forEach((o) => ctx.graphOutputs.add(o.name));
 
@@ -304,7 +311,11 @@ function bindInput(
   }
   if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new SkipconnError('INPUT_INVALID', `graph input '${name}': invalid shape [${shape.join(',')}]`);
   // ONNX image tensors are NCHW; marking rank-4 inputs lets image ops and layout-aware merges work.
-  ctx.addInput(name, { dtype, shape, ...(shape.length === 4 ? { layout: 'NCHW' as const } : {}) });
+  // An input whose only reader transposes it to NCHW (tf2onnx, Keras) is NHWC.
+  const readers = ctx.consumers.get(name) ?? [];
+  const perm = readers.length === 1 && readers[0]!.opType === 'Transpose' ? ctx.attrs(readers[0]!).ints('perm')?.join() : undefined;
+  const layout = shape.length !== 4 ? undefined : perm === '0,3,1,2' ? ('NHWC' as const) : ('NCHW' as const);
+  ctx.addInput(name, { dtype, shape, ...(layout ? { layout } : {}) });
 }
 
 /**

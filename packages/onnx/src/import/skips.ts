@@ -9,7 +9,7 @@
  * Rewrites never change the numbers: each merge computes exactly the ops it replaces.
  * (ONNX Concat already imports as the IR's concat merge.)
  */
-import { resolveAxisName, shapesEqual, toFloat64, type AxisName, type ValueInfo } from '@skipconn/core';
+import { channelAxis, resolveAxisName, shapesEqual, sizeOf, toFloat64, type AxisName, type ValueInfo } from '@skipconn/core';
 import type { DraftNode, ImportContext } from './context';
 
 interface Graph {
@@ -20,7 +20,13 @@ interface Graph {
 
 function consumersOf(nodes: readonly DraftNode[]): Map<string, DraftNode[]> {
   const m = new Map<string, DraftNode[]>();
-  for (const n of nodes) for (const i of n.inputs) m.set(i, [...(m.get(i) ?? []), n]);
+  for (const n of nodes) {
+    for (const i of n.inputs) {
+      const list = m.get(i);
+      if (list === undefined) m.set(i, [n]);
+      else if (!list.includes(n)) list.push(n);
+    }
+  }
   return m;
 }
 
@@ -114,17 +120,47 @@ function tryResidual(g: Graph, add: DraftNode, removed: Set<DraftNode>): boolean
   add.op = 'residual';
   add.inputs = shortcutFirst ? [a, b] : [b, a];
   add.attrs = {};
+  learnedBeta(g, add);
   // Fuse a post-add relu (ResNet v1) when nothing else reads the sum.
   const out = add.outputs[0]!;
   const readers = g.consumers.get(out) ?? [];
   const relu = readers[0];
   if (readers.length === 1 && relu !== undefined && relu.op === 'relu' && !g.outputs.has(out)) {
-    add.attrs = { activation: 'relu' };
+    add.attrs = { ...add.attrs, activation: 'relu' };
     add.outputs = [...relu.outputs];
     ctx.producers.set(relu.outputs[0]!, add);
     removed.add(relu);
   }
   return true;
+}
+
+/**
+ * A body that ends in a multiplication by a learned weight, a scalar (ReZero) or one value per
+ * channel (LayerScale, CaiT/ConvNeXt), moves that weight into the residual's learned beta.
+ * The numbers do not change: the residual multiplies the body by beta exactly as the mul did.
+ */
+function learnedBeta(g: Graph, residual: DraftNode): void {
+  const { ctx } = g;
+  const [shortcut, body] = residual.inputs as [string, string];
+  const mul = privateProducer(g, body, 'mul');
+  if (mul === undefined) return;
+  for (const [data, scale] of [[mul.inputs[0]!, mul.inputs[1]!], [mul.inputs[1]!, mul.inputs[0]!]] as const) {
+    const w = ctx.weights.get(scale);
+    const info = ctx.info(data);
+    if (w === undefined || ctx.weights.has(data) || !shapesEqual(info.shape, ctx.info(body).shape)) continue;
+    const n = sizeOf(w.shape);
+    if (n === 1) {
+      residual.inputs = [shortcut, data, ctx.addWeight(`${scale}__beta`, { ...w, shape: [] })];
+    } else {
+      if (info.layout === undefined) continue;
+      const c = channelAxis(info.layout);
+      const padded = [...Array(Math.max(0, info.shape.length - w.shape.length)).fill(1), ...w.shape] as number[];
+      if (padded.length !== info.shape.length || n !== info.shape[c] || padded[c] !== n) continue;
+      residual.inputs = [shortcut, data, ctx.addWeight(`${scale}__beta`, { ...w, shape: [n] })];
+    }
+    residual.attrs = { beta: 'learned' };
+    return;
+  }
 }
 
 const AXIS_NAMES: readonly AxisName[] = ['batch', 'channels', 'spatial', 'tokens'];

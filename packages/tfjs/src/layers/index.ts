@@ -11,14 +11,21 @@ import { SkipResidual, type SkipResidualArgs } from './residual';
 import { SkipConcat, type SkipConcatArgs } from './concat';
 import { SkipHighway, type SkipHighwayArgs } from './highway';
 import { SkipGate, type SkipGateArgs } from './gate';
+import { SkipOp, opLayerNode, type SkipOpArgs, type SkipOpInput } from './op';
 
-export { SkipResidual, SkipConcat, SkipHighway, SkipGate };
-export type { SkipResidualArgs, SkipConcatArgs, SkipHighwayArgs, SkipGateArgs };
+export { SkipResidual, SkipConcat, SkipHighway, SkipGate, SkipOp, opLayerNode };
+export type { SkipResidualArgs, SkipConcatArgs, SkipHighwayArgs, SkipGateArgs, SkipOpArgs, SkipOpInput };
 
 /** Every skip layer class, as registered for serialization. */
 export const SKIP_LAYERS = [SkipResidual, SkipConcat, SkipHighway, SkipGate] as const;
 
-for (const cls of SKIP_LAYERS) tf.serialization.registerClass(cls);
+/**
+ * Every class this module registers: the skip layers, and SkipconnOp, which LayersModels exported
+ * by skipconn use for the few ops Keras has no exact layer for.
+ */
+export const REGISTERED_LAYERS = [...SKIP_LAYERS, SkipOp] as const;
+
+for (const cls of REGISTERED_LAYERS) tf.serialization.registerClass(cls);
 
 export const skipResidual = (args?: SkipResidualArgs): SkipResidual => new SkipResidual(args);
 export const skipConcat = (args?: SkipConcatArgs): SkipConcat => new SkipConcat(args);

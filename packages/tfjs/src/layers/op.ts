@@ -25,7 +25,7 @@ import {
 import { TFJS_OPS, tfjsKernel, type CompiledKernel } from '../kernels';
 import { identityPerm } from '../plan/perm';
 import type { Tensor } from '../tf';
-import { shapeList } from './common';
+import { irAttrValue } from '../layers-model/spelling';
 
 type LayerArgs = ConstructorParameters<typeof tfl.layers.Layer>[0];
 
@@ -57,6 +57,10 @@ export function opLayerNode(name: string, op: string, attrs: Attrs, inputs: read
   return validateGraph(graph).nodes[0]!;
 }
 
+function irLayout(v: unknown): Layout | undefined {
+  return typeof v === 'string' ? (v.toUpperCase() as Layout) : undefined;
+}
+
 export class SkipOp extends tfl.layers.Layer {
   static readonly className = 'SkipconnOp';
   readonly op: string;
@@ -70,8 +74,11 @@ export class SkipOp extends tfl.layers.Layer {
   constructor(args: SkipOpArgs) {
     super(args);
     this.op = args.op;
-    this.attrs = { ...(args.attrs ?? {}) };
-    this.inputInfos = args.inputs.map((i) => ({ shape: [...i.shape], ...(i.layout ? { layout: i.layout } : {}), ...(i.constant ? { constant: true } : {}) }));
+    this.attrs = irAttrValue(args.attrs ?? {}) as Attrs;
+    this.inputInfos = args.inputs.map((i) => {
+      const layout = irLayout(i.layout);
+      return { shape: [...i.shape], ...(layout ? { layout } : {}), ...(i.constant ? { constant: true } : {}) };
+    });
     if (tfjsKernel(this.op) === undefined) throw new UnsupportedError(`op '${this.op}'`, { node: this.name, op: this.op }, TFJS_OPS);
     this.node = opLayerNode(this.name, this.op, this.attrs, this.inputInfos);
   }
@@ -120,7 +127,7 @@ export class SkipOp extends tfl.layers.Layer {
     return this.kernel;
   }
 
-  override dispose(): tfl.DisposeResult {
+  override dispose(): ReturnType<tfl.layers.Layer["dispose"]> {
     const result = super.dispose();
     if (result.refCountAfterDispose === 0) {
       tf.dispose(this.kept);
@@ -138,9 +145,4 @@ export class SkipOp extends tfl.layers.Layer {
       inputs: this.inputInfos.map((i) => ({ ...i, shape: [...i.shape] })) as unknown as tf.serialization.ConfigDictArray,
     };
   }
-}
-
-/** Shapes the layer is applied to, for error messages. */
-export function describeInputs(inputShape: tfl.Shape | tfl.Shape[]): string {
-  return shapeList(inputShape).map((s) => `[${s.join(',')}]`).join(', ');
 }

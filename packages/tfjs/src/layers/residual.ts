@@ -53,7 +53,8 @@ export class SkipResidual extends tfl.layers.Layer {
     this.scaleShape = args.scaleShape ?? 'scalar';
     this.alphaInit = args.alphaInit ?? 1;
     this.betaInit = args.betaInit ?? 1;
-    this.activation = args.activation ?? 'none';
+    // tfjs-layers camel-cases string values when it loads a model.json ('gelu_tanh' -> 'geluTanh').
+    this.activation = (args.activation === ('geluTanh' as ActivationKind) ? 'gelu_tanh' : args.activation) ?? 'none';
     this.stochasticDepth = args.stochasticDepth;
     this.channelAxis = args.channelAxis ?? -1;
     if (!ACTIVATION_KINDS.includes(this.activation)) {

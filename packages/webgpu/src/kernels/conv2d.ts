@@ -11,7 +11,7 @@
  * Padded positions still multiply 0 by the weight, so a NaN weight poisons its outputs as in the
  * reference.
  */
-import { emitExpr, type Expr } from './expr';
+import { emitExpr, invariantNodes, type Expr } from './expr';
 import { bindings, defineShader, itemEntry, load, mathLibrary, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
 
 /** Prologue/epilogue: an expression whose leaves are views in the kernel's canonical coordinates. */
@@ -69,6 +69,14 @@ export const conv2dShader = defineShader<Conv2dSpec>('conv2d', (spec) => {
   body.push('var acc = 0.0;');
   body.push(`for (var ci = 0u; ci < ${u(cg)}; ci++) {`);
   body.push('  let c = g0 + ci;');
+  // Prologue parts that depend on the channel only (batchNorm's per-channel factors) are computed
+  // once per input channel, outside the kernel window loops.
+  const xc = ['n', 'c', 'u32(ih)', 'u32(iw)'];
+  const inv = pro === undefined ? [] : invariantNodes(pro.expr, (i) => pro.leaves[i]!.strides[2] === 0 && pro.leaves[i]!.strides[3] === 0);
+  if (pro !== undefined) {
+    const hoisted = emitExpr(pro.expr, 'f32', 'p', (i) => load(pro.leaves[i]!, ['n', 'c', '0u', '0u']), undefined, (i) => inv[i]!);
+    body.push(...hoisted.code.map((l) => `  ${l}`));
+  }
   body.push(`  let wrow = ${u(w.off)} + (o * ${u(cg)} + ci) * ${u(kh * kw)};`);
   body.push(`  for (var p = 0u; p < ${u(kh)}; p++) {`);
   body.push(`    let ih = i32(oh * ${u(sh)} + p * ${u(dh)}) - ${pt};`);
@@ -76,11 +84,10 @@ export const conv2dShader = defineShader<Conv2dSpec>('conv2d', (spec) => {
   body.push(`      let iw = i32(ow * ${u(sw)} + q * ${u(dw)}) - ${pl};`);
   body.push('      var v = 0.0;');
   body.push(`      if (ih >= 0 && ih < ${H} && iw >= 0 && iw < ${W}) {`);
-  const xc = ['n', 'c', 'u32(ih)', 'u32(iw)'];
   if (pro === undefined) {
     body.push(`        v = ${load(x, xc)};`);
   } else {
-    const { code, result } = emitExpr(pro.expr, 'f32', 'p', (i) => load(pro.leaves[i]!, xc), load(x, xc));
+    const { code, result } = emitExpr(pro.expr, 'f32', 'p', (i) => load(pro.leaves[i]!, xc), load(x, xc), (i) => !inv[i]!);
     body.push(...code.map((l) => `        ${l}`), `        v = ${result};`);
   }
   body.push('      }');

@@ -64,6 +64,18 @@ export class ExprBuilder {
   }
 }
 
+/**
+ * Nodes whose value does not change inside a loop: constants, leaves `fixed(leaf)` says are fixed,
+ * and ops over those. A kernel computes them once outside the loop (emitExpr's `only`).
+ */
+export function invariantNodes(e: Expr, fixed: (leaf: number) => boolean): boolean[] {
+  const inv: boolean[] = [];
+  e.nodes.forEach((n, i) => {
+    inv[i] = n.k === 'const' || (n.k === 'leaf' && fixed(n.i)) || (n.k === 'op' && n.a.every((a) => inv[a]!));
+  });
+  return inv;
+}
+
 /** True when the expression reads `self`. */
 export function usesSelf(e: Expr): boolean {
   return e.nodes.some((n) => n.k === 'self');
@@ -80,11 +92,12 @@ const BINARY: Partial<Record<EOp, string>> = { add: '+', sub: '-', mul: '*', div
  * WGSL statements computing the expression in type `t`. `leaf(i)` gives the WGSL expression of
  * leaf i (already of type `t`), `self` the host value. Names are `${p}0, ${p}1, ...`.
  */
-export function emitExpr(e: Expr, t: ScalarType, p: string, leaf: (i: number) => string, self?: string): { code: string[]; result: string } {
+export function emitExpr(e: Expr, t: ScalarType, p: string, leaf: (i: number) => string, self?: string, only?: (node: number) => boolean): { code: string[]; result: string } {
   const code: string[] = [];
   const s = sfx(t);
   const loaded = new Map<number, string>();
   e.nodes.forEach((n, i) => {
+    if (only !== undefined && !only(i)) return;
     let v: string;
     switch (n.k) {
       case 'leaf': {

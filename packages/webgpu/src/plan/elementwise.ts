@@ -107,7 +107,7 @@ const gate: ElementwiseLowering = {
 };
 
 /**
- * batchNorm: scale*(x - mean)/sqrt(var + eps) + bias, in the reference's order. When the four
+ * batchNorm: scale*(x - mean)/sqrt(var + eps) + bias. When the four
  * parameters are weights they are packed into one constant [scale, bias, mean, sqrt(var + eps)]
  * (the square root taken in float64), so the kernel binds one buffer instead of four.
  */
@@ -138,7 +138,9 @@ const batchNorm: ElementwiseLowering = {
       [s, b, m] = [1, 2, 3].map((i) => ctx.arg(i, align)) as [number, number, number];
       d = eb.op('sqrt', eb.op('add', ctx.arg(4, align), eb.c(eps)));
     }
-    return eb.op('add', eb.op('div', eb.op('mul', s, eb.op('sub', x, m)), d), b);
+    // (x - mean) * (scale / d) + bias: the reference's value up to rounding, and the factor
+    // depends on the channel only, so a conv prologue computes it once per channel.
+    return eb.op('add', eb.op('mul', eb.op('sub', x, m), eb.op('div', s, d)), b);
   },
 };
 

@@ -86,6 +86,11 @@ export class KerasModelBuilder {
     return out;
   }
 
+  /** The tensor a Reshape-like layer relabels, or undefined when `ref` was computed. */
+  reshapeSource(ref: KerasRef): KerasRef | undefined {
+    return this.reshapeOf.get(ref.layer);
+  }
+
   /** Marks `ref`'s layer as a pure reshape of `source` (Flatten, keepdims pooling heads). */
   markReshape(ref: KerasRef, source: KerasRef): void {
     this.reshapeOf.set(ref.layer, this.reshapeOf.get(source.layer) ?? source);

@@ -1,0 +1,253 @@
+/**
+ * The ort-web adapters: compile = export the validated IR to ONNX (@skipconn/onnx) and open an
+ * onnxruntime-web InferenceSession on the bytes; run = convert HostTensors at the boundary.
+ *
+ * This file is platform-neutral (no Node built-ins): the onnxruntime-web module comes from the
+ * `runtime` option, which the Node entry (node/runtime.ts) and the browser entry (browser.ts)
+ * provide differently.
+ *
+ * What really ran (`info.executionProvider`):
+ *  - `ort-web:wasm` always runs on onnxruntime's CPU kernels compiled to WebAssembly: 'wasm'.
+ *  - `ort-web:webgpu` asks for the 'webgpu' EP alone, so onnxruntime-web never swaps in the wasm
+ *    backend for a missing WebGPU: session creation fails and so does init(). Inside a session,
+ *    though, onnxruntime places nodes that its WebGPU EP cannot run on its CPU EP. compile()
+ *    first forbids that (session config `session.disable_cpu_ep_fallback`); when onnxruntime
+ *    refuses, it either fails (`cpuFallback: 'forbid'`) or reopens the session with the fallback
+ *    allowed and reports 'webgpu+wasm' (`cpuFallback: 'report'`, the default).
+ */
+import type * as ort from 'onnxruntime-web';
+import {
+  AdapterUnavailableError,
+  GraphBuilder,
+  SkipconnError,
+  checkFeeds,
+  tensor,
+  type Adapter,
+  type CompileOptions,
+  type CompiledGraph,
+  type DType,
+  type HostTensor,
+} from '@skipconn/core';
+import { EXPORTERS, encodeModel, exportModel } from '@skipconn/onnx';
+import { fromOrt, runtimeBytes, toOrt } from './convert';
+
+export type OrtWebRuntime = typeof ort;
+export type OrtWebDevice = 'wasm' | 'webgpu';
+
+export const ORT_WEB_WASM = 'ort-web:wasm';
+export const ORT_WEB_WEBGPU = 'ort-web:webgpu';
+
+/** What onnxruntime-web reports when CPU fallback is disabled and a node needs it. */
+const CPU_FALLBACK_REFUSED = /fallback to CPU EP has been explicitly disabled/i;
+
+export interface OrtWebSessionOptions {
+  /** onnxruntime graph optimizations (default 'all'). */
+  readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** ONNX opset to export with (default 17). */
+  readonly opset?: number;
+  /**
+   * webgpu only: when onnxruntime places some nodes on its CPU (wasm) EP, 'report' runs the graph
+   * that way and says so in info.executionProvider ('webgpu+wasm'); 'forbid' makes compile() throw.
+   */
+  readonly cpuFallback?: 'report' | 'forbid';
+}
+
+export interface OrtWebAdapterOptions extends OrtWebSessionOptions {
+  /** Loads the onnxruntime-web module (once, in init()). Throwing AdapterUnavailableError keeps its reason. */
+  readonly runtime: () => OrtWebRuntime | Promise<OrtWebRuntime>;
+  /** Adapter name (default ort-web:wasm or ort-web:webgpu). */
+  readonly name?: string;
+  /** Shown as the fix when the runtime cannot be loaded. */
+  readonly fix?: string;
+}
+
+/** dtypes every exported op runs with on onnxruntime-web's wasm and WebGPU kernels. */
+const DTYPES: readonly DType[] = ['float32'];
+
+const LEVELS = ['disabled', 'basic', 'extended', 'all'];
+
+function readSessionOptions(defaults: OrtWebSessionOptions, options: CompileOptions | undefined): OrtWebSessionOptions {
+  const merged = { ...defaults, ...(options ?? {}) } as Record<string, unknown>;
+  const level = merged['graphOptimizationLevel'];
+  if (level !== undefined && !LEVELS.includes(level as string)) {
+    throw new SkipconnError('USAGE', `graphOptimizationLevel: expected one of ${LEVELS.join(', ')}, received ${JSON.stringify(level)}`);
+  }
+  const opset = merged['opset'];
+  if (opset !== undefined && (typeof opset !== 'number' || !Number.isInteger(opset))) {
+    throw new SkipconnError('USAGE', `opset: expected an integer, received ${JSON.stringify(opset)}`);
+  }
+  const fallback = merged['cpuFallback'];
+  if (fallback !== undefined && fallback !== 'report' && fallback !== 'forbid') {
+    throw new SkipconnError('USAGE', `cpuFallback: expected 'report' or 'forbid', received ${JSON.stringify(fallback)}`);
+  }
+  return merged as OrtWebSessionOptions;
+}
+
+/**
+ * onnxruntime-web runs one wasm instance per page or process, and its WebGPU EP refuses two
+ * concurrent runs ("Session already started"). All calls into one runtime module go one at a time.
+ */
+const queues = new WeakMap<object, Promise<unknown>>();
+function serialized<T>(key: object, fn: () => Promise<T>): Promise<T> {
+  const result = (queues.get(key) ?? Promise.resolve()).then(fn, fn);
+  queues.set(key, result.catch(() => undefined));
+  return result;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+interface WebGpuAdapterLike {
+  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  readonly isFallbackAdapter?: boolean;
+}
+
+/** "SwiftShader (fallback adapter)"-style description of the GPU adapter onnxruntime-web picked. */
+function describeGpu(adapter: WebGpuAdapterLike | undefined): string {
+  if (adapter === undefined) return 'unknown GPU adapter';
+  const info = adapter.info ?? {};
+  const words = [info.vendor, info.architecture, info.device, info.description].filter((s): s is string => typeof s === 'string' && s.length > 0);
+  const unique = [...new Set(words)].join(' ');
+  const fallback = info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
+  return `${unique || 'unnamed GPU adapter'}${fallback ? ' (fallback adapter: software rendering)' : ''}`;
+}
+
+/** A one-relu graph to prove in init() that the runtime really runs on this device. */
+function probeModel(): Uint8Array {
+  const b = new GraphBuilder('ort-web-probe');
+  b.output(b.node('relu', [b.input('x', [1, 4])], {}, 'y'));
+  const { validated, weights } = b.build();
+  return encodeModel(exportModel(validated, weights));
+}
+
+export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapterOptions): Adapter {
+  const name = options.name ?? (device === 'wasm' ? ORT_WEB_WASM : ORT_WEB_WEBGPU);
+  const defaults: OrtWebSessionOptions = {
+    ...(options.graphOptimizationLevel !== undefined ? { graphOptimizationLevel: options.graphOptimizationLevel } : {}),
+    ...(options.opset !== undefined ? { opset: options.opset } : {}),
+    ...(options.cpuFallback !== undefined ? { cpuFallback: options.cpuFallback } : {}),
+  };
+  let runtime: OrtWebRuntime | undefined;
+  let backend = '';
+  const live = new Set<ort.InferenceSession>();
+
+  const load = (): OrtWebRuntime => {
+    if (runtime !== undefined) return runtime;
+    throw new SkipconnError('USAGE', `adapter ${name}: call init() before compile()`);
+  };
+
+  const createSession = async (rt: OrtWebRuntime, bytes: Uint8Array, level: string, forbidCpu: boolean): Promise<ort.InferenceSession> =>
+    rt.InferenceSession.create(runtimeBytes(rt, bytes), {
+      executionProviders: [device],
+      graphOptimizationLevel: level as ort.InferenceSession.SessionOptions['graphOptimizationLevel'],
+      ...(forbidCpu ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
+    });
+
+  /** Opens a session; for webgpu also finds out whether onnxruntime needed its CPU EP. */
+  const open = async (rt: OrtWebRuntime, bytes: Uint8Array, opts: OrtWebSessionOptions): Promise<{ session: ort.InferenceSession; executionProvider: string }> => {
+    const level = opts.graphOptimizationLevel ?? 'all';
+    if (device === 'wasm') return { session: await createSession(rt, bytes, level, false), executionProvider: 'wasm' };
+    try {
+      return { session: await createSession(rt, bytes, level, true), executionProvider: 'webgpu' };
+    } catch (err) {
+      if (!CPU_FALLBACK_REFUSED.test(message(err))) throw err;
+      if (opts.cpuFallback === 'forbid') {
+        throw new SkipconnError('UNSUPPORTED', `${name}: onnxruntime-web's WebGPU EP cannot run every node of this graph and cpuFallback is 'forbid' (onnxruntime: ${message(err)})`);
+      }
+      return { session: await createSession(rt, bytes, level, false), executionProvider: 'webgpu+wasm' };
+    }
+  };
+
+  return {
+    name,
+    async init() {
+      if (runtime !== undefined) return;
+      let rt: OrtWebRuntime;
+      try {
+        rt = await options.runtime();
+      } catch (err) {
+        if (err instanceof AdapterUnavailableError) throw err;
+        throw new AdapterUnavailableError(name, `onnxruntime-web cannot be loaded: ${message(err)}`, options.fix ?? 'npm install onnxruntime-web@~1.30.0');
+      }
+      if (device === 'webgpu') {
+        const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
+        if (gpu === undefined) throw new AdapterUnavailableError(name, 'WebGPU is not available here (navigator.gpu is undefined)', options.fix);
+        const gpuAdapter = await gpu.requestAdapter().catch(() => null);
+        if (gpuAdapter === null || gpuAdapter === undefined) throw new AdapterUnavailableError(name, 'WebGPU has no adapter here (navigator.gpu.requestAdapter() returned null)', options.fix);
+      }
+      // Prove the device works end to end before claiming availability.
+      try {
+        await serialized(rt, async () => {
+          const { session } = await open(rt, probeModel(), { cpuFallback: 'forbid' });
+          try {
+            const out = await session.run({ x: toOrt(rt, tensor('float32', [1, 4], [-1, 0, 2, -3])) });
+            const y = out[session.outputNames[0]!];
+            if (y === undefined || fromOrt(y, 'y').data[2] !== 2) throw new Error('the test graph returned wrong values');
+          } finally {
+            await session.release();
+          }
+        });
+      } catch (err) {
+        throw new AdapterUnavailableError(name, `onnxruntime-web could not run a test graph with the ${device} execution provider: ${message(err)}`, options.fix);
+      }
+      const version = rt.env.versions?.web ?? rt.env.versions?.common ?? '';
+      if (device === 'wasm') {
+        const threads = rt.env.wasm.numThreads;
+        backend = `onnxruntime-web ${version} wasm${typeof threads === 'number' ? `, ${threads} thread${threads === 1 ? '' : 's'}` : ''}`;
+      } else {
+        backend = `onnxruntime-web ${version} JSEP on ${describeGpu((rt.env.webgpu as { adapter?: WebGpuAdapterLike }).adapter)}`;
+      }
+      runtime = rt;
+    },
+    supports(op, dtype) {
+      return EXPORTERS[op] !== undefined && DTYPES.includes(dtype);
+    },
+    async compile(graph, weights, compileOptions) {
+      const rt = load();
+      const opts = readSessionOptions(defaults, compileOptions);
+      const model = exportModel(graph, weights, { opset: opts.opset });
+      const onnxOutputs = model.graph!.output.map((o) => o.name);
+      const bytes = encodeModel(model);
+      const { session, executionProvider } = await serialized(rt, () => open(rt, bytes, opts));
+      live.add(session);
+      let disposed = false;
+      const compiled: CompiledGraph = {
+        info: { executionProvider, backend },
+        async run(feeds) {
+          if (disposed) throw new SkipconnError('USAGE', `${name}: run() after dispose()`);
+          checkFeeds(graph, feeds);
+          const ortFeeds: Record<string, ort.Tensor> = {};
+          for (const input of graph.graph.inputs) ortFeeds[input.name] = toOrt(rt, feeds[input.name]!);
+          const results = await serialized(rt, () => session.run(ortFeeds));
+          const out: Record<string, HostTensor> = {};
+          graph.graph.outputs.forEach((irName, i) => {
+            const t = results[onnxOutputs[i]!];
+            if (t === undefined) throw new SkipconnError('UNSUPPORTED', `${name}: onnxruntime-web returned no output '${onnxOutputs[i]}'`);
+            out[irName] = fromOrt(t, irName);
+          });
+          for (const t of Object.values(results)) t.dispose();
+          return out;
+        },
+        async dispose() {
+          if (disposed) return;
+          disposed = true;
+          live.delete(session);
+          await serialized(rt, () => session.release());
+        },
+      };
+      return compiled;
+    },
+    resources() {
+      return { sessions: live.size };
+    },
+    async dispose() {
+      const sessions = [...live];
+      live.clear();
+      if (runtime !== undefined) {
+        const rt = runtime;
+        await Promise.all(sessions.map((s) => serialized(rt, () => s.release())));
+      }
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * WebGPU for onnxruntime-web in Node: `navigator.gpu` from the `webgpu` npm package (Dawn).
+ * Only the WebGPU host process (node/webgpu-host.ts) calls this; see docs/onnxruntime-web.md for
+ * why it is a process of its own.
+ *
+ * One incompatibility is patched here: the JSEP build uploads tensors with
+ * `queue.writeBuffer(buffer, 0, wasmMemory.buffer, offset, size)`, where the wasm memory of the
+ * threaded build is a SharedArrayBuffer, and Dawn's Node binding accepts no SharedArrayBuffer
+ * ("no overload matched for writeBuffer"). The patch copies such sources into a plain buffer.
+ */
+import * as fs from 'fs';
+
+/** Debian's chromium ships SwiftShader's Vulkan ICD: a software Vulkan driver Dawn accepts. */
+export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+export const DAWN_FIX =
+  'install the `webgpu` npm package and a Vulkan driver Dawn accepts (a GPU driver, or on Debian `apt-get install chromium libvulkan1` for SwiftShader, used automatically when VK_ICD_FILENAMES is unset)';
+
+interface GpuQueueLike {
+  writeBuffer(buffer: unknown, bufferOffset: number, data: ArrayBufferLike | ArrayBufferView, dataOffset?: number, size?: number): void;
+}
+
+function isShared(b: ArrayBufferLike): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && b instanceof SharedArrayBuffer;
+}
+
+function patchWriteBuffer(queueClass: { prototype: GpuQueueLike } | undefined): void {
+  if (queueClass === undefined) return;
+  const proto = queueClass.prototype as GpuQueueLike & { [key: symbol]: boolean };
+  const marker = Symbol.for('skipconn.writeBufferCopiesShared');
+  if (proto[marker]) return;
+  const original = proto.writeBuffer;
+  proto.writeBuffer = function writeBuffer(buffer, bufferOffset, data, dataOffset = 0, size) {
+    const view = ArrayBuffer.isView(data);
+    const source = view ? data.buffer : data;
+    if (!isShared(source)) return original.call(this, buffer, bufferOffset, data, dataOffset, size);
+    // Offsets and sizes count elements for a typed array and bytes for a buffer.
+    const unit = view ? ((data as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1) : 1;
+    const start = (view ? data.byteOffset : 0) + dataOffset * unit;
+    const bytes = size !== undefined ? size * unit : (view ? data.byteLength : data.byteLength) - dataOffset * unit;
+    const copy = new Uint8Array(bytes);
+    copy.set(new Uint8Array(source, start, bytes));
+    return original.call(this, buffer, bufferOffset, copy, 0, bytes);
+  };
+  proto[marker] = true;
+}
+
+/** Installs navigator.gpu (and the WebGPU globals) from the `webgpu` package; throws why it cannot. */
+export async function installDawnNavigator(): Promise<void> {
+  const g = globalThis as { navigator?: { gpu?: unknown } };
+  if (g.navigator?.gpu !== undefined) return;
+  if (process.env['VK_ICD_FILENAMES'] === undefined && fs.existsSync(SWIFTSHADER_ICD)) process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+  const webgpu = (await import('webgpu')) as unknown as { create(flags: string[]): unknown; globals: Record<string, unknown> };
+  patchWriteBuffer(webgpu.globals['GPUQueue'] as { prototype: GpuQueueLike } | undefined);
+  Object.assign(globalThis, webgpu.globals);
+  const gpu = webgpu.create([]);
+  if (g.navigator === undefined) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  else Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true, writable: true });
+}

@@ -1,0 +1,2 @@
+/** Node-only entry of @skipconn/tfjs (`@skipconn/tfjs/node`): tfjs LayersModel files on disk. */
+export * from './src/layers-model/files';

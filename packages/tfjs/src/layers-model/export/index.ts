@@ -1,0 +1,148 @@
+/**
+ * IR -> tfjs LayersModel (model.json with a Keras functional topology + one weight file) that
+ * plain `tf.loadLayersModel` loads once `@skipconn/tfjs/layers` has registered its layers.
+ *
+ * Layout: inside, image ops run channels-last (Keras layers are NHWC); the layout plan puts a
+ * Permute at the graph boundary only, and converts weights once here (conv kernels, dense
+ * kernels, per-channel vectors). The model keeps the source's input and output layout by default,
+ * so an ONNX-derived NCHW model still takes NCHW input; `layout: 'NHWC'` makes NCHW inputs and
+ * outputs channels-last instead (no Permute at all for a pure conv net).
+ */
+import {
+  SkipconnError,
+  UnsupportedError,
+  formatShape,
+  shapesEqual,
+  type Layout,
+  type ValidatedGraph,
+  type WeightStore,
+} from '@skipconn/core';
+import { conversionSteps } from '../../plan/layout';
+import { CHANNELS_LAST, identityPerm, physicalShape, type Perm } from '../../plan/perm';
+import type { LayersModelArtifacts } from '../format';
+import { ExportContext, type OpLayerUse } from './context';
+import { planExport, EXPORTABLE_OPS } from './plan';
+import * as image from './ops-image';
+import * as other from './ops-other';
+import type { Emitter } from './ops-image';
+
+const EMITTERS: Readonly<Record<string, Emitter>> = {
+  conv2d: image.conv2d,
+  convTranspose2d: image.convTranspose2d,
+  maxPool2d: image.maxPool2d,
+  avgPool2d: image.avgPool2d,
+  globalAvgPool: image.globalAvgPool,
+  resize: image.resize,
+  pad: image.pad,
+  batchNorm: image.batchNorm,
+  relu: other.relu,
+  sigmoid: other.sigmoid,
+  tanh: other.tanh,
+  silu: other.silu,
+  gelu: other.gelu,
+  softmax: other.softmax,
+  dense: other.dense,
+  matmul: other.matmul,
+  layerNorm: other.layerNorm,
+  reshape: other.reshape,
+  flatten: other.flatten,
+  transpose: other.transpose,
+  add: other.add,
+  sub: other.sub,
+  mul: other.mul,
+  div: other.div,
+  residual: other.residual,
+  concat: other.concat,
+  highway: other.highway,
+  gate: other.gate,
+};
+
+export interface LayersModelExportOptions {
+  /**
+   * Layout of the exported model's image inputs and outputs. 'source' (default) keeps the
+   * graph's; 'NHWC' makes NCHW inputs and outputs channels-last.
+   */
+  readonly layout?: 'source' | 'NHWC';
+  /** Name of the weight file in the manifest (default 'group1-shard1of1.bin'). */
+  readonly weightsFile?: string;
+}
+
+/** A graph input or output as the exported model has it. */
+export interface ExportedValue {
+  /** The IR value. */
+  readonly name: string;
+  /** The Keras layer that takes or gives it. */
+  readonly layer: string;
+  /** Its shape in the exported model (batch first). */
+  readonly shape: readonly number[];
+  /** Its layout in the exported model. */
+  readonly layout?: Layout;
+  /** The permutation from the IR value to the exported one (identity unless layout 'NHWC' moved it). */
+  readonly perm: readonly number[];
+}
+
+export interface LayersModelExport extends LayersModelArtifacts {
+  readonly inputs: readonly ExportedValue[];
+  readonly outputs: readonly ExportedValue[];
+  /** Nodes that became SkipconnOp layers (Keras has no exact standard layer for them), with the reason. */
+  readonly opLayers: readonly OpLayerUse[];
+}
+
+function externalPerm(info: { shape: readonly number[]; layout?: Layout }, layout: 'source' | 'NHWC'): Perm {
+  return layout === 'NHWC' && info.layout === 'NCHW' ? CHANNELS_LAST : identityPerm(info.shape.length);
+}
+
+function exported(name: string, layer: string, info: { shape: readonly number[]; layout?: Layout }, perm: Perm): ExportedValue {
+  const moved = perm === CHANNELS_LAST;
+  const layout = moved ? 'NHWC' : info.layout;
+  return { name, layer, shape: physicalShape(info.shape, perm), ...(layout ? { layout } : {}), perm: [...perm] };
+}
+
+export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, options: LayersModelExportOptions = {}): LayersModelExport {
+  const layout = options.layout ?? 'source';
+  if (layout !== 'source' && layout !== 'NHWC') throw new SkipconnError('USAGE', `layout: expected 'source' or 'NHWC', received ${JSON.stringify(layout)}`);
+  for (const [name, info] of vg.values) {
+    if (info.dtype !== 'float32' && info.dtype !== 'float16') {
+      const producer = vg.producers.get(name);
+      throw new UnsupportedError(`dtype ${info.dtype} (value '${name}') in a LayersModel export`, producer ? { node: producer.spec.name, op: producer.spec.op } : {}, ['float32', 'float16 (exported as float32)']);
+    }
+  }
+  for (const node of vg.nodes) {
+    if (EMITTERS[node.spec.op] === undefined) throw new UnsupportedError(`op '${node.spec.op}' in a LayersModel export`, { node: node.spec.name, op: node.spec.op }, EXPORTABLE_OPS);
+  }
+  for (const w of vg.weightNames) {
+    if (!weights.has(w)) throw new SkipconnError('INPUT_INVALID', `weight '${w}' is missing from the weight store`);
+  }
+  const plan = planExport(vg);
+  const ctx = new ExportContext(vg, weights, plan);
+
+  const inputs = vg.graph.inputs.map((input) => {
+    const ext = externalPerm(input, layout);
+    const ref = ctx.keras.input(input.name, physicalShape(input.shape, ext));
+    const stored = plan.storage.get(input.name)!;
+    const key = plan.inputs.find((i) => i.name === input.name)!.key;
+    ctx.set(key, { ref: ctx.convertRef(ref, conversionSteps(input.shape, ext, { perm: stored, rank: input.shape.length }), input.name) });
+    return exported(input.name, ref.layer, input, ext);
+  });
+
+  for (const p of plan.nodes) {
+    const ref = EMITTERS[p.node.spec.op]!(ctx, p);
+    if (!shapesEqual(ref.shape, p.outputShapes[0]!)) {
+      throw new Error(`@skipconn/tfjs bug: the Keras layers for node '${p.node.spec.name}' (${p.node.spec.op}) give ${formatShape(ref.shape)} where the plan says ${formatShape(p.outputShapes[0])}`);
+    }
+    ctx.set(p.node.spec.outputs[0]!, { ref });
+  }
+
+  const outputs = vg.graph.outputs.map((name) => {
+    const info = vg.values.get(name)!;
+    if (vg.weightNames.has(name)) throw new UnsupportedError(`graph output '${name}', a weight,`, {}, ['outputs computed from the graph inputs']);
+    const key = plan.inputs.find((i) => i.name === name)?.key ?? name;
+    const ext = externalPerm(info, layout);
+    const steps = conversionSteps(info.shape, plan.storage.get(name)!, { perm: ext, rank: info.shape.length });
+    const ref = ctx.convertRef(ctx.get(key).ref!, steps, name);
+    return { ref, value: exported(name, ref.layer, info, ext) };
+  });
+
+  const artifacts = ctx.keras.build(outputs.map((o) => o.ref), options.weightsFile);
+  return { ...artifacts, inputs, outputs: outputs.map((o) => o.value), opLayers: ctx.opLayers };
+}

@@ -1,0 +1,192 @@
+/**
+ * The non-image ops as Keras layers: activations, Softmax, Dense, LayerNormalization, Reshape /
+ * Flatten / Permute, Add / Multiply / Rescaling, and the merges as the registered skip layers
+ * (SkipconnResidual, SkipconnConcat, SkipconnHighway, SkipconnGate). Anything without an exact
+ * Keras equivalent goes to the SkipconnOp fallback, with the reason recorded.
+ */
+import {
+  layoutAxes,
+  resolveAxisName,
+  resolveSoftmaxAxis,
+  scaleForm,
+  transposePerm,
+  type ConcatAttrs,
+  type GateAttrs,
+  type GeluAttrs,
+  type HighwayAttrs,
+  type LayerNormAttrs,
+  type ResidualAttrs,
+  type SoftmaxAttrs,
+  type TransposeAttrs,
+} from '@skipconn/core';
+import { isIdentity, physicalAxis, transposeIsReshape } from '../../plan/perm';
+import { SKIP_LAYER_CLASSES } from '../format';
+import { reshapeF32, transposeF32 } from '../host';
+import type { KerasRef } from './builder';
+import { physicalChannel, refOf, type ExportContext } from './context';
+import type { Emitter } from './ops-image';
+
+const activation = (kind: string): Emitter => (ctx, p) =>
+  ctx.keras.layer('Activation', p.node.spec.name, { activation: kind }, [refOf(ctx.inputs(p)[0]!, p.node, 'the input x')], p.outputShapes[0]!);
+
+export const relu = activation('relu');
+export const sigmoid = activation('sigmoid');
+export const tanh = activation('tanh');
+/** Keras 'swish' is x * sigmoid(x), the IR's silu. */
+export const silu = activation('swish');
+
+export const gelu: Emitter = (ctx, p) => {
+  if ((p.node.attrs as GeluAttrs).approximate === 'none') return activation('gelu')(ctx, p);
+  // tfjs-layers defines 'gelu_new' (the tanh form) but cannot load it: its loader camel-cases the name.
+  return ctx.nodeAsOpLayer(p, "tfjs-layers cannot load its own 'gelu_new' activation");
+};
+
+export const softmax: Emitter = (ctx, p) => {
+  const x = ctx.inputs(p)[0]!;
+  const ref = { node: p.node.spec.name, op: p.node.spec.op };
+  const axis = physicalAxis(p.outputPerms[0]!, resolveSoftmaxAxis(p.node.attrs as SoftmaxAttrs, p.node.inputs[0]!, ref));
+  const rank = p.outputShapes[0]!.length;
+  if (axis === rank - 1 && rank >= 2) return ctx.keras.layer('Softmax', p.node.spec.name, { axis: -1 }, [refOf(x, p.node, 'the input x')], p.outputShapes[0]!);
+  return ctx.nodeAsOpLayer(p, 'tfjs softmax runs on the last axis only', { axis });
+};
+
+export const dense: Emitter = (ctx, p) => {
+  const [xIn, wIn, bIn] = ctx.inputs(p);
+  const x = refOf(xIn!, p.node, 'the input x');
+  if (x.shape.length < 2) return ctx.nodeAsOpLayer(p, 'a Keras Dense input has a batch axis');
+  if (wIn!.constant === undefined || (bIn !== undefined && bIn.constant === undefined)) return ctx.nodeAsOpLayer(p, 'the weight or bias is computed, not a graph weight');
+  const w = wIn!.constant;
+  const weights = [{ name: 'kernel', value: transposeF32(w, [1, 0]) }, ...(bIn ? [{ name: 'bias', value: bIn.constant! }] : [])];
+  return ctx.keras.layer('Dense', p.node.spec.name, { units: w.shape[0], activation: 'linear', use_bias: bIn !== undefined }, [x], p.outputShapes[0]!, weights);
+};
+
+export const matmul: Emitter = (ctx, p) => {
+  const [aIn, bIn] = ctx.inputs(p);
+  // x @ W with W a [K, N] weight is a Dense layer without bias.
+  if (aIn!.ref !== undefined && aIn!.ref.shape.length >= 2 && bIn!.constant !== undefined && bIn!.constant.shape.length === 2) {
+    const w = bIn!.constant;
+    return ctx.keras.layer('Dense', p.node.spec.name, { units: w.shape[1], activation: 'linear', use_bias: false }, [aIn!.ref], p.outputShapes[0]!, [{ name: 'kernel', value: w }]);
+  }
+  return ctx.nodeAsOpLayer(p, 'Keras has no layer for a matmul of two activations (Dot handles rank <= 3 only)');
+};
+
+export const layerNorm: Emitter = (ctx, p) => {
+  const a = p.node.attrs as LayerNormAttrs;
+  const [xIn, scaleIn, biasIn] = ctx.inputs(p);
+  const x = refOf(xIn!, p.node, 'the input x');
+  const rank = x.shape.length;
+  const axis = a.axis < 0 ? a.axis + rank : a.axis;
+  if (scaleIn?.ref !== undefined || biasIn?.ref !== undefined) return ctx.nodeAsOpLayer(p, 'the scale or bias is computed, not a graph weight');
+  const config = { axis: Array.from({ length: rank - axis }, (_, i) => axis + i), epsilon: a.epsilon, center: biasIn !== undefined, scale: scaleIn !== undefined };
+  const weights = [
+    ...(scaleIn ? [{ name: 'gamma', value: scaleIn.constant! }] : []),
+    ...(biasIn ? [{ name: 'beta', value: biasIn.constant! }] : []),
+  ];
+  return ctx.keras.layer('LayerNormalization', p.node.spec.name, config, [x], p.outputShapes[0]!, weights);
+};
+
+/** reshape and flatten: Keras Reshape/Flatten keep the batch axis; anything else is a SkipconnOp. */
+const reshapeLike: Emitter = (ctx, p) => {
+  const x = refOf(ctx.inputs(p)[0]!, p.node, 'the input x');
+  const out = p.outputShapes[0]!;
+  if (out[0] !== x.shape[0] || out.length < 2) return ctx.nodeAsOpLayer(p, 'the batch axis changes (Keras Reshape keeps it)');
+  if (p.node.spec.op === 'flatten' && out.length === 2 && x.shape.length >= 3 && ctx.keras.reshapeSource(x) === undefined) {
+    const y = ctx.keras.layer('Flatten', p.node.spec.name, {}, [x], out);
+    ctx.keras.markReshape(y, x);
+    return y;
+  }
+  return ctx.keras.reshape(x, out, p.node.spec.name);
+};
+export const reshape = reshapeLike;
+export const flatten = reshapeLike;
+
+export const transpose: Emitter = (ctx, p) => {
+  const x = refOf(ctx.inputs(p)[0]!, p.node, 'the input x');
+  const ref = { node: p.node.spec.name, op: p.node.spec.op };
+  const t = transposePerm(p.node.attrs as TransposeAttrs, p.node.inputs[0]!.shape.length, ref);
+  const inPerm = p.inputPerms[0]!;
+  // Physical output axis i is physical input axis composed[i] (input storage, op, output storage).
+  const composed = p.outputPerms[0]!.map((a) => inPerm.indexOf(t[a]!));
+  const out = p.outputShapes[0]!;
+  if (isIdentity(composed)) return x;
+  if (transposeIsReshape(x.shape, composed) && out[0] === x.shape[0]) return ctx.keras.reshape(x, out, p.node.spec.name);
+  if (composed[0] === 0) return ctx.keras.layer('Permute', p.node.spec.name, { dims: composed.slice(1) }, [x], out);
+  return ctx.opLayer(p.node.spec.name, 'transpose', { perm: composed }, [{ ref: x }], [{ shape: x.shape }], out, 'the transpose moves the batch axis');
+};
+
+/** add, sub, mul, div: Add / Multiply for equal shapes, Rescaling for a scalar constant, else SkipconnOp. */
+const binary = (op: 'add' | 'sub' | 'mul' | 'div'): Emitter => (ctx, p) => {
+  const [a, b] = ctx.inputs(p) as [ReturnType<ExportContext['get']>, ReturnType<ExportContext['get']>];
+  const out = p.outputShapes[0]!;
+  const name = p.node.spec.name;
+  if (a.ref !== undefined && b.ref !== undefined && a.ref.shape.join() === b.ref.shape.join()) {
+    if (op === 'add') return ctx.keras.layer('Add', name, {}, [a.ref, b.ref], out);
+    if (op === 'mul') return ctx.keras.layer('Multiply', name, {}, [a.ref, b.ref], out);
+  }
+  const scalar = (v: typeof a) => (v.constant !== undefined && v.constant.data.length === 1 && Number.isFinite(v.constant.data[0]!) ? v.constant.data[0]! : undefined);
+  const rescale = (x: KerasRef, scale: number, offset: number) => ctx.keras.layer('Rescaling', name, { scale, offset }, [x], out);
+  const [ca, cb] = [scalar(a), scalar(b)];
+  // x*1 + c and x*c + 0 are exact; x / c as x * (1/c) would not be.
+  if (a.ref !== undefined && cb !== undefined && a.ref.shape.join() === out.join()) {
+    if (op === 'add') return rescale(a.ref, 1, cb);
+    if (op === 'sub') return rescale(a.ref, 1, -cb);
+    if (op === 'mul') return rescale(a.ref, cb, 0);
+  }
+  if (b.ref !== undefined && ca !== undefined && b.ref.shape.join() === out.join()) {
+    if (op === 'add') return rescale(b.ref, 1, ca);
+    if (op === 'sub') return rescale(b.ref, -1, ca);
+    if (op === 'mul') return rescale(b.ref, ca, 0);
+  }
+  return ctx.nodeAsOpLayer(p, `${op} of these operands (broadcasting, a tensor constant, or no Keras layer for ${op})`);
+};
+export const add = binary('add');
+export const sub = binary('sub');
+export const mul = binary('mul');
+export const div = binary('div');
+
+export const residual: Emitter = (ctx, p) => {
+  const a = p.node.attrs as ResidualAttrs;
+  const [shortcut, body, ...scales] = ctx.inputs(p);
+  const out = p.node.outputs[0]!;
+  const ref = { node: p.node.spec.name, op: p.node.spec.op };
+  if (shortcut!.ref === undefined || body!.ref === undefined || scales.some((s) => s.constant === undefined)) {
+    return ctx.nodeAsOpLayer(p, 'a path or a learned scale is a weight or computed where the skip layer wants an activation and weights');
+  }
+  const forms = p.node.inputs.slice(2).map((s, i) => scaleForm(s, out, i === 0 && a.alpha === 'learned' ? 'alpha' : 'beta', ref));
+  if (new Set(forms).size > 1) return ctx.nodeAsOpLayer(p, 'one learned scale is a scalar and the other per channel (SkipconnResidual has one scaleShape)');
+  const scaleShape = forms[0] ?? 'scalar';
+  const config: Record<string, unknown> = {
+    alpha: a.alpha,
+    beta: a.beta,
+    scale_shape: scaleShape,
+    activation: a.activation,
+    channel_axis: out.layout === undefined ? -1 : physicalChannel(p.node, p.outputPerms[0]!),
+  };
+  if (a.stochasticDepth !== undefined) config['stochastic_depth'] = { survival_prob: a.stochasticDepth.survivalProb, convention: a.stochasticDepth.convention };
+  const names = [...(a.alpha === 'learned' ? ['alpha'] : []), ...(a.beta === 'learned' ? ['beta'] : [])];
+  const weights = scales.map((s, i) => ({ name: names[i]!, value: scaleShape === 'scalar' ? reshapeF32(s.constant!, []) : s.constant! }));
+  return ctx.keras.layer(SKIP_LAYER_CLASSES.residual, p.node.spec.name, config, [shortcut!.ref, body!.ref], p.outputShapes[0]!, weights);
+};
+
+export const concat: Emitter = (ctx, p) => {
+  const inputs = ctx.inputs(p).map((i, k) => refOf(i, p.node, `input ${k}`));
+  const axis = physicalChannel(p.node, p.outputPerms[0]!);
+  return ctx.keras.layer(SKIP_LAYER_CLASSES.concat, p.node.spec.name, { axis, crop: (p.node.attrs as ConcatAttrs).crop }, inputs, p.outputShapes[0]!);
+};
+
+export const highway: Emitter = (ctx, p) => {
+  const inputs = ctx.inputs(p).map((i, k) => refOf(i, p.node, `input ${k}`));
+  return ctx.keras.layer(SKIP_LAYER_CLASSES.highway, p.node.spec.name, { carry: (p.node.attrs as HighwayAttrs).carry }, inputs, p.outputShapes[0]!);
+};
+
+export const gate: Emitter = (ctx, p) => {
+  const a = p.node.attrs as GateAttrs;
+  const [x, g] = ctx.inputs(p);
+  const layout = p.node.inputs[0]!.layout;
+  const logical = layout === undefined ? [] : a.broadcast.flatMap((name) => resolveAxisName(layout, name));
+  const axes = logical.map((axis) => physicalAxis(p.outputPerms[0]!, axis)).sort((m, n) => m - n);
+  if (x!.ref === undefined || g!.ref === undefined || (layout !== undefined && logical.includes(layoutAxes(layout).batch))) {
+    return ctx.nodeAsOpLayer(p, 'the gate broadcasts over the batch axis or a path is a weight');
+  }
+  return ctx.keras.layer(SKIP_LAYER_CLASSES.gate, p.node.spec.name, { broadcast_axes: axes }, [x!.ref, g!.ref], p.outputShapes[0]!);
+};

@@ -1,0 +1,118 @@
+/**
+ * LayersModel files on disk (Node only): reading model.json and its weight files, writing an
+ * export atomically. Weight paths must stay inside model.json's folder (no absolute paths, no
+ * '..', no symlinks out), and sizes are checked before allocation.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { FileFormatError, SkipconnError, type ValidatedGraph, type WeightStore } from '@skipconn/core';
+import { readFileChecked, writeFileAtomic } from '@skipconn/core/node';
+import { LAYERS_MODEL_FORMAT, weightSpecsOf, type LayersModelArtifacts, type LayersModelJson } from './format';
+import { exportLayersModel, type LayersModelExport, type LayersModelExportOptions } from './export';
+import { importLayersModel, type LayersModelImport, type LayersModelImportOptions } from './import';
+
+/** Largest model.json and largest total of weight files read (tfjs shards are small; 2 GiB is generous). */
+export const MAX_LAYERS_MODEL_BYTES = 2 ** 31;
+
+export interface LayersModelFiles extends LayersModelArtifacts {
+  readonly modelFile: string;
+  /** The weight files read, in manifest order (absolute paths). */
+  readonly weightFiles: readonly string[];
+}
+
+/** Resolves a manifest path against model.json's folder, refusing anything that leaves it. */
+export function resolveWeightPath(modelFile: string, p: unknown): string {
+  const refuse = (why: string): never => {
+    throw new FileFormatError(modelFile, `weights manifest path ${JSON.stringify(p)} is refused: ${why}`);
+  };
+  if (typeof p !== 'string' || p.length === 0 || p.includes('\0')) refuse('expected a non-empty relative path');
+  const rel = decodeURIComponent(p as string);
+  if (path.isAbsolute(rel) || path.win32.isAbsolute(rel) || /^[a-z]+:/i.test(rel)) refuse('absolute paths and URLs are not allowed');
+  if (rel.split(/[\\/]/).includes('..')) refuse("'..' segments are not allowed");
+  const dir = path.dirname(path.resolve(modelFile));
+  const full = path.resolve(dir, rel);
+  let real: string;
+  try {
+    real = fs.realpathSync(full);
+  } catch {
+    throw new SkipconnError('FILE_IO', `${full}: cannot read: no such file or directory (ENOENT), named in the weights manifest of ${modelFile}`);
+  }
+  const realDir = fs.realpathSync(dir);
+  if (real !== realDir && !real.startsWith(realDir + path.sep)) refuse(`it resolves outside the model's folder (to ${real})`);
+  return real;
+}
+
+/** Reads model.json and its weight files (concatenated in manifest order). */
+export function readLayersModelFiles(modelFile: string): LayersModelFiles {
+  const text = new TextDecoder().decode(readFileChecked(modelFile, { maxBytes: MAX_LAYERS_MODEL_BYTES }));
+  let json: LayersModelJson;
+  try {
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as LayersModelJson;
+  } catch (err) {
+    throw new FileFormatError(modelFile, `invalid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json) || typeof json.modelTopology !== 'object' || json.modelTopology === null) {
+    throw new FileFormatError(modelFile, 'not a tfjs LayersModel: expected a JSON object with "modelTopology" and "weightsManifest"');
+  }
+  if (json.format !== undefined && json.format !== LAYERS_MODEL_FORMAT) {
+    throw new FileFormatError(modelFile, `format '${String(json.format)}' is not a LayersModel (expected '${LAYERS_MODEL_FORMAT}'; graph models come from the tfjs converter and are not supported)`);
+  }
+  const manifest = json.weightsManifest ?? [];
+  if (!Array.isArray(manifest)) throw new FileFormatError(modelFile, 'weightsManifest is not a list');
+  const weightFiles = manifest.flatMap((g) => (Array.isArray(g?.paths) ? g.paths : [])).map((p) => resolveWeightPath(modelFile, p));
+  let total = 0;
+  for (const f of weightFiles) {
+    total += fs.statSync(f).size;
+    if (total > MAX_LAYERS_MODEL_BYTES) throw new FileFormatError(f, `weight files exceed ${MAX_LAYERS_MODEL_BYTES} bytes in total`);
+  }
+  const weightData = new Uint8Array(total);
+  let offset = 0;
+  for (const f of weightFiles) {
+    const bytes = readFileChecked(f);
+    weightData.set(bytes, offset);
+    offset += bytes.length;
+  }
+  return { modelFile: path.resolve(modelFile), modelJson: { ...json, weightsManifest: manifest }, weightData, weightFiles };
+}
+
+/** Reads a LayersModel from disk and imports it into IR; errors name model.json and the weight files. */
+export function loadLayersModelFile(modelFile: string, options: Omit<LayersModelImportOptions, 'file' | 'weightsFile'> = {}): LayersModelImport {
+  const files = readLayersModelFiles(modelFile);
+  return importLayersModel(files, { ...options, file: files.modelFile, weightsFile: files.weightFiles.join(', ') || `${files.modelFile} (no weight files)` });
+}
+
+/**
+ * Writes artifacts as `<dir>/model.json` plus the manifest's weight file(s), each atomically;
+ * the weights first, so model.json never names a file that is not there.
+ */
+export function writeLayersModelFiles(dir: string, artifacts: LayersModelArtifacts, modelFileName = 'model.json'): { modelFile: string; weightFiles: string[] } {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new SkipconnError('FILE_IO', `${dir}: cannot create the output folder: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const groups = artifacts.modelJson.weightsManifest;
+  if (groups.some((g) => g.paths.length !== 1)) throw new SkipconnError('USAGE', 'writeLayersModelFiles writes one weight file per manifest group');
+  const weightFiles: string[] = [];
+  let offset = 0;
+  for (const g of groups) {
+    const bytes = g.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
+    const file = path.join(dir, g.paths[0]!);
+    if (path.dirname(path.resolve(file)) !== path.resolve(dir)) throw new SkipconnError('USAGE', `weight file name ${JSON.stringify(g.paths[0])} must be a plain file name`);
+    writeFileAtomic(file, artifacts.weightData.subarray(offset, offset + bytes));
+    weightFiles.push(file);
+    offset += bytes;
+  }
+  if (offset !== artifacts.weightData.byteLength || weightSpecsOf(artifacts.modelJson).some((w) => w.dtype !== 'float32' || w.quantization !== undefined)) {
+    throw new SkipconnError('USAGE', 'writeLayersModelFiles writes unquantized float32 weights exactly as the manifest lists them');
+  }
+  const modelFile = path.join(dir, modelFileName);
+  writeFileAtomic(modelFile, `${JSON.stringify(artifacts.modelJson)}\n`);
+  return { modelFile, weightFiles };
+}
+
+/** Exports a graph and writes it to `dir`. */
+export function saveLayersModel(dir: string, vg: ValidatedGraph, weights: WeightStore, options: LayersModelExportOptions = {}): LayersModelExport & { modelFile: string; weightFiles: string[] } {
+  const exported = exportLayersModel(vg, weights, options);
+  return { ...exported, ...writeLayersModelFiles(dir, exported) };
+}

@@ -1,0 +1,115 @@
+/**
+ * npm run bench [-- --quick | --full] [--reps N] [--out DIR]
+ *
+ * Adapter `webgpu` on the same blocks in one run: fused kernels vs fusion off (and vs the block
+ * written without merge ops), DenseNet block buffer bytes vs the sum of its feature maps, and the
+ * bandwidth of the plain residual add. GPU times come from timestamp queries when the device has
+ * them; wall times are submit-to-completion per run, inputs already on the GPU. Results go to
+ * bench-results/webgpu.{json,md} (git-ignored). A benchmark, never a test: no assertions on time.
+ *
+ * Sizes: --full on a hardware GPU (default there), --quick on a software adapter (default on
+ * SwiftShader, which is slow). Nothing here assumes SwiftShader.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createWebGpuAdapter, type WebGpuAdapter } from '@skipconn/webgpu';
+import { FULL, QUICK, blocks, block, highway, residual, residualDecomposed, type BenchGraph, type Sizes } from './graphs';
+import { renderMarkdown, type BenchResult, type Measurement } from './report';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+async function measure(adapter: WebGpuAdapter, variant: string, g: BenchGraph, fusion: boolean, reps: number, warmup: number): Promise<Measurement> {
+  const compiled = await adapter.compile(g.built.validated, g.built.weights, { fusion });
+  try {
+    await compiled.run(g.feeds);
+    const t = await compiled.time(g.feeds, reps, warmup);
+    return {
+      variant,
+      dispatches: compiled.report.dispatches,
+      kernels: compiled.report.kernels.map((k) => k.label),
+      gpuMs: t.gpuMs === null ? null : median(t.gpuMs),
+      wallMs: t.wallMs,
+      arenaBytes: compiled.report.arenaBytes,
+    };
+  } finally {
+    await compiled.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const outDir = arg('--out') ?? 'bench-results';
+  const adapter = createWebGpuAdapter();
+  await adapter.init();
+  const device = adapter.device!;
+  const quick = process.argv.includes('--quick') || (!process.argv.includes('--full') && device.isFallbackAdapter);
+  const sizes: Sizes = quick ? QUICK : FULL;
+  const reps = Number(arg('--reps') ?? (quick ? 5 : 50));
+  const warmup = quick ? 1 : 5;
+  console.log(`bench: ${device.backend}; ${quick ? 'quick' : 'full'} sizes, ${reps} timed runs each`);
+
+  const result: BenchResult = { date: new Date().toISOString(), device: device.backend, timestamps: device.timestamps, sizes: quick ? 'quick' : 'full', reps, blocks: [], memory: [] };
+  const bench = async (name: string, shape: string, variants: [string, BenchGraph, boolean][], extra: Partial<BenchResult['blocks'][number]> = {}): Promise<void> => {
+    const measurements: Measurement[] = [];
+    for (const [variant, g, fusion] of variants) {
+      const m = await measure(adapter, variant, g, fusion, reps, warmup);
+      measurements.push(m);
+      console.log(`  ${name} ${variant}: ${m.dispatches} dispatches, gpu ${m.gpuMs?.toFixed(4) ?? '-'} ms, wall ${m.wallMs.toFixed(4)} ms`);
+    }
+    result.blocks.push({ name, shape, measurements, ...extra });
+  };
+
+  const flat = [sizes.flat];
+  await bench('residual add y = x + f', `[${sizes.flat}]`, [['fused', residual(flat, 1, 1, 'none'), true]], { bytesMoved: 3 * 4 * sizes.flat });
+  await bench('residual y = relu(0.5x + 2f)', `[${sizes.flat}]`, [
+    ['fused (one residual kernel)', residual(flat, 0.5, 2, 'relu'), true],
+    ['decomposed, fusion off (mul, mul, add, relu)', residualDecomposed(flat, 0.5, 2, 'relu'), false],
+    ['decomposed, fused by the compiler', residualDecomposed(flat, 0.5, 2, 'relu'), true],
+  ]);
+  await bench('highway T*h + (1-T)*x', `[${sizes.highway.join(',')}]`, [
+    ['fused (one highway kernel)', highway([...sizes.highway], false), true],
+    ['decomposed, fusion off (sigmoid, sub, mul, mul, add)', highway([...sizes.highway], true), false],
+  ]);
+  const [n, c, h, w] = sizes.image;
+  const img = `[${sizes.image.join(',')}] NCHW`;
+  const resnet = block('resnet-basic', [n, c, h, w], 'NCHW', (b, x) => blocks.resnetBasicBlock(b, x, 'r', c, c));
+  await bench('ResNet basic block', img, [['fused', resnet, true], ['fusion off', resnet, false]]);
+  const se = block('se-residual', [n, c, h, w], 'NCHW', (b, x) => blocks.seResidualBlock(b, x, 'se', c, 16));
+  await bench('SE residual block', img, [['fused', se, true], ['fusion off', se, false]]);
+  const tr = sizes.transformer;
+  const pre = block('transformer-pre-ln', [tr.batch, tr.tokens, tr.width], 'NTC', (b, x) => blocks.transformerBlock(b, x, 't', tr, 'pre'));
+  await bench('transformer pre-LN block', `[${tr.batch},${tr.tokens},${tr.width}] NTC, ${tr.heads} heads`, [['fused', pre, true], ['fusion off', pre, false]]);
+
+  const d = sizes.dense;
+  const [dn, dc, dh, dw] = d.shape;
+  const dense = block('densenet', [...d.shape], 'NCHW', (b, x) => blocks.denseBlock(b, x, 'd', dc, d.growth, d.layers));
+  await bench('DenseNet block', `[${d.shape.join(',')}] NCHW, growth ${d.growth}, ${d.layers} layers`, [['fused', dense, true], ['fusion off', dense, false]]);
+  const plane = dn * dh * dw * 4;
+  const features = (dc + d.layers * d.growth) * plane;
+  // A runtime that stores every concat output separately holds each concat_i as well as the maps.
+  let materialized = features;
+  for (let i = 1; i <= d.layers; i++) materialized += (dc + i * d.growth) * plane;
+  for (const m of result.blocks[result.blocks.length - 1]!.measurements) {
+    result.memory.push({ block: `DenseNet ${m.variant}`, arenaBytes: m.arenaBytes, featureBytes: features, ratio: m.arenaBytes / features, materializedConcatBytes: materialized });
+  }
+  const stats = adapter.stats();
+  result.peakGpuBytes = stats.peakBytes;
+  await adapter.dispose();
+
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'webgpu.json'), `${JSON.stringify(result, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, 'webgpu.md'), renderMarkdown(result));
+  console.log(`bench: wrote ${path.join(outDir, 'webgpu.json')} and webgpu.md`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});
