@@ -6,6 +6,7 @@ import * as path from 'path';
 import { SkipconnError, type Graph, type HostTensor, type ValidatedGraph } from '@skipconn/core';
 import { loadGraphFile, readFileChecked } from '@skipconn/core/node';
 import { onnxReader } from './onnx-reader';
+import { tfjsReader } from './tfjs-reader';
 
 export interface LoadedModel {
   readonly file: string;
@@ -34,7 +35,7 @@ const irReader: ModelReader = {
   },
 };
 
-export const MODEL_READERS: ModelReader[] = [irReader, onnxReader];
+export const MODEL_READERS: ModelReader[] = [irReader, onnxReader, tfjsReader];
 
 export async function loadModel(file: string, cwd: string): Promise<LoadedModel> {
   const full = path.resolve(cwd, file);

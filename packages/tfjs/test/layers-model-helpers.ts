@@ -42,7 +42,10 @@ export async function saveToArtifacts(model: tfl.LayersModel): Promise<LayersMod
 /** predict() on host tensors (one or several inputs), outputs as host tensors. */
 export function predict(model: tfl.LayersModel, feeds: readonly HostTensor[]): HostTensor[] {
   const inputs = feeds.map((f) => tf.tensor(Float32Array.from(toFloat64(f)), [...f.shape], 'float32'));
-  const out = model.predict(inputs.length === 1 ? inputs[0]! : inputs) as tf.Tensor | tf.Tensor[];
+  // predict() slices every input along one batch size; inputs with different batches go through apply().
+  const oneBatch = inputs.every((t) => t.shape[0] === inputs[0]!.shape[0]);
+  const x = inputs.length === 1 ? inputs[0]! : inputs;
+  const out = (oneBatch ? model.predict(x) : model.apply(x, { training: false })) as tf.Tensor | tf.Tensor[];
   const list = Array.isArray(out) ? out : [out];
   const result = list.map((t) => tensor('float32', t.shape, t.dataSync() as Float32Array));
   tf.dispose([...inputs, ...list]);

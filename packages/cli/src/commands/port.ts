@@ -29,6 +29,8 @@ import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, parseArgs, type Command }
 import { loadAdapterPackages } from '../adapters';
 import { loadModel } from '../model';
 import { checkInputNames, readInputs } from './run';
+// tfjs target (hook): implemented in ../port-tfjs.ts with @skipconn/tfjs.
+import { portToTfjs } from '../port-tfjs';
 
 export const VERIFY_ATOL = 1e-4;
 export const VERIFY_RTOL = 1e-3;
@@ -96,13 +98,16 @@ async function runOn(adapterName: string, vg: ValidatedGraph, weights: WeightSto
 
 export const portCommand: Command = {
   name: 'port',
-  usage: 'skipconn port <model> --to onnx|ir --out <path> [--opset N] [--verify [--adapter <name>] [--input <name>=<file.npy> ...]] [--json]',
-  summary: 'convert a model to ONNX or the IR; --verify runs source and target and fails beyond tolerance',
+  usage: 'skipconn port <model> --to onnx|ir|tfjs --out <path> [--opset N] [--layout NHWC] [--verify [--adapter <name>] [--input <name>=<file.npy> ...]] [--json]',
+  summary: 'convert a model to ONNX, the IR or a tfjs LayersModel; --verify runs source and target and fails beyond tolerance',
   async run(args, io) {
-    const parsed = parseArgs(args, ['to', 'out', 'opset', 'input', 'adapter'], ['verify', 'json']);
+    const parsed = parseArgs(args, ['to', 'out', 'opset', 'input', 'adapter', 'layout'], ['verify', 'json']);
     if (parsed.positional.length !== 1) throw new UsageError(`expected one model file, received ${parsed.positional.length}`);
     const to = flag(parsed, 'to');
-    if (to === 'tfjs') throw new UsageError('--to tfjs is provided by @skipconn/tfjs; this build ports to onnx or ir');
+    // --- tfjs target (hook; see ../port-tfjs.ts) ---
+    if (to === 'tfjs') return portToTfjs(parsed, io);
+    if (parsed.flags.has('layout')) throw new UsageError('--layout applies to --to tfjs');
+    // --- end tfjs target ---
     if (to === undefined || !(TARGETS as readonly string[]).includes(to)) throw new UsageError(`--to must be one of ${TARGETS.join(', ')}, received ${to ?? 'nothing'}`);
     const outArg = flag(parsed, 'out');
     if (outArg === undefined) throw new UsageError('--out <path> is required');

@@ -14,6 +14,7 @@ import { sigmoidKernel } from './sigmoid';
 import { tanhKernel } from './tanh';
 import { siluKernel } from './silu';
 import { softmaxKernel } from './softmax';
+import { clipKernel } from './clip';
 import { denseKernel } from './dense';
 import { matmulKernel } from './matmul';
 import { conv2dKernel } from './conv2d';
@@ -32,7 +33,7 @@ import { transposeKernel } from './transpose';
 export const TFJS_KERNELS: readonly TfKernelConfig[] = [
   residualKernel, concatKernel, highwayKernel, gateKernel,
   addKernel, subKernel, mulKernel, divKernel,
-  reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, softmaxKernel,
+  reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, softmaxKernel, clipKernel,
   denseKernel, matmulKernel, conv2dKernel, convTranspose2dKernel,
   batchNormKernel, layerNormKernel,
   maxPool2dKernel, avgPool2dKernel, globalAvgPoolKernel, resizeKernel, padKernel,

@@ -1,5 +1,5 @@
 /** Host-side float32 arrays with shapes: the weight re-layouts done once at export and import. */
-import { sizeOf, stridesOf, toFloat64, type HostTensor } from '@skipconn/core';
+import { sizeOf, stridesOf, tensor, toFloat64, type HostTensor } from '@skipconn/core';
 
 export interface F32 {
   readonly shape: readonly number[];
@@ -29,6 +29,12 @@ export function transposeF32(t: F32, perm: readonly number[]): F32 {
     }
   }
   return { shape, data: out };
+}
+
+/** A host tensor transposed (as float32): e.g. NCHW feeds for a model exported with layout 'NHWC'. */
+export function transposeHostTensor(t: HostTensor, perm: readonly number[]): HostTensor {
+  const out = transposeF32(f32(t), perm);
+  return tensor('float32', out.shape, out.data);
 }
 
 export function reshapeF32(t: F32, shape: readonly number[]): F32 {

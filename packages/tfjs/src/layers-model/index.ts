@@ -9,3 +9,4 @@ export type { OpLayerUse } from './export/context';
 export { EXPORTABLE_OPS } from './export/plan';
 export { importLayersModel, SUPPORTED_LAYERS } from './import';
 export type { LayersModelImport, LayersModelImportOptions } from './import';
+export { transposeHostTensor } from './host';

@@ -49,9 +49,10 @@ export function opLayerNode(name: string, op: string, attrs: Attrs, inputs: read
   const graph: Graph = {
     format: GRAPH_FORMAT,
     version: GRAPH_VERSION,
-    inputs: inputs.flatMap((info, i) => (info.constant ? [] : [{ name: names[i]!, dtype: 'float32' as const, shape: [...info.shape], ...(info.layout ? { layout: info.layout } : {}) }])),
+    // Constants are graph inputs here too: only their infos matter, and a weight could not carry a layout.
+    inputs: inputs.map((info, i) => ({ name: names[i]!, dtype: 'float32' as const, shape: [...info.shape], ...(info.layout ? { layout: info.layout } : {}) })),
     outputs: [name],
-    weights: inputs.flatMap((info, i) => (info.constant ? [{ name: names[i]!, dtype: 'float32' as const, shape: [...info.shape] }] : [])),
+    weights: [],
     nodes: [{ name, op, inputs: names, outputs: [name], attrs }],
   };
   return validateGraph(graph).nodes[0]!;

@@ -2,7 +2,7 @@
  * State of one export: the Keras builder, what each plan key holds (a Keras tensor, or a weight
  * converted once on the host), and the record of which nodes needed the SkipconnOp fallback.
  */
-import { UnsupportedError, channelAxis, type Attrs, type Layout, type ValidatedGraph, type ValidatedNode, type WeightStore } from '@skipconn/core';
+import { UnsupportedError, channelAxis, referenceKernel, toFloat64, type Attrs, type F64Tensor, type Layout, type ValidatedGraph, type ValidatedNode, type WeightStore } from '@skipconn/core';
 import type { ConvertStep, Conversion, LayoutPlan, PlannedNode } from '../../plan/layout';
 import { CHANNELS_LAST, isIdentity, permEquals, physicalAxis, type Perm } from '../../plan/perm';
 import { OP_LAYER_CLASS } from '../format';
@@ -24,6 +24,8 @@ export class ExportContext {
   readonly opLayers: OpLayerUse[] = [];
   private readonly env = new Map<string, ExportInput>();
   private readonly conversions: Map<string, Conversion>;
+  /** Logical values of folded constant nodes. */
+  private readonly logical = new Map<string, F64Tensor>();
 
   constructor(
     readonly vg: ValidatedGraph,
@@ -56,6 +58,25 @@ export class ExportContext {
       : { ref: this.convertRef(from.ref, conv.steps, conv.value) };
     this.env.set(key, value);
     return value;
+  }
+
+  /**
+   * Folds a node whose inputs are all constants (a class token transposed once): the reference
+   * kernel computes it on the logical values, and its output is stored as the plan says, as a
+   * constant that later nodes read like a weight. Returns false for any other node.
+   */
+  foldIfConstant(p: PlannedNode): boolean {
+    const node = p.node;
+    if (node.spec.inputs.length === 0 || !node.spec.inputs.every((i) => this.logical.has(i) || this.weights.has(i))) return false;
+    const kernel = referenceKernel(node.spec.op);
+    if (kernel === undefined) throw new UnsupportedError(`folding constant node of op ${node.spec.op}`, { node: node.spec.name, op: node.spec.op }, ['ops with a reference kernel']);
+    const inputs = node.spec.inputs.map((i) => this.logical.get(i) ?? { shape: this.weights.get(i)!.shape, data: toFloat64(this.weights.get(i)!) });
+    const [out] = kernel.run(inputs, node.attrs, node);
+    this.logical.set(node.spec.outputs[0]!, out!);
+    const value = { shape: [...out!.shape], data: Float32Array.from(out!.data) };
+    const perm = p.outputPerms[0]!;
+    this.set(node.spec.outputs[0]!, { constant: isIdentity(perm) ? value : transposeF32(value, perm) });
+    return true;
   }
 
   /** The inputs of a planned node, in order. */
@@ -127,10 +148,13 @@ export function physicalChannel(node: ValidatedNode, perm: Perm): number {
   return physicalAxis(perm, channelAxis(node.outputs[0]!.layout!));
 }
 
-/** A Keras tensor input or an error naming the node: Keras layers need activations there. */
+/** Raised by an emitter whose Keras layer cannot take the node's inputs as they are; the node becomes a SkipconnOp. */
+export class NeedsOpLayer extends Error {}
+
+/** A Keras tensor input; a constant there sends the node to the SkipconnOp fallback (it holds constants as weights). */
 export function refOf(input: ExportInput, node: ValidatedNode, what: string): KerasRef {
   if (input.ref !== undefined) return input.ref;
-  throw new UnsupportedError(`${what} given as a weight`, { node: node.spec.name, op: node.spec.op }, ['an activation (a value computed from a graph input)']);
+  throw new NeedsOpLayer(`${what} of ${node.spec.op} is a constant, which the Keras layer cannot take`);
 }
 
 /** A constant input or undefined. */

@@ -20,11 +20,12 @@ import {
 import { conversionSteps } from '../../plan/layout';
 import { CHANNELS_LAST, identityPerm, physicalShape, type Perm } from '../../plan/perm';
 import type { LayersModelArtifacts } from '../format';
-import { ExportContext, type OpLayerUse } from './context';
+import { ExportContext, NeedsOpLayer, type OpLayerUse } from './context';
 import { planExport, EXPORTABLE_OPS } from './plan';
 import * as image from './ops-image';
 import * as other from './ops-other';
 import type { Emitter } from './ops-image';
+import type { KerasRef } from './builder';
 
 const EMITTERS: Readonly<Record<string, Emitter>> = {
   conv2d: image.conv2d,
@@ -39,6 +40,7 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
   sigmoid: other.sigmoid,
   tanh: other.tanh,
   silu: other.silu,
+  clip: other.clip,
   gelu: other.gelu,
   softmax: other.softmax,
   dense: other.dense,
@@ -99,6 +101,9 @@ function exported(name: string, layer: string, info: { shape: readonly number[];
 }
 
 export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, options: LayersModelExportOptions = {}): LayersModelExport {
+  for (const w of vg.weightNames) {
+    if (!weights.has(w)) throw new SkipconnError('INPUT_INVALID', `weight '${w}' is missing from the weight store`);
+  }
   const layout = options.layout ?? 'source';
   if (layout !== 'source' && layout !== 'NHWC') throw new SkipconnError('USAGE', `layout: expected 'source' or 'NHWC', received ${JSON.stringify(layout)}`);
   for (const [name, info] of vg.values) {
@@ -109,9 +114,6 @@ export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, opti
   }
   for (const node of vg.nodes) {
     if (EMITTERS[node.spec.op] === undefined) throw new UnsupportedError(`op '${node.spec.op}' in a LayersModel export`, { node: node.spec.name, op: node.spec.op }, EXPORTABLE_OPS);
-  }
-  for (const w of vg.weightNames) {
-    if (!weights.has(w)) throw new SkipconnError('INPUT_INVALID', `weight '${w}' is missing from the weight store`);
   }
   const plan = planExport(vg);
   const ctx = new ExportContext(vg, weights, plan);
@@ -126,7 +128,15 @@ export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, opti
   });
 
   for (const p of plan.nodes) {
-    const ref = EMITTERS[p.node.spec.op]!(ctx, p);
+    // A node that reads only weights is computed here, once, and becomes a constant.
+    if (ctx.foldIfConstant(p)) continue;
+    let ref: KerasRef;
+    try {
+      ref = EMITTERS[p.node.spec.op]!(ctx, p);
+    } catch (err) {
+      if (!(err instanceof NeedsOpLayer)) throw err;
+      ref = ctx.nodeAsOpLayer(p, err.message);
+    }
     if (!shapesEqual(ref.shape, p.outputShapes[0]!)) {
       throw new Error(`@skipconn/tfjs bug: the Keras layers for node '${p.node.spec.name}' (${p.node.spec.op}) give ${formatShape(ref.shape)} where the plan says ${formatShape(p.outputShapes[0])}`);
     }
@@ -139,7 +149,9 @@ export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, opti
     const key = plan.inputs.find((i) => i.name === name)?.key ?? name;
     const ext = externalPerm(info, layout);
     const steps = conversionSteps(info.shape, plan.storage.get(name)!, { perm: ext, rank: info.shape.length });
-    const ref = ctx.convertRef(ctx.get(key).ref!, steps, name);
+    const stored = ctx.get(key);
+    if (stored.ref === undefined) throw new UnsupportedError(`graph output '${name}', computed from weights only,`, {}, ['outputs computed from the graph inputs']);
+    const ref = ctx.convertRef(stored.ref, steps, name);
     return { ref, value: exported(name, ref.layer, info, ext) };
   });
 

@@ -1,6 +1,6 @@
 /**
  * Image ops as Keras layers on channels-last tensors: Conv2D / DepthwiseConv2D /
- * Conv2DTranspose, pooling, UpSampling2D / Resizing, ZeroPadding2D, GlobalAveragePooling2D and
+ * Conv2DTranspose, pooling, UpSampling2D, ZeroPadding2D, GlobalAveragePooling2D and
  * BatchNormalization. Each emitter maps the op exactly or hands the node to the SkipconnOp fallback
  * with the reason: explicit pads become 'same' when they are TF's 'same' pads and ZeroPadding2D
  * otherwise (where zeros are what the op pads with), and every mapping is checked against the
@@ -215,12 +215,20 @@ function sameNearest(attrs: ResizeAttrs, scale: number, inLen: number, outLen: n
 function sameBilinear(attrs: ResizeAttrs, scale: number, inLen: number, outLen: number, alignCorners: boolean): boolean {
   const ir = axisTable(attrs, scale, inLen, outLen);
   const tf = tfjsTable(inLen, outLen, alignCorners);
+  // Compare the weight each source index gets (tfjs lerps a row with itself at the last index).
   return ir.lo.every((lo, o) => {
     const src = tf[o]!;
     const top = Math.max(0, Math.floor(src));
     const bottom = Math.min(inLen - 1, Math.ceil(src));
     const frac = src - top;
-    return lo === top && Math.abs(ir.t[o]! - frac) <= 1e-6 && (ir.t[o] === 0 || ir.hi[o] === bottom);
+    const weights = new Map<number, number>();
+    const put = (i: number, w: number, m: Map<number, number>) => m.set(i, (m.get(i) ?? 0) + w);
+    put(top, 1 - frac, weights);
+    put(bottom, frac, weights);
+    const mine = new Map<number, number>();
+    put(lo, 1 - ir.t[o]!, mine);
+    put(ir.hi[o]!, ir.t[o]!, mine);
+    return [...new Set([...weights.keys(), ...mine.keys()])].every((i) => Math.abs((weights.get(i) ?? 0) - (mine.get(i) ?? 0)) <= 1e-6);
   });
 }
 
@@ -237,11 +245,8 @@ export const resize: Emitter = (ctx, p) => {
   if (oh % h === 0 && ow % w === 0 && same(a, sh, h, oh, false) && same(a, sw, w, ow, false)) {
     return ctx.keras.layer('UpSampling2D', p.node.spec.name, { size: [oh / h, ow / w], data_format: CL, interpolation }, [x], out);
   }
-  // tfjs's Resizing layer resizes with align_corners (its crop_to_aspect_ratio false).
-  if (same(a, sh, h, oh, true) && same(a, sw, w, ow, true)) {
-    return ctx.keras.layer('Resizing', p.node.spec.name, { height: oh, width: ow, interpolation, crop_to_aspect_ratio: false }, [x], out);
-  }
-  return ctx.nodeAsOpLayer(p, `resize (${a.mode}, ${a.coordinateTransform}) that neither UpSampling2D nor Resizing computes exactly`);
+  // tfjs's Resizing layer (align_corners) is not used: its computeOutputShape drops the batch axis.
+  return ctx.nodeAsOpLayer(p, `resize (${a.mode}, ${a.coordinateTransform}) that UpSampling2D does not compute exactly`);
 };
 
 export const pad: Emitter = (ctx, p) => {

@@ -5,11 +5,13 @@
  * Keras equivalent goes to the SkipconnOp fallback, with the reason recorded.
  */
 import {
+  clipAttrs,
   layoutAxes,
   resolveAxisName,
   resolveSoftmaxAxis,
   scaleForm,
   transposePerm,
+  type ClipAttrs,
   type ConcatAttrs,
   type GateAttrs,
   type GeluAttrs,
@@ -34,6 +36,15 @@ export const sigmoid = activation('sigmoid');
 export const tanh = activation('tanh');
 /** Keras 'swish' is x * sigmoid(x), the IR's silu. */
 export const silu = activation('swish');
+
+/** clip(0, max) is Keras ReLU(max_value) (ReLU6 with max 6), clip(0, Infinity) is relu; other bounds go to SkipconnOp. */
+export const clip: Emitter = (ctx, p) => {
+  const a = p.node.attrs as ClipAttrs;
+  const x = refOf(ctx.inputs(p)[0]!, p.node, 'the input x');
+  if (a.min === 0 && a.max === Infinity) return ctx.keras.layer('Activation', p.node.spec.name, { activation: 'relu' }, [x], p.outputShapes[0]!);
+  if (a.min === 0 && a.max > 0) return ctx.keras.layer('ReLU', p.node.spec.name, { max_value: a.max }, [x], p.outputShapes[0]!);
+  return ctx.nodeAsOpLayer(p, `clip(${a.min}, ${a.max}) (Keras clips with ReLU(max_value) from 0 only)`, clipAttrs(a.min, a.max));
+};
 
 export const gelu: Emitter = (ctx, p) => {
   if ((p.node.attrs as GeluAttrs).approximate === 'none') return activation('gelu')(ctx, p);

@@ -29,6 +29,7 @@ export const EXPORT_POLICIES: Readonly<Record<string, LayoutPolicy>> = {
   sigmoid: FOLLOW,
   tanh: FOLLOW,
   silu: FOLLOW,
+  clip: FOLLOW,
   softmax: FOLLOW,
   dense: LOGICAL,
   matmul: LOGICAL,

@@ -13,6 +13,7 @@ import { channelsLastInput, config, relaid, unsupported, type CallContext, type 
 const ACTIVATIONS: Readonly<Record<string, { op: string; attrs?: Attrs } | null>> = {
   linear: null,
   relu: { op: 'relu' },
+  relu6: { op: 'clip', attrs: { min: 0, max: 6 } },
   sigmoid: { op: 'sigmoid' },
   tanh: { op: 'tanh' },
   swish: { op: 'silu' },
@@ -22,7 +23,7 @@ const ACTIVATIONS: Readonly<Record<string, { op: string; attrs?: Attrs } | null>
   softmax: { op: 'softmax', attrs: { axis: -1 } },
 };
 
-export const SUPPORTED_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh', 'swish', 'silu', 'gelu', 'gelu_new', 'softmax'];
+export const SUPPORTED_ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'swish', 'silu', 'gelu', 'gelu_new', 'softmax'];
 
 /** Applies a Keras activation (by name) to `value`; 'linear' and none return it unchanged. */
 export function activate(c: CallContext, value: string, activation: unknown, name = `${c.name}.${camel(String(activation ?? 'linear'))}`): string {
@@ -40,7 +41,9 @@ export const reLU: Converter = (c) => {
   const max = config(c, 'maxValue');
   const slope = config(c, 'negativeSlope') ?? 0;
   const threshold = config(c, 'threshold') ?? 0;
-  if ((max !== undefined && max !== null) || slope !== 0 || threshold !== 0) unsupported(c, 'ReLU with max_value, negative_slope or threshold', ['plain ReLU']);
+  if (slope !== 0 || threshold !== 0) unsupported(c, 'ReLU with negative_slope or threshold', ['ReLU with max_value or none']);
+  // ReLU(max_value) = clip(0, max_value): ReLU6 in MobileNets.
+  if (typeof max === 'number') return c.g.node('clip', [c.inputs[0]!], { min: 0, max }, c.name);
   return c.g.node('relu', [c.inputs[0]!], {}, c.name);
 };
 

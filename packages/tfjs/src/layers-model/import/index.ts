@@ -150,6 +150,7 @@ export function importLayersModel(artifacts: LayersModelArtifacts, options: Laye
     if (v === undefined) throw new FileFormatError(file, `output ${refKey(r)} is not produced by any layer`);
     return v;
   });
+  fuseZeroPadding(g, outputs);
   if (recognize) foldActivations(g, outputs);
   const graph = g.graph(topology.name, outputs);
   const validated = validateGraph(graph);
@@ -162,6 +163,33 @@ function plainMerge(c: CallContext): string {
   const op = c.call.className === 'Add' ? 'add' : c.call.className === 'Multiply' ? 'mul' : 'concat';
   if (op === 'concat') return c.g.node('concat', c.inputs.map((v) => c.g.withLayout(v, keraslayout(c.g.info(v).shape.length))), {}, c.name);
   return c.inputs.slice(1).reduce((acc, v, i) => c.g.node(op, [acc, v], {}, i === c.inputs.length - 2 ? c.name : `${c.name}.${i}`), c.inputs[0]!);
+}
+
+/**
+ * ZeroPadding2D before a 'valid' Conv2D (or AveragePooling2D, whose divisor then counts the
+ * zeros) is one op with explicit pads in the IR: the exporter writes PyTorch's asymmetric or
+ * strided padding that way, and this gives the original conv back.
+ */
+function fuseZeroPadding(g: ImportGraph, outputs: readonly string[]): void {
+  const readers = new Map<string, number>();
+  for (const n of g.nodes) for (const i of n.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
+  const drop = new Set<string>();
+  g.nodes = g.nodes.map((n) => {
+    if (n.op !== 'conv2d' && n.op !== 'avgPool2d') return n;
+    const pad = g.producer(n.inputs[0]!);
+    const a = (n.attrs ?? {}) as { pads?: number[]; kernel?: number[] };
+    const own = a.pads ?? [0, 0, 0, 0];
+    if (pad === undefined || pad.op !== 'pad' || readers.get(pad.outputs[0]!) !== 1 || outputs.includes(pad.outputs[0]!)) return n;
+    const p = pad.attrs as { pads: number[]; mode?: string; value?: number };
+    if ((p.mode ?? 'constant') !== 'constant' || (p.value ?? 0) !== 0) return n;
+    if (n.op === 'avgPool2d' && own.some((v) => v !== 0)) return n;
+    const pads = own.map((v, i) => v + p.pads[i]!);
+    // The IR keeps pooling pads below the kernel (no window of padding only).
+    if (n.op === 'avgPool2d' && (pads[0]! >= a.kernel![0]! || pads[2]! >= a.kernel![0]! || pads[1]! >= a.kernel![1]! || pads[3]! >= a.kernel![1]!)) return n;
+    drop.add(pad.name);
+    return { ...n, inputs: [pad.inputs[0]!, ...n.inputs.slice(1)], attrs: { ...a, pads, ...(n.op === 'avgPool2d' ? { countIncludePad: true } : {}) } };
+  });
+  g.nodes = g.nodes.filter((n) => !drop.has(n.name));
 }
 
 const FOLDABLE = new Set(['relu', 'sigmoid', 'tanh', 'silu']);

@@ -1,0 +1,129 @@
+/**
+ * `skipconn port <model> --to tfjs --out <dir> [--layout NHWC] [--verify [--adapter tfjs:cpu|tfjs:wasm]
+ *   [--input <name>=<file.npy> ...]] [--json]`, called from commands/port.ts.
+ *
+ * Writes `<dir>/model.json` and its weight file: a tfjs LayersModel that plain
+ * `tf.loadLayersModel` loads once `@skipconn/tfjs/layers` is imported. The model keeps the
+ * source's input/output layout (an ONNX model stays NCHW); `--layout NHWC` makes NCHW inputs and
+ * outputs channels-last. --verify reads the written files back, runs them with plain
+ * tf.loadLayersModel + predict (on the cpu backend, or wasm with --adapter tfjs:wasm) against the
+ * source on the reference evaluator, and exits 1 beyond |got - want| <= 1e-4 + 1e-3 * |want|.
+ */
+import * as path from 'path';
+import { SkipconnError, evaluateGraph, toFloat64, type HostTensor } from '@skipconn/core';
+import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, type CommandIO, type ParsedArgs } from './command';
+import { loadModel } from './model';
+import { VERIFY_ATOL, VERIFY_RTOL, seededInputs } from './commands/port';
+import { checkInputNames, readInputs } from './commands/run';
+
+const LAYOUTS = ['source', 'NHWC'] as const;
+const VERIFY_ADAPTERS: Readonly<Record<string, 'cpu' | 'wasm'>> = { 'tfjs:cpu': 'cpu', 'tfjs:wasm': 'wasm' };
+
+interface OutputCheck {
+  readonly name: string;
+  readonly maxAbs: number;
+  readonly maxRel: number;
+  readonly worstIndex: number;
+  readonly ok: boolean;
+}
+
+function compare(name: string, got: HostTensor, want: HostTensor): OutputCheck {
+  const g = toFloat64(got);
+  const w = toFloat64(want);
+  let maxAbs = 0;
+  let maxRel = 0;
+  let worstIndex = -1;
+  let ok = got.shape.join() === want.shape.join() && g.length === w.length;
+  for (let i = 0; i < w.length && g.length === w.length; i++) {
+    const a = g[i]!;
+    const b = w[i]!;
+    if (a === b || (Number.isNaN(a) && Number.isNaN(b))) continue;
+    const abs = Number.isNaN(a) || Number.isNaN(b) ? Infinity : Math.abs(a - b);
+    if (!(abs <= VERIFY_ATOL + VERIFY_RTOL * Math.abs(b))) ok = false;
+    if (!(abs <= maxAbs)) {
+      maxAbs = abs;
+      worstIndex = i;
+    }
+    const rel = abs / Math.max(Math.abs(b), Number.MIN_VALUE);
+    if (!(rel <= maxRel)) maxRel = rel;
+  }
+  return { name, maxAbs, maxRel, worstIndex, ok };
+}
+
+/** Inverse of a permutation (output axis perm[a] <- input axis a). */
+const inverse = (perm: readonly number[]) => perm.map((_, a) => perm.indexOf(a));
+
+function loadTfjs(): typeof import('@skipconn/tfjs/node') & typeof import('@skipconn/tfjs') {
+  try {
+    // require, not import(): under tsx's CommonJS hook (bin/skipconn.js) import() of .ts fails.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    return { ...(require('@skipconn/tfjs') as typeof import('@skipconn/tfjs')), ...(require('@skipconn/tfjs/node') as typeof import('@skipconn/tfjs/node')) };
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  } catch (err) {
+    throw new SkipconnError('USAGE', `--to tfjs needs @skipconn/tfjs and its tfjs peers (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+  }
+}
+
+/** The port command's tfjs target: parsed arguments in, exit code out. */
+export async function portToTfjs(parsed: ParsedArgs, io: CommandIO): Promise<number> {
+  const outArg = flag(parsed, 'out');
+  if (outArg === undefined) throw new UsageError('--out <dir> is required (the folder for model.json and its weight file)');
+  const layoutArg = flag(parsed, 'layout') ?? 'source';
+  if (!(LAYOUTS as readonly string[]).includes(layoutArg)) throw new UsageError(`--layout must be NHWC (or source, the default), received '${layoutArg}'`);
+  const layout = layoutArg as (typeof LAYOUTS)[number];
+  if (flag(parsed, 'opset') !== undefined) throw new UsageError('--opset applies to --to onnx');
+  if (!parsed.flags.has('verify') && (parsed.flags.has('input') || parsed.flags.has('adapter'))) throw new UsageError('--input and --adapter apply to --verify');
+  const adapterArg = flag(parsed, 'adapter') ?? 'tfjs:cpu';
+  const backend = VERIFY_ADAPTERS[adapterArg];
+  if (backend === undefined) throw new UsageError(`--adapter for --to tfjs --verify runs the LayersModel itself: expected one of ${Object.keys(VERIFY_ADAPTERS).join(', ')}, received '${adapterArg}'`);
+
+  const model = await loadModel(parsed.positional[0]!, io.cwd);
+  const tfjs = loadTfjs();
+  const out = path.resolve(io.cwd, outArg);
+  const saved = tfjs.saveLayersModel(out, model.validated, model.weights, { layout });
+
+  let checks: OutputCheck[] | undefined;
+  if (parsed.flags.has('verify')) {
+    const given = readInputs(parsed, io.cwd);
+    const feeds = Object.keys(given).length > 0 ? given : seededInputs(model.validated);
+    checkInputNames(model.validated, feeds);
+    const want = evaluateGraph(model.validated, model.weights, feeds);
+    const inputs = saved.inputs.map((i) => tfjs.transposeHostTensor(feeds[i.name]!, i.perm));
+    const got = await tfjs.predictLayersModelFile(saved.modelFile, inputs, backend);
+    checks = saved.outputs.map((o, i) => compare(o.name, tfjs.transposeHostTensor(got[i]!, inverse(o.perm)), want[o.name]!));
+  }
+  const ok = checks === undefined || checks.every((c) => c.ok);
+  if (parsed.flags.has('json')) {
+    io.out(JSON.stringify({
+      model: parsed.positional[0]!,
+      format: model.format,
+      to: 'tfjs',
+      out,
+      modelFile: saved.modelFile,
+      weightFiles: saved.weightFiles,
+      layout,
+      inputs: saved.inputs.map((i) => ({ name: i.name, layer: i.layer, shape: i.shape, layout: i.layout ?? null })),
+      outputs: saved.outputs.map((o) => ({ name: o.name, layer: o.layer, shape: o.shape, layout: o.layout ?? null })),
+      opLayers: saved.opLayers,
+      verify: checks === undefined ? null : { ok, adapter: adapterArg, atol: VERIFY_ATOL, rtol: VERIFY_RTOL, outputs: checks },
+    }, null, 2));
+  } else {
+    const shape = (v: { shape: readonly number[]; layout?: string }) => `[${v.shape.join(',')}]${v.layout ? ` ${v.layout}` : ''}`;
+    const lines = [
+      `wrote ${saved.modelFile} and ${saved.weightFiles.map((f) => path.basename(f)).join(', ')} (tfjs LayersModel) from ${parsed.positional[0]} (${model.format})`,
+      `  inputs: ${saved.inputs.map((i) => `${i.layer} ${shape(i)}`).join(', ')}; outputs: ${saved.outputs.map((o) => `${o.layer} ${shape(o)}`).join(', ')}`,
+      "  load it with tf.loadLayersModel after import '@skipconn/tfjs/layers' (registers the skip layers)",
+    ];
+    if (saved.opLayers.length > 0) {
+      lines.push(`  ${saved.opLayers.length} node(s) use the SkipconnOp layer (no exact standard Keras layer):`);
+      for (const u of saved.opLayers.slice(0, 20)) lines.push(`    ${u.node} (${u.op}): ${u.reason}`);
+      if (saved.opLayers.length > 20) lines.push(`    ... and ${saved.opLayers.length - 20} more (--json lists all)`);
+    }
+    if (checks !== undefined) {
+      lines.push(`verify on ${adapterArg} with plain tf.loadLayersModel (atol ${VERIFY_ATOL}, rtol ${VERIFY_RTOL}): ${ok ? 'ok' : 'FAILED'}`);
+      for (const c of checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: max abs error ${c.maxAbs.toExponential(3)}, max rel error ${c.maxRel.toExponential(3)}${c.worstIndex >= 0 ? ` (worst index ${c.worstIndex})` : ''}`);
+    }
+    (ok ? io.out : io.err)(lines.join('\n'));
+  }
+  return ok ? EXIT_OK : EXIT_CHECK_FAILED;
+}
