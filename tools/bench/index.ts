@@ -4,7 +4,8 @@
  * Adapter `webgpu` on the same blocks in one run: fused kernels vs fusion off (and vs the block
  * written without merge ops), DenseNet block buffer bytes vs the sum of its feature maps, and the
  * bandwidth of the plain residual add. GPU times come from timestamp queries when the device has
- * them; wall times are submit-to-completion per run, inputs already on the GPU. Results go to
+ * them; wall times are submit-to-completion per run, inputs already on the GPU. The GPU is warmed up
+ * first and each block's variants are timed interleaved (see measureAll). Results go to
  * bench-results/webgpu.{json,md} (git-ignored). A benchmark, never a test: no assertions on time.
  *
  * Sizes: --full on a hardware GPU (default there), --quick on a software adapter (default on
@@ -12,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createWebGpuAdapter, type WebGpuAdapter } from '@skipconn/webgpu';
+import { createWebGpuAdapter, type ConvSettings, type WebGpuAdapter } from '@skipconn/webgpu';
 import { FULL, QUICK, blocks, block, highway, residual, residualDecomposed, type BenchGraph, type Sizes } from './graphs';
 import { renderMarkdown, type BenchResult, type Measurement } from './report';
 
@@ -26,21 +27,41 @@ function median(xs: readonly number[]): number {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-async function measure(adapter: WebGpuAdapter, variant: string, g: BenchGraph, fusion: boolean, reps: number, warmup: number): Promise<Measurement> {
-  const compiled = await adapter.compile(g.built.validated, g.built.weights, { fusion });
+type Variant = [string, BenchGraph, boolean, ConvSettings?];
+
+/**
+ * Times the variants of one block interleaved: every variant is compiled first, then each round
+ * times each variant in turn, so clock changes during the run (a GPU ramping up from idle) hit
+ * all variants alike instead of favouring whichever runs last. Medians over all rounds.
+ */
+async function measureAll(adapter: WebGpuAdapter, variants: readonly Variant[], reps: number, warmup: number, rounds: number): Promise<Measurement[]> {
+  const compiled = [];
   try {
-    await compiled.run(g.feeds);
-    const t = await compiled.time(g.feeds, reps, warmup);
-    return {
+    for (const [, g, fusion, conv] of variants) {
+      const c = await adapter.compile(g.built.validated, g.built.weights, { fusion, ...(conv ? { conv } : {}) });
+      compiled.push(c);
+      await c.run(g.feeds);
+    }
+    const gpu: number[][] = variants.map(() => []);
+    const wall: number[][] = variants.map(() => []);
+    const perRound = Math.max(1, Math.ceil(reps / rounds));
+    for (let r = 0; r < rounds; r++) {
+      for (let i = 0; i < variants.length; i++) {
+        const t = await compiled[i]!.time(variants[i]![1].feeds, perRound, warmup);
+        if (t.gpuMs !== null) gpu[i]!.push(...t.gpuMs);
+        wall[i]!.push(t.wallMs);
+      }
+    }
+    return variants.map(([variant], i) => ({
       variant,
-      dispatches: compiled.report.dispatches,
-      kernels: compiled.report.kernels.map((k) => k.label),
-      gpuMs: t.gpuMs === null ? null : median(t.gpuMs),
-      wallMs: t.wallMs,
-      arenaBytes: compiled.report.arenaBytes,
-    };
+      dispatches: compiled[i]!.report.dispatches,
+      kernels: compiled[i]!.report.kernels.map((k) => k.label),
+      gpuMs: gpu[i]!.length > 0 ? median(gpu[i]!) : null,
+      wallMs: median(wall[i]!),
+      arenaBytes: compiled[i]!.report.arenaBytes,
+    }));
   } finally {
-    await compiled.dispose();
+    for (const c of compiled) await c.dispose();
   }
 }
 
@@ -56,15 +77,20 @@ async function main(): Promise<void> {
   console.log(`bench: ${device.backend}; ${quick ? 'quick' : 'full'} sizes, ${reps} timed runs each`);
 
   const result: BenchResult = { date: new Date().toISOString(), device: device.backend, timestamps: device.timestamps, sizes: quick ? 'quick' : 'full', reps, blocks: [], memory: [] };
-  const bench = async (name: string, shape: string, variants: [string, BenchGraph, boolean][], extra: Partial<BenchResult['blocks'][number]> = {}): Promise<void> => {
-    const measurements: Measurement[] = [];
-    for (const [variant, g, fusion] of variants) {
-      const m = await measure(adapter, variant, g, fusion, reps, warmup);
-      measurements.push(m);
-      console.log(`  ${name} ${variant}: ${m.dispatches} dispatches, gpu ${m.gpuMs?.toFixed(4) ?? '-'} ms, wall ${m.wallMs.toFixed(4)} ms`);
-    }
+  const rounds = quick ? 1 : 5;
+  const bench = async (name: string, shape: string, variants: Variant[], extra: Partial<BenchResult['blocks'][number]> = {}): Promise<void> => {
+    const measurements = await measureAll(adapter, variants, reps, warmup, rounds);
+    for (const m of measurements) console.log(`  ${name} ${m.variant}: ${m.dispatches} dispatches, gpu ${m.gpuMs?.toFixed(4) ?? '-'} ms, wall ${m.wallMs.toFixed(4)} ms`);
     result.blocks.push({ name, shape, measurements, ...extra });
   };
+  // Bring the GPU out of its idle clocks before anything is timed.
+  {
+    const g = residual([sizes.flat], 1, 1, 'none');
+    const c = await adapter.compile(g.built.validated, g.built.weights);
+    const until = performance.now() + (quick ? 200 : 2000);
+    while (performance.now() < until) await c.time(g.feeds, 20, 0);
+    await c.dispose();
+  }
 
   const flat = [sizes.flat];
   await bench('residual add y = x + f', `[${sizes.flat}]`, [['fused', residual(flat, 1, 1, 'none'), true]], { bytesMoved: 3 * 4 * sizes.flat });
@@ -99,6 +125,13 @@ async function main(): Promise<void> {
   for (const m of result.blocks[result.blocks.length - 1]!.measurements) {
     result.memory.push({ block: `DenseNet ${m.variant}`, arenaBytes: m.arenaBytes, featureBytes: features, ratio: m.arenaBytes / features, materializedConcatBytes: materialized });
   }
+  // Convolution kernel variants on the same blocks (the defaults: direct for plain convolutions,
+  // tiled for the DenseNet layers that read their own concat buffer through a fused prologue).
+  const sweep = (g: BenchGraph, fusion: boolean): Variant[] =>
+    (['never', 'always'] as const).flatMap((tiled) => ([8, 4, 1] as const).map((o): Variant => [`${tiled === 'always' ? 'tiled' : 'direct'}, ${o} outputs/thread`, g, fusion, { tiled, outputsPerThread: o }]));
+  await bench('conv variants: ResNet basic block, fused', img, sweep(resnet, true));
+  await bench('conv variants: DenseNet block, fused', `[${d.shape.join(',')}] NCHW`, sweep(dense, true));
+
   const stats = adapter.stats();
   result.peakGpuBytes = stats.peakBytes;
   await adapter.dispose();

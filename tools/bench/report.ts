@@ -34,14 +34,14 @@ export function renderMarkdown(r: BenchResult): string {
     '',
     '## Fused vs unfused, same blocks, same run',
     '',
-    '| block | shape | variant | dispatches | GPU ms | wall ms | speed-up vs first |',
+    '| block | shape | variant | dispatches | GPU ms | wall ms | time / first variant |',
     '|---|---|---|---:|---:|---:|---:|',
   ];
   for (const b of r.blocks) {
     const base = b.measurements[0]!;
     for (const m of b.measurements) {
       const t = (x: Measurement) => x.gpuMs ?? x.wallMs;
-      const speed = m === base ? '' : `${(t(m) / t(base)).toFixed(2)}x slower`;
+      const speed = m === base ? '1' : `${(t(m) / t(base)).toFixed(2)}`;
       lines.push(`| ${b.name} | ${b.shape} | ${m.variant} | ${m.dispatches} | ${ms(m.gpuMs)} | ${ms(m.wallMs)} | ${speed} |`);
     }
     if (b.bytesMoved !== undefined) {

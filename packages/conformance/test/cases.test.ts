@@ -40,7 +40,7 @@ test('layout-sensitive ops run in both NCHW and NHWC', () => {
 });
 
 test('elementwise ops and activations cover ranks 0 to 4', () => {
-  for (const op of ['add', 'sub', 'mul', 'div', 'relu', 'gelu', 'sigmoid', 'tanh', 'silu']) {
+  for (const op of ['add', 'sub', 'mul', 'div', 'relu', 'gelu', 'sigmoid', 'tanh', 'silu', 'clip']) {
     const ranks = new Set(prefix(`op/${op}/`).map((c) => c.graph.inputs[0]!.shape.length));
     expect([op, [...ranks].sort()]).toEqual([op, [0, 1, 2, 3, 4]]);
   }
@@ -101,11 +101,19 @@ test('composite blocks', () => {
     'block/densenet/4-layers/NCHW', 'block/highway-mlp/3-layers-coupled/NC', 'block/se-residual/reduction4/NHWC', 'block/unet/2-level-crop/NCHW',
     'block/transformer/pre-LN/NTC', 'block/transformer/post-LN/NTC', 'block/residual-mlp/rezero/NTC', 'block/residual-mlp/layerscale/NTC',
     'block/residual-mlp/deepnorm/NTC', 'block/residual-mlp/stochastic-depth-scale-at-train/NTC', 'block/residual-mlp/stochastic-depth-scale-at-test/NTC',
-    'block/deep-residual-stack/20-blocks/NC',
+    'block/deep-residual-stack/20-blocks/NC', 'block/mobilenetv2-inverted-residual/identity/NCHW', 'block/mobilenetv2-inverted-residual/identity/NHWC',
+    'block/mobilenetv2-inverted-residual/stage-stride2/NCHW',
   ];
   expect(blocks.filter((id) => !ids.has(id))).toEqual([]);
   const stack = cases.find((c) => c.id === 'block/deep-residual-stack/20-blocks/NC')!;
   expect(stack.graph.nodes.filter((n) => n.op === 'residual')).toHaveLength(20);
+  // MobileNetV2: depthwise 3x3 (groups = channels), relu6 as clip(0, 6), identity residual only where stride 1 and in == out
+  const mbv2 = cases.find((c) => c.id === 'block/mobilenetv2-inverted-residual/identity/NCHW')!;
+  expect(mbv2.graph.nodes.map((n) => n.op)).toEqual(['conv2d', 'batchNorm', 'clip', 'conv2d', 'batchNorm', 'clip', 'conv2d', 'batchNorm', 'residual']);
+  expect(mbv2.graph.nodes.filter((n) => n.op === 'clip').every((n) => JSON.stringify(n.attrs) === '{"min":0,"max":6}')).toBe(true);
+  expect(mbv2.graph.nodes.find((n) => n.name === 'features.2.dw')?.attrs?.['groups']).toBe(48);
+  const stage = cases.find((c) => c.id === 'block/mobilenetv2-inverted-residual/stage-stride2/NCHW')!;
+  expect(stage.graph.nodes.filter((n) => n.op === 'residual').map((n) => n.name)).toEqual(['features.1.add', 'features.3.add']);
   const attention = cases.find((c) => c.id === 'block/transformer/pre-LN/NTC')!;
   expect(new Set(attention.graph.nodes.map((n) => n.op))).toEqual(new Set(['layerNorm', 'dense', 'reshape', 'transpose', 'matmul', 'mul', 'softmax', 'residual', 'gelu']));
 });

@@ -46,3 +46,22 @@ describe('ResNet fixture skips', () => {
     expect(skips.every((s) => s.span === 3)).toBe(true);
   });
 });
+
+describe('MobileNetV2 fixture skips', () => {
+  it('imports ReLU6 as clip(0, 6) and lists each inverted residual with its identity shortcut', () => {
+    const model = loadOnnxFile(path.join(FIXTURES, 'mobilenetv2_narrow', 'model.onnx'));
+    // PyTorch exports ReLU6 as Clip(x, 0, 6) with Constant bounds: 2 per block (1 in the first, no expand conv) + stem + head
+    const clips = model.graph.nodes.filter((n) => n.op === 'clip');
+    expect(clips).toHaveLength(27);
+    expect(clips.every((n) => JSON.stringify(n.attrs) === '{"min":0,"max":6}')).toBe(true);
+    // one depthwise 3x3 conv (groups = channels) in each of the 13 blocks
+    expect(model.validated.nodes.filter((n) => n.op.type === 'conv2d' && n.attrs.groups > 1 && n.attrs.groups === n.inputs[0]!.shape[1]).length).toBe(13);
+    const skips = findSkips(model.validated);
+    expect(skips.map((s) => s.kind)).toEqual(Array(9).fill('residual'));
+    // identity shortcuts only: stride-2 blocks and the 16 -> 24 block (stride 1, channels change) have none
+    expect(skips.every((s) => s.shortcut.length === 0 && s.detail.includes('identity'))).toBe(true);
+    // BatchNorm folded into the convs: dw conv, clip, project conv in the first block (expand ratio 1);
+    // expand conv, clip, dw conv, clip, project conv in the others
+    expect(skips.map((s) => s.span)).toEqual([3, 5, 5, 5, 5, 5, 5, 5, 5]);
+  });
+});

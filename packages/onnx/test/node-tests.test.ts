@@ -20,6 +20,7 @@ const MUST_PASS = [
   'test_maxpool_2d_pads', 'test_averagepool_2d_pads_count_include_pad', 'test_globalaveragepool', 'test_batchnorm_example',
   'test_concat_2d_axis_1', 'test_concat_3d_axis_0', 'test_flatten_axis1', 'test_reshape_reordered_all_dims', 'test_transpose_default',
   'test_resize_upsample_scales_nearest', 'test_resize_downsample_scales_linear', 'test_shape', 'test_unsqueeze_axis_0',
+  'test_clip', 'test_clip_example', 'test_clip_default_min', 'test_clip_default_max', 'test_clip_splitbounds',
 ];
 
 d(`ONNX node tests on reference (${NODE_TESTS_DIR})`, () => {

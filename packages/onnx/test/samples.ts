@@ -1,4 +1,4 @@
-/** Sample IR graphs covering every merge kind and the ops around them, in both image layouts. */
+/** Sample IR graphs covering every merge kind and the ops around them (clip included), in both image layouts. */
 import { GraphBuilder, blocks, randomTensor, tensor, type BuiltGraph, type HostTensor } from '@skipconn/core';
 
 export interface Sample {
@@ -69,6 +69,18 @@ export function samples(): Sample[] {
     const t = b.node('transpose', [r], { perm: [1, 0] }, 'transpose');
     b.output(b.node('sigmoid', [t], {}, 'sig'));
     out.push({ name: 'conv, convTranspose, flatten, dense, shape ops', built: b.build(), feeds: { x: randomTensor([1, 3, 6, 6], 9) }, skips: [] });
+  }
+  for (const layout of ['NCHW', 'NHWC'] as const) {
+    // MobileNetV2 inverted residuals: relu6 (clip) between convs, so NHWC clips run on data held as NCHW
+    const b = new GraphBuilder(`mobilenetv2-${layout}`);
+    const shape = image(layout, 1, 4, 7, 7);
+    let x = b.input('x', shape, { layout });
+    x = blocks.mobilenetV2Block(b, x, 'f1', 4, 4, { expandRatio: 1 });
+    x = blocks.mobilenetV2Block(b, x, 'f2', 4, 8, { stride: 2 });
+    x = blocks.mobilenetV2Block(b, x, 'f3', 8, 8);
+    x = b.node('clip', [x], { max: 0.5 }, 'cap');
+    b.output(b.node('clip', [x], { min: -0.25 }, 'floor'));
+    out.push({ name: `MobileNetV2 blocks ${layout}`, built: b.build(), feeds: { x: randomTensor(shape, 10, -8, 8) }, skips: ['residual', 'residual'] });
   }
   return out;
 }

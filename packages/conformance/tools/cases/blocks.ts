@@ -2,8 +2,20 @@
  * Composite skip blocks as small graphs with seeded weights (uniform +-1/sqrt(fan-in), batchNorm
  * statistics near identity), so activations stay O(1) and error growth with depth is visible.
  */
-import type { Layout } from '@skipconn/core';
+import { blocks as coreBlocks, type Layout } from '@skipconn/core';
 import { img, type CaseDef, type G } from '../lib';
+
+/**
+ * A core block builder (packages/core/src/blocks.ts) writing into a case: its weights become
+ * seeded specs of the same ranges (the case stores seeds, not numbers).
+ */
+function coreWriter(g: G): coreBlocks.BlockBuilder {
+  return {
+    node: (op, inputs, attrs, name) => g.node(op, inputs, attrs, name),
+    weight: (name, t) => g.literal(name, t.shape, Array.from(t.data as ArrayLike<number>), t.dtype),
+    randomWeight: (name, shape, low, high) => g.weight(name, shape, { low, high }),
+  };
+}
 
 function conv(g: G, x: string, name: string, inC: number, outC: number, k: number, o: { stride?: number; pad?: number; groups?: number; bias?: boolean } = {}): string {
   const groups = o.groups ?? 1;
@@ -156,6 +168,28 @@ export function blockCases(): CaseDef[] {
     cases.push(block(`block/se-residual/reduction4/${L}`, 'squeeze-and-excitation residual block: SE gate on the body, identity shortcut', L, img(L, 2, 8, 5, 5), (g, x) => seResidual(g, x, 'se1', 8, 4)));
     cases.push(block(`block/unet/2-level-crop/${L}`, 'original U-Net, two levels, valid convolutions and center-cropped concat skips', L, img(L, 1, 1, 44, 44), (g, x) => unet(g, x, 1, 2)));
   }
+  for (const L of ['NCHW', 'NHWC'] as const) {
+    // input spread +-8 so the relu6 clips at 6 as well as at 0
+    cases.push({
+      id: `block/mobilenetv2-inverted-residual/identity/${L}`,
+      description: 'MobileNetV2 inverted residual: 1x1 expand (x6) + bn + relu6, 3x3 depthwise + bn + relu6, 1x1 project + bn, + x (stride 1, 8 -> 8 channels)',
+      build: (g) => {
+        const x = g.input('x', img(L, 1, 8, 6, 6), { layout: L, low: -8, high: 8 });
+        g.output(coreBlocks.mobilenetV2Block(coreWriter(g), x, 'features.2', 8, 8));
+      },
+    });
+  }
+  cases.push({
+    id: 'block/mobilenetv2-inverted-residual/stage-stride2/NCHW',
+    description: 'a MobileNetV2 stage: a stride-2 block 4 -> 8 (no skip: the shapes change), then a stride-1 block 8 -> 8 with the identity residual; in front, a block like the first of torchvision\'s MobileNetV2 (expand ratio 1: no expand conv; 4 -> 4 channels, so it has the identity residual too, as at width 0.25)',
+    build: (g) => {
+      const w = coreWriter(g);
+      const x = g.input('x', img('NCHW', 2, 4, 7, 7), { layout: 'NCHW', low: -8, high: 8 });
+      let h = coreBlocks.mobilenetV2Block(w, x, 'features.1', 4, 4, { expandRatio: 1 });
+      h = coreBlocks.mobilenetV2Block(w, h, 'features.2', 4, 8, { stride: 2, expandRatio: 6 });
+      g.output(coreBlocks.mobilenetV2Block(w, h, 'features.3', 8, 8, { expandRatio: 6 }));
+    },
+  });
   cases.push(block('block/highway-mlp/3-layers-coupled/NC', 'highway MLP: 3 layers of y = T*relu(Wx) + (1-T)*x', 'NC', [4, 16], (g, x) => {
     let h = x;
     for (let i = 1; i <= 3; i++) h = g.node('highway', [h, relu(g, dense(g, h, `hw${i}.transform`, 16, 16), `hw${i}.relu`), dense(g, h, `hw${i}.gate`, 16, 16)], { carry: 'coupled' }, `hw${i}`);

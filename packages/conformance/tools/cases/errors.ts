@@ -153,6 +153,12 @@ export function errorCases(): CaseDef[] {
     err('softmax/channels-without-layout', "axis 'channels' on data without a layout", 'SHAPE_MISMATCH', 'needs a layout', (g) => {
       g.output(g.node('softmax', [g.input('x', [2, 8])], { axis: 'channels' }, 'sm'));
     }),
+    err('clip/min-greater-than-max', 'clip with min 6 above max 0: the error names both bounds', 'ATTRIBUTE_INVALID', 'min 6, max 0', (g) => {
+      g.output(g.node('clip', [g.input('x', [2, 8], { layout: 'NC' })], { min: 6, max: 0 }, 'clip'));
+    }),
+    err('clip/nan-bound', 'a NaN bound (JSON "NaN") is not a bound', 'ATTRIBUTE_INVALID', "attribute 'max' is invalid", (g) => {
+      g.output(g.node('clip', [g.input('x', [2, 8], { layout: 'NC' })], { min: 0, max: 'NaN' }, 'clip'));
+    }),
     err('layerNorm/scale-shape', 'a layerNorm scale that would need broadcasting', 'SHAPE_MISMATCH', 'scale has the wrong shape', (g) => {
       g.output(g.node('layerNorm', [g.input('x', [2, 5, 8], { layout: 'NTC' }), g.weight('scale', [1])], {}, 'ln'));
     }),

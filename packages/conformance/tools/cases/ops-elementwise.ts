@@ -1,4 +1,4 @@
-/** Elementwise binary ops (add, sub, mul, div), activations and softmax. */
+/** Elementwise binary ops (add, sub, mul, div), activations, clip and softmax. */
 import type { Layout } from '@skipconn/core';
 import { shapeId, values, type CaseDef, type RangeOptions, type Special } from '../lib';
 
@@ -127,6 +127,50 @@ export function activationCases(): CaseDef[] {
     why: 'gelu(x) = x * Phi(x): gelu(0) = 0, gelu(1) = 0.8413447460685429, gelu(-1) = -0.15865525393145707, gelu(3) = 3 * 0.9986501019683699 = 2.99595030590511',
     build: (g) => g.output(g.node('gelu', [g.input('x', [4], { values: [0, 1, -1, 3] })], {}, 'y')),
     expected: values([0, 0.8413447460685429, -0.15865525393145707, 2.99595030590511]),
+  });
+  return cases;
+}
+
+/**
+ * clip in the forms models use: ReLU6 (MobileNetV2), only a lower bound, only an upper bound,
+ * Hardtanh, bounds written as the JSON strings "-Infinity" / "Infinity", and no bounds at all.
+ */
+export function clipCases(): CaseDef[] {
+  const cases: CaseDef[] = [];
+  const forms: [string, Record<string, unknown>, RangeOptions][] = [
+    // ranges reach past both bounds, so every form clips some elements and keeps others
+    ['relu6', { min: 0, max: 6 }, { low: -8, high: 8 }],
+    ['min-only', { min: -1 }, { low: -6, high: 6 }],
+    ['max-only', { max: 0.5 }, { low: -6, high: 6 }],
+  ];
+  for (const [form, attrs, range] of forms) {
+    const v = (s: string) => `${form}/${s}`;
+    cases.push(unaryCase('clip', v('rank0'), 'none', [], attrs, { low: -8, high: 8 }));
+    cases.push(unaryCase('clip', v('rank1'), 'none', [9], attrs, range));
+    cases.push(unaryCase('clip', v('rank2'), 'NC', [4, 16], attrs, range));
+    cases.push(unaryCase('clip', v('rank3'), 'NTC', [2, 5, 8], attrs, range));
+    cases.push(unaryCase('clip', v('rank4'), 'NCHW', [2, 3, 4, 5], attrs, range));
+    cases.push(unaryCase('clip', v('rank4'), 'NHWC', [2, 4, 5, 3], attrs, range));
+    cases.push(unaryCase('clip', v('zero-size'), 'NCHW', [0, 3, 4, 4], attrs));
+    cases.push(unaryCase('clip', v('specials'), 'none', [12], attrs, { special: ACT_SPECIALS, description: 'NaN propagates, +-Infinity clamp to the bounds, -0 stays -0 inside the range, +-1e30' }));
+    cases.push(unaryCase('clip', v('large'), 'NC', [3, 8], attrs, { low: -1e30, high: 1e30 }));
+    cases.push(unaryCase('clip', v('rank2'), 'NC', [4, 16], attrs, { ...range, dtype: 'float16' }));
+  }
+  cases.push(unaryCase('clip', 'hardtanh/rank4', 'NCHW', [2, 3, 4, 5], { min: -1, max: 1 }, { low: -3, high: 3, description: 'Hardtanh = clip(-1, 1)' }));
+  cases.push(unaryCase('clip', 'infinity-strings/rank2', 'NC', [4, 16], { min: '-Infinity', max: 6 }, { low: -8, high: 8, description: 'min written as the JSON string "-Infinity": no lower bound' }));
+  cases.push(unaryCase('clip', 'no-bounds/specials', 'none', [12], {}, { special: ACT_SPECIALS, description: 'no bounds: the identity, NaN, +-Infinity and -0 included' }));
+  cases.push(unaryCase('clip', 'equal-bounds/rank2', 'NC', [3, 4], { min: 0.25, max: 0.25 }, { special: { 0: 'NaN', 1: 'Infinity' }, description: 'min == max: every element becomes 0.25 except NaN' }));
+  cases.push({
+    id: 'op/clip/relu6/literal/none/[8]',
+    why: 'clip(x, 0, 6): -2 -> 0; -0 stays -0 (inside [0, 6]; the comparison does not see the sign); 0.5 stays; 6 stays; 7 -> 6; NaN stays NaN; -Inf -> 0; +Inf -> 6',
+    build: (g) => g.output(g.node('clip', [g.input('x', [8], { values: [-2, '-0', 0.5, 6, 7, 'NaN', '-Infinity', 'Infinity'] })], { min: 0, max: 6 }, 'y')),
+    expected: values([0, '-0', 0.5, 6, 6, 'NaN', 0, 6]),
+  });
+  cases.push({
+    id: 'op/clip/max-only/literal/none/[6]',
+    why: 'clip(x, max 0.5), no lower bound: -Inf stays -Inf; -3 stays; 0.25 stays; 0.5 stays; 2 -> 0.5; +Inf -> 0.5',
+    build: (g) => g.output(g.node('clip', [g.input('x', [6], { values: ['-Infinity', -3, 0.25, 0.5, 2, 'Infinity'] })], { max: 0.5 }, 'y')),
+    expected: values(['-Infinity', -3, 0.25, 0.5, 0.5, 0.5]),
   });
   return cases;
 }

@@ -1,7 +1,8 @@
 /**
  * JSON (de)serialization of the IR. Serialization is canonical (fixed key order, two-space
  * indent) so that JSON -> graph -> JSON is byte-identical. Inline weight values that JSON
- * cannot hold (NaN, +-Infinity, -0) are written as the strings "NaN", "Infinity", "-Infinity", "-0".
+ * cannot hold (NaN, +-Infinity, -0) are written as the strings "NaN", "Infinity", "-Infinity", "-0";
+ * an attribute that is +-Infinity (clip's bounds) as "Infinity" / "-Infinity".
  */
 import { FileFormatError, SkipconnError } from '../errors';
 import { locateJsonError } from './json-error';
@@ -57,9 +58,19 @@ function canonicalWeight(w: WeightSpec): WeightSpec {
   return out;
 }
 
+/**
+ * Attribute values as JSON can hold them: a top-level +-Infinity (clip's bounds written in code)
+ * becomes "Infinity" / "-Infinity", which the ops that take infinite values parse back; JSON
+ * would otherwise write null. Everything else is kept as given.
+ */
+function canonicalAttrs(attrs: NonNullable<NodeSpec['attrs']>): NodeSpec['attrs'] {
+  if (!Object.values(attrs).some((v) => v === Infinity || v === -Infinity)) return attrs;
+  return Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, v === Infinity || v === -Infinity ? encodeNumber(v) : v]));
+}
+
 function canonicalNode(n: NodeSpec): NodeSpec {
   const out: { -readonly [K in keyof NodeSpec]: NodeSpec[K] } = { name: n.name, op: n.op, inputs: [...n.inputs], outputs: [...n.outputs] };
-  if (n.attrs !== undefined && Object.keys(n.attrs).length > 0) out.attrs = n.attrs;
+  if (n.attrs !== undefined && Object.keys(n.attrs).length > 0) out.attrs = canonicalAttrs(n.attrs);
   return out;
 }
 

@@ -10,6 +10,7 @@ import { mul } from './mul';
 import { div } from './div';
 import { relu } from './relu';
 import { gelu } from './gelu';
+import { clip } from './clip';
 import { sigmoid } from './sigmoid';
 import { tanh } from './tanh';
 import { silu } from './silu';
@@ -39,7 +40,7 @@ export const OPS: readonly OpDef<any>[] = [
   // elementwise
   add, sub, mul, div,
   // activations
-  relu, gelu, sigmoid, tanh, silu, softmax,
+  relu, gelu, sigmoid, tanh, silu, softmax, clip,
   // linear and convolution
   dense, matmul, conv2d, convTranspose2d,
   // normalization

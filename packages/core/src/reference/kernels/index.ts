@@ -1,7 +1,7 @@
 /** Every reference kernel, one flat list. Each op in ops/index.ts has exactly one entry here. */
 import type { ReferenceKernel } from '../kernel';
 import { addKernel, subKernel, mulKernel, divKernel } from './binary';
-import { reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel } from './unary';
+import { reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, clipKernel } from './unary';
 import { softmaxKernel } from './softmax';
 import { denseKernel } from './dense';
 import { matmulKernel } from './matmul';
@@ -25,7 +25,7 @@ import { gateKernel } from './gate';
 export const REFERENCE_KERNELS: readonly ReferenceKernel[] = [
   residualKernel, concatKernel, highwayKernel, gateKernel,
   addKernel, subKernel, mulKernel, divKernel,
-  reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, softmaxKernel,
+  reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, softmaxKernel, clipKernel,
   denseKernel, matmulKernel, conv2dKernel, convTranspose2dKernel,
   batchNormKernel, layerNormKernel,
   maxPool2dKernel, avgPool2dKernel, globalAvgPoolKernel, resizeKernel, padKernel,

@@ -2,6 +2,7 @@
 import { defineKernel, f64, type ReferenceKernel } from '../kernel';
 import { activationFn } from '../math';
 import type { GeluAttrs } from '../../ops/gelu';
+import { clipValue, type ClipAttrs } from '../../ops/clip';
 
 function unaryKernel<A>(op: string, pick: (attrs: A) => (x: number) => number): ReferenceKernel<A> {
   return defineKernel<A>({
@@ -20,3 +21,4 @@ export const sigmoidKernel = unaryKernel('sigmoid', () => activationFn('sigmoid'
 export const tanhKernel = unaryKernel('tanh', () => activationFn('tanh'));
 export const siluKernel = unaryKernel('silu', () => activationFn('silu'));
 export const geluKernel = unaryKernel<GeluAttrs>('gelu', (a) => activationFn(a.approximate === 'tanh' ? 'gelu_tanh' : 'gelu'));
+export const clipKernel = unaryKernel<ClipAttrs>('clip', ({ min, max }) => (x) => clipValue(x, min, max));

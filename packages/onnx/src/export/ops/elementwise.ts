@@ -2,8 +2,11 @@
  * Export of elementwise binaries (Add/Sub/Mul/Div with NumPy broadcasting) and activations.
  * gelu: opset >= 20 has Gelu; below it the exact erf form 0.5 * x * (1 + Erf(x / sqrt(2))) is
  * written out (what PyTorch exports), and the tanh form with Tanh and Mul.
+ * clip: Clip with min and max as scalar inputs of the data's dtype (opset >= 11; export needs 13),
+ * both always written, an infinite bound as +-Infinity: an omitted ONNX bound means the dtype's
+ * lowest / largest finite value, so Clip(x, max 6) would turn -Infinity into -3.4e38.
  */
-import type { ActivationKind, DType, ValidatedNode } from '@skipconn/core';
+import type { ActivationKind, ClipAttrs, DType, ValidatedNode } from '@skipconn/core';
 import type { ExportContext } from '../context';
 import { permuteConst, TO_NCHW } from '../context';
 import type { OpExporter } from './types';
@@ -119,6 +122,19 @@ const softmax: OpExporter = (node, ctx) => {
   ctx.define(out, name, permuted);
 };
 
+const clip: OpExporter = (node, ctx) => {
+  const x = node.spec.inputs[0]!;
+  const out = node.spec.outputs[0]!;
+  const { min, max } = node.attrs as ClipAttrs;
+  const dtype = node.outputs[0]!.dtype;
+  const permuted = ctx.isPermuted(x);
+  const name = ctx.outputName(out, permuted);
+  // Both bounds always: ONNX defines a missing bound as the dtype's lowest / largest finite value
+  // (onnxruntime clips Infinity to 3.4e38), while the IR's missing bound is no bound at all.
+  ctx.node('Clip', [ctx.get(x, permuted), ctx.scalar(min, dtype), ctx.scalar(max, dtype)], [name], {}, node.spec.name);
+  ctx.define(out, name, permuted);
+};
+
 export const ELEMENTWISE_EXPORTERS: Record<string, OpExporter> = {
   add: binary('Add'),
   sub: binary('Sub'),
@@ -130,4 +146,5 @@ export const ELEMENTWISE_EXPORTERS: Record<string, OpExporter> = {
   silu: activation(() => 'silu'),
   gelu: activation((n) => (n.attrs.approximate === 'tanh' ? 'gelu_tanh' : 'gelu')),
   softmax,
+  clip,
 };

@@ -1,7 +1,7 @@
 /**
- * ONNX Gemm, MatMul, LayerNormalization, Softmax, elementwise ops and activations -> IR.
+ * ONNX Gemm, MatMul, LayerNormalization, Softmax, elementwise ops and activations (Clip included) -> IR.
  */
-import { shapesEqual, sizeOf, type HostTensor } from '@skipconn/core';
+import { clipAttrs, shapesEqual, sizeOf, type HostTensor } from '@skipconn/core';
 import type { ImportContext } from '../context';
 import { broadcastAll, fromNumbers, numbers, transposeTensor } from '../fold';
 import { constInput, hasInput, input, onlyFirstOutput, output, shapeOf, unsupported, type Converter } from './util';
@@ -118,13 +118,28 @@ function unary(op: string, attrs: (node: Parameters<Converter>[0], ctx: ImportCo
   };
 }
 
-/** Clip(min = 0, max = none or +inf) is a Relu; other bounds are not in the IR. */
+/**
+ * Clip with constant bounds: inputs min and max (opset >= 11; each optional, a scalar) or the
+ * attributes of the same names (opset < 11). Clip(0) and Clip(0, +inf) stay a relu, as before;
+ * any other bounds become clip (ReLU6 = Clip(0, 6) from PyTorch), infinite bounds left out.
+ * A NaN bound or min > max is refused (ONNX gives max everywhere there; the IR refuses it).
+ */
 const Clip: Converter = (node, ctx) => {
   const a = ctx.attrs(node);
-  const lo = ctx.opset >= 11 ? (hasInput(node, 1) ? numbers(constInput(ctx, node, 1, 'min'))[0] : -Infinity) : a.float('min', -Infinity);
-  const hi = ctx.opset >= 11 ? (hasInput(node, 2) ? numbers(constInput(ctx, node, 2, 'max'))[0] : Infinity) : a.float('max', Infinity);
-  if (lo !== 0 || hi !== Infinity) unsupported(node, 'Clip other than a Relu', 'min 0 and no max', `min ${lo}, max ${hi}`);
-  ctx.bind(output(node), ctx.emit('relu', [input(ctx, node, 0)], {}, node, output(node)));
+  const bound = (i: number, name: 'min' | 'max', fallback: number): number => {
+    if (ctx.opset < 11) return a.float(name, fallback);
+    if (!hasInput(node, i)) return fallback;
+    const t = constInput(ctx, node, i, name);
+    const v = numbers(t);
+    if (v.length !== 1) unsupported(node, `Clip ${name} must be a scalar`, 'one value', `shape [${t.shape.join(',')}]`);
+    return v[0]!;
+  };
+  const lo = bound(1, 'min', -Infinity);
+  const hi = bound(2, 'max', Infinity);
+  if (Number.isNaN(lo) || Number.isNaN(hi) || lo > hi) unsupported(node, 'Clip bounds', 'min <= max, neither NaN', `min ${lo}, max ${hi}`);
+  const x = input(ctx, node, 0);
+  if (lo === 0 && hi === Infinity) ctx.bind(output(node), ctx.emit('relu', [x], {}, node, output(node)));
+  else ctx.bind(output(node), ctx.emit('clip', [x], clipAttrs(lo, hi), node, output(node)));
 };
 
 const Gelu: Converter = unary('gelu', (node, ctx) => ({ approximate: ctx.attrs(node).string('approximate', 'none') }));
