@@ -7,6 +7,7 @@
  * validated output size.
  */
 import {
+  resizeAxisTable,
   resizeScales,
   type AvgPool2dAttrs,
   type BatchNormAttrs,
@@ -18,7 +19,6 @@ import {
   type ValidatedGraph,
 } from '@skipconn/core';
 import type { PlannedNode } from '../../plan/layout';
-import { axisTable } from '../../kernels/resize';
 import { blockDiagonal, dilateKernel, reshapeF32, transposeF32, type F32 } from '../host';
 import type { KerasRef } from './builder';
 import { refOf, type ExportContext } from './context';
@@ -207,13 +207,13 @@ function tfjsTable(inLen: number, outLen: number, alignCorners: boolean): Float6
 }
 
 function sameNearest(attrs: ResizeAttrs, scale: number, inLen: number, outLen: number, alignCorners: boolean): boolean {
-  const ir = axisTable(attrs, scale, inLen, outLen).lo;
+  const ir = resizeAxisTable(attrs, scale, inLen, outLen).lo;
   const tf = tfjsTable(inLen, outLen, alignCorners);
   return ir.every((v, o) => v === Math.min(inLen - 1, alignCorners ? Math.round(tf[o]!) : Math.floor(tf[o]!)));
 }
 
 function sameBilinear(attrs: ResizeAttrs, scale: number, inLen: number, outLen: number, alignCorners: boolean): boolean {
-  const ir = axisTable(attrs, scale, inLen, outLen);
+  const ir = resizeAxisTable(attrs, scale, inLen, outLen);
   const tf = tfjsTable(inLen, outLen, alignCorners);
   // Compare the weight each source index gets (tfjs lerps a row with itself at the last index).
   return ir.lo.every((lo, o) => {
