@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createWebGpuAdapter, type ConvSettings, type WebGpuAdapter } from '@skipconn/webgpu';
+import { createWebGpuAdapter, type ConvSettings, type WebGpuAdapter, type WebGpuCompiledGraph } from '@skipconn/webgpu';
 import { FULL, QUICK, blocks, block, highway, residual, residualDecomposed, type BenchGraph, type Sizes } from './graphs';
 import { renderMarkdown, type BenchResult, type Measurement } from './report';
 
@@ -35,7 +35,7 @@ type Variant = [string, BenchGraph, boolean, ConvSettings?];
  * all variants alike instead of favouring whichever runs last. Medians over all rounds.
  */
 async function measureAll(adapter: WebGpuAdapter, variants: readonly Variant[], reps: number, warmup: number, rounds: number): Promise<Measurement[]> {
-  const compiled = [];
+  const compiled: WebGpuCompiledGraph[] = [];
   try {
     for (const [, g, fusion, conv] of variants) {
       const c = await adapter.compile(g.built.validated, g.built.weights, { fusion, ...(conv ? { conv } : {}) });
@@ -83,13 +83,17 @@ async function main(): Promise<void> {
     for (const m of measurements) console.log(`  ${name} ${m.variant}: ${m.dispatches} dispatches, gpu ${m.gpuMs?.toFixed(4) ?? '-'} ms, wall ${m.wallMs.toFixed(4)} ms`);
     result.blocks.push({ name, shape, measurements, ...extra });
   };
-  // Bring the GPU out of its idle clocks before anything is timed.
+  const [n, c, h, w] = sizes.image;
+  const img = `[${sizes.image.join(',')}] NCHW`;
+  const resnet = block('resnet-basic', [n, c, h, w], 'NCHW', (b, x) => blocks.resnetBasicBlock(b, x, 'r', c, c));
+  // Bring the GPU out of its idle clocks before anything is timed: memory-bound and compute-bound
+  // work alternately, for --warmup-s seconds (default 8 on full sizes).
   {
-    const g = residual([sizes.flat], 1, 1, 'none');
-    const c = await adapter.compile(g.built.validated, g.built.weights);
-    const until = performance.now() + (quick ? 200 : 2000);
-    while (performance.now() < until) await c.time(g.feeds, 20, 0);
-    await c.dispose();
+    const warm = [residual([sizes.flat], 1, 1, 'none'), resnet];
+    const plans = await Promise.all(warm.map((g) => adapter.compile(g.built.validated, g.built.weights)));
+    const until = performance.now() + 1000 * Number(arg('--warmup-s') ?? (quick ? 0.2 : 8));
+    while (performance.now() < until) for (let i = 0; i < plans.length; i++) await plans[i]!.time(warm[i]!.feeds, 20, 0);
+    for (const p of plans) await p.dispose();
   }
 
   const flat = [sizes.flat];
@@ -103,9 +107,6 @@ async function main(): Promise<void> {
     ['fused (one highway kernel)', highway([...sizes.highway], false), true],
     ['decomposed, fusion off (sigmoid, sub, mul, mul, add)', highway([...sizes.highway], true), false],
   ]);
-  const [n, c, h, w] = sizes.image;
-  const img = `[${sizes.image.join(',')}] NCHW`;
-  const resnet = block('resnet-basic', [n, c, h, w], 'NCHW', (b, x) => blocks.resnetBasicBlock(b, x, 'r', c, c));
   await bench('ResNet basic block', img, [['fused', resnet, true], ['fusion off', resnet, false]]);
   const se = block('se-residual', [n, c, h, w], 'NCHW', (b, x) => blocks.seResidualBlock(b, x, 'se', c, 16));
   await bench('SE residual block', img, [['fused', se, true], ['fusion off', se, false]]);
@@ -131,6 +132,10 @@ async function main(): Promise<void> {
     (['never', 'always'] as const).flatMap((tiled) => ([8, 4, 1] as const).map((o): Variant => [`${tiled === 'always' ? 'tiled' : 'direct'}, ${o} outputs/thread`, g, fusion, { tiled, outputsPerThread: o }]));
   await bench('conv variants: ResNet basic block, fused', img, sweep(resnet, true));
   await bench('conv variants: DenseNet block, fused', `[${d.shape.join(',')}] NCHW`, sweep(dense, true));
+
+  // The first two blocks again: how far apart two measurements of one thing are in this run.
+  await bench('residual add y = x + f (again, at the end)', `[${sizes.flat}]`, [['fused', residual(flat, 1, 1, 'none'), true]], { bytesMoved: 3 * 4 * sizes.flat });
+  await bench('ResNet basic block (again, at the end)', img, [['fused', resnet, true], ['fusion off', resnet, false]]);
 
   const stats = adapter.stats();
   result.peakGpuBytes = stats.peakBytes;

@@ -5,6 +5,8 @@
  *   scope:shared       (@skipconn/onnx) imports only @skipconn/core
  *   scope:conformance  imports only @skipconn/core
  *   scope:adapter      imports @skipconn/core and scope:shared packages, never another adapter
+ *   scope:harness      (@skipconn/browser-harness) runs adapters in a browser: may import any
+ *                      package but the CLI
  *   scope:cli          may import anything
  */
 import * as fs from 'fs';
@@ -65,6 +67,9 @@ describe('package boundaries (Nx tags)', () => {
             case 'scope:shared':
             case 'scope:conformance':
               if (targetTag !== undefined && targetTag !== 'scope:core') violations.push(where);
+              break;
+            case 'scope:harness':
+              if (targetTag === 'scope:cli') violations.push(where);
               break;
             case 'scope:adapter':
               if (targetTag !== undefined && targetTag !== 'scope:core' && targetTag !== 'scope:shared') violations.push(where);

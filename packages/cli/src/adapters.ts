@@ -6,6 +6,7 @@
  * A package may also export `conformanceExpectFail` ({ [adapter]: { [case id]: reason } }), the
  * same lists its own jest test passes to describeConformance; `skipconn conformance` uses them.
  */
+import { SkipconnError } from '@skipconn/core';
 import type { ExpectFailMap } from '@skipconn/conformance';
 
 /** The adapter packages of this repository, in the order their adapters are listed. */
@@ -54,4 +55,30 @@ export function packageExpectFail(packages: readonly AdapterPackage[]): Record<s
   const out: Record<string, ExpectFailMap> = {};
   for (const p of packages) for (const [adapter, list] of Object.entries(p.expectFail ?? {})) out[adapter] = { ...(out[adapter] ?? {}), ...list };
   return out;
+}
+
+/**
+ * The browser harness (optional package, `skipconn conformance --browser`): registers proxy
+ * adapters named '<adapter>@chromium' that run the real adapters inside headless Chromium.
+ */
+export const BROWSER_HARNESS_PACKAGE = '@skipconn/browser-harness';
+
+export interface BrowserAdapters {
+  /** The registered proxy names, in report order. */
+  readonly names: readonly string[];
+  /** Their expect-fail lists, by proxy name. */
+  readonly expectFail: Readonly<Record<string, ExpectFailMap>>;
+}
+
+/** Loads the browser harness and registers its adapters; a usage error when it is not installed. */
+export function loadBrowserAdapters(): BrowserAdapters {
+  let mod: { registerBrowserAdapters(): string[]; BROWSER_EXPECT_FAIL?: Record<string, ExpectFailMap> };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(BROWSER_HARNESS_PACKAGE) as typeof mod;
+  } catch (err) {
+    const why = notInstalled(err, BROWSER_HARNESS_PACKAGE) ? 'it is not installed' : `it failed to load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+    throw new SkipconnError('USAGE', `--browser needs ${BROWSER_HARNESS_PACKAGE}, but ${why}`);
+  }
+  return { names: mod.registerBrowserAdapters(), expectFail: mod.BROWSER_EXPECT_FAIL ?? {} };
 }

@@ -10,45 +10,13 @@
  * source on the reference evaluator, and exits 1 beyond |got - want| <= 1e-4 + 1e-3 * |want|.
  */
 import * as path from 'path';
-import { SkipconnError, evaluateGraph, toFloat64, type HostTensor } from '@skipconn/core';
+import { SkipconnError, evaluateGraph } from '@skipconn/core';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, type CommandIO, type ParsedArgs } from './command';
 import { loadModel } from './model';
-import { VERIFY_ATOL, VERIFY_RTOL, seededInputs } from './commands/port';
-import { checkInputNames, readInputs } from './commands/run';
+import { VERIFY_ATOL, VERIFY_RTOL, compareOutput, rejectVerifyFlagsWithoutVerify, verifyFeeds, verifyLines, verifyPassed, type OutputCheck } from './verify';
 
 const LAYOUTS = ['source', 'NHWC'] as const;
 const VERIFY_ADAPTERS: Readonly<Record<string, 'cpu' | 'wasm'>> = { 'tfjs:cpu': 'cpu', 'tfjs:wasm': 'wasm' };
-
-interface OutputCheck {
-  readonly name: string;
-  readonly maxAbs: number;
-  readonly maxRel: number;
-  readonly worstIndex: number;
-  readonly ok: boolean;
-}
-
-function compare(name: string, got: HostTensor, want: HostTensor): OutputCheck {
-  const g = toFloat64(got);
-  const w = toFloat64(want);
-  let maxAbs = 0;
-  let maxRel = 0;
-  let worstIndex = -1;
-  let ok = got.shape.join() === want.shape.join() && g.length === w.length;
-  for (let i = 0; i < w.length && g.length === w.length; i++) {
-    const a = g[i]!;
-    const b = w[i]!;
-    if (a === b || (Number.isNaN(a) && Number.isNaN(b))) continue;
-    const abs = Number.isNaN(a) || Number.isNaN(b) ? Infinity : Math.abs(a - b);
-    if (!(abs <= VERIFY_ATOL + VERIFY_RTOL * Math.abs(b))) ok = false;
-    if (!(abs <= maxAbs)) {
-      maxAbs = abs;
-      worstIndex = i;
-    }
-    const rel = abs / Math.max(Math.abs(b), Number.MIN_VALUE);
-    if (!(rel <= maxRel)) maxRel = rel;
-  }
-  return { name, maxAbs, maxRel, worstIndex, ok };
-}
 
 /** Inverse of a permutation (output axis perm[a] <- input axis a). */
 const inverse = (perm: readonly number[]) => perm.map((_, a) => perm.indexOf(a));
@@ -72,7 +40,7 @@ export async function portToTfjs(parsed: ParsedArgs, io: CommandIO): Promise<num
   if (!(LAYOUTS as readonly string[]).includes(layoutArg)) throw new UsageError(`--layout must be NHWC (or source, the default), received '${layoutArg}'`);
   const layout = layoutArg as (typeof LAYOUTS)[number];
   if (flag(parsed, 'opset') !== undefined) throw new UsageError('--opset applies to --to onnx');
-  if (!parsed.flags.has('verify') && (parsed.flags.has('input') || parsed.flags.has('adapter'))) throw new UsageError('--input and --adapter apply to --verify');
+  rejectVerifyFlagsWithoutVerify(parsed);
   const adapterArg = flag(parsed, 'adapter') ?? 'tfjs:cpu';
   const backend = VERIFY_ADAPTERS[adapterArg];
   if (backend === undefined) throw new UsageError(`--adapter for --to tfjs --verify runs the LayersModel itself: expected one of ${Object.keys(VERIFY_ADAPTERS).join(', ')}, received '${adapterArg}'`);
@@ -84,15 +52,13 @@ export async function portToTfjs(parsed: ParsedArgs, io: CommandIO): Promise<num
 
   let checks: OutputCheck[] | undefined;
   if (parsed.flags.has('verify')) {
-    const given = readInputs(parsed, io.cwd);
-    const feeds = Object.keys(given).length > 0 ? given : seededInputs(model.validated);
-    checkInputNames(model.validated, feeds);
+    const feeds = verifyFeeds(parsed, io.cwd, model.validated);
     const want = evaluateGraph(model.validated, model.weights, feeds);
     const inputs = saved.inputs.map((i) => tfjs.transposeHostTensor(feeds[i.name]!, i.perm));
     const got = await tfjs.predictLayersModelFile(saved.modelFile, inputs, backend);
-    checks = saved.outputs.map((o, i) => compare(o.name, tfjs.transposeHostTensor(got[i]!, inverse(o.perm)), want[o.name]!));
+    checks = saved.outputs.map((o, i) => compareOutput(o.name, tfjs.transposeHostTensor(got[i]!, inverse(o.perm)), want[o.name]!));
   }
-  const ok = checks === undefined || checks.every((c) => c.ok);
+  const ok = verifyPassed(checks);
   if (parsed.flags.has('json')) {
     io.out(JSON.stringify({
       model: parsed.positional[0]!,
@@ -119,10 +85,7 @@ export async function portToTfjs(parsed: ParsedArgs, io: CommandIO): Promise<num
       for (const u of saved.opLayers.slice(0, 20)) lines.push(`    ${u.node} (${u.op}): ${u.reason}`);
       if (saved.opLayers.length > 20) lines.push(`    ... and ${saved.opLayers.length - 20} more (--json lists all)`);
     }
-    if (checks !== undefined) {
-      lines.push(`verify on ${adapterArg} with plain tf.loadLayersModel (atol ${VERIFY_ATOL}, rtol ${VERIFY_RTOL}): ${ok ? 'ok' : 'FAILED'}`);
-      for (const c of checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: max abs error ${c.maxAbs.toExponential(3)}, max rel error ${c.maxRel.toExponential(3)}${c.worstIndex >= 0 ? ` (worst index ${c.worstIndex})` : ''}`);
-    }
+    if (checks !== undefined) lines.push(...verifyLines(`verify on ${adapterArg} with plain tf.loadLayersModel`, checks));
     (ok ? io.out : io.err)(lines.join('\n'));
   }
   return ok ? EXIT_OK : EXIT_CHECK_FAILED;

@@ -62,6 +62,27 @@ export function stridesOf(shape: readonly number[]): number[] {
   return strides;
 }
 
+/**
+ * Copies row-major `src` of `shape` into `dst` transposed by `perm`: output axis a is input axis
+ * perm[a] (NumPy). Works on any element type, so each caller keeps its own storage (a dtype's
+ * raw storage, float64 numbers, float32); `dst` has the output's size.
+ */
+export function transposeInto<T>(src: ArrayLike<T>, shape: readonly number[], perm: readonly number[], dst: { [index: number]: T; readonly length: number }): void {
+  const rank = shape.length;
+  const outShape = perm.map((a) => shape[a]!);
+  const strides = stridesOf(shape);
+  const index = new Array<number>(rank).fill(0);
+  for (let o = 0; o < dst.length; o++) {
+    let off = 0;
+    for (let a = 0; a < rank; a++) off += index[a]! * strides[perm[a]!]!;
+    dst[o] = src[off]!;
+    for (let a = rank - 1; a >= 0; a--) {
+      if (++index[a]! < outShape[a]!) break;
+      index[a] = 0;
+    }
+  }
+}
+
 export function formatShape(shape: readonly number[] | undefined): string {
   return shape === undefined ? '<unknown>' : `[${shape.join(',')}]`;
 }
@@ -92,7 +113,7 @@ export function tensor<D extends DType>(dtype: D, shape: readonly number[], data
   let storage: DTypeStorage[D];
   if (data === undefined) {
     storage = allocate(dtype, size);
-  } else if (ArrayBuffer.isView(data) && storageMatches(dtype, data as TypedArray)) {
+  } else if (ArrayBuffer.isView(data) && storageMatches(dtype, data)) {
     storage = data as DTypeStorage[D];
   } else {
     storage = allocate(dtype, size);
@@ -104,7 +125,8 @@ export function tensor<D extends DType>(dtype: D, shape: readonly number[], data
   return { dtype, shape: [...shape], data: storage };
 }
 
-function storageMatches(dtype: DType, data: TypedArray): boolean {
+/** Whether `data` is the typed array that stores `dtype` (Uint16Array for float16, Uint8Array for uint8 and bool). */
+export function storageMatches(dtype: DType, data: unknown): boolean {
   switch (dtype) {
     case 'float32': return data instanceof Float32Array;
     case 'float16': return data instanceof Uint16Array;

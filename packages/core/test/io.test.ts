@@ -20,6 +20,7 @@ import {
 } from '../src/node';
 import { FileFormatError, SkipconnError } from '../src/errors';
 import { float16BitsToNumber, float32ToFloat16Bits, tensor, type DType, type HostTensor } from '../src/tensor';
+import { seededRandom } from '../src/random';
 import { GraphBuilder } from '../src/graph/builder';
 import { serializeGraph } from '../src/graph/json';
 
@@ -122,18 +123,6 @@ function stOffset(header: string, needle: string, from = 0): number {
 
 function f16(values: number[]): Uint16Array {
   return Uint16Array.from(values, float32ToFloat16Bits);
-}
-
-/** Seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // A NaN with a payload, to check bits survive (not just "is NaN").
@@ -671,7 +660,7 @@ describe('fuzz: truncation and byte flips throw only FileFormatError', () => {
   it.each([...npyFiles.map(([n, b]) => ['npy', n, b] as const), ...stFiles.map(([n, b]) => ['safetensors', n, b] as const)])(
     '%s %s: random byte flips (seeded) throw nothing but FileFormatError',
     (kind, name, bytes) => {
-      const random = rng(0x5eed + bytes.length);
+      const random = seededRandom(0x5eed + bytes.length);
       for (let iter = 0; iter < 1500; iter++) {
         const copy = bytes.slice();
         const flips = 1 + Math.floor(random() * 3);
@@ -687,7 +676,7 @@ describe('fuzz: truncation and byte flips throw only FileFormatError', () => {
   );
 
   it('random garbage throws only FileFormatError', () => {
-    const random = rng(42);
+    const random = seededRandom(42);
     for (let iter = 0; iter < 2000; iter++) {
       const n = Math.floor(random() * 64);
       const bytes = Uint8Array.from({ length: n }, () => Math.floor(random() * 256));

@@ -30,6 +30,7 @@ import {
 } from '@skipconn/core';
 import { EXPORTERS, encodeModel, exportModel } from '@skipconn/onnx';
 import { fromOrt, runtimeBytes, toOrt } from './convert';
+import { STUCK_BACKEND, webgpuRefusal } from './webgpu-limits';
 
 export type OrtWebRuntime = typeof ort;
 export type OrtWebDevice = 'wasm' | 'webgpu';
@@ -59,6 +60,8 @@ export interface OrtWebAdapterOptions extends OrtWebSessionOptions {
   readonly name?: string;
   /** Shown as the fix when the runtime cannot be loaded. */
   readonly fix?: string;
+  /** Which onnxruntime-web build `runtime` returns, for info.backend (e.g. 'onnxruntime-web/all (JSEP)'). */
+  readonly build?: string;
 }
 
 /** dtypes every exported op runs with on onnxruntime-web's wasm and WebGPU kernels. */
@@ -94,8 +97,10 @@ function serialized<T>(key: object, fn: () => Promise<T>): Promise<T> {
   return result;
 }
 
+/** The message of an error, also of one thrown by a runtime loaded in another realm (node/runtime.ts). */
 function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  const m = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
+  return typeof m === 'string' ? m : String(err);
 }
 
 interface WebGpuAdapterLike {
@@ -192,11 +197,12 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
         throw new AdapterUnavailableError(name, `onnxruntime-web could not run a test graph with the ${device} execution provider: ${message(err)}`, options.fix);
       }
       const version = rt.env.versions?.web ?? rt.env.versions?.common ?? '';
+      const build = options.build !== undefined ? ` ${options.build}` : '';
       if (device === 'wasm') {
         const threads = rt.env.wasm.numThreads;
-        backend = `onnxruntime-web ${version} wasm${typeof threads === 'number' ? `, ${threads} thread${threads === 1 ? '' : 's'}` : ''}`;
+        backend = `onnxruntime-web ${version}${build}, wasm${typeof threads === 'number' ? `, ${threads} thread${threads === 1 ? '' : 's'}` : ''}`;
       } else {
-        backend = `onnxruntime-web ${version} JSEP on ${describeGpu((rt.env.webgpu as { adapter?: WebGpuAdapterLike }).adapter)}`;
+        backend = `onnxruntime-web ${version}${build}, WebGPU on ${describeGpu((rt.env.webgpu as { adapter?: WebGpuAdapterLike }).adapter)}`;
       }
       runtime = rt;
     },
@@ -208,6 +214,10 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
       const opts = readSessionOptions(defaults, compileOptions);
       const model = exportModel(graph, weights, { opset: opts.opset });
       const onnxOutputs = model.graph!.output.map((o) => o.name);
+      if (device === 'webgpu') {
+        const refusal = webgpuRefusal(model);
+        if (refusal !== undefined) throw new SkipconnError('UNSUPPORTED', `${name}: ${refusal}`);
+      }
       const bytes = encodeModel(model);
       const { session, executionProvider } = await serialized(rt, () => open(rt, bytes, opts));
       live.add(session);
@@ -219,7 +229,12 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
           checkFeeds(graph, feeds);
           const ortFeeds: Record<string, ort.Tensor> = {};
           for (const input of graph.graph.inputs) ortFeeds[input.name] = toOrt(rt, feeds[input.name]!);
-          const results = await serialized(rt, () => session.run(ortFeeds));
+          const results = await serialized(rt, () => session.run(ortFeeds)).catch((err: unknown) => {
+            if (device === 'webgpu' && STUCK_BACKEND.test(message(err))) {
+              throw new SkipconnError('UNSUPPORTED', `${name}: onnxruntime-web's WebGPU backend is stuck after an earlier kernel error; reload the page or restart the process (onnxruntime: ${message(err)})`);
+            }
+            throw err;
+          });
           const out: Record<string, HostTensor> = {};
           graph.graph.outputs.forEach((irName, i) => {
             const t = results[onnxOutputs[i]!];

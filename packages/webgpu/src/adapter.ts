@@ -21,13 +21,21 @@ import {
   type WeightStore,
 } from '@skipconn/core';
 import { ADAPTER_NAME, type EngineInfo, type PlanReport } from './engine/engine';
+import { ELEMENTWISE } from './plan/elementwise';
+import { STANDALONE_OPS, type ConvSettings } from './plan/emit';
 import { LocalHost } from './host/local';
 import type { EngineStats, Host, TimeResult } from './host/types';
 
 export { ADAPTER_NAME };
 
-/** Every op of the vocabulary has a kernel here. */
-export const SUPPORTED_OPS: ReadonlySet<string> = new Set(OP_TYPES);
+/**
+ * Ops with a kernel here: elementwise ops and merges (one fused expression kernel), the linear and
+ * convolution anchors, layerNorm, concat and reshape/flatten (placement), and the standalone
+ * kernels. An op added to core's vocabulary later is reported unsupported until it gets one.
+ */
+export const SUPPORTED_OPS: ReadonlySet<string> = new Set(
+  [...ELEMENTWISE.map((l) => l.op), 'conv2d', 'convTranspose2d', 'dense', 'matmul', 'layerNorm', 'concat', 'reshape', 'flatten', ...STANDALONE_OPS].filter((op) => OP_TYPES.includes(op)),
+);
 
 export interface WebGpuAdapterOptions {
   /** Where the engine runs: 'worker' (Node default), 'local' (browser default; needs `gpu` or navigator.gpu). */
@@ -41,6 +49,8 @@ export interface WebGpuAdapterOptions {
 export interface WebGpuCompileOptions extends CompileOptions {
   /** Fuse kernels (default true); false runs one kernel per node, for comparisons. */
   readonly fusion?: boolean;
+  /** Convolution kernel knobs, for benchmarking (see ConvSettings). */
+  readonly conv?: ConvSettings;
 }
 
 /** A compiled graph, with what the compiler did (fused kernels, arena and peak bytes). */
@@ -124,7 +134,7 @@ export function createWebGpuAdapter(options: WebGpuAdapterOptions = {}): WebGpuA
           throw new UnsupportedError(`dtype ${v.dtype} (value '${name}')`, n ? { node: n.spec.name, op: n.spec.op } : {}, ['float32']);
         }
       }
-      const { id, report } = await h.compile(vg, weights, { fusion: compileOptions.fusion ?? true });
+      const { id, report } = await h.compile(vg, weights, { fusion: compileOptions.fusion ?? true, ...(compileOptions.conv ? { conv: compileOptions.conv } : {}) });
       let disposed = false;
       const compiled: WebGpuCompiledGraph = {
         info: { backend: info!.backend, executionProvider: 'webgpu (skipconn WGSL kernels)' },

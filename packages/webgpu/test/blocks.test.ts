@@ -61,6 +61,13 @@ describe.each(['NCHW', 'NHWC'] as const)('blocks on webgpu (%s)', (layout) => {
     }
   });
 
+  it('DenseNet block on 9x9 (tiled convolutions with the batchNorm + relu prologue)', async () => {
+    if (!gpu.adapter) return;
+    const { vg, weights, feeds } = build((b, x) => blocks.denseBlock(b, x, 'd', 8, 4, 3), image(layout, 1, 8, 9, 9), layout);
+    const report = await checkAgainstReference(gpu.adapter, vg, weights, feeds, {}, 10);
+    expect(report.kernels.filter((k) => k.shader === 'conv2dTiled')).toHaveLength(3);
+  });
+
   it('U-Net with center crop: the up-convolution writes into the concat buffer', async () => {
     if (!gpu.adapter) return;
     const { vg, weights, feeds } = build((b, x) => blocks.unet2(b, x, 'u', 2, 3), image(layout, 1, 2, 20, 20), layout);

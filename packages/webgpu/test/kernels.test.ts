@@ -33,12 +33,18 @@ const CASES: readonly OpCase[] = [
   { name: 'batchNorm', op: 'batchNorm', weights: (c) => [['s', [c]], ['b', [c]], ['m', [c]], ['v', [c]]] },
 ];
 
-describe.each(['NCHW', 'NHWC'] as const)('kernels on strided views (%s, batch 2)', (layout) => {
+describe.each([
+  ['NCHW', 5, 6],
+  ['NHWC', 5, 6],
+  // Large enough for the tiled convolution (8x8 output tiles, partial at the edges).
+  ['NCHW', 19, 17],
+  ['NHWC', 19, 17],
+] as const)('kernels on strided views (%s, batch 2, %ix%i)', (layout, height, width) => {
   it.each(CASES)('$name', async ({ op, attrs, weights }) => {
     if (!gpu.adapter) return;
     const c = 4;
     const b = new GraphBuilder();
-    const x = b.input('x', shape(layout, 2, c, 5, 6), { layout });
+    const x = b.input('x', shape(layout, 2, c, height, width), { layout });
     const a = b.node('relu', [x], {}, 'a');
     const s = b.node('sigmoid', [x], {}, 's');
     const joined = b.node('concat', [a, s], {}, 'joined');
@@ -48,10 +54,16 @@ describe.each(['NCHW', 'NHWC'] as const)('kernels on strided views (%s, batch 2)
     const out = b.node('concat', [y1, y2], {}, 'out');
     b.output(out, joined);
     const { validated, weights: w } = b.build();
-    const report = await checkAgainstReference(gpu.adapter, validated, w, { x: randomTensor(validated.graph.inputs[0]!.shape, 3) });
+    const feeds = { x: randomTensor(validated.graph.inputs[0]!.shape, 3) };
+    const report = await checkAgainstReference(gpu.adapter, validated, w, feeds);
     // a, s (inside `joined`) and y1, y2 (inside `out`) are all written in place.
     expect(report.hostedMembers).toBe(4);
     expect(report.kernels.filter((k) => k.label.includes('['))).toEqual([]);
+    if (op === 'conv2d') {
+      for (const conv of [{ tiled: 'always' as const }, { tiled: 'never' as const, outputsPerThread: 1 as const }]) {
+        await checkAgainstReference(gpu.adapter, validated, w, feeds, { conv });
+      }
+    }
   });
 });
 

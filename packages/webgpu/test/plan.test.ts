@@ -8,6 +8,14 @@ import { placeValues } from '../src/plan/placement';
 import { planArena } from '../src/plan/arena';
 import { emitCalls } from '../src/plan/emit';
 import type { Alloc } from '../src/plan/placement';
+import { SUPPORTED_OPS } from '../src';
+import { OP_TYPES } from '@skipconn/core';
+
+describe('coverage', () => {
+  it('every op of the vocabulary has a webgpu kernel', () => {
+    expect(OP_TYPES.filter((op) => !SUPPORTED_OPS.has(op))).toEqual([]);
+  });
+});
 
 function graph(make: (b: GraphBuilder, x: string) => string, shape: number[], layout: Layout) {
   const b = new GraphBuilder();

@@ -1,8 +1,11 @@
 /**
- * skipconn conformance [--adapters a,b|all] [--filter <glob>] [--json <file>] [--html <file>]
+ * skipconn conformance [--adapters a,b|all] [--filter <glob>] [--json <file>] [--html <file>] [--browser]
  *
  * Runs the conformance suite on the chosen adapters (default: every registered adapter; the
  * unavailable ones are reported with their reason) and prints the case group x adapter matrix.
+ * --browser also registers the browser harness's adapters ('ort-web:webgpu@chromium', ...: the
+ * real adapters inside headless Chromium, see docs/browser.md) and runs those unless --adapters
+ * names others; naming an '@chromium' adapter in --adapters implies it.
  * Exit 1 when a case fails, when an adapter named in --adapters or in REQUIRE_ADAPTERS is
  * unavailable; exit 2 on bad usage. Report files are written atomically (temp file + rename).
  */
@@ -11,7 +14,7 @@ import { writeFileAtomic } from '@skipconn/core/node';
 import { caseFilter, caseGroup, loadCases, renderHtmlReport, renderJsonReport, renderTerminalReport, requiredAdaptersFromEnv, runConformance, type CaseResult, type ProgressEvent } from '@skipconn/conformance';
 import { registeredAdapters } from '@skipconn/core';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, parseArgs, type Command, type CommandIO } from '../command';
-import { loadAdapterPackages, packageExpectFail } from '../adapters';
+import { loadAdapterPackages, loadBrowserAdapters, packageExpectFail } from '../adapters';
 
 /** A one-line progress bar redrawn in place on a terminal. */
 function ttyProgress(stream: NodeJS.WriteStream): { update(e: ProgressEvent): void; done(): void } {
@@ -69,22 +72,28 @@ function lineProgress(io: CommandIO): { update(e: ProgressEvent): void; done(): 
 
 export const conformanceCommand: Command = {
   name: 'conformance',
-  usage: 'skipconn conformance [--adapters a,b|all] [--filter <glob>] [--json <file>] [--html <file>]',
+  usage: 'skipconn conformance [--adapters a,b|all] [--filter <glob>] [--json <file>] [--html <file>] [--browser]',
   summary: 'run the conformance suite on adapters and print the case group x adapter matrix',
   async run(args, io) {
-    const parsed = parseArgs(args, ['adapters', 'filter', 'json', 'html']);
-    if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}; options are --adapters, --filter, --json, --html`);
+    const parsed = parseArgs(args, ['adapters', 'filter', 'json', 'html'], ['browser']);
+    if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}; options are --adapters, --filter, --json, --html, --browser`);
     const packages = loadAdapterPackages();
     for (const p of packages.filter((x) => x.error !== undefined)) io.err(`conformance: ${p.package} is installed but failed to load: ${p.error}`);
 
     const adaptersFlag = flag(parsed, 'adapters');
-    let adapters: string[] | 'all' = 'all';
+    // --browser hook (browser harness, see adapters.ts): registers the '@chromium' proxies first.
+    const browser = parsed.flags.has('browser') || (adaptersFlag ?? '').includes('@chromium') ? loadBrowserAdapters() : undefined;
+    let adapters: string[] | 'all' = browser !== undefined ? [...browser.names] : 'all';
+    let named: string[] = [];
     if (adaptersFlag !== undefined && adaptersFlag.trim() !== 'all') {
       adapters = adaptersFlag.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
       if (adapters.length === 0) throw new UsageError('--adapters needs a comma-separated list of adapter names, or all');
       const known = registeredAdapters().map((r) => r.name);
       const unknown = adapters.filter((a) => !known.includes(a));
       if (unknown.length > 0) throw new UsageError(`unknown adapter ${unknown.map((a) => `'${a}'`).join(', ')}: expected one of ${known.join(', ')}, or all`);
+      named = adapters;
+    } else if (adaptersFlag !== undefined) {
+      adapters = 'all';
     }
     const filter = flag(parsed, 'filter');
     const select = caseFilter(filter);
@@ -96,10 +105,10 @@ export const conformanceCommand: Command = {
     }
 
     // Explicitly named adapters must run; REQUIRE_ADAPTERS adds more (CI sets it).
-    const required = [...new Set([...requiredAdaptersFromEnv(), ...(adapters === 'all' ? [] : adapters)])];
+    const required = [...new Set([...requiredAdaptersFromEnv(), ...named])];
     const tty = io.isTTY && process.stderr.isTTY ? ttyProgress(process.stderr) : undefined;
     const progress = tty ?? lineProgress(io);
-    const report = await runConformance({ adapters, filter, requireAdapters: required, expectFail: packageExpectFail(packages), onProgress: (e) => progress.update(e) });
+    const report = await runConformance({ adapters, filter, requireAdapters: required, expectFail: { ...packageExpectFail(packages), ...browser?.expectFail }, onProgress: (e) => progress.update(e) });
     progress.done();
 
     io.out(renderTerminalReport(report, { color: io.isTTY }));

@@ -9,75 +9,18 @@
  * |got - want| <= 1e-4 + 1e-3 * |want|, printing the max errors of every output.
  */
 import * as path from 'path';
-import {
-  createAdapter,
-  evaluateGraph,
-  fromFloat64,
-  isFloatDType,
-  randomTensor,
-  tensor,
-  toFloat64,
-  type Graph,
-  type HostTensor,
-  type ValidatedGraph,
-  type WeightStore,
-} from '@skipconn/core';
+import { createAdapter, evaluateGraph, type Graph, type HostTensor, type ValidatedGraph, type WeightStore } from '@skipconn/core';
 import { loadGraphFile, saveGraphFile, writeFileAtomic } from '@skipconn/core/node';
 import { exportOnnx } from '@skipconn/onnx';
 import { loadOnnxFile } from '@skipconn/onnx/node';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, parseArgs, type Command } from '../command';
 import { loadAdapterPackages } from '../adapters';
 import { loadModel } from '../model';
-import { checkInputNames, readInputs } from './run';
+import { VERIFY_ATOL, VERIFY_RTOL, compareOutput, rejectVerifyFlagsWithoutVerify, verifyFeeds, verifyLines, verifyPassed, type OutputCheck } from '../verify';
 // tfjs target (hook): implemented in ../port-tfjs.ts with @skipconn/tfjs.
 import { portToTfjs } from '../port-tfjs';
 
-export const VERIFY_ATOL = 1e-4;
-export const VERIFY_RTOL = 1e-3;
 const TARGETS = ['onnx', 'ir'] as const;
-
-interface OutputCheck {
-  name: string;
-  maxAbs: number;
-  maxRel: number;
-  worstIndex: number;
-  ok: boolean;
-}
-
-/** Seeded inputs: uniform [-1, 1) for floats (the seed derives from the input's position), zeros otherwise. */
-export function seededInputs(vg: ValidatedGraph): Record<string, HostTensor> {
-  const feeds: Record<string, HostTensor> = {};
-  vg.graph.inputs.forEach((input, i) => {
-    feeds[input.name] = isFloatDType(input.dtype)
-      ? fromFloat64(input.dtype, input.shape, toFloat64(randomTensor(input.shape, 1234 + i)))
-      : tensor(input.dtype, input.shape);
-  });
-  return feeds;
-}
-
-function compare(name: string, got: HostTensor, want: HostTensor): OutputCheck {
-  const g = toFloat64(got);
-  const w = toFloat64(want);
-  let maxAbs = 0;
-  let maxRel = 0;
-  let worstIndex = -1;
-  let ok = got.shape.join() === want.shape.join();
-  for (let i = 0; i < w.length && g.length === w.length; i++) {
-    const a = g[i]!;
-    const b = w[i]!;
-    if (a === b || (Number.isNaN(a) && Number.isNaN(b))) continue;
-    // NaN on one side only (or Inf against a number) counts as an infinite error.
-    const abs = Number.isNaN(a) || Number.isNaN(b) ? Infinity : Math.abs(a - b);
-    if (!(abs <= VERIFY_ATOL + VERIFY_RTOL * Math.abs(b))) ok = false;
-    if (!(abs <= maxAbs)) {
-      maxAbs = abs;
-      worstIndex = i;
-    }
-    const rel = Number.isNaN(abs / Math.abs(b)) ? Infinity : abs / Math.max(Math.abs(b), Number.MIN_VALUE);
-    if (!(rel <= maxRel)) maxRel = rel;
-  }
-  return { name, maxAbs, maxRel, worstIndex, ok };
-}
 
 async function runOn(adapterName: string, vg: ValidatedGraph, weights: WeightStore, feeds: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
   if (adapterName === 'reference') return evaluateGraph(vg, weights, feeds);
@@ -114,7 +57,7 @@ export const portCommand: Command = {
     const opsetArg = flag(parsed, 'opset');
     const opset = opsetArg === undefined ? undefined : Number(opsetArg);
     if (opset !== undefined && !Number.isInteger(opset)) throw new UsageError(`--opset expects an integer, received '${opsetArg}'`);
-    if (!parsed.flags.has('verify') && (parsed.flags.has('input') || parsed.flags.has('adapter'))) throw new UsageError('--input and --adapter apply to --verify');
+    rejectVerifyFlagsWithoutVerify(parsed);
 
     const model = await loadModel(parsed.positional[0]!, io.cwd);
     const out = path.resolve(io.cwd, outArg);
@@ -128,25 +71,20 @@ export const portCommand: Command = {
 
     let checks: OutputCheck[] | undefined;
     if (parsed.flags.has('verify')) {
-      const given = readInputs(parsed, io.cwd);
-      const feeds = Object.keys(given).length > 0 ? given : seededInputs(model.validated);
-      checkInputNames(model.validated, feeds);
+      const feeds = verifyFeeds(parsed, io.cwd, model.validated);
       const target = to === 'onnx' ? loadOnnxFile(out) : loadGraphFile(out);
       const want = evaluateGraph(model.validated, model.weights, feeds);
       const targetFeeds: Record<string, HostTensor> = {};
       target.validated.graph.inputs.forEach((input, i) => (targetFeeds[input.name] = feeds[model.validated.graph.inputs[i]!.name]!));
       const got = await runOn(flag(parsed, 'adapter') ?? 'reference', target.validated, target.weights, targetFeeds);
-      checks = model.validated.graph.outputs.map((name, i) => compare(name, got[target.validated.graph.outputs[i]!]!, want[name]!));
+      checks = model.validated.graph.outputs.map((name, i) => compareOutput(name, got[target.validated.graph.outputs[i]!]!, want[name]!));
     }
-    const ok = checks === undefined || checks.every((c) => c.ok);
+    const ok = verifyPassed(checks);
     if (parsed.flags.has('json')) {
       io.out(JSON.stringify({ model: parsed.positional[0]!, format: model.format, to, out, verify: checks === undefined ? null : { ok, atol: VERIFY_ATOL, rtol: VERIFY_RTOL, outputs: checks } }, null, 2));
     } else {
       const lines = [`wrote ${out} (${to}) from ${parsed.positional[0]} (${model.format})`];
-      if (checks !== undefined) {
-        lines.push(`verify (atol ${VERIFY_ATOL}, rtol ${VERIFY_RTOL}): ${ok ? 'ok' : 'FAILED'}`);
-        for (const c of checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: max abs error ${c.maxAbs.toExponential(3)}, max rel error ${c.maxRel.toExponential(3)}${c.worstIndex >= 0 ? ` (worst index ${c.worstIndex})` : ''}`);
-      }
+      if (checks !== undefined) lines.push(...verifyLines('verify', checks));
       (ok ? io.out : io.err)(lines.join('\n'));
     }
     return ok ? EXIT_OK : EXIT_CHECK_FAILED;

@@ -6,14 +6,17 @@
  * the header (a Python dict literal: {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
  * padded with spaces and a final '\n'), then the raw element bytes.
  *
- * Reading is strict: the header is parsed by a small literal parser (never evaluated), every size
- * is checked before anything is allocated, and every problem is a FileFormatError naming the file
- * and the byte offset. fortran_order True is accepted and converted to row-major. Big-endian files
- * are byte-swapped. Writing produces the bytes NumPy itself writes (version 1.0, or 2.0 when the
+ * Reading is strict: the header is parsed by a small literal parser (./py-literal.ts; never
+ * evaluated), every size is checked before anything is allocated, and every problem is a
+ * FileFormatError naming the file and the byte offset. fortran_order True is accepted and
+ * converted to row-major. Big-endian files are byte-swapped. Writing produces the bytes NumPy itself writes (version 1.0, or 2.0 when the
  * header needs more than 65535 bytes), always little-endian and row-major.
  */
 import { FileFormatError, SkipconnError } from '../errors';
-import { BYTES_PER_ELEMENT, formatShape, isDType, type DType, type HostTensor, type TypedArray } from '../tensor';
+import { BYTES_PER_ELEMENT, formatShape, type DType, type HostTensor, type TypedArray } from '../tensor';
+import { HOST_LITTLE_ENDIAN, byteSize, checkBoolBytes, clip, latin1ToBytes, littleEndianBytes, storageFor, swapInPlace } from './bytes';
+import { checkTensor } from './check-tensor';
+import { LiteralParser, describePy, type PyValue } from './py-literal';
 
 export interface ReadNpyOptions {
   /** Largest data section accepted, in bytes; checked before allocating. Default 2 GiB. */
@@ -64,242 +67,6 @@ export const NPY_SUPPORTED_DESCRS: readonly string[] = [
   "'|b1' (bool)",
   "and the big-endian '>' forms",
 ];
-
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** Latin-1 / ASCII bytes to a string, in chunks (a spread of a large array would overflow the stack). */
-function bytesToLatin1(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  return out;
-}
-
-/** Shortens text quoted from a file for an error message. */
-function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-
-// ---------------------------------------------------------------------------------------------
-// A strict parser for the Python literal subset NumPy writes: str, int, True/False/None, tuples,
-// lists, dicts. Offsets are absolute byte offsets in the file.
-
-type PyValue =
-  | { readonly kind: 'str'; readonly value: string; readonly offset: number }
-  | { readonly kind: 'int'; readonly text: string; readonly offset: number }
-  | { readonly kind: 'float'; readonly text: string; readonly offset: number }
-  | { readonly kind: 'bool'; readonly value: boolean; readonly offset: number }
-  | { readonly kind: 'none'; readonly offset: number }
-  | { readonly kind: 'tuple' | 'list'; readonly items: readonly PyValue[]; readonly offset: number }
-  | { readonly kind: 'dict'; readonly entries: readonly (readonly [PyValue, PyValue])[]; readonly offset: number };
-
-const MAX_NESTING = 16;
-
-function describePy(v: PyValue): string {
-  switch (v.kind) {
-    case 'str': return `the string ${clip(JSON.stringify(v.value))}`;
-    case 'int':
-    case 'float': return clip(v.text);
-    case 'bool': return v.value ? 'True' : 'False';
-    case 'none': return 'None';
-    case 'tuple': return `a tuple of ${v.items.length}`;
-    case 'list': return `a list of ${v.items.length}`;
-    case 'dict': return 'a dict';
-  }
-}
-
-class LiteralParser {
-  pos: number;
-  constructor(
-    private readonly bytes: Uint8Array,
-    start: number,
-    readonly end: number,
-    private readonly file: string,
-    private readonly utf8: boolean,
-  ) {
-    this.pos = start;
-  }
-
-  fail(problem: string, offset = this.pos): never {
-    throw new FileFormatError(this.file, problem, offset);
-  }
-
-  private peek(): number | undefined {
-    return this.pos < this.end ? this.bytes[this.pos] : undefined;
-  }
-
-  skipSpace(): void {
-    for (;;) {
-      const c = this.peek();
-      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) this.pos++;
-      else return;
-    }
-  }
-
-  private describeHere(): string {
-    const c = this.peek();
-    if (c === undefined) return 'the end of the header';
-    return c >= 0x21 && c <= 0x7e ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
-  }
-
-  value(depth: number): PyValue {
-    if (depth > MAX_NESTING) this.fail(`header nests deeper than ${MAX_NESTING} levels`);
-    this.skipSpace();
-    const offset = this.pos;
-    const c = this.peek();
-    if (c === 0x27 || c === 0x22) return this.string();
-    if (c === 0x7b) return this.dict(depth);
-    if (c === 0x28) return this.sequence(depth, 0x29, 'tuple');
-    if (c === 0x5b) return this.sequence(depth, 0x5d, 'list');
-    if (c === 0x2d || c === 0x2b || (c !== undefined && c >= 0x30 && c <= 0x39)) return this.number();
-    const word = this.word();
-    if (word === 'True') return { kind: 'bool', value: true, offset };
-    if (word === 'False') return { kind: 'bool', value: false, offset };
-    if (word === 'None') return { kind: 'none', offset };
-    this.pos = offset;
-    return this.fail(`header is not a Python literal: unexpected ${this.describeHere()}`);
-  }
-
-  private word(): string {
-    const start = this.pos;
-    for (;;) {
-      const c = this.peek();
-      if (c !== undefined && ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f)) this.pos++;
-      else break;
-    }
-    return bytesToLatin1(this.bytes.subarray(start, this.pos));
-  }
-
-  private number(): PyValue {
-    const offset = this.pos;
-    const start = this.pos;
-    const digits = (): number => {
-      const s = this.pos;
-      for (;;) {
-        const c = this.peek();
-        if (c !== undefined && c >= 0x30 && c <= 0x39) this.pos++;
-        else break;
-      }
-      return this.pos - s;
-    };
-    if (this.peek() === 0x2d || this.peek() === 0x2b) this.pos++;
-    const intDigits = digits();
-    let isFloat = false;
-    if (this.peek() === 0x2e) {
-      this.pos++;
-      isFloat = true;
-      if (digits() === 0 && intDigits === 0) this.fail('header has a malformed number', offset);
-    } else if (intDigits === 0) {
-      this.fail('header has a malformed number', offset);
-    }
-    if (this.peek() === 0x65 || this.peek() === 0x45) {
-      this.pos++;
-      isFloat = true;
-      if (this.peek() === 0x2d || this.peek() === 0x2b) this.pos++;
-      if (digits() === 0) this.fail('header has a malformed number', offset);
-    }
-    const text = bytesToLatin1(this.bytes.subarray(start, this.pos));
-    // Python 2 era files wrote longs as "3L"; NumPy still reads them.
-    if (!isFloat && (this.peek() === 0x4c || this.peek() === 0x6c)) this.pos++;
-    const next = this.peek();
-    if (next !== undefined && ((next >= 0x41 && next <= 0x5a) || (next >= 0x61 && next <= 0x7a) || next === 0x5f || next === 0x2e)) {
-      this.fail(`header has a malformed number: unexpected ${this.describeHere()}`);
-    }
-    return isFloat ? { kind: 'float', text, offset } : { kind: 'int', text, offset };
-  }
-
-  private string(): PyValue {
-    const offset = this.pos;
-    const quote = this.bytes[this.pos]!;
-    this.pos++;
-    const parts: number[] = [];
-    for (;;) {
-      const c = this.peek();
-      if (c === undefined || c === 0x0a) this.fail('header has an unterminated string', offset);
-      this.pos++;
-      if (c === quote) break;
-      if (c === 0x5c) {
-        const e = this.peek();
-        const escapes: Record<number, number> = { 0x5c: 0x5c, 0x27: 0x27, 0x22: 0x22, 0x6e: 0x0a, 0x74: 0x09, 0x72: 0x0d };
-        const mapped = e === undefined ? undefined : escapes[e];
-        if (mapped === undefined) this.fail(`header has an unsupported string escape \\${e === undefined ? '' : String.fromCharCode(e)}`, this.pos - 1);
-        parts.push(mapped);
-        this.pos++;
-        continue;
-      }
-      parts.push(c);
-    }
-    const raw = new Uint8Array(parts);
-    let value: string;
-    if (this.utf8) {
-      try {
-        value = new TextDecoder('utf-8', { fatal: true }).decode(raw);
-      } catch {
-        return this.fail('header string is not valid UTF-8', offset);
-      }
-    } else {
-      value = bytesToLatin1(raw);
-    }
-    return { kind: 'str', value, offset };
-  }
-
-  private sequence(depth: number, close: number, kind: 'tuple' | 'list'): PyValue {
-    const offset = this.pos;
-    this.pos++;
-    const items: PyValue[] = [];
-    let trailingComma = false;
-    for (;;) {
-      this.skipSpace();
-      if (this.peek() === close) {
-        this.pos++;
-        break;
-      }
-      if (this.peek() === undefined) this.fail(`header ends inside a ${kind} (truncated header?)`, offset);
-      items.push(this.value(depth + 1));
-      this.skipSpace();
-      trailingComma = false;
-      if (this.peek() === 0x2c) {
-        this.pos++;
-        trailingComma = true;
-        continue;
-      }
-      if (this.peek() === close) continue;
-      this.fail(`header has a malformed ${kind}: expected ',' or '${String.fromCharCode(close)}', received ${this.describeHere()}`);
-    }
-    // In Python "(3)" is the int 3, not a tuple.
-    if (kind === 'tuple' && items.length === 1 && !trailingComma) return items[0]!;
-    return { kind, items, offset };
-  }
-
-  private dict(depth: number): PyValue {
-    const offset = this.pos;
-    this.pos++;
-    const entries: [PyValue, PyValue][] = [];
-    for (;;) {
-      this.skipSpace();
-      if (this.peek() === 0x7d) {
-        this.pos++;
-        break;
-      }
-      if (this.peek() === undefined) this.fail('header ends inside the dict (truncated header?)', offset);
-      const key = this.value(depth + 1);
-      this.skipSpace();
-      if (this.peek() !== 0x3a) this.fail(`header dict is malformed: expected ':', received ${this.describeHere()}`);
-      this.pos++;
-      const value = this.value(depth + 1);
-      entries.push([key, value]);
-      this.skipSpace();
-      if (this.peek() === 0x2c) {
-        this.pos++;
-        continue;
-      }
-      if (this.peek() === 0x7d) continue;
-      this.fail(`header dict is malformed: expected ',' or '}', received ${this.describeHere()}`);
-    }
-    return { kind: 'dict', entries, offset };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 
 interface NpyHeader {
   readonly dtype: DType;
@@ -372,40 +139,6 @@ function parseHeader(bytes: Uint8Array, start: number, end: number, file: string
   return { dtype, bigEndian: order === '>' && itemsize > 1, fortranOrder: fortran.kind === 'bool' && fortran.value, shape };
 }
 
-/** Bytes needed for a shape, or a message saying why it cannot be held. */
-function byteSize(shape: readonly number[], itemsize: number): number | undefined {
-  if (shape.includes(0)) return 0;
-  let n = itemsize;
-  for (const d of shape) {
-    n *= d;
-    if (n > Number.MAX_SAFE_INTEGER) return undefined;
-  }
-  return n;
-}
-
-function storageFor(dtype: DType, buffer: ArrayBuffer, count: number): TypedArray {
-  switch (dtype) {
-    case 'float32': return new Float32Array(buffer, 0, count);
-    case 'float16': return new Uint16Array(buffer, 0, count);
-    case 'float64': return new Float64Array(buffer, 0, count);
-    case 'int32': return new Int32Array(buffer, 0, count);
-    case 'int64': return new BigInt64Array(buffer, 0, count);
-    case 'uint8':
-    case 'bool': return new Uint8Array(buffer, 0, count);
-  }
-}
-
-function swapInPlace(bytes: Uint8Array, itemsize: number): void {
-  if (itemsize === 1) return;
-  for (let i = 0; i < bytes.length; i += itemsize) {
-    for (let a = i, b = i + itemsize - 1; a < b; a++, b--) {
-      const t = bytes[a]!;
-      bytes[a] = bytes[b]!;
-      bytes[b] = t;
-    }
-  }
-}
-
 type Indexable = { [i: number]: number | bigint; readonly length: number };
 
 /** Column-major (Fortran) data of `shape` to row-major. */
@@ -435,13 +168,6 @@ function fortranToRowMajor(src: TypedArray, shape: readonly number[], dtype: DTy
     }
   }
   return dst;
-}
-
-function checkBoolBytes(data: Uint8Array, file: string, dataStart: number): void {
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
-    if (v > 1) throw new FileFormatError(file, `bool element ${i} is 0x${v.toString(16).padStart(2, '0')}: expected 0 or 1`, dataStart + i);
-  }
 }
 
 /**
@@ -510,59 +236,13 @@ export function readNpy(bytes: Uint8Array, file = '<npy>', options: ReadNpyOptio
   return { dtype, shape, data } as HostTensor;
 }
 
-// ---------------------------------------------------------------------------------------------
-
-function storageMatches(dtype: DType, data: unknown): boolean {
-  switch (dtype) {
-    case 'float32': return data instanceof Float32Array;
-    case 'float16': return data instanceof Uint16Array;
-    case 'float64': return data instanceof Float64Array;
-    case 'int32': return data instanceof Int32Array;
-    case 'int64': return data instanceof BigInt64Array;
-    case 'uint8':
-    case 'bool': return data instanceof Uint8Array;
-  }
-}
-
-/** Throws SkipconnError('INPUT_INVALID') unless `t` is a well-formed HostTensor. */
-function checkTensor(t: HostTensor, what: string): void {
-  if (!isDType(t.dtype)) throw new SkipconnError('INPUT_INVALID', `${what}: unknown dtype '${String(t.dtype)}'`);
-  if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new SkipconnError('INPUT_INVALID', `${what}: invalid shape ${JSON.stringify(t.shape)}: expected non-negative integers`);
-  }
-  if (!storageMatches(t.dtype, t.data)) {
-    throw new SkipconnError('INPUT_INVALID', `${what}: ${t.dtype} data must be a ${t.dtype === 'float16' ? 'Uint16Array of half bits' : 'matching typed array'}, received ${Object.prototype.toString.call(t.data)}`);
-  }
-  let size = 1;
-  for (const d of t.shape) size *= d;
-  if (t.data.length !== size) {
-    throw new SkipconnError('INPUT_INVALID', `${what}: data has ${t.data.length} elements but shape ${formatShape(t.shape)} needs ${size}`);
-  }
-}
-
-function latin1(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
-
-/** Little-endian bytes of a tensor's elements (bool normalized to 0/1). */
-function littleEndianBytes(t: HostTensor): Uint8Array {
-  const view = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-  if (t.dtype === 'bool') return view.map((v) => (v ? 1 : 0));
-  if (HOST_LITTLE_ENDIAN) return view;
-  const copy = view.slice();
-  swapInPlace(copy, BYTES_PER_ELEMENT[t.dtype]);
-  return copy;
-}
-
 /**
  * Writes a tensor as .npy bytes, identical to what NumPy's np.save writes for the same array:
  * format 1.0 (2.0 if the header exceeds 65535 bytes), little-endian, C order, data at a
  * multiple of 64 bytes.
  */
 export function writeNpy(t: HostTensor): Uint8Array {
-  checkTensor(t, 'writeNpy');
+  checkTensor(t, 'writeNpy', 'Uint16Array of half bits');
   if (t.shape.length > NPY_MAX_DIMS) {
     throw new SkipconnError('INPUT_INVALID', `writeNpy: ${t.shape.length} dimensions; .npy readers (NumPy included) accept at most ${NPY_MAX_DIMS}`);
   }
@@ -593,7 +273,7 @@ export function writeNpy(t: HostTensor): Uint8Array {
   } else {
     new DataView(out.buffer).setUint32(8, padded, true);
   }
-  out.set(latin1(headerText), prefix);
+  out.set(latin1ToBytes(headerText), prefix);
   out.set(data, prefix + padded);
   return out;
 }

@@ -8,14 +8,17 @@
  * elements are little-endian and row-major.
  *
  * The reader applies the format's own validation rules before allocating anything: header length
- * within the file and below a cap, valid JSON (duplicate keys refused), known dtypes, offsets
- * inside the buffer, each entry's byte length equal to its shape's, and entries that neither
- * overlap nor leave gaps, covering the buffer exactly. Every problem is a FileFormatError naming
+ * within the file and below a cap, valid JSON (./json-bytes.ts; duplicate keys refused), known
+ * dtypes, offsets inside the buffer, each entry's byte length equal to its shape's, and entries
+ * that neither overlap nor leave gaps, covering the buffer exactly. Every problem is a FileFormatError naming
  * the file and the byte offset. The writer is deterministic: tensors in sorted name order,
  * compact JSON padded with spaces to a multiple of 8 bytes.
  */
 import { FileFormatError, SkipconnError } from '../errors';
-import { BYTES_PER_ELEMENT, formatShape, isDType, type DType, type HostTensor, type TypedArray } from '../tensor';
+import { BYTES_PER_ELEMENT, formatShape, type DType, type HostTensor } from '../tensor';
+import { HOST_LITTLE_ENDIAN, byteSize, checkBoolBytes, clip, littleEndianBytes, storageFor, swapInPlace } from './bytes';
+import { checkTensor } from './check-tensor';
+import { JsonParser, describeJson, type JsonMember, type JsonValue } from './json-bytes';
 
 export interface ReadSafetensorsOptions {
   /** Largest JSON header accepted, in bytes. Default 100 MB (the reference implementation's cap). */
@@ -28,7 +31,6 @@ export interface SafetensorsFile {
 }
 
 export const SAFETENSORS_MAX_HEADER_BYTES_DEFAULT = 100_000_000;
-const MAX_NESTING = 64;
 /** Shapes and offsets are JSON integers written as plain digits (no sign, fraction or exponent). */
 const INTEGER = /^(0|[1-9][0-9]*)$/;
 
@@ -54,248 +56,6 @@ const CODE_OF: Record<DType, string> = {
 
 export const SAFETENSORS_SUPPORTED_DTYPES: readonly string[] = Object.keys(DTYPE_OF);
 
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-/** Latin-1 / ASCII bytes to a string, in chunks (a spread of a large array would overflow the stack). */
-function bytesToLatin1(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  return out;
-}
-
-/** Shortens text quoted from a file for an error message. */
-function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-
-// ---------------------------------------------------------------------------------------------
-// A strict JSON parser on bytes: exact byte offsets for every value, duplicate keys refused,
-// nesting bounded. Object members keep their order in a Map (no prototype keys).
-
-type JsonValue =
-  | { readonly kind: 'object'; readonly members: Map<string, JsonMember>; readonly offset: number }
-  | { readonly kind: 'array'; readonly items: readonly JsonValue[]; readonly offset: number }
-  | { readonly kind: 'string'; readonly value: string; readonly offset: number }
-  | { readonly kind: 'number'; readonly value: number; readonly text: string; readonly offset: number }
-  | { readonly kind: 'bool'; readonly value: boolean; readonly offset: number }
-  | { readonly kind: 'null'; readonly offset: number };
-
-interface JsonMember {
-  readonly keyOffset: number;
-  readonly value: JsonValue;
-}
-
-function describeJson(v: JsonValue): string {
-  switch (v.kind) {
-    case 'object': return 'an object';
-    case 'array': return `an array of ${v.items.length}`;
-    case 'string': return clip(JSON.stringify(v.value));
-    case 'number': return clip(v.text);
-    case 'bool': return String(v.value);
-    case 'null': return 'null';
-  }
-}
-
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
-
-class JsonParser {
-  pos: number;
-  constructor(
-    private readonly bytes: Uint8Array,
-    start: number,
-    private readonly end: number,
-    private readonly file: string,
-  ) {
-    this.pos = start;
-  }
-
-  fail(problem: string, offset = this.pos): never {
-    throw new FileFormatError(this.file, problem, offset);
-  }
-
-  private peek(): number | undefined {
-    return this.pos < this.end ? this.bytes[this.pos] : undefined;
-  }
-
-  private here(): string {
-    const c = this.peek();
-    if (c === undefined) return 'the end of the header';
-    return c >= 0x21 && c <= 0x7e ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
-  }
-
-  skipSpace(): void {
-    for (;;) {
-      const c = this.peek();
-      if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) this.pos++;
-      else return;
-    }
-  }
-
-  atEnd(): boolean {
-    return this.pos >= this.end;
-  }
-
-  value(depth: number): JsonValue {
-    if (depth > MAX_NESTING) this.fail(`header JSON nests deeper than ${MAX_NESTING} levels`);
-    this.skipSpace();
-    const c = this.peek();
-    const offset = this.pos;
-    if (c === undefined) this.fail('header JSON ends early (truncated header?)');
-    if (c === 0x7b) return this.object(depth);
-    if (c === 0x5b) return this.array(depth);
-    if (c === 0x22) return { kind: 'string', value: this.string(), offset };
-    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (this.matches(word)) {
-        this.pos += word.length;
-        return v === null ? { kind: 'null', offset } : { kind: 'bool', value: v, offset };
-      }
-    }
-    return this.fail(`header is not valid JSON: unexpected ${this.here()}`);
-  }
-
-  private matches(word: string): boolean {
-    if (this.pos + word.length > this.end) return false;
-    for (let i = 0; i < word.length; i++) if (this.bytes[this.pos + i] !== word.charCodeAt(i)) return false;
-    return true;
-  }
-
-  private object(depth: number): JsonValue {
-    const offset = this.pos;
-    this.pos++;
-    const members = new Map<string, JsonMember>();
-    this.skipSpace();
-    if (this.peek() === 0x7d) {
-      this.pos++;
-      return { kind: 'object', members, offset };
-    }
-    for (;;) {
-      this.skipSpace();
-      if (this.peek() !== 0x22) this.fail(`header is not valid JSON: expected a string key, received ${this.here()}`);
-      const keyOffset = this.pos;
-      const key = this.string();
-      if (members.has(key)) this.fail(`header has the key ${clip(JSON.stringify(key))} twice`, keyOffset);
-      this.skipSpace();
-      if (this.peek() !== 0x3a) this.fail(`header is not valid JSON: expected ':', received ${this.here()}`);
-      this.pos++;
-      members.set(key, { keyOffset, value: this.value(depth + 1) });
-      this.skipSpace();
-      const c = this.peek();
-      if (c === 0x2c) {
-        this.pos++;
-        continue;
-      }
-      if (c === 0x7d) {
-        this.pos++;
-        return { kind: 'object', members, offset };
-      }
-      this.fail(`header is not valid JSON: expected ',' or '}', received ${this.here()}`);
-    }
-  }
-
-  private array(depth: number): JsonValue {
-    const offset = this.pos;
-    this.pos++;
-    const items: JsonValue[] = [];
-    this.skipSpace();
-    if (this.peek() === 0x5d) {
-      this.pos++;
-      return { kind: 'array', items, offset };
-    }
-    for (;;) {
-      items.push(this.value(depth + 1));
-      this.skipSpace();
-      const c = this.peek();
-      if (c === 0x2c) {
-        this.pos++;
-        continue;
-      }
-      if (c === 0x5d) {
-        this.pos++;
-        return { kind: 'array', items, offset };
-      }
-      this.fail(`header is not valid JSON: expected ',' or ']', received ${this.here()}`);
-    }
-  }
-
-  private string(): string {
-    const offset = this.pos;
-    this.pos++;
-    let out = '';
-    let runStart = this.pos;
-    const flush = (): void => {
-      if (this.pos > runStart) {
-        try {
-          out += utf8Decoder.decode(this.bytes.subarray(runStart, this.pos));
-        } catch {
-          this.fail('header string is not valid UTF-8', runStart);
-        }
-      }
-    };
-    for (;;) {
-      const c = this.peek();
-      if (c === undefined) this.fail('header JSON ends inside a string (truncated header?)', offset);
-      if (c === 0x22) {
-        flush();
-        this.pos++;
-        return out;
-      }
-      if (c < 0x20) this.fail(`header string contains the control byte 0x${c.toString(16).padStart(2, '0')}`);
-      if (c !== 0x5c) {
-        this.pos++;
-        continue;
-      }
-      flush();
-      const escapeAt = this.pos;
-      this.pos++;
-      const e = this.peek();
-      const simple: Record<number, string> = { 0x22: '"', 0x5c: '\\', 0x2f: '/', 0x62: '\b', 0x66: '\f', 0x6e: '\n', 0x72: '\r', 0x74: '\t' };
-      if (e !== undefined && simple[e] !== undefined) {
-        out += simple[e];
-        this.pos++;
-      } else if (e === 0x75) {
-        this.pos++;
-        if (this.pos + 4 > this.end) this.fail('header string has a truncated \\u escape', escapeAt);
-        const hex = String.fromCharCode(...this.bytes.subarray(this.pos, this.pos + 4));
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail(`header string has a malformed \\u escape '\\u${hex}'`, escapeAt);
-        out += String.fromCharCode(parseInt(hex, 16));
-        this.pos += 4;
-      } else {
-        this.fail(`header string has an invalid escape \\${e === undefined ? '' : String.fromCharCode(e)}`, escapeAt);
-      }
-      runStart = this.pos;
-    }
-  }
-
-  private number(): JsonValue {
-    const offset = this.pos;
-    const digit = (): boolean => {
-      const c = this.peek();
-      return c !== undefined && c >= 0x30 && c <= 0x39;
-    };
-    const bad = (): never => this.fail('header has a malformed JSON number', offset);
-    if (this.peek() === 0x2d) this.pos++;
-    if (this.peek() === 0x30) this.pos++;
-    else if (digit()) while (digit()) this.pos++;
-    else bad();
-    if (this.peek() === 0x2e) {
-      this.pos++;
-      if (!digit()) bad();
-      while (digit()) this.pos++;
-    }
-    if (this.peek() === 0x65 || this.peek() === 0x45) {
-      this.pos++;
-      if (this.peek() === 0x2b || this.peek() === 0x2d) this.pos++;
-      if (!digit()) bad();
-      while (digit()) this.pos++;
-    }
-    const text = bytesToLatin1(this.bytes.subarray(offset, this.pos));
-    return { kind: 'number', value: Number(text), text, offset };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-
 interface Entry {
   readonly name: string;
   readonly dtype: DType;
@@ -304,29 +64,6 @@ interface Entry {
   readonly end: number;
   /** Offset of the entry's data_offsets in the file, for error messages. */
   readonly offsetsAt: number;
-}
-
-function storageFor(dtype: DType, buffer: ArrayBuffer, count: number): TypedArray {
-  switch (dtype) {
-    case 'float32': return new Float32Array(buffer, 0, count);
-    case 'float16': return new Uint16Array(buffer, 0, count);
-    case 'float64': return new Float64Array(buffer, 0, count);
-    case 'int32': return new Int32Array(buffer, 0, count);
-    case 'int64': return new BigInt64Array(buffer, 0, count);
-    case 'uint8':
-    case 'bool': return new Uint8Array(buffer, 0, count);
-  }
-}
-
-function swapInPlace(bytes: Uint8Array, itemsize: number): void {
-  if (itemsize === 1) return;
-  for (let i = 0; i < bytes.length; i += itemsize) {
-    for (let a = i, b = i + itemsize - 1; a < b; a++, b--) {
-      const t = bytes[a]!;
-      bytes[a] = bytes[b]!;
-      bytes[b] = t;
-    }
-  }
 }
 
 function parseEntry(p: JsonParser, name: string, member: JsonMember): Entry {
@@ -364,12 +101,8 @@ function parseEntry(p: JsonParser, name: string, member: JsonMember): Entry {
   }) as [number, number];
   if (e < b) p.fail(`tensor '${clip(name)}': data_offsets [${b}, ${e}] end before they begin`, offsets.offset);
 
-  const itemsize = BYTES_PER_ELEMENT[dtype];
-  let bytes = shape.includes(0) ? 0 : itemsize;
-  for (const d of shape) {
-    bytes *= d;
-    if (bytes > Number.MAX_SAFE_INTEGER) p.fail(`tensor '${clip(name)}': ${dtype} ${formatShape(shape)} needs more than ${Number.MAX_SAFE_INTEGER} bytes (the shape's size overflows)`, shapeValue.offset);
-  }
+  const bytes = byteSize(shape, BYTES_PER_ELEMENT[dtype]);
+  if (bytes === undefined) return p.fail(`tensor '${clip(name)}': ${dtype} ${formatShape(shape)} needs more than ${Number.MAX_SAFE_INTEGER} bytes (the shape's size overflows)`, shapeValue.offset);
   if (e - b !== bytes) {
     p.fail(`tensor '${clip(name)}': expected ${bytes} bytes of data for ${dtype} ${formatShape(shape)}, but data_offsets [${b}, ${e}] hold ${e - b}`, offsets.offset);
   }
@@ -446,11 +179,7 @@ export function readSafetensors(bytes: Uint8Array, file = '<safetensors>', optio
   for (const entry of entries) {
     const start = bufferStart + entry.begin;
     const raw = bytes.slice(start, bufferStart + entry.end);
-    if (entry.dtype === 'bool') {
-      for (let i = 0; i < raw.length; i++) {
-        if (raw[i]! > 1) throw new FileFormatError(file, `tensor '${clip(entry.name)}': bool element ${i} is 0x${raw[i]!.toString(16).padStart(2, '0')}: expected 0 or 1`, start + i);
-      }
-    }
+    if (entry.dtype === 'bool') checkBoolBytes(raw, file, start, `tensor '${clip(entry.name)}'`);
     const itemsize = BYTES_PER_ELEMENT[entry.dtype];
     if (!HOST_LITTLE_ENDIAN) swapInPlace(raw, itemsize);
     const data = storageFor(entry.dtype, raw.buffer as ArrayBuffer, raw.length / itemsize);
@@ -460,18 +189,6 @@ export function readSafetensors(bytes: Uint8Array, file = '<safetensors>', optio
 }
 
 // ---------------------------------------------------------------------------------------------
-
-function storageMatches(dtype: DType, data: unknown): boolean {
-  switch (dtype) {
-    case 'float32': return data instanceof Float32Array;
-    case 'float16': return data instanceof Uint16Array;
-    case 'float64': return data instanceof Float64Array;
-    case 'int32': return data instanceof Int32Array;
-    case 'int64': return data instanceof BigInt64Array;
-    case 'uint8':
-    case 'bool': return data instanceof Uint8Array;
-  }
-}
 
 function invalid(message: string): never {
   throw new SkipconnError('INPUT_INVALID', `writeSafetensors: ${message}`);
@@ -504,19 +221,8 @@ export function writeSafetensors(
   const chunks: Uint8Array[] = [];
   for (const [name, t] of pairs) {
     if (name === '__metadata__') invalid(`a tensor cannot be named "__metadata__"`);
-    if (!isDType(t.dtype)) invalid(`tensor '${clip(name)}': unknown dtype '${String(t.dtype)}'`);
-    if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      invalid(`tensor '${clip(name)}': invalid shape ${JSON.stringify(t.shape)}: expected non-negative integers`);
-    }
-    if (!storageMatches(t.dtype, t.data)) invalid(`tensor '${clip(name)}': ${t.dtype} data must be a matching typed array, received ${Object.prototype.toString.call(t.data)}`);
-    const size = t.shape.reduce((a, d) => a * d, 1);
-    if (t.data.length !== size) invalid(`tensor '${clip(name)}': data has ${t.data.length} elements but shape ${formatShape(t.shape)} needs ${size}`);
-    let chunk = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-    if (t.dtype === 'bool') chunk = chunk.map((v) => (v ? 1 : 0));
-    else if (!HOST_LITTLE_ENDIAN) {
-      chunk = chunk.slice();
-      swapInPlace(chunk, BYTES_PER_ELEMENT[t.dtype]);
-    }
+    checkTensor(t, `writeSafetensors: tensor '${clip(name)}'`);
+    const chunk = littleEndianBytes(t);
     const end = offset + chunk.length;
     header.push(`${JSON.stringify(name)}:{"dtype":"${CODE_OF[t.dtype]}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${end}]}`);
     chunks.push(chunk);

@@ -61,3 +61,9 @@ export function rejectUnknownAttrs(raw: Attrs, known: readonly string[], ref: No
     }
   }
 }
+
+/** parseAttrs of an op that takes no attributes: any attribute is an error. */
+export function parseNoAttrs(raw: Attrs, ref: NodeRef): Record<string, never> {
+  rejectUnknownAttrs(raw, [], ref);
+  return {};
+}

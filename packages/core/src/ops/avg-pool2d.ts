@@ -20,8 +20,7 @@
 import { GraphError } from '../errors';
 import { defineOp } from './op';
 import { readBool, rejectUnknownAttrs } from './attrs';
-import { readPads, readPair } from './window';
-import { poolShape, readPoolKernel, requirePadsBelowKernel } from './window';
+import { poolShape, readPair, readPoolWindow } from './window';
 
 export const AVG_POOL2D = 'avgPool2d';
 
@@ -50,9 +49,7 @@ export const avgPool2d = defineOp<AvgPool2dAttrs>({
         received: 'nothing',
       });
     }
-    const kernel = readPoolKernel(raw, ref);
-    const pads = readPads(raw, ref);
-    requirePadsBelowKernel(pads, kernel, ref);
+    const { kernel, pads } = readPoolWindow(raw, ref);
     return {
       kernel,
       strides: readPair(raw, 'strides', [1, 1], ref, 1),

@@ -1,7 +1,7 @@
 /** Shared definition of the elementwise binary ops (add, sub, mul, div): NumPy broadcasting. */
 import type { ValueInfo } from '../graph/types';
 import { defineOp, type OpDef } from './op';
-import { rejectUnknownAttrs } from './attrs';
+import { parseNoAttrs } from './attrs';
 import { broadcastShapes, requireSameDType } from './shape';
 import { shapesEqual } from '../tensor';
 
@@ -15,10 +15,7 @@ export function binaryOp(type: string, summary: string): OpDef<BinaryAttrs> {
     inputNames: ['a', 'b'],
     minInputs: 2,
     maxInputs: 2,
-    parseAttrs(raw, ref) {
-      rejectUnknownAttrs(raw, [], ref);
-      return {};
-    },
+    parseAttrs: parseNoAttrs,
     inferShape(inputs, _attrs, ref) {
       const [a, b] = inputs as [ValueInfo, ValueInfo];
       requireSameDType(inputs, ref);

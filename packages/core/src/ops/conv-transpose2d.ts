@@ -16,21 +16,18 @@
  */
 import { GraphError } from '../errors';
 import { formatShape } from '../tensor';
-import { layoutAxes } from '../layout';
-import type { ValueInfo } from '../graph/types';
 import { defineOp } from './op';
-import { readInt, rejectUnknownAttrs } from './attrs';
-import { requireFloat, requireImageLayout, requireRank, requireSameDType } from './shape';
-import { imageShape, readPads, readPair, requireKernel, requirePositiveOutput, spatialSize } from './window';
+import type { Conv2dAttrs } from './conv2d';
+import { rejectUnknownAttrs } from './attrs';
+import { requireBias } from './shape';
+import { convOperands, imageShape, readConvAttrs, readPair, requirePositiveOutput, spatialSize } from './window';
 
 export const CONV_TRANSPOSE2D = 'convTranspose2d';
 
-export interface ConvTranspose2dAttrs {
-  readonly strides: readonly [number, number];
+/** conv2d's attributes, read the same way, and outputPadding. */
+export interface ConvTranspose2dAttrs extends Conv2dAttrs {
   /** [top, left, bottom, right]: rows/columns cropped from the full output. */
   readonly pads: readonly [number, number, number, number];
-  readonly dilations: readonly [number, number];
-  readonly groups: number;
   /** [oh, ow], added at the bottom/right; each < stride or < dilation on its axis. */
   readonly outputPadding: readonly [number, number];
 }
@@ -49,13 +46,7 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
   maxInputs: 3,
   parseAttrs(raw, ref) {
     rejectUnknownAttrs(raw, ['strides', 'pads', 'dilations', 'groups', 'outputPadding'], ref);
-    const attrs: ConvTranspose2dAttrs = {
-      strides: readPair(raw, 'strides', [1, 1], ref, 1),
-      pads: readPads(raw, ref),
-      dilations: readPair(raw, 'dilations', [1, 1], ref, 1),
-      groups: readInt(raw, 'groups', 1, ref, 1),
-      outputPadding: readPair(raw, 'outputPadding', [0, 0], ref, 0),
-    };
+    const attrs: ConvTranspose2dAttrs = { ...readConvAttrs(raw, ref), outputPadding: readPair(raw, 'outputPadding', [0, 0], ref, 0) };
     const { strides: s, dilations: d, outputPadding: op } = attrs;
     if (!(op[0] < s[0] || op[0] < d[0]) || !(op[1] < s[1] || op[1] < d[1])) {
       throw new GraphError('ATTRIBUTE_INVALID', ref, "attribute 'outputPadding' is too large", {
@@ -66,14 +57,8 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
     return attrs;
   },
   inferShape(inputs, attrs, ref) {
-    const [x, w, b] = inputs as [ValueInfo, ValueInfo, ValueInfo | undefined];
-    const layout = requireImageLayout(x, 'x', ref);
-    requireFloat(x, 'x', ref);
-    requireSameDType(inputs, ref);
-    requireRank(w, 4, 'weight w ([inChannels, outChannels/groups, kH, kW])', ref);
-    const [wIn, perGroup, kh, kw] = w.shape as [number, number, number, number];
-    requireKernel([kh, kw], w, ref);
-    const inChannels = x.shape[layoutAxes(layout).channels]!;
+    const { x, w, b, layout, inChannels, dims } = convOperands(inputs, 'weight w ([inChannels, outChannels/groups, kH, kW])', ref);
+    const [wIn, perGroup, kh, kw] = dims;
     const g = attrs.groups;
     if (wIn !== inChannels || inChannels % g !== 0) {
       throw new GraphError('SHAPE_MISMATCH', ref, 'weight does not match the input channels and groups', {
@@ -84,12 +69,7 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
       });
     }
     const outChannels = perGroup * g;
-    if (b !== undefined && (b.shape.length !== 1 || b.shape[0] !== outChannels)) {
-      throw new GraphError('SHAPE_MISMATCH', ref, 'bias has the wrong shape', {
-        expected: `b [${outChannels}] (w[1] * groups)`,
-        received: `b ${formatShape(b.shape)}`,
-      });
-    }
+    requireBias(b, outChannels, 'w[1] * groups', ref);
     const input = spatialSize(x);
     const { strides: s, pads: p, dilations: d, outputPadding: op } = attrs;
     const out: [number, number] = [

@@ -14,12 +14,10 @@
  */
 import { GraphError } from '../errors';
 import { formatShape } from '../tensor';
-import { layoutAxes } from '../layout';
-import type { ValueInfo } from '../graph/types';
 import { defineOp } from './op';
-import { imageShape, readPads, readPair, requireKernel, requirePositiveOutput, spatialSize } from './window';
-import { readInt, rejectUnknownAttrs } from './attrs';
-import { requireFloat, requireImageLayout, requireRank, requireSameDType, windowOutputSize } from './shape';
+import { convOperands, imageShape, readConvAttrs, requirePositiveOutput, spatialSize } from './window';
+import { rejectUnknownAttrs } from './attrs';
+import { requireBias, windowOutputSize } from './shape';
 
 export const CONV2D = 'conv2d';
 
@@ -42,22 +40,11 @@ export const conv2d = defineOp<Conv2dAttrs>({
   maxInputs: 3,
   parseAttrs(raw, ref) {
     rejectUnknownAttrs(raw, ['strides', 'pads', 'dilations', 'groups'], ref);
-    return {
-      strides: readPair(raw, 'strides', [1, 1], ref, 1),
-      pads: readPads(raw, ref),
-      dilations: readPair(raw, 'dilations', [1, 1], ref, 1),
-      groups: readInt(raw, 'groups', 1, ref, 1),
-    };
+    return readConvAttrs(raw, ref);
   },
   inferShape(inputs, attrs, ref) {
-    const [x, w, b] = inputs as [ValueInfo, ValueInfo, ValueInfo | undefined];
-    const layout = requireImageLayout(x, 'x', ref);
-    requireFloat(x, 'x', ref);
-    requireSameDType(inputs, ref);
-    requireRank(w, 4, 'weight w ([outChannels, inChannels/groups, kH, kW])', ref);
-    const [outChannels, perGroup, kh, kw] = w.shape as [number, number, number, number];
-    requireKernel([kh, kw], w, ref);
-    const inChannels = x.shape[layoutAxes(layout).channels]!;
+    const { x, w, b, layout, inChannels, dims } = convOperands(inputs, 'weight w ([outChannels, inChannels/groups, kH, kW])', ref);
+    const [outChannels, perGroup, kh, kw] = dims;
     const g = attrs.groups;
     if (inChannels % g !== 0 || outChannels % g !== 0 || perGroup * g !== inChannels) {
       throw new GraphError('SHAPE_MISMATCH', ref, 'weight does not match the input channels and groups', {
@@ -67,12 +54,7 @@ export const conv2d = defineOp<Conv2dAttrs>({
         received: `w ${formatShape(w.shape)}, x ${formatShape(x.shape)} (${layout})`,
       });
     }
-    if (b !== undefined && (b.shape.length !== 1 || b.shape[0] !== outChannels)) {
-      throw new GraphError('SHAPE_MISMATCH', ref, 'bias has the wrong shape', {
-        expected: `b [${outChannels}] (outChannels of w)`,
-        received: `b ${formatShape(b.shape)}`,
-      });
-    }
+    requireBias(b, outChannels, 'outChannels of w', ref);
     const input = spatialSize(x);
     const { strides: s, pads: p, dilations: d } = attrs;
     const out: [number, number] = [

@@ -14,8 +14,8 @@ import { formatShape } from '../tensor';
 import { channelAxis } from '../layout';
 import type { ValueInfo } from '../graph/types';
 import { defineOp } from './op';
-import { rejectUnknownAttrs } from './attrs';
-import { requireFloat, requireRank, requireSameDType } from './shape';
+import { parseNoAttrs } from './attrs';
+import { requireBias, requireFloat, requireRank, requireSameDType } from './shape';
 
 export const DENSE = 'dense';
 
@@ -28,10 +28,7 @@ export const dense = defineOp<DenseAttrs>({
   inputNames: ['x', 'w', 'b?'],
   minInputs: 2,
   maxInputs: 3,
-  parseAttrs(raw, ref) {
-    rejectUnknownAttrs(raw, [], ref);
-    return {};
-  },
+  parseAttrs: parseNoAttrs,
   inferShape(inputs, _attrs, ref) {
     const [x, w, b] = inputs as [ValueInfo, ValueInfo, ValueInfo | undefined];
     requireFloat(x, 'x', ref);
@@ -52,12 +49,7 @@ export const dense = defineOp<DenseAttrs>({
         hint: outFeatures === inFeatures ? 'w looks like [in, out] (tfjs/Keras order); transpose it once at import' : undefined,
       });
     }
-    if (b !== undefined && (b.shape.length !== 1 || b.shape[0] !== outFeatures)) {
-      throw new GraphError('SHAPE_MISMATCH', ref, 'bias has the wrong shape', {
-        expected: `b [${outFeatures}] (outFeatures of w ${formatShape(w.shape)})`,
-        received: `b ${formatShape(b.shape)}`,
-      });
-    }
+    requireBias(b, outFeatures, `outFeatures of w ${formatShape(w.shape)}`, ref);
     const shape = [...x.shape.slice(0, -1), outFeatures];
     const layout = x.layout !== undefined && channelAxis(x.layout) === x.shape.length - 1 ? x.layout : undefined;
     return [{ dtype: x.dtype, shape, layout }];

@@ -6,7 +6,7 @@
  */
 import { layoutAxes } from '../layout';
 import { defineOp } from './op';
-import { rejectUnknownAttrs } from './attrs';
+import { parseNoAttrs } from './attrs';
 import { requireFloat, requireImageLayout } from './shape';
 import { imageShape } from './window';
 
@@ -22,10 +22,7 @@ export const globalAvgPool = defineOp<GlobalAvgPoolAttrs>({
   inputNames: ['x'],
   minInputs: 1,
   maxInputs: 1,
-  parseAttrs(raw, ref) {
-    rejectUnknownAttrs(raw, [], ref);
-    return {};
-  },
+  parseAttrs: parseNoAttrs,
   inferShape(inputs, _attrs, ref) {
     const x = inputs[0]!;
     const layout = requireImageLayout(x, 'x', ref);

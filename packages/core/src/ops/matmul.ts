@@ -14,7 +14,7 @@ import { formatShape } from '../tensor';
 import { channelAxis } from '../layout';
 import type { ValueInfo } from '../graph/types';
 import { defineOp } from './op';
-import { rejectUnknownAttrs } from './attrs';
+import { parseNoAttrs } from './attrs';
 import { requireFloat, requireSameDType } from './shape';
 
 export const MATMUL = 'matmul';
@@ -76,10 +76,7 @@ export const matmul = defineOp<MatmulAttrs>({
   inputNames: ['a', 'b'],
   minInputs: 2,
   maxInputs: 2,
-  parseAttrs(raw, ref) {
-    rejectUnknownAttrs(raw, [], ref);
-    return {};
-  },
+  parseAttrs: parseNoAttrs,
   inferShape(inputs, _attrs, ref) {
     const [a, b] = inputs as [ValueInfo, ValueInfo];
     requireFloat(a, 'a', ref);

@@ -17,7 +17,7 @@
  */
 import { defineOp } from './op';
 import { readBool, rejectUnknownAttrs } from './attrs';
-import { poolShape, readPads, readPair, readPoolKernel, requirePadsBelowKernel } from './window';
+import { poolShape, readPair, readPoolWindow } from './window';
 
 export const MAX_POOL2D = 'maxPool2d';
 
@@ -39,9 +39,7 @@ export const maxPool2d = defineOp<MaxPool2dAttrs>({
   maxInputs: 1,
   parseAttrs(raw, ref) {
     rejectUnknownAttrs(raw, ['kernel', 'strides', 'pads', 'dilations', 'ceilMode'], ref);
-    const kernel = readPoolKernel(raw, ref);
-    const pads = readPads(raw, ref);
-    requirePadsBelowKernel(pads, kernel, ref);
+    const { kernel, pads } = readPoolWindow(raw, ref);
     return {
       kernel,
       strides: readPair(raw, 'strides', [1, 1], ref, 1),

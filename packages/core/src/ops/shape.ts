@@ -31,6 +31,16 @@ export function requireRank(info: ValueInfo, rank: number, what: string, ref: No
   }
 }
 
+/** An optional bias must be [size]; `origin` says where size comes from, e.g. "outChannels of w". */
+export function requireBias(b: ValueInfo | undefined, size: number, origin: string, ref: NodeRef): void {
+  if (b !== undefined && (b.shape.length !== 1 || b.shape[0] !== size)) {
+    throw new GraphError('SHAPE_MISMATCH', ref, 'bias has the wrong shape', {
+      expected: `b [${size}] (${origin})`,
+      received: `b ${formatShape(b.shape)}`,
+    });
+  }
+}
+
 /** Image ops need NCHW or NHWC on their data input. */
 export function requireImageLayout(info: ValueInfo, what: string, ref: NodeRef): 'NCHW' | 'NHWC' {
   if (info.layout !== 'NCHW' && info.layout !== 'NHWC') {

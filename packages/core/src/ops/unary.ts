@@ -2,16 +2,13 @@
 import type { Attrs, ValueInfo } from '../graph/types';
 import type { NodeRef } from '../errors';
 import { defineOp, type OpDef } from './op';
-import { rejectUnknownAttrs } from './attrs';
+import { parseNoAttrs } from './attrs';
 import { requireFloat } from './shape';
 
 export function unaryOp<A = Record<string, never>>(
   type: string,
   summary: string,
-  parseAttrs: (raw: Attrs, ref: NodeRef) => A = (raw, ref) => {
-    rejectUnknownAttrs(raw, [], ref);
-    return {} as A;
-  },
+  parseAttrs: (raw: Attrs, ref: NodeRef) => A = (raw, ref) => parseNoAttrs(raw, ref) as A,
 ): OpDef<A> {
   return defineOp<A>({
     type,

@@ -1,13 +1,15 @@
 /**
  * Sliding-window helpers shared by the image ops (conv2d, convTranspose2d, the pools, resize, pad):
- * attribute readers, spatial sizes, output-size rules and their errors.
+ * attribute readers, the convolutions' operand checks, spatial sizes, output-size rules and their
+ * errors.
  */
 import { GraphError, type NodeRef } from '../errors';
 import { formatShape } from '../tensor';
 import { layoutAxes } from '../layout';
 import type { Attrs, ValueInfo } from '../graph/types';
-import { readIntList } from './attrs';
-import { requireFloat, requireImageLayout, windowOutputSize } from './shape';
+import { readInt, readIntList } from './attrs';
+import { requireFloat, requireImageLayout, requireRank, requireSameDType, windowOutputSize } from './shape';
+import type { Conv2dAttrs } from './conv2d';
 
 /** Reads an [h, w] pair attribute (strides, dilations, kernel, outputPadding). */
 export function readPair(raw: Attrs, name: string, fallback: readonly [number, number], ref: NodeRef, min: number): [number, number] {
@@ -48,7 +50,7 @@ export function requirePositiveOutput(
 }
 
 /** A weight's spatial kernel must be at least 1x1 (an empty kernel has no defined output size). */
-export function requireKernel(kernel: readonly [number, number], w: ValueInfo, ref: NodeRef): void {
+function requireKernel(kernel: readonly [number, number], w: ValueInfo, ref: NodeRef): void {
   if (kernel[0] >= 1 && kernel[1] >= 1) return;
   throw new GraphError('SHAPE_MISMATCH', ref, 'weight has an empty kernel', {
     expected: 'kH >= 1 and kW >= 1 in the last two axes of w',
@@ -56,8 +58,43 @@ export function requireKernel(kernel: readonly [number, number], w: ValueInfo, r
   });
 }
 
+/** Reads conv2d's attributes (also convTranspose2d's, but for outputPadding), in this order. */
+export function readConvAttrs(raw: Attrs, ref: NodeRef): Conv2dAttrs {
+  return {
+    strides: readPair(raw, 'strides', [1, 1], ref, 1),
+    pads: readPads(raw, ref),
+    dilations: readPair(raw, 'dilations', [1, 1], ref, 1),
+    groups: readInt(raw, 'groups', 1, ref, 1),
+  };
+}
+
+/** The checked operands of a convolution, with x's layout and channel count and w's four dims. */
+export interface ConvOperands {
+  readonly x: ValueInfo;
+  readonly w: ValueInfo;
+  readonly b: ValueInfo | undefined;
+  readonly layout: 'NCHW' | 'NHWC';
+  readonly inChannels: number;
+  readonly dims: readonly [number, number, number, number];
+}
+
+/**
+ * The checks conv2d and convTranspose2d make first: x an image of floats, one dtype for all
+ * inputs, w of rank 4 with a kernel of at least 1x1. `weight` names w's axes in the rank error.
+ */
+export function convOperands(inputs: readonly ValueInfo[], weight: string, ref: NodeRef): ConvOperands {
+  const [x, w, b] = inputs as [ValueInfo, ValueInfo, ValueInfo | undefined];
+  const layout = requireImageLayout(x, 'x', ref);
+  requireFloat(x, 'x', ref);
+  requireSameDType(inputs, ref);
+  requireRank(w, 4, weight, ref);
+  const dims = w.shape as [number, number, number, number];
+  requireKernel([dims[2], dims[3]], w, ref);
+  return { x, w, b, layout, inChannels: x.shape[layoutAxes(layout).channels]!, dims };
+}
+
 /** Reads the required pooling `kernel` [kh, kw]; there is no sensible default window. */
-export function readPoolKernel(raw: Attrs, ref: NodeRef): [number, number] {
+function readPoolKernel(raw: Attrs, ref: NodeRef): [number, number] {
   if (raw['kernel'] === undefined) {
     throw new GraphError('ATTRIBUTE_INVALID', ref, "attribute 'kernel' is required", { expected: 'a list of 2 integers >= 1', received: 'nothing' });
   }
@@ -65,13 +102,21 @@ export function readPoolKernel(raw: Attrs, ref: NodeRef): [number, number] {
 }
 
 /** ONNX's rule: every pad smaller than the kernel on its axis, so no window lies wholly in padding. */
-export function requirePadsBelowKernel(pads: readonly [number, number, number, number], kernel: readonly [number, number], ref: NodeRef): void {
+function requirePadsBelowKernel(pads: readonly [number, number, number, number], kernel: readonly [number, number], ref: NodeRef): void {
   const [t, l, b, r] = pads;
   if (t < kernel[0] && b < kernel[0] && l < kernel[1] && r < kernel[1]) return;
   throw new GraphError('ATTRIBUTE_INVALID', ref, 'pads must be smaller than the kernel', {
     expected: `top and bottom < ${kernel[0]}, left and right < ${kernel[1]} (kernel ${formatShape(kernel)})`,
     received: `pads ${formatShape(pads)}`,
   });
+}
+
+/** Reads a pool's required kernel and its pads, each pad smaller than the kernel on its axis. */
+export function readPoolWindow(raw: Attrs, ref: NodeRef): { kernel: [number, number]; pads: [number, number, number, number] } {
+  const kernel = readPoolKernel(raw, ref);
+  const pads = readPads(raw, ref);
+  requirePadsBelowKernel(pads, kernel, ref);
+  return { kernel, pads };
 }
 
 /** Pooling output size on one axis, with the ceil-mode rule that drops a window starting in the end padding. */

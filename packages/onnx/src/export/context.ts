@@ -8,7 +8,7 @@
  * non-channel axis, ...) that need the logical order. Each value has at most two ONNX names: its
  * logical form (named as in the IR) and its permuted form (`<name>__nchw`), each made once.
  */
-import { GraphError, tensor, type DType, type HostTensor, type ValidatedGraph, type ValueInfo, type WeightStore } from '@skipconn/core';
+import { GraphError, tensor, transposeInto, type DType, type HostTensor, type ValidatedGraph, type ValueInfo, type WeightStore } from '@skipconn/core';
 import { AttrType, emptyAttribute, type AttributeProto, type NodeProto, type TensorProto } from '../proto/types';
 import { tensorToProto } from '../tensor';
 
@@ -183,28 +183,10 @@ function attr(name: string, v: AttrValue): AttributeProto {
 
 /** Transposes a constant (any dtype) by perm; a lower-rank constant is first padded with leading 1s. */
 export function permuteConst(t: HostTensor, perm: readonly number[]): HostTensor {
-  const rank = perm.length;
-  const shape = [...Array(rank - t.shape.length).fill(1), ...t.shape] as number[];
-  const outShape = perm.map((a) => shape[a]!);
-  const strides = new Array<number>(rank);
-  let s = 1;
-  for (let i = rank - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i]!;
-  }
-  const out = tensor(t.dtype, outShape);
-  const src = t.data as unknown as ArrayLike<number>;
-  const dst = out.data as unknown as number[];
-  const idx = new Array<number>(rank).fill(0);
-  for (let o = 0; o < dst.length; o++) {
-    let off = 0;
-    for (let a = 0; a < rank; a++) off += idx[a]! * strides[perm[a]!]!;
-    dst[o] = src[off]!;
-    for (let a = rank - 1; a >= 0; a--) {
-      if (++idx[a]! < outShape[a]!) break;
-      idx[a] = 0;
-    }
-  }
+  const shape = [...Array(perm.length - t.shape.length).fill(1), ...t.shape] as number[];
+  const out = tensor(t.dtype, perm.map((a) => shape[a]!));
+  // Raw storage copied element by element (bigint for int64, half bits for float16): exact for any dtype.
+  transposeInto(t.data as unknown as ArrayLike<number>, shape, perm, out.data as unknown as number[]);
   return out;
 }
 

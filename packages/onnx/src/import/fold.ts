@@ -6,7 +6,7 @@
  * Shape and Size are not here: they need the static shape of a non-constant input, which the
  * importer knows; see importer.ts.
  */
-import { GraphError, sizeOf, stridesOf, tensor, toFloat64, type DType, type HostTensor } from '@skipconn/core';
+import { GraphError, sizeOf, stridesOf, tensor, toFloat64, transposeInto, type DType, type HostTensor } from '@skipconn/core';
 import type { NodeProto } from '../proto/types';
 import { dtypeOfOnnx } from '../tensor';
 import { nodeRef, type NodeAttrs } from './attrs';
@@ -181,22 +181,9 @@ function sliceTensor(node: NodeProto, data: HostTensor, starts: number[], ends: 
 }
 
 export function transposeTensor(t: HostTensor, perm: readonly number[]): HostTensor {
-  const rank = t.shape.length;
   const outShape = perm.map((a) => t.shape[a]!);
-  const strides = stridesOf(t.shape);
-  const vals = numbers(t);
-  const n = sizeOf(outShape);
-  const out = new Float64Array(n);
-  const pos = new Array<number>(rank).fill(0);
-  for (let o = 0; o < n; o++) {
-    let off = 0;
-    for (let a = 0; a < rank; a++) off += pos[a]! * strides[perm[a]!]!;
-    out[o] = vals[off]!;
-    for (let a = rank - 1; a >= 0; a--) {
-      if (++pos[a]! < outShape[a]!) break;
-      pos[a] = 0;
-    }
-  }
+  const out = new Float64Array(sizeOf(outShape));
+  transposeInto(numbers(t), t.shape, perm, out);
   // Keep exact bits for float32 weights: float64 holds every float32 exactly, so this is lossless.
   return fromNumbers(t.dtype, outShape, out);
 }

@@ -1,5 +1,5 @@
 /** Host-side float32 arrays with shapes: the weight re-layouts done once at export and import. */
-import { sizeOf, stridesOf, tensor, toFloat64, type HostTensor } from '@skipconn/core';
+import { sizeOf, tensor, toFloat64, transposeInto, type HostTensor } from '@skipconn/core';
 
 export interface F32 {
   readonly shape: readonly number[];
@@ -13,22 +13,9 @@ export function f32(t: HostTensor): F32 {
 
 /** transpose: output axis a is input axis perm[a] (NumPy). */
 export function transposeF32(t: F32, perm: readonly number[]): F32 {
-  const shape = perm.map((a) => t.shape[a]!);
-  const inStrides = stridesOf(t.shape);
-  const strides = perm.map((a) => inStrides[a]!);
   const out = new Float32Array(t.data.length);
-  const rank = shape.length;
-  const index = new Array<number>(rank).fill(0);
-  for (let i = 0; i < out.length; i++) {
-    let src = 0;
-    for (let a = 0; a < rank; a++) src += index[a]! * strides[a]!;
-    out[i] = t.data[src]!;
-    for (let a = rank - 1; a >= 0; a--) {
-      if (++index[a]! < shape[a]!) break;
-      index[a] = 0;
-    }
-  }
-  return { shape, data: out };
+  transposeInto(t.data, t.shape, perm, out);
+  return { shape: perm.map((a) => t.shape[a]!), data: out };
 }
 
 /** A host tensor transposed (as float32): e.g. NCHW feeds for a model exported with layout 'NHWC'. */

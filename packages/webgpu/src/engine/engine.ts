@@ -10,11 +10,11 @@
  * made once. run: upload inputs, one compute pass, copy outputs to a staging buffer, map, copy
  * out. Operations are serialized: a plan's buffers serve one run at a time.
  */
-import { AdapterUnavailableError, SkipconnError, formatShape, type HostTensor, type ResourceCounts, type ValidatedGraph, type WeightStore } from '@skipconn/core';
+import { AdapterUnavailableError, SkipconnError, formatShape, type ResourceCounts, type ValidatedGraph, type WeightStore } from '@skipconn/core';
 import { buildSteps } from '../plan/steps';
 import { placeValues, type BufRef } from '../plan/placement';
 import { planArena } from '../plan/arena';
-import { emitCalls } from '../plan/emit';
+import { emitCalls, type ConvSettings } from '../plan/emit';
 import { pipelineCache, type PipelineCache } from './pipelines';
 import { BufferUsage, CHUNK_ELEMENTS, MapMode, yieldToLoop } from './gpu-constants';
 
@@ -28,6 +28,8 @@ export interface EngineTensor {
 export interface CompileSettings {
   /** Fuse elementwise chains, epilogues, prologues and residual + layerNorm (default true). */
   readonly fusion?: boolean;
+  /** Convolution kernel choice (benchmarking knobs; the defaults are what the benchmark favoured). */
+  readonly conv?: ConvSettings;
 }
 
 /** What a compiled graph costs and how it was fused; `docs/webgpu.md` explains each field. */
@@ -291,7 +293,7 @@ export class Engine {
     const placement = placeValues(vg, built.steps, built.constants);
     const arena = planArena(placement.allocs);
     const physical = (ref: BufRef): string => (ref.k === 'alloc' ? `s${arena.slotOf[ref.id]}` : `c:${ref.name}`);
-    const emitted = emitCalls(vg, placement, physical);
+    const emitted = emitCalls(vg, placement, physical, settings.conv);
     await yieldToLoop();
 
     const maxBinding = this.device.limits.maxStorageBufferBindingSize;
@@ -435,10 +437,4 @@ export class Engine {
     }
     return result;
   }
-}
-
-/** Float32 host tensors only: the adapter's supports() refuses every other dtype. */
-export function float32Data(t: HostTensor, what: string): Float32Array {
-  if (t.dtype !== 'float32') throw new SkipconnError('UNSUPPORTED', `webgpu: ${what} is ${t.dtype}; this adapter runs float32 only`);
-  return t.data as Float32Array;
 }

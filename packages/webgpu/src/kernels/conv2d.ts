@@ -33,13 +33,16 @@ export interface Conv2dSpec extends ShaderSpec {
   readonly pads: readonly [number, number];
   readonly dilations: readonly [number, number];
   readonly groups: number;
+  /** Output channels per thread (divides outChannels/groups): each input value read, and its prologue, serves all of them. */
+  readonly ob: number;
   readonly pro?: FusedExpr;
   readonly epi?: FusedExpr;
 }
 
 /** Output coordinates n, o, oh, ow of thread `gi`, enumerated in the output layout's memory order. */
-export function outputCoords(out: ViewSpec, order: 'NCHW' | 'NHWC', names: readonly [string, string, string, string]): string[] {
-  const [n, c, h, w] = out.shape as [number, number, number, number];
+export function outputCoords(out: ViewSpec, order: 'NCHW' | 'NHWC', names: readonly [string, string, string, string], channelBlock = 1): string[] {
+  const [n, c0, h, w] = out.shape as [number, number, number, number];
+  const c = c0 / channelBlock;
   if (order === 'NCHW') {
     return unravel([n, c, h, w], 'gi', 'q').concat([`let ${names[0]} = q0;`, `let ${names[1]} = q1;`, `let ${names[2]} = q2;`, `let ${names[3]} = q3;`]);
   }
@@ -47,9 +50,9 @@ export function outputCoords(out: ViewSpec, order: 'NCHW' | 'NHWC', names: reado
 }
 
 /** Statements applying an epilogue (or none) to `value` and storing the result at (n, o, oh, ow). */
-export function epilogueStore(epi: FusedExpr | undefined, out: ViewSpec, value: string, coords: readonly string[]): string[] {
+export function epilogueStore(epi: FusedExpr | undefined, out: ViewSpec, value: string, coords: readonly string[], prefix = 'y'): string[] {
   if (epi === undefined) return [`${load(out, coords)} = ${value};`];
-  const { code, result } = emitExpr(epi.expr, 'f32', 'y', (i) => load(epi.leaves[i]!, coords), value);
+  const { code, result } = emitExpr(epi.expr, 'f32', prefix, (i) => load(epi.leaves[i]!, coords), value);
   return [...code, `${load(out, coords)} = ${result};`];
 }
 
@@ -63,12 +66,15 @@ export const conv2dShader = defineShader<Conv2dSpec>('conv2d', (spec) => {
   const [dh, dw] = spec.dilations;
   const cg = C / spec.groups;
   const og = O / spec.groups;
-  const total = out.shape.reduce((a, b) => a * b, 1);
-  const body: string[] = [...outputCoords(out, spec.order, ['n', 'o', 'oh', 'ow'])];
+  const ob = spec.ob;
+  const total = out.shape.reduce((a, b) => a * b, 1) / ob;
+  const body: string[] = [...outputCoords(out, spec.order, ['n', 'oblk', 'oh', 'ow'], ob)];
+  body.push(`let o = oblk * ${u(ob)};`);
   body.push(spec.groups === 1 ? 'let g0 = 0u;' : `let g0 = (o / ${u(og)}) * ${u(cg)};`);
-  body.push('var acc = 0.0;');
+  body.push(`var acc = array<f32, ${ob}>();`);
   body.push(`for (var ci = 0u; ci < ${u(cg)}; ci++) {`);
   body.push('  let c = g0 + ci;');
+  body.push(`  let wrow = ${u(w.off)} + (o * ${u(cg)} + ci) * ${u(kh * kw)};`);
   // Prologue parts that depend on the channel only (batchNorm's per-channel factors) are computed
   // once per input channel, outside the kernel window loops.
   const xc = ['n', 'c', 'u32(ih)', 'u32(iw)'];
@@ -77,7 +83,6 @@ export const conv2dShader = defineShader<Conv2dSpec>('conv2d', (spec) => {
     const hoisted = emitExpr(pro.expr, 'f32', 'p', (i) => load(pro.leaves[i]!, ['n', 'c', '0u', '0u']), undefined, (i) => inv[i]!);
     body.push(...hoisted.code.map((l) => `  ${l}`));
   }
-  body.push(`  let wrow = ${u(w.off)} + (o * ${u(cg)} + ci) * ${u(kh * kw)};`);
   body.push(`  for (var p = 0u; p < ${u(kh)}; p++) {`);
   body.push(`    let ih = i32(oh * ${u(sh)} + p * ${u(dh)}) - ${pt};`);
   body.push(`    for (var q = 0u; q < ${u(kw)}; q++) {`);
@@ -91,10 +96,14 @@ export const conv2dShader = defineShader<Conv2dSpec>('conv2d', (spec) => {
     body.push(...code.map((l) => `        ${l}`), `        v = ${result};`);
   }
   body.push('      }');
-  body.push(`      acc += v * b${w.b}[wrow + p * ${u(kw)} + q];`);
+  body.push(`      let wk = wrow + p * ${u(kw)} + q;`);
+  for (let k = 0; k < ob; k++) body.push(`      acc[${k}] += v * b${w.b}[wk${k === 0 ? '' : ` + ${u(k * cg * kh * kw)}`}];`);
   body.push('    }', '  }', '}');
-  body.push(bias === undefined ? 'let r = acc;' : `let r = acc + b${bias.b}[${u(bias.off)} + o];`);
-  body.push(...epilogueStore(epi, out, 'r', ['n', 'o', 'oh', 'ow']));
+  for (let k = 0; k < ob; k++) {
+    const ok = k === 0 ? 'o' : `(o + ${u(k)})`;
+    body.push(bias === undefined ? `let r${k} = acc[${k}];` : `let r${k} = acc[${k}] + b${bias.b}[${u(bias.off)} + ${ok}];`);
+    body.push(...epilogueStore(epi, out, `r${k}`, ['n', ok, 'oh', 'ow'], `y${k}_`));
+  }
   return `${bindings(spec)}
 ${mathLibrary()}
 ${itemEntry(spec, total, body)}

@@ -47,12 +47,21 @@ export const layerNormShader = defineShader<LayerNormSpec>('layerNorm', (spec) =
   let y = '(v - mean) / denom';
   if (spec.scale !== undefined) y = `${y} * b${spec.scale.b}[${u(spec.scale.off)} + j]`;
   if (spec.bias !== undefined) y = `${y} + b${spec.bias.b}[${u(spec.bias.off)} + j]`;
+  // The mean is taken of the values shifted by the row's first value: a constant row then has a
+  // mean exactly equal to its value (x - mean = 0, as in float64), and large offsets cancel early.
+  const first = (): string[] => {
+    const coords0 = out.shape.map((_, a) => (a < axis ? `o${a}` : '0u'));
+    if (pro === undefined) return [`let shift = ${load(x!, coords0)};`];
+    const { code, result } = emitExpr(pro.expr, 'f32', 'z', (i) => load(pro.leaves[i]!, coords0));
+    return [...code, `let shift = ${result};`];
+  };
   const body = [
     ...unravel(lead, 'row', 'o'),
+    ...first(),
     'var s = 0.0;',
-    ...loop(['s += v;']),
+    ...loop(['s += v - shift;']),
     ...reduce(wg, 's', (a, b) => `${a} + ${b}`, 'sum'),
-    `let mean = sum / ${lit(len)};`,
+    `let mean = shift + sum / ${lit(len)};`,
     'var q = 0.0;',
     ...loop(['q += (v - mean) * (v - mean);']),
     ...reduce(wg, 'q', (a, b) => `${a} + ${b}`, 'sq'),

@@ -1,10 +1,11 @@
 /**
- * matmul with NumPy semantics (core/ops/matmul.ts), one thread per output element. The plan
+ * matmul with NumPy semantics (core/ops/matmul.ts) as a tiled matrix product (gemm.ts). The plan
  * hands over views already promoted and broadcast to the full [batch..., M, K], [batch..., K, N]
- * and [batch..., M, N] (stride 0 on broadcast and promoted axes), so the kernel only loops over K.
+ * and [batch..., M, N] (stride 0 on broadcast and promoted axes).
  */
 import { epilogueStore, type FusedExpr } from './conv2d';
-import { bindings, defineShader, itemEntry, load, mathLibrary, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
+import { gemmBody, gemmEntry, gemmShared, gemmTiles } from './gemm';
+import { bindings, defineShader, load, mathLibrary, type ShaderSpec, type ViewSpec } from './wgsl';
 
 export interface MatmulSpec extends ShaderSpec {
   readonly a: ViewSpec;
@@ -13,23 +14,28 @@ export interface MatmulSpec extends ShaderSpec {
   readonly epi?: FusedExpr;
 }
 
+export function matmulTiles(full: readonly number[], k: number): number {
+  const r = full.length;
+  return gemmTiles({ batch: full.slice(0, -2), m: full[r - 2]!, n: full[r - 1]!, k, a: () => '', b: () => '', store: () => [] });
+}
+
 export const matmulShader = defineShader<MatmulSpec>('matmul', (spec) => {
   const { a, b, out, epi } = spec;
-  const rank = out.shape.length;
-  const k = a.shape[rank - 1]!;
-  const total = out.shape.reduce((x, y) => x * y, 1);
-  const coords = out.shape.map((_, i) => `c${i}`);
-  const batch = coords.slice(0, -2);
-  const body = [
-    ...unravel(out.shape, 'gi', 'c'),
-    'var acc = 0.0;',
-    `for (var k = 0u; k < ${u(k)}; k++) {`,
-    `  acc += ${load(a, [...batch, coords[rank - 2]!, 'k'])} * ${load(b, [...batch, 'k', coords[rank - 1]!])};`,
-    '}',
-    ...epilogueStore(epi, out, 'acc', coords),
-  ];
+  const r = out.shape.length;
+  const batch = out.shape.slice(0, -2);
+  const bc = batch.map((_, i) => `bb${i}`);
+  const parts = {
+    batch,
+    m: out.shape[r - 2]!,
+    n: out.shape[r - 1]!,
+    k: a.shape[r - 1]!,
+    a: (row: string, kk: string) => load(a, [...bc, row, kk]),
+    b: (kk: string, col: string) => load(b, [...bc, kk, col]),
+    store: (row: string, col: string, value: string) => epilogueStore(epi, out, value, [...bc, row, col]),
+  };
   return `${bindings(spec)}
 ${mathLibrary()}
-${itemEntry(spec, total, body)}
+${gemmShared()}
+${gemmEntry(spec.gx, gemmTiles(parts), gemmBody(parts))}
 `;
 });

@@ -19,24 +19,24 @@ export const resizeShader = defineShader<ResizeSpec>('resize', (spec) => {
   const { x, out, table } = spec;
   const [, , oh, ow] = out.shape as [number, number, number, number];
   const total = out.shape.reduce((a, b) => a * b, 1);
-  const t = (part: number, len: number, idx: string) => `b${table.b}[${u(table.off + part)} + ${idx}]`;
+  const t = (part: number, idx: string) => `b${table.b}[${u(table.off + part)} + ${idx}]`;
   const hBase = 0;
   const wBase = 3 * oh;
   const at = (h: string, w: string) => load(x, ['n', 'c', h, w]);
   const body = [
     ...outputCoords(out, spec.order, ['n', 'c', 'i', 'j']),
-    `let h0 = u32(${t(hBase, oh, 'i')});`,
-    `let w0 = u32(${t(wBase, ow, 'j')});`,
+    `let h0 = u32(${t(hBase, 'i')});`,
+    `let w0 = u32(${t(wBase, 'j')});`,
   ];
   if (spec.nearest) {
     // One sample, never multiplied: an Infinity is copied, not turned into NaN.
     body.push(`${load(out, ['n', 'c', 'i', 'j'])} = ${at('h0', 'w0')};`);
   } else {
     body.push(
-      `let h1 = u32(${t(hBase + oh, oh, 'i')});`,
-      `let th = ${t(hBase + 2 * oh, oh, 'i')};`,
-      `let w1 = u32(${t(wBase + ow, ow, 'j')});`,
-      `let tw = ${t(wBase + 2 * ow, ow, 'j')};`,
+      `let h1 = u32(${t(hBase + oh, 'i')});`,
+      `let th = ${t(hBase + 2 * oh, 'i')};`,
+      `let w1 = u32(${t(wBase + ow, 'j')});`,
+      `let tw = ${t(wBase + 2 * ow, 'j')};`,
       `let top = (1.0 - tw) * ${at('h0', 'w0')} + tw * ${at('h0', 'w1')};`,
       `let bottom = (1.0 - tw) * ${at('h1', 'w0')} + tw * ${at('h1', 'w1')};`,
       `${load(out, ['n', 'c', 'i', 'j'])} = (1.0 - th) * top + th * bottom;`,

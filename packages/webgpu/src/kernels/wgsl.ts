@@ -166,8 +166,15 @@ export function sfx(t: ScalarType): string {
 function mathFor(t: ScalarType): string {
   const s = sfx(t);
   const zero = `${t}(0.0)`;
+  const u32t = t === 'f32' ? 'u32' : 'vec4<u32>';
   return `
-fn relu_${s}(x: ${t}) -> ${t} { return select(x, ${zero}, x <= ${zero}); }
+// NaN by its bits: comparisons with a NaN may be optimized as if NaN did not exist (NVIDIA turns
+// the select below into a max that drops it), integer tests may not.
+fn isnan_${s}(x: ${t}) -> ${t === 'f32' ? 'bool' : 'vec4<bool>'} { return (bitcast<${u32t}>(x) & ${u32t}(0x7fffffffu)) > ${u32t}(0x7f800000u); }
+fn relu_${s}(x: ${t}) -> ${t} { return select(select(x, ${zero}, x <= ${zero}), x, isnan_${s}(x)); }
+// clip's two halves: x below lo becomes lo, x above hi becomes hi; NaN and -0 pass unchanged.
+fn atleast_${s}(x: ${t}, lo: ${t}) -> ${t} { return select(select(x, lo, x < lo), x, isnan_${s}(x)); }
+fn atmost_${s}(x: ${t}, hi: ${t}) -> ${t} { return select(select(x, hi, x > hi), x, isnan_${s}(x)); }
 // Two exact rewrites of 1/(1+e^-x), so that exp never overflows; NaN stays NaN.
 fn sigm_${s}(x: ${t}) -> ${t} { let e = exp(-abs(x)); return select(e / (1.0 + e), 1.0 / (1.0 + e), x >= ${zero}); }
 // tanh from exp(-2|x|): no overflow for large |x|, NaN stays NaN.

@@ -163,6 +163,17 @@ export const ELEMENTWISE: readonly ElementwiseLowering[] = [
     lower: (node, { eb, arg }) => eb.op((node.attrs as { approximate: string }).approximate === 'tanh' ? 'gelu_tanh' : 'gelu', arg(0, SAME)),
   },
   batchNorm, transpose,
+  {
+    // clip: an infinite bound is no comparison at all.
+    op: 'clip',
+    lower(node, { eb, arg }) {
+      const { min, max } = node.attrs as { min: number; max: number };
+      let y = arg(0, SAME);
+      if (min !== -Infinity) y = eb.op('atleast', y, eb.c(min));
+      if (max !== Infinity) y = eb.op('atmost', y, eb.c(max));
+      return y;
+    },
+  },
 ];
 
 export const ELEMENTWISE_BY_OP: ReadonlyMap<string, ElementwiseLowering> = new Map(ELEMENTWISE.map((l) => [l.op, l]));

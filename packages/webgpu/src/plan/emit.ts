@@ -7,7 +7,6 @@
  */
 import {
   channelAxis,
-  layoutAxes,
   matmulDims,
   normalizeAxis,
   resizeScales,
@@ -28,8 +27,9 @@ import {
 import { ewiseShader, ewiseVectorizable } from '../kernels/ewise';
 import { conv2dShader, type FusedExpr } from '../kernels/conv2d';
 import { convTranspose2dShader } from '../kernels/conv-transpose2d';
-import { denseShader } from '../kernels/dense';
-import { matmulShader } from '../kernels/matmul';
+import { CONV_TILE, conv2dTiledShader, convPatch, convTiles } from '../kernels/conv2d-tiled';
+import { denseShader, denseTiles } from '../kernels/dense';
+import { matmulShader, matmulTiles } from '../kernels/matmul';
 import { maxPool2dShader } from '../kernels/max-pool2d';
 import { avgPool2dShader } from '../kernels/avg-pool2d';
 import { globalAvgPoolShader } from '../kernels/global-avg-pool';
@@ -37,10 +37,14 @@ import { resizeShader } from '../kernels/resize';
 import { padShader } from '../kernels/pad';
 import { softmaxShader } from '../kernels/softmax';
 import { layerNormShader } from '../kernels/layer-norm';
-import { geometry, shaderKey, type Access, type BindingSpec, type ShaderDef, type ShaderSpec, type ViewSpec } from '../kernels/wgsl';
+import { geometry, shaderKey, type BindingSpec, type ShaderDef, type ShaderSpec } from '../kernels/wgsl';
 import { resizeTable } from './resize-table';
-import { copyFused, type Fused, type Leaf } from './steps';
+import { copyFused, type Fused } from './steps';
+import { Binder, alignLoc, canonical } from './binding';
 import type { BufRef, Loc, Placement } from './placement';
+
+/** Ops with a kernel of their own in emitOp (the rest are elementwise, anchors, layerNorm, concat, alias). */
+export const STANDALONE_OPS: readonly string[] = ['softmax', 'maxPool2d', 'avgPool2d', 'globalAvgPool', 'resize', 'pad'];
 
 export interface KernelCall {
   readonly label: string;
@@ -59,69 +63,23 @@ export interface Emitted {
   readonly constants: ReadonlyMap<string, Float32Array>;
 }
 
-/** Assigns binding slots to physical buffers for one dispatch. */
-export class Binder {
-  readonly refs: BufRef[] = [];
-  readonly access: Access[] = [];
-  private readonly keys: string[] = [];
-
-  constructor(private readonly physical: (ref: BufRef) => string) {}
-
-  bind(ref: BufRef, write = false): number {
-    const key = this.physical(ref);
-    let i = this.keys.indexOf(key);
-    if (i < 0) {
-      i = this.keys.length;
-      this.keys.push(key);
-      this.refs.push(ref);
-      this.access.push('read');
-    }
-    if (write) this.access[i] = 'read_write';
-    return i;
-  }
-
-  view(loc: Loc, write = false): ViewSpec {
-    return { b: this.bind(loc.buf, write), off: loc.off, shape: [...loc.shape], strides: [...loc.strides] };
-  }
-
-  bindings(vec4: ReadonlySet<number> = new Set()): BindingSpec[] {
-    return this.access.map((access, i) => (vec4.has(i) ? { access, vec4: true } : { access }));
-  }
-}
-
-/** A location aligned to `shape`: every axis of `shape`, stride 0 where the leaf broadcasts. */
-export function alignLoc(loc: Loc, leaf: Pick<Leaf, 'align' | 'slice'>, shape: readonly number[]): Loc {
-  let l = loc;
-  if (leaf.slice !== undefined) l = { ...l, off: l.off + leaf.slice.offset * l.strides[0]!, shape: [leaf.slice.length] };
-  const rank = shape.length;
-  const a = leaf.align;
-  let strides: number[];
-  switch (a.k) {
-    case 'same': strides = [...l.strides]; break;
-    case 'scalar': strides = new Array<number>(rank).fill(0); break;
-    case 'channel': strides = shape.map((_, i) => (i === a.axis ? l.strides[0]! : 0)); break;
-    case 'perm': strides = a.perm.map((p) => l.strides[p]!); break;
-    case 'numpy': {
-      const lead = rank - l.shape.length;
-      strides = shape.map((_, i) => (i < lead || l.shape[i - lead] === 1 ? 0 : l.strides[i - lead]!));
-      break;
-    }
-  }
-  return { buf: l.buf, off: l.off, shape: [...shape], strides };
-}
-
-/** [N, C, H, W] order of a 4-D image view in `layout`. */
-export function canonical(v: ViewSpec, layout: Layout): ViewSpec {
-  const ax = layoutAxes(layout);
-  const order = [ax.batch, ax.channels, ...ax.spatial];
-  return { b: v.b, off: v.off, shape: order.map((i) => v.shape[i]!), strides: order.map((i) => v.strides[i]!) };
-}
-
 function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-export function emitCalls(vg: ValidatedGraph, placement: Placement, physical: (ref: BufRef) => string): Emitted {
+/**
+ * Convolution kernel choice. `tiled` 'auto' stages input patches in workgroup memory only when
+ * that saves the most: a fused prologue (evaluated once per staged element instead of once per
+ * read) or an input read from the buffer the kernel writes (a read_write binding, which misses
+ * the read-only caches). `outputsPerThread` caps the output channels one thread accumulates
+ * (default 4, the best of 1, 4 and 8 on an H100 for ResNet-sized convolutions).
+ */
+export interface ConvSettings {
+  readonly tiled?: 'auto' | 'always' | 'never';
+  readonly outputsPerThread?: 1 | 2 | 4 | 8;
+}
+
+export function emitCalls(vg: ValidatedGraph, placement: Placement, physical: (ref: BufRef) => string, conv: ConvSettings = {}): Emitted {
   const calls: KernelCall[] = [];
   const constants = new Map<string, Float32Array>();
   const { loc } = placement;
@@ -199,11 +157,23 @@ export function emitCalls(vg: ValidatedGraph, placement: Placement, physical: (r
         if (step.kind === 'conv2d') {
           const a = node.attrs as Conv2dAttrs;
           const [, , kh, kw] = node.inputs[1]!.shape as [number, number, number, number];
-          items(label, conv2dShader, binder, size(out.shape), (base) => withBindings(binder, {
-            ...base, x, out: ov, order: layout, w, ...(bias ? { bias } : {}),
-            kernel: [kh, kw], strides: a.strides, pads: [a.pads[0], a.pads[1]], dilations: a.dilations, groups: a.groups,
+          const og = ov.shape[1]! / a.groups;
+          const ob = [8, 4, 2, 1].find((b) => b <= (conv.outputsPerThread ?? 4) && og % b === 0)!;
+          const fields = {
+            x, out: ov, order: layout, w, ...(bias ? { bias } : {}), ob,
+            kernel: [kh, kw] as const, strides: a.strides, pads: [a.pads[0], a.pads[1]] as const, dilations: a.dilations, groups: a.groups,
             ...(pro ? { pro } : {}), ...(epi ? { epi } : {}),
-          }));
+          };
+          const [ph, pw] = convPatch(fields);
+          // Tiled only where it pays (see ConvSettings), the output has a tile of pixels and the patch fits in 16 KiB.
+          const aliased = pro === undefined ? binder.access[x.b] === 'read_write' : pro.leaves.some((l) => binder.access[l.b] === 'read_write');
+          const wanted = conv.tiled === 'always' || (conv.tiled !== 'never' && (pro !== undefined || aliased));
+          if (wanted && ov.shape[2]! * ov.shape[3]! >= CONV_TILE * CONV_TILE && ph * pw <= 4096) {
+            const tiles = convTiles(ov.shape, ob);
+            if (size(out.shape) > 0) call(label, conv2dTiledShader, binder, withBindings(binder, { bindings: [], wg: CONV_TILE * CONV_TILE, gx: geometry(tiles).gx, ...fields }), tiles);
+          } else {
+            items(label, conv2dShader, binder, size(out.shape) / ob, (base) => withBindings(binder, { ...base, ...fields }));
+          }
         } else {
           const a = node.attrs as ConvTranspose2dAttrs;
           const [, , kh, kw] = node.inputs[1]!.shape as [number, number, number, number];
@@ -226,9 +196,12 @@ export function emitCalls(vg: ValidatedGraph, placement: Placement, physical: (r
         const bl = node.spec.inputs[2] === undefined ? undefined : loc(node.spec.inputs[2]);
         const bias = bl === undefined ? undefined : { b: binder.bind(bl.buf), off: bl.off };
         const epi = step.epi === undefined ? undefined : fusedViews(binder, step.epi, out.shape);
-        items(label, denseShader, binder, size(out.shape), (base) => withBindings(binder, {
-          ...base, x: xv, out: ov, w, ...(bias ? { bias } : {}), ...(epi ? { epi } : {}),
-        }));
+        const tiles = denseTiles(out.shape, node.inputs[1]!.shape[1]!);
+        if (size(out.shape) > 0) {
+          call(label, denseShader, binder, withBindings(binder, {
+            bindings: [], wg: 256, gx: geometry(tiles).gx, x: xv, out: ov, w, ...(bias ? { bias } : {}), ...(epi ? { epi } : {}),
+          }), tiles);
+        }
         return;
       }
       case 'matmul': {
@@ -269,7 +242,10 @@ export function emitCalls(vg: ValidatedGraph, placement: Placement, physical: (r
           expr: step.epi.expr,
           leaves: step.epi.leaves.map((leaf) => binder.view(expand(alignLoc(loc(leaf.value), leaf, out.shape)))),
         };
-        items(label, matmulShader, binder, size(full), (base) => withBindings(binder, { ...base, a: av, b: bv, out: ov, ...(epi ? { epi } : {}) }));
+        const tiles = matmulTiles(full, dims.k);
+        if (size(full) > 0) {
+          call(label, matmulShader, binder, withBindings(binder, { bindings: [], wg: 256, gx: geometry(tiles).gx, a: av, b: bv, out: ov, ...(epi ? { epi } : {}) }), tiles);
+        }
         return;
       }
       case 'layerNorm': {
@@ -342,6 +318,7 @@ export function emitCalls(vg: ValidatedGraph, placement: Placement, physical: (r
   });
 
   function emitOp(node: ValidatedNode, label: string): void {
+    // The ops handled here are listed in STANDALONE_OPS.
     const binder = new Binder(physical);
     const ref = { node: node.spec.name, op: node.spec.op };
     switch (node.spec.op) {

@@ -1,0 +1,116 @@
+/**
+ * A browser adapter as Node sees it: a proxy named '<adapter>@chromium' whose calls run the real
+ * adapter inside the harness page. The conformance suite, the jest entry and the CLI use it like
+ * any other adapter, so verdicts, tolerances and leak checks are computed by the same code as in
+ * Node; resources() reports the page's own counts, which arrive with every reply.
+ */
+import {
+  AdapterUnavailableError,
+  SkipconnError,
+  checkFeeds,
+  type Adapter,
+  type CompiledGraph,
+  type DType,
+  type HostTensor,
+  type ResourceCounts,
+} from '@skipconn/core';
+import { EXPORTERS } from '@skipconn/onnx';
+import { CHROMIUM_FIX, browserUnavailableReason } from './chromium';
+import { BROWSER_SUFFIX, PROVIDER_MODULES } from './providers';
+import { acquireBrowser, releaseBrowser, type BrowserSession } from './session';
+import { decodeTensors, encodeTensors, type CompileReply, type HarnessRequest, type InitReply, type WireError } from './wire';
+
+export interface BrowserAdapterOptions {
+  /** Which ops and dtypes the page adapter accepts (the proxy must answer supports() without a round trip). */
+  readonly supports?: (op: string, dtype: DType) => boolean;
+}
+
+/** What each page adapter supports, known on the Node side without loading the browser. */
+function defaultSupports(pageName: string): (op: string, dtype: DType) => boolean {
+  // ort-web exports every op through @skipconn/onnx and runs float32 (as in Node).
+  if (pageName.startsWith('ort-web:')) return (op, dtype) => EXPORTERS[op] !== undefined && dtype === 'float32';
+  return (_op, dtype) => dtype === 'float32';
+}
+
+function rebuildError(name: string, e: WireError): Error {
+  if (e.name === 'AdapterUnavailableError' && e.reason !== undefined) return new AdapterUnavailableError(name, e.reason, e.fix);
+  if (e.code !== undefined) return new SkipconnError(e.code, e.message);
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
+}
+
+/** The proxy of page adapter `pageName` ('ort-web:webgpu'), named 'ort-web:webgpu@chromium'. */
+export function createBrowserAdapter(pageName: string, options: BrowserAdapterOptions = {}): Adapter {
+  const name = `${pageName}${BROWSER_SUFFIX}`;
+  const supports = options.supports ?? defaultSupports(pageName);
+  let session: BrowserSession | undefined;
+  let instance: number | undefined;
+  let resources: ResourceCounts = {};
+
+  const call = async <T>(req: HarnessRequest): Promise<T> => {
+    if (session === undefined) throw new SkipconnError('USAGE', `adapter ${name}: call init() before compile()`);
+    const reply = await session.call(req);
+    if (reply.resources !== undefined) resources = reply.resources;
+    if (!reply.ok) throw rebuildError(name, reply.error);
+    return reply.value as T;
+  };
+
+  return {
+    name,
+    async init() {
+      if (instance !== undefined) return;
+      const module = PROVIDER_MODULES.find((m) => m.adapters.includes(pageName));
+      if (module?.pending !== undefined) throw new AdapterUnavailableError(name, module.pending);
+      const reason = browserUnavailableReason();
+      if (reason !== undefined) throw new AdapterUnavailableError(name, reason, reason.startsWith('no Chromium') ? CHROMIUM_FIX : 'npm install -D playwright-core esbuild');
+      try {
+        session = await acquireBrowser();
+      } catch (err) {
+        throw new AdapterUnavailableError(name, `the browser harness did not start: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, CHROMIUM_FIX);
+      }
+      try {
+        if (module !== undefined && session.excluded.has(module.module)) throw new AdapterUnavailableError(name, `not in the test page: ${session.excluded.get(module.module)}`);
+        const reply = await call<InitReply>({ op: 'init', adapter: pageName });
+        instance = reply.instance;
+      } catch (err) {
+        session = undefined;
+        await releaseBrowser();
+        throw err;
+      }
+    },
+    supports,
+    async compile(graph, weights, compileOptions) {
+      if (instance === undefined) throw new SkipconnError('USAGE', `adapter ${name}: call init() before compile()`);
+      const inst = instance;
+      const reply = await call<CompileReply>({ op: 'compile', instance: inst, graph: graph.graph, weights: encodeTensors(weights), options: { ...(compileOptions ?? {}) } });
+      let disposed = false;
+      const compiled: CompiledGraph = {
+        info: reply.info,
+        async run(feeds) {
+          if (disposed) throw new SkipconnError('USAGE', `${name}: run() after dispose()`);
+          checkFeeds(graph, feeds);
+          const out = await call<Record<string, never>>({ op: 'run', instance: inst, handle: reply.handle, feeds: encodeTensors(Object.entries(feeds)) });
+          return decodeTensors(out) as Record<string, HostTensor>;
+        },
+        async dispose() {
+          if (disposed) return;
+          disposed = true;
+          await call({ op: 'release', instance: inst, handle: reply.handle });
+        },
+      };
+      return compiled;
+    },
+    resources() {
+      return resources;
+    },
+    async dispose() {
+      if (session === undefined) return;
+      if (instance !== undefined) await call({ op: 'dispose', instance }).catch(() => undefined);
+      instance = undefined;
+      resources = {};
+      session = undefined;
+      await releaseBrowser();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The host process of ort-web:webgpu in Node (started by webgpu-process.ts with
+ * `node --liftoff-only --require tsx/cjs`). It owns the Dawn device and the onnxruntime-web JSEP
+ * runtime and serves one adapter over the IPC channel, one request at a time.
+ *
+ * It runs with --liftoff-only because V8's background TurboFan compilation of the 28 MB JSEP
+ * wasm takes 40-90 s on two cores, and Node waits for it whenever its event loop runs empty
+ * (NodePlatform::DrainTasks) and again at exit: that was the "~28 s exit delay" (see
+ * docs/onnxruntime-web.md). Liftoff code is plenty for the work the wasm side does here.
+ */
+import { validateGraph, type Adapter, type CompiledGraph } from '@skipconn/core';
+import { createOrtWebAdapter } from '../adapter';
+import { DAWN_FIX, installDawnNavigator } from './dawn';
+import { ORT_WEB_FIX, loadOrtWeb } from './runtime';
+import { toWireError, type CompileReply, type HostReply, type HostRequest } from './protocol';
+
+let adapter: Adapter | undefined;
+const compiled = new Map<number, CompiledGraph>();
+let nextHandle = 1;
+
+function send(reply: HostReply): void {
+  process.send?.(reply);
+}
+
+function compiledGraph(handle: number): CompiledGraph {
+  const g = compiled.get(handle);
+  if (g === undefined) throw new Error(`no compiled graph with handle ${handle} in the WebGPU host`);
+  return g;
+}
+
+function loaded(): Adapter {
+  if (adapter === undefined) throw new Error('the WebGPU host got a request before init');
+  return adapter;
+}
+
+async function handle(req: HostRequest): Promise<unknown> {
+  switch (req.op) {
+    case 'init': {
+      adapter = createOrtWebAdapter('webgpu', {
+        ...req.options,
+        fix: `${ORT_WEB_FIX}; ${DAWN_FIX}`,
+        build: 'onnxruntime-web/all (JSEP) in Node through Dawn',
+        runtime: async () => {
+          await installDawnNavigator();
+          return loadOrtWeb('all');
+        },
+      });
+      await adapter.init();
+      return null;
+    }
+    case 'compile': {
+      const g = await loaded().compile(validateGraph(req.graph), new Map(req.weights), req.options);
+      const h = nextHandle++;
+      compiled.set(h, g);
+      const reply: CompileReply = { handle: h, info: { ...g.info } };
+      return reply;
+    }
+    case 'run':
+      return compiledGraph(req.handle).run(req.feeds);
+    case 'release': {
+      const g = compiledGraph(req.handle);
+      compiled.delete(req.handle);
+      await g.dispose();
+      return null;
+    }
+    case 'dispose': {
+      compiled.clear();
+      await adapter?.dispose();
+      return null;
+    }
+  }
+}
+
+let queue: Promise<void> = Promise.resolve();
+process.on('message', (req: HostRequest) => {
+  queue = queue.then(async () => {
+    try {
+      const value = await handle(req);
+      send({ id: req.id, ok: true, value, resources: adapter?.resources() ?? {} });
+    } catch (err) {
+      send({ id: req.id, ok: false, error: toWireError(err), resources: adapter?.resources() ?? {} });
+    }
+  });
+});
+// The parent went away (disposed, or died): nothing left to serve.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,170 @@
+/**
+ * ort-web:webgpu in Node: a proxy adapter whose runtime lives in one long-lived child process
+ * (webgpu-host.ts), started by init() and ended by dispose(). A process of its own because:
+ *  - the JSEP wasm must run with V8's --liftoff-only (the exit-delay cause; see webgpu-host.ts),
+ *    a process-wide flag we do not impose on the caller's process;
+ *  - Dawn aborts when the thread owning its device blocks for ~20 ms or more (runtimes.md), which
+ *    jest, the CLI and user code do all the time; the host's thread does nothing but this work;
+ *  - a crash in Dawn or the Vulkan driver fails the case instead of killing the caller.
+ * Feeds are checked here, so a wrong input never crosses the process boundary.
+ */
+import { fork, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  AdapterUnavailableError,
+  SkipconnError,
+  checkFeeds,
+  type Adapter,
+  type CompiledGraph,
+  type HostTensor,
+  type ResourceCounts,
+} from '@skipconn/core';
+import { EXPORTERS } from '@skipconn/onnx';
+import { ORT_WEB_WEBGPU, type OrtWebSessionOptions } from '../adapter';
+import { DAWN_FIX, SWIFTSHADER_ICD } from './dawn';
+import { fromWireError, type CompileReply, type HostReply, type HostRequest } from './protocol';
+
+export interface OrtWebGpuProcessOptions extends OrtWebSessionOptions {
+  readonly name?: string;
+  /** Longest wait for the host to start and prove WebGPU works (default 120 s). */
+  readonly initTimeoutMs?: number;
+}
+
+type Pending = { resolve(value: unknown): void; reject(err: Error): void };
+/** A request before the proxy numbers it (Omit over each member of the union). */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type RequestBody = WithoutId<HostRequest>;
+
+const STDERR_TAIL_LINES = 20;
+
+function resolvable(spec: string): string | undefined {
+  try {
+    return require.resolve(spec);
+  } catch {
+    return undefined;
+  }
+}
+
+export function createOrtWebGpuProcessAdapter(options: OrtWebGpuProcessOptions = {}): Adapter {
+  const name = options.name ?? ORT_WEB_WEBGPU;
+  const { initTimeoutMs = 120_000, ...sessionOptions } = options;
+  let child: ChildProcess | undefined;
+  let dead: string | undefined;
+  let resources: ResourceCounts = { sessions: 0 };
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+  const stderrTail: string[] = [];
+
+  const call = <T>(body: RequestBody): Promise<T> => {
+    if (dead !== undefined) return Promise.reject(new SkipconnError('ADAPTER_UNAVAILABLE', `${name}: ${dead}`));
+    if (child === undefined) return Promise.reject(new SkipconnError('USAGE', `adapter ${name}: call init() before compile()`));
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      child!.send({ ...body, id } as HostRequest);
+    });
+  };
+
+  const onExit = (code: number | null, signal: string | null): void => {
+    dead = `its WebGPU host process ended (${signal ?? `exit code ${code}`})${stderrTail.length > 0 ? `; its last output:\n${stderrTail.join('\n')}` : ''}`;
+    child = undefined;
+    const err = new SkipconnError('ADAPTER_UNAVAILABLE', `${name}: ${dead}`);
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+
+  const start = (): ChildProcess => {
+    const tsx = resolvable('tsx/cjs');
+    if (tsx === undefined) throw new AdapterUnavailableError(name, 'its Node host process runs TypeScript sources through tsx, which is not installed', 'npm install tsx');
+    if (resolvable('webgpu') === undefined && resolvable('webgpu/package.json') === undefined) throw new AdapterUnavailableError(name, 'the `webgpu` npm package (Dawn for Node) is not installed', DAWN_FIX);
+    const env = { ...process.env };
+    if (env['VK_ICD_FILENAMES'] === undefined && fs.existsSync(SWIFTSHADER_ICD)) env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+    const proc = fork(path.join(__dirname, 'webgpu-host.ts'), [], {
+      execArgv: ['--liftoff-only', '--require', tsx],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env,
+    });
+    proc.stderr?.setEncoding('utf8');
+    proc.stderr?.on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) if (line.trim() !== '') stderrTail.push(line);
+      stderrTail.splice(0, Math.max(0, stderrTail.length - STDERR_TAIL_LINES));
+    });
+    proc.on('message', (reply: HostReply) => {
+      const p = pending.get(reply.id);
+      if (p === undefined) return;
+      pending.delete(reply.id);
+      resources = reply.resources;
+      if (reply.ok) p.resolve(reply.value);
+      else p.reject(fromWireError(reply.error));
+    });
+    proc.on('exit', onExit);
+    proc.on('error', (err) => onExit(null, err.message));
+    return proc;
+  };
+
+  const stop = async (): Promise<void> => {
+    const proc = child;
+    if (proc === undefined) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    // The host exits when its IPC channel closes; a host that does not is killed.
+    if (proc.connected) proc.disconnect();
+    else proc.kill('SIGKILL');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  return {
+    name,
+    async init() {
+      if (child !== undefined) return;
+      dead = undefined;
+      child = start();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new AdapterUnavailableError(name, `its WebGPU host process did not become ready within ${initTimeoutMs} ms`, DAWN_FIX)), initTimeoutMs);
+      });
+      try {
+        await Promise.race([call({ op: 'init', options: sessionOptions }), timeout]);
+      } catch (err) {
+        await stop();
+        if (err instanceof AdapterUnavailableError) throw err;
+        throw new AdapterUnavailableError(name, err instanceof Error ? err.message : String(err), DAWN_FIX);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    supports(op, dtype) {
+      return EXPORTERS[op] !== undefined && dtype === 'float32';
+    },
+    async compile(graph, weights, compileOptions) {
+      const reply = await call<CompileReply>({ op: 'compile', graph: graph.graph, weights: [...weights], options: { ...(compileOptions ?? {}) } });
+      let disposed = false;
+      const compiled: CompiledGraph = {
+        info: reply.info,
+        async run(feeds) {
+          if (disposed) throw new SkipconnError('USAGE', `${name}: run() after dispose()`);
+          checkFeeds(graph, feeds);
+          return call<Record<string, HostTensor>>({ op: 'run', handle: reply.handle, feeds });
+        },
+        async dispose() {
+          if (disposed) return;
+          disposed = true;
+          await call({ op: 'release', handle: reply.handle });
+        },
+      };
+      return compiled;
+    },
+    resources() {
+      return resources;
+    },
+    async dispose() {
+      if (child === undefined) return;
+      await call({ op: 'dispose' }).catch(() => undefined);
+      resources = { sessions: 0 };
+      await stop();
+    },
+  };
+}

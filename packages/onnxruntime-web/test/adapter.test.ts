@@ -1,0 +1,222 @@
+/**
+ * The ort-web adapters beyond conformance: what info reports, session accounting and release,
+ * usage errors, the WebGPU checks (no navigator.gpu, CPU fallback reported or refused, graphs
+ * refused before onnxruntime sees them) and the Node WebGPU host's prompt exit.
+ */
+import { AdapterUnavailableError, GraphBuilder, SkipconnError, tensor, type Adapter } from '@skipconn/core';
+import { requiredAdaptersFromEnv } from '@skipconn/conformance';
+import { createOrtWebAdapter, createOrtWebGpuProcessAdapter, createOrtWebWasmAdapter, type OrtWebRuntime } from '@skipconn/onnxruntime-web';
+
+function convResidual() {
+  const b = new GraphBuilder('conv-residual');
+  const x = b.input('x', [1, 2, 4, 4], { layout: 'NCHW' });
+  const w = b.weight('w', tensor('float32', [2, 2, 3, 3], Array.from({ length: 36 }, (_, i) => ((i % 5) - 2) / 10)));
+  const h = b.node('conv2d', [x, w], { pads: [1, 1, 1, 1] }, 'conv');
+  b.output(b.node('residual', [x, h], { activation: 'relu' }, 'add'));
+  return b.build();
+}
+
+function ceilPool() {
+  const b = new GraphBuilder('ceil-pool');
+  b.output(b.node('maxPool2d', [b.input('x', [1, 1, 5, 5], { layout: 'NCHW' })], { kernel: [2, 2], strides: [2, 2], ceilMode: true }, 'pool'));
+  return b.build();
+}
+
+const input = tensor('float32', [1, 2, 4, 4], Array.from({ length: 32 }, (_, i) => (i - 16) / 8));
+
+describe('ort-web:wasm in Node', () => {
+  let adapter: Adapter;
+  beforeAll(async () => {
+    adapter = createOrtWebWasmAdapter();
+    await adapter.init();
+  });
+  afterAll(() => adapter.dispose());
+
+  it('reports the wasm EP and the onnxruntime-web version, counts and releases sessions', async () => {
+    const { validated, weights } = convResidual();
+    expect(adapter.resources()).toEqual({ sessions: 0 });
+    const compiled = await adapter.compile(validated, weights);
+    expect(compiled.info.executionProvider).toBe('wasm');
+    expect(compiled.info.backend).toMatch(/^onnxruntime-web 1\.30\.\d+ in Node, wasm, \d+ threads?$/);
+    expect(adapter.resources()).toEqual({ sessions: 1 });
+    const out = await compiled.run({ x: input });
+    expect(out['add']!.shape).toEqual([1, 2, 4, 4]);
+    expect(out['add']!.data).toBeInstanceOf(Float32Array);
+    await compiled.dispose();
+    expect(adapter.resources()).toEqual({ sessions: 0 });
+    await expect(compiled.run({ x: input })).rejects.toThrow(/run\(\) after dispose\(\)/);
+  });
+
+  it('checks feeds before they reach onnxruntime', async () => {
+    const { validated, weights } = convResidual();
+    const compiled = await adapter.compile(validated, weights);
+    try {
+      await expect(compiled.run({ x: tensor('float32', [1, 2, 4, 3]) })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+      await expect(compiled.run({})).rejects.toThrow(/input 'x' is missing/);
+    } finally {
+      await compiled.dispose();
+    }
+  });
+
+  it('refuses unknown session options', async () => {
+    const { validated, weights } = convResidual();
+    await expect(adapter.compile(validated, weights, { graphOptimizationLevel: 'max' })).rejects.toThrow(/graphOptimizationLevel: expected one of disabled, basic, extended, all, received "max"/);
+    await expect(adapter.compile(validated, weights, { cpuFallback: 'maybe' })).rejects.toThrow(/cpuFallback: expected 'report' or 'forbid'/);
+  });
+
+  it('releases every live session on dispose', async () => {
+    const other = createOrtWebWasmAdapter();
+    await other.init();
+    const { validated, weights } = convResidual();
+    await other.compile(validated, weights);
+    await other.compile(validated, weights);
+    expect(other.resources()).toEqual({ sessions: 2 });
+    await other.dispose();
+    expect(other.resources()).toEqual({ sessions: 0 });
+  });
+
+  it('says compile() needs init()', async () => {
+    const { validated, weights } = convResidual();
+    await expect(createOrtWebWasmAdapter().compile(validated, weights)).rejects.toThrow(/call init\(\) before compile\(\)/);
+  });
+});
+
+/**
+ * A stand-in for onnxruntime-web with a WebGPU EP: relu-like sessions, and a switch that makes it
+ * refuse sessions with CPU fallback disabled, as onnxruntime does when its WebGPU EP leaves nodes
+ * to the CPU EP.
+ */
+function fakeRuntime(state: { needsCpu: boolean; created: string[] }): OrtWebRuntime {
+  class Tensor {
+    readonly data: Float32Array | Uint8Array;
+    constructor(readonly type: string, data: ArrayLike<number>, readonly dims: readonly number[]) {
+      this.data = ArrayBuffer.isView(data) ? (data as Float32Array) : type === 'uint8' || type === 'bool' ? Uint8Array.from(data) : Float32Array.from(data);
+    }
+    dispose(): void {}
+  }
+  const InferenceSession = {
+    async create(_bytes: Uint8Array, options: { executionProviders: string[]; extra?: { session?: Record<string, string> } }) {
+      const forbid = options.extra?.session?.['disable_cpu_ep_fallback'] === '1';
+      state.created.push(`${options.executionProviders.join(',')}${forbid ? ' forbid-cpu' : ''}`);
+      if (forbid && state.needsCpu) {
+        throw new Error('This session contains graph nodes that are assigned to the default CPU EP, but fallback to CPU EP has been explicitly disabled by the user.');
+      }
+      return {
+        outputNames: ['y'],
+        async run(feeds: Record<string, Tensor>) {
+          const x = Object.values(feeds)[0]!;
+          return { y: new Tensor('float32', Float32Array.from(x.data, (v) => Math.max(v, 0)), x.dims) };
+        },
+        async release() {},
+      };
+    },
+  };
+  return { Tensor, InferenceSession, env: { versions: { web: '0.0.0-fake' }, wasm: {}, webgpu: { adapter: { info: { vendor: 'fake-vendor', architecture: 'fake-arch' } } } } } as unknown as OrtWebRuntime;
+}
+
+describe('ort-web:webgpu checks (fake runtime)', () => {
+  const g = globalThis as { navigator?: unknown };
+  let saved: PropertyDescriptor | undefined;
+  beforeEach(() => {
+    saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu: { requestAdapter: async () => ({}) } }, configurable: true, writable: true });
+  });
+  afterEach(() => {
+    if (saved !== undefined) Object.defineProperty(globalThis, 'navigator', saved);
+    else delete g.navigator;
+  });
+
+  function relu() {
+    const b = new GraphBuilder('relu');
+    b.output(b.node('relu', [b.input('x', [1, 4])], {}, 'y'));
+    return b.build();
+  }
+
+  it('reports webgpu when every node stays on the WebGPU EP', async () => {
+    const state = { needsCpu: false, created: [] as string[] };
+    const adapter = createOrtWebAdapter('webgpu', { runtime: () => fakeRuntime(state), build: 'fake' });
+    await adapter.init();
+    const compiled = await adapter.compile(relu().validated, relu().weights);
+    expect(compiled.info).toEqual({ executionProvider: 'webgpu', backend: 'onnxruntime-web 0.0.0-fake fake, WebGPU on fake-vendor fake-arch' });
+    expect(state.created).toEqual(['webgpu forbid-cpu', 'webgpu forbid-cpu']);
+    await adapter.dispose();
+  });
+
+  it("says 'webgpu+wasm' when onnxruntime needs its CPU EP, or refuses with cpuFallback 'forbid'", async () => {
+    const state = { needsCpu: false, created: [] as string[] };
+    const adapter = createOrtWebAdapter('webgpu', { runtime: () => fakeRuntime(state) });
+    await adapter.init();
+    state.needsCpu = true;
+    const mixed = await adapter.compile(relu().validated, relu().weights);
+    expect(mixed.info.executionProvider).toBe('webgpu+wasm');
+    expect(state.created.slice(-2)).toEqual(['webgpu forbid-cpu', 'webgpu']);
+    await mixed.dispose();
+    await expect(adapter.compile(relu().validated, relu().weights, { cpuFallback: 'forbid' })).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+      message: expect.stringMatching(/WebGPU EP cannot run every node of this graph and cpuFallback is 'forbid'/),
+    });
+    expect(adapter.resources()).toEqual({ sessions: 0 });
+    await adapter.dispose();
+  });
+
+  it('refuses pools with ceil_mode before onnxruntime sees them (they would wedge the JSEP backend)', async () => {
+    const state = { needsCpu: false, created: [] as string[] };
+    const adapter = createOrtWebAdapter('webgpu', { runtime: () => fakeRuntime(state) });
+    await adapter.init();
+    const before = state.created.length;
+    const { validated, weights } = ceilPool();
+    await expect(adapter.compile(validated, weights)).rejects.toThrow(/MaxPool with ceil_mode=1\): onnxruntime-web 1\.30's WebGPU MaxPool kernel does not implement ceil_mode/);
+    expect(state.created.length).toBe(before);
+    await adapter.dispose();
+  });
+
+  it('is unavailable without navigator.gpu or without a GPU adapter', async () => {
+    const state = { needsCpu: false, created: [] as string[] };
+    Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
+    const noGpu = createOrtWebAdapter('webgpu', { runtime: () => fakeRuntime(state) });
+    await expect(noGpu.init()).rejects.toThrow(AdapterUnavailableError);
+    await expect(noGpu.init()).rejects.toThrow(/navigator\.gpu is undefined/);
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu: { requestAdapter: async () => null } }, configurable: true, writable: true });
+    await expect(createOrtWebAdapter('webgpu', { runtime: () => fakeRuntime(state) }).init()).rejects.toThrow(/requestAdapter\(\) returned null/);
+  });
+
+  it('keeps the loader’s unavailability reason', async () => {
+    const adapter = createOrtWebAdapter('wasm', {
+      runtime: () => {
+        throw new Error('Cannot find module onnxruntime-web');
+      },
+      fix: 'npm install onnxruntime-web',
+    });
+    await expect(adapter.init()).rejects.toMatchObject({ reason: 'onnxruntime-web cannot be loaded: Cannot find module onnxruntime-web', fix: 'npm install onnxruntime-web' });
+  });
+});
+
+describe('ort-web:webgpu host process in Node', () => {
+  it('runs a graph on Dawn and exits promptly after a JSEP session (no ~28 s exit delay)', async () => {
+    const adapter = createOrtWebGpuProcessAdapter();
+    try {
+      await adapter.init();
+    } catch (err) {
+      if (!(err instanceof AdapterUnavailableError) || requiredAdaptersFromEnv().includes(adapter.name)) throw err;
+      console.warn(`skipped: ${err.message}`);
+      return;
+    }
+    const { validated, weights } = convResidual();
+    const compiled = await adapter.compile(validated, weights);
+    expect(compiled.info.executionProvider).toBe('webgpu');
+    expect(compiled.info.backend).toMatch(/onnxruntime-web\/all \(JSEP\) in Node through Dawn, WebGPU on /);
+    const wasm = createOrtWebWasmAdapter();
+    await wasm.init();
+    const want = await (await wasm.compile(validated, weights)).run({ x: input });
+    const got = await compiled.run({ x: input });
+    expect(Array.from(got['add']!.data as Float32Array).map((v, i) => Math.abs(v - (want['add']!.data as Float32Array)[i]!) < 1e-5)).not.toContain(false);
+    await wasm.dispose();
+    expect(adapter.resources()).toEqual({ sessions: 1 });
+    await compiled.dispose();
+    expect(adapter.resources()).toEqual({ sessions: 0 });
+    const start = performance.now();
+    await adapter.dispose();
+    expect(performance.now() - start).toBeLessThan(10_000);
+    await expect(adapter.compile(validated, weights)).rejects.toBeInstanceOf(SkipconnError);
+  }, 120_000);
+});

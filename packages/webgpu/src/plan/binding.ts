@@ -1,0 +1,68 @@
+/**
+ * Views and bindings for one dispatch: a leaf's location aligned to the shape a kernel iterates,
+ * image views in canonical [N, C, H, W] order, and the binder that gives each physical buffer one
+ * binding slot (read, or read_write when the kernel writes it anywhere).
+ */
+import { layoutAxes, type Layout } from '@skipconn/core';
+import type { Access, BindingSpec, ViewSpec } from '../kernels/wgsl';
+import type { BufRef, Loc } from './placement';
+import type { Leaf } from './steps';
+
+/** Assigns binding slots to physical buffers for one dispatch. */
+export class Binder {
+  readonly refs: BufRef[] = [];
+  readonly access: Access[] = [];
+  private readonly keys: string[] = [];
+
+  constructor(private readonly physical: (ref: BufRef) => string) {}
+
+  bind(ref: BufRef, write = false): number {
+    const key = this.physical(ref);
+    let i = this.keys.indexOf(key);
+    if (i < 0) {
+      i = this.keys.length;
+      this.keys.push(key);
+      this.refs.push(ref);
+      this.access.push('read');
+    }
+    if (write) this.access[i] = 'read_write';
+    return i;
+  }
+
+  view(loc: Loc, write = false): ViewSpec {
+    return { b: this.bind(loc.buf, write), off: loc.off, shape: [...loc.shape], strides: [...loc.strides] };
+  }
+
+  bindings(vec4: ReadonlySet<number> = new Set()): BindingSpec[] {
+    return this.access.map((access, i) => (vec4.has(i) ? { access, vec4: true } : { access }));
+  }
+}
+
+/** A location aligned to `shape`: every axis of `shape`, stride 0 where the leaf broadcasts. */
+export function alignLoc(loc: Loc, leaf: Pick<Leaf, 'align' | 'slice'>, shape: readonly number[]): Loc {
+  let l = loc;
+  if (leaf.slice !== undefined) l = { ...l, off: l.off + leaf.slice.offset * l.strides[0]!, shape: [leaf.slice.length] };
+  const rank = shape.length;
+  const a = leaf.align;
+  let strides: number[];
+  switch (a.k) {
+    case 'same': strides = [...l.strides]; break;
+    case 'scalar': strides = new Array<number>(rank).fill(0); break;
+    case 'channel': strides = shape.map((_, i) => (i === a.axis ? l.strides[0]! : 0)); break;
+    case 'perm': strides = a.perm.map((p) => l.strides[p]!); break;
+    case 'numpy': {
+      const lead = rank - l.shape.length;
+      strides = shape.map((_, i) => (i < lead || l.shape[i - lead] === 1 ? 0 : l.strides[i - lead]!));
+      break;
+    }
+  }
+  return { buf: l.buf, off: l.off, shape: [...shape], strides };
+}
+
+/** [N, C, H, W] order of a 4-D image view in `layout`. */
+export function canonical(v: ViewSpec, layout: Layout): ViewSpec {
+  const ax = layoutAxes(layout);
+  const order = [ax.batch, ax.channels, ...ax.spatial];
+  return { b: v.b, off: v.off, shape: order.map((i) => v.shape[i]!), strides: order.map((i) => v.strides[i]!) };
+}
+
