@@ -5,30 +5,25 @@
  * binaries are missing, so a graph is never run on the CPU under a CUDA name.
  */
 import type * as ort from 'onnxruntime-node';
+import { AdapterUnavailableError, SkipconnError, type Adapter, type CompileOptions, type DType } from '@skipconn/core';
 import {
-  AdapterUnavailableError,
-  SkipconnError,
-  checkFeeds,
-  type Adapter,
-  type CompileOptions,
-  type CompiledGraph,
-  type DType,
-  type HostTensor,
-} from '@skipconn/core';
-import { EXPORTERS, exportModel, encodeModel } from '@skipconn/onnx';
-import { fromOrt, toOrt } from './convert';
+  EXPORTERS,
+  OrtSessionSet,
+  checkIntegerOption,
+  encodeModel,
+  exportModel,
+  mergeSessionOptions,
+  toOrtTensor,
+  type OrtCommonSessionOptions,
+} from '@skipconn/onnx';
 import { CUDA_FIX, cudaUnavailableReason } from './cuda';
 
 export type OrtDevice = 'cpu' | 'cuda';
 
-export interface OrtSessionOptions {
-  /** onnxruntime graph optimizations (default 'all'). */
-  readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+export interface OrtSessionOptions extends OrtCommonSessionOptions {
   /** Threads inside one op (default: onnxruntime's choice, all cores). */
   readonly intraOpNumThreads?: number;
   readonly interOpNumThreads?: number;
-  /** ONNX opset to export with (default 17). */
-  readonly opset?: number;
 }
 
 export const ORT_NODE_CPU = 'ort-node:cpu';
@@ -41,24 +36,15 @@ const EP_NAME: Record<OrtDevice, string> = { cpu: 'CPUExecutionProvider', cuda: 
 const DTYPES: readonly DType[] = ['float32', 'float16'];
 
 function readSessionOptions(defaults: OrtSessionOptions, options: CompileOptions | undefined): OrtSessionOptions {
-  const merged = { ...defaults, ...(options ?? {}) } as Record<string, unknown>;
-  const level = merged['graphOptimizationLevel'];
-  if (level !== undefined && !['disabled', 'basic', 'extended', 'all'].includes(level as string)) {
-    throw new SkipconnError('USAGE', `graphOptimizationLevel: expected one of disabled, basic, extended, all, received ${JSON.stringify(level)}`);
-  }
-  for (const key of ['intraOpNumThreads', 'interOpNumThreads', 'opset']) {
-    const v = merged[key];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
-      throw new SkipconnError('USAGE', `${key}: expected a non-negative integer, received ${JSON.stringify(v)}`);
-    }
-  }
+  const merged = mergeSessionOptions(defaults, options);
+  for (const key of ['intraOpNumThreads', 'interOpNumThreads', 'opset']) checkIntegerOption(merged, key, true);
   return merged as OrtSessionOptions;
 }
 
 export function createOrtNodeAdapter(device: OrtDevice, defaults: OrtSessionOptions = {}): Adapter {
   const name = device === 'cpu' ? ORT_NODE_CPU : ORT_NODE_CUDA;
   let runtime: typeof ort | undefined;
-  const live = new Set<ort.InferenceSession>();
+  const sessions = new OrtSessionSet();
 
   const load = (): typeof ort => {
     if (runtime !== undefined) return runtime;
@@ -87,49 +73,27 @@ export function createOrtNodeAdapter(device: OrtDevice, defaults: OrtSessionOpti
       const rt = load();
       const opts = readSessionOptions(defaults, options);
       const model = exportModel(graph, weights, { opset: opts.opset });
-      const onnxOutputs = model.graph!.output.map((o) => o.name);
       const session = await rt.InferenceSession.create(encodeModel(model), {
         executionProviders: [device],
         graphOptimizationLevel: opts.graphOptimizationLevel ?? 'all',
         ...(opts.intraOpNumThreads !== undefined ? { intraOpNumThreads: opts.intraOpNumThreads } : {}),
         ...(opts.interOpNumThreads !== undefined ? { interOpNumThreads: opts.interOpNumThreads } : {}),
       });
-      live.add(session);
-      let disposed = false;
-      const compiled: CompiledGraph = {
+      return sessions.compiled({
+        adapter: name,
+        runtime: 'onnxruntime',
+        graph,
+        model,
+        session,
         info: { executionProvider: EP_NAME[device], backend: `onnxruntime-node ${rt.env.versions?.common ?? ''}`.trim() },
-        async run(feeds) {
-          if (disposed) throw new SkipconnError('USAGE', `${name}: run() after dispose()`);
-          checkFeeds(graph, feeds);
-          const ortFeeds: Record<string, ort.Tensor> = {};
-          for (const input of graph.graph.inputs) ortFeeds[input.name] = toOrt(rt, feeds[input.name]!);
-          const results = await session.run(ortFeeds);
-          const out: Record<string, HostTensor> = {};
-          graph.graph.outputs.forEach((irName, i) => {
-            const t = results[onnxOutputs[i]!];
-            if (t === undefined) throw new SkipconnError('UNSUPPORTED', `${name}: onnxruntime returned no output '${onnxOutputs[i]}'`);
-            out[irName] = fromOrt(t, irName);
-            t.dispose();
-          });
-          for (const t of Object.values(ortFeeds)) t.dispose();
-          return out;
-        },
-        async dispose() {
-          if (disposed) return;
-          disposed = true;
-          live.delete(session);
-          await session.release();
-        },
-      };
-      return compiled;
+        toOrt: (t) => toOrtTensor(rt.Tensor, t),
+      });
     },
     resources() {
-      return { sessions: live.size };
+      return sessions.resources();
     },
-    async dispose() {
-      const sessions = [...live];
-      live.clear();
-      await Promise.all(sessions.map((s) => s.release()));
+    dispose() {
+      return sessions.releaseAll();
     },
   };
 }

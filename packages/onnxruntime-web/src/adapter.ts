@@ -16,20 +16,18 @@
  *    allowed and reports 'webgpu+wasm' (`cpuFallback: 'report'`, the default).
  */
 import type * as ort from 'onnxruntime-web';
+import { AdapterUnavailableError, GraphBuilder, SkipconnError, tensor, type Adapter, type CompileOptions, type DType } from '@skipconn/core';
 import {
-  AdapterUnavailableError,
-  GraphBuilder,
-  SkipconnError,
-  checkFeeds,
-  tensor,
-  type Adapter,
-  type CompileOptions,
-  type CompiledGraph,
-  type DType,
-  type HostTensor,
-} from '@skipconn/core';
-import { EXPORTERS, encodeModel, exportModel } from '@skipconn/onnx';
-import { fromOrt, runtimeBytes, toOrt } from './convert';
+  EXPORTERS,
+  OrtSessionSet,
+  checkIntegerOption,
+  encodeModel,
+  exportModel,
+  fromOrtTensor,
+  mergeSessionOptions,
+  type OrtCommonSessionOptions,
+} from '@skipconn/onnx';
+import { runtimeBytes, toOrt } from './convert';
 import { STUCK_BACKEND, webgpuRefusal } from './webgpu-limits';
 
 export type OrtWebRuntime = typeof ort;
@@ -41,11 +39,7 @@ export const ORT_WEB_WEBGPU = 'ort-web:webgpu';
 /** What onnxruntime-web reports when CPU fallback is disabled and a node needs it. */
 const CPU_FALLBACK_REFUSED = /fallback to CPU EP has been explicitly disabled/i;
 
-export interface OrtWebSessionOptions {
-  /** onnxruntime graph optimizations (default 'all'). */
-  readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
-  /** ONNX opset to export with (default 17). */
-  readonly opset?: number;
+export interface OrtWebSessionOptions extends OrtCommonSessionOptions {
   /**
    * webgpu only: when onnxruntime places some nodes on its CPU (wasm) EP, 'report' runs the graph
    * that way and says so in info.executionProvider ('webgpu+wasm'); 'forbid' makes compile() throw.
@@ -67,18 +61,9 @@ export interface OrtWebAdapterOptions extends OrtWebSessionOptions {
 /** dtypes every exported op runs with on onnxruntime-web's wasm and WebGPU kernels. */
 const DTYPES: readonly DType[] = ['float32'];
 
-const LEVELS = ['disabled', 'basic', 'extended', 'all'];
-
 function readSessionOptions(defaults: OrtWebSessionOptions, options: CompileOptions | undefined): OrtWebSessionOptions {
-  const merged = { ...defaults, ...(options ?? {}) } as Record<string, unknown>;
-  const level = merged['graphOptimizationLevel'];
-  if (level !== undefined && !LEVELS.includes(level as string)) {
-    throw new SkipconnError('USAGE', `graphOptimizationLevel: expected one of ${LEVELS.join(', ')}, received ${JSON.stringify(level)}`);
-  }
-  const opset = merged['opset'];
-  if (opset !== undefined && (typeof opset !== 'number' || !Number.isInteger(opset))) {
-    throw new SkipconnError('USAGE', `opset: expected an integer, received ${JSON.stringify(opset)}`);
-  }
+  const merged = mergeSessionOptions(defaults, options);
+  checkIntegerOption(merged, 'opset', false);
   const fallback = merged['cpuFallback'];
   if (fallback !== undefined && fallback !== 'report' && fallback !== 'forbid') {
     throw new SkipconnError('USAGE', `cpuFallback: expected 'report' or 'forbid', received ${JSON.stringify(fallback)}`);
@@ -135,7 +120,7 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
   };
   let runtime: OrtWebRuntime | undefined;
   let backend = '';
-  const live = new Set<ort.InferenceSession>();
+  const sessions = new OrtSessionSet();
 
   const load = (): OrtWebRuntime => {
     if (runtime !== undefined) return runtime;
@@ -188,7 +173,7 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
           try {
             const out = await session.run({ x: toOrt(rt, tensor('float32', [1, 4], [-1, 0, 2, -3])) });
             const y = out[session.outputNames[0]!];
-            if (y === undefined || fromOrt(y, 'y').data[2] !== 2) throw new Error('the test graph returned wrong values');
+            if (y === undefined || fromOrtTensor(y, 'y', 'onnxruntime-web').data[2] !== 2) throw new Error('the test graph returned wrong values');
           } finally {
             await session.release();
           }
@@ -213,56 +198,36 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
       const rt = load();
       const opts = readSessionOptions(defaults, compileOptions);
       const model = exportModel(graph, weights, { opset: opts.opset });
-      const onnxOutputs = model.graph!.output.map((o) => o.name);
       if (device === 'webgpu') {
         const refusal = webgpuRefusal(model);
         if (refusal !== undefined) throw new SkipconnError('UNSUPPORTED', `${name}: ${refusal}`);
       }
       const bytes = encodeModel(model);
       const { session, executionProvider } = await serialized(rt, () => open(rt, bytes, opts));
-      live.add(session);
-      let disposed = false;
-      const compiled: CompiledGraph = {
+      return sessions.compiled({
+        adapter: name,
+        runtime: 'onnxruntime-web',
+        graph,
+        model,
         info: { executionProvider, backend },
-        async run(feeds) {
-          if (disposed) throw new SkipconnError('USAGE', `${name}: run() after dispose()`);
-          checkFeeds(graph, feeds);
-          const ortFeeds: Record<string, ort.Tensor> = {};
-          for (const input of graph.graph.inputs) ortFeeds[input.name] = toOrt(rt, feeds[input.name]!);
-          const results = await serialized(rt, () => session.run(ortFeeds)).catch((err: unknown) => {
+        toOrt: (t) => toOrt(rt, t),
+        // Every call into the runtime goes through its queue.
+        session: {
+          run: (feeds) => serialized(rt, () => session.run(feeds)).catch((err: unknown) => {
             if (device === 'webgpu' && STUCK_BACKEND.test(message(err))) {
               throw new SkipconnError('UNSUPPORTED', `${name}: onnxruntime-web's WebGPU backend is stuck after an earlier kernel error; reload the page or restart the process (onnxruntime: ${message(err)})`);
             }
             throw err;
-          });
-          const out: Record<string, HostTensor> = {};
-          graph.graph.outputs.forEach((irName, i) => {
-            const t = results[onnxOutputs[i]!];
-            if (t === undefined) throw new SkipconnError('UNSUPPORTED', `${name}: onnxruntime-web returned no output '${onnxOutputs[i]}'`);
-            out[irName] = fromOrt(t, irName);
-          });
-          for (const t of Object.values(results)) t.dispose();
-          return out;
+          }),
+          release: () => serialized(rt, () => session.release()),
         },
-        async dispose() {
-          if (disposed) return;
-          disposed = true;
-          live.delete(session);
-          await serialized(rt, () => session.release());
-        },
-      };
-      return compiled;
+      });
     },
     resources() {
-      return { sessions: live.size };
+      return sessions.resources();
     },
-    async dispose() {
-      const sessions = [...live];
-      live.clear();
-      if (runtime !== undefined) {
-        const rt = runtime;
-        await Promise.all(sessions.map((s) => serialized(rt, () => s.release())));
-      }
+    dispose() {
+      return sessions.releaseAll();
     },
   };
 }

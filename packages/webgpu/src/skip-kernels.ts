@@ -14,9 +14,9 @@
  * Float32 data, row-major. Shapes and constants are baked into the shader (one pipeline per
  * configuration, cached per device), so prepare once and encode every frame.
  */
-import { channelAxis, resolveAxisName, type ActivationKind, type AxisName, type Layout } from '@skipconn/core';
+import { channelAxis, resolveAxisName, stridesOf, type ActivationKind, type AxisName, type Layout } from '@skipconn/core';
 import { ExprBuilder, type EOp, type Expr } from './kernels/expr';
-import { ewiseShader, ewiseVectorizable, denseStrides } from './kernels/ewise';
+import { ewiseShader, ewiseVectorizable } from './kernels/ewise';
 import { geometry, shaderKey, type Access, type ViewSpec } from './kernels/wgsl';
 import { pipelineCache } from './engine/pipelines';
 import { BufferUsage } from './engine/gpu-constants';
@@ -95,7 +95,7 @@ export interface SkipKernels {
  * write it as a plain dense tensor at that offset: zero-copy concatenation.
  */
 export function channelSlice(shape: readonly number[], layout: Layout, start: number, count: number): { offset: number; contiguous: boolean; strides: number[] } {
-  const strides = denseStrides(shape);
+  const strides = stridesOf(shape);
   const axis = channelAxis(layout);
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
@@ -206,7 +206,7 @@ export function createSkipKernels(device: GPUDevice): SkipKernels {
     return { shape: [o.count ?? (r.buffer.size - r.offset) / 4], layout: undefined };
   };
 
-  const same = (ref: TensorRef, shape: readonly number[]): Placed => ({ ref, shape, strides: denseStrides(shape) });
+  const same = (ref: TensorRef, shape: readonly number[]): Placed => ({ ref, shape, strides: stridesOf(shape) });
 
   /** A scale as an expression node: a constant, or a per-channel leaf (uploaded). */
   const scaleNode = (eb: ExprBuilder, s: Scale | undefined, shape: readonly number[], layout: Layout | undefined, leaves: Placed[], mine: GPUBuffer[]): number | undefined => {
@@ -271,7 +271,7 @@ export function createSkipKernels(device: GPUDevice): SkipKernels {
         resolveAxisName(layout, name).forEach((a) => broadcast.add(a));
       }
       const gShape = shape.map((d, a) => (broadcast.has(a) ? 1 : d));
-      const gStrides = denseStrides(gShape).map((s, a) => (broadcast.has(a) ? 0 : s));
+      const gStrides = stridesOf(gShape).map((s, a) => (broadcast.has(a) ? 0 : s));
       const eb = new ExprBuilder();
       const leaves: Placed[] = [same(x, shape), { ref: g, shape, strides: gStrides }];
       let root = eb.op('mul', eb.leaf(0), eb.leaf(1));
@@ -295,7 +295,7 @@ export function createSkipKernels(device: GPUDevice): SkipKernels {
       if (first === undefined) throw new RangeError('concatInto needs at least one part');
       const total = parts.reduce((c, p) => c + p.shape[axis]!, 0);
       const outShape = first.shape.map((d, a) => (a === axis ? total : d));
-      const strides = denseStrides(outShape);
+      const strides = stridesOf(outShape);
       const o = refOf(out);
       const prepared: PreparedKernel[] = [];
       let start = 0;

@@ -4,33 +4,14 @@
  * that defines the op (core/ops/conv-transpose2d.ts) read backwards, with no atomics.
  * Canonical [N, C, H, W] views as in conv2d; the same epilogue fusion applies.
  */
-import { epilogueStore, outputCoords, type FusedExpr } from './conv2d';
-import { bindings, defineShader, itemEntry, load, mathLibrary, u, type ShaderSpec, type ViewSpec } from './wgsl';
+import { convGeometry, epilogueStore, outputCoords, type ConvSpecBase } from './conv2d';
+import { bindings, defineShader, itemEntry, load, mathLibrary, u } from './wgsl';
 
-export interface ConvTranspose2dSpec extends ShaderSpec {
-  readonly x: ViewSpec;
-  readonly out: ViewSpec;
-  readonly order: 'NCHW' | 'NHWC';
-  readonly w: { readonly b: number; readonly off: number };
-  readonly bias?: { readonly b: number; readonly off: number };
-  readonly kernel: readonly [number, number];
-  readonly strides: readonly [number, number];
-  readonly pads: readonly [number, number];
-  readonly dilations: readonly [number, number];
-  readonly groups: number;
-  readonly epi?: FusedExpr;
-}
+export type ConvTranspose2dSpec = ConvSpecBase;
 
 export const convTranspose2dShader = defineShader<ConvTranspose2dSpec>('convTranspose2d', (spec) => {
   const { x, out, w, bias, epi } = spec;
-  const [, C, H, W] = x.shape as [number, number, number, number];
-  const [, O] = out.shape as [number, number, number, number];
-  const [kh, kw] = spec.kernel;
-  const [sh, sw] = spec.strides;
-  const [pt, pl] = spec.pads;
-  const [dh, dw] = spec.dilations;
-  const cg = C / spec.groups;
-  const og = O / spec.groups;
+  const { H, W, kh, kw, sh, sw, pt, pl, dh, dw, cg, og } = convGeometry(spec);
   const total = out.shape.reduce((a, b) => a * b, 1);
   const body: string[] = [...outputCoords(out, spec.order, ['n', 'o', 'oh', 'ow'])];
   body.push(`let g = o / ${u(og)};`, `let oi = o - g * ${u(og)};`);

@@ -9,7 +9,7 @@
  * Same semantics, views and fusion as conv2d.ts; used when the patch fits in workgroup memory.
  */
 import { emitExpr, invariantNodes } from './expr';
-import { epilogueStore, type Conv2dSpec } from './conv2d';
+import { convGeometry, epilogueStore, type Conv2dSpec } from './conv2d';
 import { bindings, defineShader, load, mathLibrary, u, unravel } from './wgsl';
 
 export const CONV_TILE = 8;
@@ -27,14 +27,8 @@ export function convTiles(out: readonly number[], ob: number): number {
 
 export const conv2dTiledShader = defineShader<Conv2dSpec>('conv2dTiled', (spec) => {
   const { x, out, w, bias, pro, epi, ob } = spec;
-  const [, C, H, W] = x.shape as [number, number, number, number];
-  const [N, O, OH, OW] = out.shape as [number, number, number, number];
-  const [kh, kw] = spec.kernel;
-  const [sh, sw] = spec.strides;
-  const [pt, pl] = spec.pads;
-  const [dh, dw] = spec.dilations;
-  const cg = C / spec.groups;
-  const og = O / spec.groups;
+  const [N, , OH, OW] = out.shape as [number, number, number, number];
+  const { H, W, O, kh, kw, sh, sw, pt, pl, dh, dw, cg, og } = convGeometry(spec);
   const [ph, pw] = convPatch(spec);
   const wg = CONV_TILE * CONV_TILE;
   const tiles = convTiles(out.shape, ob);

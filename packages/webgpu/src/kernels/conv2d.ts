@@ -20,7 +20,8 @@ export interface FusedExpr {
   readonly leaves: readonly ViewSpec[];
 }
 
-export interface Conv2dSpec extends ShaderSpec {
+/** What conv2d and convTranspose2d kernels share: views, weights and window geometry. */
+export interface ConvSpecBase extends ShaderSpec {
   /** Canonical [N, C, H, W] views. */
   readonly x: ViewSpec;
   readonly out: ViewSpec;
@@ -33,10 +34,24 @@ export interface Conv2dSpec extends ShaderSpec {
   readonly pads: readonly [number, number];
   readonly dilations: readonly [number, number];
   readonly groups: number;
+  readonly epi?: FusedExpr;
+}
+
+export interface Conv2dSpec extends ConvSpecBase {
   /** Output channels per thread (divides outChannels/groups): each input value read, and its prologue, serves all of them. */
   readonly ob: number;
   readonly pro?: FusedExpr;
-  readonly epi?: FusedExpr;
+}
+
+/** The sizes and window geometry every conv shader bakes in: input C, H, W, output channels O, channels per group. */
+export function convGeometry(spec: ConvSpecBase) {
+  const [, C, H, W] = spec.x.shape as [number, number, number, number];
+  const [, O] = spec.out.shape as [number, number, number, number];
+  const [kh, kw] = spec.kernel;
+  const [sh, sw] = spec.strides;
+  const [pt, pl] = spec.pads;
+  const [dh, dw] = spec.dilations;
+  return { C, H, W, O, kh, kw, sh, sw, pt, pl, dh, dw, cg: C / spec.groups, og: O / spec.groups };
 }
 
 /** Output coordinates n, o, oh, ow of thread `gi`, enumerated in the output layout's memory order. */
@@ -58,14 +73,7 @@ export function epilogueStore(epi: FusedExpr | undefined, out: ViewSpec, value: 
 
 export const conv2dShader = defineShader<Conv2dSpec>('conv2d', (spec) => {
   const { x, out, w, bias, pro, epi } = spec;
-  const [, C, H, W] = x.shape as [number, number, number, number];
-  const [, O] = out.shape as [number, number, number, number];
-  const [kh, kw] = spec.kernel;
-  const [sh, sw] = spec.strides;
-  const [pt, pl] = spec.pads;
-  const [dh, dw] = spec.dilations;
-  const cg = C / spec.groups;
-  const og = O / spec.groups;
+  const { H, W, kh, kw, sh, sw, pt, pl, dh, dw, cg, og } = convGeometry(spec);
   const ob = spec.ob;
   const total = out.shape.reduce((a, b) => a * b, 1) / ob;
   const body: string[] = [...outputCoords(out, spec.order, ['n', 'oblk', 'oh', 'ow'], ob)];

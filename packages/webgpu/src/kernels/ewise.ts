@@ -8,6 +8,7 @@
  * is dense over the output's shape (or a scalar) the flat index addresses them directly; when in
  * addition the element count and offsets are multiples of 4, each thread handles a vec4.
  */
+import { stridesOf } from '@skipconn/core';
 import { emitExpr, type Expr } from './expr';
 import { bindings, defineShader, itemEntry, load, mathLibrary, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
 
@@ -19,20 +20,9 @@ export interface EwiseSpec extends ShaderSpec {
   readonly vec: boolean;
 }
 
-/** Strides of a dense row-major tensor of this shape. */
-export function denseStrides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let a = shape.length - 1; a >= 0; a--) {
-    s[a] = acc;
-    acc *= shape[a]!;
-  }
-  return s;
-}
-
 /** Strides equal row-major strides wherever the axis has more than one element. */
 export function isDenseView(v: { shape: readonly number[]; strides: readonly number[] }): boolean {
-  const d = denseStrides(v.shape);
+  const d = stridesOf(v.shape);
   return v.shape.every((n, a) => n <= 1 || v.strides[a] === d[a]);
 }
 

@@ -9,8 +9,8 @@ import {
   channelAxis,
   matmulDims,
   normalizeAxis,
-  resizeScales,
   resolveSoftmaxAxis,
+  stridesOf,
   centerCropOffsets,
   type AvgPool2dAttrs,
   type Conv2dAttrs,
@@ -282,7 +282,7 @@ export function emitCalls(vg: ValidatedGraph, placement: Placement, physical: (r
         const src = loc(step.node.spec.inputs[0]!);
         const dst = loc(step.outs[0]!);
         // Same elements in the same row-major order: write the dense output as if it had the input's shape.
-        ewise(label, copyFused(step.node.spec.inputs[0]!), { ...dst, shape: src.shape, strides: denseStrides(src.shape) });
+        ewise(label, copyFused(step.node.spec.inputs[0]!), { ...dst, shape: src.shape, strides: stridesOf(src.shape) });
         return;
       }
       case 'concat': {
@@ -360,7 +360,7 @@ export function emitCalls(vg: ValidatedGraph, placement: Placement, physical: (r
         const name = `${node.spec.name}#resize`;
         const [, , ih, iw] = xv.shape as [number, number, number, number];
         const [, , oh, ow] = ov.shape as [number, number, number, number];
-        constants.set(name, resizeTable(a, [ih, iw], [oh, ow], resizeScales(a, [ih, iw], [oh, ow])));
+        constants.set(name, resizeTable(a, [ih, iw], [oh, ow]));
         const table = { b: binder.bind({ k: 'const', name }), off: 0 };
         items(label, resizeShader, binder, size(ov.shape), (base) => withBindings(binder, {
           ...base, x: xv, out: ov, order: layout, table, nearest: a.mode === 'nearest',
@@ -381,15 +381,5 @@ export function emitCalls(vg: ValidatedGraph, placement: Placement, physical: (r
   }
 
   return { calls, constants };
-}
-
-function denseStrides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let a = shape.length - 1; a >= 0; a--) {
-    s[a] = acc;
-    acc *= shape[a]!;
-  }
-  return s;
 }
 

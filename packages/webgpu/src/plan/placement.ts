@@ -15,8 +15,8 @@
  * elsewhere, a graph input whose slice is not contiguous) are copied by the concat's step.
  * Graph outputs whose location is not dense are copied to a dense buffer at the end.
  */
-import { channelAxis, type ConcatAttrs, type ValidatedGraph } from '@skipconn/core';
-import { denseStrides, isDenseView } from '../kernels/ewise';
+import { channelAxis, stridesOf, type ConcatAttrs, type ValidatedGraph } from '@skipconn/core';
+import { isDenseView } from '../kernels/ewise';
 import { copyFused, stepReads, type Step } from './steps';
 
 export type BufRef = { readonly k: 'alloc'; readonly id: number } | { readonly k: 'const'; readonly name: string };
@@ -123,7 +123,7 @@ export function placeValues(vg: ValidatedGraph, built: readonly Step[], constant
     const shape = shapeOf(v);
     let l: Loc;
     if (isConst(v)) {
-      l = { buf: { k: 'const', name: v }, off: 0, shape, strides: denseStrides(shape) };
+      l = { buf: { k: 'const', name: v }, off: 0, shape, strides: stridesOf(shape) };
     } else if (host.has(v)) {
       const h = host.get(v)!;
       const hl = loc(h.host);
@@ -131,9 +131,9 @@ export function placeValues(vg: ValidatedGraph, built: readonly Step[], constant
       l = { buf: hl.buf, off: hl.off + h.offset * hl.strides[axis]!, shape, strides: hl.strides };
     } else if (aliasOf.has(v)) {
       const src = loc(aliasOf.get(v)!);
-      l = { buf: src.buf, off: src.off, shape, strides: denseStrides(shape) };
+      l = { buf: src.buf, off: src.off, shape, strides: stridesOf(shape) };
     } else {
-      l = { buf: { k: 'alloc', id: rootAlloc(v).id }, off: 0, shape, strides: denseStrides(shape) };
+      l = { buf: { k: 'alloc', id: rootAlloc(v).id }, off: 0, shape, strides: stridesOf(shape) };
     }
     cache.set(v, l);
     return l;
