@@ -15,6 +15,7 @@ import {
   type ResourceCounts,
 } from '@skipconn/core';
 import { EXPORTERS } from '@skipconn/onnx';
+import { tfjsSupports } from '@skipconn/tfjs/browser';
 import { CHROMIUM_FIX, browserUnavailableReason } from './chromium';
 import { BROWSER_SUFFIX, PROVIDER_MODULES } from './providers';
 import { acquireBrowser, releaseBrowser, type BrowserSession } from './session';
@@ -29,6 +30,8 @@ export interface BrowserAdapterOptions {
 function defaultSupports(pageName: string): (op: string, dtype: DType) => boolean {
   // ort-web exports every op through @skipconn/onnx and runs float32 (as in Node).
   if (pageName.startsWith('ort-web:')) return (op, dtype) => EXPORTERS[op] !== undefined && dtype === 'float32';
+  // tfjs: every core op, float32 and float16 (computed in float32), on every backend.
+  if (pageName.startsWith('tfjs:')) return tfjsSupports;
   return (_op, dtype) => dtype === 'float32';
 }
 

@@ -25,9 +25,7 @@ export const PROVIDER_MODULES: readonly ProviderModule[] = [
   {
     module: 'tfjs',
     adapters: ['tfjs:webgl', 'tfjs:webgpu'],
-    needs: ['@skipconn/tfjs'],
-    pending:
-      '@skipconn/tfjs has no browser entry yet: its backends load through computed import()s that a bundler cannot follow, and @tensorflow/tfjs-backend-webgl is not installed (add a browser entry that takes the tf modules in, then src/page/tfjs.ts)',
+    needs: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu', '@skipconn/tfjs/browser'],
   },
 ];
 

@@ -59,11 +59,11 @@ describe('page server', () => {
 });
 
 describe('page bundle', () => {
-  it('bundles the ort-web and webgpu providers and says why tfjs is left out', async () => {
+  it('bundles every provider: ort-web, webgpu and tfjs (webgl and webgpu backends)', async () => {
     const bundle = await pageBundle();
     expect(bundle.js).toContain('__skipconnHarness');
-    expect(bundle.excluded.has('ort-web')).toBe(false);
-    expect(bundle.excluded.get('tfjs')).toMatch(/@skipconn\/tfjs has no browser entry yet/);
+    expect([...bundle.excluded]).toEqual([]);
+    expect(bundle.js).toContain('tfjs:webgl');
   }, 60_000);
 });
 

@@ -28,6 +28,11 @@ export interface TfjsAdapter extends Adapter {
   compile(graph: ValidatedGraph, weights: WeightStore): Promise<TfjsCompiledGraph>;
 }
 
+/** Whether the tfjs adapters run `op` in `dtype` (the same on every backend: kernels use tfjs-core ops only). */
+export function tfjsSupports(op: string, dtype: DType): boolean {
+  return TFJS_DTYPES.includes(dtype) && tfjsKernel(op) !== undefined;
+}
+
 export function createTfjsAdapter(spec: TfjsBackendSpec): TfjsAdapter {
   let runtime: TfRuntime | undefined;
   const live = new Set<TfjsCompiledGraph>();
@@ -49,11 +54,15 @@ export function createTfjsAdapter(spec: TfjsBackendSpec): TfjsAdapter {
         throw new AdapterUnavailableError(spec.name, `tfjs backend '${spec.backend}' failed to initialize: ${err instanceof Error ? err.message : String(err)}`, spec.fix);
       }
       if (!ok) throw new AdapterUnavailableError(spec.name, `tfjs backend '${spec.backend}' failed to initialize`, spec.fix);
+      // tfjs falls back silently (a failed backend leaves another one active, and getBackend()
+      // picks the best registered one when none is set): never run another backend under this name.
+      const active = tf.getBackend();
+      if (active !== spec.backend) {
+        throw new AdapterUnavailableError(spec.name, `tfjs backend '${spec.backend}' was requested but '${active}' is active after setBackend`, spec.fix);
+      }
       runtime = { tf, backend: spec.backend };
     },
-    supports(op: string, dtype: DType) {
-      return TFJS_DTYPES.includes(dtype) && tfjsKernel(op) !== undefined;
-    },
+    supports: tfjsSupports,
     async compile(graph, weights) {
       let compiled: TfjsCompiledGraph | undefined = undefined;
       compiled = await compileTfjs(ready(), graph, weights, () => live.delete(compiled!));

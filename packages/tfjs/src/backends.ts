@@ -5,6 +5,7 @@
  */
 import { AdapterUnavailableError } from '@skipconn/core';
 import type { TfjsBackendSpec } from './adapter';
+import { WEBGL_FIX, WEBGPU_FIX, requireWebGlHost, requireWebGpu } from './environment';
 import type { Tf } from './tf';
 
 /** Imports an optional peer; undefined when it is not installed, AdapterUnavailableError when it is but fails to load. */
@@ -53,20 +54,13 @@ export const TFJS_WASM: TfjsBackendSpec = {
   },
 };
 
-const WEBGPU_FIX =
-  'run in a browser with WebGPU, or in Node set globalThis.navigator = { gpu } from the `webgpu` package (Dawn) before init ' +
-  '(docs/tfjs.md); with @tensorflow/tfjs-backend-webgpu@4.22.0 installed';
-
 export const TFJS_WEBGPU: TfjsBackendSpec = {
   name: 'tfjs:webgpu',
   backend: 'webgpu',
   description: 'TensorFlow.js WebGPU backend (@tensorflow/tfjs-backend-webgpu; browser, or Node with the webgpu package)',
   fix: WEBGPU_FIX,
   async load() {
-    const gpu = (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu;
-    if (gpu === undefined) {
-      throw new AdapterUnavailableError(this.name, 'navigator.gpu is not defined: no WebGPU in this runtime (plain Node has none)', WEBGPU_FIX);
-    }
+    requireWebGpu(this.name);
     const tf = await loadCore(this.name);
     if ((await importOptional(this.name, '@tensorflow/tfjs-backend-webgpu', WEBGPU_FIX)) === undefined) {
       throw new AdapterUnavailableError(this.name, '@tensorflow/tfjs-backend-webgpu is not installed', 'npm install @tensorflow/tfjs-backend-webgpu@4.22.0');
@@ -75,18 +69,13 @@ export const TFJS_WEBGPU: TfjsBackendSpec = {
   },
 };
 
-const WEBGL_FIX = 'run in a browser with @tensorflow/tfjs-backend-webgl@4.22.0 installed; in Node use tfjs:node, tfjs:wasm or tfjs:cpu';
-
 export const TFJS_WEBGL: TfjsBackendSpec = {
   name: 'tfjs:webgl',
   backend: 'webgl',
   description: 'TensorFlow.js WebGL backend (@tensorflow/tfjs-backend-webgl; browser only)',
   fix: WEBGL_FIX,
   async load() {
-    const g = globalThis as { document?: unknown; OffscreenCanvas?: unknown };
-    if (g.document === undefined && g.OffscreenCanvas === undefined) {
-      throw new AdapterUnavailableError(this.name, 'WebGL needs a browser (no document or OffscreenCanvas here, as in Node)', WEBGL_FIX);
-    }
+    requireWebGlHost(this.name);
     const tf = await loadCore(this.name);
     if ((await importOptional(this.name, '@tensorflow/tfjs-backend-webgl', WEBGL_FIX)) === undefined) {
       throw new AdapterUnavailableError(this.name, '@tensorflow/tfjs-backend-webgl is not installed', 'npm install @tensorflow/tfjs-backend-webgl@4.22.0');

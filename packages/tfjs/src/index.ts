@@ -6,8 +6,9 @@
 import { registerAdapter } from '@skipconn/core';
 import { createTfjsAdapter } from './adapter';
 import { TFJS_BACKENDS } from './backends';
+import { TFJS_CPU_EXPECT_FAIL, TFJS_WASM_EXPECT_FAIL, TFJS_WEBGL_EXPECT_FAIL, TFJS_WEBGPU_EXPECT_FAIL } from './expect-fail';
 
-export { createTfjsAdapter } from './adapter';
+export { createTfjsAdapter, tfjsSupports } from './adapter';
 export type { TfjsAdapter, TfjsBackendSpec } from './adapter';
 export { TFJS_BACKENDS, TFJS_CPU, TFJS_WASM, TFJS_WEBGPU, TFJS_WEBGL, TFJS_NODE, TFJS_NODE_PACKAGES } from './backends';
 export { compileTfjs, onBackend, TFJS_DTYPES } from './compile';
@@ -27,3 +28,12 @@ const PRIORITY: Record<string, number> = { 'tfjs:node': 40, 'tfjs:webgpu': 35, '
 
 for (const spec of TFJS_BACKENDS) registerAdapter(spec.name, () => createTfjsAdapter(spec), PRIORITY[spec.name] ?? 0, spec.description);
 export * from './layers-model';
+export { TFJS_CPU_EXPECT_FAIL, TFJS_WASM_EXPECT_FAIL, TFJS_WEBGL_EXPECT_FAIL, TFJS_WEBGPU_EXPECT_FAIL } from './expect-fail';
+
+/** Expect-fail lists by adapter name, for `skipconn conformance` (see ../../cli/src/adapters.ts). */
+export const conformanceExpectFail = {
+  'tfjs:cpu': TFJS_CPU_EXPECT_FAIL,
+  'tfjs:wasm': TFJS_WASM_EXPECT_FAIL,
+  'tfjs:webgl': TFJS_WEBGL_EXPECT_FAIL,
+  'tfjs:webgpu': TFJS_WEBGPU_EXPECT_FAIL,
+};

@@ -52,20 +52,24 @@ export const convTranspose2dKernel = defineTfKernel<ConvTranspose2dAttrs>({
   },
 });
 
-/** Inserts dilation-1 zero rows/columns between the taps of a [kH, kW, o, i] filter. */
+/**
+ * Inserts dilation-1 zero rows/columns between the taps of a [kH, kW, o, i] filter. Every step
+ * stays at rank 4 or below: tfjs's GPU backends mishandled the rank-5 reshape, pad and slice used
+ * otherwise (WebGL fails to compile the shader, WebGPU returns zeros).
+ */
 function dilate(tf: Tf, f: Tensor, dilations: readonly [number, number]): Tensor {
+  const [kh, kw, o, i] = f.shape as [number, number, number, number];
+  const [dh, dw] = dilations;
   let out = f;
-  for (const axis of [0, 1] as const) {
-    const d = dilations[axis];
-    const k = out.shape[axis]!;
-    if (d === 1 || k === 1) continue;
-    const shape = [...out.shape];
-    const spread = [...shape.slice(0, axis + 1), 1, ...shape.slice(axis + 1)];
-    const padding = spread.map((_, a): [number, number] => (a === axis + 1 ? [0, d - 1] : [0, 0]));
-    const widened = tf.reshape(tf.pad(tf.reshape(out, spread), padding), [...shape.slice(0, axis), k * d, ...shape.slice(axis + 1)]);
-    const size = [...shape];
-    size[axis] = (k - 1) * d + 1;
-    out = tf.slice(widened, new Array<number>(shape.length).fill(0), size);
+  if (dh > 1 && kh > 1) {
+    // [kH, 1, kW*o*i] -> pad the middle axis to dh -> rows of taps followed by dh-1 zero rows.
+    const rows = tf.pad(tf.reshape(out, [kh, 1, kw * o * i]), [[0, 0], [0, dh - 1], [0, 0]]);
+    out = tf.slice(tf.reshape(rows, [kh * dh, kw, o, i]), [0, 0, 0, 0], [(kh - 1) * dh + 1, kw, o, i]);
+  }
+  const rowsNow = out.shape[0]!;
+  if (dw > 1 && kw > 1) {
+    const cols = tf.pad(tf.reshape(out, [rowsNow, kw, 1, o * i]), [[0, 0], [0, 0], [0, dw - 1], [0, 0]]);
+    out = tf.slice(tf.reshape(cols, [rowsNow, kw * dw, o, i]), [0, 0, 0, 0], [rowsNow, (kw - 1) * dw + 1, o, i]);
   }
   return out;
 }

@@ -1,0 +1,40 @@
+/**
+ * Conformance cases expected to fail on each tfjs backend, each with its reason. Keep them short:
+ * an expect-fail case that starts passing fails the run, so these lists only shrink. The webgl
+ * and webgpu lists were measured in headless Chromium 156 on SwiftShader (browser harness,
+ * `tfjs:webgl@chromium`, `tfjs:webgpu@chromium`), tfjs 4.22.0, every case of the suite.
+ */
+/** case id -> why it fails (the shape of @skipconn/conformance's ExpectFailMap, which an adapter may not import). */
+export type ExpectFailMap = Readonly<Record<string, string>>;
+
+/** Failures shared by every tfjs backend (they come from tfjs-core or from float32 itself). */
+const TFJS_COMMON: ExpectFailMap = {};
+
+export const TFJS_CPU_EXPECT_FAIL: ExpectFailMap = { ...TFJS_COMMON };
+
+export const TFJS_WASM_EXPECT_FAIL: ExpectFailMap = { ...TFJS_COMMON };
+
+// Both GPU backends start every max-pool window at -1e20 (tfjs's "minus infinity" constant).
+const GPU_MAXPOOL_FLOOR = 'tfjs GPU maxPool starts each window at -1e20, so a window of only -Inf gives -1e20';
+const GPU_COMMON: ExpectFailMap = {
+  ...TFJS_COMMON,
+  'op/maxPool2d/specials/NCHW/[1,1,4,4]': GPU_MAXPOOL_FLOOR,
+  'op/maxPool2d/specials/NHWC/[1,4,4,1]': GPU_MAXPOOL_FLOOR,
+};
+
+const WEBGL_RELU = "tfjs-webgl's packed relu is x * (x >= 0): relu(-Inf) = -Inf * 0 = NaN";
+const WEBGL_DIV = "tfjs-webgl's div returns 1 when a == b, so 0/0 and Inf/Inf give 1, not NaN";
+
+export const TFJS_WEBGL_EXPECT_FAIL: ExpectFailMap = {
+  ...GPU_COMMON,
+  'merge/residual/specials-post-relu/NHWC/[1,3,3,2]': WEBGL_RELU,
+  'op/relu/specials/none/[12]': WEBGL_RELU,
+  'op/relu/literal/none/[6]': WEBGL_RELU,
+  'op/div/specials/none/[8]x[8]': WEBGL_DIV,
+  'op/div/literal/by-zero/none/[6]': WEBGL_DIV,
+};
+
+export const TFJS_WEBGPU_EXPECT_FAIL: ExpectFailMap = {
+  ...GPU_COMMON,
+  'op/sigmoid/specials/none/[12]': 'WGSL does not promise NaN propagation: tfjs-webgpu sigmoid(NaN) is 0 on SwiftShader',
+};
