@@ -1,9 +1,15 @@
 /**
- * npm run bench [-- --quick | --full] [--reps N] [--out DIR]
+ * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|peers]
+ *                  [--budget-s S] [--peers tfjs,ort] [--ort-v8 liftoff|default] [--no-capture]
  *
- * Adapter `webgpu` on the same blocks in one run: fused kernels vs fusion off (and vs the block
- * written without merge ops), DenseNet block buffer bytes vs the sum of its feature maps, and the
- * bandwidth of the plain residual add. GPU times come from timestamp queries when the device has
+ * Two sections, one run, one adapter:
+ *  - `webgpu` (bench-results/webgpu.{json,md}): adapter `webgpu` on the same blocks: fused kernels
+ *    vs fusion off (and vs the block written without merge ops), DenseNet block buffer bytes vs the
+ *    sum of its feature maps, and the bandwidth of the plain residual add.
+ *  - `peers` (bench-results/peers.{json,md}, peers/run.ts): this adapter against `tfjs:webgpu` and
+ *    `ort-web:webgpu` on the same blocks and inputs, each peer in a child process of its own,
+ *    engines alternating; --budget-s bounds the section (default 600 s).
+ * GPU times come from timestamp queries when the device has
  * them; wall times are submit-to-completion per run, inputs already on the GPU. The GPU is warmed up
  * first and each block's variants are timed interleaved (see measureAll). Results go to
  * bench-results/webgpu.{json,md} (git-ignored). A benchmark, never a test: no assertions on time.
@@ -16,6 +22,7 @@ import * as path from 'node:path';
 import { createWebGpuAdapter, type ConvSettings, type WebGpuAdapter, type WebGpuCompiledGraph } from '@skipconn/webgpu';
 import { FULL, QUICK, blocks, block, highway, residual, residualDecomposed, type BenchGraph, type Sizes } from './graphs';
 import { renderMarkdown, type BenchResult, type Measurement } from './report';
+import { benchPeers, type PeerName } from './peers/run';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -67,10 +74,42 @@ async function measureAll(adapter: WebGpuAdapter, variants: readonly Variant[], 
 
 async function main(): Promise<void> {
   const outDir = arg('--out') ?? 'bench-results';
+  const only = arg('--only');
+  if (only !== undefined && only !== 'webgpu' && only !== 'peers') throw new Error(`--only: expected webgpu or peers, received ${only}`);
   const adapter = createWebGpuAdapter();
   await adapter.init();
   const device = adapter.device!;
   const quick = process.argv.includes('--quick') || (!process.argv.includes('--full') && device.isFallbackAdapter);
+  try {
+    if (only !== 'peers') await benchAdapter(adapter, quick, outDir);
+    if (only !== 'webgpu') {
+      const peers = (arg('--peers') ?? 'tfjs,ort').split(',').filter((p) => p !== '');
+      for (const p of peers) if (p !== 'tfjs' && p !== 'ort') throw new Error(`--peers: expected tfjs and/or ort, received ${p}`);
+      const v8 = arg('--ort-v8') ?? 'liftoff';
+      if (v8 !== 'liftoff' && v8 !== 'default') throw new Error(`--ort-v8: expected liftoff or default, received ${v8}`);
+      const num = (name: string): number | undefined => (arg(name) === undefined ? undefined : Number(arg(name)));
+      console.log(`bench peers: ${device.backend}; ${quick ? 'quick' : 'full'} sizes, budget ${arg('--budget-s') ?? 600} s`);
+      await benchPeers(adapter, device.backend, {
+        quick,
+        outDir,
+        budgetS: Number(arg('--budget-s') ?? 600),
+        peers: peers as PeerName[],
+        ortV8: v8,
+        capture: !process.argv.includes('--no-capture'),
+        ...(num('--peer-single') !== undefined ? { single: num('--peer-single')! } : {}),
+        ...(num('--peer-pipelined') !== undefined ? { pipelined: num('--peer-pipelined')! } : {}),
+        ...(num('--peer-rounds') !== undefined ? { rounds: num('--peer-rounds')! } : {}),
+        ...(num('--warmup-s') !== undefined ? { warmupS: num('--warmup-s')! } : {}),
+      });
+      console.log(`bench: wrote ${path.join(outDir, 'peers.json')} and peers.md`);
+    }
+  } finally {
+    await adapter.dispose();
+  }
+}
+
+async function benchAdapter(adapter: WebGpuAdapter, quick: boolean, outDir: string): Promise<void> {
+  const device = adapter.device!;
   const sizes: Sizes = quick ? QUICK : FULL;
   const reps = Number(arg('--reps') ?? (quick ? 5 : 50));
   const warmup = quick ? 1 : 5;
@@ -139,7 +178,6 @@ async function main(): Promise<void> {
 
   const stats = adapter.stats();
   result.peakGpuBytes = stats.peakBytes;
-  await adapter.dispose();
 
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'webgpu.json'), `${JSON.stringify(result, null, 2)}\n`);
