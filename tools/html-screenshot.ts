@@ -13,19 +13,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS, chromiumPath } from '@skipconn/browser-harness';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-/** Flags for a quiet, offline, throwaway browser. */
-export const CHROMIUM_FLAGS: readonly string[] = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+/** The same Debian Chromium and flags as the browser harness. */
+const CHROMIUM = chromiumPath();
 
 export interface ScreenshotResult {
   readonly png: string;
