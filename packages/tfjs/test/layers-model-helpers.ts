@@ -5,7 +5,7 @@ import { tensor, toFloat64, type HostTensor } from '@skipconn/core';
 import type { LayersModelArtifacts } from '../src';
 import { worstError } from './helpers';
 
-/** Porting tolerance of issue 5: |got - want| <= 1e-4 + 1e-3 * |want|. */
+/** Porting tolerance: |got - want| <= 1e-4 + 1e-3 * |want|. */
 export const ATOL = 1e-4;
 export const RTOL = 1e-3;
 

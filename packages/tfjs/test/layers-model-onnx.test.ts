@@ -2,7 +2,7 @@
  * @jest-environment ./packages/onnxruntime-node/test/environment.js
  */
 /**
- * The round trip of issue 5: a tfjs functional ResNet-style model with skip layers -> IR ->
+ * The porting round trip: a tfjs functional ResNet-style model with skip layers -> IR ->
  * ONNX (run on ort-node:cpu) -> IR -> tfjs LayersModel, with tfjs's own predict as the reference
  * at every step. Skipped with the reason when @skipconn/onnx or onnxruntime-node is not usable.
  */

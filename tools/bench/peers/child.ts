@@ -4,7 +4,7 @@
  * inputs, chunked readback and the two timing loops. A peer (tfjs-child.ts, ort-child.ts) only
  * says how to compile a graph, how to issue one run and how to wait for the GPU.
  *
- * The thread that owns a Dawn device must never block for ~20 ms or more (shared/env/runtimes.md),
+ * The thread that owns a Dawn device must never block for ~20 ms or more (docs/webgpu.md),
  * and here that thread is the child's only one: inputs arrive in 4 MiB slices and are written to
  * the GPU slice by slice, outputs are read back and summarized in 4 MiB pieces with yields.
  */
