@@ -68,6 +68,7 @@ describe('graph JSON', () => {
   it('names the file and byte offset of a syntax error, and calls a cut file truncated', () => {
     expect(() => parseGraphJson('{"format": "skipconn.graph", "ver', 'g.json')).toThrow(FileFormatError);
     expect(() => parseGraphJson('{"format": "skipconn.graph", "ver', 'g.json')).toThrow(/g\.json.*truncated/);
+    expect(() => parseGraphJson('{"format": "skipconn.graph", "ver\n', 'g.json')).toThrow(/g\.json at byte 33: JSON ends early/);
     expect(() => parseGraphJson('{"format": x}', 'g.json')).toThrow(/g\.json at byte 11: invalid JSON/);
     expect(() => parseGraphJson('{"a": [1, 2,, 3]}', 'g.json')).toThrow(/at byte 12: invalid JSON/);
     expect(() => parseGraphJson('{"é": tru}', 'g.json')).toThrow(/at byte 10: invalid JSON/); // '{' '"' 'é'(2 bytes) '"' ':' ' ' 't' 'r' 'u' -> the '}' is byte 10

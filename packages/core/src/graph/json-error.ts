@@ -1,7 +1,8 @@
 /**
  * Finds where a JSON text stops being valid. JSON.parse's messages carry a position only for some
  * errors and count UTF-16 units; this scanner follows the JSON grammar and reports the UTF-8
- * byte offset of the first bad character, and whether the text simply ended too early.
+ * byte offset of the first bad character, and whether the text simply ended too early (the error
+ * lies at the end, trailing whitespace aside, as when a file is cut inside a string).
  */
 export interface JsonErrorLocation {
   readonly offset: number;
@@ -109,6 +110,6 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
     return undefined;
   } catch (err) {
     if (!(err instanceof Stop)) throw err;
-    return { offset: new TextEncoder().encode(text.slice(0, err.index)).length, truncated: err.index >= text.length };
+    return { offset: new TextEncoder().encode(text.slice(0, err.index)).length, truncated: err.index >= text.trimEnd().length };
   }
 }
