@@ -16,6 +16,7 @@ import {
 } from '@skipconn/core';
 import { EXPORTERS } from '@skipconn/onnx';
 import { tfjsSupports } from '@skipconn/tfjs/browser';
+import { webgpuSupports } from '@skipconn/webgpu';
 import { CHROMIUM_FIX, browserUnavailableReason } from './chromium';
 import { BROWSER_SUFFIX, PROVIDER_MODULES } from './providers';
 import { acquireBrowser, releaseBrowser, type BrowserSession } from './session';
@@ -32,6 +33,8 @@ function defaultSupports(pageName: string): (op: string, dtype: DType) => boolea
   if (pageName.startsWith('ort-web:')) return (op, dtype) => EXPORTERS[op] !== undefined && dtype === 'float32';
   // tfjs: every core op, float32 and float16 (computed in float32), on every backend.
   if (pageName.startsWith('tfjs:')) return tfjsSupports;
+  // webgpu: float32 and float16 (computed in float32), every op with a kernel.
+  if (pageName === 'webgpu') return webgpuSupports;
   return (_op, dtype) => dtype === 'float32';
 }
 

@@ -12,7 +12,7 @@ import { BROWSER_SUFFIX } from './providers';
 export const BROWSER_EXPECT_FAIL: Readonly<Record<string, ExpectFailMap>> = {
   [`ort-web:wasm${BROWSER_SUFFIX}`]: ORT_WEB_WASM_EXPECT_FAIL,
   [`ort-web:webgpu${BROWSER_SUFFIX}`]: ORT_WEB_WEBGPU_EXPECT_FAIL,
-  // Every case passes in Chromium on SwiftShader (the float16 ones are skipped: the proxy offers float32).
+  // Every case passes in Chromium on SwiftShader (float16 graphs computed in float32, as in Node).
   [`webgpu${BROWSER_SUFFIX}`]: {},
   [`tfjs:webgl${BROWSER_SUFFIX}`]: TFJS_WEBGL_EXPECT_FAIL,
   [`tfjs:webgpu${BROWSER_SUFFIX}`]: TFJS_WEBGPU_EXPECT_FAIL,

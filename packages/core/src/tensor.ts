@@ -164,6 +164,11 @@ export function toFloat64(t: HostTensor): Float64Array {
   return out;
 }
 
+/** A tensor's values as float32: the data itself when it is float32, decoded (or rounded) otherwise. */
+export function float32Values(t: HostTensor): Float32Array {
+  return t.data instanceof Float32Array ? t.data : Float32Array.from(toFloat64(t));
+}
+
 /** Converts float64 numbers into a tensor of the given dtype (rounding as the dtype demands). */
 export function fromFloat64<D extends DType>(dtype: D, shape: readonly number[], values: Float64Array): HostTensor<D> {
   if (dtype === 'float64') return tensor(dtype, shape, values as DTypeStorage[D]);

@@ -14,7 +14,7 @@ import {
   shapesEqual,
   sizeOf,
   tensor,
-  toFloat64,
+  float32Values,
   type CompiledGraph,
   type DType,
   type HostTensor,
@@ -118,7 +118,7 @@ function buildProgram(tf: Tf, vg: ValidatedGraph, plan: LayoutPlan, weights: Wei
       const conv = conversions.get(key);
       if (conv === undefined) {
         const w = weights.get(key)!;
-        t = tf.tensor(float32Data(w), [...w.shape], 'float32');
+        t = tf.tensor(float32Values(w), [...w.shape], 'float32');
       } else {
         t = applySteps(tf, constantTensor(conv.from), conv);
       }
@@ -230,7 +230,7 @@ class CompiledTfjsGraph implements TfjsCompiledGraph {
     for (const [key, t] of this.program.constants) set(key, t);
     for (const input of this.vg.graph.inputs) {
       const feed = feeds[input.name]!;
-      set(input.name, tf.tensor(float32Data(feed), [...feed.shape], 'float32'));
+      set(input.name, tf.tensor(float32Values(feed), [...feed.shape], 'float32'));
     }
     this.program.instrs.forEach((ins, i) => {
       if (ins.kind === 'convert') {
@@ -260,11 +260,6 @@ class CompiledTfjsGraph implements TfjsCompiledGraph {
     for (const t of this.program.held) t.dispose();
     this.onDispose?.();
   }
-}
-
-/** float32 values of a host tensor: the data itself for float32, decoded for float16. */
-function float32Data(t: HostTensor): Float32Array {
-  return t.data instanceof Float32Array ? t.data : Float32Array.from(toFloat64(t));
 }
 
 /** Applies a conversion's reshape/transpose steps. */

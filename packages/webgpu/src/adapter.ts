@@ -10,7 +10,7 @@ import {
   SkipconnError,
   UnsupportedError,
   checkFeeds,
-  tensor,
+  float32Values,
   type Adapter,
   type CompileOptions,
   type CompiledGraph,
@@ -24,6 +24,7 @@ import { ADAPTER_NAME, type EngineInfo, type PlanReport } from './engine/engine'
 import { ELEMENTWISE } from './plan/elementwise';
 import { STANDALONE_OPS, type ConvSettings } from './plan/emit';
 import { LocalHost } from './host/local';
+import { WEBGPU_DTYPES, float32Graph, float32Weights, outputTensor } from './float16';
 import type { EngineStats, Host, TimeResult } from './host/types';
 
 export { ADAPTER_NAME };
@@ -36,6 +37,11 @@ export { ADAPTER_NAME };
 export const SUPPORTED_OPS: ReadonlySet<string> = new Set(
   [...ELEMENTWISE.map((l) => l.op), 'conv2d', 'convTranspose2d', 'dense', 'matmul', 'layerNorm', 'concat', 'reshape', 'flatten', ...STANDALONE_OPS].filter((op) => OP_TYPES.includes(op)),
 );
+
+/** Whether this adapter runs `op` on `dtype` (answerable without a device, e.g. by browser proxies). */
+export function webgpuSupports(op: string, dtype: DType): boolean {
+  return WEBGPU_DTYPES.includes(dtype) && SUPPORTED_OPS.has(op);
+}
 
 export interface WebGpuAdapterOptions {
   /** Where the engine runs: 'worker' (Node default), 'local' (browser default; needs `gpu` or navigator.gpu). */
@@ -92,7 +98,7 @@ async function makeHost(options: WebGpuAdapterOptions): Promise<Host> {
 
 function feedData(vg: ValidatedGraph, feeds: Readonly<Record<string, HostTensor>>): Map<string, Float32Array> {
   checkFeeds(vg, feeds);
-  return new Map(vg.graph.inputs.map((i) => [i.name, feeds[i.name]!.data as Float32Array]));
+  return new Map(vg.graph.inputs.map((i) => [i.name, float32Values(feeds[i.name]!)]));
 }
 
 export function createWebGpuAdapter(options: WebGpuAdapterOptions = {}): WebGpuAdapter {
@@ -123,18 +129,16 @@ export function createWebGpuAdapter(options: WebGpuAdapterOptions = {}): WebGpuA
       })();
       return initializing;
     },
-    supports(op: string, dtype: DType) {
-      return dtype === 'float32' && SUPPORTED_OPS.has(op);
-    },
+    supports: webgpuSupports,
     async compile(vg, weights, compileOptions = {}) {
       const h = ready();
       for (const [name, v] of vg.values) {
-        if (v.dtype !== 'float32') {
+        if (!WEBGPU_DTYPES.includes(v.dtype)) {
           const n = vg.producers.get(name);
-          throw new UnsupportedError(`dtype ${v.dtype} (value '${name}')`, n ? { node: n.spec.name, op: n.spec.op } : {}, ['float32']);
+          throw new UnsupportedError(`dtype ${v.dtype} (value '${name}')`, n ? { node: n.spec.name, op: n.spec.op } : {}, WEBGPU_DTYPES);
         }
       }
-      const { id, report } = await h.compile(vg, weights, { fusion: compileOptions.fusion ?? true, ...(compileOptions.conv ? { conv: compileOptions.conv } : {}) });
+      const { id, report } = await h.compile(float32Graph(vg), float32Weights(vg, weights), { fusion: compileOptions.fusion ?? true, ...(compileOptions.conv ? { conv: compileOptions.conv } : {}) });
       let disposed = false;
       const compiled: WebGpuCompiledGraph = {
         info: { backend: info!.backend, executionProvider: 'webgpu (skipconn WGSL kernels)' },
@@ -145,7 +149,8 @@ export function createWebGpuAdapter(options: WebGpuAdapterOptions = {}): WebGpuA
           const result: Record<string, HostTensor> = {};
           for (const name of vg.graph.outputs) {
             const t = out.get(name)!;
-            result[name] = tensor('float32', vg.values.get(name)!.shape, t.data);
+            const v = vg.values.get(name)!;
+            result[name] = outputTensor(v.dtype, v.shape, t.data);
           }
           return result;
         },

@@ -3,7 +3,7 @@
  * returned on dispose, large tensors (chunked transfers, 2-D dispatch grids) while the main
  * thread is busy, input and dtype errors, and device loss.
  */
-import { GraphBuilder, SkipconnError, AdapterUnavailableError, evaluateGraph, randomTensor, tensor } from '@skipconn/core';
+import { GraphBuilder, SkipconnError, AdapterUnavailableError, evaluateGraph, cast, randomTensor, tensor, toFloat64 } from '@skipconn/core';
 import { createWebGpuAdapter } from '../src';
 import { errorRatio, useGpu } from './gpu';
 
@@ -81,16 +81,35 @@ describe('webgpu errors', () => {
     await c.dispose();
   });
 
-  it('refuses dtypes other than float32 at compile time, naming the value', async () => {
+  it('refuses dtypes other than float32 and float16 at compile time, naming the value', async () => {
     const a = gpu.adapter;
     if (!a) return;
     const b = new GraphBuilder();
-    const x = b.input('x', [2], { dtype: 'float16' });
+    const x = b.input('x', [2], { dtype: 'float64' });
     b.output(b.node('relu', [x], {}, 'r'));
     const { validated, weights } = b.build();
-    expect(a.supports('relu', 'float16')).toBe(false);
+    expect(a.supports('relu', 'float64')).toBe(false);
     await expect(a.compile(validated, weights)).rejects.toThrow(SkipconnError);
-    await expect(a.compile(validated, weights)).rejects.toThrow(/float16.*supported: float32/);
+    await expect(a.compile(validated, weights)).rejects.toThrow(/float64.*supported: float32, float16/);
+  });
+
+  it('runs float16 graphs in float32 and rounds their outputs to float16', async () => {
+    const a = gpu.adapter;
+    if (!a) return;
+    const b = new GraphBuilder();
+    const x = b.input('x', [3], { dtype: 'float16' });
+    const w = b.weight('w', tensor('float16', [3], [0.1, -2, 1000]));
+    b.output(b.node('residual', [x, w], {}, 'r'));
+    const { validated, weights } = b.build();
+    expect(a.supports('residual', 'float16')).toBe(true);
+    const c = await a.compile(validated, weights);
+    const feeds = { x: tensor('float16', [3], [0.2, 0.5, 1000]) };
+    const out = (await c.run(feeds))['r']!;
+    const expected = evaluateGraph(validated, weights, feeds)['r']!;
+    expect(out.dtype).toBe('float16');
+    expect([...toFloat64(out)]).toEqual([...toFloat64(cast(expected, 'float16'))]);
+    expect(toFloat64(out)[2]).toBe(2000);
+    await c.dispose();
   });
 
   it('reports device loss clearly, and a new adapter works again', async () => {

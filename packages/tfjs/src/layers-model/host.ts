@@ -1,5 +1,5 @@
 /** Host-side float32 arrays with shapes: the weight re-layouts done once at export and import. */
-import { sizeOf, tensor, toFloat64, transposeInto, type HostTensor } from '@skipconn/core';
+import { sizeOf, float32Values, tensor, transposeInto, type HostTensor } from '@skipconn/core';
 
 export interface F32 {
   readonly shape: readonly number[];
@@ -8,7 +8,7 @@ export interface F32 {
 
 /** A host tensor as float32 (float16 and float64 are converted; NaN and infinities kept). */
 export function f32(t: HostTensor): F32 {
-  return { shape: [...t.shape], data: t.data instanceof Float32Array ? t.data : Float32Array.from(toFloat64(t)) };
+  return { shape: [...t.shape], data: float32Values(t) };
 }
 
 /** transpose: output axis a is input axis perm[a] (NumPy). */

@@ -1,0 +1,36 @@
+/**
+ * float16 graphs on float32 kernels. WebGPU's `shader-f16` is optional (SwiftShader and many
+ * drivers lack it), so a float16 graph is decoded at the boundary, computed in float32 and its
+ * outputs rounded to float16: float32 accumulation with a float16 store, which is what the float16
+ * tolerance of the spec allows (docs/spec.md) and what tfjs does too.
+ */
+import { cast, float32Values, validateGraph, type DType, type Graph, type HostTensor, type ValidatedGraph, type WeightStore } from '@skipconn/core';
+
+/** The dtypes a graph may hold on this adapter. */
+export const WEBGPU_DTYPES: readonly DType[] = ['float32', 'float16'];
+
+const asFloat32 = <T extends { readonly dtype: DType }>(v: T): T => (v.dtype === 'float16' ? { ...v, dtype: 'float32' } : v);
+
+/** The same graph with every float16 input and weight declared float32 (vg itself when it has none). */
+export function float32Graph(vg: ValidatedGraph): ValidatedGraph {
+  const g = vg.graph;
+  if (!g.inputs.some((i) => i.dtype === 'float16') && !g.weights.some((w) => w.dtype === 'float16')) return vg;
+  const promoted: Graph = { ...g, inputs: g.inputs.map(asFloat32), weights: g.weights.map(asFloat32) };
+  return validateGraph(promoted);
+}
+
+/** Weights as float32 tensors (float16 ones decoded; float32 ones as they are). */
+export function float32Weights(vg: ValidatedGraph, weights: WeightStore): WeightStore {
+  const out = new Map<string, HostTensor>();
+  for (const name of vg.weightNames) {
+    const w = weights.get(name);
+    if (w !== undefined) out.set(name, w.dtype === 'float32' ? w : { dtype: 'float32', shape: w.shape, data: float32Values(w) });
+  }
+  return out;
+}
+
+/** A float32 result as a tensor of the graph's dtype (float16 outputs rounded once, here). */
+export function outputTensor(dtype: DType, shape: readonly number[], data: Float32Array): HostTensor {
+  const t: HostTensor = { dtype: 'float32', shape: [...shape], data };
+  return dtype === 'float32' ? t : cast(t, dtype);
+}
