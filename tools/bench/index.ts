@@ -54,7 +54,7 @@ async function measureAll(adapter: WebGpuAdapter, variants: readonly Variant[], 
     const perRound = Math.max(1, Math.ceil(reps / rounds));
     for (let r = 0; r < rounds; r++) {
       for (let i = 0; i < variants.length; i++) {
-        const t = await compiled[i]!.time(variants[i]![1].feeds, perRound, warmup);
+        const t = await compiled[i]!.time(variants[i]![1].feeds, { reps: perRound, warmup });
         if (t.gpuMs !== null) gpu[i]!.push(...t.gpuMs);
         wall[i]!.push(t.wallMs);
       }
@@ -131,7 +131,7 @@ async function benchAdapter(adapter: WebGpuAdapter, quick: boolean, outDir: stri
     const warm = [residual([sizes.flat], 1, 1, 'none'), resnet];
     const plans = await Promise.all(warm.map((g) => adapter.compile(g.built.validated, g.built.weights)));
     const until = performance.now() + 1000 * Number(arg('--warmup-s') ?? (quick ? 0.2 : 8));
-    while (performance.now() < until) for (let i = 0; i < plans.length; i++) await plans[i]!.time(warm[i]!.feeds, 20, 0);
+    while (performance.now() < until) for (let i = 0; i < plans.length; i++) await plans[i]!.time(warm[i]!.feeds, { reps: 20, warmup: 0 });
     for (const p of plans) await p.dispose();
   }
 
@@ -171,6 +171,11 @@ async function benchAdapter(adapter: WebGpuAdapter, quick: boolean, outDir: stri
     (['never', 'always'] as const).flatMap((tiled) => ([8, 4, 1] as const).map((o): Variant => [`${tiled === 'always' ? 'tiled' : 'direct'}, ${o} outputs/thread`, g, fusion, { tiled, outputsPerThread: o }]));
   await bench('conv variants: ResNet basic block, fused', img, sweep(resnet, true));
   await bench('conv variants: DenseNet block, fused', `[${d.shape.join(',')}] NCHW`, sweep(dense, true));
+  // Input channels the tiled kernel stages between two barriers (1 was the only choice before).
+  await bench('conv variants: DenseNet block, channels staged per barrier', `[${d.shape.join(',')}] NCHW`, [
+    ...([8, 4, 1] as const).map((cps): Variant => [`fused, tiled, ${cps} channels per stage`, dense, true, { channelsPerStage: cps }]),
+    ['fusion off', dense, false],
+  ]);
 
   // The first two blocks again: how far apart two measurements of one thing are in this run.
   await bench('residual add y = x + f (again, at the end)', `[${sizes.flat}]`, [['fused', residual(flat, 1, 1, 'none'), true]], { bytesMoved: 3 * 4 * sizes.flat });

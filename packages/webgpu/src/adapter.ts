@@ -25,7 +25,7 @@ import { ELEMENTWISE } from './plan/elementwise';
 import { STANDALONE_OPS, type ConvSettings } from './plan/emit';
 import { LocalHost } from './host/local';
 import { WEBGPU_DTYPES, float32Graph, float32Weights, outputTensor } from './float16';
-import type { EngineStats, Host, TimeResult } from './host/types';
+import type { EngineStats, Host, TimeOptions, TimeResult } from './host/types';
 
 export { ADAPTER_NAME };
 
@@ -62,8 +62,8 @@ export interface WebGpuCompileOptions extends CompileOptions {
 /** A compiled graph, with what the compiler did (fused kernels, arena and peak bytes). */
 export interface WebGpuCompiledGraph extends CompiledGraph {
   readonly report: PlanReport;
-  /** Benchmark helper: per-run GPU times (timestamp queries, when available) and wall time. */
-  time(feeds: Readonly<Record<string, HostTensor>>, reps: number, warmup?: number): Promise<TimeResult>;
+  /** Benchmark helper: one-at-a-time and back-to-back wall times, GPU times from timestamp queries when available. */
+  time(feeds: Readonly<Record<string, HostTensor>>, options: TimeOptions): Promise<TimeResult>;
 }
 
 export interface WebGpuAdapter extends Adapter {
@@ -154,8 +154,8 @@ export function createWebGpuAdapter(options: WebGpuAdapterOptions = {}): WebGpuA
           }
           return result;
         },
-        async time(feeds, reps, warmup = 3) {
-          return h.time(id, feedData(vg, feeds), reps, warmup);
+        async time(feeds, options) {
+          return h.time(id, feedData(vg, feeds), options);
         },
         async dispose() {
           if (disposed) return;

@@ -11,6 +11,6 @@ export * from './adapter';
 export * from './skip-kernels';
 export type { PlanReport, EngineInfo, CompileSettings } from './engine/engine';
 export type { ConvSettings } from './plan/emit';
-export type { EngineStats, TimeResult } from './host/types';
+export type { EngineStats, TimeOptions, TimeResult } from './host/types';
 
 registerAdapter(ADAPTER_NAME, () => createWebGpuAdapter(), 50, 'WebGPU: skipconn\'s own WGSL kernels with fused skip connections (browser, or Node through Dawn in a worker)');

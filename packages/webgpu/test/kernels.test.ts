@@ -60,7 +60,7 @@ describe.each([
     expect(report.hostedMembers).toBe(4);
     expect(report.kernels.filter((k) => k.label.includes('['))).toEqual([]);
     if (op === 'conv2d') {
-      for (const conv of [{ tiled: 'always' as const }, { tiled: 'never' as const, outputsPerThread: 1 as const }]) {
+      for (const conv of [{ tiled: 'always' as const }, { tiled: 'always' as const, channelsPerStage: 1 as const }, { tiled: 'always' as const, channelsPerStage: 2 as const }, { tiled: 'never' as const, outputsPerThread: 1 as const }]) {
         await checkAgainstReference(gpu.adapter, validated, w, feeds, { conv });
       }
     }

@@ -49,7 +49,7 @@ export const PEER_SIZES = {
 
 const TIMED = {
   webgpu:
-    "one run: submit of the run's command buffer (encoded before the clock starts) to queue.onSubmittedWorkDone(), timed inside the adapter's worker; back to back: N runs encoded into one command buffer, one submit, one wait. Inputs are uploaded before each measurement, untimed",
+    "one run: encoding the run's command buffer, submit and queue.onSubmittedWorkDone(), timed inside the adapter's worker, runs one after another on inputs uploaded once per round (untimed, followed by one untimed run); back to back: N runs encoded into one command buffer (before the clock starts), one submit, one wait",
   tfjs:
     "one run: tf.tidy(the tfjs:webgpu adapter's compiled program) on tensors already on the GPU, disposing its outputs, flushing tfjs's command encoder, queue.onSubmittedWorkDone(); back to back: N programs, one flush (tfjs also submits every 15 dispatches), one wait",
   ort: 'one run: await session.run(feeds = GPU tensors, fetch = a preallocated GPU tensor) (onnxruntime records and submits before it resolves), then queue.onSubmittedWorkDone(); back to back: N awaited session.run calls, one wait',
@@ -177,19 +177,11 @@ function oursSlot(adapter: WebGpuAdapter, g: BenchGraph): Slot {
       return checkOutput(y.length, piecesOf(y));
     },
     async single(reps, maxMs) {
-      const wall: number[] = [];
-      const gpu: number[] = [];
-      const start = performance.now();
-      for (let r = 0; r < reps; r++) {
-        const t = await need().time(g.feeds, 1, 0);
-        wall.push(t.wallMs);
-        if (t.gpuMs !== null) gpu.push(...t.gpuMs);
-        if (performance.now() - start > maxMs) break;
-      }
-      return { wall, gpu };
+      const t = await need().time(g.feeds, { reps: 0, warmup: 1, single: reps, singleMaxMs: maxMs });
+      return { wall: [...t.singleMs], gpu: [] };
     },
     async pipelined(reps) {
-      const t = await need().time(g.feeds, reps, 0);
+      const t = await need().time(g.feeds, { reps, warmup: 0 });
       return { wall: t.wallMs, gpu: t.gpuMs === null ? [] : [...t.gpuMs] };
     },
     async release() {

@@ -98,6 +98,27 @@ function deviceLostError(info: { reason: string; message: string }): AdapterUnav
   );
 }
 
+/** What the benchmark asks `time()` to measure. */
+export interface TimeOptions {
+  /** Runs measured back to back: encoded into one command buffer, submitted once (0: skip). */
+  readonly reps: number;
+  /** Untimed runs first (default 3). */
+  readonly warmup?: number;
+  /** Runs issued one at a time, each waited for before the next (default 0). */
+  readonly single?: number;
+  /** Stop issuing single runs after this many milliseconds. */
+  readonly singleMaxMs?: number;
+}
+
+export interface TimeResult {
+  /** GPU time of each of `reps` runs from timestamp queries; null without timestamp support. */
+  readonly gpuMs: readonly number[] | null;
+  /** Back to back: wall time from the one submit to completion, divided by `reps` (NaN when reps is 0). */
+  readonly wallMs: number;
+  /** Each single run: encoding, submit and wait for completion. */
+  readonly singleMs: readonly number[];
+}
+
 export class Engine {
   private readonly plans = new Map<number, Plan>();
   private readonly sizes = new Map<GPUBuffer, number>();
@@ -184,27 +205,30 @@ export class Engine {
   }
 
   /**
-   * Timing for the benchmark (never for tests): inputs uploaded once, `warmup` runs, then `reps`
-   * runs in one submission. GPU time per run from timestamp queries when the device has them
-   * (null otherwise); wall time per run from submit to completion.
+   * Timing for the benchmark (never for tests). Inputs are uploaded once, then `warmup` runs; then
+   * GPU time per run from timestamp queries over `reps` runs (when the device has them), then
+   * `single` runs issued one at a time, each timed from encoding to `onSubmittedWorkDone()`, and
+   * last `reps` runs encoded into one command buffer, submitted once and waited for once.
    */
-  time(id: number, feeds: ReadonlyMap<string, Float32Array>, reps: number, warmup = 3): Promise<{ gpuMs: number[] | null; wallMs: number }> {
+  time(id: number, feeds: ReadonlyMap<string, Float32Array>, options: TimeOptions): Promise<TimeResult> {
     return this.exclusive(async () => {
       const plan = this.plan(id);
+      const { reps, warmup = 3, single = 0, singleMaxMs = Infinity } = options;
       await this.upload(plan, feeds);
       const encode = (enc: GPUCommandEncoder, ts?: { set: GPUQuerySet; index: number }): void => {
         const pass = enc.beginComputePass(ts === undefined ? {} : { timestampWrites: { querySet: ts.set, beginningOfPassWriteIndex: ts.index, endOfPassWriteIndex: ts.index + 1 } });
         this.encodeCalls(pass, plan);
         pass.end();
       };
-      for (let i = 0; i < warmup; i++) {
+      const submitRuns = (n: number): void => {
         const enc = this.device.createCommandEncoder();
-        encode(enc);
+        for (let r = 0; r < n; r++) encode(enc);
         this.device.queue.submit([enc.finish()]);
-      }
+      };
+      for (let i = 0; i < warmup; i++) submitRuns(1);
       await this.device.queue.onSubmittedWorkDone();
       let gpuMs: number[] | null = null;
-      if (this.info.timestamps) {
+      if (this.info.timestamps && reps > 0) {
         const set = this.device.createQuerySet({ type: 'timestamp', count: 2 * reps });
         const resolve = this.device.createBuffer({ size: 16 * reps, usage: BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC });
         const read = this.device.createBuffer({ size: 16 * reps, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
@@ -220,13 +244,29 @@ export class Engine {
         for (let r = 0; r < reps; r++) gpuMs.push(Number(t[2 * r + 1]! - t[2 * r]!) / 1e6);
         [set, resolve, read].forEach((o) => o.destroy());
       }
-      const enc = this.device.createCommandEncoder();
-      for (let r = 0; r < reps; r++) encode(enc);
-      const t0 = performance.now();
-      this.device.queue.submit([enc.finish()]);
+      // One untimed run and wait: what the upload and the timestamp readback leave for the next
+      // completed submit (staging and query memory Dawn frees then) is done before any clock starts.
+      submitRuns(1);
       await this.device.queue.onSubmittedWorkDone();
-      const wallMs = (performance.now() - t0) / reps;
-      return { gpuMs, wallMs };
+      const singleMs: number[] = [];
+      const singleStart = performance.now();
+      for (let i = 0; i < single && (i === 0 || performance.now() - singleStart < singleMaxMs); i++) {
+        const t0 = performance.now();
+        submitRuns(1);
+        await this.device.queue.onSubmittedWorkDone();
+        singleMs.push(performance.now() - t0);
+      }
+      let wallMs = NaN;
+      if (reps > 0) {
+        const enc = this.device.createCommandEncoder();
+        for (let r = 0; r < reps; r++) encode(enc);
+        const commands = enc.finish();
+        const t0 = performance.now();
+        this.device.queue.submit([commands]);
+        await this.device.queue.onSubmittedWorkDone();
+        wallMs = (performance.now() - t0) / reps;
+      }
+      return { gpuMs, wallMs, singleMs };
     });
   }
 

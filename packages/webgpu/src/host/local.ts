@@ -22,7 +22,7 @@ export class LocalHost implements Host {
 
   compile: Host['compile'] = (vg, weights, settings) => this.e.compile(vg, weights, settings);
   run: Host['run'] = (id, feeds) => this.e.run(id, feeds);
-  time: Host['time'] = (id, feeds, reps, warmup) => this.e.time(id, feeds, reps, warmup);
+  time: Host['time'] = (id, feeds, options) => this.e.time(id, feeds, options);
   release: Host['release'] = (id) => this.e.release(id);
 
   counts(): ResourceCounts {

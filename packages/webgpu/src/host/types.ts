@@ -4,7 +4,7 @@
  * block for long). The adapter talks to either through this interface.
  */
 import type { ResourceCounts, ValidatedGraph, WeightStore } from '@skipconn/core';
-import type { CompileSettings, EngineInfo, EngineTensor, PlanReport } from '../engine/engine';
+import type { CompileSettings, EngineInfo, EngineTensor, PlanReport, TimeOptions, TimeResult } from '../engine/engine';
 
 export interface EngineStats {
   /** Most GPU bytes held at once since the engine started. */
@@ -13,16 +13,13 @@ export interface EngineStats {
   readonly pipelines: number;
 }
 
-export interface TimeResult {
-  readonly gpuMs: readonly number[] | null;
-  readonly wallMs: number;
-}
+export type { TimeOptions, TimeResult } from '../engine/engine';
 
 export interface Host {
   init(): Promise<EngineInfo>;
   compile(vg: ValidatedGraph, weights: WeightStore, settings: CompileSettings): Promise<{ id: number; report: PlanReport }>;
   run(id: number, feeds: ReadonlyMap<string, Float32Array>): Promise<Map<string, EngineTensor>>;
-  time(id: number, feeds: ReadonlyMap<string, Float32Array>, reps: number, warmup: number): Promise<TimeResult>;
+  time(id: number, feeds: ReadonlyMap<string, Float32Array>, options: TimeOptions): Promise<TimeResult>;
   release(id: number): Promise<void>;
   /** Live resources as of the last completed operation (synchronous, for leak checks). */
   counts(): ResourceCounts;

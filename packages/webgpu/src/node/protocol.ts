@@ -6,7 +6,7 @@
  */
 import { AdapterUnavailableError, SkipconnError, type ErrorCode, type Graph, type ResourceCounts } from '@skipconn/core';
 import type { CompileSettings, EngineInfo, PlanReport } from '../engine/engine';
-import type { EngineStats, TimeResult } from '../host/types';
+import type { EngineStats, TimeOptions, TimeResult } from '../host/types';
 
 export interface WireTensor {
   readonly name: string;
@@ -18,7 +18,7 @@ export type Request =
   | { readonly type: 'init'; readonly checkKeys: boolean }
   | { readonly type: 'compile'; readonly graph: Graph; readonly weights: readonly WireTensor[]; readonly settings: CompileSettings }
   | { readonly type: 'run'; readonly id: number; readonly feeds: readonly WireTensor[] }
-  | { readonly type: 'time'; readonly id: number; readonly feeds: readonly WireTensor[]; readonly reps: number; readonly warmup: number }
+  | { readonly type: 'time'; readonly id: number; readonly feeds: readonly WireTensor[]; readonly options: TimeOptions }
   | { readonly type: 'release'; readonly id: number }
   | { readonly type: 'lose-device' }
   | { readonly type: 'shutdown' };

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { ResourceCounts, ValidatedGraph, WeightStore } from '@skipconn/core';
 import { SkipconnError } from '@skipconn/core';
 import type { CompileSettings, EngineInfo, EngineTensor, PlanReport } from '../engine/engine';
-import type { EngineStats, Host, TimeResult } from '../host/types';
+import type { EngineStats, Host, TimeOptions, TimeResult } from '../host/types';
 import { fromWireError, type Reply, type ReplyEnvelope, type Request, type WireTensor } from './protocol';
 
 export class WorkerHost implements Host {
@@ -59,9 +59,9 @@ export class WorkerHost implements Host {
     return new Map(reply.outputs.map((o) => [o.name, { shape: o.shape, data: new Float32Array(o.data) }]));
   }
 
-  async time(id: number, feeds: ReadonlyMap<string, Float32Array>, reps: number, warmup: number): Promise<TimeResult> {
+  async time(id: number, feeds: ReadonlyMap<string, Float32Array>, options: TimeOptions): Promise<TimeResult> {
     const list = wire(feeds);
-    const reply = await this.request({ type: 'time', id, feeds: list, reps, warmup }, list.map((t) => t.data));
+    const reply = await this.request({ type: 'time', id, feeds: list, options }, list.map((t) => t.data));
     if (reply.type !== 'time') throw new Error('internal: unexpected reply to time');
     return reply.result;
   }

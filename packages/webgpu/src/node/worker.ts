@@ -43,7 +43,7 @@ async function handle(req: Request): Promise<{ reply: Reply; transfer: ArrayBuff
       return { reply: { type: 'run', outputs }, transfer: outputs.map((o) => o.data) };
     }
     case 'time': {
-      const result = await need().time(req.id, feedsOf(req.feeds), req.reps, req.warmup);
+      const result = await need().time(req.id, feedsOf(req.feeds), req.options);
       return { reply: { type: 'time', result }, transfer: [] };
     }
     case 'release':

@@ -27,7 +27,7 @@ import {
 import { ewiseShader, ewiseVectorizable } from '../kernels/ewise';
 import { conv2dShader, type FusedExpr } from '../kernels/conv2d';
 import { convTranspose2dShader } from '../kernels/conv-transpose2d';
-import { CONV_TILE, conv2dTiledShader, convPatch, convTiles } from '../kernels/conv2d-tiled';
+import { CONV_STAGE_FLOATS, CONV_TILE, conv2dTiledShader, convPatch, convTiles } from '../kernels/conv2d-tiled';
 import { denseShader, denseTiles } from '../kernels/dense';
 import { matmulShader, matmulTiles } from '../kernels/matmul';
 import { maxPool2dShader } from '../kernels/max-pool2d';
@@ -73,10 +73,13 @@ function size(shape: readonly number[]): number {
  * read) or an input read from the buffer the kernel writes (a read_write binding, which misses
  * the read-only caches). `outputsPerThread` caps the output channels one thread accumulates
  * (default 4, the best of 1, 4 and 8 on an H100 for ResNet-sized convolutions).
+ * `channelsPerStage` caps the input channels the tiled kernel stages between two barriers
+ * (default 8; the most of 8, 4, 2, 1 that divides the channels per group and fits 16 KiB).
  */
 export interface ConvSettings {
   readonly tiled?: 'auto' | 'always' | 'never';
   readonly outputsPerThread?: 1 | 2 | 4 | 8;
+  readonly channelsPerStage?: 1 | 2 | 4 | 8;
 }
 
 export function emitCalls(vg: ValidatedGraph, placement: Placement, physical: (ref: BufRef) => string, conv: ConvSettings = {}): Emitted {
@@ -168,9 +171,11 @@ export function emitCalls(vg: ValidatedGraph, placement: Placement, physical: (r
           // Tiled only where it pays (see ConvSettings), the output has a tile of pixels and the patch fits in 16 KiB.
           const aliased = pro === undefined ? binder.access[x.b] === 'read_write' : pro.leaves.some((l) => binder.access[l.b] === 'read_write');
           const wanted = conv.tiled === 'always' || (conv.tiled !== 'never' && (pro !== undefined || aliased));
-          if (wanted && ov.shape[2]! * ov.shape[3]! >= CONV_TILE * CONV_TILE && ph * pw <= 4096) {
+          if (wanted && ov.shape[2]! * ov.shape[3]! >= CONV_TILE * CONV_TILE && ph * pw <= CONV_STAGE_FLOATS) {
+            const cg = x.shape[1]! / a.groups;
+            const cb = [8, 4, 2, 1].find((c) => c <= (conv.channelsPerStage ?? 8) && cg % c === 0 && c * ph * pw <= CONV_STAGE_FLOATS)!;
             const tiles = convTiles(ov.shape, ob);
-            if (size(out.shape) > 0) call(label, conv2dTiledShader, binder, withBindings(binder, { bindings: [], wg: CONV_TILE * CONV_TILE, gx: geometry(tiles).gx, ...fields }), tiles);
+            if (size(out.shape) > 0) call(label, conv2dTiledShader, binder, withBindings(binder, { bindings: [], wg: CONV_TILE * CONV_TILE, gx: geometry(tiles).gx, ...fields, cb }), tiles);
           } else {
             items(label, conv2dShader, binder, size(out.shape) / ob, (base) => withBindings(binder, { ...base, ...fields }));
           }
