@@ -11,6 +11,7 @@ import {
   UnsupportedError,
   checkFeeds,
   float32Values,
+  tensor,
   type Adapter,
   type CompileOptions,
   type CompiledGraph,
@@ -24,7 +25,7 @@ import { ADAPTER_NAME, type EngineInfo, type PlanReport } from './engine/engine'
 import { ELEMENTWISE } from './plan/elementwise';
 import { STANDALONE_OPS, type ConvSettings } from './plan/emit';
 import { LocalHost } from './host/local';
-import { WEBGPU_DTYPES, float32Graph, float32Weights, outputTensor } from './float16';
+import { WEBGPU_DTYPES, float32Graph, float32Weights } from './float16';
 import type { EngineStats, Host, TimeOptions, TimeResult } from './host/types';
 
 export { ADAPTER_NAME };
@@ -149,8 +150,9 @@ export function createWebGpuAdapter(options: WebGpuAdapterOptions = {}): WebGpuA
           const result: Record<string, HostTensor> = {};
           for (const name of vg.graph.outputs) {
             const t = out.get(name)!;
+            // float16 outputs are rounded here, once.
             const v = vg.values.get(name)!;
-            result[name] = outputTensor(v.dtype, v.shape, t.data);
+            result[name] = tensor(v.dtype, v.shape, t.data);
           }
           return result;
         },

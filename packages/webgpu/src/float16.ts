@@ -1,10 +1,10 @@
 /**
  * float16 graphs on float32 kernels. WebGPU's `shader-f16` is optional (SwiftShader and many
  * drivers lack it), so a float16 graph is decoded at the boundary, computed in float32 and its
- * outputs rounded to float16: float32 accumulation with a float16 store, which is what the float16
- * tolerance of the spec allows (docs/spec.md) and what tfjs does too.
+ * outputs rounded to float16 by core's tensor() (adapter.ts): float32 accumulation with a float16
+ * store, which is what the spec's float16 tolerance allows (docs/spec.md) and what tfjs does too.
  */
-import { cast, float32Values, validateGraph, type DType, type Graph, type HostTensor, type ValidatedGraph, type WeightStore } from '@skipconn/core';
+import { float32Values, validateGraph, type DType, type Graph, type HostTensor, type ValidatedGraph, type WeightStore } from '@skipconn/core';
 
 /** The dtypes a graph may hold on this adapter. */
 export const WEBGPU_DTYPES: readonly DType[] = ['float32', 'float16'];
@@ -27,10 +27,4 @@ export function float32Weights(vg: ValidatedGraph, weights: WeightStore): Weight
     if (w !== undefined) out.set(name, w.dtype === 'float32' ? w : { dtype: 'float32', shape: w.shape, data: float32Values(w) });
   }
   return out;
-}
-
-/** A float32 result as a tensor of the graph's dtype (float16 outputs rounded once, here). */
-export function outputTensor(dtype: DType, shape: readonly number[], data: Float32Array): HostTensor {
-  const t: HostTensor = { dtype: 'float32', shape: [...shape], data };
-  return dtype === 'float32' ? t : cast(t, dtype);
 }

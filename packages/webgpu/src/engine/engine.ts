@@ -220,11 +220,12 @@ export class Engine {
         this.encodeCalls(pass, plan);
         pass.end();
       };
-      const submitRuns = (n: number): void => {
+      const encodeRuns = (n: number): GPUCommandBuffer => {
         const enc = this.device.createCommandEncoder();
         for (let r = 0; r < n; r++) encode(enc);
-        this.device.queue.submit([enc.finish()]);
+        return enc.finish();
       };
+      const submitRuns = (n: number): void => this.device.queue.submit([encodeRuns(n)]);
       for (let i = 0; i < warmup; i++) submitRuns(1);
       await this.device.queue.onSubmittedWorkDone();
       let gpuMs: number[] | null = null;
@@ -258,9 +259,7 @@ export class Engine {
       }
       let wallMs = NaN;
       if (reps > 0) {
-        const enc = this.device.createCommandEncoder();
-        for (let r = 0; r < reps; r++) encode(enc);
-        const commands = enc.finish();
+        const commands = encodeRuns(reps);
         const t0 = performance.now();
         this.device.queue.submit([commands]);
         await this.device.queue.onSubmittedWorkDone();
