@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'FILE_IO'
   | 'ADAPTER_UNAVAILABLE'
   | 'INPUT_INVALID'
+  | 'PACKAGE_MISSING'
   | 'USAGE';
 
 export class SkipconnError extends Error {
@@ -98,6 +99,54 @@ export class AdapterUnavailableError extends SkipconnError {
   }
 }
 
+/**
+ * An optional package (a runtime peer) that a feature needs and that is not installed. The
+ * message names the package and the install command; the CLI treats it as a user error (exit 2).
+ */
+export class MissingPackageError extends SkipconnError {
+  readonly package: string;
+  readonly install: string;
+  constructor(feature: string, pkg: string, install = `npm install ${pkg}`) {
+    super('PACKAGE_MISSING', `${feature} needs ${pkg}, which is not installed (${install})`);
+    this.package = pkg;
+    this.install = install;
+  }
+}
+
+/** Whether `err` is Node's "cannot find module" for `pkg` itself (not for something `pkg` imports). */
+export function isModuleNotFound(err: unknown, pkg: string): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (e === null || typeof e !== 'object') return false;
+  if (e.code !== 'MODULE_NOT_FOUND' && e.code !== 'ERR_MODULE_NOT_FOUND') return false;
+  return typeof e.message === 'string' && (e.message.includes(`'${pkg}'`) || e.message.includes(`"${pkg}"`) || e.message.includes(`'${pkg}/`));
+}
+
+/**
+ * Imports an optional peer package: a MissingPackageError naming `feature` and the install
+ * command when it is not installed; any other failure (installed but broken) is rethrown.
+ * `import()` of a CommonJS package gives its exports as `default`; that object is returned then,
+ * so callers see the same module whichever module system loaded it.
+ */
+export async function importPeer<T>(feature: string, pkg: string, load: () => Promise<T>, install?: string): Promise<T> {
+  let ns: T;
+  try {
+    ns = await load();
+  } catch (err) {
+    if (isModuleNotFound(err, pkg)) throw new MissingPackageError(feature, pkg, install);
+    throw err;
+  }
+  const exportsObject = (ns as { default?: unknown }).default;
+  return (exportsObject !== null && typeof exportsObject === 'object' ? exportsObject : ns) as T;
+}
+
+/**
+ * Every SkipconnError carries this brand, so errors thrown by another copy of @skipconn/core in
+ * the same process (its CommonJS and ES module builds, or a globally installed CLI beside an
+ * adapter package with a core of its own) are still recognised as user errors.
+ */
+const USER_ERROR = Symbol.for('skipconn.user-error');
+Object.defineProperty(SkipconnError.prototype, USER_ERROR, { value: true });
+
 export function isUserError(err: unknown): err is SkipconnError {
-  return err instanceof SkipconnError;
+  return err instanceof SkipconnError || (typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[USER_ERROR] === true);
 }

@@ -1,6 +1,6 @@
 /**
- * @skipconn/core: the vocabulary of skip connections. Importing it registers the 'reference'
- * adapter and nothing else; it loads no runtime and touches no file system (see ./node for files).
+ * @skipconn/core: the vocabulary of skip connections. Importing it has no side effects (the
+ * 'reference' adapter is built into the registry); it loads no runtime and touches no file system (see ./node for files).
  */
 export * from './tensor';
 export * from './random';
@@ -51,7 +51,3 @@ export * from './reference/adapter';
 export * from './io/npy';
 export * from './io/safetensors';
 
-import { registerAdapter } from './adapter/registry';
-import { createReferenceAdapter, REFERENCE_ADAPTER } from './reference/adapter';
-
-registerAdapter(REFERENCE_ADAPTER, createReferenceAdapter, 100, 'float64 reference evaluator in plain TypeScript (the oracle)');

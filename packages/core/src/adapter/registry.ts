@@ -1,8 +1,14 @@
 /**
  * Adapter registry: packages register factories by name; the CLI and conformance resolve them.
  * Higher priority sorts first in listings and wins in resolveAdapter().
+ *
+ * The `reference` adapter is built in (no import has to run for it, so bundlers may drop any
+ * module they like). The registry is one per process, kept on globalThis: an adapter package
+ * registers into the same registry whichever copy of @skipconn/core it was installed with (the
+ * ES module and CommonJS builds, or a globally installed CLI beside separately installed adapters).
  */
-import { AdapterUnavailableError, SkipconnError } from '../errors';
+import { SkipconnError } from '../errors';
+import { REFERENCE_ADAPTER, createReferenceAdapter } from '../reference/adapter';
 import type { Adapter, AdapterFactory } from './types';
 
 export interface AdapterRegistration {
@@ -13,7 +19,20 @@ export interface AdapterRegistration {
   readonly description: string;
 }
 
-const registry = new Map<string, AdapterRegistration>();
+const REGISTRY_KEY = Symbol.for('skipconn.adapter-registry');
+
+function sharedRegistry(): Map<string, AdapterRegistration> {
+  const holder = globalThis as { [REGISTRY_KEY]?: Map<string, AdapterRegistration> };
+  let map = holder[REGISTRY_KEY];
+  if (map === undefined) {
+    map = new Map();
+    map.set(REFERENCE_ADAPTER, { name: REFERENCE_ADAPTER, factory: createReferenceAdapter, priority: 100, description: 'float64 reference evaluator in plain TypeScript (the oracle)' });
+    holder[REGISTRY_KEY] = map;
+  }
+  return map;
+}
+
+const registry = sharedRegistry();
 
 export function registerAdapter(name: string, factory: AdapterFactory, priority = 0, description = ''): void {
   registry.set(name, { name, factory, priority, description });
@@ -46,7 +65,9 @@ export async function probeAdapter(name: string): Promise<Availability> {
     await adapter.init();
     return { name, available: true };
   } catch (err) {
-    if (err instanceof AdapterUnavailableError) return { name, available: false, reason: err.reason, fix: err.fix };
+    // By code, not class: the error may come from another copy of core (see above).
+    const e = err as { code?: unknown; reason?: unknown; fix?: unknown };
+    if (e?.code === 'ADAPTER_UNAVAILABLE' && typeof e.reason === 'string') return { name, available: false, reason: e.reason, ...(typeof e.fix === 'string' ? { fix: e.fix } : {}) };
     return { name, available: false, reason: err instanceof Error ? err.message : String(err) };
   } finally {
     await adapter?.dispose().catch(() => undefined);

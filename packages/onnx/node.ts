@@ -1,2 +1,0 @@
-/** Node-only entry of @skipconn/onnx (`@skipconn/onnx/node`): loading models from files. */
-export * from './src/node';

@@ -1,2 +1,0 @@
-/** Browser entry of @skipconn/onnxruntime-web (`@skipconn/onnxruntime-web/browser`): no Node built-ins. */
-export * from './src/browser';

@@ -1,2 +1,0 @@
-/** `@skipconn/tfjs/layers`: the skip-connection layers for tfjs-layers models (registers them for serialization). */
-export * from './src/layers';

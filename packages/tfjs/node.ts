@@ -1,3 +1,0 @@
-/** Node-only entry of @skipconn/tfjs (`@skipconn/tfjs/node`): tfjs LayersModel files on disk. */
-export * from './src/layers-model/files';
-export * from './src/layers-model/predict';
