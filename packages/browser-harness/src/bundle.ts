@@ -4,6 +4,8 @@
  * that breaks the bundle is dropped and the bundle retried without it, so one package's
  * unfinished browser entry cannot take the others down.
  */
+import { createRequire } from 'module';
+import * as fs from 'fs';
 import * as path from 'path';
 import type { Plugin } from 'esbuild';
 import { PROVIDER_MODULES, type ProviderModule } from './providers';
@@ -15,11 +17,16 @@ export interface PageBundle {
   readonly ms: number;
 }
 
-const PAGE_DIR = path.join(__dirname, 'page');
+/**
+ * The page's TypeScript sources, bundled at run time (which provider modules go in depends on
+ * what is installed): src/page beside this file in a checkout, ../src/page from dist/ in an
+ * installed package (the package ships them).
+ */
+const PAGE_DIR = [path.join(__dirname, 'page'), path.join(__dirname, '..', 'src', 'page')].find((d) => fs.existsSync(path.join(d, 'serve.ts'))) ?? path.join(__dirname, 'page');
 
 function resolves(spec: string): boolean {
   try {
-    require.resolve(spec);
+    createRequire(__filename).resolve(spec);
     return true;
   } catch {
     return false;

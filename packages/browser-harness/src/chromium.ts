@@ -5,6 +5,7 @@
  * headless Chromium on Linux exposes no WebGPU adapter. playwright's launch() gives every run a
  * fresh temporary --user-data-dir and removes it afterwards.
  */
+import { createRequire } from 'module';
 import * as fs from 'fs';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
@@ -32,7 +33,7 @@ export function browserUnavailableReason(env: Readonly<Record<string, string | u
   if (!fs.existsSync(exe)) return `no Chromium at ${exe}`;
   for (const pkg of ['playwright-core', 'esbuild']) {
     try {
-      require.resolve(pkg);
+      createRequire(__filename).resolve(pkg);
     } catch {
       return `the ${pkg} package is not installed`;
     }

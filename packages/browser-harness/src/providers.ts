@@ -21,7 +21,7 @@ export interface ProviderModule {
 
 export const PROVIDER_MODULES: readonly ProviderModule[] = [
   { module: 'ort-web', adapters: ['ort-web:wasm', 'ort-web:webgpu'], needs: ['onnxruntime-web', '@skipconn/onnxruntime-web/browser'] },
-  { module: 'webgpu', adapters: ['webgpu'], needs: ['@skipconn/webgpu'] },
+  { module: 'webgpu', adapters: ['webgpu'], needs: ['@skipconn/webgpu/browser'] },
   {
     module: 'tfjs',
     adapters: ['tfjs:webgl', 'tfjs:webgpu'],

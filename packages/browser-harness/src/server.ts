@@ -4,6 +4,7 @@
  * onnxruntime-web can use wasm threads. Serves the page, its bundle, and onnxruntime-web's dist
  * folder (the .wasm files and wasm glue) under /ort/. Nothing else on disk is reachable.
  */
+import { createRequire } from 'module';
 import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
@@ -38,7 +39,7 @@ const PAGE = `<!doctype html>
 export function ortDistFolder(): string | undefined {
   try {
     // The package's exports hide package.json; its Node entry lives in dist/.
-    return path.dirname(require.resolve('onnxruntime-web'));
+    return path.dirname(createRequire(__filename).resolve('onnxruntime-web'));
   } catch {
     return undefined;
   }

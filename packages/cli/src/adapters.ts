@@ -6,7 +6,7 @@
  * A package may also export `conformanceExpectFail` ({ [adapter]: { [case id]: reason } }), the
  * same lists its own jest test passes to describeConformance; `skipconn conformance` uses them.
  */
-import { SkipconnError } from '@skipconn/core';
+import { MissingPackageError, SkipconnError, isModuleNotFound } from '@skipconn/core';
 import type { ExpectFailMap } from '@skipconn/conformance';
 
 /** The adapter packages of this repository, in the order their adapters are listed. */
@@ -26,26 +26,25 @@ export interface AdapterPackage {
   readonly expectFail?: Readonly<Record<string, ExpectFailMap>>;
 }
 
-let cache: AdapterPackage[] | undefined;
+let cache: Promise<AdapterPackage[]> | undefined;
 
-function notInstalled(err: unknown, pkg: string): boolean {
-  const e = err as { code?: unknown; message?: unknown };
-  return e?.code === 'MODULE_NOT_FOUND' && typeof e.message === 'string' && e.message.includes(`'${pkg}'`);
-}
-
-/** Imports every installed adapter package once; never throws. */
-export function loadAdapterPackages(packages: readonly string[] = ADAPTER_PACKAGES): AdapterPackage[] {
+/**
+ * Imports every installed adapter package once; never throws. Resolved from this file, so a
+ * globally installed CLI finds adapter packages installed globally beside it.
+ */
+export function loadAdapterPackages(packages: readonly string[] = ADAPTER_PACKAGES): Promise<AdapterPackage[]> {
   if (cache !== undefined && packages === ADAPTER_PACKAGES) return cache;
-  const result = packages.map((pkg): AdapterPackage => {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(pkg) as { conformanceExpectFail?: Record<string, ExpectFailMap> };
-      return { package: pkg, loaded: true, ...(mod.conformanceExpectFail ? { expectFail: mod.conformanceExpectFail } : {}) };
-    } catch (err) {
-      if (notInstalled(err, pkg)) return { package: pkg, loaded: false };
-      return { package: pkg, loaded: false, error: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
-    }
-  });
+  const result = Promise.all(
+    packages.map(async (pkg): Promise<AdapterPackage> => {
+      try {
+        const mod = (await import(pkg)) as { conformanceExpectFail?: Record<string, ExpectFailMap> };
+        return { package: pkg, loaded: true, ...(mod.conformanceExpectFail ? { expectFail: mod.conformanceExpectFail } : {}) };
+      } catch (err) {
+        if (isModuleNotFound(err, pkg)) return { package: pkg, loaded: false };
+        return { package: pkg, loaded: false, error: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
+      }
+    }),
+  );
   if (packages === ADAPTER_PACKAGES) cache = result;
   return result;
 }
@@ -71,13 +70,13 @@ export interface BrowserAdapters {
 }
 
 /** Loads the browser harness and registers its adapters; a usage error when it is not installed. */
-export function loadBrowserAdapters(): BrowserAdapters {
+export async function loadBrowserAdapters(): Promise<BrowserAdapters> {
   let mod: { registerBrowserAdapters(): string[]; BROWSER_EXPECT_FAIL?: Record<string, ExpectFailMap> };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(BROWSER_HARNESS_PACKAGE) as typeof mod;
+    mod = (await import(BROWSER_HARNESS_PACKAGE)) as typeof mod;
   } catch (err) {
-    const why = notInstalled(err, BROWSER_HARNESS_PACKAGE) ? 'it is not installed' : `it failed to load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+    if (isModuleNotFound(err, BROWSER_HARNESS_PACKAGE)) throw new MissingPackageError('--browser', BROWSER_HARNESS_PACKAGE, `npm install ${BROWSER_HARNESS_PACKAGE} playwright-core esbuild, and apt-get install chromium`);
+    const why = isModuleNotFound(err, BROWSER_HARNESS_PACKAGE) ? 'it is not installed' : `it failed to load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
     throw new SkipconnError('USAGE', `--browser needs ${BROWSER_HARNESS_PACKAGE}, but ${why}`);
   }
   return { names: mod.registerBrowserAdapters(), expectFail: mod.BROWSER_EXPECT_FAIL ?? {} };

@@ -10,7 +10,7 @@
  * source on the reference evaluator, and exits 1 beyond |got - want| <= 1e-4 + 1e-3 * |want|.
  */
 import * as path from 'path';
-import { SkipconnError, evaluateGraph } from '@skipconn/core';
+import { MissingPackageError, SkipconnError, evaluateGraph, isModuleNotFound } from '@skipconn/core';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, type CommandIO, type ParsedArgs } from './command';
 import { loadModel } from './model';
 import { VERIFY_ATOL, VERIFY_RTOL, compareOutput, rejectVerifyFlagsWithoutVerify, verifyFeeds, verifyLines, verifyPassed, type OutputCheck } from './verify';
@@ -21,13 +21,11 @@ const VERIFY_ADAPTERS: Readonly<Record<string, 'cpu' | 'wasm'>> = { 'tfjs:cpu': 
 /** Inverse of a permutation (output axis perm[a] <- input axis a). */
 const inverse = (perm: readonly number[]) => perm.map((_, a) => perm.indexOf(a));
 
-function loadTfjs(): typeof import('@skipconn/tfjs/node') & typeof import('@skipconn/tfjs') {
+async function loadTfjs(): Promise<typeof import('@skipconn/tfjs/node') & typeof import('@skipconn/tfjs')> {
   try {
-    // require, not import(): under tsx's CommonJS hook (bin/skipconn.js) import() of .ts fails.
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    return { ...(require('@skipconn/tfjs') as typeof import('@skipconn/tfjs')), ...(require('@skipconn/tfjs/node') as typeof import('@skipconn/tfjs/node')) };
-    /* eslint-enable @typescript-eslint/no-require-imports */
+    return { ...(await import('@skipconn/tfjs')), ...(await import('@skipconn/tfjs/node')) };
   } catch (err) {
+    if (isModuleNotFound(err, '@skipconn/tfjs')) throw new MissingPackageError('--to tfjs', '@skipconn/tfjs', 'npm install @skipconn/tfjs @tensorflow/tfjs-core @tensorflow/tfjs-layers @tensorflow/tfjs-backend-cpu');
     throw new SkipconnError('USAGE', `--to tfjs needs @skipconn/tfjs and its tfjs peers (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
   }
 }
@@ -46,7 +44,7 @@ export async function portToTfjs(parsed: ParsedArgs, io: CommandIO): Promise<num
   if (backend === undefined) throw new UsageError(`--adapter for --to tfjs --verify runs the LayersModel itself: expected one of ${Object.keys(VERIFY_ADAPTERS).join(', ')}, received '${adapterArg}'`);
 
   const model = await loadModel(parsed.positional[0]!, io.cwd);
-  const tfjs = loadTfjs();
+  const tfjs = await loadTfjs();
   const out = path.resolve(io.cwd, outArg);
   const saved = tfjs.saveLayersModel(out, model.validated, model.weights, { layout });
 

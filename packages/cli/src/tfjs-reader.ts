@@ -5,7 +5,7 @@
  * on any adapter. @skipconn/tfjs is loaded only when such a file is read; the import itself needs
  * no tfjs runtime.
  */
-import { SkipconnError } from '@skipconn/core';
+import { MissingPackageError, SkipconnError, isModuleNotFound } from '@skipconn/core';
 import type { ModelReader } from './model';
 
 export const tfjsReader: ModelReader = {
@@ -17,11 +17,10 @@ export const tfjsReader: ModelReader = {
   async load(file) {
     let tfjs: typeof import('@skipconn/tfjs/node');
     try {
-      // require, not import(): under tsx's CommonJS hook (bin/skipconn.js) import() of .ts fails.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      tfjs = require('@skipconn/tfjs/node') as typeof import('@skipconn/tfjs/node');
+      tfjs = await import('@skipconn/tfjs/node');
     } catch (err) {
-      throw new SkipconnError('INPUT_INVALID', `${file}: reading a tfjs model.json needs @skipconn/tfjs (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+      if (isModuleNotFound(err, '@skipconn/tfjs')) throw new MissingPackageError(`reading the tfjs model ${file}`, '@skipconn/tfjs');
+      throw new SkipconnError('INPUT_INVALID', `${file}: reading a tfjs model.json needs @skipconn/tfjs, which failed to load (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
     }
     const { graph, weights, validated } = tfjs.loadLayersModelFile(file);
     return { graph, weights, validated };

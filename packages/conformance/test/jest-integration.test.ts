@@ -15,6 +15,8 @@ interface AssertionResult {
 }
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { workspaceModuleNameMapper } = require(path.join(ROOT, 'tools/build/workspace-sources.cjs')) as { workspaceModuleNameMapper(): Record<string, string> };
 
 function runFixture(env: Record<string, string>): AssertionResult[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-jest-'));
@@ -24,6 +26,7 @@ function runFixture(env: Record<string, string>): AssertionResult[] {
     testMatch: ['**/*.fixture.ts'],
     testEnvironment: 'node',
     transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: path.join(ROOT, 'tsconfig.base.json') }] },
+    moduleNameMapper: workspaceModuleNameMapper(),
   };
   const { REQUIRE_ADAPTERS: _ignored, ...parentEnv } = process.env;
   const child = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--config', JSON.stringify(config), '--json', '--outputFile', out, '--ci'], {

@@ -238,3 +238,4 @@ export function readNpyFile(file: string, options: ReadNpyOptions = {}): HostTen
 export function writeNpyFile(file: string, t: HostTensor): void {
   writeFileAtomic(file, writeNpy(t));
 }
+export * from './entry-file';

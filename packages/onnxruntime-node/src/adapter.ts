@@ -60,8 +60,9 @@ export function createOrtNodeAdapter(device: OrtDevice, defaults: OrtSessionOpti
         if (reason !== undefined) throw new AdapterUnavailableError(name, reason, CUDA_FIX);
       }
       try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        runtime = require('onnxruntime-node') as typeof ort;
+        // import() of this CommonJS package gives its exports as `default` in an ES module build.
+        const mod = (await import('onnxruntime-node')) as typeof ort & { default?: typeof ort };
+        runtime = mod.default ?? mod;
       } catch (err) {
         throw new AdapterUnavailableError(name, `onnxruntime-node cannot be loaded: ${err instanceof Error ? err.message : String(err)}`, 'npm install onnxruntime-node');
       }

@@ -6,6 +6,7 @@
  * so that `ort-node:cuda` can never quietly run on the CPU.
  */
 import * as fs from 'fs';
+import { createRequire } from 'module';
 import * as path from 'path';
 
 export const CUDA_PROVIDER_LIB = 'libonnxruntime_providers_cuda.so';
@@ -15,7 +16,7 @@ export const CUDA_FIX =
 
 /** The folder holding onnxruntime-node's native binaries for this platform. */
 export function ortBinFolder(): string {
-  const pkg = require.resolve('onnxruntime-node/package.json');
+  const pkg = createRequire(__filename).resolve('onnxruntime-node/package.json');
   return path.join(path.dirname(pkg), 'bin', 'napi-v6', process.platform, process.arch);
 }
 

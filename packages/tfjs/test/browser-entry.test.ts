@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { AdapterUnavailableError, GraphBuilder, blocks, randomTensor } from '@skipconn/core';
-import { createBrowserTfjsAdapter, createTfjsAdapter, registerTfjsBrowserAdapters, tfjsBrowserSpec, type Tf } from '../browser';
+import { createBrowserTfjsAdapter, createTfjsAdapter, registerTfjsBrowserAdapters, tfjsBrowserSpec, type Tf } from '../src/browser';
 
 tf.env().set('IS_TEST', true);
 
@@ -15,7 +15,7 @@ describe('@skipconn/tfjs/browser', () => {
   it('bundles for the browser: no Node built-ins, no dynamic import, tfjs left to the page', async () => {
     const esbuild = await import('esbuild');
     const result = await esbuild.build({
-      entryPoints: [path.join(__dirname, '..', 'browser.ts')],
+      entryPoints: [path.join(__dirname, '..', 'src', 'browser.ts')],
       bundle: true,
       format: 'esm',
       platform: 'browser',

@@ -13,7 +13,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { randomTensor } from '@skipconn/core';
 import { readNpyFile, writeNpyFile } from '@skipconn/core/node';
 import { skipResidual } from '../src/layers';
-import { writeLayersModelFiles } from '../node';
+import { writeLayersModelFiles } from '../src/node';
 import { runCli } from '../../cli/test/helpers';
 import { expectWithin, loadPlain, predict, saveToArtifacts, transposeHost } from './layers-model-helpers';
 

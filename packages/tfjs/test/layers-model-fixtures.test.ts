@@ -14,7 +14,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import type { HostTensor, ValidatedGraph, WeightStore } from '@skipconn/core';
 import { readNpyFile } from '@skipconn/core/node';
 import '../src/layers';
-import { saveLayersModel } from '../node';
+import { saveLayersModel } from '../src/node';
 import { BACKENDS, initAdapter } from './helpers';
 import { expectWithin, loadPlain, predict, transposeHost } from './layers-model-helpers';
 

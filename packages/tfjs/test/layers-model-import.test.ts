@@ -13,7 +13,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { FileFormatError, UnsupportedError, evaluateGraph, findSkips, randomTensor, tensor, type HostTensor } from '@skipconn/core';
 import { skipConcat, skipGate, skipHighway, skipResidual } from '../src/layers';
 import { exportLayersModel, importLayersModel, SUPPORTED_LAYERS } from '../src';
-import { loadLayersModelFile, writeLayersModelFiles } from '../node';
+import { loadLayersModelFile, writeLayersModelFiles } from '../src/node';
 import { expectWithin, loadPlain, predict, saveToArtifacts } from './layers-model-helpers';
 
 beforeAll(async () => {

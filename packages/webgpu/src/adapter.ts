@@ -30,6 +30,9 @@ import type { EngineStats, Host, TimeOptions, TimeResult } from './host/types';
 
 export { ADAPTER_NAME };
 
+/** One line for adapter listings. */
+export const ADAPTER_DESCRIPTION = "WebGPU: skipconn's own WGSL kernels with fused skip connections (browser, or Node through Dawn in a worker)";
+
 /**
  * Ops with a kernel here: elementwise ops and merges (one fused expression kernel), the linear and
  * convolution anchors, layerNorm, concat and reshape/flatten (placement), and the standalone
@@ -81,7 +84,13 @@ function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
-async function makeHost(options: WebGpuAdapterOptions): Promise<Host> {
+/**
+ * Starts the Node host (a worker thread that owns a Dawn device). The Node entry passes one; the
+ * browser entry passes none, so bundlers never see node:worker_threads.
+ */
+export type NodeHostLoader = (checkShaderKeys: boolean) => Promise<Host>;
+
+async function makeHost(options: WebGpuAdapterOptions, nodeHost: NodeHostLoader | undefined): Promise<Host> {
   const checkKeys = options.checkShaderKeys ?? false;
   if (options.gpu !== undefined) return new LocalHost(options.gpu, checkKeys);
   const navGpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
@@ -89,11 +98,7 @@ async function makeHost(options: WebGpuAdapterOptions): Promise<Host> {
   if (options.host === 'local') {
     throw new AdapterUnavailableError(ADAPTER_NAME, 'navigator.gpu is not defined here', 'use a browser with WebGPU enabled, or pass a GPU object as options.gpu');
   }
-  if (isNode()) {
-    // Loaded lazily: browsers never see node:worker_threads.
-    const { WorkerHost } = await import('./node/worker-host');
-    return new WorkerHost(checkKeys);
-  }
+  if (isNode() && nodeHost !== undefined) return nodeHost(checkKeys);
   throw new AdapterUnavailableError(ADAPTER_NAME, 'WebGPU is not available: navigator.gpu is not defined', 'use a browser with WebGPU enabled (Chrome, Edge; Firefox and Safari behind flags)');
 }
 
@@ -102,7 +107,8 @@ function feedData(vg: ValidatedGraph, feeds: Readonly<Record<string, HostTensor>
   return new Map(vg.graph.inputs.map((i) => [i.name, float32Values(feeds[i.name]!)]));
 }
 
-export function createWebGpuAdapter(options: WebGpuAdapterOptions = {}): WebGpuAdapter {
+/** The adapter, with the given way to reach a GPU from Node (see index.ts and browser.ts). */
+export function createWebGpuAdapterWith(nodeHost: NodeHostLoader | undefined, options: WebGpuAdapterOptions = {}): WebGpuAdapter {
   let host: Host | undefined;
   let info: EngineInfo | undefined;
   let initializing: Promise<void> | undefined;
@@ -118,7 +124,7 @@ export function createWebGpuAdapter(options: WebGpuAdapterOptions = {}): WebGpuA
     },
     init() {
       initializing ??= (async () => {
-        const h = await makeHost(options);
+        const h = await makeHost(options, nodeHost);
         try {
           info = await h.init();
           host = h;

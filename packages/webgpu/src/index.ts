@@ -3,14 +3,19 @@
  * @skipconn/webgpu: adapter `webgpu` (our own WGSL kernels, fused skip kernels, zero-copy concat,
  * a buffer arena) and createSkipKernels(device) for WebGPU programmers. Importing the package
  * registers the adapter and loads nothing else: Dawn is only loaded by init() in Node.
+ * Bundlers targeting browsers pick ./browser.ts instead (the `browser` export condition).
  */
 import { registerAdapter } from '@skipconn/core';
-import { ADAPTER_NAME, createWebGpuAdapter } from './adapter';
+import { ADAPTER_NAME, ADAPTER_DESCRIPTION, createWebGpuAdapterWith, type WebGpuAdapter, type WebGpuAdapterOptions } from './adapter';
 
-export * from './adapter';
-export * from './skip-kernels';
-export type { PlanReport, EngineInfo, CompileSettings } from './engine/engine';
-export type { ConvSettings } from './plan/emit';
-export type { EngineStats, TimeOptions, TimeResult } from './host/types';
+export * from './exports';
 
-registerAdapter(ADAPTER_NAME, () => createWebGpuAdapter(), 50, 'WebGPU: skipconn\'s own WGSL kernels with fused skip connections (browser, or Node through Dawn in a worker)');
+/** Loaded lazily: only Node reaches node:worker_threads and Dawn. */
+const workerHost = async (checkShaderKeys: boolean) => new (await import('./node/worker-host')).WorkerHost(checkShaderKeys);
+
+/** The `webgpu` adapter: navigator.gpu where it exists, else (in Node) Dawn in a worker thread. */
+export function createWebGpuAdapter(options: WebGpuAdapterOptions = {}): WebGpuAdapter {
+  return createWebGpuAdapterWith(workerHost, options);
+}
+
+registerAdapter(ADAPTER_NAME, () => createWebGpuAdapter(), 50, ADAPTER_DESCRIPTION);

@@ -1,5 +1,5 @@
 /** `webgpu` (@skipconn/webgpu: skipconn's own WGSL kernels) on the page's navigator.gpu. */
-import { createWebGpuAdapter } from '@skipconn/webgpu';
+import { createWebGpuAdapter } from '@skipconn/webgpu/browser';
 import type { PageAdapterProvider } from './provider';
 
 export const providers: readonly PageAdapterProvider[] = [

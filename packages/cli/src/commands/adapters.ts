@@ -14,7 +14,7 @@ export interface AdaptersReport {
 }
 
 export async function adaptersReport(): Promise<AdaptersReport> {
-  const packages = loadAdapterPackages();
+  const packages = await loadAdapterPackages();
   const adapters: AdaptersReport['adapters'] = [];
   for (const reg of registeredAdapters()) {
     const a = await probeAdapter(reg.name);

@@ -77,12 +77,12 @@ export const conformanceCommand: Command = {
   async run(args, io) {
     const parsed = parseArgs(args, ['adapters', 'filter', 'json', 'html'], ['browser']);
     if (parsed.positional.length > 0) throw new UsageError(`unexpected argument ${parsed.positional[0]}; options are --adapters, --filter, --json, --html, --browser`);
-    const packages = loadAdapterPackages();
+    const packages = await loadAdapterPackages();
     for (const p of packages.filter((x) => x.error !== undefined)) io.err(`conformance: ${p.package} is installed but failed to load: ${p.error}`);
 
     const adaptersFlag = flag(parsed, 'adapters');
     // --browser hook (browser harness, see adapters.ts): registers the '@chromium' proxies first.
-    const browser = parsed.flags.has('browser') || (adaptersFlag ?? '').includes('@chromium') ? loadBrowserAdapters() : undefined;
+    const browser = parsed.flags.has('browser') || (adaptersFlag ?? '').includes('@chromium') ? await loadBrowserAdapters() : undefined;
     let adapters: string[] | 'all' = browser !== undefined ? [...browser.names] : 'all';
     let named: string[] = [];
     if (adaptersFlag !== undefined && adaptersFlag.trim() !== 'all') {

@@ -24,7 +24,7 @@ const TARGETS = ['onnx', 'ir'] as const;
 
 async function runOn(adapterName: string, vg: ValidatedGraph, weights: WeightStore, feeds: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
   if (adapterName === 'reference') return evaluateGraph(vg, weights, feeds);
-  loadAdapterPackages();
+  await loadAdapterPackages();
   const adapter = await createAdapter(adapterName);
   try {
     await adapter.init();

@@ -64,7 +64,7 @@ export const runCommand: Command = {
     const feeds = readInputs(parsed, io.cwd);
     checkInputNames(model.validated, feeds);
 
-    loadAdapterPackages();
+    await loadAdapterPackages();
     const adapter = await createAdapter(adapterName);
     try {
       await adapter.init();

@@ -7,6 +7,7 @@
  * way under jest, the runtime lives in Node's main realm, so the adapter re-views typed arrays
  * with the runtime's own constructors at the boundary (convert.ts).
  */
+import Module, { createRequire } from 'module';
 import type { OrtWebRuntime } from '../adapter';
 
 /** 'default': the wasm build (`onnxruntime-web`); 'all': the JSEP build with the WebGPU EP (`onnxruntime-web/all`). */
@@ -17,9 +18,8 @@ export const ORT_WEB_FIX = 'npm install onnxruntime-web@~1.30.0 (under jest with
 type NodeLoader = (request: string, parent: unknown, isMain: boolean) => unknown;
 
 export function loadOrtWeb(build: OrtWebBuild = 'default'): OrtWebRuntime {
-  const file = require.resolve(build === 'all' ? 'onnxruntime-web/all' : 'onnxruntime-web');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const load = (require('module') as { _load?: NodeLoader })._load;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (typeof load === 'function' ? load(file, null, false) : require(file)) as OrtWebRuntime;
+  const requireHere = createRequire(__filename);
+  const file = requireHere.resolve(build === 'all' ? 'onnxruntime-web/all' : 'onnxruntime-web');
+  const load = (Module as unknown as { _load?: NodeLoader })._load;
+  return (typeof load === 'function' ? load(file, null, false) : requireHere(file)) as OrtWebRuntime;
 }

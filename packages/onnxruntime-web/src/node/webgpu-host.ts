@@ -1,6 +1,6 @@
 /**
  * The host process of ort-web:webgpu in Node (started by webgpu-process.ts with
- * `node --liftoff-only --require tsx/cjs`). It owns the Dawn device and the onnxruntime-web JSEP
+ * `node --liftoff-only` on the compiled file, or on this source through tsx in a checkout). It owns the Dawn device and the onnxruntime-web JSEP
  * runtime and serves one adapter over the IPC channel, one request at a time.
  *
  * It runs with --liftoff-only because V8's background TurboFan compilation of the 28 MB JSEP

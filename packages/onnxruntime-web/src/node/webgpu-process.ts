@@ -10,7 +10,7 @@
  */
 import { fork, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as path from 'path';
+import { createRequire } from 'module';
 import {
   AdapterUnavailableError,
   SkipconnError,
@@ -20,6 +20,7 @@ import {
   type HostTensor,
   type ResourceCounts,
 } from '@skipconn/core';
+import { entryFile, type EntryFile } from '@skipconn/core/node';
 import { EXPORTERS } from '@skipconn/onnx';
 import { ORT_WEB_WEBGPU, type OrtWebSessionOptions } from '../adapter';
 import { DAWN_FIX, SWIFTSHADER_ICD } from './dawn';
@@ -40,7 +41,7 @@ const STDERR_TAIL_LINES = 20;
 
 function resolvable(spec: string): string | undefined {
   try {
-    return require.resolve(spec);
+    return createRequire(__filename).resolve(spec);
   } catch {
     return undefined;
   }
@@ -75,13 +76,17 @@ export function createOrtWebGpuProcessAdapter(options: OrtWebGpuProcessOptions =
   };
 
   const start = (): ChildProcess => {
-    const tsx = resolvable('tsx/cjs');
-    if (tsx === undefined) throw new AdapterUnavailableError(name, 'its Node host process runs TypeScript sources through tsx, which is not installed', 'npm install tsx');
+    let host: EntryFile;
+    try {
+      host = entryFile(__dirname, 'webgpu-host');
+    } catch (err) {
+      throw new AdapterUnavailableError(name, `its Node host process cannot start: ${err instanceof Error ? err.message : String(err)}`, 'reinstall @skipconn/onnxruntime-web');
+    }
     if (resolvable('webgpu') === undefined && resolvable('webgpu/package.json') === undefined) throw new AdapterUnavailableError(name, 'the `webgpu` npm package (Dawn for Node) is not installed', DAWN_FIX);
-    const env = { ...process.env };
+    const env = { ...process.env, ...host.env };
     if (env['VK_ICD_FILENAMES'] === undefined && fs.existsSync(SWIFTSHADER_ICD)) env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
-    const proc = fork(path.join(__dirname, 'webgpu-host.ts'), [], {
-      execArgv: ['--liftoff-only', '--require', tsx],
+    const proc = fork(host.file, [], {
+      execArgv: ['--liftoff-only', ...host.execArgv],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env,

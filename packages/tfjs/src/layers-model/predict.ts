@@ -4,7 +4,8 @@
  * its layers, then `predict`. This is what `skipconn port --to tfjs --verify` checks. tfjs is
  * imported when called, not when this module loads.
  */
-import { SkipconnError, tensor, toFloat64, type HostTensor } from '@skipconn/core';
+import { createRequire } from 'module';
+import { SkipconnError, importPeer, tensor, toFloat64, type HostTensor } from '@skipconn/core';
 import { readLayersModelFiles } from './files';
 import { weightSpecsOf } from './format';
 
@@ -12,16 +13,38 @@ import { weightSpecsOf } from './format';
 export const PREDICT_BACKENDS = ['cpu', 'wasm'] as const;
 export type PredictBackend = (typeof PREDICT_BACKENDS)[number];
 
+const TFJS_INSTALL = 'npm install @tensorflow/tfjs-core@^4.22.0 @tensorflow/tfjs-layers@^4.22.0 @tensorflow/tfjs-backend-cpu@^4.22.0';
+
+/**
+ * tfjs-layers deserializes layers through its own @tensorflow/tfjs-core. When that is another copy
+ * than the one this package registers its layers with (tfjs-layers installed on its own, e.g. by
+ * a separate `npm install -g`), loading fails deep inside tfjs with "Unknown layer"; say why.
+ */
+function requireOneTfjsCore(): void {
+  const here = createRequire(__filename);
+  let ours: string;
+  let layers: string;
+  try {
+    ours = here.resolve('@tensorflow/tfjs-core');
+    layers = createRequire(here.resolve('@tensorflow/tfjs-layers')).resolve('@tensorflow/tfjs-core');
+  } catch {
+    return; // a missing package was reported by importPeer already
+  }
+  if (ours !== layers) {
+    throw new SkipconnError('USAGE', `@tensorflow/tfjs-layers uses another copy of @tensorflow/tfjs-core (${layers}) than @skipconn/tfjs (${ours}); install them in one command: ${TFJS_INSTALL}`);
+  }
+}
+
 /** Runs the model.json on `feeds` (in the model's input order); outputs in its output order. */
 export async function predictLayersModelFile(modelFile: string, feeds: readonly HostTensor[], backend: PredictBackend = 'cpu'): Promise<HostTensor[]> {
   if (!PREDICT_BACKENDS.includes(backend)) throw new SkipconnError('USAGE', `backend '${backend}': expected one of ${PREDICT_BACKENDS.join(', ')}`);
-  // require, not import(): under tsx's CommonJS hook (the CLI) import() of a .ts module fails.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const tf = require('@tensorflow/tfjs-core') as typeof import('@tensorflow/tfjs-core');
-  const tfl = require('@tensorflow/tfjs-layers') as typeof import('@tensorflow/tfjs-layers');
-  require(backend === 'cpu' ? '@tensorflow/tfjs-backend-cpu' : '@tensorflow/tfjs-backend-wasm');
-  require('../layers');
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  const feature = 'running a tfjs LayersModel';
+  const tf = await importPeer(feature, '@tensorflow/tfjs-core', () => import('@tensorflow/tfjs-core'), TFJS_INSTALL);
+  const tfl = await importPeer(feature, '@tensorflow/tfjs-layers', () => import('@tensorflow/tfjs-layers'), TFJS_INSTALL);
+  if (backend === 'cpu') await importPeer(feature, '@tensorflow/tfjs-backend-cpu', () => import('@tensorflow/tfjs-backend-cpu'), TFJS_INSTALL);
+  else await importPeer(feature, '@tensorflow/tfjs-backend-wasm', () => import('@tensorflow/tfjs-backend-wasm'), TFJS_INSTALL);
+  requireOneTfjsCore();
+  await import('../layers');
   if (!(await tf.setBackend(backend))) throw new SkipconnError('ADAPTER_UNAVAILABLE', `tfjs backend '${backend}' failed to initialize`);
   const files = readLayersModelFiles(modelFile);
   const data = files.weightData;

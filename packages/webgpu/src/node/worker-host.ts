@@ -8,9 +8,9 @@
  * worker to destroy the device, then terminates it.
  */
 import { SHARE_ENV, Worker } from 'node:worker_threads';
-import * as path from 'node:path';
 import type { ResourceCounts, ValidatedGraph, WeightStore } from '@skipconn/core';
 import { SkipconnError } from '@skipconn/core';
+import { entryFile, type EntryFile } from '@skipconn/core/node';
 import type { CompileSettings, EngineInfo, EngineTensor, PlanReport } from '../engine/engine';
 import type { EngineStats, Host, TimeOptions, TimeResult } from '../host/types';
 import { fromWireError, type Reply, type ReplyEnvelope, type Request, type WireTensor } from './protocol';
@@ -28,7 +28,15 @@ export class WorkerHost implements Host {
   async init(): Promise<EngineInfo> {
     // SHARE_ENV: the worker's process.env is the real environment, so an ICD it selects reaches
     // the Vulkan loader (a worker's own env copy, or jest's sandboxed process.env, would not).
-    const worker = new Worker(path.join(__dirname, 'worker-bootstrap.js'), { env: SHARE_ENV });
+    let entry: EntryFile;
+    try {
+      entry = entryFile(__dirname, 'worker');
+    } catch (err) {
+      throw new SkipconnError('ADAPTER_UNAVAILABLE', `webgpu: the worker hosting the GPU device cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    // SHARE_ENV: the worker sees this process's environment itself, so set what the entry needs here.
+    for (const [key, value] of Object.entries(entry.env)) process.env[key] ??= value;
+    const worker = new Worker(entry.file, { env: SHARE_ENV, execArgv: [...entry.execArgv] });
     this.worker = worker;
     worker.unref();
     worker.on('message', (env: ReplyEnvelope) => this.onReply(env));

@@ -1,7 +1,7 @@
 /// <reference types="@webgpu/types" />
 /**
- * The worker thread that owns the Dawn device (started by worker-host.ts through
- * worker-bootstrap.js). It validates graphs, runs the engine and answers one message at a time.
+ * The worker thread that owns the Dawn device (started by worker-host.ts: dist/worker.cjs in an
+ * installed package, this source through tsx in a checkout). It validates graphs, runs the engine and answers one message at a time.
  * Long synchronous JavaScript elsewhere in the process cannot stall this thread, which is what
  * keeps Dawn alive (docs/webgpu.md, "Why a worker").
  */

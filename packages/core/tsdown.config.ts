@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsdown';
+import { libraryConfig } from '../../tools/build/tsdown-base';
+
+export default defineConfig(libraryConfig({ index: 'src/index.ts', node: 'src/node.ts' }));
