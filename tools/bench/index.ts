@@ -1,8 +1,10 @@
 /**
- * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|peers]
+ * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|peers|cli] [--cli-reps N]
  *                  [--budget-s S] [--peers tfjs,ort] [--ort-v8 liftoff|default] [--no-capture]
  *
- * Two sections, one run, one adapter:
+ * Sections (all by default):
+ *  - `cli` (bench-results/cli.{json,md}, cli-startup.ts): `skipconn --help` startup, built and
+ *    from a checkout, next to `node -e 0`.
  *  - `webgpu` (bench-results/webgpu.{json,md}): adapter `webgpu` on the same blocks: fused kernels
  *    vs fusion off (and vs the block written without merge ops), DenseNet block buffer bytes vs the
  *    sum of its feature maps, and the bandwidth of the plain residual add.
@@ -23,6 +25,7 @@ import { createWebGpuAdapter, type ConvSettings, type WebGpuAdapter, type WebGpu
 import { FULL, QUICK, blocks, block, highway, residual, residualDecomposed, type BenchGraph, type Sizes } from './graphs';
 import { renderMarkdown, type BenchResult, type Measurement } from './report';
 import { benchPeers, type PeerName } from './peers/run';
+import { benchCliStartup, renderStartup } from './cli-startup';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -75,7 +78,11 @@ async function measureAll(adapter: WebGpuAdapter, variants: readonly Variant[], 
 async function main(): Promise<void> {
   const outDir = arg('--out') ?? 'bench-results';
   const only = arg('--only');
-  if (only !== undefined && only !== 'webgpu' && only !== 'peers') throw new Error(`--only: expected webgpu or peers, received ${only}`);
+  if (only !== undefined && only !== 'webgpu' && only !== 'peers' && only !== 'cli') throw new Error(`--only: expected webgpu, peers or cli, received ${only}`);
+  if (only === undefined || only === 'cli') {
+    console.log(renderStartup(benchCliStartup(outDir, Number(arg('--cli-reps') ?? 9))));
+    if (only === 'cli') return;
+  }
   const adapter = createWebGpuAdapter();
   await adapter.init();
   const device = adapter.device!;
