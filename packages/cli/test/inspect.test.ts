@@ -41,6 +41,20 @@ describe('skipconn inspect', () => {
     expect(JSON.parse(r.stdout).skips[0]).toMatchObject({ kind: 'residual', from: 'x', to: 'layer2.0.add', span: 5, merge: 'layer2.0.add' });
   });
 
+  it('--json adds what each skip costs', async () => {
+    const r = await runCli(['inspect', 'examples/resnet-basic-projection.json', '--json'], root);
+    // x [1,8,8,8] -> basic block 8 -> 16 channels, stride 2:
+    // body conv1 16*8*9 + 16 = 1168, bn1 4*16 = 64, conv2 16*16*9 + 16 = 2320, bn2 64 -> 3616
+    // shortcut 1x1 conv 16*8 + 16 = 144, bn 64 -> 208; output [1,16,4,4] float32 = 256 * 4 = 1024 bytes
+    expect(JSON.parse(r.stdout).skips[0]).toMatchObject({
+      category: 'projection', scheme: null, bodyParams: 3616, shortcutParams: 208, mergeOutputBytes: 1024, concat: null, scales: [],
+      shortcut: ['layer2.0.downsample.conv', 'layer2.0.downsample.bn'],
+    });
+    const dense = JSON.parse((await runCli(['inspect', 'examples/densenet-block.json', '--json'], root)).stdout);
+    // x [1,8,6,6] plus growth 4 per layer: the first concat joins 8 + 4 channels
+    expect(dense.skips[0].concat).toEqual({ inputChannels: [8, 4], outputChannels: 12, channelGrowth: 4, naiveBytes: (288 + 144 + 432) * 4, zeroCopyBytes: 432 * 4 });
+  });
+
   const write = (name: string, text: string) => {
     const file = path.join(tmp, name);
     fs.writeFileSync(file, text);

@@ -12,6 +12,7 @@ export * from './graph/json';
 export * from './graph/builder';
 export * from './graph/validate';
 export * from './graph/skips';
+export * from './graph/skip-cost';
 export * from './ops';
 export * from './ops/add';
 export * from './ops/avg-pool2d';

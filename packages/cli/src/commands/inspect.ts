@@ -1,9 +1,9 @@
 /**
  * skipconn inspect <model> [--json]: inputs, outputs, op counts and the skip-connection table.
- * The --json shape is stable: { inputs, outputs, ops, skips: [{ kind, from, to, span, merge }] }
- * (see docs/cli.md).
+ * The --json shape is stable: { inputs, outputs, ops, skips: [{ kind, from, to, span, merge, ...costs }] }
+ * (see docs/cli.md); fields are only ever added.
  */
-import { findSkips, formatShape, type SkipConnection, type ValidatedGraph } from '@skipconn/core';
+import { findSkips, formatShape, skipCosts, type ConcatCost, type HostTensor, type SkipCategory, type SkipConnection, type SkipScale, type ValidatedGraph } from '@skipconn/core';
 import { EXIT_OK, UsageError, parseArgs, type Command } from '../command';
 import { loadModel } from '../model';
 import { renderTable } from '../table';
@@ -14,10 +14,37 @@ export interface InspectReport {
   readonly inputs: { name: string; dtype: string; shape: number[]; layout: string | null }[];
   readonly outputs: { name: string; dtype: string; shape: number[]; layout: string | null }[];
   readonly ops: Record<string, number>;
-  readonly skips: { kind: string; from: string; to: string; span: number; merge: string; detail: string; bypassed: string[] }[];
+  readonly skips: InspectSkip[];
 }
 
-export function inspectReport(model: string, format: string, vg: ValidatedGraph, skips: readonly SkipConnection[] = findSkips(vg)): InspectReport {
+/** One skip: where it is (findSkips) and what it costs (skipCosts); see docs/cli.md. */
+export interface InspectSkip {
+  readonly kind: string;
+  readonly from: string;
+  readonly to: string;
+  readonly span: number;
+  readonly merge: string;
+  readonly detail: string;
+  readonly bypassed: string[];
+  readonly shortcut: string[];
+  readonly category: SkipCategory;
+  readonly scheme: string | null;
+  readonly bodyParams: number;
+  readonly shortcutParams: number;
+  readonly mergeOutputBytes: number;
+  readonly concat: ConcatCost | null;
+  readonly scales: SkipScale[];
+}
+
+/** `weights` supplies learned scale values; without them those values are null. */
+export function inspectReport(
+  model: string,
+  format: string,
+  vg: ValidatedGraph,
+  skips: readonly SkipConnection[] = findSkips(vg),
+  weights?: ReadonlyMap<string, HostTensor>,
+): InspectReport {
+  const costs = skipCosts(vg, skips, weights);
   const info = (name: string) => {
     const v = vg.values.get(name)!;
     return { name, dtype: v.dtype, shape: [...v.shape], layout: v.layout ?? null };
@@ -30,8 +57,21 @@ export function inspectReport(model: string, format: string, vg: ValidatedGraph,
     inputs: vg.graph.inputs.map((i) => info(i.name)),
     outputs: vg.graph.outputs.map(info),
     ops: Object.fromEntries(Object.entries(ops).sort(([a], [b]) => a.localeCompare(b))),
-    skips: skips.map((s) => ({ kind: s.kind, from: s.from, to: s.to, span: s.span, merge: s.merge, detail: s.detail, bypassed: [...s.bypassed] })),
+    skips: skips.map((s, i) => ({
+      kind: s.kind, from: s.from, to: s.to, span: s.span, merge: s.merge, detail: s.detail, bypassed: [...s.bypassed],
+      shortcut: [...s.shortcut],
+      ...costs[i]!,
+    })),
   };
+}
+
+/** The detail column: the variant, then what the JSON adds that is worth reading in a table. */
+function costDetail(s: InspectSkip): string {
+  const parts = [s.detail];
+  if (s.shortcutParams > 0) parts.push(`shortcut ${s.shortcutParams} params`);
+  if (s.concat !== null) parts.push(`+${s.concat.channelGrowth} channels, ${s.concat.naiveBytes} B naive / ${s.concat.zeroCopyBytes} B zero-copy`);
+  if (s.scheme !== null && s.scheme !== 'stochastic depth') parts.push(s.scheme);
+  return parts.join(', ');
 }
 
 function formatReport(r: InspectReport): string {
@@ -40,7 +80,10 @@ function formatReport(r: InspectReport): string {
   lines.push(`  ${Object.entries(r.ops).map(([op, n]) => `${op} ${n}`).join(', ')}`);
   lines.push(`skip connections: ${r.skips.length}`);
   if (r.skips.length > 0) {
-    lines.push(renderTable(['kind', 'from', 'to', 'span', 'merge', 'detail'], r.skips.map((s) => [s.kind, s.from, s.to, String(s.span), s.merge, s.detail])));
+    lines.push(renderTable(
+      ['kind', 'from', 'to', 'span', 'merge', 'params', 'out bytes', 'detail'],
+      r.skips.map((s) => [s.kind, s.from, s.to, String(s.span), s.merge, String(s.bodyParams + s.shortcutParams), String(s.mergeOutputBytes), costDetail(s)]),
+    ));
   }
   return lines.join('\n');
 }
@@ -53,7 +96,7 @@ export const inspectCommand: Command = {
     const parsed = parseArgs(args, [], ['json']);
     if (parsed.positional.length !== 1) throw new UsageError(`expected one model file, received ${parsed.positional.length}`);
     const model = await loadModel(parsed.positional[0]!, io.cwd);
-    const report = inspectReport(parsed.positional[0]!, model.format, model.validated);
+    const report = inspectReport(parsed.positional[0]!, model.format, model.validated, findSkips(model.validated), model.weights);
     io.out(parsed.flags.has('json') ? JSON.stringify(report, null, 2) : formatReport(report));
     return EXIT_OK;
   },
