@@ -3,7 +3,8 @@
  * browser is ever downloaded) and saves a PNG. It also opens the first case group, clicks a cell
  * (the first failure if there is one) so the details panel shows in the picture, and reports
  * anything that would mean the page is not self-contained: requests other than the file itself,
- * and console errors.
+ * and console errors. withHtmlPage opens any such self-contained page for a test to look at
+ * (the skip map's test uses it).
  *
  *   tsx tools/html-screenshot.ts <report.html> <out.png>
  *   (make a report first: npx skipconn conformance --html report.html)
@@ -12,7 +13,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS, chromiumPath } from '@skipconn/browser-harness';
 
 /** The same Debian Chromium and flags as the browser harness. */
@@ -36,7 +37,19 @@ export function chromiumUnavailable(): string | undefined {
   return fs.existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (Debian: apt-get install -y chromium)`;
 }
 
-export async function screenshotHtml(htmlFile: string, pngFile: string, options: { width?: number; height?: number } = {}): Promise<ScreenshotResult> {
+/** A page opened by withHtmlPage, with what it did that a self-contained page must not do. */
+export interface OpenedPage {
+  readonly page: Page;
+  /** Requests for anything but the file itself (data: URLs aside). */
+  readonly externalRequests: string[];
+  readonly consoleErrors: string[];
+}
+
+/**
+ * Opens a local HTML file in Debian's headless Chromium (fresh profile, offline), waits for
+ * `body[data-ready="1"]`, runs `fn` on the page and closes everything again.
+ */
+export async function withHtmlPage<T>(htmlFile: string, fn: (opened: OpenedPage) => Promise<T>, options: { width?: number; height?: number } = {}): Promise<T> {
   const why = chromiumUnavailable();
   if (why !== undefined) throw new Error(why);
   // A fresh profile every time: nothing carries over between runs, nothing is shared with a user.
@@ -62,6 +75,15 @@ export async function screenshotHtml(htmlFile: string, pngFile: string, options:
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     await page.goto(url);
     await page.waitForSelector('body[data-ready="1"]', { timeout: 10_000 });
+    return await fn({ page, externalRequests, consoleErrors });
+  } finally {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+export async function screenshotHtml(htmlFile: string, pngFile: string, options: { width?: number; height?: number } = {}): Promise<ScreenshotResult> {
+  return withHtmlPage(htmlFile, async ({ page, externalRequests, consoleErrors }) => {
     const groups = await page.locator('tr.group').count();
     // Open the group of the first failure (or the first group) and click that case's cell.
     const failing = page.locator('tr.case td.cell.fail').first();
@@ -79,10 +101,7 @@ export async function screenshotHtml(htmlFile: string, pngFile: string, options:
     fs.mkdirSync(path.dirname(path.resolve(pngFile)), { recursive: true });
     await page.screenshot({ path: pngFile, fullPage: false });
     return { png: pngFile, details, clicked, externalRequests, consoleErrors, groups };
-  } finally {
-    await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
+  }, options);
 }
 
 async function main(): Promise<number> {

@@ -4,7 +4,11 @@
  * (see docs/cli.md); fields are only ever added.
  */
 import { findSkips, formatShape, skipCosts, type ConcatCost, type HostTensor, type SkipCategory, type SkipConnection, type SkipScale, type ValidatedGraph } from '@skipconn/core';
-import { EXIT_OK, UsageError, parseArgs, type Command } from '../command';
+import * as path from 'path';
+import { writeFileAtomic } from '@skipconn/core/node';
+import { EXIT_OK, UsageError, flag, parseArgs, type Command } from '../command';
+import { renderSkipMapHtml } from '../skip-map/html';
+import { renderSkipMapSvg, type SkipMapInput } from '../skip-map/svg';
 import { loadModel } from '../model';
 import { renderTable } from '../table';
 
@@ -88,16 +92,41 @@ function formatReport(r: InspectReport): string {
   return lines.join('\n');
 }
 
+/** What the skip map draws: the report's skips over the graph's nodes in topological order. */
+export function skipMapInput(report: InspectReport, vg: ValidatedGraph): SkipMapInput {
+  return {
+    title: report.model,
+    nodes: vg.nodes.map((n) => ({ name: n.spec.name, op: n.spec.op, outputs: n.spec.outputs })),
+    skips: report.skips,
+  };
+}
+
 export const inspectCommand: Command = {
   name: 'inspect',
-  usage: 'skipconn inspect <model> [--json]',
-  summary: 'print a model\'s inputs, outputs, op counts and skip connections',
+  usage: 'skipconn inspect <model> [--json] [--html <file>] [--svg <file>]',
+  summary: 'print a model\'s inputs, outputs, op counts and skip connections; draw its skip map',
   async run(args, io) {
-    const parsed = parseArgs(args, [], ['json']);
+    const parsed = parseArgs(args, ['html', 'svg'], ['json']);
     if (parsed.positional.length !== 1) throw new UsageError(`expected one model file, received ${parsed.positional.length}`);
+    const htmlFile = flag(parsed, 'html');
+    const svgFile = flag(parsed, 'svg');
+    for (const [name, file] of [['--html', htmlFile], ['--svg', svgFile]] as const) {
+      if (file !== undefined && file.trim() === '') throw new UsageError(`${name} needs a file name`);
+    }
     const model = await loadModel(parsed.positional[0]!, io.cwd);
     const report = inspectReport(parsed.positional[0]!, model.format, model.validated, findSkips(model.validated), model.weights);
     io.out(parsed.flags.has('json') ? JSON.stringify(report, null, 2) : formatReport(report));
+    const map = skipMapInput(report, model.validated);
+    if (htmlFile !== undefined) {
+      const file = path.resolve(io.cwd, htmlFile);
+      writeFileAtomic(file, renderSkipMapHtml(map));
+      io.err(`inspect: skip map written to ${file}`);
+    }
+    if (svgFile !== undefined) {
+      const file = path.resolve(io.cwd, svgFile);
+      writeFileAtomic(file, renderSkipMapSvg(map, { legend: true }));
+      io.err(`inspect: skip map SVG written to ${file}`);
+    }
     return EXIT_OK;
   },
 };
