@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
+import { tensor } from '@skipconn/core';
+import { writeNpyFile } from '@skipconn/core/node';
 import { runCli } from './helpers';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -53,6 +55,45 @@ describe('skipconn inspect', () => {
     const dense = JSON.parse((await runCli(['inspect', 'examples/densenet-block.json', '--json'], root)).stdout);
     // x [1,8,6,6] plus growth 4 per layer: the first concat joins 8 + 4 channels
     expect(dense.skips[0].concat).toEqual({ inputChannels: [8, 4], outputChannels: 12, channelGrowth: 4, naiveBytes: (288 + 144 + 432) * 4, zeroCopyBytes: 432 * 4 });
+  });
+
+  it('--input and --seeded add the reference evaluator\'s signal at each merge', async () => {
+    // y = x + 0.5 * x: the body is half the shortcut, so their RMS ratio is 0.5 for any input
+    const graph = {
+      format: 'skipconn.graph', version: 1,
+      inputs: [{ name: 'x', dtype: 'float32', shape: [1, 2], layout: 'NC' }], outputs: ['y'],
+      weights: [{ name: 'half', dtype: 'float32', shape: [], data: [0.5] }],
+      nodes: [{ name: 'body', op: 'mul', inputs: ['x', 'half'], outputs: ['h'] }, { name: 'add', op: 'residual', inputs: ['x', 'h'], outputs: ['y'] }],
+    };
+    const model = path.join(tmp, 'half.json');
+    fs.writeFileSync(model, JSON.stringify(graph));
+    const npy = path.join(tmp, 'x.npy');
+    writeNpyFile(npy, tensor('float32', [1, 2], [3, -4]));
+    const r = await runCli(['inspect', model, '--json', '--input', `x=${npy}`], root);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.signalInputs).toEqual({ x: npy });
+    // shortcut [3,-4]: RMS sqrt(12.5); body [1.5,-2]: RMS sqrt(3.125)
+    expect(report.skips[0].signal.shortcutRms).toBeCloseTo(Math.sqrt(12.5), 12);
+    expect(report.skips[0].signal.bodyRms).toBeCloseTo(Math.sqrt(3.125), 12);
+    expect(report.skips[0].signal.ratio).toBeCloseTo(0.5, 12);
+    const seeded = JSON.parse((await runCli(['inspect', model, '--json', '--seeded'], root)).stdout);
+    expect(seeded.signalInputs).toBe('seeded');
+    expect(seeded.skips[0].signal.ratio).toBeCloseTo(0.5, 12);
+    const text = await runCli(['inspect', model, '--seeded'], root);
+    expect(text.stdout).toContain('body/shortcut RMS 0.500');
+  });
+
+  it('--input errors name what the model takes', async () => {
+    const npy = path.join(tmp, 'wrong.npy');
+    writeNpyFile(npy, tensor('float32', [3], [1, 2, 3]));
+    const wrongName = await runCli(['inspect', 'examples/highway-mlp.json', '--input', `y=${npy}`], root);
+    expect(wrongName.code).toBe(2);
+    expect(wrongName.stderr).toMatch(/missing --input for 'x'; the model takes: x=<file.npy> \(float32 \[/);
+    const wrongShape = await runCli(['inspect', 'examples/highway-mlp.json', '--input', `x=${npy}`], root);
+    expect(wrongShape.code).toBe(2);
+    expect(wrongShape.stderr).toMatch(/input 'x': expected float32 \[.*received float32 \[3\]/);
+    expect((await runCli(['inspect', 'examples/highway-mlp.json', '--seeded', '--input', `x=${npy}`], root)).stderr).toMatch(/--input or --seeded, not both/);
   });
 
   const write = (name: string, text: string) => {

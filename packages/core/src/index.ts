@@ -47,6 +47,7 @@ export * from './adapter/types';
 export * from './adapter/registry';
 export * from './reference/kernel';
 export * from './reference/evaluate';
+export * from './reference/skip-signal';
 export { erf, activationFn } from './reference/math';
 export * from './reference/adapter';
 export * from './io/npy';

@@ -3,12 +3,17 @@
  * The --json shape is stable: { inputs, outputs, ops, skips: [{ kind, from, to, span, merge, ...costs }] }
  * (see docs/cli.md); fields are only ever added.
  */
-import { findSkips, formatShape, skipCosts, type ConcatCost, type HostTensor, type SkipCategory, type SkipConnection, type SkipScale, type ValidatedGraph } from '@skipconn/core';
+import {
+  findSkips, formatShape, skipCosts, skipSignals,
+  type ConcatCost, type HostTensor, type SkipCategory, type SkipConnection, type SkipScale, type SkipSignal, type ValidatedGraph,
+} from '@skipconn/core';
 import * as path from 'path';
 import { writeFileAtomic } from '@skipconn/core/node';
 import { EXIT_OK, UsageError, flag, parseArgs, type Command } from '../command';
 import { renderSkipMapHtml } from '../skip-map/html';
 import { renderSkipMapSvg, type SkipMapInput } from '../skip-map/svg';
+import { seededInputs } from '../verify';
+import { checkInputNames, readInputs } from './run';
 import { loadModel } from '../model';
 import { renderTable } from '../table';
 
@@ -19,6 +24,8 @@ export interface InspectReport {
   readonly outputs: { name: string; dtype: string; shape: number[]; layout: string | null }[];
   readonly ops: Record<string, number>;
   readonly skips: InspectSkip[];
+  /** With --input or --seeded: where the activations came from ('seeded', or input name -> file). */
+  readonly signalInputs?: 'seeded' | Record<string, string>;
 }
 
 /** One skip: where it is (findSkips) and what it costs (skipCosts); see docs/cli.md. */
@@ -38,6 +45,8 @@ export interface InspectSkip {
   readonly mergeOutputBytes: number;
   readonly concat: ConcatCost | null;
   readonly scales: SkipScale[];
+  /** With --input or --seeded: the reference evaluator's statistics at the merge (null for a concat). */
+  readonly signal?: SkipSignal | null;
 }
 
 /** `weights` supplies learned scale values; without them those values are null. */
@@ -75,6 +84,9 @@ function costDetail(s: InspectSkip): string {
   if (s.shortcutParams > 0) parts.push(`shortcut ${s.shortcutParams} params`);
   if (s.concat !== null) parts.push(`+${s.concat.channelGrowth} channels, ${s.concat.naiveBytes} B naive / ${s.concat.zeroCopyBytes} B zero-copy`);
   if (s.scheme !== null && s.scheme !== 'stochastic depth') parts.push(s.scheme);
+  if (s.signal?.ratio != null) parts.push(`body/shortcut RMS ${s.signal.ratio.toPrecision(3)}`);
+  if (s.signal?.gateMean != null) parts.push(`mean gate ${s.signal.gateMean.toPrecision(3)}`);
+  if (s.signal?.transformMean != null) parts.push(`mean T ${s.signal.transformMean.toPrecision(3)}`);
   return parts.join(', ');
 }
 
@@ -103,10 +115,11 @@ export function skipMapInput(report: InspectReport, vg: ValidatedGraph): SkipMap
 
 export const inspectCommand: Command = {
   name: 'inspect',
-  usage: 'skipconn inspect <model> [--json] [--html <file>] [--svg <file>]',
+  usage: 'skipconn inspect <model> [--json] [--html <file>] [--svg <file>] [--input <name>=<file.npy> ... | --seeded]',
   summary: 'print a model\'s inputs, outputs, op counts and skip connections; draw its skip map',
   async run(args, io) {
-    const parsed = parseArgs(args, ['html', 'svg'], ['json']);
+    const parsed = parseArgs(args, ['html', 'svg', 'input'], ['json', 'seeded']);
+    if (parsed.flags.has('input') && parsed.flags.has('seeded')) throw new UsageError('give --input or --seeded, not both');
     if (parsed.positional.length !== 1) throw new UsageError(`expected one model file, received ${parsed.positional.length}`);
     const htmlFile = flag(parsed, 'html');
     const svgFile = flag(parsed, 'svg');
@@ -114,7 +127,17 @@ export const inspectCommand: Command = {
       if (file !== undefined && file.trim() === '') throw new UsageError(`${name} needs a file name`);
     }
     const model = await loadModel(parsed.positional[0]!, io.cwd);
-    const report = inspectReport(parsed.positional[0]!, model.format, model.validated, findSkips(model.validated), model.weights);
+    const skips = findSkips(model.validated);
+    let report = inspectReport(parsed.positional[0]!, model.format, model.validated, skips, model.weights);
+    if (parsed.flags.has('input') || parsed.flags.has('seeded')) {
+      const feeds = parsed.flags.has('seeded') ? seededInputs(model.validated) : readInputs(parsed, io.cwd);
+      checkInputNames(model.validated, feeds);
+      const signals = skipSignals(model.validated, model.weights, feeds, skips);
+      const signalInputs = parsed.flags.has('seeded')
+        ? ('seeded' as const)
+        : Object.fromEntries((parsed.flags.get('input') ?? []).map((spec) => [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)]));
+      report = { ...report, skips: report.skips.map((s, i) => ({ ...s, signal: signals[i]! })), signalInputs };
+    }
     io.out(parsed.flags.has('json') ? JSON.stringify(report, null, 2) : formatReport(report));
     const map = skipMapInput(report, model.validated);
     if (htmlFile !== undefined) {

@@ -74,6 +74,10 @@ export function escapeXml(s: string): string {
 export function skipSummary(s: InspectSkip): string {
   const lines = [`${s.category}: ${s.from} -> ${s.merge}`, `span ${s.span} nodes; ${s.detail}`, `body ${s.bodyParams} params, shortcut ${s.shortcutParams}; merge output ${s.mergeOutputBytes} B`];
   if (s.concat !== null) lines.push(`channels ${s.concat.inputChannels.join(' + ')} = ${s.concat.outputChannels} (+${s.concat.channelGrowth}); ${s.concat.naiveBytes} B naive, ${s.concat.zeroCopyBytes} B zero-copy`);
+  const sig = s.signal;
+  if (sig?.ratio != null) lines.push(`RMS shortcut ${sig.shortcutRms!.toPrecision(3)}, body ${sig.bodyRms!.toPrecision(3)}, body/shortcut ${sig.ratio.toPrecision(3)}`);
+  if (sig?.gateMean != null) lines.push(`mean gate ${sig.gateMean.toPrecision(3)}`);
+  if (sig?.transformMean != null) lines.push(`mean transform gate T ${sig.transformMean.toPrecision(3)}, carry ${sig.carryMean!.toPrecision(3)}`);
   for (const sc of s.scales) lines.push(`${sc.name} ${sc.kind}${sc.weight ? ` ${sc.weight}` : ''}: ${sc.count === 1 && sc.values ? sc.values[0] : `${sc.count} values, mean ${sc.mean ?? '?'}`}`);
   return lines.join('\n');
 }

@@ -4,7 +4,7 @@
  */
 import { GraphError, SkipconnError } from '../errors';
 import { formatShape, fromFloat64, shapesEqual, toFloat64, type HostTensor } from '../tensor';
-import type { ValidatedGraph } from '../graph/validate';
+import type { ValidatedGraph, ValidatedNode } from '../graph/validate';
 import type { WeightStore } from '../graph/types';
 import type { F64Tensor, ReferenceKernel } from './kernel';
 import { REFERENCE_KERNELS } from './kernels';
@@ -18,6 +18,11 @@ export function referenceKernel(op: string): ReferenceKernel | undefined {
 export interface EvaluateOptions {
   /** Return outputs as float64 (goldens) instead of rounding to each output's declared dtype. */
   readonly float64?: boolean;
+  /**
+   * Called after each node with its float64 inputs and outputs, so analyses (skip signal
+   * statistics) can look at intermediate values without the graph exporting them.
+   */
+  readonly onNode?: (node: ValidatedNode, inputs: readonly F64Tensor[], outputs: readonly F64Tensor[]) => void;
 }
 
 /** Checks that feeds name every graph input with the declared dtype and shape, and nothing else. */
@@ -60,6 +65,7 @@ export function evaluateGraph(
     const inputs = node.spec.inputs.map((name) => env.get(name)!);
     const outputs = kernel.run(inputs, node.attrs, node);
     node.spec.outputs.forEach((name, i) => env.set(name, outputs[i]!));
+    options.onNode?.(node, inputs, outputs);
   }
   const result: Record<string, HostTensor> = {};
   for (const name of vg.graph.outputs) {
