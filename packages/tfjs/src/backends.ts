@@ -9,7 +9,7 @@ import { WEBGL_FIX, WEBGPU_FIX, requireWebGlHost, requireWebGpu } from './enviro
 import type { Tf } from './tf';
 
 /** Imports an optional peer; undefined when it is not installed, AdapterUnavailableError when it is but fails to load. */
-async function importOptional<T>(adapter: string, pkg: string, fix: string): Promise<T | undefined> {
+export async function importOptional<T>(adapter: string, pkg: string, fix: string): Promise<T | undefined> {
   try {
     return (await import(pkg)) as T;
   } catch (err) {

@@ -38,6 +38,12 @@ export interface TfjsCompiledGraph extends CompiledGraph {
   readonly plan: LayoutPlan;
   /** tf.Tensors this graph holds until dispose(): weights and compile-time tensors. */
   readonly heldTensors: number;
+  /**
+   * Runs the program on tf.Tensors in logical layout and returns the outputs (in graph output
+   * order), so callers can differentiate through it (tf.grads). Synchronous: call it inside
+   * onBackend and a tf.tidy. The given tensors are never disposed here.
+   */
+  runTensors(feeds: Readonly<Record<string, Tensor>>): Tensor[];
 }
 
 type Instr =
@@ -193,7 +199,10 @@ class CompiledTfjsGraph implements TfjsCompiledGraph {
     const { tf } = this.runtime;
     const outputs = await onBackend(this.runtime, () => {
       this.info.backend = tf.getBackend();
-      return tf.tidy(() => this.execute(feeds));
+      return tf.tidy(() => this.runTensors(Object.fromEntries(this.vg.graph.inputs.map((input) => {
+        const feed = feeds[input.name]!;
+        return [input.name, tf.tensor(float32Values(feed), [...feed.shape], 'float32')];
+      }))));
     });
     try {
       const data = await Promise.all(outputs.map((t) => t.data()));
@@ -211,8 +220,10 @@ class CompiledTfjsGraph implements TfjsCompiledGraph {
   }
 
   /** One run of the program; called inside tf.tidy with the backend active. */
-  private execute(feeds: Readonly<Record<string, HostTensor>>): Tensor[] {
+  runTensors(feeds: Readonly<Record<string, Tensor>>): Tensor[] {
+    if (this.disposed) throw new SkipconnError('USAGE', 'runTensors() on a disposed compiled graph');
     const { tf } = this.runtime;
+    const given = new Set(Object.values(feeds));
     const env = new Map<string, Tensor>();
     const refs = new Map<Tensor, number>();
     const set = (key: string, t: Tensor): void => {
@@ -225,12 +236,15 @@ class CompiledTfjsGraph implements TfjsCompiledGraph {
       env.delete(key);
       const n = refs.get(t)! - 1;
       refs.set(t, n);
-      if (n === 0 && !this.program.held.has(t)) t.dispose();
+      if (n === 0 && !this.program.held.has(t) && !given.has(t)) t.dispose();
     };
     for (const [key, t] of this.program.constants) set(key, t);
     for (const input of this.vg.graph.inputs) {
-      const feed = feeds[input.name]!;
-      set(input.name, tf.tensor(float32Values(feed), [...feed.shape], 'float32'));
+      const feed = feeds[input.name];
+      if (feed === undefined || !shapesEqual(feed.shape, input.shape)) {
+        throw new SkipconnError('INPUT_INVALID', `input '${input.name}': expected a tensor of shape ${formatShape(input.shape)}, received ${feed === undefined ? 'nothing' : formatShape(feed.shape)}`);
+      }
+      set(input.name, feed);
     }
     this.program.instrs.forEach((ins, i) => {
       if (ins.kind === 'convert') {

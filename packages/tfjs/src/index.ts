@@ -12,6 +12,8 @@ export { createTfjsAdapter, tfjsSupports } from './adapter';
 export type { TfjsAdapter, TfjsBackendSpec } from './adapter';
 export { TFJS_BACKENDS, TFJS_CPU, TFJS_WASM, TFJS_WEBGPU, TFJS_WEBGL, TFJS_NODE, TFJS_NODE_PACKAGES } from './backends';
 export { compileTfjs, onBackend, TFJS_DTYPES } from './compile';
+export { gradientFlow, withGradientProbes, cutResidualShortcuts } from './gradient-flow';
+export type { GradientFlow, MergeGradient } from './gradient-flow';
 export type { TfjsCompiledGraph, TfRuntime } from './compile';
 export { planLayouts, countRuntimeTransposes, conversionSteps, channelsLastPerm } from './plan/layout';
 export type { LayoutPlan, PlannedNode, Conversion, ConvertStep, View } from './plan/layout';
