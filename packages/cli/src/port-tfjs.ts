@@ -21,12 +21,13 @@ const VERIFY_ADAPTERS: Readonly<Record<string, 'cpu' | 'wasm'>> = { 'tfjs:cpu': 
 /** Inverse of a permutation (output axis perm[a] <- input axis a). */
 const inverse = (perm: readonly number[]) => perm.map((_, a) => perm.indexOf(a));
 
-async function loadTfjs(): Promise<typeof import('@skipconn/tfjs/node') & typeof import('@skipconn/tfjs')> {
+/** @skipconn/tfjs, loaded when a command needs it; `purpose` names the option in the error. */
+export async function loadTfjs(purpose = '--to tfjs'): Promise<typeof import('@skipconn/tfjs/node') & typeof import('@skipconn/tfjs')> {
   try {
     return { ...(await import('@skipconn/tfjs')), ...(await import('@skipconn/tfjs/node')) };
   } catch (err) {
-    if (isModuleNotFound(err, '@skipconn/tfjs')) throw new MissingPackageError('--to tfjs', '@skipconn/tfjs', 'npm install @skipconn/tfjs @tensorflow/tfjs-core @tensorflow/tfjs-layers @tensorflow/tfjs-backend-cpu');
-    throw new SkipconnError('USAGE', `--to tfjs needs @skipconn/tfjs and its tfjs peers (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
+    if (isModuleNotFound(err, '@skipconn/tfjs')) throw new MissingPackageError(purpose, '@skipconn/tfjs', 'npm install @skipconn/tfjs @tensorflow/tfjs-core @tensorflow/tfjs-layers @tensorflow/tfjs-backend-cpu');
+    throw new SkipconnError('USAGE', `${purpose} needs @skipconn/tfjs and its tfjs peers (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
   }
 }
 

@@ -14,6 +14,7 @@ import { renderSkipMapHtml } from '../skip-map/html';
 import { renderSkipMapSvg, type SkipMapInput } from '../skip-map/svg';
 import { seededInputs } from '../verify';
 import { checkInputNames, readInputs } from './run';
+import { inspectGradients, type GradientSummary, type SkipGradient } from '../gradients';
 import { loadModel } from '../model';
 import { renderTable } from '../table';
 
@@ -26,6 +27,8 @@ export interface InspectReport {
   readonly skips: InspectSkip[];
   /** With --input or --seeded: where the activations came from ('seeded', or input name -> file). */
   readonly signalInputs?: 'seeded' | Record<string, string>;
+  /** With --gradients: where the gradients came from, or why they are not available. */
+  readonly gradientFlow?: GradientSummary;
 }
 
 /** One skip: where it is (findSkips) and what it costs (skipCosts); see docs/cli.md. */
@@ -47,6 +50,8 @@ export interface InspectSkip {
   readonly scales: SkipScale[];
   /** With --input or --seeded: the reference evaluator's statistics at the merge (null for a concat). */
   readonly signal?: SkipSignal | null;
+  /** With --gradients: gradient norms at the fork and the merge inputs, with and without the shortcuts. */
+  readonly gradient?: SkipGradient | null;
 }
 
 /** `weights` supplies learned scale values; without them those values are null. */
@@ -101,6 +106,19 @@ function formatReport(r: InspectReport): string {
       r.skips.map((s) => [s.kind, s.from, s.to, String(s.span), s.merge, String(s.bodyParams + s.shortcutParams), String(s.mergeOutputBytes), costDetail(s)]),
     ));
   }
+  if (r.gradientFlow !== undefined) {
+    const g = r.gradientFlow;
+    if (!g.available) {
+      lines.push(`gradient flow: not available on ${g.runtime}: ${g.reason}`);
+    } else {
+      lines.push(`gradient flow (${g.runtime}; ${g.loss}; |g| is an L2 norm): L = ${g.value.toPrecision(4)}, with every residual shortcut cut L = ${g.valueSkipsRemoved.toPrecision(4)}`);
+      const fmt = (v: number) => v.toPrecision(3);
+      lines.push(renderTable(
+        ['merge', '|dL/dfork|', '|dL/dinputs|', 'skips removed: |dL/dfork|', '|dL/dinputs|'],
+        r.skips.map((s) => [s.merge, fmt(s.gradient!.fork), s.gradient!.inputs.map(fmt).join(' '), fmt(s.gradient!.forkSkipsRemoved), s.gradient!.inputsSkipsRemoved.map(fmt).join(' ')]),
+      ));
+    }
+  }
   return lines.join('\n');
 }
 
@@ -115,10 +133,10 @@ export function skipMapInput(report: InspectReport, vg: ValidatedGraph): SkipMap
 
 export const inspectCommand: Command = {
   name: 'inspect',
-  usage: 'skipconn inspect <model> [--json] [--html <file>] [--svg <file>] [--input <name>=<file.npy> ... | --seeded]',
+  usage: 'skipconn inspect <model> [--json] [--html <file>] [--svg <file>] [--input <name>=<file.npy> ... | --seeded] [--gradients]',
   summary: 'print a model\'s inputs, outputs, op counts and skip connections; draw its skip map',
   async run(args, io) {
-    const parsed = parseArgs(args, ['html', 'svg', 'input'], ['json', 'seeded']);
+    const parsed = parseArgs(args, ['html', 'svg', 'input'], ['json', 'seeded', 'gradients']);
     if (parsed.flags.has('input') && parsed.flags.has('seeded')) throw new UsageError('give --input or --seeded, not both');
     if (parsed.positional.length !== 1) throw new UsageError(`expected one model file, received ${parsed.positional.length}`);
     const htmlFile = flag(parsed, 'html');
@@ -129,14 +147,20 @@ export const inspectCommand: Command = {
     const model = await loadModel(parsed.positional[0]!, io.cwd);
     const skips = findSkips(model.validated);
     let report = inspectReport(parsed.positional[0]!, model.format, model.validated, skips, model.weights);
-    if (parsed.flags.has('input') || parsed.flags.has('seeded')) {
-      const feeds = parsed.flags.has('seeded') ? seededInputs(model.validated) : readInputs(parsed, io.cwd);
-      checkInputNames(model.validated, feeds);
+    const wantsSignal = parsed.flags.has('input') || parsed.flags.has('seeded');
+    // Gradients need inputs too: the given ones, else seeded.
+    const feeds = wantsSignal || parsed.flags.has('gradients') ? (parsed.flags.has('input') ? readInputs(parsed, io.cwd) : seededInputs(model.validated)) : undefined;
+    if (feeds !== undefined) checkInputNames(model.validated, feeds);
+    if (wantsSignal && feeds !== undefined) {
       const signals = skipSignals(model.validated, model.weights, feeds, skips);
       const signalInputs = parsed.flags.has('seeded')
         ? ('seeded' as const)
         : Object.fromEntries((parsed.flags.get('input') ?? []).map((spec) => [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)]));
       report = { ...report, skips: report.skips.map((s, i) => ({ ...s, signal: signals[i]! })), signalInputs };
+    }
+    if (parsed.flags.has('gradients') && feeds !== undefined) {
+      const { summary, perSkip } = await inspectGradients(model, feeds, skips);
+      report = { ...report, skips: report.skips.map((s, i) => ({ ...s, gradient: perSkip[i]! })), gradientFlow: summary };
     }
     io.out(parsed.flags.has('json') ? JSON.stringify(report, null, 2) : formatReport(report));
     const map = skipMapInput(report, model.validated);
