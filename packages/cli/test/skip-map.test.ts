@@ -82,11 +82,15 @@ if (why !== undefined) console.warn(`skipping the skip map screenshot tests: ${w
     if (r.status !== 0) throw new Error(`make_skipmap_models.py failed: ${r.stderr}`);
   }, 120_000);
 
-  it.each<[string, number]>([['resnet50_narrow', 16], ['densenet121_narrow', 58]])('%s: non-blank, one drawn arc per skip, click shows details', async (name, expectedSkips) => {
+  // ResNet-50 also with the signal and gradient charts (DenseNet's concats have neither).
+  it.each<[string, number, string[], number]>([
+    ['resnet50_narrow', 16, ['--seeded', '--gradients'], 3],
+    ['densenet121_narrow', 58, [], 0],
+  ])('%s: non-blank, one drawn arc per skip, click shows details', async (name, expectedSkips, extra, chartLines) => {
     const model = path.join(models, name, 'model.onnx');
     const html = path.join(tmp, `${name}.html`);
     const png = path.join(tmp, `${name}.png`);
-    expect((await runCli(['inspect', model, '--html', html], root)).code).toBe(0);
+    expect((await runCli(['inspect', model, '--html', html, ...extra], root)).code).toBe(0);
     const { skips } = await inspectJson(model);
     expect(skips).toHaveLength(expectedSkips);
     const seen = await withHtmlPage(html, async ({ page, externalRequests, consoleErrors }) => {
@@ -98,14 +102,17 @@ if (why !== undefined) console.warn(`skipping the skip map screenshot tests: ${w
       await page.locator('svg.skip-map path.arc').last().dispatchEvent('click');
       const details = (await page.locator('#details').innerText()).trim();
       const rows = await page.locator('tr.skip').count();
+      const lines = await page.locator('svg.depth-chart polyline.series').count();
       const shot = await page.screenshot({ path: png });
       // Non-blank: a screenshot of a white page compresses to a few kilobytes.
-      return { boxes, details, rows, shot, externalRequests, consoleErrors };
+      return { boxes, details, rows, lines, shot, externalRequests, consoleErrors };
     });
     expect(seen.boxes).toHaveLength(skips.length);
     expect(new Set(seen.boxes.map((b) => b.skip)).size).toBe(skips.length);
     for (const b of seen.boxes) expect(b.width * b.height).toBeGreaterThan(0);
     expect(seen.rows).toBe(skips.length);
+    expect(seen.lines).toBe(chartLines);
+    if (chartLines > 0) expect(seen.details).toMatch(/gradient fork\s+\d/);
     expect(seen.shot.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(seen.shot.length).toBeGreaterThan(30_000);
     expect(seen.externalRequests).toEqual([]);

@@ -124,7 +124,18 @@ function formatReport(r: InspectReport): string {
 
 /** What the skip map draws: the report's skips over the graph's nodes in topological order. */
 export function skipMapInput(report: InspectReport, vg: ValidatedGraph): SkipMapInput {
+  const notes: string[] = [];
+  if (report.signalInputs !== undefined) {
+    notes.push(`signal: reference evaluator (float64) on ${report.signalInputs === 'seeded' ? 'seeded inputs (uniform [-1, 1))' : Object.entries(report.signalInputs).map(([k, f]) => `${k} = ${f}`).join(', ')}`);
+  }
+  const g = report.gradientFlow;
+  if (g !== undefined) {
+    notes.push(g.available
+      ? `gradient flow on ${g.runtime}, ${g.loss}: L = ${g.value.toPrecision(4)}; with every residual shortcut cut L = ${g.valueSkipsRemoved.toPrecision(4)}`
+      : `gradient flow: not available on ${g.runtime}: ${g.reason}`);
+  }
   return {
+    notes,
     title: report.model,
     nodes: vg.nodes.map((n) => ({ name: n.spec.name, op: n.spec.op, outputs: n.spec.outputs })),
     skips: report.skips,

@@ -6,6 +6,7 @@
  * numbers and marks the nodes it bypasses.
  */
 import type { SkipCategory } from '@skipconn/core';
+import { renderDepthCharts } from './depth-chart';
 import { CATEGORY_COLORS, CATEGORY_LEGEND, SKIP_CONCEPT, escapeXml, renderSkipMapSvg, type SkipMapInput } from './svg';
 
 const STYLE = `
@@ -17,6 +18,8 @@ h1{font-size:18px;margin:0 0 4px}
 .legend{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin-top:8px;max-width:1100px}
 .chip{display:inline-block;padding:1px 6px;color:#fff;border-radius:3px;font-weight:600}
 .concept{margin:6px 0 0;max-width:1100px;color:#57606a}
+.note{margin:4px 0 0;font-weight:600}
+#charts svg{display:block;margin-top:10px;max-width:100%;height:auto}
 main{display:flex;gap:16px;padding:12px 16px;align-items:flex-start}
 #left{flex:1 1 auto;min-width:0}
 #table-wrap{overflow:auto;max-height:40vh}
@@ -100,6 +103,7 @@ export function renderSkipMapHtml(input: SkipMapInput, options: { generatedAt?: 
 <header>
 <h1>skip map: ${escapeXml(input.title)}</h1>
 <div class="summary"><span>${input.nodes.length} nodes</span><span>${input.skips.length} skip connections</span><span>${escapeXml(when)}</span></div>
+${(input.notes ?? []).map((n) => `<p class="note">${escapeXml(n)}</p>`).join('\n')}
 <p class="concept">${escapeXml(SKIP_CONCEPT)} Arc height is nesting depth; node dots on the main path are in execution order.</p>
 <div class="legend">
 ${legend}
@@ -110,6 +114,9 @@ ${legend}
 <div id="zoom"><button id="zoom-out" type="button">&minus;</button><button id="zoom-in" type="button">+</button><button id="zoom-fit" type="button">fit</button> ctrl + wheel zooms; hover an arc or a dot for its summary, click an arc for details</div>
 <div id="map-wrap">
 ${renderSkipMapSvg(input)}
+</div>
+<div id="charts">
+${renderDepthCharts(input.skips)}
 </div>
 <div id="table-wrap"><table id="skips"><thead><tr><th>#</th><th>category</th><th>merge</th><th>from</th><th>span</th><th>body params</th><th>shortcut params</th><th>out bytes</th><th>concat / scales</th></tr></thead><tbody id="skip-rows"></tbody></table></div>
 </div>

@@ -14,6 +14,8 @@ export interface SkipMapInput {
   readonly title: string;
   readonly nodes: readonly { readonly name: string; readonly op: string; readonly outputs: readonly string[] }[];
   readonly skips: readonly InspectSkip[];
+  /** Lines the page shows under its title (where signals and gradients came from, or why not). */
+  readonly notes?: readonly string[];
 }
 
 /** Colours per category, from the palette of the conformance report. */
