@@ -175,7 +175,7 @@ export async function gradientFlow(runtime: TfRuntime, vg: ValidatedGraph, weigh
           result = { value, grads };
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
-          throw new SkipconnError('UNSUPPORTED', `gradient flow is not available for this model on tfjs:${runtime.backend}: ${message.split('\n')[0]}`);
+          throw new SkipconnError('UNSUPPORTED', `tfjs cannot differentiate this model: ${message.split('\n')[0]}`);
         }
         return [result.value.dataSync()[0]!, result.grads.map((g) => l2(g.dataSync() as Float32Array))] as const;
       }),

@@ -1,5 +1,7 @@
 /**
- * skipconn inspect <model> [--json]: inputs, outputs, op counts and the skip-connection table.
+ * skipconn inspect <model> [--json] [--html <file>] [--svg <file>] [--input ... | --seeded]
+ * [--gradients]: inputs, outputs, op counts and the skip-connection table with what each skip
+ * costs, optionally its signal (reference evaluator) and gradient flow (tfjs), and the skip map.
  * The --json shape is stable: { inputs, outputs, ops, skips: [{ kind, from, to, span, merge, ...costs }] }
  * (see docs/cli.md); fields are only ever added.
  */
