@@ -31,11 +31,13 @@ export function renderLineChart(title: string, series: readonly ChartSeries[], o
   const n = Math.max(...series.map((s) => s.values.length));
   const x = (i: number) => PAD.left + (n <= 1 ? 0 : (i * (W - PAD.left - PAD.right)) / (n - 1));
   const y = (v: number) => PAD.top + ((hi - v) * (H - PAD.top - PAD.bottom)) / (hi - lo);
-  const tick = (v: number) => (options.log ? `1e${Math.round(v)}` : Number(v.toPrecision(3)).toString());
+  const tick = (v: number) => (options.log ? (Number.isInteger(v) ? `1e${v}` : (10 ** v).toPrecision(2)) : Number(v.toPrecision(3)).toString());
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" class="depth-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui,sans-serif" font-size="11">`];
   parts.push(`<text x="${PAD.left}" y="14" font-weight="600" fill="#1f2328">${escapeXml(title)}</text>`);
   parts.push(`<line x1="${PAD.left}" y1="${H - PAD.bottom}" x2="${W - PAD.right}" y2="${H - PAD.bottom}" stroke="#d0d7de"/>`);
-  const ticks = options.log ? Array.from({ length: Math.floor(hi) - Math.ceil(lo) + 1 }, (_, k) => Math.ceil(lo) + k) : [lo, (lo + hi) / 2, hi];
+  // Log scale: one tick per decade, or the two ends when the values span less than two decades.
+  const decades = Math.floor(hi) - Math.ceil(lo) + 1;
+  const ticks = !options.log ? [lo, (lo + hi) / 2, hi] : decades >= 2 ? Array.from({ length: decades }, (_, k) => Math.ceil(lo) + k) : [lo, hi];
   const step = Math.max(1, Math.ceil(ticks.length / 6));
   ticks.filter((_, k) => k % step === 0).forEach((t) => {
     parts.push(`<line x1="${PAD.left}" y1="${y(t).toFixed(1)}" x2="${W - PAD.right}" y2="${y(t).toFixed(1)}" stroke="#eaeef2"/><text x="${PAD.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" fill="#57606a">${tick(t)}</text>`);

@@ -104,7 +104,7 @@ export function renderSkipMapHtml(input: SkipMapInput, options: { generatedAt?: 
 <h1>skip map: ${escapeXml(input.title)}</h1>
 <div class="summary"><span>${input.nodes.length} nodes</span><span>${input.skips.length} skip connections</span><span>${escapeXml(when)}</span></div>
 ${(input.notes ?? []).map((n) => `<p class="note">${escapeXml(n)}</p>`).join('\n')}
-<p class="concept">${escapeXml(SKIP_CONCEPT)} Arc height is nesting depth; node dots on the main path are in execution order.</p>
+<p class="concept">${escapeXml(SKIP_CONCEPT.join(' '))} Arc height is nesting depth; node dots on the main path are in execution order.</p>
 <div class="legend">
 ${legend}
 </div>

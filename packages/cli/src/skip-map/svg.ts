@@ -38,7 +38,11 @@ export const CATEGORY_LEGEND: Record<SkipCategory, string> = {
   gate: 'y = x g(x) (squeeze-and-excitation): multiplies instead of adding, reweighting channels; it gives the gradient no bypass',
 };
 
-export const SKIP_CONCEPT = 'A skip connection carries a value past a block (the body) to a merge that joins both paths; each arc runs from the fork to the merge. Every residual is a skip, but concat, highway and gate skips join the paths differently.';
+/** The concept behind the map, one sentence a line in the SVG. */
+export const SKIP_CONCEPT: readonly string[] = [
+  'A skip connection carries a value past a block (the body) to a merge that joins both paths; each arc runs from the fork to the merge.',
+  'Every residual is a skip, but concat, highway and gate skips join the paths differently.',
+];
 
 export interface PlacedArc {
   readonly skip: number;
@@ -96,15 +100,19 @@ const MAX_ARC_HEIGHT = 320;
 
 export function renderSkipMapSvg(input: SkipMapInput, options: SvgOptions = {}): string {
   const arcs = placeArcs(input);
-  const width = options.width ?? Math.max(900, Math.min(4000, input.nodes.length * 6));
-  const step = (width - 2 * MARGIN) / Math.max(1, input.nodes.length);
+  // A legend line is up to about 1000 px of text, so a standalone SVG is at least that wide.
+  const width = options.width ?? Math.max(options.legend ? 1100 : 900, Math.min(4000, input.nodes.length * 6));
+  // Room on the right for the last rotated op label.
+  const step = (width - MARGIN - 70) / Math.max(1, input.nodes.length);
   const x = (p: number) => MARGIN + p * step;
   const maxLevel = Math.max(1, ...arcs.map((a) => a.level));
   const unit = Math.min(28, MAX_ARC_HEIGHT / maxLevel);
   const baseline = MARGIN + maxLevel * unit + 16;
   const labels = step >= 11;
-  const legendLines = options.legend ? Object.keys(CATEGORY_COLORS).length + 1 : 0;
-  const height = baseline + (labels ? 70 : 24) + legendLines * 18;
+  const conceptLines = SKIP_CONCEPT;
+  const legendLines = options.legend ? Object.keys(CATEGORY_COLORS).length + conceptLines.length : 0;
+  const labelRoom = labels ? 96 : 24;
+  const height = baseline + labelRoom + legendLines * 18;
 
   const merges = new Map(input.skips.map((s, i) => [s.merge, i]));
   const parts: string[] = [];
@@ -129,8 +137,11 @@ export function renderSkipMapSvg(input: SkipMapInput, options: SvgOptions = {}):
     parts.push(`<path class="arc arc-${s.category}" data-skip="${a.skip}" d="${d}" fill="none" stroke="${CATEGORY_COLORS[s.category]}" stroke-width="2" stroke-opacity="0.85"><title>${escapeXml(skipSummary(s))}</title></path>`);
   }
   if (options.legend) {
-    let y = baseline + (labels ? 70 : 24);
-    parts.push(`<text x="${MARGIN}" y="${y}" fill="#1f2328">${escapeXml(SKIP_CONCEPT)}</text>`);
+    let y = baseline + labelRoom - 18;
+    for (const line of conceptLines) {
+      y += 18;
+      parts.push(`<text x="${MARGIN}" y="${y - 4}" fill="#1f2328">${escapeXml(line)}</text>`);
+    }
     for (const [category, color] of Object.entries(CATEGORY_COLORS) as [SkipCategory, string][]) {
       y += 18;
       parts.push(`<rect x="${MARGIN}" y="${y - 9}" width="18" height="4" fill="${color}"/><text x="${MARGIN + 26}" y="${y - 4}" fill="#1f2328"><tspan font-weight="600">${category}</tspan>: ${escapeXml(CATEGORY_LEGEND[category])}</text>`);
