@@ -8,6 +8,7 @@ import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { runCli } from './helpers';
 import { placeArcs, type SkipMapInput } from '../src/skip-map/svg';
+import { findSkipGroups } from '../src/skip-map/collapse';
 import { chromiumUnavailable, withHtmlPage } from '../../../tools/html-screenshot';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -37,6 +38,29 @@ describe('placeArcs', () => {
       [1, 3, 1], // a -> c
       [2, 4, 1], // b -> d: crosses x -> c, is not inside it
       [0, 4, 3], // x -> d: holds everything, highest inside is x -> c at 2
+    ]);
+  });
+});
+
+describe('findSkipGroups', () => {
+  it('chains of same-structure blocks are repeats; skips from one fork are fans', () => {
+    const nodes = [['r1', 'relu'], ['m1', 'residual'], ['r2', 'relu'], ['m2', 'residual'], ['t', 'tanh'], ['m3', 'residual'], ['c1', 'concat'], ['u', 'relu'], ['c2', 'concat']]
+      .map(([name, op]) => ({ name: name!, op: op!, outputs: [name!] }));
+    const skip = (from: string, merge: string, bypassed: string[], category = 'residual') => ({ from, merge, bypassed, category }) as unknown as SkipMapInput['skips'][number];
+    const input: SkipMapInput = {
+      title: 't',
+      nodes,
+      skips: [
+        skip('x', 'm1', ['r1']), // relu block
+        skip('m1', 'm2', ['r2']), // the same block again, starting where m1 merged: a repeat
+        skip('m2', 'm3', ['t']), // a tanh block: a different structure, not in the repeat
+        skip('m3', 'c1', [], 'concat'),
+        skip('m3', 'c2', ['c1', 'u'], 'concat'), // same fork as the previous concat: a fan
+      ],
+    };
+    expect(findSkipGroups(input, placeArcs(input))).toEqual([
+      { kind: 'repeat', skips: [0, 1], start: 0, end: 4 },
+      { kind: 'fan', skips: [3, 4], start: 6, end: 9 },
     ]);
   });
 });
@@ -83,10 +107,12 @@ if (why !== undefined) console.warn(`skipping the skip map screenshot tests: ${w
   }, 120_000);
 
   // ResNet-50 also with the signal and gradient charts (DenseNet's concats have neither).
-  it.each<[string, number, string[], number]>([
-    ['resnet50_narrow', 16, ['--seeded', '--gradients'], 3],
-    ['densenet121_narrow', 58, [], 0],
-  ])('%s: non-blank, one drawn arc per skip, click shows details', async (name, expectedSkips, extra, chartLines) => {
+  // Collapsed, ResNet-50 keeps its 4 projection blocks and shows one arc for the identity blocks of
+  // each stage (2, 3, 5, 2); DenseNet-121 shows one fan per dense block.
+  it.each<[string, number, string[], number, { groups: number; arcs: number }]>([
+    ['resnet50_narrow', 16, ['--seeded', '--gradients'], 3, { groups: 4, arcs: 4 }],
+    ['densenet121_narrow', 58, [], 0, { groups: 4, arcs: 0 }],
+  ])('%s: non-blank, one drawn arc per skip, click shows details', async (name, expectedSkips, extra, chartLines, collapsed) => {
     const model = path.join(models, name, 'model.onnx');
     const html = path.join(tmp, `${name}.html`);
     const png = path.join(tmp, `${name}.png`);
@@ -103,15 +129,20 @@ if (why !== undefined) console.warn(`skipping the skip map screenshot tests: ${w
       const details = (await page.locator('#details').innerText()).trim();
       const rows = await page.locator('tr.skip').count();
       const lines = await page.locator('svg.depth-chart polyline.series').count();
+      // Collapsed: one arc per group, the grouped arcs hidden.
+      await page.locator('#collapse').check();
+      const visible = (selector: string) => page.$$eval(selector, (els) => els.filter((e) => getComputedStyle(e).display !== 'none').length);
+      const collapsed = { groups: await visible('svg.skip-map g.group'), arcs: await visible('svg.skip-map path.arc') };
       const shot = await page.screenshot({ path: png });
       // Non-blank: a screenshot of a white page compresses to a few kilobytes.
-      return { boxes, details, rows, lines, shot, externalRequests, consoleErrors };
+      return { boxes, details, rows, lines, collapsed, shot, externalRequests, consoleErrors };
     });
     expect(seen.boxes).toHaveLength(skips.length);
     expect(new Set(seen.boxes.map((b) => b.skip)).size).toBe(skips.length);
     for (const b of seen.boxes) expect(b.width * b.height).toBeGreaterThan(0);
     expect(seen.rows).toBe(skips.length);
     expect(seen.lines).toBe(chartLines);
+    expect(seen.collapsed).toEqual(collapsed);
     if (chartLines > 0) expect(seen.details).toMatch(/gradient fork\s+\d/);
     expect(seen.shot.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(seen.shot.length).toBeGreaterThan(30_000);

@@ -29,6 +29,9 @@ svg.skip-map path.arc{cursor:pointer}
 svg.skip-map path.arc:hover{stroke-width:4}
 svg.skip-map.has-sel path.arc{stroke-opacity:0.2}
 svg.skip-map.has-sel path.arc.sel{stroke-opacity:1;stroke-width:4}
+svg.skip-map g.group{display:none}
+svg.skip-map.collapsed g.group{display:inline;cursor:pointer}
+svg.skip-map.collapsed path.arc.grouped{display:none}
 svg.skip-map circle.in-body{r:4.5;fill:#57606a}
 svg.skip-map circle.in-shortcut{r:4.5;fill:#bf8700}
 table{border-collapse:collapse;margin-top:12px}
@@ -76,6 +79,11 @@ skips.forEach(function(s,i){var tr=el('tr',{'class':'skip','data-skip':String(i)
  tr.appendChild(el('td',{'class':'num'},String(s.span)));tr.appendChild(el('td',{'class':'num'},String(s.bodyParams)));tr.appendChild(el('td',{'class':'num'},String(s.shortcutParams)));tr.appendChild(el('td',{'class':'num'},String(s.mergeOutputBytes)));
  tr.appendChild(el('td',null,s.concat?'+'+s.concat.channelGrowth+' ch, '+s.concat.naiveBytes+' / '+s.concat.zeroCopyBytes+' B':s.scheme||''));
  tr.addEventListener('click',function(){select(i);});tbody.appendChild(tr);rows.push(tr);});
+var collapse=document.getElementById('collapse');collapse.addEventListener('change',function(){svg.classList.toggle('collapsed',collapse.checked);});
+Array.prototype.forEach.call(svg.querySelectorAll('g.group'),function(g){g.addEventListener('click',function(){var k=g.getAttribute('data-group');var members=Array.prototype.map.call(svg.querySelectorAll('path.arc[data-group="'+k+'"]'),function(p){return Number(p.getAttribute('data-skip'));}).sort(function(a,b){return a-b;});
+ var fan=g.getAttribute('data-kind')==='fan';var params=members.map(function(i){return skips[i].bodyParams+skips[i].shortcutParams;});
+ var d=document.getElementById('details');d.textContent='';d.appendChild(el('h2',null,g.querySelector('text').textContent));var dl=el('dl');
+ [['skips',String(members.length)],['merges',members.map(function(i){return skips[i].merge;}).join(', ')],fan?['params bypassed by the widest',String(Math.max.apply(null,params))]:['params, all blocks',String(params.reduce(function(a,b){return a+b;},0))]].forEach(function(f){dl.appendChild(el('dt',null,f[0]));dl.appendChild(el('dd',null,f[1]));});d.appendChild(dl);});});
 fit();
 document.body.setAttribute('data-ready','1');
 })();
@@ -111,9 +119,9 @@ ${legend}
 </header>
 <main>
 <div id="left">
-<div id="zoom"><button id="zoom-out" type="button">&minus;</button><button id="zoom-in" type="button">+</button><button id="zoom-fit" type="button">fit</button> ctrl + wheel zooms; hover an arc or a dot for its summary, click an arc for details</div>
+<div id="zoom"><button id="zoom-out" type="button">&minus;</button><button id="zoom-in" type="button">+</button><button id="zoom-fit" type="button">fit</button> <label><input id="collapse" type="checkbox"> collapse repeated blocks and fans</label> &middot; ctrl + wheel zooms; hover an arc or a dot for its summary, click an arc for details</div>
 <div id="map-wrap">
-${renderSkipMapSvg(input)}
+${renderSkipMapSvg(input, { groups: true })}
 </div>
 <div id="charts">
 ${renderDepthCharts(input.skips)}

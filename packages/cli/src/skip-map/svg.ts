@@ -8,6 +8,7 @@
  */
 import type { SkipCategory } from '@skipconn/core';
 import type { InspectSkip } from '../commands/inspect';
+import { findSkipGroups } from './collapse';
 
 /** What the map draws: node names and ops in topological order, and the inspect report's skips. */
 export interface SkipMapInput {
@@ -93,6 +94,11 @@ export interface SvgOptions {
   readonly width?: number;
   /** Draw the legend inside the SVG (a standalone file); the HTML page has its own. */
   readonly legend?: boolean;
+  /**
+   * Also draw one arc per group of repeated blocks or fanned skips (./collapse), hidden until the
+   * SVG gets the class 'collapsed'; the grouped arcs get the class 'grouped' so a page can hide them.
+   */
+  readonly groups?: boolean;
 }
 
 const MARGIN = 24;
@@ -115,6 +121,9 @@ export function renderSkipMapSvg(input: SkipMapInput, options: SvgOptions = {}):
   const height = baseline + labelRoom + legendLines * 18;
 
   const merges = new Map(input.skips.map((s, i) => [s.merge, i]));
+  const groups = options.groups ? findSkipGroups(input, arcs) : [];
+  const groupOf = new Map<number, number>();
+  groups.forEach((g, k) => g.skips.forEach((skip) => groupOf.set(skip, k)));
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="skip-map" viewBox="0 0 ${width.toFixed(0)} ${height.toFixed(0)}" width="${width.toFixed(0)}" height="${height.toFixed(0)}" data-skips="${input.skips.length}" font-family="system-ui,sans-serif" font-size="11">`);
   parts.push(`<title>${escapeXml(`${input.title}: ${input.nodes.length} nodes, ${input.skips.length} skip connections`)}</title>`);
@@ -134,8 +143,18 @@ export function renderSkipMapSvg(input: SkipMapInput, options: SvgOptions = {}):
     const x2 = x(a.end);
     const h = a.level * unit;
     const d = `M${x1.toFixed(2)} ${baseline} C${x1.toFixed(2)} ${(baseline - h * 1.33).toFixed(2)} ${x2.toFixed(2)} ${(baseline - h * 1.33).toFixed(2)} ${x2.toFixed(2)} ${baseline}`;
-    parts.push(`<path class="arc arc-${s.category}" data-skip="${a.skip}" d="${d}" fill="none" stroke="${CATEGORY_COLORS[s.category]}" stroke-width="2" stroke-opacity="0.85"><title>${escapeXml(skipSummary(s))}</title></path>`);
+    const grouped = groupOf.has(a.skip) ? ` grouped" data-group="${groupOf.get(a.skip)}` : '';
+    parts.push(`<path class="arc arc-${s.category}${grouped}" data-skip="${a.skip}" d="${d}" fill="none" stroke="${CATEGORY_COLORS[s.category]}" stroke-width="2" stroke-opacity="0.85"><title>${escapeXml(skipSummary(s))}</title></path>`);
   }
+  groups.forEach((g, k) => {
+    const first = input.skips[g.skips[0]!]!;
+    const h = Math.max(...g.skips.map((i) => arcs[i]!.level)) * unit;
+    const x1 = x(g.start);
+    const x2 = x(g.end);
+    const top = baseline - h * 1.33;
+    const label = `${g.skips.length}x ${g.kind === 'repeat' ? 'repeated block' : 'from one fork'}`;
+    parts.push(`<g class="group" data-group="${k}" data-kind="${g.kind}"><path class="group-arc" d="M${x1.toFixed(2)} ${baseline} C${x1.toFixed(2)} ${top.toFixed(2)} ${x2.toFixed(2)} ${top.toFixed(2)} ${x2.toFixed(2)} ${baseline}" fill="none" stroke="${CATEGORY_COLORS[first.category]}" stroke-width="4" stroke-dasharray="8 3"><title>${escapeXml(`${label}: ${g.skips.map((i) => input.skips[i]!.merge).join(', ')}`)}</title></path><text x="${((x1 + x2) / 2).toFixed(2)}" y="${(baseline - h - 6).toFixed(2)}" text-anchor="middle" fill="${CATEGORY_COLORS[first.category]}" font-weight="600">${escapeXml(label)}</text></g>`);
+  });
   if (options.legend) {
     let y = baseline + labelRoom - 18;
     for (const line of conceptLines) {
