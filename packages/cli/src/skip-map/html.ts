@@ -63,7 +63,7 @@ function fmt(v){if(v===null||v===undefined)return '-';if(typeof v==='number'){if
 function fields(s){var f=[['category',s.category],['merge op',s.kind],['scheme',s.scheme],['from (fork)',s.from],['to',s.to],['merge node',s.merge],['span',s.span],['detail',s.detail],['body params',s.bodyParams],['shortcut params',s.shortcutParams],['shortcut nodes',s.shortcut.length?s.shortcut.join(', '):'none (identity)'],['merge output bytes',s.mergeOutputBytes]];
  if(s.concat){f.push(['input channels',s.concat.inputChannels.join(' + ')]);f.push(['output channels',s.concat.outputChannels]);f.push(['channel growth','+'+s.concat.channelGrowth]);f.push(['bytes naive',s.concat.naiveBytes]);f.push(['bytes zero-copy',s.concat.zeroCopyBytes]);}
  s.scales.forEach(function(sc){f.push([sc.name+' ('+sc.kind+')',(sc.weight?sc.weight+': ':'')+(sc.values?fmt(sc.values):sc.count+' values, min '+fmt(sc.min)+', max '+fmt(sc.max)+', mean '+fmt(sc.mean))]);});
- ['signal','gradient'].forEach(function(k){var v=s[k];if(v===undefined||v===null)return;Object.keys(v).forEach(function(q){f.push([k+' '+q,fmt(v[q])]);});});
+ ['signal','gradient'].forEach(function(k){var v=s[k];if(v===undefined||v===null)return;Object.keys(v).forEach(function(q){if(v[q]!==null)f.push([k+' '+q,fmt(v[q])]);});});
  f.push(['bypassed nodes',String(s.bypassed.length)]);return f;}
 var rows=[];var marked=[];
 function select(i){var s=skips[i];svg.classList.add('has-sel');Array.prototype.forEach.call(svg.querySelectorAll('path.arc'),function(p){p.classList.toggle('sel',p.getAttribute('data-skip')===String(i));});
