@@ -140,6 +140,25 @@ async function ensureGradients(runtime: TfRuntime): Promise<void> {
   }
 }
 
+/**
+ * Comparisons tfjs registers no gradient for. They are piecewise constant, so their derivative is
+ * zero wherever it exists; the maxPool2d (NaN propagation) and clip kernels build on them.
+ */
+export const COMPARISON_KERNELS = ['Greater', 'Less', 'LessEqual', 'Equal', 'NotEqual'] as const;
+
+/** Registers a zero gradient for each comparison kernel that has none (a tfjs-global registry). */
+function ensureComparisonGradients(runtime: TfRuntime): void {
+  const { tf } = runtime;
+  for (const kernelName of COMPARISON_KERNELS) {
+    if (tf.getGradient(kernelName) !== undefined) continue;
+    tf.registerGradient({
+      kernelName,
+      inputsToSave: ['a', 'b'],
+      gradFunc: (_dy, saved) => ({ a: () => tf.zerosLike(saved[0]!), b: () => tf.zerosLike(saved[1]!) }),
+    });
+  }
+}
+
 function l2(values: Float32Array): number {
   let sum = 0;
   for (const v of values) sum += v * v;
@@ -152,6 +171,7 @@ function l2(values: Float32Array): number {
  */
 export async function gradientFlow(runtime: TfRuntime, vg: ValidatedGraph, weights: WeightStore, feeds: Readonly<Record<string, HostTensor>>, skips: readonly SkipConnection[]): Promise<GradientFlow> {
   await ensureGradients(runtime);
+  ensureComparisonGradients(runtime);
   const probed = withGradientProbes(vg, skips);
   const pvg = validateGraph(probed.graph);
   const compiled = await compileTfjs(runtime, pvg, weights);

@@ -93,6 +93,17 @@ describe('gradientFlow', () => {
     expect(flow.merges[0]!.fork).toBeLessThan(full.merges[0]!.fork);
   });
 
+  it('through comparisons: a clip body (its tfjs kernel compares) matches finite differences', async () => {
+    // y = x + dense(clip(dense(x), -0.5, 0.5)): some pre-activations clip (derivative 0), some do not.
+    const clipped = build((b, v) => b.node('residual', [v, blocks.dense(b, b.node('clip', [blocks.dense(b, v, 'c.fc1', WIDTH, WIDTH)], { min: -0.5, max: 0.5 }, 'c.clip'), 'c.fc2', WIDTH, WIDTH)], {}, 'c.add'));
+    const pre = toFloat64(evaluateGraph(build((b, v) => blocks.dense(b, v, 'c.fc1', WIDTH, WIDTH)).validated, clipped.weights, feeds, { float64: true })['c.fc1']!);
+    // Away from the bounds by more than the finite-difference step, and on both sides of them.
+    expect(pre.some((v) => Math.abs(v) > 0.55) && pre.some((v) => Math.abs(v) < 0.45)).toBe(true);
+    for (const v of pre) expect(Math.abs(Math.abs(v) - 0.5)).toBeGreaterThan(0.02);
+    const flow = await gradientFlow(runtime, clipped.validated, clipped.weights, feeds, findSkips(clipped.validated));
+    closeTo(flow.merges[0]!.fork, finiteDifferenceNorm(clipped.validated, clipped.weights, x, 1e-3));
+  });
+
   it('tensors are released', async () => {
     const before = runtime.tf.memory().numTensors;
     await gradientFlow(runtime, model.validated, model.weights, feeds, findSkips(model.validated));
