@@ -189,6 +189,8 @@ export async function gradientFlow(runtime: TfRuntime, vg: ValidatedGraph, weigh
           const ys = compiled.runTensors(all);
           return tf.addN(ys.map((y) => tf.mul(0.5, tf.sum(tf.square(y))))) as Tensor;
         };
+        // No skip, nothing to probe: tf.grads wants at least one tensor to differentiate by.
+        if (zeros.length === 0) return [lossOf().dataSync()[0]!, [] as number[]] as const;
         let result: { value: Tensor; grads: Tensor[] };
         try {
           const { value, grads } = tf.valueAndGrads(lossOf)(zeros);

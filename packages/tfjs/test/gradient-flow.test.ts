@@ -104,6 +104,15 @@ describe('gradientFlow', () => {
     closeTo(flow.merges[0]!.fork, finiteDifferenceNorm(clipped.validated, clipped.weights, x, 1e-3));
   });
 
+  it('a graph without skips gives its loss and no merges', async () => {
+    const plain = build((b, v) => b.node('relu', [v], {}, 'r'));
+    const flow = await gradientFlow(runtime, plain.validated, plain.weights, feeds, []);
+    // L = 1/2 * sum relu(x)^2
+    closeTo(flow.loss, 0.5 * Array.from(x).reduce((s, v) => s + Math.max(0, v) ** 2, 0));
+    expect(flow.loss).toBeGreaterThan(0);
+    expect(flow.merges).toEqual([]);
+  });
+
   it('tensors are released', async () => {
     const before = runtime.tf.memory().numTensors;
     await gradientFlow(runtime, model.validated, model.weights, feeds, findSkips(model.validated));

@@ -115,7 +115,7 @@ function formatReport(r: InspectReport): string {
     } else {
       lines.push(`gradient flow (${g.runtime}; ${g.loss}; |g| is an L2 norm): L = ${g.value.toPrecision(4)}, with every residual shortcut cut L = ${g.valueSkipsRemoved.toPrecision(4)}`);
       const fmt = (v: number) => v.toPrecision(3);
-      lines.push(renderTable(
+      if (r.skips.length > 0) lines.push(renderTable(
         ['merge', '|dL/dfork|', '|dL/dinputs|', 'skips removed: |dL/dfork|', '|dL/dinputs|'],
         r.skips.map((s) => [s.merge, fmt(s.gradient!.fork), s.gradient!.inputs.map(fmt).join(' '), fmt(s.gradient!.forkSkipsRemoved), s.gradient!.inputsSkipsRemoved.map(fmt).join(' ')]),
       ));
