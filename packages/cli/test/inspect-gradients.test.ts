@@ -35,7 +35,7 @@ describe('inspect --gradients', () => {
     // dL/dy = y, so dL/dshortcut = dL/dbody = y: |y| = 7.5; dL/dx = 1.5 * y = 2.25 x: 11.25
     // shortcut cut: y = 0.5 x, L = 1/2 * 0.25 * 25 = 3.125; dL/dx = 0.25 x: 1.25;
     // dL/dshortcut = 0 (alpha = 0), dL/dbody = y: 2.5
-    expect(report.gradientFlow).toMatchObject({ available: true, runtime: 'tfjs:cpu' });
+    expect(report.gradientFlow).toMatchObject({ available: true, runtime: 'tfjs:cpu', inputs: { x: npy } });
     expect(report.gradientFlow.value).toBeCloseTo(28.125, 4);
     expect(report.gradientFlow.valueSkipsRemoved).toBeCloseTo(3.125, 5);
     const g = report.skips[0].gradient;
@@ -55,7 +55,7 @@ describe('inspect --gradients', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/gradient flow: not available on tfjs:cpu: .*float64/);
     const json = JSON.parse((await runCli(['inspect', halfModel('float64'), '--gradients', '--json'], root)).stdout);
-    expect(json.gradientFlow).toMatchObject({ available: false, runtime: 'tfjs:cpu' });
+    expect(json.gradientFlow).toMatchObject({ available: false, runtime: 'tfjs:cpu', inputs: 'seeded' });
     expect(json.gradientFlow.reason).toMatch(/float64/);
     expect(json.skips[0].gradient).toBeNull();
   });

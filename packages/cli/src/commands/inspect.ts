@@ -29,8 +29,8 @@ export interface InspectReport {
   readonly skips: InspectSkip[];
   /** With --input or --seeded: where the activations came from ('seeded', or input name -> file). */
   readonly signalInputs?: 'seeded' | Record<string, string>;
-  /** With --gradients: where the gradients came from, or why they are not available. */
-  readonly gradientFlow?: GradientSummary;
+  /** With --gradients: where the gradients came from (runtime and inputs), or why they are not available. */
+  readonly gradientFlow?: GradientSummary & { readonly inputs: 'seeded' | Record<string, string> };
 }
 
 /** One skip: where it is (findSkips) and what it costs (skipCosts); see docs/cli.md. */
@@ -132,8 +132,9 @@ export function skipMapInput(report: InspectReport, vg: ValidatedGraph): SkipMap
   }
   const g = report.gradientFlow;
   if (g !== undefined) {
+    const on = g.inputs === 'seeded' ? 'seeded inputs' : Object.entries(g.inputs).map(([k, f]) => `${k} = ${f}`).join(', ');
     notes.push(g.available
-      ? `gradient flow on ${g.runtime}, ${g.loss}: L = ${g.value.toPrecision(4)}; with every residual shortcut cut L = ${g.valueSkipsRemoved.toPrecision(4)}`
+      ? `gradient flow on ${g.runtime} at ${on}, ${g.loss}: L = ${g.value.toPrecision(4)}; with every residual shortcut cut L = ${g.valueSkipsRemoved.toPrecision(4)}`
       : `gradient flow: not available on ${g.runtime}: ${g.reason}`);
   }
   return {
@@ -164,16 +165,17 @@ export const inspectCommand: Command = {
     // Gradients need inputs too: the given ones, else seeded.
     const feeds = wantsSignal || parsed.flags.has('gradients') ? (parsed.flags.has('input') ? readInputs(parsed, io.cwd) : seededInputs(model.validated)) : undefined;
     if (feeds !== undefined) checkInputNames(model.validated, feeds);
+    // Where the feeds came from, as the report states it: 'seeded', or input name -> file.
+    const feedSource = parsed.flags.has('input')
+      ? Object.fromEntries((parsed.flags.get('input') ?? []).map((spec) => [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)]))
+      : ('seeded' as const);
     if (wantsSignal && feeds !== undefined) {
       const signals = skipSignals(model.validated, model.weights, feeds, skips);
-      const signalInputs = parsed.flags.has('seeded')
-        ? ('seeded' as const)
-        : Object.fromEntries((parsed.flags.get('input') ?? []).map((spec) => [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)]));
-      report = { ...report, skips: report.skips.map((s, i) => ({ ...s, signal: signals[i]! })), signalInputs };
+      report = { ...report, skips: report.skips.map((s, i) => ({ ...s, signal: signals[i]! })), signalInputs: feedSource };
     }
     if (parsed.flags.has('gradients') && feeds !== undefined) {
       const { summary, perSkip } = await inspectGradients(model, feeds, skips);
-      report = { ...report, skips: report.skips.map((s, i) => ({ ...s, gradient: perSkip[i]! })), gradientFlow: summary };
+      report = { ...report, skips: report.skips.map((s, i) => ({ ...s, gradient: perSkip[i]! })), gradientFlow: { ...summary, inputs: feedSource } };
     }
     io.out(parsed.flags.has('json') ? JSON.stringify(report, null, 2) : formatReport(report));
     const map = skipMapInput(report, model.validated);
