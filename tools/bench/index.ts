@@ -1,8 +1,9 @@
 /**
- * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|peers|cli] [--cli-reps N]
+ * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|peers|reference|cli] [--cli-reps N]
  *                  [--budget-s S] [--peers tfjs,ort] [--ort-v8 liftoff|default] [--no-capture]
+ *                  [--models a,b] [--label NAME]
  *
- * Sections (all by default):
+ * Sections, all by default in one run (webgpu and peers on one adapter):
  *  - `cli` (bench-results/cli.{json,md}, cli-startup.ts): `skipconn --help` startup, built and
  *    from a checkout, next to `node -e 0`.
  *  - `webgpu` (bench-results/webgpu.{json,md}): adapter `webgpu` on the same blocks: fused kernels
@@ -11,6 +12,9 @@
  *  - `peers` (bench-results/peers.{json,md}, peers/run.ts): this adapter against `tfjs:webgpu` and
  *    `ort-web:webgpu` on the same blocks and inputs, each peer in a child process of its own,
  *    engines alternating; --budget-s bounds the section (default 600 s).
+ *  - `reference` (bench-results/reference.{json,md}, reference.ts): the float64 reference
+ *    evaluator's GFLOP/s per kernel and its time on whole ONNX models (--models picks them,
+ *    --label names an older checkout's run: reference-<label>.{json,md}). No GPU needed.
  * GPU times come from timestamp queries when the device has
  * them; wall times are submit-to-completion per run, inputs already on the GPU. The GPU is warmed up
  * first and each block's variants are timed interleaved (see measureAll). Results go to
@@ -26,6 +30,7 @@ import { FULL, QUICK, blocks, block, highway, residual, residualDecomposed, type
 import { renderMarkdown, type BenchResult, type Measurement } from './report';
 import { benchPeers, type PeerName } from './peers/run';
 import { benchCliStartup, renderStartup } from './cli-startup';
+import { REFERENCE_MODELS, benchReference } from './reference';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -78,11 +83,22 @@ async function measureAll(adapter: WebGpuAdapter, variants: readonly Variant[], 
 async function main(): Promise<void> {
   const outDir = arg('--out') ?? 'bench-results';
   const only = arg('--only');
-  if (only !== undefined && only !== 'webgpu' && only !== 'peers' && only !== 'cli') throw new Error(`--only: expected webgpu, peers or cli, received ${only}`);
-  if (only === undefined || only === 'cli') {
-    console.log(renderStartup(benchCliStartup(outDir, Number(arg('--cli-reps') ?? 9))));
-    if (only === 'cli') return;
+  if (only !== undefined && only !== 'webgpu' && only !== 'peers' && only !== 'reference' && only !== 'cli') throw new Error(`--only: expected webgpu, peers, reference or cli, received ${only}`);
+  if (only === undefined || only === 'cli') console.log(renderStartup(benchCliStartup(outDir, Number(arg('--cli-reps') ?? 9))));
+  if (only === undefined || only === 'webgpu' || only === 'peers') await benchGpu(only, outDir);
+  if (only === undefined || only === 'reference') {
+    benchReference({
+      outDir,
+      label: arg('--label') ?? 'current',
+      modelDirs: [path.join(outDir, 'models'), 'packages/onnx/test/fixtures'],
+      models: (arg('--models') ?? REFERENCE_MODELS.join(',')).split(',').filter((m) => m !== ''),
+      reps: Number(arg('--reps') ?? 5),
+      budgetMs: 20_000,
+    });
   }
+}
+
+async function benchGpu(only: string | undefined, outDir: string): Promise<void> {
   const adapter = createWebGpuAdapter();
   await adapter.init();
   const device = adapter.device!;
