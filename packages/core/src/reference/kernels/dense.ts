@@ -1,7 +1,12 @@
 import { defineKernel, f64 } from '../kernel';
+import { gemmPacked, packLines } from '../gemm';
 import type { DenseAttrs } from '../../ops/dense';
 
-/** y[m, o] = sum_k x[m, k] * w[o, k] + b[o], with every leading axis of x folded into m. */
+/**
+ * y[m, o] = sum_k x[m, k] * w[o, k] + b[o], with every leading axis of x folded into m: a GEMM
+ * (../gemm.ts) whose B columns are w's rows. Each sum starts at 0 and runs over k in order, and
+ * the bias is added last, exactly as the direct loop does.
+ */
 export const denseKernel = defineKernel<DenseAttrs>({
   op: 'dense',
   run([x, w, b], _attrs, node) {
@@ -10,11 +15,13 @@ export const denseKernel = defineKernel<DenseAttrs>({
     // Rows from the shape, not data.length / inFeatures, which is 0/0 when inFeatures is 0.
     let rows = 1;
     for (const d of x!.shape.slice(0, -1)) rows *= d;
-    for (let m = 0; m < rows; m++) {
-      for (let o = 0; o < outFeatures; o++) {
-        let sum = 0;
-        for (let k = 0; k < inFeatures; k++) sum += x!.data[m * inFeatures + k]! * w!.data[o * inFeatures + k]!;
-        out.data[m * outFeatures + o] = b === undefined ? sum : sum + b.data[o]!;
+    if (out.data.length === 0) return [out];
+    const a = packLines(x!.data, 0, rows, inFeatures, inFeatures, 1);
+    const bt = packLines(w!.data, 0, outFeatures, inFeatures, inFeatures, 1);
+    gemmPacked(rows, outFeatures, inFeatures, a, bt, 0, { out: out.data, offset: 0, rowStride: outFeatures, colStride: 1 });
+    if (b !== undefined) {
+      for (let m = 0; m < rows; m++) {
+        for (let o = 0; o < outFeatures; o++) out.data[m * outFeatures + o] = out.data[m * outFeatures + o]! + b.data[o]!;
       }
     }
     return [out];
