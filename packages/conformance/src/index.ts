@@ -19,3 +19,4 @@ export * from './jest';
 export * from './report/terminal';
 export * from './report/json';
 export * from './report/html';
+export * from './check';

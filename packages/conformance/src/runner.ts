@@ -82,7 +82,8 @@ export function summarize(adapters: readonly AdapterEntry[], results: readonly C
   };
 }
 
-async function initAdapter(name: string): Promise<{ adapter?: Adapter; entry: AdapterEntry }> {
+/** Creates and starts a registered adapter; an adapter that cannot run comes back as an unavailable entry. */
+export async function initAdapter(name: string): Promise<{ adapter?: Adapter; entry: AdapterEntry }> {
   if (!registeredAdapters().some((r) => r.name === name)) {
     return { entry: { name, available: false, reason: `no adapter named '${name}' is registered (is the package that provides it installed?)` } };
   }
