@@ -5,12 +5,15 @@
  * that node, for a conv in a residual body, a conv in a DenseNet concat branch and the dense
  * layer that feeds a highway gate; a float32-ulp perturbation must not be flagged.
  */
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { createAdapter, findSkips, tensor, validateGraph, type Adapter, type HostTensor, type ValidatedGraph } from '@skipconn/core';
 import { loadOnnxFile } from '@skipconn/onnx/node';
 import { readNpyFile } from '@skipconn/core/node';
 import { runCheck, type CheckAdapter, type CheckReport } from '@skipconn/conformance';
 import '@skipconn/tfjs';
+import { runCli } from './helpers';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', 'onnx', 'test', 'fixtures');
 
@@ -163,5 +166,52 @@ describe('check: a planted fault is named exactly', () => {
     expect(l.node).toBeUndefined();
     expect(targets).toContain(l.firstOutOfTolerance);
     expect(l.message).toContain('no node diverges on its own');
+  });
+});
+
+describe('skipconn check (the command)', () => {
+  // In-process, as the inspect tests run it, on pure-JS adapters only.
+  const model = path.join(FIXTURES, 'skip_zoo', 'model.onnx');
+  const input = `input=${path.join(FIXTURES, 'skip_zoo', 'input.npy')}`;
+
+  test('passes with exit 0, prints the adapter x output matrix and writes the JSON and HTML reports', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-cli-'));
+    try {
+      const r = await runCli(['check', model, '--adapters', 'reference,tfjs:cpu', '--input', input, '--json', 'c.json', '--html', 'c.html'], dir);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/tfjs:cpu\s+output\s+pass/);
+      expect(r.stdout).toContain('check: ok (2 outputs on 2 adapters)');
+      const json = JSON.parse(fs.readFileSync(path.join(dir, 'c.json'), 'utf8')) as CheckReport;
+      expect([json.format, json.version, json.summary.ok]).toEqual(['skipconn.check.report', 1, true]);
+      expect(json.results.map((x) => `${x.adapter}:${x.output}:${x.status}`)).toEqual(['reference:output:pass', 'tfjs:cpu:output:pass']);
+      expect(json.machine.cpus).toMatch(/^\d+ x /);
+      const html = fs.readFileSync(path.join(dir, 'c.html'), 'utf8');
+      expect(html).toContain('check/model.onnx/output');
+      expect(fs.readdirSync(dir).sort()).toEqual(['c.html', 'c.json']); // no temporary files left
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a tolerance of 0 fails float32 with exit 1 and names a node', async () => {
+    const r = await runCli(['check', model, '--adapters', 'tfjs:cpu', '--input', input, '--atol', '0', '--rtol', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/tfjs:cpu\s+output\s+FAIL/);
+    expect(r.stdout).toMatch(/tfjs:cpu: first divergent node '[^']+' \(\w+\)/);
+    expect(r.stdout).toContain('check: FAILED (tfjs:cpu)');
+  });
+
+  test.each([
+    [['check'], 'expected one model file, received 0'],
+    [['check', model, '--adapters', 'nope'], "unknown adapter 'nope'"],
+    [['check', model, '--atol', '1e-3'], '--atol and --rtol go together'],
+    [['check', model, '--atol', 'x', '--rtol', '1'], "--atol: expected a number >= 0, received 'x'"],
+    [['check', model, '--input', 'wrong=' + path.join(FIXTURES, 'skip_zoo', 'input.npy')], "missing --input for 'input'; the model takes: input=<file.npy> (float32 [1,3,28,28])"],
+    [['check', path.join(FIXTURES, 'skip_zoo', 'meta.json')], 'not a model skipconn can read'],
+  ])('bad input exits 2 with one line: %j', async (args, message) => {
+    const r = await runCli(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toContain('    at ');
   });
 });

@@ -19,8 +19,8 @@ import {
   type Adapter, type DType, type HostTensor, type SkipConnection, type ValidatedGraph, type ValidatedNode, type WeightStore,
 } from '@skipconn/core';
 import { compareValues, formatIndex, formatNumber, toleranceFor, type Comparison, type Tolerance } from './tolerance';
-import { initAdapter } from './runner';
-import type { AdapterEntry, EncodedNumber } from './types';
+import { initAdapter, summarize } from './runner';
+import type { AdapterEntry, CaseResult, ConformanceReport, EncodedNumber } from './types';
 
 export const CHECK_FORMAT = 'skipconn.check.report';
 
@@ -461,5 +461,40 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     localizations,
     pairs,
     summary: { ok: failed.length === 0 && unavailableRequired.length === 0, failed, unavailable, unavailableRequired, ms: performance.now() - start },
+  };
+}
+
+/** The model's name in case ids: its file name, which has no '/'. */
+function modelLabel(model: string): string {
+  return model.split(/[\\/]/).pop() || model;
+}
+
+/**
+ * A check report as conformance results, one "case" per output (`check/<model file>/<output>`),
+ * so that the conformance HTML page and `report merge` show both kinds the same way. A failed
+ * output's message carries the adapter's localisation.
+ */
+export function checkAsConformance(report: CheckReport): ConformanceReport {
+  const results: CaseResult[] = report.results.map((r) => {
+    const l = report.localizations.find((x) => x.adapter === r.adapter);
+    const message = r.status === 'fail' ? [r.message ?? '', l?.message ?? ''].filter((m) => m !== '').join('\n') : undefined;
+    return {
+      case: `check/${modelLabel(report.model)}/${r.output}`,
+      adapter: r.adapter,
+      status: r.status,
+      maxAbsError: r.maxAbsError,
+      maxRelError: r.maxRelError,
+      errorRatio: r.errorRatio,
+      ...(r.worst ? { worst: { output: r.output, ...r.worst } } : {}),
+      ms: r.ms,
+      ...(message !== undefined ? { message } : {}),
+    };
+  });
+  return {
+    format: 'skipconn.conformance.report',
+    version: 1,
+    adapters: report.adapters,
+    results,
+    summary: summarize(report.adapters, results, report.outputs.length, report.summary.ms, report.summary.unavailableRequired),
   };
 }

@@ -5,5 +5,6 @@ import { adaptersCommand } from './adapters';
 import { conformanceCommand } from './conformance';
 import { runCommand } from './run';
 import { portCommand } from './port';
+import { checkCommand } from './check';
 
-export const COMMANDS: readonly Command[] = [inspectCommand, adaptersCommand, conformanceCommand, runCommand, portCommand];
+export const COMMANDS: readonly Command[] = [inspectCommand, adaptersCommand, conformanceCommand, runCommand, portCommand, checkCommand];
