@@ -30,6 +30,8 @@ export interface ScreenshotResult {
   readonly consoleErrors: string[];
   /** Number of case group rows in the matrix. */
   readonly groups: number;
+  /** The matrix's column headers, left to right (the first names the rows). */
+  readonly columns: string[];
 }
 
 /** Why a screenshot cannot be taken here, or undefined when it can. */
@@ -85,6 +87,7 @@ export async function withHtmlPage<T>(htmlFile: string, fn: (opened: OpenedPage)
 export async function screenshotHtml(htmlFile: string, pngFile: string, options: { width?: number; height?: number } = {}): Promise<ScreenshotResult> {
   return withHtmlPage(htmlFile, async ({ page, externalRequests, consoleErrors }) => {
     const groups = await page.locator('tr.group').count();
+    const columns = await page.locator('#head th').allInnerTexts();
     // Open the group of the first failure (or the first group) and click that case's cell.
     const failing = page.locator('tr.case td.cell.fail').first();
     let row = page.locator('tr.group').first();
@@ -100,7 +103,7 @@ export async function screenshotHtml(htmlFile: string, pngFile: string, options:
     const details = (await page.locator('#details').innerText()).trim();
     fs.mkdirSync(path.dirname(path.resolve(pngFile)), { recursive: true });
     await page.screenshot({ path: pngFile, fullPage: false });
-    return { png: pngFile, details, clicked, externalRequests, consoleErrors, groups };
+    return { png: pngFile, details, clicked, externalRequests, consoleErrors, groups, columns };
   }, options);
 }
 

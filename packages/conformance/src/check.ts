@@ -13,30 +13,16 @@
  * along the graph (another summation order, float32 between nodes) passes that second test at
  * every node, so it is reported as drift, never blamed on a node.
  */
-import * as os from 'os';
 import {
   SkipconnError, encodeNumber, evaluateGraph, findSkips, formatShape, isFloatDType, referenceKernel, toFloat64, validateGraph,
   type Adapter, type DType, type HostTensor, type SkipConnection, type ValidatedGraph, type ValidatedNode, type WeightStore,
 } from '@skipconn/core';
 import { compareValues, formatIndex, formatNumber, toleranceFor, type Comparison, type Tolerance } from './tolerance';
+import { machineInfo } from './machine';
 import { initAdapter, summarize } from './runner';
-import type { AdapterEntry, CaseResult, ConformanceReport, EncodedNumber } from './types';
+import type { AdapterEntry, CaseResult, ConformanceReport, EncodedNumber, MachineInfo } from './types';
 
 export const CHECK_FORMAT = 'skipconn.check.report';
-
-/** Where a report was made: `report merge` keeps it next to each adapter. */
-export interface MachineInfo {
-  readonly host: string;
-  readonly platform: string;
-  readonly arch: string;
-  readonly cpus: string;
-  readonly node: string;
-}
-
-export function machineInfo(): MachineInfo {
-  const cpus = os.cpus();
-  return { host: os.hostname(), platform: os.platform(), arch: os.arch(), cpus: `${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown'}`, node: process.version };
-}
 
 export interface CheckWorst {
   readonly index: readonly number[];

@@ -20,3 +20,5 @@ export * from './report/terminal';
 export * from './report/json';
 export * from './report/html';
 export * from './check';
+export * from './machine';
+export * from './report/merge';

@@ -5,6 +5,7 @@
 import { AdapterUnavailableError, SkipconnError, createAdapter, registeredAdapters, type Adapter } from '@skipconn/core';
 import { loadCases, loadGoldens } from './files';
 import { caseFilter } from './glob';
+import { machineInfo } from './machine';
 import { runCase } from './run-case';
 import type { AdapterEntry, CaseResult, ConformanceReport, ExpectFailMap, GoldenEntry, LoadedCase, ReportSummary, StatusCounts } from './types';
 
@@ -149,6 +150,7 @@ export async function runConformance(options: RunConformanceOptions): Promise<Co
   return {
     format: 'skipconn.conformance.report',
     version: 1,
+    machine: machineInfo(),
     adapters,
     results,
     summary: summarize(adapters, results, cases.length, performance.now() - start, required),

@@ -122,6 +122,16 @@ export interface WorstElement {
   readonly want: EncodedNumber;
 }
 
+/** Where a report was made: `report merge` keeps it next to each adapter. */
+export interface MachineInfo {
+  readonly host: string;
+  readonly platform: string;
+  readonly arch: string;
+  /** "<count> x <model>" */
+  readonly cpus: string;
+  readonly node: string;
+}
+
 export interface AdapterEntry {
   readonly name: string;
   readonly available: boolean;
@@ -129,6 +139,11 @@ export interface AdapterEntry {
   readonly fix?: string | null;
   /** What really ran underneath: every distinct CompiledGraph.info seen (execution provider / backend), '; '-joined. */
   readonly backend?: string | null;
+  /** In a merged report: the machine the adapter ran on and the report file it came from. */
+  readonly machine?: MachineInfo | null;
+  readonly source?: string;
+  /** In a merged report: the adapter's own name, where `name` had to be made unique. */
+  readonly adapter?: string;
 }
 
 export interface StatusCounts {
@@ -158,6 +173,10 @@ export interface ReportSummary {
 export interface ConformanceReport {
   readonly format: 'skipconn.conformance.report';
   readonly version: 1;
+  /** The machine it ran on (absent in reports made before this field existed). */
+  readonly machine?: MachineInfo;
+  /** A merged report: the files it joins, in order. */
+  readonly sources?: readonly { readonly file: string; readonly format: string; readonly machine: MachineInfo | null }[];
   readonly adapters: readonly AdapterEntry[];
   readonly results: readonly CaseResult[];
   readonly summary: ReportSummary;

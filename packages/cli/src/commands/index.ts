@@ -6,5 +6,6 @@ import { conformanceCommand } from './conformance';
 import { runCommand } from './run';
 import { portCommand } from './port';
 import { checkCommand } from './check';
+import { reportCommand } from './report';
 
-export const COMMANDS: readonly Command[] = [inspectCommand, adaptersCommand, conformanceCommand, runCommand, portCommand, checkCommand];
+export const COMMANDS: readonly Command[] = [inspectCommand, adaptersCommand, conformanceCommand, runCommand, portCommand, checkCommand, reportCommand];
