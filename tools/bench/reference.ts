@@ -40,6 +40,9 @@ export interface ReferenceBenchResult {
   readonly date: string;
   readonly label: string;
   readonly machine: string;
+  /** os.loadavg() at the start and the end: on a shared machine, how busy it was meanwhile. */
+  readonly loadStart: number[];
+  loadEnd: number[];
   readonly kernels: ReferenceKernelResult[];
   readonly models: ReferenceModelResult[];
   readonly missing: string[];
@@ -166,7 +169,7 @@ export const REFERENCE_MODELS = ['resnet18_narrow', 'densenet_small', 'mobilenet
 
 export function benchReference(options: ReferenceBenchOptions): ReferenceBenchResult {
   const machine = `${process.platform} ${process.arch}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`;
-  const result: ReferenceBenchResult = { date: new Date().toISOString(), label: options.label, machine, kernels: [], models: [], missing: [] };
+  const result: ReferenceBenchResult = { date: new Date().toISOString(), label: options.label, machine, loadStart: os.loadavg(), loadEnd: [], kernels: [], models: [], missing: [] };
   console.log(`bench reference (${options.label}): ${machine}`);
   for (const [name, shape, make] of KERNELS) {
     const built = make();
@@ -191,6 +194,7 @@ export function benchReference(options: ReferenceBenchOptions): ReferenceBenchRe
     result.models.push({ name: model, input, nodes: validated.nodes.length, gflop, ms, cpuMs, gflops: gflop / (ms / 1000) });
     console.log(`  ${model} ${input}: ${validated.nodes.length} nodes, ${gflop.toFixed(3)} GFLOP, ${ms.toFixed(0)} ms (CPU ${cpuMs.toFixed(0)} ms), ${(gflop / (ms / 1000)).toFixed(3)} GFLOP/s`);
   }
+  result.loadEnd = os.loadavg();
   fs.mkdirSync(options.outDir, { recursive: true });
   const base = path.join(options.outDir, options.label === 'current' ? 'reference' : `reference-${options.label}`);
   fs.writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
@@ -200,7 +204,8 @@ export function benchReference(options: ReferenceBenchOptions): ReferenceBenchRe
 }
 
 export function renderReferenceMarkdown(r: ReferenceBenchResult): string {
-  const lines = [`# Reference evaluator (${r.label}), ${r.date}`, '', r.machine, '', '| kernel | shape | GFLOP | ms | CPU ms | GFLOP/s |', '|---|---|---:|---:|---:|---:|'];
+  const load = (l: readonly number[]): string => l.map((x) => x.toFixed(1)).join(' / ');
+  const lines = [`# Reference evaluator (${r.label}), ${r.date}`, '', `${r.machine}; load average (1/5/15 min) ${load(r.loadStart)} at the start, ${load(r.loadEnd)} at the end`, '', '| kernel | shape | GFLOP | ms | CPU ms | GFLOP/s |', '|---|---|---:|---:|---:|---:|'];
   for (const k of r.kernels) lines.push(`| ${k.name} | ${k.shape} | ${k.gflop.toFixed(3)} | ${k.ms.toFixed(1)} | ${k.cpuMs.toFixed(1)} | ${k.gflops.toFixed(3)} |`);
   lines.push('', '| model | input | nodes | GFLOP (conv, dense, matmul) | ms | CPU ms | GFLOP/s |', '|---|---|---:|---:|---:|---:|---:|');
   for (const m of r.models) lines.push(`| ${m.name} | ${m.input} | ${m.nodes} | ${m.gflop.toFixed(3)} | ${m.ms.toFixed(0)} | ${m.cpuMs.toFixed(0)} | ${m.gflops.toFixed(3)} |`);
