@@ -1,6 +1,8 @@
 /**
  * Reference kernels compute in float64 on plain arrays. They are the oracle every adapter is
- * judged against, so they favour obvious loops over speed. One kernel per op file.
+ * judged against, so they favour obvious loops over speed, except where real models spend their
+ * time: conv2d, dense and matmul run through ./gemm.ts, which keeps each output's order of
+ * additions, so they give the obvious loops' numbers bit for bit. One kernel per op file.
  */
 import type { ValidatedNode } from '../graph/validate';
 
