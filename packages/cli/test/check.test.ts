@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createAdapter, findSkips, tensor, validateGraph, type Adapter, type HostTensor, type ValidatedGraph } from '@skipconn/core';
+import { AdapterUnavailableError, createAdapter, findSkips, tensor, validateGraph, type Adapter, type HostTensor, type ValidatedGraph } from '@skipconn/core';
 import { loadOnnxFile } from '@skipconn/onnx/node';
 import { readNpyFile } from '@skipconn/core/node';
 import { runCheck, type CheckAdapter, type CheckReport } from '@skipconn/conformance';
@@ -101,6 +101,25 @@ describe('check: the fixtures pass on the reference and tfjs:cpu', () => {
     expect(report.pairs).toHaveLength(1);
     expect(report.adapters.find((a) => a.name === 'tfjs:cpu')!.backend).toContain('cpu');
   });
+});
+
+test('an adapter that cannot start is listed as unavailable; required, it fails the check', async () => {
+  const missing: CheckAdapter = {
+    name: 'test:missing',
+    create: () => ({
+      name: 'test:missing',
+      init: async () => { throw new AdapterUnavailableError('test:missing', 'no such runtime here', 'install it'); },
+      supports: () => true,
+      compile: async () => { throw new Error('never compiled'); },
+      resources: () => ({}),
+      dispose: async () => undefined,
+    }),
+  };
+  const optional = await runCheck({ model: 'skip_zoo', graph: zoo.vg, weights: zoo.weights, feeds: zoo.feeds, adapters: ['reference', missing] });
+  expect(optional.adapters.find((a) => a.name === 'test:missing')).toMatchObject({ available: false, reason: 'no such runtime here', fix: 'install it' });
+  expect([optional.summary.ok, optional.summary.unavailable]).toEqual([true, ['test:missing']]);
+  const required = await runCheck({ model: 'skip_zoo', graph: zoo.vg, weights: zoo.weights, feeds: zoo.feeds, adapters: ['reference', missing], requireAdapters: ['test:missing'] });
+  expect([required.summary.ok, required.summary.unavailableRequired]).toEqual([false, ['test:missing']]);
 });
 
 describe('check: a planted fault is named exactly', () => {

@@ -14,7 +14,7 @@
  * every node, so it is reported as drift, never blamed on a node.
  */
 import {
-  SkipconnError, encodeNumber, evaluateGraph, findSkips, formatShape, isFloatDType, referenceKernel, toFloat64, validateGraph,
+  AdapterUnavailableError, SkipconnError, encodeNumber, evaluateGraph, findSkips, formatShape, isFloatDType, referenceKernel, toFloat64, validateGraph,
   type Adapter, type DType, type HostTensor, type SkipConnection, type ValidatedGraph, type ValidatedNode, type WeightStore,
 } from '@skipconn/core';
 import { compareValues, formatIndex, formatNumber, toleranceFor, type Comparison, type Tolerance } from './tolerance';
@@ -76,7 +76,11 @@ export interface SkipRef {
 
 export interface Localization {
   readonly adapter: string;
-  /** 'node': a node diverges on its own; 'drift': only accumulated rounding; 'none': every node agrees (the outputs differ after the last node?); 'error': could not run. */
+  /**
+   * 'node': a node diverges on its own; 'drift': no node does, the error accumulated; 'none':
+   * with every value fetched, nothing is out of tolerance (the failure did not reproduce);
+   * 'error': the adapter could not run the graph with its values fetched.
+   */
   readonly status: 'node' | 'drift' | 'none' | 'error';
   /** 'all-at-once' or 'bisection'. */
   readonly method: string | null;
@@ -366,8 +370,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         continue;
       }
     } else {
-      adapter = await source.create();
-      await adapter.init();
+      try {
+        adapter = await source.create();
+        await adapter.init();
+      } catch (err) {
+        await adapter?.dispose().catch(() => undefined);
+        const unavailable = err instanceof AdapterUnavailableError;
+        adapters.push({ name, available: false, reason: unavailable ? err.reason : `init failed: ${errorText(err)}`, ...(unavailable ? { fix: err.fix ?? null } : {}) });
+        progress(`check: ${name} unavailable: ${errorText(err)}`);
+        continue;
+      }
     }
     progress(`check: running ${name}`);
     try {

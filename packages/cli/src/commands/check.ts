@@ -91,7 +91,8 @@ export const checkCommand: Command = {
       graph: model.validated,
       weights: model.weights,
       feeds,
-      adapters: [...new Set([...adapters, ...required.filter((a) => known.includes(a))])],
+      // A required adapter nobody registered (its package is missing) is reported unavailable.
+      adapters: [...new Set([...adapters, ...required])],
       requireAdapters: required,
       ...(tolerance !== undefined ? { tolerance } : {}),
       localize: !parsed.flags.has('no-localize'),
