@@ -68,10 +68,10 @@ export const checkCommand: Command = {
     const model = await loadModel(parsed.positional[0]!, io.cwd);
     const feeds = verifyFeeds(parsed, io.cwd, model.validated);
 
-    const packages = loadAdapterPackages();
+    const packages = await loadAdapterPackages();
     for (const p of packages.filter((x) => x.error !== undefined)) io.err(`check: ${p.package} is installed but failed to load: ${p.error}`);
     const adaptersFlag = flag(parsed, 'adapters');
-    const browser = parsed.flags.has('browser') || (adaptersFlag ?? '').includes('@chromium') ? loadBrowserAdapters() : undefined;
+    const browser = parsed.flags.has('browser') || (adaptersFlag ?? '').includes('@chromium') ? await loadBrowserAdapters() : undefined;
     const known = registeredAdapters().map((a) => a.name);
     let adapters: string[];
     let named: string[] = [];
