@@ -11,6 +11,7 @@
  */
 import * as path from 'path';
 import { MissingPackageError, SkipconnError, evaluateGraph, isModuleNotFound } from '@skipconn/core';
+import { checkOutputDir } from '@skipconn/core/node';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, type CommandIO, type ParsedArgs } from './command';
 import { loadModel } from './model';
 import { VERIFY_ATOL, VERIFY_RTOL, compareOutput, rejectVerifyFlagsWithoutVerify, verifyFeeds, verifyLines, verifyPassed, type OutputCheck } from './verify';
@@ -44,9 +45,10 @@ export async function portToTfjs(parsed: ParsedArgs, io: CommandIO): Promise<num
   const backend = VERIFY_ADAPTERS[adapterArg];
   if (backend === undefined) throw new UsageError(`--adapter for --to tfjs --verify runs the LayersModel itself: expected one of ${Object.keys(VERIFY_ADAPTERS).join(', ')}, received '${adapterArg}'`);
 
+  const out = path.resolve(io.cwd, outArg);
+  checkOutputDir(out);
   const model = await loadModel(parsed.positional[0]!, io.cwd);
   const tfjs = await loadTfjs();
-  const out = path.resolve(io.cwd, outArg);
   const saved = tfjs.saveLayersModel(out, model.validated, model.weights, { layout });
 
   let checks: OutputCheck[] | undefined;

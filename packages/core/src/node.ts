@@ -28,6 +28,8 @@ const REASONS: Record<string, string> = {
   ELOOP: 'too many symbolic links',
   ENAMETOOLONG: 'file name too long',
   ERR_FS_FILE_TOO_LARGE: 'file is too large to read',
+  ENXIO: 'no such device or address (a socket or a device without a driver)',
+  EAGAIN: 'the file is not ready for reading (a pipe or device)',
 };
 
 /** Wraps a Node error as SkipconnError('FILE_IO') naming the path and the reason. */
@@ -38,33 +40,105 @@ function ioError(action: string, file: string, err: unknown): SkipconnError {
   return new SkipconnError('FILE_IO', `${file}: cannot ${action}: ${reason}`);
 }
 
+/** Largest file any loader reads whole (Node itself cannot read more than 2 GiB into one buffer). */
+export const DEFAULT_MAX_FILE_BYTES = 2 ** 31 - 1;
+
 export interface ReadFileOptions {
-  /** Refuse files larger than this many bytes (checked before reading). */
+  /** Refuse files larger than this many bytes (checked before reading); DEFAULT_MAX_FILE_BYTES when absent. */
   readonly maxBytes?: number;
 }
 
-/** Reads a whole file. Errors are SkipconnError('FILE_IO') naming the path. */
-export function readFileChecked(file: string, options: ReadFileOptions = {}): Uint8Array {
+/** A regular file opened for reading; `size` is what fstat reported after the open. */
+export interface OpenedFile {
+  readonly path: string;
+  readonly fd: number;
+  readonly size: number;
+}
+
+/** What a non-regular file is, for messages ("is a named pipe (FIFO)"). */
+function fileKind(stat: fs.Stats): string | undefined {
+  if (stat.isFile()) return undefined;
+  if (stat.isDirectory()) return 'is a directory (EISDIR)';
+  if (stat.isFIFO()) return 'is a named pipe (FIFO), not a regular file';
+  if (stat.isCharacterDevice()) return 'is a character device, not a regular file';
+  if (stat.isBlockDevice()) return 'is a block device, not a regular file';
+  if (stat.isSocket()) return 'is a socket, not a regular file';
+  return 'is not a regular file';
+}
+
+// O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer; reads of a
+// regular file ignore it. Windows has no such flag (and no FIFOs on paths).
+const OPEN_FOR_READING = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // nothing useful to do
+  }
+}
+
+/**
+ * Opens a file for reading and proves it is a regular file. The path is checked with stat
+ * first so that devices and pipes are never opened at all, and the descriptor is checked again
+ * with fstat, so a path swapped between the two checks is still refused. Every loader goes
+ * through here: directories, FIFOs, /dev/zero and sockets are FILE_IO errors naming the path.
+ */
+export function openRegularFile(file: string): OpenedFile {
   let fd: number | undefined;
   try {
-    fd = fs.openSync(file, 'r');
+    const before = fileKind(fs.statSync(file));
+    if (before !== undefined) throw new SkipconnError('FILE_IO', `${file}: cannot read: ${before}`);
+    fd = fs.openSync(file, OPEN_FOR_READING);
     const stat = fs.fstatSync(fd);
-    if (stat.isDirectory()) throw new SkipconnError('FILE_IO', `${file}: cannot read: is a directory (EISDIR)`);
-    if (options.maxBytes !== undefined && stat.size > options.maxBytes) {
-      throw new FileFormatError(file, `file is ${stat.size} bytes, more than the cap of ${options.maxBytes} bytes`);
-    }
-    const buf = fs.readFileSync(fd);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    const after = fileKind(stat);
+    if (after !== undefined) throw new SkipconnError('FILE_IO', `${file}: cannot read: ${after}`);
+    return { path: file, fd, size: stat.size };
   } catch (err) {
+    if (fd !== undefined) closeQuietly(fd);
     throw ioError('read', file, err);
-  } finally {
-    if (fd !== undefined) {
-      try {
-        fs.closeSync(fd);
-      } catch {
-        // nothing useful to do
-      }
+  }
+}
+
+export function closeFile(opened: OpenedFile): void {
+  closeQuietly(opened.fd);
+}
+
+/**
+ * Reads exactly `length` bytes at `offset` of an opened file. Never reads past what fstat
+ * reported, so a file that grows while it is read cannot make the read unbounded; one that
+ * shrinks is a FileFormatError.
+ */
+export function readOpenedRange(opened: OpenedFile, offset: number, length: number): Uint8Array {
+  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > opened.size) {
+    throw new FileFormatError(opened.path, `cannot read bytes [${offset}, ${offset + length}): the file has ${opened.size} bytes`);
+  }
+  const bytes = new Uint8Array(length);
+  let done = 0;
+  try {
+    while (done < length) {
+      const got = fs.readSync(opened.fd, bytes, done, length - done, offset + done);
+      if (got === 0) throw new FileFormatError(opened.path, `file ended after ${offset + done} bytes while ${offset + length} were expected (it shrank while being read)`);
+      done += got;
     }
+  } catch (err) {
+    throw ioError('read', opened.path, err);
+  }
+  return bytes;
+}
+
+/**
+ * Reads a whole regular file, refusing it before reading when it is larger than the cap.
+ * Errors are SkipconnError('FILE_IO') naming the path, or FileFormatError for the size cap.
+ */
+export function readFileChecked(file: string, options: ReadFileOptions = {}): Uint8Array {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const opened = openRegularFile(file);
+  try {
+    if (opened.size > maxBytes) throw new FileFormatError(file, `file is ${opened.size} bytes, more than the cap of ${maxBytes} bytes`);
+    return readOpenedRange(opened, 0, opened.size);
+  } finally {
+    closeFile(opened);
   }
 }
 
@@ -129,6 +203,111 @@ export function writeFileAtomic(file: string, data: Uint8Array | string): void {
     }
   } catch {
     // best effort
+  }
+}
+
+/**
+ * Creates an output folder and any missing parents, one level at a time, and returns the
+ * folders it created (outermost first) so a failed command can remove them again. Node's own
+ * recursive mkdir loops forever under /proc, where mkdir answers ENOENT for a parent that
+ * exists; here every failure is a FILE_IO error naming the folder, and an existing path that
+ * is not a folder (a regular file on the way) is refused before anything is created.
+ */
+export function makeOutputDir(dir: string): string[] {
+  const full = path.resolve(dir);
+  const missing: string[] = [];
+  let at = full;
+  for (;;) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(at);
+    } catch (err) {
+      // ENOTDIR: something on the way is a file; walking up finds it and names it.
+      const code = (err as { code?: unknown }).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw ioError('create the output folder', full, err);
+    }
+    if (stat !== undefined) {
+      if (!stat.isDirectory()) {
+        const kind = at === full ? 'it exists and is not a folder' : `${at} exists and is not a folder`;
+        throw new SkipconnError('FILE_IO', `${full}: cannot create the output folder: ${kind}`);
+      }
+      break;
+    }
+    const parent = path.dirname(at);
+    if (parent === at) break;
+    missing.push(at);
+    at = parent;
+  }
+  const created: string[] = [];
+  try {
+    for (const d of missing.reverse()) {
+      fs.mkdirSync(d);
+      created.push(d);
+    }
+  } catch (err) {
+    removeCreatedDirs(created);
+    throw ioError('create the output folder', full, err);
+  }
+  return created;
+}
+
+/**
+ * Checks, without creating anything, that makeOutputDir(dir) could succeed: the path is a
+ * folder or does not exist yet, and its nearest existing ancestor is a folder. Commands call it
+ * before doing any work so a bad --out fails at once.
+ */
+export function checkOutputDir(dir: string): void {
+  const full = path.resolve(dir);
+  for (let at = full; ; ) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(at);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw ioError('use the output folder', full, err);
+      const parent = path.dirname(at);
+      if (parent === at) return;
+      at = parent;
+      continue;
+    }
+    if (!stat.isDirectory()) {
+      throw new SkipconnError('FILE_IO', `${full}: cannot use as the output folder: ${at === full ? 'it exists and is not a folder' : `${at} exists and is not a folder`}`);
+    }
+    return;
+  }
+}
+
+/**
+ * Checks, without writing, that writeFileAtomic(file) could succeed: the file's folder exists
+ * and is a folder, and the file itself, when present, is a regular file.
+ */
+export function checkOutputFile(file: string): void {
+  const full = path.resolve(file);
+  const dir = path.dirname(full);
+  let dirStat: fs.Stats;
+  try {
+    dirStat = fs.statSync(dir);
+  } catch (err) {
+    throw ioError('write', full, err);
+  }
+  if (!dirStat.isDirectory()) throw new SkipconnError('FILE_IO', `${full}: cannot write: ${dir} is not a folder`);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(full);
+  } catch {
+    stat = undefined; // does not exist yet: it will be created
+  }
+  if (stat !== undefined && !stat.isFile()) throw new SkipconnError('FILE_IO', `${full}: cannot write: ${fileKind(stat) ?? 'is not a regular file'}`);
+}
+
+/** Removes folders that makeOutputDir created, innermost first, when they are still empty. */
+export function removeCreatedDirs(created: readonly string[]): void {
+  for (const d of [...created].reverse()) {
+    try {
+      fs.rmdirSync(d);
+    } catch {
+      // not empty or already gone: leave it
+    }
   }
 }
 

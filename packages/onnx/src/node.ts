@@ -5,13 +5,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { FileFormatError, SkipconnError } from '@skipconn/core';
+import { FileFormatError } from '@skipconn/core';
+import { closeFile, openRegularFile, readFileChecked, readOpenedRange } from '@skipconn/core/node';
 import { decodeModel } from './proto/decode';
 import { importModel, type ExternalDataReader, type ImportOptions, type ImportResult } from './import/importer';
 import type { ModelProto } from './proto/types';
 
 /** Largest model file read (protobuf itself cannot exceed 2 GiB). */
-export const DEFAULT_MAX_MODEL_BYTES = 2 ** 31;
+export const DEFAULT_MAX_MODEL_BYTES = 2 ** 31 - 1;
 
 export interface LoadOptions extends Omit<ImportOptions, 'file' | 'externalData'> {
   readonly maxModelBytes?: number;
@@ -35,7 +36,6 @@ export function resolveExternalPath(modelFile: string, location: string): string
     throw new FileFormatError(modelFile, `external data file '${location}' does not exist next to the model`);
   }
   if (real !== dir && !real.startsWith(dir + path.sep)) refuse(modelFile, location, `it resolves outside the model's folder (to ${real})`);
-  if (!fs.statSync(real).isFile()) refuse(modelFile, location, 'not a regular file');
   return real;
 }
 
@@ -43,37 +43,24 @@ export function resolveExternalPath(modelFile: string, location: string): string
 export function externalDataReader(modelFile: string): ExternalDataReader {
   return (location, offset, length, tensorName) => {
     const real = resolveExternalPath(modelFile, location);
-    const fd = fs.openSync(real, 'r');
+    // openRegularFile refuses FIFOs, devices and folders on the descriptor it reads from.
+    const opened = openRegularFile(real);
     try {
-      const size = fs.fstatSync(fd).size;
+      const size = opened.size;
       const n = length ?? size - offset;
       if (offset > size || n < 0 || offset + n > size) {
         throw new FileFormatError(modelFile, `tensor '${tensorName}': external data [${offset}, ${offset + n}) lies outside '${location}' (${size} bytes)`);
       }
-      const buf = Buffer.alloc(n);
-      let read = 0;
-      while (read < n) {
-        const got = fs.readSync(fd, buf, read, n - read, offset + read);
-        if (got === 0) throw new FileFormatError(modelFile, `tensor '${tensorName}': '${location}' ended early`);
-        read += got;
-      }
-      return new Uint8Array(buf.buffer, buf.byteOffset, n);
+      return readOpenedRange(opened, offset, n);
     } finally {
-      fs.closeSync(fd);
+      closeFile(opened);
     }
   };
 }
 
 /** Reads and decodes a model file (size-capped). */
 export function readOnnxFile(file: string, maxModelBytes = DEFAULT_MAX_MODEL_BYTES): ModelProto {
-  let size: number;
-  try {
-    size = fs.statSync(file).size;
-  } catch (err) {
-    throw new SkipconnError('FILE_IO', `${file}: cannot read: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (size > maxModelBytes) throw new FileFormatError(file, `the file is ${size} bytes, over the ${maxModelBytes}-byte limit`);
-  return decodeModel(new Uint8Array(fs.readFileSync(file)), file);
+  return decodeModel(readFileChecked(file, { maxBytes: maxModelBytes }), file);
 }
 
 /** Loads an ONNX model file into a validated IR graph, reading external data safely. */

@@ -10,7 +10,7 @@
  */
 import * as path from 'path';
 import { createAdapter, evaluateGraph, type Graph, type HostTensor, type ValidatedGraph, type WeightStore } from '@skipconn/core';
-import { loadGraphFile, saveGraphFile, writeFileAtomic } from '@skipconn/core/node';
+import { checkOutputFile, loadGraphFile, saveGraphFile, writeFileAtomic } from '@skipconn/core/node';
 import { exportOnnx } from '@skipconn/onnx';
 import { loadOnnxFile } from '@skipconn/onnx/node';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, parseArgs, type Command } from '../command';
@@ -59,8 +59,9 @@ export const portCommand: Command = {
     if (opset !== undefined && !Number.isInteger(opset)) throw new UsageError(`--opset expects an integer, received '${opsetArg}'`);
     rejectVerifyFlagsWithoutVerify(parsed);
 
-    const model = await loadModel(parsed.positional[0]!, io.cwd);
     const out = path.resolve(io.cwd, outArg);
+    checkOutputFile(out);
+    const model = await loadModel(parsed.positional[0]!, io.cwd);
     if (to === 'onnx') {
       writeFileAtomic(out, exportOnnx(model.validated, model.weights, { opset }));
     } else {

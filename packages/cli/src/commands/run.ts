@@ -7,10 +7,9 @@
  * ran. --json: { model, format, adapter, executionProvider, backend, outputs: [{ name, dtype,
  * shape, file }] } (see docs/cli.md).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { AdapterUnavailableError, SkipconnError, createAdapter, formatShape, type HostTensor, type ValidatedGraph } from '@skipconn/core';
-import { readNpyFile, writeNpyFile } from '@skipconn/core/node';
+import { checkOutputDir, makeOutputDir, readNpyFile, removeCreatedDirs, writeNpyFile } from '@skipconn/core/node';
 import { EXIT_OK, UsageError, flag, parseArgs, type Command, type ParsedArgs } from '../command';
 import { loadAdapterPackages } from '../adapters';
 import { loadModel } from '../model';
@@ -60,6 +59,8 @@ export const runCommand: Command = {
     const adapterName = flag(parsed, 'adapter') ?? 'reference';
     const outDir = flag(parsed, 'out');
     if (outDir === undefined) throw new UsageError('--out <dir> is required');
+    const dir = path.resolve(io.cwd, outDir);
+    checkOutputDir(dir);
     const model = await loadModel(parsed.positional[0]!, io.cwd);
     const feeds = readInputs(parsed, io.cwd);
     checkInputNames(model.validated, feeds);
@@ -86,30 +87,38 @@ export const runCommand: Command = {
       await adapter.dispose();
     }
 
-    const dir = path.resolve(io.cwd, outDir);
-    fs.mkdirSync(dir, { recursive: true });
+    const created = makeOutputDir(dir);
     const used = new Set<string>();
     const outputs = model.validated.graph.outputs.map((name) => {
       let file = outputFileName(name);
       for (let i = 1; used.has(file); i++) file = outputFileName(`${name}_${i}`);
       used.add(file);
-      const t = results[name]!;
-      writeNpyFile(path.join(dir, file), t);
-      return { name, dtype: t.dtype, shape: [...t.shape], file: path.join(dir, file) };
+      return { name, file: path.join(dir, file) };
     });
+    const written: RunReport['outputs'] = [];
+    try {
+      for (const o of outputs) {
+        const t = results[o.name]!;
+        writeNpyFile(o.file, t);
+        written.push({ name: o.name, dtype: t.dtype, shape: [...t.shape], file: o.file });
+      }
+    } catch (err) {
+      removeCreatedDirs(created);
+      throw err;
+    }
     const report: RunReport = {
       model: parsed.positional[0]!,
       format: model.format,
       adapter: adapterName,
       executionProvider: info.executionProvider ?? null,
       backend: info.backend ?? null,
-      outputs,
+      outputs: written,
     };
     if (parsed.flags.has('json')) {
       io.out(JSON.stringify(report, null, 2));
     } else {
       const ran = [report.executionProvider && `execution provider ${report.executionProvider}`, report.backend && `backend ${report.backend}`].filter(Boolean).join(', ');
-      io.out([`ran ${report.model} (${report.format}) on ${adapterName}${ran ? ` (${ran})` : ''}`, ...outputs.map((o) => `  ${o.name}: ${o.dtype} ${formatShape(o.shape)} -> ${o.file}`)].join('\n'));
+      io.out([`ran ${report.model} (${report.format}) on ${adapterName}${ran ? ` (${ran})` : ''}`, ...written.map((o) => `  ${o.name}: ${o.dtype} ${formatShape(o.shape)} -> ${o.file}`)].join('\n'));
     }
     return EXIT_OK;
   },

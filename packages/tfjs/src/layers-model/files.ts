@@ -6,13 +6,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FileFormatError, SkipconnError, type ValidatedGraph, type WeightStore } from '@skipconn/core';
-import { readFileChecked, writeFileAtomic } from '@skipconn/core/node';
+import { closeFile, makeOutputDir, openRegularFile, readFileChecked, readOpenedRange, removeCreatedDirs, writeFileAtomic, type OpenedFile } from '@skipconn/core/node';
 import { LAYERS_MODEL_FORMAT, weightSpecsOf, type LayersModelArtifacts, type LayersModelJson } from './format';
 import { exportLayersModel, type LayersModelExport, type LayersModelExportOptions } from './export';
 import { importLayersModel, type LayersModelImport, type LayersModelImportOptions } from './import';
 
 /** Largest model.json and largest total of weight files read (tfjs shards are small; 2 GiB is generous). */
-export const MAX_LAYERS_MODEL_BYTES = 2 ** 31;
+export const MAX_LAYERS_MODEL_BYTES = 2 ** 31 - 1;
 
 export interface LayersModelFiles extends LayersModelArtifacts {
   readonly modelFile: string;
@@ -26,11 +26,17 @@ export function resolveWeightPath(modelFile: string, p: unknown): string {
     throw new FileFormatError(modelFile, `weights manifest path ${JSON.stringify(p)} is refused: ${why}`);
   };
   if (typeof p !== 'string' || p.length === 0 || p.includes('\0')) refuse('expected a non-empty relative path');
-  const rel = decodeURIComponent(p as string);
-  if (path.isAbsolute(rel) || path.win32.isAbsolute(rel) || /^[a-z]+:/i.test(rel)) refuse('absolute paths and URLs are not allowed');
-  if (rel.split(/[\\/]/).includes('..')) refuse("'..' segments are not allowed");
+  let rel: string;
+  try {
+    rel = decodeURIComponent(p as string);
+  } catch {
+    refuse("it holds a '%' that does not start a valid percent-escape (expected '%' and two hex digits of UTF-8)");
+  }
+  if (rel!.includes('\0')) refuse('it decodes to a path with a NUL character');
+  if (path.isAbsolute(rel!) || path.win32.isAbsolute(rel!) || /^[a-z]+:/i.test(rel!)) refuse('absolute paths and URLs are not allowed');
+  if (rel!.split(/[\\/]/).includes('..')) refuse("'..' segments are not allowed");
   const dir = path.dirname(path.resolve(modelFile));
-  const full = path.resolve(dir, rel);
+  const full = path.resolve(dir, rel!);
   let real: string;
   try {
     real = fs.realpathSync(full);
@@ -60,17 +66,26 @@ export function readLayersModelFiles(modelFile: string): LayersModelFiles {
   const manifest = json.weightsManifest ?? [];
   if (!Array.isArray(manifest)) throw new FileFormatError(modelFile, 'weightsManifest is not a list');
   const weightFiles = manifest.flatMap((g) => (Array.isArray(g?.paths) ? g.paths : [])).map((p) => resolveWeightPath(modelFile, p));
-  let total = 0;
-  for (const f of weightFiles) {
-    total += fs.statSync(f).size;
-    if (total > MAX_LAYERS_MODEL_BYTES) throw new FileFormatError(f, `weight files exceed ${MAX_LAYERS_MODEL_BYTES} bytes in total`);
-  }
-  const weightData = new Uint8Array(total);
-  let offset = 0;
-  for (const f of weightFiles) {
-    const bytes = readFileChecked(f);
-    weightData.set(bytes, offset);
-    offset += bytes.length;
+  // Every shard is opened (and proved a regular file) before anything is allocated, so the
+  // total is known from fstat and a FIFO or device never blocks or streams without end.
+  const opened: OpenedFile[] = [];
+  let weightData: Uint8Array;
+  try {
+    let total = 0;
+    for (const f of weightFiles) {
+      const shard = openRegularFile(f);
+      opened.push(shard);
+      total += shard.size;
+      if (total > MAX_LAYERS_MODEL_BYTES) throw new FileFormatError(f, `weight files exceed ${MAX_LAYERS_MODEL_BYTES} bytes in total`);
+    }
+    weightData = new Uint8Array(total);
+    let offset = 0;
+    for (const shard of opened) {
+      weightData.set(readOpenedRange(shard, 0, shard.size), offset);
+      offset += shard.size;
+    }
+  } finally {
+    for (const shard of opened) closeFile(shard);
   }
   return { modelFile: path.resolve(modelFile), modelJson: { ...json, weightsManifest: manifest }, weightData, weightFiles };
 }
@@ -86,29 +101,38 @@ export function loadLayersModelFile(modelFile: string, options: Omit<LayersModel
  * the weights first, so model.json never names a file that is not there.
  */
 export function writeLayersModelFiles(dir: string, artifacts: LayersModelArtifacts, modelFileName = 'model.json'): { modelFile: string; weightFiles: string[] } {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw new SkipconnError('FILE_IO', `${dir}: cannot create the output folder: ${err instanceof Error ? err.message : String(err)}`);
-  }
   const groups = artifacts.modelJson.weightsManifest;
   if (groups.some((g) => g.paths.length !== 1)) throw new SkipconnError('USAGE', 'writeLayersModelFiles writes one weight file per manifest group');
-  const weightFiles: string[] = [];
-  let offset = 0;
-  for (const g of groups) {
-    const bytes = g.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
-    const file = path.join(dir, g.paths[0]!);
-    if (path.dirname(path.resolve(file)) !== path.resolve(dir)) throw new SkipconnError('USAGE', `weight file name ${JSON.stringify(g.paths[0])} must be a plain file name`);
-    writeFileAtomic(file, artifacts.weightData.subarray(offset, offset + bytes));
-    weightFiles.push(file);
-    offset += bytes;
-  }
-  if (offset !== artifacts.weightData.byteLength || weightSpecsOf(artifacts.modelJson).some((w) => w.dtype !== 'float32' || w.quantization !== undefined)) {
+  if (weightSpecsOf(artifacts.modelJson).some((w) => w.dtype !== 'float32' || w.quantization !== undefined)) {
     throw new SkipconnError('USAGE', 'writeLayersModelFiles writes unquantized float32 weights exactly as the manifest lists them');
   }
-  const modelFile = path.join(dir, modelFileName);
-  writeFileAtomic(modelFile, `${JSON.stringify(artifacts.modelJson)}\n`);
-  return { modelFile, weightFiles };
+  const groupBytes = groups.map((g) => g.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0));
+  if (groupBytes.reduce((a, b) => a + b, 0) !== artifacts.weightData.byteLength) {
+    throw new SkipconnError('USAGE', 'writeLayersModelFiles writes unquantized float32 weights exactly as the manifest lists them');
+  }
+  for (const g of groups) {
+    const file = path.join(dir, g.paths[0]!);
+    if (path.dirname(path.resolve(file)) !== path.resolve(dir)) throw new SkipconnError('USAGE', `weight file name ${JSON.stringify(g.paths[0])} must be a plain file name`);
+  }
+  // Folders created here are removed again when a write fails, so a failed export leaves nothing.
+  const created = makeOutputDir(dir);
+  const weightFiles: string[] = [];
+  try {
+    let offset = 0;
+    groups.forEach((g, i) => {
+      const file = path.join(dir, g.paths[0]!);
+      writeFileAtomic(file, artifacts.weightData.subarray(offset, offset + groupBytes[i]!));
+      weightFiles.push(file);
+      offset += groupBytes[i]!;
+    });
+    const modelFile = path.join(dir, modelFileName);
+    writeFileAtomic(modelFile, `${JSON.stringify(artifacts.modelJson)}\n`);
+    return { modelFile, weightFiles };
+  } catch (err) {
+    if (created.length > 0) for (const f of weightFiles) fs.rmSync(f, { force: true });
+    removeCreatedDirs(created);
+    throw err;
+  }
 }
 
 /** Exports a graph and writes it to `dir`. */
