@@ -33,9 +33,12 @@ export interface NodeRef {
 }
 
 export function nodeLabel(ref: NodeRef): string {
-  if (ref.node !== undefined && ref.op !== undefined) return `node '${ref.node}' (${ref.op})`;
-  if (ref.node !== undefined) return `node '${ref.node}'`;
-  if (ref.op !== undefined) return `op ${ref.op}`;
+  // Names and op types come from files: clipped so a huge one cannot blow up the message.
+  const node = ref.node === undefined ? undefined : clipUserText(String(ref.node));
+  const op = ref.op === undefined ? undefined : clipUserText(String(ref.op));
+  if (node !== undefined && op !== undefined) return `node '${node}' (${op})`;
+  if (node !== undefined) return `node '${node}'`;
+  if (op !== undefined) return `op ${op}`;
   return 'graph';
 }
 
@@ -97,6 +100,33 @@ export class AdapterUnavailableError extends SkipconnError {
     this.reason = reason;
     this.fix = fix;
   }
+}
+
+/** Longest user-supplied string an error message quotes whole. */
+export const MAX_QUOTED_CHARS = 200;
+
+/**
+ * A user-supplied string (a name, a path, a value) as an error message may quote it: at most
+ * MAX_QUOTED_CHARS characters, then an ellipsis and the full length, so a 50 MB input name
+ * cannot become a 100 MB message.
+ */
+export function clipUserText(text: string, max = MAX_QUOTED_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
+}
+
+/** Any user-supplied value quoted as JSON for a message, clipped (never throws, never recurses deeply). */
+export function quoteUserValue(value: unknown, max = MAX_QUOTED_CHARS): string {
+  if (typeof value === 'string') return clipUserText(JSON.stringify(value), max + 2);
+  if (value === null || typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) {
+    // Quote only the first items, so a huge or deeply nested list is never serialized whole.
+    // Written as JSON.stringify would for a short flat list ("[1,2]").
+    const item = (v: unknown): string => (v !== null && typeof v === 'object' ? (Array.isArray(v) ? '[...]' : '{...}') : typeof v === 'string' ? JSON.stringify(clipUserText(v, 40)) : v === undefined ? 'null' : JSON.stringify(v) ?? String(v));
+    const head = value.slice(0, 16).map(item);
+    return clipUserText(`[${head.join(',')}${value.length > 16 ? `,... (${value.length} items)` : ''}]`, max);
+  }
+  const keys = Object.keys(value);
+  return clipUserText(`an object with keys ${keys.slice(0, 8).map((k) => JSON.stringify(clipUserText(k, 40))).join(', ')}${keys.length > 8 ? ', ...' : ''}`, max);
 }
 
 /**

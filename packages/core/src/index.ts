@@ -13,6 +13,7 @@ export * from './graph/builder';
 export * from './graph/validate';
 export * from './graph/skips';
 export * from './graph/skip-cost';
+export { IndexHeap } from './graph/heap';
 export * from './ops';
 export * from './ops/add';
 export * from './ops/avg-pool2d';

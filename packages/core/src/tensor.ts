@@ -107,7 +107,7 @@ export function allocate<D extends DType>(dtype: D, size: number): DTypeStorage[
 /** Builds a tensor and checks that data length matches the shape. */
 export function tensor<D extends DType>(dtype: D, shape: readonly number[], data?: DTypeStorage[D] | ArrayLike<number>): HostTensor<D> {
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new RangeError(`invalid shape ${formatShape(shape)}: dimensions must be non-negative integers`);
+    if (!Number.isSafeInteger(d) || d < 0) throw new RangeError(`invalid shape ${formatShape(shape)}: dimensions must be non-negative integers`);
   }
   const size = sizeOf(shape);
   let storage: DTypeStorage[D];

@@ -9,8 +9,35 @@ import { locateJsonError } from './json-error';
 import { tensor, toFloat64, type HostTensor } from '../tensor';
 import type { Graph, GraphInput, NodeSpec, WeightSpec, WeightStore } from './types';
 
+/** Deepest nesting of arrays and objects a JSON file may have (graphs and model.json need under 10). */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * Refuses JSON text nested deeper than maxDepth, in one pass over the text, before it is
+ * parsed: JSON.parse itself copes with deep nesting, but anything that walks the result
+ * recursively (serialising a value for a message, copying it) would overflow the stack.
+ */
+export function checkJsonDepth(text: string, file: string, maxDepth = MAX_JSON_DEPTH): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > maxDepth) throw new FileFormatError(file, `JSON is nested more than ${maxDepth} levels deep (at character ${i}); expected a shallow document`);
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+}
+
 /** Parses graph JSON text. Syntax errors name the file and byte offset; structure is checked by validateGraph. */
 export function parseGraphJson(text: string, file = '<graph>'): Graph {
+  checkJsonDepth(text, file);
   let value: unknown;
   try {
     value = JSON.parse(text);

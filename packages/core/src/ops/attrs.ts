@@ -1,11 +1,11 @@
 /** Attribute readers: each checks one attribute and names node, op, expected and received on error. */
-import { GraphError, type NodeRef } from '../errors';
+import { GraphError, clipUserText, quoteUserValue, type NodeRef } from '../errors';
 import type { Attrs } from '../graph/types';
 
 function bad(ref: NodeRef, name: string, expected: string, value: unknown): never {
   throw new GraphError('ATTRIBUTE_INVALID', ref, `attribute '${name}' is invalid`, {
     expected,
-    received: JSON.stringify(value) ?? String(value),
+    received: quoteUserValue(value),
   });
 }
 
@@ -19,7 +19,7 @@ export function readNumber(raw: Attrs, name: string, fallback: number, ref: Node
 export function readInt(raw: Attrs, name: string, fallback: number, ref: NodeRef, min = -Infinity): number {
   const v = raw[name];
   if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
     bad(ref, name, min === -Infinity ? 'an integer' : `an integer >= ${min}`, v);
   }
   return v;
@@ -28,7 +28,7 @@ export function readInt(raw: Attrs, name: string, fallback: number, ref: NodeRef
 export function readIntList(raw: Attrs, name: string, fallback: readonly number[], ref: NodeRef, length?: number, min = -Infinity): number[] {
   const v = raw[name];
   if (v === undefined) return [...fallback];
-  const ok = Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= min) && (length === undefined || v.length === length);
+  const ok = Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= min) && (length === undefined || v.length === length);
   if (!ok) {
     const what = length === undefined ? 'a list of integers' : `a list of ${length} integers`;
     bad(ref, name, min === -Infinity ? what : `${what} >= ${min}`, v);
@@ -54,9 +54,9 @@ export function readBool(raw: Attrs, name: string, fallback: boolean, ref: NodeR
 export function rejectUnknownAttrs(raw: Attrs, known: readonly string[], ref: NodeRef): void {
   for (const key of Object.keys(raw)) {
     if (!known.includes(key)) {
-      throw new GraphError('ATTRIBUTE_INVALID', ref, `unknown attribute '${key}'`, {
+      throw new GraphError('ATTRIBUTE_INVALID', ref, `unknown attribute '${clipUserText(key)}'`, {
         expected: known.length ? `one of ${known.join(', ')}` : 'no attributes',
-        received: key,
+        received: clipUserText(key),
       });
     }
   }

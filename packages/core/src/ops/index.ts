@@ -3,7 +3,7 @@
  * a reference kernel (reference/kernels) + conformance cases.
  */
 import type { OpDef } from './op';
-import { GraphError, type NodeRef } from '../errors';
+import { GraphError, clipUserText, type NodeRef } from '../errors';
 import { add } from './add';
 import { sub } from './sub';
 import { mul } from './mul';
@@ -65,7 +65,7 @@ export function findOp(type: string): OpDef<any> | undefined {
 export function getOp(type: string, ref: NodeRef): OpDef<any> {
   const op = BY_TYPE.get(type);
   if (op === undefined) {
-    throw new GraphError('UNKNOWN_OP', ref, `unknown op '${type}'`, { expected: `one of ${OP_TYPES.join(', ')}`, received: type });
+    throw new GraphError('UNKNOWN_OP', ref, `unknown op '${clipUserText(type)}'`, { expected: `one of ${OP_TYPES.join(', ')}`, received: clipUserText(type) });
   }
   return op;
 }

@@ -87,7 +87,7 @@ export function requireSameDType(infos: readonly ValueInfo[], ref: NodeRef): voi
 /** Normalizes a possibly negative axis for a rank; throws when out of range. */
 export function normalizeAxis(axis: number, rank: number, ref: NodeRef): number {
   const a = axis < 0 ? axis + rank : axis;
-  if (!Number.isInteger(a) || a < 0 || a >= rank) {
+  if (!Number.isSafeInteger(a) || a < 0 || a >= rank) {
     throw new GraphError('ATTRIBUTE_INVALID', ref, 'axis out of range', { expected: `an axis in [${-rank}, ${rank - 1}]`, received: String(axis) });
   }
   return a;

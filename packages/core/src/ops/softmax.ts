@@ -39,7 +39,7 @@ export const softmax = defineOp<SoftmaxAttrs>({
   parseAttrs(raw, ref) {
     rejectUnknownAttrs(raw, ['axis'], ref);
     const v = raw['axis'] ?? -1;
-    if (v !== 'channels' && !(typeof v === 'number' && Number.isInteger(v))) {
+    if (v !== 'channels' && !(typeof v === 'number' && Number.isSafeInteger(v))) {
       throw new GraphError('ATTRIBUTE_INVALID', ref, "attribute 'axis' is invalid", {
         expected: "an integer or 'channels'",
         received: JSON.stringify(v) ?? String(v),

@@ -44,7 +44,7 @@ function irVersionFor(opset: number): number {
 
 export function exportModel(vg: ValidatedGraph, weights: WeightStore, options: ExportOptions = {}): ModelProto {
   const opset = options.opset ?? DEFAULT_OPSET;
-  if (!Number.isInteger(opset) || opset < MIN_EXPORT_OPSET || opset > MAX_EXPORT_OPSET) {
+  if (!Number.isSafeInteger(opset) || opset < MIN_EXPORT_OPSET || opset > MAX_EXPORT_OPSET) {
     throw new GraphError('ATTRIBUTE_INVALID', {}, 'unsupported export opset', { expected: `an integer in [${MIN_EXPORT_OPSET}, ${MAX_EXPORT_OPSET}]`, received: String(opset) });
   }
   const ctx = new ExportContext(vg, weights, opset);

@@ -54,7 +54,7 @@ function fail(node: NodeProto, problem: string, expected: string, received: stri
 
 function normAxis(node: NodeProto, axis: number, rank: number): number {
   const a = axis < 0 ? axis + rank : axis;
-  if (!Number.isInteger(a) || a < 0 || a >= rank) fail(node, 'axis out of range', `an axis in [${-rank}, ${rank - 1}]`, String(axis));
+  if (!Number.isSafeInteger(a) || a < 0 || a >= rank) fail(node, 'axis out of range', `an axis in [${-rank}, ${rank - 1}]`, String(axis));
   return a;
 }
 
@@ -193,7 +193,7 @@ export function resolveReshape(node: NodeProto, input: readonly number[], target
   const shape = target.map((d, i) => (d === 0 && !allowzero ? (input[i] ?? fail(node, 'shape 0 copies a dim the input does not have', `at most ${input.length} dims`, `index ${i}`)) : d));
   const total = sizeOf(input);
   const minus = shape.filter((d) => d === -1).length;
-  if (minus > 1 || shape.some((d) => d < -1 || !Number.isInteger(d))) fail(node, 'invalid reshape target', 'non-negative dims and at most one -1', `[${target.join(',')}]`);
+  if (minus > 1 || shape.some((d) => d < -1 || !Number.isSafeInteger(d))) fail(node, 'invalid reshape target', 'non-negative dims and at most one -1', `[${target.join(',')}]`);
   if (minus === 1) {
     const known = sizeOf(shape.filter((d) => d !== -1));
     if (known === 0 || total % known !== 0) fail(node, 'cannot infer -1 in the reshape target', `a shape with ${total} elements`, `[${target.join(',')}] for input [${input.join(',')}]`);

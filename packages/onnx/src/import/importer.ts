@@ -13,8 +13,10 @@
 import {
   FileFormatError,
   GraphError,
+  IndexHeap,
   SkipconnError,
   UnsupportedError,
+  clipUserText,
   tensor,
   validateGraph,
   type DType,
@@ -88,23 +90,62 @@ function topoSort(nodes: readonly NodeProto[]): NodeProto[] {
   nodes.forEach((n, i) => n.output.forEach((o) => o !== '' && producer.set(o, i)));
   // Fast path: ONNX requires topological order and exporters write it.
   if (nodes.every((n, i) => n.input.every((v) => v === '' || !producer.has(v) || producer.get(v)! < i))) return [...nodes];
-  const indegree = nodes.map((n) => new Set(n.input.filter((v) => v !== '' && producer.has(v)).map((v) => producer.get(v)!)).size);
-  const readers = new Map<number, number[]>();
-  nodes.forEach((n, i) => new Set(n.input.filter((v) => v !== '' && producer.has(v)).map((v) => producer.get(v)!)).forEach((p) => readers.set(p, [...(readers.get(p) ?? []), i])));
-  const ready = indegree.map((d, i) => (d === 0 ? i : -1)).filter((i) => i >= 0);
+  // Kahn's algorithm over distinct producer -> reader edges, O((nodes + edges) log nodes).
+  const indegree = new Array<number>(nodes.length).fill(0);
+  const readers: number[][] = nodes.map(() => []);
+  nodes.forEach((n, i) => {
+    for (const p of new Set(n.input.filter((v) => v !== '' && producer.has(v)).map((v) => producer.get(v)!))) {
+      indegree[i]!++;
+      readers[p]!.push(i);
+    }
+  });
+  const ready = new IndexHeap();
+  indegree.forEach((d, i) => d === 0 && ready.push(i));
   const order: NodeProto[] = [];
   // Keep the file's order where it already is topological: always take the lowest ready index.
-  while (ready.length > 0) {
-    ready.sort((a, b) => a - b);
-    const i = ready.shift()!;
+  while (ready.size > 0) {
+    const i = ready.pop();
     order.push(nodes[i]!);
-    for (const r of readers.get(i) ?? []) if (--indegree[r]! === 0) ready.push(r);
+    for (const r of readers[i]!) if (--indegree[r]! === 0) ready.push(r);
   }
   if (order.length !== nodes.length) {
-    const stuck = nodes.find((n) => !order.includes(n))!;
-    throw new GraphError('GRAPH_INVALID', nodeRef(stuck), 'the ONNX graph has a cycle', { expected: 'a directed acyclic graph', received: `a cycle through '${stuck.name || stuck.opType}'` });
+    const stuck = nodes[indegree.findIndex((d) => d > 0)]!;
+    throw new GraphError('GRAPH_INVALID', nodeRef(stuck), 'the ONNX graph has a cycle', { expected: 'a directed acyclic graph', received: `a cycle through '${clipUserText(stuck.name || stuck.opType)}'` });
   }
   return order;
+}
+
+/**
+ * Every value is defined once, as onnx.checker requires (single static assignment): no two
+ * initializers, graph inputs or node outputs share a name, and no node output reuses the name of
+ * an input or initializer. The one exception is an initializer that is also listed as a graph
+ * input (IR version < 4 lists them so; the initializer is the input's default).
+ */
+function checkSingleAssignment(g: NonNullable<ModelProto['graph']>, file: string): void {
+  const refuse = (name: string, first: string, second: string): never => {
+    throw new FileFormatError(file, `value '${clipUserText(name)}' is defined twice, by ${first} and by ${second}; expected each value defined once (ONNX graphs are in single static assignment form, as onnx.checker requires)`);
+  };
+  const definedBy = new Map<string, string>();
+  for (const t of g.initializer) {
+    if (t.name === '') continue; // reported as a nameless initializer
+    const prior = definedBy.get(t.name);
+    if (prior !== undefined) refuse(t.name, prior, 'another initializer');
+    definedBy.set(t.name, 'an initializer');
+  }
+  const inputs = new Set<string>();
+  for (const i of g.input) {
+    if (inputs.has(i.name)) refuse(i.name, 'a graph input', 'another graph input');
+    inputs.add(i.name);
+    if (!definedBy.has(i.name)) definedBy.set(i.name, 'a graph input');
+  }
+  for (const n of g.node) {
+    for (const o of n.output) {
+      if (o === '') continue;
+      const prior = definedBy.get(o);
+      if (prior !== undefined) refuse(o, prior, `an output of node '${clipUserText(n.name || n.opType)}'`);
+      definedBy.set(o, `an output of node '${clipUserText(n.name || n.opType)}'`);
+    }
+  }
 }
 
 function readTensor(t: TensorProto, file: string, limits: TensorLimits, external: ExternalDataReader | undefined): HostTensor {
@@ -138,6 +179,7 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Imp
   if (g.sparseInitializerCount > 0) throw new UnsupportedError('sparse initializers', {}, ['dense initializers']);
   const limits: TensorLimits = { maxTensorBytes: options.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES };
 
+  checkSingleAssignment(g, file);
   const allNames = new Set<string>();
   g.node.forEach((n) => n.output.forEach((o) => allNames.add(o)));
   g.input.forEach((i) => allNames.add(i.name));
@@ -150,11 +192,11 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Imp
   }
   const nodes = topoSort(g.node);
   for (const n of nodes) {
-    for (const v of n.input) {
+    for (const v of new Set(n.input)) {
       if (v === '') continue;
       const list = ctx.consumers.get(v);
       if (list === undefined) ctx.consumers.set(v, [n]);
-      else if (!list.includes(n)) list.push(n);
+      else list.push(n);
     }
     n.output.forEach((o) => o !== '' && ctx.onnxProducers.set(o, n));
   }
@@ -196,8 +238,8 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Imp
         markPending(pending.get(blocked)!);
         continue;
       }
-      const convert = CONVERTERS[node.opType];
-      if (convert === undefined) throw new UnsupportedError(`op type ${node.opType}`, nodeRef(node), SUPPORTED_ONNX_OPS);
+      const convert = Object.hasOwn(CONVERTERS, node.opType) ? CONVERTERS[node.opType] : undefined;
+      if (convert === undefined) throw new UnsupportedError(`op type ${clipUserText(node.opType)}`, nodeRef(node), SUPPORTED_ONNX_OPS);
       convert(node, ctx);
     } catch (err) {
       if (!(err instanceof SkipconnError)) throw err;

@@ -28,7 +28,7 @@ export function mergeSessionOptions(defaults: object, options: CompileOptions | 
 export function checkIntegerOption(merged: Readonly<Record<string, unknown>>, key: string, nonNegative: boolean): void {
   const v = merged[key];
   if (v === undefined) return;
-  if (typeof v !== 'number' || !Number.isInteger(v) || (nonNegative && v < 0)) {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || (nonNegative && v < 0)) {
     throw new SkipconnError('USAGE', `${key}: expected ${nonNegative ? 'a non-negative integer' : 'an integer'}, received ${JSON.stringify(v)}`);
   }
 }

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { FileFormatError, SkipconnError, type ValidatedGraph, type WeightStore } from '@skipconn/core';
+import { FileFormatError, SkipconnError, checkJsonDepth, type ValidatedGraph, type WeightStore } from '@skipconn/core';
 import { closeFile, makeOutputDir, openRegularFile, readFileChecked, readOpenedRange, removeCreatedDirs, writeFileAtomic, type OpenedFile } from '@skipconn/core/node';
 import { LAYERS_MODEL_FORMAT, weightSpecsOf, type LayersModelArtifacts, type LayersModelJson } from './format';
 import { exportLayersModel, type LayersModelExport, type LayersModelExportOptions } from './export';
@@ -52,6 +52,7 @@ export function resolveWeightPath(modelFile: string, p: unknown): string {
 export function readLayersModelFiles(modelFile: string): LayersModelFiles {
   const text = new TextDecoder().decode(readFileChecked(modelFile, { maxBytes: MAX_LAYERS_MODEL_BYTES }));
   let json: LayersModelJson;
+  checkJsonDepth(text, modelFile);
   try {
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as LayersModelJson;
   } catch (err) {

@@ -1,5 +1,5 @@
 /** What a layer converter gets: the call, its IR inputs, the graph, and typed config readers. */
-import { FileFormatError, UnsupportedError, tensor, type HostTensor } from '@skipconn/core';
+import { FileFormatError, UnsupportedError, clipUserText, tensor, type HostTensor } from '@skipconn/core';
 import { camel } from '../spelling';
 import { reshapeF32, transposeF32, type F32 } from '../host';
 import { keraslayout, type ImportGraph } from './graph';
@@ -22,15 +22,16 @@ export interface CallContext {
 export type Converter = (c: CallContext) => string;
 
 export function config(c: CallContext, key: string): unknown {
-  return c.call.config[key];
+  // Own keys only: a config read for 'constructor' or 'valueOf' must not find Object.prototype's.
+  return Object.hasOwn(c.call.config, key) ? c.call.config[key] : undefined;
 }
 
 /** An int or [h, w] pair (Keras kernel_size, strides, pool_size, size, dilation_rate). */
 export function pair(c: CallContext, key: string, fallback: number | readonly number[] | null): [number, number] {
   const v = config(c, key) ?? fallback;
-  if (typeof v === 'number' && Number.isInteger(v)) return [v, v];
-  if (Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x))) return [v[0] as number, v[1] as number];
-  if (Array.isArray(v) && v.length === 1 && Number.isInteger(v[0])) return [v[0] as number, v[0] as number];
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return [v, v];
+  if (Array.isArray(v) && v.length === 2 && v.every((x) => Number.isSafeInteger(x))) return [v[0] as number, v[1] as number];
+  if (Array.isArray(v) && v.length === 1 && Number.isSafeInteger(v[0])) return [v[0] as number, v[0] as number];
   throw new FileFormatError(c.file, `layer '${c.call.layer}' (${c.call.className}): ${key} ${JSON.stringify(v)} is not an integer or a pair of integers`);
 }
 
@@ -67,7 +68,12 @@ export function f32Tensor(t: F32): HostTensor {
 /** A Keras weight re-laid for the IR (transposed and/or reshaped), added once. */
 export function relaid(c: CallContext, weight: string, perm?: readonly number[], shape?: readonly number[]): string {
   return c.irWeight(`${weight}:${perm?.join(',') ?? ''}:${shape?.join(',') ?? ''}`, () => {
-    let t: F32 = { shape: [...c.kerasWeight(weight).shape], data: c.kerasWeight(weight).data as Float32Array };
+    const keras = c.kerasWeight(weight);
+    // A kernel of the wrong rank (a conv kernel stored as [k*k*cin, cout]) is the file's fault.
+    if (perm !== undefined && keras.shape.length !== perm.length) {
+      throw new FileFormatError(c.file, `layer '${clipUserText(c.call.layer)}' (${clipUserText(c.call.className)}): weight '${weight}' has shape [${keras.shape.join(',')}]; expected rank ${perm.length}`);
+    }
+    let t: F32 = { shape: [...keras.shape], data: keras.data as Float32Array };
     if (perm !== undefined) t = transposeF32(t, perm);
     if (shape !== undefined) t = reshapeF32(t, shape);
     return f32Tensor(t);

@@ -4,7 +4,7 @@
  * semantic axes of a forking value becomes the gate merge (squeeze-and-excitation), and the
  * registered skip layers map one to one.
  */
-import { tensor, type Attrs, type Layout } from '@skipconn/core';
+import { FileFormatError, clipUserText, quoteUserValue, tensor, type Attrs, type Layout } from '@skipconn/core';
 import { OP_LAYER_CLASS } from '../format';
 import { camel, irAttrValue } from '../spelling';
 import { keraslayout } from './graph';
@@ -28,8 +28,8 @@ export const SUPPORTED_ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'tan
 /** Applies a Keras activation (by name) to `value`; 'linear' and none return it unchanged. */
 export function activate(c: CallContext, value: string, activation: unknown, name = `${c.name}.${camel(String(activation ?? 'linear'))}`): string {
   const key = camel(String(activation ?? 'linear'));
-  const act = ACTIVATIONS[key];
-  if (act === undefined) unsupported(c, `activation '${String(activation)}'`, SUPPORTED_ACTIVATIONS);
+  const act = Object.hasOwn(ACTIVATIONS, key) ? ACTIVATIONS[key] : undefined;
+  if (act === undefined) unsupported(c, `activation '${clipUserText(String(activation))}'`, SUPPORTED_ACTIVATIONS);
   return act === null ? value : c.g.node(act.op, [value], act.attrs ?? {}, name);
 }
 
@@ -86,7 +86,10 @@ export const reshape: Converter = (c) => {
 export const flatten: Converter = (c) => c.g.node('flatten', [c.inputs[0]!], { axis: 1 }, c.name);
 
 export const permute: Converter = (c) => {
-  const dims = config(c, 'dims') as number[];
+  const dims = config(c, 'dims');
+  if (!Array.isArray(dims) || !dims.every((d) => Number.isSafeInteger(d))) {
+    throw new FileFormatError(c.file, `layer '${clipUserText(c.name)}' (Permute): config.dims must be a list of axis numbers, received ${quoteUserValue(dims)}`);
+  }
   return c.g.node('transpose', [c.inputs[0]!], { perm: [0, ...dims] }, c.name);
 };
 

@@ -10,6 +10,7 @@ import {
   FileFormatError,
   SkipconnError,
   UnsupportedError,
+  clipUserText,
   validateGraph,
   type Graph,
   type HostTensor,
@@ -107,8 +108,8 @@ export function importLayersModel(artifacts: LayersModelArtifacts, options: Laye
   for (const input of topology.inputs) {
     const given = options.inputShapes?.[input.layer];
     const shape = given ?? input.shape.map((d, i) => (d === null ? (i === 0 ? options.batch ?? 1 : NaN) : d));
-    if (shape.some((d) => !Number.isInteger(d) || d < 0)) {
-      throw new SkipconnError('INPUT_INVALID', `${file}: input '${input.layer}' has unknown dimensions [${input.shape.map((d) => d ?? 'null').join(',')}]; give its full shape (inputShapes)`);
+    if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+      throw new SkipconnError('INPUT_INVALID', `${file}: input '${clipUserText(input.layer)}' has dimensions [${input.shape.map((d) => d ?? 'null').join(',')}] that are unknown or not non-negative safe integers; give its full shape (inputShapes)`);
     }
     values.set(refKey({ layer: input.layer, node: 0, tensor: 0 }), g.input(input.layer, shape, inputLayout(topology, input.layer, shape.length)));
   }
@@ -116,8 +117,8 @@ export function importLayersModel(artifacts: LayersModelArtifacts, options: Laye
   const irWeights = new Map<string, string>();
   const recognize = options.recognizeSkips ?? true;
   for (const call of topology.calls) {
-    const convert = CONVERTERS[call.className];
-    if (convert === undefined) throw new UnsupportedError(`layer class ${call.className}`, { node: call.layer, op: call.className }, SUPPORTED_LAYERS);
+    const convert = Object.hasOwn(CONVERTERS, call.className) ? CONVERTERS[call.className] : undefined;
+    if (convert === undefined) throw new UnsupportedError(`layer class ${clipUserText(String(call.className))}`, { node: call.layer, op: call.className }, SUPPORTED_LAYERS);
     const inputs = call.inputs.map((r) => {
       const v = values.get(refKey(r));
       if (v === undefined || r.tensor !== 0) throw new FileFormatError(file, `layer '${call.layer}': input ${refKey(r)} is not available (only output 0 of each layer call exists)`);

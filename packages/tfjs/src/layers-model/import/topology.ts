@@ -52,7 +52,7 @@ function parseRef(v: unknown, file: string, where: string): TensorRef {
   if (isObject(v) && isObject(v['config']) && Array.isArray((v['config'] as Record<string, unknown>)['kerasHistory'])) {
     return parseRef((v['config'] as Record<string, unknown>)['kerasHistory'], file, where);
   }
-  if (Array.isArray(v) && typeof v[0] === 'string' && Number.isInteger(v[1] ?? 0) && Number.isInteger(v[2] ?? 0)) {
+  if (Array.isArray(v) && typeof v[0] === 'string' && Number.isSafeInteger(v[1] ?? 0) && Number.isSafeInteger(v[2] ?? 0)) {
     return { layer: v[0], node: (v[1] as number | undefined) ?? 0, tensor: (v[2] as number | undefined) ?? 0 };
   }
   throw new FileFormatError(file, `${where}: expected a tensor reference [layer, node, tensor], received ${JSON.stringify(v)?.slice(0, 200)}`);

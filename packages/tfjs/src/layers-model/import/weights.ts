@@ -26,7 +26,7 @@ export function decodeWeights(json: LayersModelJson, data: Uint8Array, file: str
   const specs = weightSpecsOf(json);
   let need = 0;
   for (const spec of specs) {
-    if (typeof spec?.name !== 'string' || !Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    if (typeof spec?.name !== 'string' || !Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
       throw new FileFormatError(file, `weights manifest entry ${JSON.stringify(spec)?.slice(0, 200)} needs a name and a shape of non-negative integers`);
     }
     need += sizeOf(spec.shape) * bytesPer(spec, file);
