@@ -1,11 +1,14 @@
 /**
- * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|peers|reference|cli] [--cli-reps N]
+ * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|peers|reference|chains|cli] [--cli-reps N]
+ *                  [--chain-sizes 25000,50000,100000]
  *                  [--budget-s S] [--peers tfjs,ort] [--ort-v8 liftoff|default] [--no-capture]
  *                  [--models a,b] [--label NAME]
  *
  * Sections, all by default in one run (webgpu and peers on one adapter):
  *  - `cli` (bench-results/cli.{json,md}, cli-startup.ts): `skipconn --help` startup, built and
  *    from a checkout, next to `node -e 0`.
+ *  - `chains` (bench-results/chains.{json,md}, chains.ts): inspect, run and port on relu chains of
+ *    up to 100k nodes, IR and ONNX, each command in a child process (time and peak RSS).
  *  - `webgpu` (bench-results/webgpu.{json,md}): adapter `webgpu` on the same blocks: fused kernels
  *    vs fusion off (and vs the block written without merge ops), DenseNet block buffer bytes vs the
  *    sum of its feature maps, and the bandwidth of the plain residual add.
@@ -31,6 +34,7 @@ import { renderMarkdown, type BenchResult, type Measurement } from './report';
 import { benchPeers, type PeerName } from './peers/run';
 import { benchCliStartup, renderStartup } from './cli-startup';
 import { REFERENCE_MODELS, benchReference } from './reference';
+import { benchChains } from './chains';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -83,8 +87,13 @@ async function measureAll(adapter: WebGpuAdapter, variants: readonly Variant[], 
 async function main(): Promise<void> {
   const outDir = arg('--out') ?? 'bench-results';
   const only = arg('--only');
-  if (only !== undefined && only !== 'webgpu' && only !== 'peers' && only !== 'reference' && only !== 'cli') throw new Error(`--only: expected webgpu, peers, reference or cli, received ${only}`);
+  if (only !== undefined && !['webgpu', 'peers', 'reference', 'chains', 'cli'].includes(only)) throw new Error(`--only: expected webgpu, peers, reference, chains or cli, received ${only}`);
   if (only === undefined || only === 'cli') console.log(renderStartup(benchCliStartup(outDir, Number(arg('--cli-reps') ?? 9))));
+  if (only === undefined || only === 'chains') {
+    const sizes = (arg('--chain-sizes') ?? '25000,50000,100000').split(',').map(Number);
+    if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error(`--chain-sizes: expected positive integers, received ${arg('--chain-sizes')}`);
+    await benchChains(outDir, sizes);
+  }
   if (only === undefined || only === 'webgpu' || only === 'peers') await benchGpu(only, outDir);
   if (only === undefined || only === 'reference') {
     benchReference({

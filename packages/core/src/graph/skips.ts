@@ -10,6 +10,7 @@
  * Merges whose inputs share no ancestor (two independent graph inputs) are not skips.
  * Works on any validated graph, including imported ones.
  */
+import { IndexHeap } from './heap';
 import type { ValidatedGraph, ValidatedNode } from './validate';
 
 export interface SkipConnection {
@@ -59,52 +60,55 @@ function describe(node: ValidatedNode, shortcut: readonly string[]): string {
   return parts.join(', ');
 }
 
+/**
+ * O(nodes + edges) overall for graphs whose skips are local: nothing is computed for nodes that
+ * are not merges, and each merge searches backwards only until its fork (see forkOf).
+ */
 export function findSkips(vg: ValidatedGraph): SkipConnection[] {
-  const position = new Map<string, number>();
-  vg.graph.inputs.forEach((i) => position.set(i.name, -1));
-  vg.nodes.forEach((n, idx) => n.spec.outputs.forEach((o) => position.set(o, idx)));
-
-  // Ancestor values of each value (itself included), weights excluded: shared weights are not paths.
-  const ancestors = new Map<string, Set<string>>();
-  const ancestorsOf = (value: string): Set<string> => {
-    const cached = ancestors.get(value);
-    if (cached) return cached;
-    const set = new Set<string>([value]);
-    const producer = vg.producers.get(value);
-    if (producer) {
-      for (const input of producer.spec.inputs) {
-        if (!vg.weightNames.has(input)) ancestorsOf(input).forEach((v) => set.add(v));
-      }
-    }
-    ancestors.set(value, set);
-    return set;
-  };
-  // Values are visited in topological order, so the recursion above stays shallow.
-  vg.nodes.forEach((n) => n.spec.outputs.forEach(ancestorsOf));
+  // Every value gets an id in topological order: graph inputs and weights first, then node
+  // outputs in the validated order. "Latest" below means the largest id.
+  const ids = new Map<string, number>();
+  for (const i of vg.graph.inputs) ids.set(i.name, ids.size);
+  for (const w of vg.graph.weights) ids.set(w.name, ids.size);
+  const nodeIndex = new Map<ValidatedNode, number>();
+  vg.nodes.forEach((n, idx) => {
+    nodeIndex.set(n, idx);
+    for (const o of n.spec.outputs) ids.set(o, ids.size);
+  });
 
   const skips: SkipConnection[] = [];
   for (const node of vg.nodes) {
     if (node.op.category !== 'merge') continue;
     const inputs = dataInputs(node);
-    const sets = inputs.map(ancestorsOf);
-    const common = [...sets[0]!].filter((v) => sets.every((s) => s.has(v)));
-    if (common.length === 0) continue;
-    const from = common.reduce((best, v) => (position.get(v)! > position.get(best)! ? v : best));
+    const fork = forkOf(vg, ids, inputs);
+    if (fork === undefined) continue;
+    const { from, reaches } = fork;
 
     // Nodes strictly between `from` and the merge: they depend on `from` and feed a data input.
-    const feeding = new Set<string>();
-    sets.forEach((s) => s.forEach((v) => feeding.add(v)));
-    const region: ValidatedNode[] = vg.nodes.filter(
-      (n) => n !== node && n.spec.outputs.some((o) => feeding.has(o) && o !== from && ancestorsOf(o).has(from)),
-    );
+    // Every such value was visited by the search (it lies after `from` and reaches an input).
+    const fromId = ids.get(from)!;
+    const candidates = [...reaches.keys()].filter((v) => ids.get(v)! > fromId).sort((a, b) => ids.get(a)! - ids.get(b)!);
+    const dependsOnFrom = new Set<string>([from]);
+    for (const v of candidates) {
+      const producer = vg.producers.get(v);
+      if (producer !== undefined && producer.spec.inputs.some((i) => dependsOnFrom.has(i))) dependsOnFrom.add(v);
+    }
+    const regionSet = new Set<ValidatedNode>();
+    for (const v of candidates) {
+      const producer = vg.producers.get(v);
+      if (producer !== undefined && producer !== node && dependsOnFrom.has(v)) regionSet.add(producer);
+    }
+    const region = [...regionSet].sort((a, b) => nodeIndex.get(a)! - nodeIndex.get(b)!);
     const depth = new Map<string, number>([[from, 0]]);
     for (const n of region) {
-      const d = 1 + Math.max(...n.spec.inputs.map((i) => depth.get(i) ?? -Infinity));
-      n.spec.outputs.forEach((o) => depth.set(o, d));
+      let d = -Infinity;
+      for (const i of n.spec.inputs) d = Math.max(d, depth.get(i) ?? -Infinity);
+      n.spec.outputs.forEach((o) => depth.set(o, d + 1));
     }
-    const span = Math.max(0, ...inputs.map((i) => depth.get(i) ?? 0));
-    const shortcutSet = ancestorsOf(inputs[0]!);
-    const shortcut = node.spec.op === 'residual' ? region.filter((n) => n.spec.outputs.some((o) => shortcutSet.has(o))).map((n) => n.spec.name) : [];
+    let span = 0;
+    for (const i of inputs) span = Math.max(span, depth.get(i) ?? 0);
+    // The shortcut path: region nodes that feed the merge's first input.
+    const shortcut = node.spec.op === 'residual' ? region.filter((n) => n.spec.outputs.some((o) => ((reaches.get(o) ?? 0n) & 1n) === 1n)).map((n) => n.spec.name) : [];
     skips.push({
       kind: node.spec.op,
       merge: node.spec.name,
@@ -117,4 +121,42 @@ export function findSkips(vg: ValidatedGraph): SkipConnection[] {
     });
   }
   return skips;
+}
+
+/**
+ * The fork of a merge: the latest value that every data input depends on (itself included;
+ * weights are not paths). Searches backwards from the inputs, latest value first, marking each
+ * value with the set of inputs it reaches (a bit mask); values are final when they are taken,
+ * because everything that reaches them is later. The first value that reaches every input is
+ * the fork, so the search covers only the values after it (plus the frontier).
+ * `reaches` holds the mask of every value taken, for the region and the shortcut.
+ */
+function forkOf(vg: ValidatedGraph, ids: ReadonlyMap<string, number>, inputs: readonly string[]): { from: string; reaches: Map<string, bigint> } | undefined {
+  const all = (1n << BigInt(inputs.length)) - 1n;
+  const reaches = new Map<string, bigint>();
+  const pending = new Map<string, bigint>();
+  const byId = new Map<number, string>();
+  const heap = new IndexHeap(); // holds -id: the latest value comes out first
+  const add = (value: string, mask: bigint): void => {
+    if (vg.weightNames.has(value)) return;
+    const prior = pending.get(value);
+    if (prior !== undefined) {
+      pending.set(value, prior | mask);
+      return;
+    }
+    pending.set(value, mask);
+    const id = ids.get(value)!;
+    byId.set(id, value);
+    heap.push(-id);
+  };
+  inputs.forEach((v, k) => add(v, 1n << BigInt(k)));
+  while (heap.size > 0) {
+    const value = byId.get(-heap.pop())!;
+    const mask = pending.get(value)!;
+    reaches.set(value, mask);
+    if (mask === all) return { from: value, reaches };
+    const producer = vg.producers.get(value);
+    if (producer !== undefined) for (const i of producer.spec.inputs) add(i, mask);
+  }
+  return undefined;
 }

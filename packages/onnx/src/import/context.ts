@@ -54,6 +54,9 @@ export class ImportContext {
   readonly onnxProducers = new Map<string, NodeProto>();
   private readonly usedNames: Set<string>;
   private readonly nodeNames = new Set<string>();
+  /** Next suffix to try per base name in fresh() and freshNode(). */
+  private readonly nextValueSuffix = new Map<string, number>();
+  private readonly nextNodeSuffix = new Map<string, number>();
 
   constructor(
     readonly opset: number,
@@ -80,15 +83,21 @@ export class ImportContext {
   }
 
   fresh(base: string): string {
+    // Names are only ever added, so suffixes tried before for this base are still taken: start
+    // after them (a model whose 100k nodes share one name stays linear).
+    let i = this.nextValueSuffix.get(base) ?? 1;
     let name = base;
-    for (let i = 1; this.usedNames.has(name) || this.infos.has(name); i++) name = `${base}__${i}`;
+    while (this.usedNames.has(name) || this.infos.has(name)) name = `${base}__${i++}`;
+    this.nextValueSuffix.set(base, i);
     this.usedNames.add(name);
     return name;
   }
 
   freshNode(base: string): string {
+    let i = this.nextNodeSuffix.get(base) ?? 1;
     let name = base;
-    for (let i = 1; this.nodeNames.has(name); i++) name = `${base}_${i}`;
+    while (this.nodeNames.has(name)) name = `${base}_${i++}`;
+    this.nextNodeSuffix.set(base, i);
     this.nodeNames.add(name);
     return name;
   }

@@ -9,39 +9,91 @@
  * Rewrites never change the numbers: each merge computes exactly the ops it replaces.
  * (ONNX Concat already imports as the IR's concat merge.)
  */
-import { channelAxis, resolveAxisName, shapesEqual, sizeOf, toFloat64, type AxisName, type ValueInfo } from '@skipconn/core';
+import { IndexHeap, channelAxis, resolveAxisName, shapesEqual, sizeOf, toFloat64, type AxisName, type ValueInfo } from '@skipconn/core';
 import type { DraftNode, ImportContext } from './context';
 
 interface Graph {
   readonly ctx: ImportContext;
   readonly outputs: ReadonlySet<string>;
   consumers: Map<string, DraftNode[]>;
+  /** Every value's place in topological order (inputs and weights first, then node outputs). */
+  readonly ids: ReadonlyMap<string, number>;
 }
 
 function consumersOf(nodes: readonly DraftNode[]): Map<string, DraftNode[]> {
   const m = new Map<string, DraftNode[]>();
   for (const n of nodes) {
-    for (const i of n.inputs) {
+    for (const i of new Set(n.inputs)) {
       const list = m.get(i);
       if (list === undefined) m.set(i, [n]);
-      else if (!list.includes(n)) list.push(n);
+      else list.push(n);
     }
   }
   return m;
 }
 
-/** Every non-weight value `value` depends on, itself included. */
-function ancestors(ctx: ImportContext, value: string): Set<string> {
+function valueIds(ctx: ImportContext): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const i of ctx.inputs) ids.set(i.name, ids.size);
+  for (const w of ctx.weights.keys()) ids.set(w, ids.size);
+  for (const n of ctx.nodes) for (const o of n.outputs) ids.set(o, ids.size);
+  return ids;
+}
+
+/** True when `value` depends on `target` (weights are not paths); searches only values after `target`. */
+function dependsOn(g: Graph, value: string, target: string): boolean {
+  const floor = g.ids.get(target);
+  if (floor === undefined) return false;
   const seen = new Set<string>();
   const stack = [value];
   while (stack.length > 0) {
     const v = stack.pop()!;
-    if (seen.has(v) || ctx.weights.has(v)) continue;
+    if (v === target) return true;
+    const id = g.ids.get(v);
+    if (seen.has(v) || id === undefined || id < floor || g.ctx.weights.has(v)) continue;
     seen.add(v);
-    const p = ctx.producers.get(v);
+    const p = g.ctx.producers.get(v);
     if (p !== undefined) stack.push(...p.inputs);
   }
-  return seen;
+  return false;
+}
+
+/**
+ * The latest value that both a and b depend on (themselves included; weights are not paths),
+ * with how many later values reach only a and only b. Searches backwards latest first, so it
+ * stops at the fork and covers only the two branches (see findSkips in core for the argument).
+ */
+function forkOf(g: Graph, a: string, b: string): { fork: string; onlyA: number; onlyB: number } | undefined {
+  const pending = new Map<string, number>();
+  const byId = new Map<number, string>();
+  const heap = new IndexHeap(); // -id: the latest value first
+  const add = (v: string, mask: number): void => {
+    if (g.ctx.weights.has(v)) return;
+    const prior = pending.get(v);
+    if (prior !== undefined) {
+      pending.set(v, prior | mask);
+      return;
+    }
+    const id = g.ids.get(v);
+    if (id === undefined) return;
+    pending.set(v, mask);
+    byId.set(id, v);
+    heap.push(-id);
+  };
+  add(a, 1);
+  add(b, 2);
+  let onlyA = 0;
+  let onlyB = 0;
+  while (heap.size > 0) {
+    const v = byId.get(-heap.pop())!;
+    const mask = pending.get(v)!;
+    if (mask === 3) return { fork: v, onlyA, onlyB };
+    if (mask === 1) onlyA++;
+    else onlyB++;
+    const p = g.ctx.producers.get(v);
+    if (p !== undefined) for (const i of p.inputs) add(i, mask);
+  }
+  return undefined;
 }
 
 function isFloat(info: ValueInfo): boolean {
@@ -86,19 +138,13 @@ function tryHighway(g: Graph, add: DraftNode): boolean {
         inputs = [x, h, tSig.inputs[0]!, cNode.inputs[0]!];
       } else continue;
       if (!inputs.every((v) => shapesEqual(ctx.info(v).shape, out.shape) && ctx.info(v).dtype === out.dtype)) continue;
-      if (!shareAncestor(ctx, x, h)) continue;
+      if (forkOf(g, x, h) === undefined) continue;
       add.op = 'highway';
       add.inputs = inputs;
       add.attrs = { carry };
       return true;
     }
   }
-  return false;
-}
-
-function shareAncestor(ctx: ImportContext, a: string, b: string): boolean {
-  const anc = ancestors(ctx, a);
-  for (const v of ancestors(ctx, b)) if (anc.has(v)) return true;
   return false;
 }
 
@@ -109,14 +155,11 @@ function tryResidual(g: Graph, add: DraftNode, removed: Set<DraftNode>): boolean
   const [ia, ib] = [ctx.info(a), ctx.info(b)];
   if (!shapesEqual(ia.shape, ib.shape) || !isFloat(ia) || ia.dtype !== ib.dtype) return false;
   if (ia.layout !== undefined && ib.layout !== undefined && ia.layout !== ib.layout) return false;
-  const ancA = ancestors(ctx, a);
-  const ancB = ancestors(ctx, b);
-  if (![...ancA].some((v) => ancB.has(v))) return false;
-  // The shortcut is the path that bypasses more: the fork itself (identity), else the shorter branch.
-  let shortcutFirst: boolean;
-  if (ancB.has(a)) shortcutFirst = true;
-  else if (ancA.has(b)) shortcutFirst = false;
-  else shortcutFirst = [...ancA].filter((v) => !ancB.has(v)).length <= [...ancB].filter((v) => !ancA.has(v)).length;
+  const fork = forkOf(g, a, b);
+  if (fork === undefined) return false;
+  // The shortcut is the path that bypasses more: the fork itself (identity), else the shorter
+  // branch (fewer values between the fork and the add).
+  const shortcutFirst = fork.fork === a ? true : fork.fork === b ? false : fork.onlyA <= fork.onlyB;
   add.op = 'residual';
   add.inputs = shortcutFirst ? [a, b] : [b, a];
   add.attrs = {};
@@ -172,7 +215,7 @@ function tryGate(g: Graph, mul: DraftNode): boolean {
     const xi = ctx.info(x);
     const gi = ctx.info(gv);
     if (!shapesEqual(xi.shape, out.shape) || gi.shape.length !== xi.shape.length || !isFloat(xi) || ctx.weights.has(gv)) continue;
-    if (!ancestors(ctx, gv).has(x)) continue;
+    if (!dependsOn(g, gv, x)) continue;
     const axes = xi.shape.map((d, i) => i).filter((i) => gi.shape[i] === 1 && xi.shape[i] !== 1);
     if (axes.length === 0) {
       // Same shapes: a gate only when g is an explicit sigmoid gating (GLU-style), not any product.
@@ -205,7 +248,7 @@ function tryGate(g: Graph, mul: DraftNode): boolean {
 
 /** Rewrites ctx.nodes in place. `outputs`: IR graph output names (never fused away). */
 export function recognizeSkips(ctx: ImportContext, outputs: ReadonlySet<string>): void {
-  const g: Graph = { ctx, outputs, consumers: consumersOf(ctx.nodes) };
+  const g: Graph = { ctx, outputs, consumers: consumersOf(ctx.nodes), ids: valueIds(ctx) };
   const removed = new Set<DraftNode>();
   // Highways first: their muls would otherwise read as gates and their add as a residual.
   for (const node of ctx.nodes) if (node.op === 'add') tryHighway(g, node);
