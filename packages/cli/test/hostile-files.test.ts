@@ -147,3 +147,24 @@ describe('--out is validated', () => {
     expect(fs.readdirSync(out)).toEqual(['fc.npy']);
   });
 });
+
+describe('run writes its outputs as one set', () => {
+  it('two outputs replace the old pair together and other files in the folder stay', async () => {
+    const b = new GraphBuilder('two');
+    const x = b.input('x', [1, 3], { layout: 'NC' });
+    b.output(b.node('relu', [x], {}, 'a'));
+    b.output(b.node('sigmoid', [x], {}, 'b'));
+    const built = b.build();
+    const model = path.join(dir, 'two.json');
+    saveGraphFile(model, built.graph, built.weights);
+    const out = path.join(dir, 'out');
+    fs.mkdirSync(out);
+    for (const f of ['a.npy', 'b.npy', 'notes.txt']) fs.writeFileSync(path.join(out, f), 'old');
+    const r = await runCli(['run', model, '--input', `x=${input()}`, '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(['a.npy', 'b.npy', 'notes.txt']);
+    expect(fs.readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('old');
+    for (const f of ['a.npy', 'b.npy']) expect(fs.readFileSync(path.join(out, f)).subarray(1, 6).toString('latin1')).toBe('NUMPY');
+  });
+});

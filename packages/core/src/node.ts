@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { FileFormatError, SkipconnError } from './errors';
+import { FileFormatError, SkipconnError, clipUserText } from './errors';
 import type { HostTensor } from './tensor';
 import type { Graph } from './graph/types';
 import { parseGraphJson, serializeGraph, weightsFromGraph } from './graph/json';
@@ -144,6 +144,126 @@ export function readFileChecked(file: string, options: ReadFileOptions = {}): Ui
 
 let tempCounter = 0;
 
+/** A temporary name next to `target` for this process: `.<name>.<pid>.<time>.<n>.tmp`. */
+function tempNameFor(target: string): string {
+  return path.join(path.dirname(target), `.${path.basename(target).slice(0, 100)}.${process.pid}.${Date.now().toString(36)}.${(tempCounter++).toString(36)}.tmp`);
+}
+
+const TEMP_PATTERN = /^\.(.+)\.(\d+)\.[0-9a-z]+\.[0-9a-z]+\.tmp$/;
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as { code?: unknown }).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporary files and folders that a killed skipconn left next to `target` (same name
+ * pattern as tempNameFor, for the same target name, from a process that no longer exists).
+ * Best effort: anything that cannot be listed or removed is left alone.
+ */
+export function removeStaleTemps(target: string): number {
+  const dir = path.dirname(path.resolve(target));
+  const base = path.basename(target).slice(0, 100);
+  let removed = 0;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const m = TEMP_PATTERN.exec(name);
+    if (m === null || m[1] !== base) continue;
+    const pid = Number(m[2]);
+    if (pid === process.pid || processIsAlive(pid)) continue;
+    try {
+      fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+      removed++;
+    } catch {
+      // leave it
+    }
+  }
+  return removed;
+}
+
+function fsyncDir(dir: string): void {
+  // Makes renames in `dir` durable where the platform allows it (not on Windows).
+  try {
+    const dfd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(dfd);
+    } finally {
+      fs.closeSync(dfd);
+    }
+  } catch {
+    // best effort
+  }
+}
+
+function writeNewFile(file: string, bytes: Uint8Array, mode = 0o666): void {
+  const fd = fs.openSync(file, 'wx', mode);
+  try {
+    let written = 0;
+    while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes several files into `dir` as one set, so a reader (or a kill -9) never sees some new and
+ * some old. When `dir` does not exist or is empty, the files are written into a temporary folder
+ * next to it, which is renamed to `dir` in one step. When `dir` already holds files, they are
+ * written into a temporary folder inside it and then renamed into place one after another,
+ * after every byte is on disk: only those renames (microseconds) can be interrupted. Stale
+ * temporaries of killed runs are removed first; on failure nothing new is left behind,
+ * folders created for the set included. Names must be plain file names.
+ */
+export function writeFileSetAtomic(dir: string, files: readonly { readonly name: string; readonly data: Uint8Array }[]): string[] {
+  const full = path.resolve(dir);
+  for (const f of files) {
+    if (f.name.length === 0 || f.name !== path.basename(f.name) || f.name === '.' || f.name === '..') throw new SkipconnError('USAGE', `writeFileSetAtomic: ${JSON.stringify(clipUserText(f.name))} is not a plain file name`);
+  }
+  const created = makeOutputDir(path.dirname(full));
+  let entries: string[] | undefined;
+  try {
+    entries = fs.readdirSync(full);
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'ENOENT') throw ioError('write into', full, err);
+  }
+  const whole = entries === undefined || entries.length === 0;
+  removeStaleTemps(whole ? full : path.join(full, '.set'));
+  const staging = whole ? tempNameFor(full) : tempNameFor(path.join(full, '.set'));
+  let staged = false;
+  try {
+    fs.mkdirSync(staging);
+    staged = true;
+    for (const f of files) writeNewFile(path.join(staging, f.name), f.data);
+    fsyncDir(staging);
+    if (whole) {
+      fs.renameSync(staging, full);
+      staged = false;
+      fsyncDir(path.dirname(full));
+    } else {
+      for (const f of files) fs.renameSync(path.join(staging, f.name), path.join(full, f.name));
+      fs.rmdirSync(staging);
+      staged = false;
+      fsyncDir(full);
+    }
+  } catch (err) {
+    if (staged) fs.rmSync(staging, { recursive: true, force: true });
+    removeCreatedDirs(created);
+    throw ioError('write', full, err);
+  }
+  return files.map((f) => path.join(full, f.name));
+}
+
 /**
  * Writes a file atomically: the bytes go to a temporary file in the same directory, which is
  * fsynced and then renamed over `file`. Readers see the old file or the new one, never a part.
@@ -152,7 +272,8 @@ let tempCounter = 0;
 export function writeFileAtomic(file: string, data: Uint8Array | string): void {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   const dir = path.dirname(path.resolve(file));
-  const temp = path.join(dir, `.${path.basename(file).slice(0, 100)}.${process.pid}.${Date.now().toString(36)}.${(tempCounter++).toString(36)}.tmp`);
+  removeStaleTemps(path.join(dir, path.basename(file)));
+  const temp = tempNameFor(path.join(dir, path.basename(file)));
   let fd: number | undefined;
   let created = false;
   try {

@@ -16,6 +16,7 @@ import {
   resolveWeightsPath,
   saveGraphFile,
   writeFileAtomic,
+  writeFileSetAtomic,
   writeNpyFile,
 } from '../src/node';
 import { FileFormatError, SkipconnError } from '../src/errors';
@@ -721,6 +722,33 @@ describe('node helpers', () => {
   });
 
   describe('writeFileAtomic', () => {
+    it('writeFileSetAtomic: a write that fails halfway leaves the old set whole, no temporaries and no new folders', () => {
+      fs.writeFileSync(path.join(dir, 'y.npy'), 'old y');
+      fs.writeFileSync(path.join(dir, 'z.npy'), 'old z');
+      const real = realFs.writeSync;
+      let calls = 0;
+      jest.spyOn(realFs, 'writeSync').mockImplementation(((...args: Parameters<typeof real>) => {
+        if (++calls === 2) throw Object.assign(new Error('disk full'), { code: 'ENOSPC' });
+        return real(...args);
+      }) as typeof real);
+      let err: unknown;
+      try {
+        writeFileSetAtomic(dir, [{ name: 'y.npy', data: new TextEncoder().encode('new y') }, { name: 'z.npy', data: new TextEncoder().encode('new z') }]);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(SkipconnError);
+      expect((err as SkipconnError).message).toContain('no space left on the device (ENOSPC)');
+      expect(fs.readdirSync(dir).sort()).toEqual(['y.npy', 'z.npy']);
+      expect(fs.readFileSync(path.join(dir, 'y.npy'), 'utf8')).toBe('old y');
+      expect(fs.readFileSync(path.join(dir, 'z.npy'), 'utf8')).toBe('old z');
+
+      calls = 0;
+      const fresh = path.join(dir, 'new', 'deeper', 'out');
+      expect(() => writeFileSetAtomic(fresh, [{ name: 'a.npy', data: new TextEncoder().encode('a') }, { name: 'b.npy', data: new TextEncoder().encode('b') }])).toThrow(SkipconnError);
+      expect(fs.existsSync(path.join(dir, 'new'))).toBe(false);
+    });
+
     it('writes bytes and text and leaves no temp file', () => {
       const target = path.join(dir, 'out.bin');
       writeFileAtomic(target, new Uint8Array([9, 8, 7]));

@@ -2,14 +2,14 @@
  * skipconn run <model> --adapter <name> --input <name>=<file.npy> ... --out <dir> [--json]
  *
  * Runs a model (IR .json or .onnx) on one adapter and writes each graph output to
- * <dir>/<output>.npy (atomically; characters other than letters, digits, '.', '_' and '-' in an
+ * <dir>/<output>.npy (all outputs as one atomic set, see writeFileSetAtomic; characters other than letters, digits, '.', '_' and '-' in an
  * output name become '_'). Prints the adapter and the execution provider or backend that really
  * ran. --json: { model, format, adapter, executionProvider, backend, outputs: [{ name, dtype,
  * shape, file }] } (see docs/cli.md).
  */
 import * as path from 'path';
-import { AdapterUnavailableError, SkipconnError, createAdapter, formatShape, type HostTensor, type ValidatedGraph } from '@skipconn/core';
-import { checkOutputDir, makeOutputDir, readNpyFile, removeCreatedDirs, writeNpyFile } from '@skipconn/core/node';
+import { AdapterUnavailableError, SkipconnError, createAdapter, formatShape, writeNpy, type HostTensor, type ValidatedGraph } from '@skipconn/core';
+import { checkOutputDir, readNpyFile, writeFileSetAtomic } from '@skipconn/core/node';
 import { EXIT_OK, UsageError, flag, parseArgs, type Command, type ParsedArgs } from '../command';
 import { loadAdapterPackages } from '../adapters';
 import { loadModel } from '../model';
@@ -87,25 +87,17 @@ export const runCommand: Command = {
       await adapter.dispose();
     }
 
-    const created = makeOutputDir(dir);
     const used = new Set<string>();
     const outputs = model.validated.graph.outputs.map((name) => {
       let file = outputFileName(name);
       for (let i = 1; used.has(file); i++) file = outputFileName(`${name}_${i}`);
       used.add(file);
-      return { name, file: path.join(dir, file) };
+      const t = results[name]!;
+      return { name, file, t };
     });
-    const written: RunReport['outputs'] = [];
-    try {
-      for (const o of outputs) {
-        const t = results[o.name]!;
-        writeNpyFile(o.file, t);
-        written.push({ name: o.name, dtype: t.dtype, shape: [...t.shape], file: o.file });
-      }
-    } catch (err) {
-      removeCreatedDirs(created);
-      throw err;
-    }
+    // All outputs land together or not at all (see writeFileSetAtomic).
+    writeFileSetAtomic(dir, outputs.map((o) => ({ name: o.file, data: writeNpy(o.t) })));
+    const written: RunReport['outputs'] = outputs.map((o) => ({ name: o.name, dtype: o.t.dtype, shape: [...o.t.shape], file: path.join(dir, o.file) }));
     const report: RunReport = {
       model: parsed.positional[0]!,
       format: model.format,
