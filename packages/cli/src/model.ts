@@ -4,7 +4,7 @@
  */
 import * as path from 'path';
 import { SkipconnError, type Graph, type HostTensor, type ValidatedGraph } from '@skipconn/core';
-import { loadGraphFile, readFileChecked } from '@skipconn/core/node';
+import { closeFile, loadGraphFile, openRegularFile, readOpenedRange } from '@skipconn/core/node';
 import { onnxReader } from './onnx-reader';
 import { tfjsReader } from './tfjs-reader';
 
@@ -39,8 +39,15 @@ export const MODEL_READERS: ModelReader[] = [irReader, onnxReader, tfjsReader];
 
 export async function loadModel(file: string, cwd: string): Promise<LoadedModel> {
   const full = path.resolve(cwd, file);
-  const bytes = readFileChecked(full);
-  const head = bytes.subarray(0, 4096);
+  // Only the head decides the reader, and the reader reads the file itself: reading it whole
+  // here as well would hold a large model twice.
+  const opened = openRegularFile(full);
+  let head: Uint8Array;
+  try {
+    head = readOpenedRange(opened, 0, Math.min(opened.size, 4096));
+  } finally {
+    closeFile(opened);
+  }
   const reader = MODEL_READERS.find((r) => r.matches(full, head));
   if (reader === undefined) {
     throw new SkipconnError(
