@@ -1,12 +1,13 @@
 /**
  * Malformed tfjs LayersModel structure: class names and activations that are Object.prototype
  * keys, layers with no inbound nodes, null entries, Permute without dims, kernels of the wrong
- * rank, 100,000-deep JSON. Each is a typed SkipconnError naming model.json and the layer.
+ * rank, 100,000-deep JSON. Each is a typed SkipconnError naming model.json and the layer. A long
+ * residual chain imports with every skip recognised.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { GraphBuilder, SkipconnError, randomTensor } from '@skipconn/core';
+import { GraphBuilder, SkipconnError, findSkips, randomTensor } from '@skipconn/core';
 import { exportLayersModel, importLayersModel, type LayersModelArtifacts } from '../src';
 import { readLayersModelFiles } from '../node';
 
@@ -75,4 +76,15 @@ it('model.json nested 100,000 deep is a typed error', () => {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+it('a 10k-layer residual chain imports with every Add recognised as a residual', () => {
+  const b = new GraphBuilder('chain');
+  let v = b.input('x', [1, 4], { layout: 'NC' });
+  for (let i = 0; i < 5000; i++) v = b.node('residual', [v, b.node('relu', [v], {}, `f${i}`)], {}, `m${i}`);
+  b.output(v);
+  const built = b.build();
+  const exported = exportLayersModel(built.validated, built.weights);
+  const imported = importLayersModel({ modelJson: exported.modelJson, weightData: exported.weightData }, { file: 'model.json' });
+  expect(findSkips(imported.validated).filter((s) => s.kind === 'residual')).toHaveLength(5000);
 });

@@ -6,6 +6,7 @@
 import {
   GRAPH_FORMAT,
   GRAPH_VERSION,
+  IndexHeap,
   getOp,
   type Attrs,
   type Graph,
@@ -28,7 +29,8 @@ export class ImportGraph {
   private readonly infos = new Map<string, ValueInfo>();
   private readonly producers = new Map<string, NodeSpec>();
   private readonly names = new Set<string>();
-  private readonly ancestry = new Map<string, Set<string>>();
+  /** Creation order of every value (inputs, weights, node outputs): a topological order. */
+  private readonly order = new Map<string, number>();
   private readonly relabeled = new Map<string, string>();
 
   unique(base: string): string {
@@ -43,6 +45,7 @@ export class ImportGraph {
     const info: ValueInfo = { dtype: 'float32', shape: [...shape], ...(layout ? { layout } : {}) };
     this.inputs.push({ name: n, ...info });
     this.infos.set(n, info);
+    this.order.set(n, this.order.size);
     return n;
   }
 
@@ -51,6 +54,7 @@ export class ImportGraph {
     const n = this.unique(name);
     this.weights.set(n, t);
     this.infos.set(n, { dtype: t.dtype, shape: [...t.shape] });
+    this.order.set(n, this.order.size);
     return n;
   }
 
@@ -77,6 +81,7 @@ export class ImportGraph {
     this.nodes.push(spec);
     this.infos.set(name, info!);
     this.producers.set(name, spec);
+    this.order.set(name, this.order.size);
     return name;
   }
 
@@ -95,21 +100,47 @@ export class ImportGraph {
     return out;
   }
 
-  /** Activation values `value` depends on, itself included (weights are not paths). */
-  ancestors(value: string): Set<string> {
-    const known = this.ancestry.get(value);
-    if (known !== undefined) return known;
-    const set = new Set<string>([value]);
-    const producer = this.producers.get(value);
-    for (const input of producer?.inputs ?? []) if (!this.weights.has(input)) this.ancestors(input).forEach((v) => set.add(v));
-    this.ancestry.set(value, set);
-    return set;
+  /**
+   * The latest value every one of `values` depends on (themselves included; weights are not
+   * paths), with how many later values reach each of them and not all. Searches backwards latest
+   * first and stops at the fork, so it covers only the branches (see findSkips in core); no
+   * per-value ancestor sets, no recursion.
+   */
+  private fork(values: readonly string[]): { fork: string; own: number[] } | undefined {
+    const all = (1n << BigInt(values.length)) - 1n;
+    const pending = new Map<string, bigint>();
+    const byOrder = new Map<number, string>();
+    const heap = new IndexHeap(); // -order: the latest value first
+    const own = values.map(() => 0);
+    const add = (v: string, mask: bigint): void => {
+      if (this.weights.has(v)) return;
+      const prior = pending.get(v);
+      if (prior !== undefined) {
+        pending.set(v, prior | mask);
+        return;
+      }
+      const at = this.order.get(v);
+      if (at === undefined) return;
+      pending.set(v, mask);
+      byOrder.set(at, v);
+      heap.push(-at);
+    };
+    values.forEach((v, k) => add(v, 1n << BigInt(k)));
+    while (heap.size > 0) {
+      const v = byOrder.get(-heap.pop())!;
+      const mask = pending.get(v)!;
+      if (mask === all) return { fork: v, own };
+      values.forEach((_, k) => {
+        if ((mask & (1n << BigInt(k))) !== 0n) own[k]!++;
+      });
+      for (const input of this.producers.get(v)?.inputs ?? []) add(input, mask);
+    }
+    return undefined;
   }
 
   /** True when the values share an ancestor: the merge joins paths that forked (a skip). */
   forks(values: readonly string[]): boolean {
-    const sets = values.map((v) => this.ancestors(v));
-    return [...sets[0]!].some((v) => sets.every((s) => s.has(v)));
+    return this.fork(values) !== undefined;
   }
 
   /**
@@ -117,10 +148,9 @@ export class ImportGraph {
    * (0 for an identity shortcut). Returns [shortcut, body].
    */
   shortcutFirst(a: string, b: string): [string, string] {
-    const sa = this.ancestors(a);
-    const sb = this.ancestors(b);
-    const own = (s: Set<string>, other: Set<string>) => [...s].filter((v) => !other.has(v)).length;
-    return own(sa, sb) <= own(sb, sa) ? [a, b] : [b, a];
+    const f = this.fork([a, b]);
+    if (f === undefined) return [a, b];
+    return f.own[0]! <= f.own[1]! ? [a, b] : [b, a];
   }
 
   graph(name: string, outputs: readonly string[]): Graph {
