@@ -17,7 +17,7 @@ import * as path from 'node:path';
 import { serializeGraph, validateGraph, type Graph, type NodeSpec } from '@skipconn/core';
 import { writeNpyFile } from '@skipconn/core/node';
 import { encodeModel, exportModel } from '@skipconn/onnx';
-import { main } from '../../packages/cli/src/main';
+import { main } from '@skipconn/cli';
 
 const WIDTH = 8;
 

@@ -10,7 +10,6 @@
  */
 import { AdapterUnavailableError, GraphBuilder, blocks, createAdapter, randomTensor, type ResourceCounts } from '@skipconn/core';
 import { writeFileAtomic } from '@skipconn/core/node';
-import { loadAdapterPackages } from '../../packages/cli/src/adapters';
 
 export const DEFAULT_SOAK_ADAPTERS = ['reference', 'ort-node:cpu', 'tfjs:cpu', 'tfjs:wasm', 'ort-web:wasm'];
 
@@ -107,7 +106,10 @@ async function main(): Promise<void> {
   const cycles = count('--cycles', 200);
   const runs = count('--runs', 1000);
   const adapters = (arg('--adapters') ?? DEFAULT_SOAK_ADAPTERS.join(',')).split(',').filter((a) => a !== '');
-  loadAdapterPackages();
+  // Each adapter package registers its adapters when imported; loaded here only, not by the jest soak.
+  await import('@skipconn/onnxruntime-node');
+  await import('@skipconn/onnxruntime-web');
+  await import('@skipconn/tfjs');
   const results: SoakResult[] = [];
   for (const a of adapters) {
     const r = await soakAdapter(a, cycles, runs);
