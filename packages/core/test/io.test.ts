@@ -722,6 +722,16 @@ describe('node helpers', () => {
   });
 
   describe('writeFileAtomic', () => {
+    it('writeFileSetAtomic into a folder it may not write is a FILE_IO error naming the folder (read-only folders)', () => {
+      const out = path.join(dir, 'ro');
+      jest.spyOn(realFs, 'mkdirSync').mockImplementation(() => {
+        throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      });
+      expectSkipconnError(() => writeFileSetAtomic(out, [{ name: 'y.npy', data: new Uint8Array([1]) }]), 'FILE_IO', out, 'permission denied (EACCES)');
+      jest.restoreAllMocks();
+      expect(fs.readdirSync(dir)).toEqual([]);
+    });
+
     it('writeFileSetAtomic: a write that fails halfway leaves the old set whole, no temporaries and no new folders', () => {
       fs.writeFileSync(path.join(dir, 'y.npy'), 'old y');
       fs.writeFileSync(path.join(dir, 'z.npy'), 'old z');
