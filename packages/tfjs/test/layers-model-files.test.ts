@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { GraphBuilder, SkipconnError, randomTensor } from '@skipconn/core';
-import { readLayersModelFiles, saveLayersModel } from '../node';
+import { readLayersModelFiles, saveLayersModel } from '../src/node';
 import { runCli, type CliResult } from '../../cli/test/helpers';
 
 const POSIX = process.platform !== 'win32';

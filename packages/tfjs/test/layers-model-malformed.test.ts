@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { GraphBuilder, SkipconnError, findSkips, randomTensor } from '@skipconn/core';
 import { exportLayersModel, importLayersModel, type LayersModelArtifacts } from '../src';
-import { readLayersModelFiles } from '../node';
+import { readLayersModelFiles } from '../src/node';
 
 /** x [1,4,4,2] NHWC -> Conv2D (kernel [3,3,2,3]) -> Activation relu. */
 function artifacts(): LayersModelArtifacts {
