@@ -284,6 +284,12 @@ async function main(): Promise<number> {
         fs.copyFileSync(path.join(nodeApp, 'models/resnet18-input.npy'), path.join(nodeApp, 'input.npy'));
         return (await sh(process.execPath, ['readme-example.mjs'], { cwd: nodeApp })).trim();
       });
+      await check('skipconn conformance --browser from the installed CLI and browser harness (webgpu@chromium, ort-web:wasm@chromium)', async () => {
+        await sh('npm', ['install', '@skipconn/browser-harness', 'playwright-core@^1.65.1', 'esbuild@~0.28.2'], { cwd: nodeApp, env, timeoutMs: 600_000 });
+        const out = await sh(path.join(nodeApp, 'node_modules/.bin/skipconn'), ['conformance', '--browser', '--adapters', 'webgpu@chromium,ort-web:wasm@chromium', '--filter', 'merge/residual/plain/*', '--json', 'browser.json'], { cwd: nodeApp, timeoutMs: 600_000 });
+        const summary = out.trim().split('\n').slice(-2).join(' ');
+        return summary;
+      });
       for (const resolution of ['node16', 'bundler']) {
         await check(`tsc, moduleResolution ${resolution} (strict, exactOptionalPropertyTypes, skipLibCheck false)`, async () => {
           const tsc = path.join(nodeApp, 'node_modules/.bin/tsc');
