@@ -314,17 +314,7 @@ export function writeFileAtomic(file: string, data: Uint8Array | string): void {
     }
     throw ioError('write', file, err);
   }
-  // Make the rename itself durable where the platform allows it (not on Windows).
-  try {
-    const dfd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(dfd);
-    } finally {
-      fs.closeSync(dfd);
-    }
-  } catch {
-    // best effort
-  }
+  fsyncDir(dir);
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import {
   findSkips, formatShape, skipCosts, skipSignals,
-  type ConcatCost, type HostTensor, type SkipCategory, type SkipConnection, type SkipScale, type SkipSignal, type ValidatedGraph,
+  type HostTensor, type SkipConnection, type SkipCost, type SkipSignal, type ValidatedGraph,
 } from '@skipconn/core';
 import * as path from 'path';
 import { writeFileAtomic } from '@skipconn/core/node';
@@ -34,7 +34,7 @@ export interface InspectReport {
 }
 
 /** One skip: where it is (findSkips) and what it costs (skipCosts); see docs/cli.md. */
-export interface InspectSkip {
+export interface InspectSkip extends SkipCost {
   readonly kind: string;
   readonly from: string;
   readonly to: string;
@@ -43,13 +43,6 @@ export interface InspectSkip {
   readonly detail: string;
   readonly bypassed: string[];
   readonly shortcut: string[];
-  readonly category: SkipCategory;
-  readonly scheme: string | null;
-  readonly bodyParams: number;
-  readonly shortcutParams: number;
-  readonly mergeOutputBytes: number;
-  readonly concat: ConcatCost | null;
-  readonly scales: SkipScale[];
   /** With --input or --seeded: the reference evaluator's statistics at the merge (null for a concat). */
   readonly signal?: SkipSignal | null;
   /** With --gradients: gradient norms at the fork and the merge inputs, with and without the shortcuts. */
