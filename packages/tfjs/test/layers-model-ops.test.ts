@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { evaluateGraph, GraphBuilder, randomTensor, tensor, type Attrs, type Layout } from '@skipconn/core';
+import { evaluateGraph, GraphBuilder, randomTensor, tensor, toFloat64, type Attrs, type Layout } from '@skipconn/core';
 import '../src/layers';
 import { exportLayersModel, OP_LAYER_CLASS, type KerasModelJson } from '../src';
 import { opCase, type OpCase } from './helpers';
@@ -48,6 +48,10 @@ const CASES: Case[] = [
   op('conv2d asymmetric pads', 'ZeroPadding2D', 'conv2d', NCHW(3, 6), { pads: [0, 1, 2, 1], strides: [2, 2] }, [[4, 3, 3, 3], [4]]),
   op('conv2d groups 2 (block-diagonal)', 'Conv2D', 'conv2d', NCHW(4, 5), { groups: 2, pads: [1, 1, 1, 1] }, [[6, 2, 3, 3], [6]]),
   op('conv2d depthwise multiplier 2', 'DepthwiseConv2D', 'conv2d', NCHW(3, 5), { groups: 3 }, [[6, 1, 3, 3], [6]]),
+  // tfjs-layers' DepthwiseConv2D ignores dilation_rate: the export dilates the kernel instead.
+  op('conv2d depthwise dilation 2 pads 2 (DeepLabV3)', 'DepthwiseConv2D', 'conv2d', NCHW(4, 9), { groups: 4, dilations: [2, 2], pads: [2, 2, 2, 2] }, [[4, 1, 3, 3], [4]]),
+  op('conv2d depthwise dilation [2,3] multiplier 2, valid', 'DepthwiseConv2D', 'conv2d', NCHW(2, 9, 10), { groups: 2, dilations: [2, 3] }, [[4, 1, 3, 3]]),
+  op('conv2d depthwise dilation 2 stride 2', 'DepthwiseConv2D', 'conv2d', NCHW(3, 9), { groups: 3, dilations: [2, 2], strides: [2, 2], pads: [2, 2, 2, 2] }, [[3, 1, 3, 3], [3]]),
   op('conv2d dilation 2 stride 2', 'AveragePooling2D', 'conv2d', NCHW(2, 9), { dilations: [2, 2], strides: [2, 2], pads: [2, 2, 2, 2] }, [[3, 2, 3, 3]]),
   op('convTranspose2d stride 2 (U-Net)', 'Conv2DTranspose', 'convTranspose2d', NCHW(4, 4), { strides: [2, 2] }, [[4, 3, 2, 2], [3]]),
   op('convTranspose2d pads, outputPadding, dilation', 'Cropping2D', 'convTranspose2d', NCHW(2, 4), { strides: [2, 2], pads: [1, 1, 1, 1], outputPadding: [1, 1], dilations: [2, 2] }, [[2, 3, 3, 3], [3]]),
@@ -123,6 +127,25 @@ describe.each(CASES)('$name', ({ make, keras }) => {
     expectWithin(predict(model, feeds)[0]!, want, c.name);
     model.dispose();
   });
+});
+
+test("tfjs-layers' own DepthwiseConv2D ignores dilation_rate (why the export dilates the kernel)", async () => {
+  const c = opCase('dw', 'conv2d', NCHW(2, 7, 7, 1), { groups: 2, dilations: [2, 2] }, [[2, 1, 3, 3]]);
+  const exported = exportLayersModel(c.graph, c.weights);
+  const layer = (exported.modelJson.modelTopology as unknown as KerasModelJson).config.layers.find((l) => l.class_name === 'DepthwiseConv2D')!;
+  expect(layer.config['kernel_size']).toEqual([5, 5]);
+  expect(layer.config['dilation_rate']).toEqual([1, 1]);
+  // The same weights as a 3x3 kernel with dilation_rate 2: tfjs gives a 5x5 output (undilated), not 3x3.
+  const w = c.weights.get(c.graph.nodes[0]!.spec.inputs[1]!)!;
+  const tfl = await import('@tensorflow/tfjs-layers');
+  const dw = tfl.layers.depthwiseConv2d({ kernelSize: 3, dilationRate: 2, useBias: false, dataFormat: 'channelsLast', batchInputShape: [1, 7, 7, 2] });
+  const model = tfl.sequential({ layers: [dw] });
+  const kernel = tf.transpose(tf.tensor(Float32Array.from(toFloat64(w)), [2, 3, 3, 1]), [1, 2, 0, 3]);
+  dw.setWeights([kernel]);
+  const out = model.predict(tf.zeros([1, 7, 7, 2])) as tf.Tensor;
+  expect(out.shape).toEqual([1, 5, 5, 2]);
+  tf.dispose([kernel, out]);
+  model.dispose();
 });
 
 test('a SkipconnOp layer saved again by tfjs (snake_case config) loads and computes the same', async () => {

@@ -62,8 +62,15 @@ export const conv2d: Emitter = (ctx, p) => {
   const g = a.groups;
   const { strides: s, dilations: d, pads } = a;
   const eff: [number, number] = [d[0] * (kh - 1) + 1, d[1] * (kw - 1) + 1];
+  const depthwise = g > 1 && perGroup === 1 && g === inC;
+  const dilated = d[0] > 1 || d[1] > 1;
+  // tfjs-layers 4.22's DepthwiseConv2D ignores dilation_rate (its call passes no dilation to the
+  // kernel, and its output shape leaves it out), so a depthwise kernel carries its dilation as
+  // zeros between the taps and runs undilated; that also lets the strides apply directly.
+  const foldDilation = depthwise && dilated;
+  const rate: [number, number] = foldDilation ? [1, 1] : [d[0], d[1]];
   // tfjs refuses strides > 1 together with dilations > 1: convolve at stride 1, then keep every s-th position.
-  const split = (s[0] > 1 || s[1] > 1) && (d[0] > 1 || d[1] > 1);
+  const split = !foldDilation && (s[0] > 1 || s[1] > 1) && dilated;
   const strides: [number, number] = split ? [1, 1] : [s[0], s[1]];
   const sameH = samePads(h, eff[0], strides[0]);
   const sameW = samePads(wd, eff[1], strides[1]);
@@ -72,14 +79,15 @@ export const conv2d: Emitter = (ctx, p) => {
   const convOut = same
     ? [n, Math.ceil(h / strides[0]), Math.ceil(wd / strides[1]), outC]
     : [n, windowOut(input.shape[1]!, eff[0], strides[0]), windowOut(input.shape[2]!, eff[1], strides[1]), outC];
-  const common = { kernel_size: [kh, kw], strides, padding: same ? 'same' : 'valid', data_format: CL, dilation_rate: [d[0], d[1]], activation: 'linear', use_bias: b !== undefined };
+  const common = { kernel_size: [kh, kw], strides, padding: same ? 'same' : 'valid', data_format: CL, dilation_rate: rate, activation: 'linear', use_bias: b !== undefined };
   const biasW = b === undefined ? [] : [{ name: 'bias', value: b }];
   let y: KerasRef;
-  if (g > 1 && perGroup === 1 && g === inC) {
+  if (depthwise) {
     // Depthwise, channel multiplier m: IR output channel c*m + k is Keras depthwise_kernel[..., c, k].
     const m = outC / inC;
-    const kernel = transposeF32(reshapeF32(w, [inC, m, kh, kw]), [2, 3, 0, 1]);
-    y = ctx.keras.layer('DepthwiseConv2D', p.node.spec.name, { ...common, depth_multiplier: m }, [input], convOut, [{ name: 'depthwise_kernel', value: kernel }, ...biasW]);
+    const kernel = dilateKernel(transposeF32(reshapeF32(w, [inC, m, kh, kw]), [2, 3, 0, 1]), [d[0], d[1]]);
+    const config = { ...common, kernel_size: [kernel.shape[0], kernel.shape[1]], depth_multiplier: m };
+    y = ctx.keras.layer('DepthwiseConv2D', p.node.spec.name, config, [input], convOut, [{ name: 'depthwise_kernel', value: kernel }, ...biasW]);
   } else {
     const kernel = g === 1
       ? transposeF32(w, [2, 3, 1, 0])
