@@ -3,7 +3,8 @@
  *   [--input <name>=<file.npy> ...]] [--json]`, called from commands/port.ts.
  *
  * Writes `<dir>/model.json` and its weight file: a tfjs LayersModel that plain
- * `tf.loadLayersModel` loads once `@skipconn/tfjs/layers` is imported. The model keeps the
+ * `tf.loadLayersModel` loads, after importing `@skipconn/tfjs/layers` when the model uses one of
+ * its layers (the output names them). The model keeps the
  * source's input/output layout (an ONNX model stays NCHW); `--layout NHWC` makes NCHW inputs and
  * outputs channels-last. --verify reads the written files back, runs them with plain
  * tf.loadLayersModel + predict (on the cpu backend, or wasm with --adapter tfjs:wasm) against the
@@ -72,6 +73,7 @@ export async function portToTfjs(parsed: ParsedArgs, io: CommandIO): Promise<num
       inputs: saved.inputs.map((i) => ({ name: i.name, layer: i.layer, shape: i.shape, layout: i.layout ?? null })),
       outputs: saved.outputs.map((o) => ({ name: o.name, layer: o.layer, shape: o.shape, layout: o.layout ?? null })),
       opLayers: saved.opLayers,
+      customLayers: saved.customLayers,
       verify: checks === undefined ? null : { ok, adapter: adapterArg, atol: VERIFY_ATOL, rtol: VERIFY_RTOL, outputs: checks },
     }, null, 2));
   } else {
@@ -79,7 +81,9 @@ export async function portToTfjs(parsed: ParsedArgs, io: CommandIO): Promise<num
     const lines = [
       `wrote ${saved.modelFile} and ${saved.weightFiles.map((f) => path.basename(f)).join(', ')} (tfjs LayersModel) from ${parsed.positional[0]} (${model.format})`,
       `  inputs: ${saved.inputs.map((i) => `${i.layer} ${shape(i)}`).join(', ')}; outputs: ${saved.outputs.map((o) => `${o.layer} ${shape(o)}`).join(', ')}`,
-      "  load it with tf.loadLayersModel after import '@skipconn/tfjs/layers' (registers the skip layers)",
+      saved.customLayers.length === 0
+        ? '  standard Keras layers only: plain tf.loadLayersModel loads it'
+        : `  load it with tf.loadLayersModel after import '@skipconn/tfjs/layers' (it registers ${saved.customLayers.join(', ')})`,
     ];
     if (saved.opLayers.length > 0) {
       lines.push(`  ${saved.opLayers.length} node(s) use the SkipconnOp layer (no exact standard Keras layer):`);

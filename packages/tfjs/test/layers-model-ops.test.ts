@@ -43,6 +43,20 @@ const afterRelu = (name: string, keras: string, o: string, x: { shape: number[];
   },
 });
 
+/** Two convs of x merged by `o`: the merge's inputs are stored channels-last. */
+const afterConv = (name: string, keras: string, o: string, attrs: Attrs = {}): Case => ({
+  name,
+  keras,
+  make: () => {
+    const b = new GraphBuilder(name);
+    const input = b.input('x', [2, 3, 5, 5], { layout: 'NCHW' });
+    const conv = (k: string, out: number, seed: number) => b.node('conv2d', [input, b.weight(`${k}.w`, randomTensor([out, 3, 1, 1], seed))], {}, k);
+    b.output(b.node(o, [conv('a', 2, 4), conv('b', 4, 5)], attrs, 'node'));
+    const g = b.build();
+    return { name, graph: g.validated, weights: g.weights, feeds: { x: randomTensor([2, 3, 5, 5], 3) } };
+  },
+});
+
 const CASES: Case[] = [
   op('conv2d 3x3 pads 1 (same)', 'Conv2D', 'conv2d', NCHW(3, 6), { pads: [1, 1, 1, 1] }, [[4, 3, 3, 3], [4]]),
   op('conv2d asymmetric pads', 'ZeroPadding2D', 'conv2d', NCHW(3, 6), { pads: [0, 1, 2, 1], strides: [2, 2] }, [[4, 3, 3, 3], [4]]),
@@ -105,10 +119,16 @@ const CASES: Case[] = [
   op('div by a weight', OP_LAYER_CLASS, 'div', { shape: [2, 5], layout: 'NC' }, {}, [[5]]),
   op('residual LayerScale per channel NCHW, gelu_tanh', 'SkipconnResidual', 'residual', NCHW(3, 4), { beta: 'learned', activation: 'gelu_tanh' }, [[3]], [NCHW(3, 4)]),
   op('residual alpha scalar, beta channel', OP_LAYER_CLASS, 'residual', NCHW(3, 4), { alpha: 'learned', beta: 'learned' }, [[], [3]], [NCHW(3, 4)]),
-  op('concat 3 inputs NCHW', 'SkipconnConcat', 'concat', NCHW(2, 4), {}, [], [NCHW(3, 4), NCHW(1, 4)]),
+  op('residual plain (ResNet v2)', 'Add', 'residual', NCHW(3, 4), {}, [], [NCHW(3, 4)]),
+  op('residual relu (ResNet v1)', 'Add', 'residual', NCHW(3, 4), { activation: 'relu' }, [], [NCHW(3, 4)]),
+  op('residual silu', 'Activation', 'residual', { shape: [2, 5], layout: 'NC' }, { activation: 'silu' }, [], [{ shape: [2, 5], layout: 'NC' }]),
+  op('residual constant alpha (DeepNorm)', 'SkipconnResidual', 'residual', NCHW(3, 4), { alpha: 2.5 }, [], [NCHW(3, 4)]),
+  op('residual stochastic depth scale-at-test', 'SkipconnResidual', 'residual', NCHW(3, 4), { stochasticDepth: { survivalProb: 0.8, convention: 'scale-at-test' } }, [], [NCHW(3, 4)]),
+  afterConv('concat after convs (channels last)', 'Concatenate', 'concat'),
+  op('concat 3 inputs NCHW kept in logical order', 'SkipconnConcat', 'concat', NCHW(2, 4), {}, [], [NCHW(3, 4), NCHW(1, 4)]),
   op('concat center crop NCHW', 'SkipconnConcat', 'concat', NCHW(2, 7), { crop: 'center' }, [], [NCHW(3, 4)]),
   op('highway separate carry', 'SkipconnHighway', 'highway', { shape: [3, 6], layout: 'NC' }, { carry: 'separate' }, [], [{ shape: [3, 6] }, { shape: [3, 6] }, { shape: [3, 6] }]),
-  op('gate SE NCHW', 'SkipconnGate', 'gate', NCHW(4, 3), { broadcast: ['spatial'] }, [], [{ shape: [2, 4, 1, 1] }]),
+  op('gate SE NCHW', 'Multiply', 'gate', NCHW(4, 3), { broadcast: ['spatial'] }, [], [{ shape: [2, 4, 1, 1] }]),
   op('gate over the batch', OP_LAYER_CLASS, 'gate', NCHW(4, 3), { broadcast: ['batch', 'spatial'] }, [], [{ shape: [1, 4, 1, 1] }]),
 ];
 

@@ -1,6 +1,7 @@
 /**
  * IR -> tfjs LayersModel (model.json with a Keras functional topology + one weight file) that
- * plain `tf.loadLayersModel` loads once `@skipconn/tfjs/layers` has registered its layers.
+ * plain `tf.loadLayersModel` loads: standard Keras layers wherever one computes the IR's numbers
+ * exactly, and the layers `@skipconn/tfjs/layers` registers (listed in `customLayers`) elsewhere.
  *
  * Layout: inside, image ops run channels-last (Keras layers are NHWC); the layout plan puts a
  * Permute at the graph boundary only, and converts weights once here (conv kernels, dense
@@ -19,7 +20,7 @@ import {
 } from '@skipconn/core';
 import { conversionSteps } from '../../plan/layout';
 import { CHANNELS_LAST, identityPerm, physicalShape, type Perm } from '../../plan/perm';
-import type { LayersModelArtifacts } from '../format';
+import { OP_LAYER_CLASS, SKIP_LAYER_CLASSES, type KerasModelJson, type LayersModelArtifacts } from '../format';
 import { ExportContext, NeedsOpLayer, type OpLayerUse } from './context';
 import { planExport, EXPORTABLE_OPS } from './plan';
 import * as image from './ops-image';
@@ -88,7 +89,14 @@ export interface LayersModelExport extends LayersModelArtifacts {
   readonly outputs: readonly ExportedValue[];
   /** Nodes that became SkipconnOp layers (Keras has no exact standard layer for them), with the reason. */
   readonly opLayers: readonly OpLayerUse[];
+  /**
+   * The layer classes of the model that `@skipconn/tfjs/layers` registers (sorted). Empty: the
+   * model has standard Keras layers only, and plain tfjs loads it.
+   */
+  readonly customLayers: readonly string[];
 }
+
+const CUSTOM_CLASSES: ReadonlySet<string> = new Set([...Object.values(SKIP_LAYER_CLASSES), OP_LAYER_CLASS]);
 
 function externalPerm(info: { shape: readonly number[]; layout?: Layout }, layout: 'source' | 'NHWC'): Perm {
   return layout === 'NHWC' && info.layout === 'NCHW' ? CHANNELS_LAST : identityPerm(info.shape.length);
@@ -156,5 +164,8 @@ export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, opti
   });
 
   const artifacts = ctx.keras.build(outputs.map((o) => o.ref), options.weightsFile);
-  return { ...artifacts, inputs, outputs: outputs.map((o) => o.value), opLayers: ctx.opLayers };
+  // The builder always writes a functional model (class_name 'Model'), never a nested model_config.
+  const layers = (artifacts.modelJson.modelTopology as KerasModelJson).config.layers;
+  const customLayers = [...new Set(layers.map((l) => l.class_name).filter((c) => CUSTOM_CLASSES.has(c)))].sort();
+  return { ...artifacts, inputs, outputs: outputs.map((o) => o.value), opLayers: ctx.opLayers, customLayers };
 }

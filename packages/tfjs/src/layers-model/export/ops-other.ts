@@ -1,8 +1,9 @@
 /**
  * The non-image ops as Keras layers: activations, Softmax, Dense, LayerNormalization, Reshape /
- * Flatten / Permute, Add / Multiply / Rescaling, and the merges as the registered skip layers
- * (SkipconnResidual, SkipconnConcat, SkipconnHighway, SkipconnGate). Anything without an exact
- * Keras equivalent goes to the SkipconnOp fallback, with the reason recorded.
+ * Flatten / Permute, Add / Multiply / Rescaling, and the merges: as standard Keras layers where
+ * one computes the merge exactly (Add, Concatenate, Multiply), else as the registered skip layers
+ * (SkipconnResidual, SkipconnConcat, SkipconnHighway). Anything without an exact Keras
+ * equivalent goes to the SkipconnOp fallback, with the reason recorded.
  */
 import {
   clipAttrs,
@@ -155,6 +156,18 @@ export const sub = binary('sub');
 export const mul = binary('mul');
 export const div = binary('div');
 
+/**
+ * Keras Activation names of the residual post-activations tfjs-layers computes as the IR does
+ * (gelu_tanh is missing: tfjs-layers cannot load its own 'gelu_new').
+ */
+const KERAS_ACTIVATION: Readonly<Partial<Record<ResidualAttrs['activation'], string>>> = {
+  relu: 'relu',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  silu: 'swish',
+  gelu: 'gelu',
+};
+
 export const residual: Emitter = (ctx, p) => {
   const a = p.node.attrs as ResidualAttrs;
   const [shortcut, body, ...scales] = ctx.inputs(p);
@@ -162,6 +175,14 @@ export const residual: Emitter = (ctx, p) => {
   const ref = { node: p.node.spec.name, op: p.node.spec.op };
   if (shortcut!.ref === undefined || body!.ref === undefined || scales.some((s) => s.constant === undefined)) {
     return ctx.nodeAsOpLayer(p, 'a path or a learned scale is a weight or computed where the skip layer wants an activation and weights');
+  }
+  // The plain residual (ResNet) is Keras Add, then Activation for a post-activation: the same
+  // float32 additions as SkipconnResidual, and plain tfjs loads it. Scales and stochastic depth
+  // stay in SkipconnResidual, whose config keeps them (training with fit, import back).
+  const keras = a.activation === 'none' ? 'linear' : KERAS_ACTIVATION[a.activation];
+  if (a.alpha === 1 && a.beta === 1 && a.stochasticDepth === undefined && keras !== undefined) {
+    const sum = ctx.keras.layer('Add', p.node.spec.name, {}, [shortcut!.ref, body!.ref], p.outputShapes[0]!);
+    return keras === 'linear' ? sum : ctx.keras.layer('Activation', `${p.node.spec.name}.${a.activation}`, { activation: keras }, [sum], p.outputShapes[0]!);
   }
   const forms = p.node.inputs.slice(2).map((s, i) => scaleForm(s, out, i === 0 && a.alpha === 'learned' ? 'alpha' : 'beta', ref));
   if (new Set(forms).size > 1) return ctx.nodeAsOpLayer(p, 'one learned scale is a scalar and the other per channel (SkipconnResidual has one scaleShape)');
@@ -182,7 +203,11 @@ export const residual: Emitter = (ctx, p) => {
 export const concat: Emitter = (ctx, p) => {
   const inputs = ctx.inputs(p).map((i, k) => refOf(i, p.node, `input ${k}`));
   const axis = physicalChannel(p.node, p.outputPerms[0]!);
-  return ctx.keras.layer(SKIP_LAYER_CLASSES.concat, p.node.spec.name, { axis, crop: (p.node.attrs as ConcatAttrs).crop }, inputs, p.outputShapes[0]!);
+  const crop = (p.node.attrs as ConcatAttrs).crop;
+  // Keras Concatenate joins without cropping; on the last axis (channels-last storage) it also
+  // imports back as the concat merge. A center crop, or channels kept in front, stay SkipconnConcat.
+  if (crop === 'none' && axis === p.outputShapes[0]!.length - 1) return ctx.keras.layer('Concatenate', p.node.spec.name, { axis: -1 }, inputs, p.outputShapes[0]!);
+  return ctx.keras.layer(SKIP_LAYER_CLASSES.concat, p.node.spec.name, { axis, crop }, inputs, p.outputShapes[0]!);
 };
 
 export const highway: Emitter = (ctx, p) => {
@@ -195,9 +220,10 @@ export const gate: Emitter = (ctx, p) => {
   const [x, g] = ctx.inputs(p);
   const layout = p.node.inputs[0]!.layout;
   const logical = layout === undefined ? [] : a.broadcast.flatMap((name) => resolveAxisName(layout, name));
-  const axes = logical.map((axis) => physicalAxis(p.outputPerms[0]!, axis)).sort((m, n) => m - n);
   if (x!.ref === undefined || g!.ref === undefined || (layout !== undefined && logical.includes(layoutAxes(layout).batch))) {
     return ctx.nodeAsOpLayer(p, 'the gate broadcasts over the batch axis or a path is a weight');
   }
-  return ctx.keras.layer(SKIP_LAYER_CLASSES.gate, p.node.spec.name, { broadcast_axes: axes }, [x!.ref, g!.ref], p.outputShapes[0]!);
+  // Keras Multiply broadcasts size-1 axes (tf.mul), which is the gate's x * g once the validated
+  // graph has checked that g is 1 exactly on the declared axes; it imports back as the gate.
+  return ctx.keras.layer('Multiply', p.node.spec.name, {}, [x!.ref, g!.ref], p.outputShapes[0]!);
 };
