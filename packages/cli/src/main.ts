@@ -1,11 +1,16 @@
 /**
  * skipconn CLI entry. Exit codes: 0 success, 1 a check failed, 2 bad input or usage.
  * User errors (SkipconnError) print one line without a stack trace; anything else is a bug and
- * prints its stack so it can be reported.
+ * prints its stack so it can be reported. With --json, either is one JSON error object instead
+ * (json-error.ts).
  */
 import { isUserError } from '@skipconn/core';
-import { EXIT_USAGE, type Command, type CommandIO } from './command';
+import { EXIT_USAGE, UsageError, type Command, type CommandIO } from './command';
 import { COMMANDS } from './commands';
+import { internalErrorReport, userErrorReport, wantsJson } from './json-error';
+
+/** A bug in skipconn (not a SkipconnError). */
+const EXIT_INTERNAL = 3;
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -35,9 +40,12 @@ export async function main(argv: readonly string[], io: CommandIO = defaultIO())
     io.out(helpText());
     return name === undefined ? EXIT_USAGE : 0;
   }
+  const json = wantsJson(rest);
   const command: Command | undefined = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
-    io.err(`skipconn: unknown command '${name}'; expected one of ${COMMANDS.map((c) => c.name).join(', ')}`);
+    const message = `unknown command '${name}'; expected one of ${COMMANDS.map((c) => c.name).join(', ')}`;
+    if (json) io.out(JSON.stringify(userErrorReport(null, new UsageError(message), EXIT_USAGE), null, 2));
+    else io.err(`skipconn: ${message}`);
     return EXIT_USAGE;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -47,11 +55,14 @@ export async function main(argv: readonly string[], io: CommandIO = defaultIO())
   try {
     return await command.run(rest, io);
   } catch (err) {
+    // With --json, a failure is one JSON error object on stdout, where the command's JSON would be.
     if (isUserError(err)) {
-      io.err(`skipconn ${name}: ${err.message}`);
+      if (json) io.out(JSON.stringify(userErrorReport(name, err, EXIT_USAGE), null, 2));
+      else io.err(`skipconn ${name}: ${err.message}`);
       return EXIT_USAGE;
     }
-    io.err(`skipconn ${name}: internal error (please report): ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-    return 3;
+    if (json) io.out(JSON.stringify(internalErrorReport(name, err, EXIT_INTERNAL), null, 2));
+    else io.err(`skipconn ${name}: internal error (please report): ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    return EXIT_INTERNAL;
   }
 }
