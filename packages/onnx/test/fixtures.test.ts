@@ -65,3 +65,28 @@ describe('MobileNetV2 fixture skips', () => {
     expect(skips.map((s) => s.span)).toEqual([3, 5, 5, 5, 5, 5, 5, 5, 5]);
   });
 });
+
+describe('InceptionV3 fixture skips', () => {
+  it("keeps the E block's inner cats that torch.onnx flattened into one Concat", () => {
+    const model = loadOnnxFile(path.join(FIXTURES, 'inception_narrow', 'model.onnx'));
+    const concats = model.graph.nodes.filter((n) => n.op === 'concat');
+    expect(concats.map((n) => [n.name, n.inputs.length])).toEqual([
+      ['/mixed_a/Concat', 4],
+      ['/mixed_e/Concat/1', 2],
+      ['/mixed_e/Concat/2', 2],
+      ['/mixed_e/Concat', 4],
+    ]);
+    const outer = concats[3]!;
+    // cat([branch1x1, cat([3x3_2a, 3x3_2b]), cat([dbl_3a, dbl_3b]), branch_pool]), as torchvision writes it.
+    expect(outer.inputs[1]).toBe(concats[1]!.outputs[0]);
+    expect(outer.inputs[2]).toBe(concats[2]!.outputs[0]);
+    const skips = findSkips(model.validated);
+    const byMerge = new Map(skips.map((s) => [s.merge, s]));
+    // Each inner cat joins two branches of its own 1x1 conv; the outer one joins the block input's branches.
+    const fromOuter = byMerge.get('/mixed_e/Concat')!.from;
+    expect(byMerge.get('/mixed_e/Concat/1')!.from).not.toBe(fromOuter);
+    expect(byMerge.get('/mixed_e/Concat/2')!.from).not.toBe(fromOuter);
+    expect(byMerge.get('/mixed_e/Concat/1')!.from).not.toBe(byMerge.get('/mixed_e/Concat/2')!.from);
+    expect(byMerge.get('/mixed_a/Concat')!.to).toBe(fromOuter);
+  });
+});

@@ -32,7 +32,7 @@ function onnxLoader(): ((file: string) => { validated: ValidatedGraph; weights: 
 }
 
 /** Fixtures whose every merge has an exact standard Keras layer (Add, Concatenate, Multiply). */
-const STANDARD_ONLY = ['resnet18_narrow', 'densenet_small', 'mobilenetv2_narrow'];
+const STANDARD_ONLY = ['resnet18_narrow', 'densenet_small', 'mobilenetv2_narrow', 'inception_narrow'];
 
 /** A residual with a constant alpha: its export needs SkipconnResidual. */
 function customLayerModel(): { validated: ValidatedGraph; weights: WeightStore } {

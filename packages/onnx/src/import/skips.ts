@@ -6,6 +6,8 @@
  *   add(mul(sigmoid(t), h), mul(sub(1, sigmoid(t)), x))          -> highway (coupled carry)
  *   add(mul(sigmoid(t), h), mul(sigmoid(c), x))                  -> highway (separate carry)
  *   mul(x, g), g computed from x and broadcast over named axes   -> gate (SE: g [N, C, 1, 1])
+ *   concat(a, b1, b2, c), b1 and b2 branches of one fork of their own -> concat(a, concat(b1, b2), c)
+ *     (torch.onnx flattens nested torch.cat; the inner concats are skips of their own)
  * Rewrites never change the numbers: each merge computes exactly the ops it replaces.
  * (ONNX Concat already imports as the IR's concat merge.)
  */
@@ -247,7 +249,61 @@ function tryGate(g: Graph, mul: DraftNode): boolean {
 }
 
 /** Rewrites ctx.nodes in place. `outputs`: IR graph output names (never fused away). */
+/**
+ * Where the branch that ends in `v` starts: walking up through nodes with one data input and
+ * values with one reader, the first value that something else reads too (possibly `v` itself).
+ * Undefined when the walk reaches a graph input or a node that joins several data inputs.
+ */
+function branchFork(g: Graph, v: string): string | undefined {
+  let current = v;
+  for (;;) {
+    const readers = (g.consumers.get(current)?.length ?? 0) + (g.outputs.has(current) ? 1 : 0);
+    if (readers > 1) return current;
+    const producer = g.ctx.producers.get(current);
+    if (producer === undefined) return undefined;
+    const data = producer.inputs.filter((i) => !g.ctx.weights.has(i));
+    if (data.length !== 1) return undefined;
+    current = data[0]!;
+  }
+}
+
+/**
+ * torch.onnx flattens nested torch.cat calls into one Concat: InceptionV3's E block,
+ * cat([b1, cat([b3a, b3b]), cat([d3a, d3b]), pool]), arrives as a 6-input Concat. A run of
+ * adjacent inputs whose branches start at one fork that no other input of the concat starts at
+ * was an inner cat of that fork's branches; it becomes an inner concat again, so that findSkips
+ * lists each concat skip the model has. Joining in two steps copies the same values to the same
+ * places, so the numbers do not change.
+ */
+function nestConcat(g: Graph, concat: DraftNode): void {
+  const crop = concat.attrs['crop'];
+  if (crop !== undefined && crop !== 'none') return;
+  const forks = concat.inputs.map((v) => branchFork(g, v));
+  const inputs: string[] = [];
+  for (let i = 0; i < concat.inputs.length;) {
+    const fork = forks[i];
+    let end = i + 1;
+    while (end < forks.length && fork !== undefined && forks[end] === fork) end++;
+    const elsewhere = forks.some((f, k) => f === fork && (k < i || k >= end));
+    if (fork !== undefined && end - i >= 2 && end - i < forks.length && !elsewhere) {
+      const inner = g.ctx.emit('concat', concat.inputs.slice(i, end), {}, `${concat.name}/${inputs.length}`);
+      // emit appends; the inner concat must run before the outer one.
+      const node = g.ctx.nodes.pop()!;
+      g.ctx.nodes.splice(g.ctx.nodes.indexOf(concat), 0, node);
+      inputs.push(inner);
+    } else {
+      inputs.push(...concat.inputs.slice(i, end));
+    }
+    i = end;
+  }
+  concat.inputs = inputs;
+}
+
 export function recognizeSkips(ctx: ImportContext, outputs: ReadonlySet<string>): void {
+  // Nesting keeps every value's reader count (an inner concat takes over readers of the outer
+  // one), so one consumer map serves all concats.
+  const before: Graph = { ctx, outputs, consumers: consumersOf(ctx.nodes), ids: valueIds(ctx) };
+  for (const node of [...ctx.nodes]) if (node.op === 'concat' && node.inputs.length > 2) nestConcat(before, node);
   const g: Graph = { ctx, outputs, consumers: consumersOf(ctx.nodes), ids: valueIds(ctx) };
   const removed = new Set<DraftNode>();
   // Highways first: their muls would otherwise read as gates and their add as a residual.
