@@ -179,10 +179,12 @@ export const residual: Emitter = (ctx, p) => {
   // The plain residual (ResNet) is Keras Add, then Activation for a post-activation: the same
   // float32 additions as SkipconnResidual, and plain tfjs loads it. Scales and stochastic depth
   // stay in SkipconnResidual, whose config keeps them (training with fit, import back).
-  const keras = a.activation === 'none' ? 'linear' : KERAS_ACTIVATION[a.activation];
-  if (a.alpha === 1 && a.beta === 1 && a.stochasticDepth === undefined && keras !== undefined) {
+  const plain = a.alpha === 1 && a.beta === 1 && a.stochasticDepth === undefined;
+  const activation = KERAS_ACTIVATION[a.activation];
+  if (plain && (a.activation === 'none' || activation !== undefined)) {
     const sum = ctx.keras.layer('Add', p.node.spec.name, {}, [shortcut!.ref, body!.ref], p.outputShapes[0]!);
-    return keras === 'linear' ? sum : ctx.keras.layer('Activation', `${p.node.spec.name}.${a.activation}`, { activation: keras }, [sum], p.outputShapes[0]!);
+    if (activation === undefined) return sum;
+    return ctx.keras.layer('Activation', `${p.node.spec.name}.${a.activation}`, { activation }, [sum], p.outputShapes[0]!);
   }
   const forms = p.node.inputs.slice(2).map((s, i) => scaleForm(s, out, i === 0 && a.alpha === 'learned' ? 'alpha' : 'beta', ref));
   if (new Set(forms).size > 1) return ctx.nodeAsOpLayer(p, 'one learned scale is a scalar and the other per channel (SkipconnResidual has one scaleShape)');
