@@ -30,6 +30,7 @@ const PRIORITY: Record<string, number> = { 'tfjs:node': 40, 'tfjs:webgpu': 35, '
 
 for (const spec of TFJS_BACKENDS) registerAdapter(spec.name, () => createTfjsAdapter(spec), PRIORITY[spec.name] ?? 0, spec.description);
 export * from './layers-model';
+export * from './graph-model';
 export { TFJS_CPU_EXPECT_FAIL, TFJS_WASM_EXPECT_FAIL, TFJS_WEBGL_EXPECT_FAIL, TFJS_WEBGPU_EXPECT_FAIL } from './expect-fail';
 
 /** Expect-fail lists by adapter name, for `skipconn conformance` (see ../../cli/src/adapters.ts). */

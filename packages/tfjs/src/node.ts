@@ -1,3 +1,4 @@
-/** Node-only entry of @skipconn/tfjs (`@skipconn/tfjs/node`): tfjs LayersModel files on disk. */
+/** Node-only entry of @skipconn/tfjs (`@skipconn/tfjs/node`): tfjs LayersModel and GraphModel files on disk. */
 export * from './layers-model/files';
 export * from './layers-model/predict';
+export * from './graph-model/files';

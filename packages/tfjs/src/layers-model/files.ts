@@ -48,25 +48,13 @@ export function resolveWeightPath(modelFile: string, p: unknown): string {
   return real;
 }
 
-/** Reads model.json and its weight files (concatenated in manifest order). */
-export function readLayersModelFiles(modelFile: string): LayersModelFiles {
-  const text = new TextDecoder().decode(readFileChecked(modelFile, { maxBytes: MAX_LAYERS_MODEL_BYTES }));
-  let json: LayersModelJson;
-  checkJsonDepth(text, modelFile);
-  try {
-    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as LayersModelJson;
-  } catch (err) {
-    throw new FileFormatError(modelFile, `invalid JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json) || typeof json.modelTopology !== 'object' || json.modelTopology === null) {
-    throw new FileFormatError(modelFile, 'not a tfjs LayersModel: expected a JSON object with "modelTopology" and "weightsManifest"');
-  }
-  if (json.format !== undefined && json.format !== LAYERS_MODEL_FORMAT) {
-    throw new FileFormatError(modelFile, `format '${String(json.format)}' is not a LayersModel (expected '${LAYERS_MODEL_FORMAT}'; graph models come from the tfjs converter and are not supported)`);
-  }
-  const manifest = json.weightsManifest ?? [];
+/**
+ * Reads the weight files a model.json's manifest names (LayersModel or GraphModel), concatenated
+ * in manifest order; each path is checked by resolveWeightPath.
+ */
+export function readWeightShards(modelFile: string, manifest: unknown): { weightData: Uint8Array; weightFiles: string[] } {
   if (!Array.isArray(manifest)) throw new FileFormatError(modelFile, 'weightsManifest is not a list');
-  const weightFiles = manifest.flatMap((g) => (Array.isArray(g?.paths) ? g.paths : [])).map((p) => resolveWeightPath(modelFile, p));
+  const weightFiles = (manifest as { paths?: unknown }[]).flatMap((g) => (Array.isArray(g?.paths) ? (g.paths as unknown[]) : [])).map((p) => resolveWeightPath(modelFile, p));
   // Every shard is opened (and proved a regular file) before anything is allocated, so the
   // total is known from fstat and a FIFO or device never blocks or streams without end.
   const opened: OpenedFile[] = [];
@@ -88,6 +76,31 @@ export function readLayersModelFiles(modelFile: string): LayersModelFiles {
   } finally {
     for (const shard of opened) closeFile(shard);
   }
+  return { weightData, weightFiles };
+}
+
+/** Reads and parses a tfjs model.json (any format), size- and depth-checked. */
+export function readModelJson(modelFile: string): unknown {
+  const text = new TextDecoder().decode(readFileChecked(modelFile, { maxBytes: MAX_LAYERS_MODEL_BYTES }));
+  checkJsonDepth(text, modelFile);
+  try {
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as unknown;
+  } catch (err) {
+    throw new FileFormatError(modelFile, `invalid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Reads model.json and its weight files (concatenated in manifest order). */
+export function readLayersModelFiles(modelFile: string): LayersModelFiles {
+  const json = readModelJson(modelFile) as LayersModelJson;
+  if (typeof json !== 'object' || json === null || Array.isArray(json) || typeof json.modelTopology !== 'object' || json.modelTopology === null) {
+    throw new FileFormatError(modelFile, 'not a tfjs LayersModel: expected a JSON object with "modelTopology" and "weightsManifest"');
+  }
+  if (json.format !== undefined && json.format !== LAYERS_MODEL_FORMAT) {
+    throw new FileFormatError(modelFile, `format '${String(json.format)}' is not a LayersModel (expected '${LAYERS_MODEL_FORMAT}'; a 'graph-model' from the tfjs converter is read by loadGraphModelFile)`);
+  }
+  const manifest = json.weightsManifest ?? [];
+  const { weightData, weightFiles } = readWeightShards(modelFile, manifest);
   return { modelFile: path.resolve(modelFile), modelJson: { ...json, weightsManifest: manifest }, weightData, weightFiles };
 }
 

@@ -171,7 +171,7 @@ function plainMerge(c: CallContext): string {
  * zeros) is one op with explicit pads in the IR: the exporter writes PyTorch's asymmetric or
  * strided padding that way, and this gives the original conv back.
  */
-function fuseZeroPadding(g: ImportGraph, outputs: readonly string[]): void {
+export function fuseZeroPadding(g: ImportGraph, outputs: readonly string[]): void {
   const readers = new Map<string, number>();
   for (const n of g.nodes) for (const i of n.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
   const drop = new Set<string>();
@@ -199,7 +199,7 @@ const FOLDABLE = new Set(['relu', 'sigmoid', 'tanh', 'silu']);
  * A residual merge followed by an activation that is its only reader becomes one merge with that
  * activation (ResNet v1: add, then relu), as the ONNX importer does.
  */
-function foldActivations(g: ImportGraph, outputs: string[]): void {
+export function foldActivations(g: ImportGraph, outputs: string[]): void {
   const readers = new Map<string, number>();
   for (const n of g.nodes) for (const i of n.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
   const drop = new Set<string>();

@@ -1,0 +1,701 @@
+/**
+ * tfjs GraphModel (a TensorFlow GraphDef in JSON plus weights) -> validated IR graph with NHWC
+ * values. Const nodes take their values from the weights manifest (float32, int32, and tfjs's
+ * uint8 / uint16 / float16 quantization, dequantized as tfjs does). Nodes whose inputs are all
+ * constants (shape subgraphs: Shape, StridedSlice, Pack, ...) are evaluated here and never reach
+ * the IR; the rest map onto IR ops, with the converter's fused ops (_FusedConv2D with BiasAdd and
+ * Relu / Relu6, _FusedMatMul, FusedDepthwiseConv2dNative) split into one IR node per step. An
+ * AddV2 of two forking values of one shape becomes a residual merge, so findSkips lists the skips
+ * of a converted Keras ResNet or MobileNetV2. Unsupported ops raise UnsupportedError naming the
+ * op, the node and the supported ops.
+ */
+import {
+  FileFormatError,
+  SkipconnError,
+  UnsupportedError,
+  clipUserText,
+  formatShape,
+  sizeOf,
+  spatialSize,
+  tensor,
+  validateGraph,
+  type Attrs,
+  type Graph,
+  type HostTensor,
+  type ValidatedGraph,
+} from '@skipconn/core';
+import { samePads } from '../layers-model/export/ops-image';
+import { reshapeF32, transposeF32, type F32 } from '../layers-model/host';
+import { ImportGraph, keraslayout } from '../layers-model/import/graph';
+import { foldActivations, fuseZeroPadding } from '../layers-model/import';
+import { decodeWeights } from '../layers-model/import/weights';
+import { GRAPH_MODEL_FORMAT, isGraphModelJson, type GraphModelArtifacts, type TfAttrValue, type TfNodeJson, type TfTensorJson } from './format';
+
+export interface GraphModelImportOptions {
+  /** File names for error messages (default 'model.json' and the manifest's paths). */
+  readonly file?: string;
+  readonly weightsFile?: string;
+  /** Size bound to an unknown (-1) batch dimension (default 1). */
+  readonly batch?: number;
+  /** Full input shapes by Placeholder name, for inputs with other unknown dims. */
+  readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
+  /** Turn AddV2 of forking values into residual merges and fold a following relu (default true). */
+  readonly recognizeSkips?: boolean;
+  /** Name of the IR graph (default 'graph-model'). */
+  readonly name?: string;
+}
+
+export interface GraphModelImport {
+  readonly graph: Graph;
+  readonly weights: Map<string, HostTensor>;
+  readonly validated: ValidatedGraph;
+  /** The TF tensor names ('node:0') of the IR graph's inputs and outputs, in IR order. */
+  readonly tfInputs: readonly string[];
+  readonly tfOutputs: readonly string[];
+  readonly source: { readonly generatedBy?: string; readonly convertedBy?: string };
+}
+
+/** A constant known at import time (a Const node or a folded shape computation). */
+interface Constant {
+  readonly kind: 'const';
+  readonly shape: readonly number[];
+  readonly data: Float64Array;
+}
+/** A value the IR computes. */
+interface Computed {
+  readonly kind: 'ir';
+  readonly value: string;
+}
+type Val = Constant | Computed;
+
+const constant = (shape: readonly number[], data: ArrayLike<number>): Constant => ({ kind: 'const', shape: [...shape], data: Float64Array.from(data) });
+
+interface OpContext {
+  readonly node: TfNodeJson;
+  readonly inputs: readonly Val[];
+  readonly g: ImportGraph;
+  readonly file: string;
+  readonly recognizeSkips: boolean;
+  /** The IR weight for a constant, re-laid by `relayout` and added once per (constant, key). */
+  weight(index: number, key: string, relayout?: (t: F32) => F32): string;
+}
+
+type OpConverter = (c: OpContext) => Val;
+
+// ---- attributes ---------------------------------------------------------------------------
+
+function attr(c: OpContext, key: string): TfAttrValue | undefined {
+  const a = c.node.attr;
+  return a !== undefined && Object.hasOwn(a, key) ? a[key] : undefined;
+}
+
+function decodeBase64(s: string): string {
+  return new TextDecoder().decode(Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0)));
+}
+
+function strAttr(c: OpContext, key: string, fallback: string): string {
+  const v = attr(c, key)?.s;
+  return v === undefined ? fallback : decodeBase64(v);
+}
+
+function intsAttr(c: OpContext, key: string, fallback: readonly number[]): number[] {
+  const list = attr(c, key)?.list?.i;
+  if (list === undefined || list.length === 0) return [...fallback];
+  return list.map((v) => Number(v));
+}
+
+function boolAttr(c: OpContext, key: string, fallback: boolean): boolean {
+  return attr(c, key)?.b ?? fallback;
+}
+
+function floatAttr(c: OpContext, key: string, fallback: number): number {
+  return attr(c, key)?.f ?? fallback;
+}
+
+function unsupported(c: OpContext, what: string, supported: readonly string[]): never {
+  throw new UnsupportedError(what, { node: c.node.name, op: c.node.op }, supported);
+}
+
+function requireNhwc(c: OpContext): void {
+  const f = strAttr(c, 'data_format', 'NHWC');
+  if (f !== 'NHWC') unsupported(c, `data_format '${clipUserText(f)}'`, ['NHWC']);
+}
+
+// ---- inputs -------------------------------------------------------------------------------
+
+function computed(c: OpContext, index: number): string {
+  const v = c.inputs[index];
+  if (v === undefined) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}) has ${c.inputs.length} inputs; expected at least ${index + 1}`);
+  if (v.kind !== 'ir') unsupported(c, `a constant as input ${index}`, ['a computed value as input ' + index]);
+  return v.value;
+}
+
+function constInput(c: OpContext, index: number, what: string): Constant {
+  const v = c.inputs[index];
+  if (v === undefined) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}) has ${c.inputs.length} inputs; expected at least ${index + 1} (${what})`);
+  if (v.kind !== 'const') unsupported(c, `a computed ${what} (input ${index})`, [`a constant ${what}`]);
+  return v;
+}
+
+/** The rank-4 input relabelled NHWC (TF image ops are channels-last here). */
+function imageInput(c: OpContext, index = 0): string {
+  const x = computed(c, index);
+  const rank = c.g.info(x).shape.length;
+  if (rank !== 4) unsupported(c, `an input of rank ${rank}`, ['rank 4 (NHWC) inputs']);
+  return c.g.withLayout(x, 'NHWC');
+}
+
+const out = (value: string): Computed => ({ kind: 'ir', value });
+
+// ---- windows ------------------------------------------------------------------------------
+
+/** IR pads [top, left, bottom, right] for TF padding on an NHWC value. */
+function windowPads(c: OpContext, x: string, kernel: readonly number[], strides: readonly number[], dilations: readonly number[] = [1, 1]): number[] {
+  const padding = strAttr(c, 'padding', 'VALID');
+  if (padding === 'VALID') return [0, 0, 0, 0];
+  if (padding === 'EXPLICIT') {
+    const p = intsAttr(c, 'explicit_paddings', []);
+    if (p.length !== 8 || p[0] !== 0 || p[1] !== 0 || p[6] !== 0 || p[7] !== 0) unsupported(c, `explicit_paddings ${JSON.stringify(p)}`, ['8 values padding only H and W (NHWC)']);
+    return [p[2]!, p[4]!, p[3]!, p[5]!];
+  }
+  if (padding !== 'SAME') unsupported(c, `padding '${clipUserText(padding)}'`, ['VALID', 'SAME', 'EXPLICIT']);
+  const [h, w] = spatialSize(c.g.info(x));
+  const [t, b] = samePads(h, dilations[0]! * (kernel[0]! - 1) + 1, strides[0]!);
+  const [l, r] = samePads(w, dilations[1]! * (kernel[1]! - 1) + 1, strides[1]!);
+  return [t, l, b, r];
+}
+
+/** [1, h, w, 1] (NHWC strides, dilations, ksize) -> [h, w]. */
+function spatialPair(c: OpContext, key: string): [number, number] {
+  const v = intsAttr(c, key, [1, 1, 1, 1]);
+  if (v.length !== 4 || v[0] !== 1 || v[3] !== 1) unsupported(c, `${key} ${JSON.stringify(v)}`, [`${key} [1, h, w, 1] (NHWC)`]);
+  return [v[1]!, v[2]!];
+}
+
+// ---- fused activations and bias -----------------------------------------------------------
+
+const ACTIVATIONS: Readonly<Record<string, { op: string; attrs?: Attrs }>> = {
+  Relu: { op: 'relu' },
+  Relu6: { op: 'clip', attrs: { min: 0, max: 6 } },
+  Sigmoid: { op: 'sigmoid' },
+  Tanh: { op: 'tanh' },
+};
+
+function activation(c: OpContext, kind: string, x: string, name: string): string {
+  const act = Object.hasOwn(ACTIVATIONS, kind) ? ACTIVATIONS[kind]! : unsupported(c, `fused activation '${clipUserText(kind)}'`, Object.keys(ACTIVATIONS));
+  return c.g.node(act.op, [x], act.attrs ?? {}, name);
+}
+
+/**
+ * The fused steps after a conv or matmul: BiasAdd (args[0]) or FusedBatchNorm (args: scale,
+ * offset, mean, variance) and at most one activation. Returns the bias weight for the main node
+ * and a function that applies what follows it.
+ */
+function fusedSteps(c: OpContext, firstArg: number): { bias?: string; after: (y: string) => string } {
+  const ops = (attr(c, 'fused_ops')?.list?.s ?? []).map(decodeBase64);
+  const [first, ...rest] = ops;
+  let bias: string | undefined;
+  let norm: ((y: string) => string) | undefined;
+  if (first === 'BiasAdd') bias = c.weight(firstArg, 'bias');
+  else if (first === 'FusedBatchNorm') {
+    const params = [0, 1, 2, 3].map((k) => c.weight(firstArg + k, `bn${k}`));
+    const epsilon = floatAttr(c, 'epsilon', 1e-3);
+    norm = (y) => c.g.node('batchNorm', [c.g.withLayout(y, keraslayout(c.g.info(y).shape.length)), ...params], { epsilon }, `${c.node.name}.batchNorm`);
+  } else if (first !== undefined) rest.unshift(first);
+  if (rest.length > 1) unsupported(c, `fused_ops ${JSON.stringify(ops)}`, ['BiasAdd or FusedBatchNorm, then at most one of ' + Object.keys(ACTIVATIONS).join(', ')]);
+  return {
+    bias,
+    after: (y) => {
+      let v = norm ? norm(y) : y;
+      if (rest[0] !== undefined) v = activation(c, rest[0], v, `${c.node.name}.${rest[0].toLowerCase()}`);
+      return v;
+    },
+  };
+}
+
+/** The main node's name: the TF name when nothing follows it, so outputs keep TF's names. */
+function mainName(c: OpContext): string {
+  const ops = (attr(c, 'fused_ops')?.list?.s ?? []).map(decodeBase64);
+  return ops.some((o) => o !== 'BiasAdd') ? `${c.node.name}.main` : c.node.name;
+}
+
+// ---- converters ---------------------------------------------------------------------------
+
+const conv2D: OpConverter = (c) => {
+  requireNhwc(c);
+  const x = imageInput(c);
+  const filter = constInput(c, 1, 'filter');
+  if (filter.shape.length !== 4) unsupported(c, `a filter of shape ${formatShape(filter.shape)}`, ['a filter [kH, kW, in/groups, out]']);
+  const [kh, kw, ci] = filter.shape as [number, number, number, number];
+  const channels = c.g.info(x).shape[3]!;
+  if (ci === 0 || channels % ci !== 0) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): filter ${formatShape(filter.shape)} needs input channels divisible by ${ci}, received ${channels}`);
+  const strides = spatialPair(c, 'strides');
+  const dilations = spatialPair(c, 'dilations');
+  const pads = windowPads(c, x, [kh, kw], strides, dilations);
+  const groups = channels / ci;
+  const fused = c.node.op === '_FusedConv2D' ? fusedSteps(c, 2) : { bias: undefined, after: (y: string) => y };
+  const w = c.weight(1, 'oihw', (t) => transposeF32(t, [3, 2, 0, 1]));
+  const y = c.g.node('conv2d', [x, w, ...(fused.bias ? [fused.bias] : [])], { strides, pads, dilations, ...(groups !== 1 ? { groups } : {}) }, mainName(c));
+  return out(fused.after(y));
+};
+
+const depthwiseConv2D: OpConverter = (c) => {
+  requireNhwc(c);
+  const x = imageInput(c);
+  const filter = constInput(c, 1, 'filter');
+  const channels = c.g.info(x).shape[3]!;
+  if (filter.shape.length !== 4 || filter.shape[2] !== channels) unsupported(c, `a filter of shape ${formatShape(filter.shape)} for ${channels} channels`, [`a filter [kH, kW, ${channels}, multiplier]`]);
+  const [kh, kw, , m] = filter.shape as [number, number, number, number];
+  const strides = spatialPair(c, 'strides');
+  const dilations = spatialPair(c, 'dilations');
+  const pads = windowPads(c, x, [kh, kw], strides, dilations);
+  const fused = c.node.op === 'FusedDepthwiseConv2dNative' ? fusedSteps(c, 2) : { bias: undefined, after: (y: string) => y };
+  // [kH, kW, C, m] -> [C*m, 1, kH, kW]: output channel c*m + j, as TF orders them.
+  const w = c.weight(1, 'depthwise', (t) => reshapeF32(transposeF32(t, [2, 3, 0, 1]), [channels * m, 1, kh, kw]));
+  const y = c.g.node('conv2d', [x, w, ...(fused.bias ? [fused.bias] : [])], { strides, pads, dilations, groups: channels }, mainName(c));
+  return out(fused.after(y));
+};
+
+const matMul: OpConverter = (c) => {
+  if (boolAttr(c, 'transpose_a', false)) unsupported(c, 'transpose_a', ['transpose_a false']);
+  const a = computed(c, 0);
+  const fused = c.node.op === '_FusedMatMul' ? fusedSteps(c, 2) : { bias: undefined, after: (y: string) => y };
+  const b = c.inputs[1];
+  if (b?.kind === 'const') {
+    if (b.shape.length !== 2) unsupported(c, `a constant b of shape ${formatShape(b.shape)}`, ['a constant b of rank 2']);
+    // dense takes w [out, in]; TF's b is [in, out] unless transpose_b.
+    const w = boolAttr(c, 'transpose_b', false) ? c.weight(1, 'w') : c.weight(1, 'w', (t) => transposeF32(t, [1, 0]));
+    return out(fused.after(c.g.node('dense', [a, w, ...(fused.bias ? [fused.bias] : [])], {}, mainName(c))));
+  }
+  if (boolAttr(c, 'transpose_b', false)) unsupported(c, 'transpose_b with a computed b', ['transpose_b false']);
+  let y = c.g.node('matmul', [a, computed(c, 1)], {}, fused.bias ? `${c.node.name}.matmul` : mainName(c));
+  if (fused.bias) y = c.g.node('add', [y, fused.bias], {}, mainName(c));
+  return out(fused.after(y));
+};
+
+/** Elementwise arithmetic: folded on constants, a weight operand for one constant. */
+const binary = (op: 'add' | 'sub' | 'mul' | 'div', fn: (a: number, b: number) => number): OpConverter => (c) => {
+  const [a, b] = c.inputs as [Val, Val];
+  if (c.inputs.length !== 2) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}) has ${c.inputs.length} inputs; expected 2`);
+  if (a.kind === 'const' && b.kind === 'const') return foldBinary(c, a, b, fn);
+  const operand = (v: Val, i: number) => (v.kind === 'ir' ? v.value : c.weight(i, 'operand'));
+  const x = operand(a, 0);
+  const y = operand(b, 1);
+  if (op === 'add' && c.recognizeSkips && a.kind === 'ir' && b.kind === 'ir') {
+    const same = c.g.info(x).shape.join() === c.g.info(y).shape.join();
+    if (same && c.g.forks([x, y])) {
+      const layout = keraslayout(c.g.info(x).shape.length);
+      const [shortcut, body] = c.g.shortcutFirst(x, y).map((v) => c.g.withLayout(v, layout));
+      return out(c.g.node('residual', [shortcut!, body!], {}, c.node.name));
+    }
+  }
+  return out(c.g.node(op, [x, y], {}, c.node.name));
+};
+
+function broadcastIndex(shape: readonly number[], outShape: readonly number[], flat: number): number {
+  let index = 0;
+  let stride = 1;
+  let rest = flat;
+  const outStrides: number[] = [];
+  for (let i = outShape.length - 1, s = 1; i >= 0; i--) {
+    outStrides[i] = s;
+    s *= outShape[i]!;
+  }
+  const offset = outShape.length - shape.length;
+  const coords = outShape.map((_, i) => {
+    const q = Math.floor(rest / outStrides[i]!);
+    rest -= q * outStrides[i]!;
+    return q;
+  });
+  for (let i = shape.length - 1; i >= 0; i--) {
+    index += (shape[i] === 1 ? 0 : coords[i + offset]!) * stride;
+    stride *= shape[i]!;
+  }
+  return index;
+}
+
+function foldBinary(c: OpContext, a: Constant, b: Constant, fn: (x: number, y: number) => number): Constant {
+  const rank = Math.max(a.shape.length, b.shape.length);
+  const shape: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a.shape[a.shape.length - rank + i] ?? 1;
+    const db = b.shape[b.shape.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): constants ${formatShape(a.shape)} and ${formatShape(b.shape)} do not broadcast`);
+    shape.push(da === 1 ? db : da);
+  }
+  const n = sizeOf(shape);
+  const data = new Float64Array(n);
+  for (let i = 0; i < n; i++) data[i] = fn(a.data[broadcastIndex(a.shape, shape, i)]!, b.data[broadcastIndex(b.shape, shape, i)]!);
+  return constant(shape, data);
+}
+
+const unary = (op: string, attrs: Attrs = {}): OpConverter => (c) => out(c.g.node(op, [computed(c, 0)], attrs, c.node.name));
+
+const passThrough: OpConverter = (c) => {
+  const v = c.inputs[0];
+  if (v === undefined) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}) has no input`);
+  return v;
+};
+
+const biasAdd: OpConverter = (c) => {
+  requireNhwc(c);
+  return out(c.g.node('add', [computed(c, 0), c.weight(1, 'bias')], {}, c.node.name));
+};
+
+const fusedBatchNorm: OpConverter = (c) => {
+  requireNhwc(c);
+  if (boolAttr(c, 'is_training', false)) unsupported(c, 'is_training true', ['inference (is_training false)']);
+  const x = computed(c, 0);
+  const layout = keraslayout(c.g.info(x).shape.length);
+  if (layout === undefined) unsupported(c, `an input of rank ${c.g.info(x).shape.length}`, ['rank 2, 3 or 4 (channels last)']);
+  const params = [1, 2, 3, 4].map((i) => c.weight(i, 'param'));
+  return out(c.g.node('batchNorm', [c.g.withLayout(x, layout), ...params], { epsilon: floatAttr(c, 'epsilon', 1e-3) }, c.node.name));
+};
+
+const pool = (op: 'maxPool2d' | 'avgPool2d'): OpConverter => (c) => {
+  requireNhwc(c);
+  const x = imageInput(c);
+  const kernel = spatialPair(c, 'ksize');
+  const strides = spatialPair(c, 'strides');
+  const pads = windowPads(c, x, kernel, strides);
+  // TF's average pooling divides by the real elements of a window ('SAME' padding does not count).
+  return out(c.g.node(op, [x], { kernel, strides, pads, ...(op === 'avgPool2d' ? { countIncludePad: false } : {}) }, c.node.name));
+};
+
+function normalizedAxes(c: OpContext, k: Constant, rank: number): number[] {
+  return [...k.data].map((a) => (a < 0 ? a + rank : a)).sort((a, b) => a - b);
+}
+
+const mean: OpConverter = (c) => {
+  const x = computed(c, 0);
+  const rank = c.g.info(x).shape.length;
+  const axes = normalizedAxes(c, constInput(c, 1, 'reduction_indices'), rank);
+  if (rank !== 4 || axes.join() !== '1,2') unsupported(c, `a mean over axes [${axes.join(', ')}] of a rank-${rank} value`, ['the mean over H and W (axes [1, 2]) of an NHWC value']);
+  const keep = boolAttr(c, 'keep_dims', false);
+  const pooled = c.g.node('globalAvgPool', [c.g.withLayout(x, 'NHWC')], {}, keep ? c.node.name : `${c.node.name}.pool`);
+  if (keep) return out(pooled);
+  const shape = c.g.info(pooled).shape;
+  return out(c.g.node('reshape', [pooled], { shape: [shape[0]!, shape[3]!], layout: 'NC' }, c.node.name));
+};
+
+const softmax: OpConverter = (c) => out(c.g.node('softmax', [computed(c, 0)], { axis: -1 }, c.node.name));
+
+const concat: OpConverter = (c) => {
+  const parts = c.inputs.slice(0, -1);
+  const axisConst = constInput(c, c.inputs.length - 1, 'axis');
+  if (parts.length === 0) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}) has no values to concatenate`);
+  if (parts.every((p) => p.kind === 'const')) {
+    // Shape arithmetic: concatenating 1-D constants.
+    const consts = parts as Constant[];
+    if (consts.some((p) => p.shape.length !== 1)) unsupported(c, 'concatenating constants of rank other than 1', ['rank-1 constants (shape vectors)']);
+    const data = consts.flatMap((p) => [...p.data]);
+    return constant([data.length], data);
+  }
+  const values = parts.map((_, i) => computed(c, i));
+  const rank = c.g.info(values[0]!).shape.length;
+  const axis = axisConst.data[0]! < 0 ? axisConst.data[0]! + rank : axisConst.data[0]!;
+  const layout = keraslayout(rank);
+  if (layout === undefined || axis !== rank - 1) unsupported(c, `concatenation on axis ${axisConst.data[0]} of rank-${rank} values`, ['the last (channel) axis of rank 2, 3 or 4 values']);
+  if (values.length === 1) return out(values[0]!);
+  return out(c.g.node('concat', values.map((v) => c.g.withLayout(v, layout)), {}, c.node.name));
+};
+
+const reshape: OpConverter = (c) => {
+  const target = constInput(c, 1, 'shape');
+  const shape = [...target.data];
+  const x = c.inputs[0]!;
+  if (x.kind === 'const') {
+    if (shape.filter((d) => d === -1).length > 1) unsupported(c, 'a constant reshape with several -1', ['at most one -1']);
+    const known = shape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+    return constant(shape.map((d) => (d === -1 ? x.data.length / known : d)), x.data);
+  }
+  const layout = keraslayout(shape.length);
+  return out(c.g.node('reshape', [x.value], { shape, ...(layout ? { layout } : {}) }, c.node.name));
+};
+
+const squeeze: OpConverter = (c) => {
+  const x = computed(c, 0);
+  const inShape = c.g.info(x).shape;
+  const dims = intsAttr(c, 'squeeze_dims', []).map((d) => (d < 0 ? d + inShape.length : d));
+  const shape = inShape.filter((d, i) => (dims.length === 0 ? d !== 1 : !dims.includes(i)));
+  const layout = keraslayout(shape.length);
+  return out(c.g.node('reshape', [x], { shape, ...(layout ? { layout } : {}) }, c.node.name));
+};
+
+const pad: OpConverter = (c) => {
+  const x = imageInput(c);
+  const p = constInput(c, 1, 'paddings');
+  if (p.shape.join() !== '4,2') unsupported(c, `paddings of shape ${formatShape(p.shape)}`, ['paddings [4, 2] on an NHWC value']);
+  const [n0, n1, t, b, l, r, c0, c1] = [...p.data] as number[];
+  let mode = 'constant';
+  if (c.node.op === 'MirrorPad') {
+    const m = strAttr(c, 'mode', 'REFLECT');
+    if (m !== 'REFLECT') unsupported(c, `mode '${clipUserText(m)}'`, ['REFLECT']);
+    mode = 'reflect';
+  }
+  const value = c.node.op === 'PadV2' ? constInput(c, 2, 'constant_values').data[0]! : 0;
+  if (n0 !== 0 || n1 !== 0) unsupported(c, 'padding the batch axis', ['padding H, W and (with zeros) C']);
+  let y = x;
+  if (t !== 0 || b !== 0 || l !== 0 || r !== 0) {
+    y = c.g.node('pad', [y], { pads: [t, l, b, r], ...(mode !== 'constant' ? { mode } : {}), ...(value !== 0 ? { value } : {}) }, c0 === 0 && c1 === 0 ? c.node.name : `${c.node.name}.spatial`);
+  }
+  if (c0 !== 0 || c1 !== 0) {
+    if (mode !== 'constant' || value !== 0) unsupported(c, 'padding channels with other than zeros', ['zero padding of C']);
+    // Zero channels before and after = a 1x1 conv with an identity kernel: each output channel
+    // copies one input channel or is 0, exactly, in every adapter.
+    const channels = c.g.info(y).shape[3]!;
+    const total = c0! + channels + c1!;
+    const kernel = new Float32Array(total * channels);
+    for (let i = 0; i < channels; i++) kernel[(c0! + i) * channels + i] = 1;
+    const w = c.g.weight(`${c.node.name}/channel_pad`, tensor('float32', [total, channels, 1, 1], kernel));
+    y = c.g.node('conv2d', [y, w], {}, c.node.name);
+  }
+  return out(y);
+};
+
+// Shape arithmetic that only ever sees constants (a computed input is refused by constInput).
+const shapeOf: OpConverter = (c) => {
+  const v = c.inputs[0]!;
+  const shape = v.kind === 'const' ? v.shape : c.g.info(v.value).shape;
+  return constant([shape.length], shape);
+};
+
+const cast: OpConverter = (c) => {
+  const v = passThrough(c);
+  const to = attr(c, 'DstT')?.type;
+  if (v.kind === 'ir' && to !== undefined && to !== 'DT_FLOAT') unsupported(c, `a cast of a computed value to ${to}`, ['DT_FLOAT']);
+  if (v.kind === 'const' && (to === 'DT_INT32' || to === 'DT_INT64')) return constant(v.shape, v.data.map((x) => Math.trunc(x)));
+  return v;
+};
+
+const pack: OpConverter = (c) => {
+  if (Number(attr(c, 'axis')?.i ?? 0) !== 0) unsupported(c, 'an axis other than 0', ['axis 0']);
+  const parts = c.inputs.map((_, i) => constInput(c, i, 'value'));
+  if (parts.some((p) => p.shape.length !== 0)) unsupported(c, 'packing non-scalars', ['scalars (shape vectors)']);
+  return constant([parts.length], parts.map((p) => p.data[0]!));
+};
+
+const stridedSlice: OpConverter = (c) => {
+  const x = constInput(c, 0, 'value');
+  const [begin, end, strides] = [1, 2, 3].map((i) => constInput(c, i, 'bound').data[0]!) as [number, number, number];
+  if (x.shape.length !== 1 || constInput(c, 1, 'begin').data.length !== 1) unsupported(c, 'slicing other than one axis of a rank-1 constant', ['rank-1 constants (shape vectors)']);
+  const mask = (key: string) => Number(attr(c, key)?.i ?? 0) & 1;
+  if (mask('ellipsis_mask') || mask('new_axis_mask')) unsupported(c, 'ellipsis_mask or new_axis_mask', ['begin_mask, end_mask, shrink_axis_mask']);
+  const n = x.shape[0]!;
+  const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+  const from = mask('begin_mask') ? (strides > 0 ? 0 : n - 1) : clamp(begin);
+  if (mask('shrink_axis_mask')) return constant([], [x.data[from]!]);
+  const to = mask('end_mask') ? (strides > 0 ? n : -1) : clamp(end);
+  const data: number[] = [];
+  for (let i = from; strides > 0 ? i < to : i > to; i += strides) data.push(x.data[i]!);
+  return constant([data.length], data);
+};
+
+const CONVERTERS: Readonly<Record<string, OpConverter>> = {
+  Add: binary('add', (a, b) => a + b),
+  AddV2: binary('add', (a, b) => a + b),
+  AvgPool: pool('avgPool2d'),
+  BiasAdd: biasAdd,
+  Cast: cast,
+  ConcatV2: concat,
+  Conv2D: conv2D,
+  DepthwiseConv2dNative: depthwiseConv2D,
+  FusedBatchNorm: fusedBatchNorm,
+  FusedBatchNormV2: fusedBatchNorm,
+  FusedBatchNormV3: fusedBatchNorm,
+  FusedDepthwiseConv2dNative: depthwiseConv2D,
+  Identity: passThrough,
+  MatMul: matMul,
+  MaxPool: pool('maxPool2d'),
+  Mean: mean,
+  MirrorPad: pad,
+  Mul: binary('mul', (a, b) => a * b),
+  Pack: pack,
+  Pad: pad,
+  PadV2: pad,
+  RealDiv: binary('div', (a, b) => a / b),
+  Relu: unary('relu'),
+  Relu6: unary('clip', { min: 0, max: 6 }),
+  Reshape: reshape,
+  Shape: shapeOf,
+  Sigmoid: unary('sigmoid'),
+  Snapshot: passThrough,
+  Softmax: softmax,
+  Squeeze: squeeze,
+  StopGradient: passThrough,
+  StridedSlice: stridedSlice,
+  Sub: binary('sub', (a, b) => a - b),
+  Tanh: unary('tanh'),
+  _FusedConv2D: conv2D,
+  _FusedMatMul: matMul,
+};
+
+/** TF ops the importer reads (Const, Placeholder and NoOp besides). */
+export const SUPPORTED_TF_OPS: readonly string[] = [...Object.keys(CONVERTERS), 'Const', 'NoOp', 'Placeholder'].sort();
+
+// ---- the graph ----------------------------------------------------------------------------
+
+/** 'name', 'name:0' -> 'name:0'; control inputs ('^name') -> undefined. */
+function tensorRef(input: string): string | undefined {
+  if (input.startsWith('^')) return undefined;
+  return /:\d+$/.test(input) ? input : `${input}:0`;
+}
+
+const nodeOf = (ref: string) => ref.slice(0, ref.lastIndexOf(':'));
+
+function dims(shape: { readonly dim?: readonly { readonly size?: string | number }[] } | undefined): number[] {
+  return (shape?.dim ?? []).map((d) => Number(d.size ?? 0));
+}
+
+/** An inline TensorProto (a Const the converter did not move into the weights). */
+function inlineTensor(t: TfTensorJson, node: string, file: string): Constant {
+  const shape = dims(t.tensorShape);
+  const n = sizeOf(shape);
+  let values: number[];
+  if (t.tensorContent !== undefined) {
+    const bytes = Uint8Array.from(atob(t.tensorContent), (ch) => ch.charCodeAt(0));
+    const view = new DataView(bytes.buffer);
+    if (t.dtype === 'DT_FLOAT') values = Array.from({ length: bytes.length / 4 }, (_, i) => view.getFloat32(4 * i, true));
+    else if (t.dtype === 'DT_INT32') values = Array.from({ length: bytes.length / 4 }, (_, i) => view.getInt32(4 * i, true));
+    else throw new FileFormatError(file, `Const '${clipUserText(node)}': inline tensorContent of ${t.dtype} is not supported; supported: DT_FLOAT, DT_INT32`);
+  } else values = [...(t.floatVal ?? t.intVal ?? (t.int64Val ?? []).map(Number))];
+  // TF stores a constant fill as one value.
+  if (values.length === 1 && n > 1) values = new Array<number>(n).fill(values[0]!);
+  if (values.length !== n) throw new FileFormatError(file, `Const '${clipUserText(node)}': ${values.length} inline values for shape ${formatShape(shape)} (${n} elements)`);
+  return constant(shape, values);
+}
+
+/** Nodes in an order where every data input comes first (GraphDefs need not be sorted). */
+function topologicalOrder(nodes: readonly TfNodeJson[], file: string): TfNodeJson[] {
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const order: TfNodeJson[] = [];
+  for (const root of nodes) {
+    if (state.has(root.name)) continue;
+    const stack: { node: TfNodeJson; next: number }[] = [{ node: root, next: 0 }];
+    state.set(root.name, 'visiting');
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const inputs = (top.node.input ?? []).map(tensorRef).filter((r): r is string => r !== undefined);
+      if (top.next < inputs.length) {
+        const name = nodeOf(inputs[top.next++]!);
+        const dep = byName.get(name);
+        if (dep === undefined) throw new FileFormatError(file, `node '${clipUserText(top.node.name)}' (${clipUserText(top.node.op)}) reads '${clipUserText(name)}', which is not a node of the graph`);
+        const s = state.get(name);
+        if (s === 'visiting') throw new FileFormatError(file, `node '${clipUserText(name)}' is part of a cycle (GraphModels without control flow are acyclic)`);
+        if (s === undefined) {
+          state.set(name, 'visiting');
+          stack.push({ node: dep, next: 0 });
+        }
+      } else {
+        state.set(top.node.name, 'done');
+        order.push(top.node);
+        stack.pop();
+      }
+    }
+  }
+  return order;
+}
+
+export function importGraphModel(artifacts: GraphModelArtifacts, options: GraphModelImportOptions = {}): GraphModelImport {
+  const file = options.file ?? 'model.json';
+  const json = artifacts.modelJson;
+  if (!isGraphModelJson(json)) throw new FileFormatError(file, `not a tfjs GraphModel: expected "format": "${GRAPH_MODEL_FORMAT}" or a modelTopology with a node list`);
+  const nodes = json.modelTopology.node;
+  if (!Array.isArray(nodes) || nodes.some((n) => typeof n?.name !== 'string' || typeof n.op !== 'string')) {
+    throw new FileFormatError(file, 'modelTopology.node must be a list of nodes, each with a string name and op');
+  }
+  if ((json.modelTopology.library?.function?.length ?? 0) > 0) {
+    throw new UnsupportedError('a function library (control flow: While, If, ...)', { node: 'modelTopology.library', op: 'function' }, ['graphs without functions']);
+  }
+  const weightsFile = options.weightsFile ?? json.weightsManifest?.flatMap((g) => g.paths).join(', ') ?? 'weights';
+  const stored = decodeWeights({ modelTopology: {} as never, weightsManifest: json.weightsManifest }, artifacts.weightData, weightsFile);
+  const g = new ImportGraph();
+  const values = new Map<string, Val>();
+  const irWeights = new Map<string, string>();
+  const tfInputs: string[] = [];
+  const recognizeSkips = options.recognizeSkips ?? true;
+
+  for (const node of topologicalOrder(nodes, file)) {
+    const ref = `${node.name}:0`;
+    if (node.op === 'NoOp') continue;
+    if (node.op === 'Const') {
+      const t = stored.get(node.name);
+      const inline = node.attr?.['value']?.tensor;
+      if (t !== undefined) values.set(ref, constant(t.shape, t.data as Float32Array));
+      else if (inline !== undefined) values.set(ref, inlineTensor(inline, node.name, file));
+      else throw new FileFormatError(file, `Const '${clipUserText(node.name)}' has no value: not in the weights manifest (${weightsFile}) and no inline tensor`);
+      continue;
+    }
+    if (node.op === 'Placeholder') {
+      const dtype = node.attr?.['dtype']?.type ?? 'DT_FLOAT';
+      if (dtype !== 'DT_FLOAT') throw new UnsupportedError(`an input of dtype ${clipUserText(dtype)}`, { node: node.name, op: node.op }, ['DT_FLOAT inputs']);
+      const declared = dims(node.attr?.['shape']?.shape);
+      const shape = options.inputShapes?.[node.name] ?? declared.map((d, i) => (d === -1 && i === 0 ? options.batch ?? 1 : d));
+      if (node.attr?.['shape']?.shape?.unknownRank || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+        throw new SkipconnError('INPUT_INVALID', `${file}: input '${clipUserText(node.name)}' has shape [${declared.join(',')}] with unknown dimensions; give its full shape (inputShapes)`);
+      }
+      values.set(ref, out(g.input(node.name, shape, keraslayout(shape.length))));
+      tfInputs.push(ref);
+      continue;
+    }
+    const convert = Object.hasOwn(CONVERTERS, node.op) ? CONVERTERS[node.op]! : undefined;
+    if (convert === undefined) throw new UnsupportedError(`TF op ${clipUserText(node.op)}`, { node: node.name, op: node.op }, SUPPORTED_TF_OPS);
+    const inputRefs = (node.input ?? []).map(tensorRef).filter((r): r is string => r !== undefined);
+    const inputs = inputRefs.map((r) => {
+      const v = values.get(r);
+      if (v === undefined) throw new FileFormatError(file, `node '${clipUserText(node.name)}' (${node.op}) reads '${clipUserText(r)}', which no supported node produces (only output 0 of each node is read)`);
+      return v;
+    });
+    const ctx: OpContext = {
+      node,
+      inputs,
+      g,
+      file,
+      recognizeSkips,
+      weight(index, key, relayout) {
+        const v = inputs[index];
+        if (v === undefined) throw new FileFormatError(file, `node '${clipUserText(node.name)}' (${node.op}) has ${inputs.length} inputs; expected at least ${index + 1}`);
+        if (v.kind !== 'const') throw new UnsupportedError(`a computed value as input ${index}`, { node: node.name, op: node.op }, [`a constant input ${index}`]);
+        const cacheKey = `${inputRefs[index]}|${key}`;
+        let name = irWeights.get(cacheKey);
+        if (name === undefined) {
+          let t: F32 = { shape: [...v.shape], data: Float32Array.from(v.data) };
+          if (relayout) t = relayout(t);
+          name = g.weight(nodeOf(inputRefs[index]!), tensor('float32', t.shape, t.data));
+          irWeights.set(cacheKey, name);
+        }
+        return name;
+      },
+    };
+    values.set(ref, convert(ctx));
+  }
+
+  const outputRefs = outputsOf(json, nodes);
+  const outputs = outputRefs.map((r) => {
+    const v = values.get(r);
+    if (v === undefined) throw new FileFormatError(file, `output '${clipUserText(r)}' is not produced by any node`);
+    if (v.kind !== 'ir') throw new UnsupportedError(`a constant output (${clipUserText(r)})`, { node: nodeOf(r), op: 'output' }, ['outputs computed from the inputs']);
+    return v.value;
+  });
+  // An output that is an input (or the same value twice) needs its own IR value.
+  const seen = new Set<string>(g.inputs.map((i) => i.name));
+  outputs.forEach((o, i) => {
+    if (seen.has(o)) outputs[i] = g.node('reshape', [o], { shape: [...g.info(o).shape], ...(g.info(o).layout ? { layout: g.info(o).layout } : {}) }, nodeOf(outputRefs[i]!));
+    seen.add(outputs[i]!);
+  });
+  fuseZeroPadding(g, outputs);
+  if (recognizeSkips) foldActivations(g, outputs);
+  const graph = g.graph(options.name ?? 'graph-model', outputs);
+  const validated = validateGraph(graph);
+  return { graph, weights: g.weights, validated, tfInputs, tfOutputs: outputRefs, source: { generatedBy: json.generatedBy, convertedBy: json.convertedBy ?? undefined } };
+}
+
+/** The signature's outputs, else (as tfjs does) every node no other node reads, in node order. */
+function outputsOf(json: { signature?: { outputs?: Readonly<Record<string, { readonly name?: string }>> } }, nodes: readonly TfNodeJson[]): string[] {
+  const named = Object.values(json.signature?.outputs ?? {}).map((o) => o?.name).filter((n): n is string => typeof n === 'string');
+  if (named.length > 0) return named.map((n) => tensorRef(n)!);
+  const read = new Set<string>();
+  for (const n of nodes) for (const i of n.input ?? []) read.add(nodeOf(tensorRef(i.replace(/^\^/, ''))!));
+  return nodes.filter((n) => !read.has(n.name) && n.op !== 'Const' && n.op !== 'NoOp' && n.op !== 'Placeholder').map((n) => `${n.name}:0`);
+}
