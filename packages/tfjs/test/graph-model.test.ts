@@ -8,50 +8,21 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import * as tfconv from '@tensorflow/tfjs-converter';
-import { SkipconnError, UnsupportedError, evaluateGraph, findSkips, randomTensor, tensor, toFloat64, type HostTensor } from '@skipconn/core';
+import { SkipconnError, UnsupportedError, evaluateGraph, findSkips, tensor, toFloat64, type HostTensor } from '@skipconn/core';
 import { TFJS_CPU, importGraphModel, type GraphModelJson, type TfNodeJson } from '../src';
-import { loadGraphModelFile, readGraphModelFiles } from '../src/node';
+import { loadGraphModelFile } from '../src/node';
+import { GRAPH_MODEL_FIXTURES, imageInput, runWithConverter } from './graph-model-helpers';
 import { initAdapter } from './helpers';
 import { expectWithin } from './layers-model-helpers';
 
-const FIXTURES = path.join(__dirname, 'fixtures/graph-model');
+const FIXTURES = GRAPH_MODEL_FIXTURES;
 const MODELS = fs.readdirSync(FIXTURES).filter((d) => fs.existsSync(path.join(FIXTURES, d, 'model.json'))).sort();
-
-/** tfjs-converter's own run of a model.json: loadGraphModel through the in-memory IO handler, then execute. */
-async function runWithConverter(modelFile: string, feeds: Record<string, HostTensor>, outputs: readonly string[]): Promise<HostTensor[]> {
-  await tf.setBackend('cpu');
-  const files = readGraphModelFiles(modelFile);
-  const json = files.modelJson;
-  const data = files.weightData;
-  const model = await tfconv.loadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology as never,
-      weightSpecs: json.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
-      weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
-      format: json.format,
-      generatedBy: json.generatedBy,
-      convertedBy: json.convertedBy ?? undefined,
-      signature: json.signature as never,
-    }),
-  );
-  const inputs = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, tf.tensor(Float32Array.from(toFloat64(v)), [...v.shape], 'float32')]));
-  const result = model.execute(inputs, outputs.map((o) => o.replace(/:0$/, ''))) as tf.Tensor | tf.Tensor[];
-  const list = Array.isArray(result) ? result : [result];
-  const host = list.map((t) => tensor('float32', t.shape, t.dataSync() as Float32Array));
-  tf.dispose([...Object.values(inputs), ...list]);
-  model.dispose();
-  return host;
-}
 
 describe.each(MODELS)('real GraphModel %s', (name) => {
   const modelFile = path.join(FIXTURES, name, 'model.json');
   const imported = loadGraphModelFile(modelFile);
   const input = imported.graph.inputs[0]!;
-  // Inputs like the models' own (images scaled to [0, 1]), fixed by seed.
-  const x = tensor('float32', input.shape, Float32Array.from(toFloat64(randomTensor(input.shape, 11)), (v) => (v + 1) / 2));
+  const x = imageInput(input.shape);
   let want: HostTensor[];
   beforeAll(async () => {
     want = await runWithConverter(modelFile, { [input.name]: x }, imported.tfOutputs);

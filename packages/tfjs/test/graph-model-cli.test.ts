@@ -1,0 +1,83 @@
+/**
+ * @jest-environment ./packages/onnxruntime-node/test/environment.js
+ */
+/**
+ * The CLI on real GraphModels (test/fixtures/graph-model): `inspect` lists their residual skips,
+ * `run` on tfjs:cpu writes what tfjs-converter's execute gives, and `port --to onnx` writes a
+ * file that plain onnxruntime-node (an InferenceSession on the written bytes, nothing of
+ * skipconn) runs to tfjs-converter's outputs within atol 1e-4 + rtol 1e-3.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ort from 'onnxruntime-node';
+import { tensor } from '@skipconn/core';
+import { readNpyFile, writeNpyFile } from '@skipconn/core/node';
+import { loadGraphModelFile } from '../src/node';
+import { outputFileName } from '../../cli/src/commands/run';
+import { runCli } from '../../cli/test/helpers';
+import { GRAPH_MODEL_FIXTURES, imageInput, runWithConverter } from './graph-model-helpers';
+import { expectWithin } from './layers-model-helpers';
+
+const MODELS = fs.readdirSync(GRAPH_MODEL_FIXTURES).filter((d) => fs.existsSync(path.join(GRAPH_MODEL_FIXTURES, d, 'model.json'))).sort();
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skipconn-graph-model-cli-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe.each(MODELS)('skipconn on the GraphModel %s', (name) => {
+  const modelFile = path.join(GRAPH_MODEL_FIXTURES, name, 'model.json');
+  const imported = loadGraphModelFile(modelFile);
+  const input = imported.graph.inputs[0]!;
+  const x = imageInput(input.shape, 5);
+
+  test('inspect reads it as tfjs and lists its residual skips', async () => {
+    const r = await runCli(['inspect', modelFile, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.format).toBe('tfjs');
+    expect(report.inputs).toEqual([{ name: input.name, dtype: 'float32', shape: input.shape, layout: 'NHWC' }]);
+    const adds = JSON.parse(fs.readFileSync(modelFile, 'utf8')).modelTopology.node.filter((n: { op: string; input: string[] }) => n.op === 'AddV2');
+    expect(report.skips.map((s: { kind: string }) => s.kind)).toEqual(adds.map(() => 'residual'));
+  });
+
+  test('run on tfjs:cpu writes what tfjs-converter computes', async () => {
+    const feed = path.join(dir, `${name}-x.npy`);
+    writeNpyFile(feed, x);
+    const out = path.join(dir, `${name}-run`);
+    const r = await runCli(['run', modelFile, '--adapter', 'tfjs:cpu', '--input', `${input.name}=${feed}`, '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const want = await runWithConverter(modelFile, { [input.name]: x }, imported.tfOutputs);
+    const files = fs.readdirSync(out);
+    expect(files).toHaveLength(imported.graph.outputs.length);
+    imported.graph.outputs.forEach((o, i) => {
+      expect(files).toContain(outputFileName(o));
+      expectWithin(readNpyFile(path.join(out, outputFileName(o))), want[i]!, `${name} ${o}: skipconn run vs tfjs-converter`);
+    });
+  });
+
+  test('port --to onnx writes a file onnxruntime-node runs to tfjs-converter\'s outputs', async () => {
+    const onnxFile = path.join(dir, `${name}.onnx`);
+    const r = await runCli(['port', modelFile, '--to', 'onnx', '--out', onnxFile]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const session = await ort.InferenceSession.create(fs.readFileSync(onnxFile));
+    try {
+      expect(session.inputNames).toHaveLength(1);
+      const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', Float32Array.from(x.data as Float32Array), [...x.shape]) };
+      const results = await session.run(feeds);
+      const want = await runWithConverter(modelFile, { [input.name]: x }, imported.tfOutputs);
+      expect(session.outputNames).toHaveLength(want.length);
+      session.outputNames.forEach((o, i) => {
+        const t = results[o]!;
+        expectWithin(tensor('float32', t.dims, t.data as Float32Array), want[i]!, `${name} ${o}: onnxruntime-node vs tfjs-converter`);
+      });
+    } finally {
+      await session.release();
+    }
+  });
+});

@@ -1,0 +1,41 @@
+/** Helpers for the GraphModel tests: tfjs-converter's own run of a model.json, seeded image inputs. */
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfconv from '@tensorflow/tfjs-converter';
+import { randomTensor, tensor, toFloat64, type HostTensor } from '@skipconn/core';
+import { readGraphModelFiles } from '../src/node';
+
+/** The real GraphModels (see fixtures/graph-model/README.md). */
+export const GRAPH_MODEL_FIXTURES = path.join(__dirname, 'fixtures/graph-model');
+
+/** Inputs like the models' own (images scaled to [0, 1]), fixed by seed. */
+export function imageInput(shape: readonly number[], seed = 11): HostTensor {
+  return tensor('float32', shape, Float32Array.from(toFloat64(randomTensor(shape, seed)), (v) => (v + 1) / 2));
+}
+
+/** tfjs-converter's own run of a model.json: loadGraphModel through the in-memory IO handler, then execute. */
+export async function runWithConverter(modelFile: string, feeds: Record<string, HostTensor>, outputs: readonly string[]): Promise<HostTensor[]> {
+  await tf.setBackend('cpu');
+  const files = readGraphModelFiles(modelFile);
+  const json = files.modelJson;
+  const data = files.weightData;
+  const model = await tfconv.loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology as never,
+      weightSpecs: json.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
+      weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
+      format: json.format,
+      generatedBy: json.generatedBy,
+      convertedBy: json.convertedBy ?? undefined,
+      signature: json.signature as never,
+    }),
+  );
+  const inputs = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, tf.tensor(Float32Array.from(toFloat64(v)), [...v.shape], 'float32')]));
+  const result = model.execute(inputs, outputs.map((o) => o.replace(/:0$/, ''))) as tf.Tensor | tf.Tensor[];
+  const list = Array.isArray(result) ? result : [result];
+  const host = list.map((t) => tensor('float32', t.shape, t.dataSync() as Float32Array));
+  tf.dispose([...Object.values(inputs), ...list]);
+  model.dispose();
+  return host;
+}
