@@ -616,6 +616,13 @@ export function importGraphModel(artifacts: GraphModelArtifacts, options: GraphM
   const tfInputs: string[] = [];
   const recognizeSkips = options.recognizeSkips ?? true;
 
+  // Unsupported ops first, in file order: control flow (Merge, NextIteration) would otherwise
+  // surface as a cycle, and the user should hear about the op, not about the graph's shape.
+  for (const node of nodes) {
+    if (!Object.hasOwn(CONVERTERS, node.op) && !['Const', 'NoOp', 'Placeholder'].includes(node.op)) {
+      throw new UnsupportedError(`TF op ${clipUserText(node.op)}`, { node: node.name, op: node.op }, SUPPORTED_TF_OPS);
+    }
+  }
   for (const node of topologicalOrder(nodes, file)) {
     const ref = `${node.name}:0`;
     if (node.op === 'NoOp') continue;
@@ -639,8 +646,7 @@ export function importGraphModel(artifacts: GraphModelArtifacts, options: GraphM
       tfInputs.push(ref);
       continue;
     }
-    const convert = Object.hasOwn(CONVERTERS, node.op) ? CONVERTERS[node.op]! : undefined;
-    if (convert === undefined) throw new UnsupportedError(`TF op ${clipUserText(node.op)}`, { node: node.name, op: node.op }, SUPPORTED_TF_OPS);
+    const convert = CONVERTERS[node.op]!;
     const inputRefs = (node.input ?? []).map(tensorRef).filter((r): r is string => r !== undefined);
     const inputs = inputRefs.map((r) => {
       const v = values.get(r);
