@@ -196,21 +196,41 @@ function fusedSteps(c: OpContext, firstArg: number): { bias?: string; after: (y:
   const [first, ...rest] = ops;
   let bias: string | undefined;
   let norm: ((y: string) => string) | undefined;
-  if (first === 'BiasAdd') bias = c.weight(firstArg, 'bias');
-  else if (first === 'FusedBatchNorm') {
+  let nextArg = firstArg;
+  if (first === 'BiasAdd') {
+    bias = c.weight(firstArg, 'bias');
+    nextArg += 1;
+  } else if (first === 'FusedBatchNorm') {
     const params = [0, 1, 2, 3].map((k) => c.weight(firstArg + k, `bn${k}`));
     const epsilon = floatAttr(c, 'epsilon', 1e-3);
     norm = (y) => c.g.node('batchNorm', [c.g.withLayout(y, keraslayout(c.g.info(y).shape.length)), ...params], { epsilon }, `${c.node.name}.batchNorm`);
+    nextArg += 4;
   } else if (first !== undefined) rest.unshift(first);
-  if (rest.length > 1) unsupported(c, `fused_ops ${JSON.stringify(ops)}`, ['BiasAdd or FusedBatchNorm, then at most one of ' + Object.keys(ACTIVATIONS).join(', ')]);
+  const supported = ['BiasAdd or FusedBatchNorm, then at most one of ' + [...Object.keys(ACTIVATIONS), 'Prelu'].join(', ')];
+  if (rest.length > 1) unsupported(c, `fused_ops ${JSON.stringify(ops)}`, supported);
   return {
     bias,
     after: (y) => {
       let v = norm ? norm(y) : y;
-      if (rest[0] !== undefined) v = activation(c, rest[0], v, `${c.node.name}.${rest[0].toLowerCase()}`);
+      // The fused Prelu's alpha is the argument after the bias (or the batch norm's four).
+      if (rest[0] === 'Prelu') v = prelu(c, v, c.weight(nextArg, 'alpha'), c.node.name);
+      else if (rest[0] !== undefined) v = activation(c, rest[0], v, `${c.node.name}.${rest[0].toLowerCase()}`);
       return v;
     },
   };
+}
+
+/**
+ * prelu(x) = relu(x) - alpha * relu(-x): x where x > 0, alpha * x elsewhere, with the same
+ * single rounding as alpha * x (negation is exact), in IR ops every adapter has.
+ */
+function prelu(c: OpContext, x: string, alpha: string, name: string): string {
+  const minusOne = c.g.weight(`${name}/minus_one`, tensor('float32', [], [-1]));
+  const positive = c.g.node('relu', [x], {}, `${name}.positive`);
+  const negated = c.g.node('mul', [x, minusOne], {}, `${name}.negated`);
+  const negative = c.g.node('relu', [negated], {}, `${name}.negative`);
+  const scaled = c.g.node('mul', [negative, alpha], {}, `${name}.scaled`);
+  return c.g.node('sub', [positive, scaled], {}, name);
 }
 
 /** The main node's name: the TF name when nothing follows it, so outputs keep TF's names. */
@@ -273,24 +293,43 @@ const matMul: OpConverter = (c) => {
   return out(fused.after(y));
 };
 
+/** x + y: a residual merge when they have one shape and fork from a common value, else add. */
+function addComputed(c: OpContext, x: string, y: string, name: string): string {
+  if (c.recognizeSkips && c.g.info(x).shape.join() === c.g.info(y).shape.join() && c.g.forks([x, y])) {
+    const layout = keraslayout(c.g.info(x).shape.length);
+    const [shortcut, body] = c.g.shortcutFirst(x, y).map((v) => c.g.withLayout(v, layout));
+    return c.g.node('residual', [shortcut!, body!], {}, name);
+  }
+  return c.g.node('add', [x, y], {}, name);
+}
+
 /** Elementwise arithmetic: folded on constants, a weight operand for one constant. */
 const binary = (op: 'add' | 'sub' | 'mul' | 'div', fn: (a: number, b: number) => number): OpConverter => (c) => {
   const [a, b] = c.inputs as [Val, Val];
   if (c.inputs.length !== 2) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}) has ${c.inputs.length} inputs; expected 2`);
   if (a.kind === 'const' && b.kind === 'const') return foldBinary(c, a, b, fn);
+  if (op === 'add' && a.kind === 'ir' && b.kind === 'ir') return out(addComputed(c, a.value, b.value, c.node.name));
   const operand = (v: Val, i: number) => (v.kind === 'ir' ? v.value : c.weight(i, 'operand'));
-  const x = operand(a, 0);
-  const y = operand(b, 1);
-  if (op === 'add' && c.recognizeSkips && a.kind === 'ir' && b.kind === 'ir') {
-    const same = c.g.info(x).shape.join() === c.g.info(y).shape.join();
-    if (same && c.g.forks([x, y])) {
-      const layout = keraslayout(c.g.info(x).shape.length);
-      const [shortcut, body] = c.g.shortcutFirst(x, y).map((v) => c.g.withLayout(v, layout));
-      return out(c.g.node('residual', [shortcut!, body!], {}, c.node.name));
-    }
-  }
-  return out(c.g.node(op, [x, y], {}, c.node.name));
+  return out(c.g.node(op, [operand(a, 0), operand(b, 1)], {}, c.node.name));
 };
+
+/** AddN (the grappler's rewrite of chained adds): pairwise, each pair a residual where it forks. */
+const addN: OpConverter = (c) => {
+  const values = c.inputs.map((_, i) => computed(c, i));
+  if (values.length === 1) return out(values[0]!);
+  return out(values.slice(1).reduce((acc, v, i) => addComputed(c, acc, v, i === values.length - 2 ? c.node.name : `${c.node.name}.${i}`), values[0]!));
+};
+
+/** Minimum / Maximum with a scalar constant (clip_by_value): clip with that bound. */
+const bound = (which: 'min' | 'max'): OpConverter => (c) => {
+  const k = c.inputs.findIndex((v) => v.kind === 'const');
+  const limit = k === -1 ? undefined : (c.inputs[k] as Constant);
+  if (limit === undefined || limit.data.length !== 1 || c.inputs.length !== 2) unsupported(c, `${c.node.op} of two computed values or of a non-scalar constant`, [`${c.node.op} of a value and a scalar constant`]);
+  // Maximum(x, m) is clip from below (min m); Minimum(x, m) is clip from above (max m).
+  return out(c.g.node('clip', [computed(c, 1 - k)], { [which === 'max' ? 'min' : 'max']: limit.data[0]! }, c.node.name));
+};
+
+const preluOp: OpConverter = (c) => out(prelu(c, computed(c, 0), c.weight(1, 'alpha'), c.node.name));
 
 function broadcastIndex(shape: readonly number[], outShape: readonly number[], flat: number): number {
   let index = 0;
@@ -493,6 +532,7 @@ const stridedSlice: OpConverter = (c) => {
 
 const CONVERTERS: Readonly<Record<string, OpConverter>> = {
   Add: binary('add', (a, b) => a + b),
+  AddN: addN,
   AddV2: binary('add', (a, b) => a + b),
   AvgPool: pool('avgPool2d'),
   BiasAdd: biasAdd,
@@ -507,12 +547,15 @@ const CONVERTERS: Readonly<Record<string, OpConverter>> = {
   Identity: passThrough,
   MatMul: matMul,
   MaxPool: pool('maxPool2d'),
+  Maximum: bound('max'),
   Mean: mean,
+  Minimum: bound('min'),
   MirrorPad: pad,
   Mul: binary('mul', (a, b) => a * b),
   Pack: pack,
   Pad: pad,
   PadV2: pad,
+  Prelu: preluOp,
   RealDiv: binary('div', (a, b) => a / b),
   Relu: unary('relu'),
   Relu6: unary('clip', { min: 0, max: 6 }),
