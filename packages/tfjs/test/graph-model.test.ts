@@ -83,6 +83,40 @@ describe('GraphModel weights and errors', () => {
     expect(Array.from(toFloat64(y))).toEqual([3]);
   });
 
+  it('AddN of forking values is a residual merge; Maximum / Minimum with a scalar are clip bounds', () => {
+    const model = tiny(
+      [
+        { name: 'r', op: 'Relu', input: ['x'] },
+        { name: 'sum', op: 'AddN', input: ['x', 'r'] },
+        { name: 'lo', op: 'Const', attr: { value: { tensor: { dtype: 'DT_FLOAT', tensorShape: {}, floatVal: [-1] } } } },
+        { name: 'hi', op: 'Const', attr: { value: { tensor: { dtype: 'DT_FLOAT', tensorShape: {}, floatVal: [4] } } } },
+        { name: 'clipped/Maximum', op: 'Maximum', input: ['sum', 'lo'] },
+        { name: 'clipped', op: 'Minimum', input: ['clipped/Maximum', 'hi'] },
+      ],
+      [],
+      [],
+    );
+    const r = importGraphModel(model);
+    expect(findSkips(r.validated).map((s) => s.kind)).toEqual(['residual']);
+    // x = [3, -5]: x + relu(x) = [6, -5], clipped to [-1, 4] = [4, -1].
+    const y = evaluateGraph(r.validated, r.weights, { x: tensor('float32', [1, 2], [3, -5]) })[r.graph.outputs[0]!]!;
+    expect(Array.from(toFloat64(y))).toEqual([4, -1]);
+  });
+
+  it('Prelu is x where x > 0 and alpha * x elsewhere', () => {
+    const model = tiny(
+      [
+        { name: 'alpha', op: 'Const' },
+        { name: 'p', op: 'Prelu', input: ['x', 'alpha'] },
+      ],
+      [{ name: 'alpha', shape: [2], dtype: 'float32' }],
+      [...new Uint8Array(Float32Array.from([0.25, 0.5]).buffer)],
+    );
+    const r = importGraphModel(model);
+    const y = evaluateGraph(r.validated, r.weights, { x: tensor('float32', [1, 2], [-4, 3]) })[r.graph.outputs[0]!]!;
+    expect(Array.from(toFloat64(y))).toEqual([-1, 3]);
+  });
+
   it('refuses an unsupported op naming the op, the node and the supported ops', () => {
     const model = tiny([{ name: 'gelu/Erf', op: 'Erf', input: ['x'] }], [], []);
     let err: unknown;
