@@ -1,7 +1,7 @@
 /**
  * GraphModel import against tfjs itself: real published GraphModels (test/fixtures/graph-model,
  * from the @vladmandic/human npm package; see the README there) import into IR and, on the
- * reference evaluator and on tfjs:cpu, give what tfjs-converter's own loadGraphModel + execute
+ * reference evaluator and on tfjs:cpu and tfjs:wasm, give what tfjs-converter's own loadGraphModel + execute
  * gives on tfjs-backend-cpu, within atol 1e-4 + rtol 1e-3. Tiny hand-written GraphModels check
  * dequantization (uint8 affine, float16) against hand-computed values and the errors for
  * unsupported ops.
@@ -9,10 +9,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SkipconnError, UnsupportedError, evaluateGraph, findSkips, tensor, toFloat64, type HostTensor } from '@skipconn/core';
-import { TFJS_CPU, importGraphModel, type GraphModelJson, type TfNodeJson } from '../src';
+import { importGraphModel, type GraphModelJson, type TfNodeJson } from '../src';
 import { loadGraphModelFile } from '../src/node';
 import { GRAPH_MODEL_FIXTURES, imageInput, runWithConverter } from './graph-model-helpers';
-import { initAdapter } from './helpers';
+import { BACKENDS, initAdapter } from './helpers';
 import { expectWithin } from './layers-model-helpers';
 
 const FIXTURES = GRAPH_MODEL_FIXTURES;
@@ -41,12 +41,12 @@ describe.each(MODELS)('real GraphModel %s', (name) => {
     imported.graph.outputs.forEach((o, i) => expectWithin(got[o]!, want[i]!, `${name} ${o} (reference)`));
   });
 
-  it('matches tfjs-converter on tfjs:cpu', async () => {
-    const adapter = await initAdapter(TFJS_CPU);
+  it.each(BACKENDS.map((spec) => [spec.name, spec] as const))('matches tfjs-converter on %s', async (_label, spec) => {
+    const adapter = await initAdapter(spec);
     try {
       const compiled = await adapter.compile(imported.validated, imported.weights);
       const got = await compiled.run({ [input.name]: x });
-      imported.graph.outputs.forEach((o, i) => expectWithin(got[o]!, want[i]!, `${name} ${o} (tfjs:cpu)`));
+      imported.graph.outputs.forEach((o, i) => expectWithin(got[o]!, want[i]!, `${name} ${o} (${spec.name})`));
       await compiled.dispose();
     } finally {
       await adapter.dispose();
