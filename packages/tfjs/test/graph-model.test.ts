@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SkipconnError, UnsupportedError, evaluateGraph, findSkips, tensor, toFloat64, type HostTensor } from '@skipconn/core';
-import { importGraphModel, type GraphModelJson, type TfNodeJson } from '../src';
+import { importGraphModel, isGraphModelJson, type GraphModelJson, type TfNodeJson } from '../src';
 import { loadGraphModelFile } from '../src/node';
 import { GRAPH_MODEL_FIXTURES, imageInput, runWithConverter } from './graph-model-helpers';
 import { BACKENDS, initAdapter } from './helpers';
@@ -115,6 +115,15 @@ describe('GraphModel weights and errors', () => {
     const r = importGraphModel(model);
     const y = evaluateGraph(r.validated, r.weights, { x: tensor('float32', [1, 2], [-4, 3]) })[r.graph.outputs[0]!]!;
     expect(Array.from(toFloat64(y))).toEqual([-1, 3]);
+  });
+
+  it('recognises older files without "format" by their node list, and not LayersModels', () => {
+    const { modelJson, weightData } = tiny([{ name: 'y', op: 'Relu', input: ['x'] }], [], []);
+    const { format: _format, ...older } = modelJson;
+    expect(isGraphModelJson(older)).toBe(true);
+    expect(importGraphModel({ modelJson: older as GraphModelJson, weightData }).graph.nodes.map((n) => n.op)).toEqual(['relu']);
+    expect(isGraphModelJson({ modelTopology: { class_name: 'Functional', config: { layers: [] } }, weightsManifest: [] })).toBe(false);
+    expect(isGraphModelJson({ format: 'layers-model', modelTopology: { node: [] } })).toBe(false);
   });
 
   it('refuses an unsupported op naming the op, the node and the supported ops', () => {
