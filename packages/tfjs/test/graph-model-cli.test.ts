@@ -81,3 +81,15 @@ describe.each(MODELS)('skipconn on the GraphModel %s', (name) => {
     }
   });
 });
+
+test('an unsupported TF op is exit 2 naming the op, the node and the supported ops, without a stack trace', async () => {
+  const folder = path.join(dir, 'unsupported');
+  fs.mkdirSync(folder);
+  const modelFile = path.join(folder, 'model.json');
+  const placeholder = { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '1' }, { size: '4' }] } } } };
+  fs.writeFileSync(modelFile, JSON.stringify({ format: 'graph-model', modelTopology: { node: [placeholder, { name: 'gelu/Erf', op: 'Erf', input: ['x'] }] }, weightsManifest: [] }));
+  const r = await runCli(['inspect', modelFile]);
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/node 'gelu\/Erf' \(Erf\): TF op Erf is not supported; supported: .*_FusedConv2D/);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+});
