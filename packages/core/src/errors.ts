@@ -17,12 +17,34 @@ export type ErrorCode =
   | 'PACKAGE_MISSING'
   | 'USAGE';
 
+/**
+ * Every SkipconnError carries this brand, so errors thrown by another copy of @skipconn/core in
+ * the same process (its CommonJS and ES module builds, or a globally installed CLI beside an
+ * adapter package with a core of its own) are still recognised (see Symbol.hasInstance below).
+ */
+const USER_ERROR = Symbol.for('skipconn.user-error');
+
 export class SkipconnError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string) {
     super(message);
     this.name = new.target.name;
     this.code = code;
+  }
+
+  /**
+   * `err instanceof AdapterUnavailableError` (or any class here) also holds for an error made by
+   * another copy of @skipconn/core in this process (its other module format, or an adapter
+   * package installed with a core of its own): such an error carries the shared brand and a class
+   * of the same name in its prototype chain.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== 'object' || value === null || (value as Record<symbol, unknown>)[USER_ERROR] !== true) return false;
+    for (let proto = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null; proto !== null; proto = Object.getPrototypeOf(proto) as typeof proto) {
+      if (proto.constructor?.name === this.name) return true;
+    }
+    return false;
   }
 }
 
@@ -169,14 +191,8 @@ export async function importPeer<T>(feature: string, pkg: string, load: () => Pr
   return (exportsObject !== null && typeof exportsObject === 'object' ? exportsObject : ns) as T;
 }
 
-/**
- * Every SkipconnError carries this brand, so errors thrown by another copy of @skipconn/core in
- * the same process (its CommonJS and ES module builds, or a globally installed CLI beside an
- * adapter package with a core of its own) are still recognised as user errors.
- */
-const USER_ERROR = Symbol.for('skipconn.user-error');
 Object.defineProperty(SkipconnError.prototype, USER_ERROR, { value: true });
 
 export function isUserError(err: unknown): err is SkipconnError {
-  return err instanceof SkipconnError || (typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[USER_ERROR] === true);
+  return err instanceof SkipconnError;
 }
