@@ -73,44 +73,45 @@ interface RunOptions {
   readonly okCodes?: readonly number[];
 }
 
+interface Finished {
+  readonly status: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Set when the command could not be started. */
+  readonly error?: Error;
+}
+
 /**
- * Runs a command without blocking this process (the local registry answers from its event loop);
- * its stdout, or an error with the command, exit code and the output's tail.
+ * Runs a command without blocking this process (the local registry answers from its event loop)
+ * and resolves with how it ended, whatever the exit code; killed after options.timeoutMs.
  */
-function sh(command: string, commandArgs: readonly string[], options: RunOptions): Promise<string> {
-  return new Promise((resolve, reject) => {
+function shStatus(command: string, commandArgs: readonly string[], options: RunOptions): Promise<Finished> {
+  return new Promise((resolve) => {
     const child = spawn(command, commandArgs, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
-    const fail = (why: string) => {
-      const tail = `${stdout}\n${stderr}`.trim().split('\n').slice(-25).join('\n');
-      reject(new Error(`${command} ${commandArgs.join(' ')} (in ${options.cwd}) ${why}\n${tail}`));
-    };
-    child.on('error', (err) => {
+    child.on('error', (error) => {
       clearTimeout(timer);
-      fail(`failed: ${err.message}`);
+      resolve({ status: null, signal: null, stdout, stderr, error });
     });
-    child.on('close', (code, signal) => {
+    child.on('close', (status, signal) => {
       clearTimeout(timer);
-      if (code !== null && (options.okCodes ?? [0]).includes(code)) resolve(stdout);
-      else fail(`exited ${code ?? signal}`);
+      resolve({ status, signal, stdout, stderr });
     });
   });
 }
 
-/** Like sh(), but resolves with the exit code and both streams whatever the code. */
-function shStatus(command: string, commandArgs: readonly string[], options: RunOptions): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const r = spawn(command, commandArgs, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    r.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    r.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    r.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+/** Runs a command; its stdout, or an error with the command, exit code and the output's tail. */
+async function sh(command: string, commandArgs: readonly string[], options: RunOptions): Promise<string> {
+  const r = await shStatus(command, commandArgs, options);
+  if (r.error === undefined && r.status !== null && (options.okCodes ?? [0]).includes(r.status)) return r.stdout;
+  const why = r.error !== undefined ? `failed: ${r.error.message}` : `exited ${r.status ?? r.signal}`;
+  const tail = `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-25).join('\n');
+  throw new Error(`${command} ${commandArgs.join(' ')} (in ${options.cwd}) ${why}\n${tail}`);
 }
 
 function writeJson(file: string, value: unknown): void {

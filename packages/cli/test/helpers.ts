@@ -1,5 +1,14 @@
-/** Runs the CLI in-process with captured output. */
+/** Runs the CLI in-process with captured output; small graphs the CLI tests share. */
+import { GraphBuilder, randomTensor } from '@skipconn/core';
 import { main } from '../src/main';
+
+/** The smallest model worth a file: x [1,3] NC -> dense 'fc' (seeded weights) -> [1,2]. */
+export function tinyDenseGraph() {
+  const b = new GraphBuilder('dense');
+  const x = b.input('x', [1, 3], { layout: 'NC' });
+  b.output(b.node('dense', [x, b.weight('w', randomTensor([2, 3], 5))], {}, 'fc'));
+  return b.build();
+}
 
 export interface CliResult {
   code: number;

@@ -12,7 +12,7 @@ import * as path from 'path';
 import { GraphBuilder, randomTensor, type Graph } from '@skipconn/core';
 import { saveGraphFile, writeNpyFile } from '@skipconn/core/node';
 import { encodeModel, exportModel } from '@skipconn/onnx';
-import { runCli, type CliResult } from './helpers';
+import { runCli, tinyDenseGraph, type CliResult } from './helpers';
 
 const POSIX = process.platform !== 'win32';
 
@@ -22,12 +22,6 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function dense() {
-  const b = new GraphBuilder('dense');
-  const x = b.input('x', [1, 3], { layout: 'NC' });
-  b.output(b.node('dense', [x, b.weight('w', randomTensor([2, 3], 5))], {}, 'fc'));
-  return b.build();
-}
 
 function fifo(p: string): string {
   fs.rmSync(p, { force: true });
@@ -37,7 +31,7 @@ function fifo(p: string): string {
 
 /** IR graph with its weights in a safetensors file next to it. */
 function writeIr(): { model: string; weights: string } {
-  const built = dense();
+  const built = tinyDenseGraph();
   const graph: Graph = { ...built.graph, weightsFile: 'g.safetensors', weights: built.graph.weights.map((w) => ({ name: w.name, dtype: w.dtype, shape: [...w.shape] })) };
   const model = path.join(dir, 'g.json');
   saveGraphFile(model, graph, built.weights);
@@ -46,7 +40,7 @@ function writeIr(): { model: string; weights: string } {
 
 /** ONNX model whose weight lives in external data file w.bin. */
 function writeOnnxExternal(): { model: string; data: string } {
-  const built = dense();
+  const built = tinyDenseGraph();
   const proto = exportModel(built.validated, built.weights);
   const init = proto.graph!.initializer.find((t) => t.name === 'w')!;
   init.rawData = undefined;

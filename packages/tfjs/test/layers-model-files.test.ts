@@ -8,9 +8,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { GraphBuilder, SkipconnError, randomTensor } from '@skipconn/core';
+import { SkipconnError } from '@skipconn/core';
 import { readLayersModelFiles, saveLayersModel } from '../src/node';
-import { runCli, type CliResult } from '../../cli/test/helpers';
+import { runCli, tinyDenseGraph, type CliResult } from '../../cli/test/helpers';
 
 const POSIX = process.platform !== 'win32';
 
@@ -20,15 +20,9 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function dense() {
-  const b = new GraphBuilder('dense');
-  const x = b.input('x', [1, 3], { layout: 'NC' });
-  b.output(b.node('dense', [x, b.weight('w', randomTensor([2, 3], 5))], {}, 'fc'));
-  return b.build();
-}
 
 function writeTfjs(): { model: string; shard: string } {
-  const built = dense();
+  const built = tinyDenseGraph();
   const saved = saveLayersModel(path.join(dir, 'tfjs'), built.validated, built.weights);
   return { model: saved.modelFile, shard: saved.weightFiles[0]! };
 }
@@ -65,7 +59,7 @@ it('a manifest path with a malformed % escape is a typed error, not a URIError',
 });
 
 it('port --to tfjs --out under a regular file fails before converting and creates nothing', async () => {
-  const built = dense();
+  const built = tinyDenseGraph();
   const ir = path.join(dir, 'g.json');
   fs.writeFileSync(ir, JSON.stringify({ ...built.graph, weights: built.graph.weights.map((w) => ({ ...w, data: Array.from(built.weights.get(w.name)!.data as Float32Array) })) }));
   const plain = path.join(dir, 'plain.txt');
