@@ -8,6 +8,7 @@ import {
   AdapterUnavailableError,
   SkipconnError,
   checkFeeds,
+  tableWhyUnsupported,
   type Adapter,
   type CompiledGraph,
   type DType,
@@ -15,27 +16,27 @@ import {
   type ResourceCounts,
 } from '@skipconn/core';
 import { EXPORTERS } from '@skipconn/onnx';
-import { tfjsSupports } from '@skipconn/tfjs/browser';
-import { webgpuSupports } from '@skipconn/webgpu';
+import { tfjsWhyUnsupported } from '@skipconn/tfjs/browser';
+import { webgpuWhyUnsupported } from '@skipconn/webgpu';
 import { CHROMIUM_FIX, browserUnavailableReason } from './chromium';
 import { BROWSER_SUFFIX, PROVIDER_MODULES } from './providers';
 import { acquireBrowser, releaseBrowser, type BrowserSession } from './session';
 import { decodeTensors, encodeTensors, type CompileReply, type HarnessRequest, type InitReply, type WireError } from './wire';
 
 export interface BrowserAdapterOptions {
-  /** Which ops and dtypes the page adapter accepts (the proxy must answer supports() without a round trip). */
-  readonly supports?: (op: string, dtype: DType) => boolean;
+  /** Which ops and dtypes the page adapter does not run, and why (the proxy answers without a round trip). */
+  readonly whyUnsupported?: (op: string, dtype: DType) => string | undefined;
 }
 
-/** What each page adapter supports, known on the Node side without loading the browser. */
-function defaultSupports(pageName: string): (op: string, dtype: DType) => boolean {
+/** What each page adapter does not run, known on the Node side without loading the browser. */
+function defaultWhyUnsupported(pageName: string): (op: string, dtype: DType) => string | undefined {
   // ort-web exports every op through @skipconn/onnx and runs float32 (as in Node).
-  if (pageName.startsWith('ort-web:')) return (op, dtype) => EXPORTERS[op] !== undefined && dtype === 'float32';
+  if (pageName.startsWith('ort-web:')) return (op, dtype) => tableWhyUnsupported(EXPORTERS, ['float32'], op, dtype);
   // tfjs: every core op, float32 and float16 (computed in float32), on every backend.
-  if (pageName.startsWith('tfjs:')) return tfjsSupports;
+  if (pageName.startsWith('tfjs:')) return tfjsWhyUnsupported;
   // webgpu: float32 and float16 (computed in float32), every op with a kernel.
-  if (pageName === 'webgpu') return webgpuSupports;
-  return (_op, dtype) => dtype === 'float32';
+  if (pageName === 'webgpu') return webgpuWhyUnsupported;
+  return (_op, dtype) => (dtype === 'float32' ? undefined : `dtype ${dtype} is not run (this page adapter runs float32)`);
 }
 
 function rebuildError(name: string, e: WireError): Error {
@@ -49,7 +50,7 @@ function rebuildError(name: string, e: WireError): Error {
 /** The proxy of page adapter `pageName` ('ort-web:webgpu'), named 'ort-web:webgpu@chromium'. */
 export function createBrowserAdapter(pageName: string, options: BrowserAdapterOptions = {}): Adapter {
   const name = `${pageName}${BROWSER_SUFFIX}`;
-  const supports = options.supports ?? defaultSupports(pageName);
+  const whyUnsupported = options.whyUnsupported ?? defaultWhyUnsupported(pageName);
   let session: BrowserSession | undefined;
   let instance: number | undefined;
   let resources: ResourceCounts = {};
@@ -85,7 +86,7 @@ export function createBrowserAdapter(pageName: string, options: BrowserAdapterOp
         throw err;
       }
     },
-    supports,
+    whyUnsupported,
     async compile(graph, weights, compileOptions) {
       if (instance === undefined) throw new SkipconnError('USAGE', `adapter ${name}: call init() before compile()`);
       const inst = instance;

@@ -50,7 +50,7 @@ function plantFault(inner: string, target: string | readonly string[], scale = 1
       return {
         name: `${inner}+fault`,
         init: () => a.init(),
-        supports: (op, dtype) => a.supports(op, dtype),
+        whyUnsupported: (op, dtype) => a.whyUnsupported(op, dtype),
         async compile(vg, weights, options) {
           // A runtime that cannot mark many values as outputs: the check must fall back to bisection.
           if (vg.graph.outputs.length > maxOutputs) throw new Error(`at most ${maxOutputs} outputs, received ${vg.graph.outputs.length}`);
@@ -109,7 +109,7 @@ test('an adapter that cannot start is listed as unavailable; required, it fails 
     create: () => ({
       name: 'test:missing',
       init: async () => { throw new AdapterUnavailableError('test:missing', 'no such runtime here', 'install it'); },
-      supports: () => true,
+      whyUnsupported: () => undefined,
       compile: async () => { throw new Error('never compiled'); },
       resources: () => ({}),
       dispose: async () => undefined,

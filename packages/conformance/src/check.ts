@@ -14,7 +14,7 @@
  * every node, so it is reported as drift, never blamed on a node.
  */
 import {
-  AdapterUnavailableError, SkipconnError, encodeNumber, evaluateGraph, findSkips, formatShape, isFloatDType, referenceKernel, toFloat64, validateGraph,
+  AdapterUnavailableError, encodeNumber, evaluateGraph, findSkips, formatShape, isFloatDType, runReferenceKernel, toFloat64, validateGraph,
   type Adapter, type DType, type HostTensor, type SkipConnection, type ValidatedGraph, type ValidatedNode, type WeightStore,
 } from '@skipconn/core';
 import { compareValues, formatIndex, formatNumber, toleranceFor, type Comparison, type Tolerance } from './tolerance';
@@ -204,9 +204,7 @@ export function skipOfNode(skips: readonly SkipConnection[], node: string): Skip
 
 /** What one node computes from the given input values, by its reference kernel, in float64. */
 function referenceOnInputs(node: ValidatedNode, inputs: readonly Float64Array[]): Float64Array[] {
-  const kernel = referenceKernel(node.spec.op);
-  if (kernel === undefined) throw new SkipconnError('UNSUPPORTED', `no reference kernel for op '${node.spec.op}' (node '${node.spec.name}')`);
-  const outs = kernel.run(inputs.map((data, i) => ({ shape: node.inputs[i]!.shape, data })), node.attrs, node);
+  const outs = runReferenceKernel(node, inputs.map((data, i) => ({ shape: node.inputs[i]!.shape, data })));
   return outs.map((o) => o.data);
 }
 

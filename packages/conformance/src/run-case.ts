@@ -45,12 +45,17 @@ export function longestPath(vg: ValidatedGraph): number {
   return Math.max(0, ...vg.graph.outputs.map((o) => depth.get(o) ?? 0));
 }
 
-/** 'op (dtype)' for every op of the graph that adapter.supports() refuses, by the dtype of the node's output. */
+/**
+ * 'op (dtype): reason' for every op of the graph that the adapter declares it does not run, by
+ * the dtype of the node's output. This is the only way a case skips: an op the adapter claims
+ * and then fails on is a failure.
+ */
 export function unsupportedOps(adapter: Adapter, vg: ValidatedGraph): string[] {
   const out = new Set<string>();
   for (const n of vg.nodes) {
     const dtype = n.outputs[0]!.dtype;
-    if (!adapter.supports(n.spec.op, dtype)) out.add(`${n.spec.op} (${dtype})`);
+    const why = adapter.whyUnsupported(n.spec.op, dtype);
+    if (why !== undefined) out.add(`${n.spec.op} (${dtype}): ${why}`);
   }
   return [...out];
 }

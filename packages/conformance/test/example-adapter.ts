@@ -5,7 +5,7 @@
  * float32 tolerance.
  */
 import {
-  AdapterUnavailableError, fromFloat64, referenceKernel, registerAdapter, toFloat64,
+  AdapterUnavailableError, fromFloat64, isOpType, registerAdapter, runReferenceKernel, toFloat64,
   type Adapter, type HostTensor,
 } from '@skipconn/core';
 
@@ -16,7 +16,7 @@ export function createFloat32Adapter(): Adapter {
     async init() {
       if (typeof Math.fround !== 'function') throw new AdapterUnavailableError('example:float32', 'no Math.fround', 'use Node 20');
     },
-    supports: (op, dtype) => dtype === 'float32' && referenceKernel(op) !== undefined,
+    whyUnsupported: (op, dtype) => (!isOpType(op) ? `no kernel for ${op}` : dtype !== 'float32' ? 'float32 only' : undefined),
     async compile(graph, weights) {
       live++;
       let open = true;
@@ -26,7 +26,7 @@ export function createFloat32Adapter(): Adapter {
           const env = new Map<string, { shape: readonly number[]; data: Float64Array }>();
           for (const [name, t] of [...Object.entries(feeds), ...weights]) env.set(name, { shape: t.shape, data: toFloat64(t) });
           for (const node of graph.nodes) {
-            const outs = referenceKernel(node.spec.op)!.run(node.spec.inputs.map((i) => env.get(i)!), node.attrs, node);
+            const outs = runReferenceKernel(node, node.spec.inputs.map((i) => env.get(i)!));
             node.spec.outputs.forEach((o, i) => env.set(o, { shape: outs[i]!.shape, data: outs[i]!.data.map(Math.fround) }));
           }
           const result: Record<string, HostTensor> = {};

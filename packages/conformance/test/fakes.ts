@@ -26,8 +26,8 @@ export function fakeAdapter(options: FakeOptions = {}): Adapter {
     async init() {
       if (options.unavailable !== undefined) throw new AdapterUnavailableError(name, options.unavailable, 'install the fake runtime');
     },
-    supports(op, dtype) {
-      return !(options.unsupported ?? []).includes(op) && inner.supports(op, dtype);
+    whyUnsupported(op, dtype) {
+      return (options.unsupported ?? []).includes(op) ? 'declared unsupported by the fake' : inner.whyUnsupported(op, dtype);
     },
     async compile(graph, weights) {
       if (options.leak) leaked++;

@@ -12,7 +12,7 @@ function roundTripAdapter(opset: number): Adapter {
   return {
     name: `onnx-roundtrip:opset${opset}`,
     async init() {},
-    supports: () => true,
+    whyUnsupported: () => undefined,
     async compile(graph, weights) {
       const imported = importOnnx(exportOnnx(graph, weights, { opset }));
       live++;

@@ -55,7 +55,7 @@ describe('MobileNetV2 fixture skips', () => {
     expect(clips).toHaveLength(27);
     expect(clips.every((n) => JSON.stringify(n.attrs) === '{"min":0,"max":6}')).toBe(true);
     // one depthwise 3x3 conv (groups = channels) in each of the 13 blocks
-    expect(model.validated.nodes.filter((n) => n.op.type === 'conv2d' && n.attrs.groups > 1 && n.attrs.groups === n.inputs[0]!.shape[1]).length).toBe(13);
+    expect(model.validated.nodes.filter((n) => n.type === 'conv2d' && n.attrs.groups > 1 && n.attrs.groups === n.inputs[0]!.shape[1]).length).toBe(13);
     const skips = findSkips(model.validated);
     expect(skips.map((s) => s.kind)).toEqual(Array(9).fill('residual'));
     // identity shortcuts only: stride-2 blocks and the 16 -> 24 block (stride 1, channels change) have none

@@ -5,7 +5,7 @@
  * binaries are missing, so a graph is never run on the CPU under a CUDA name.
  */
 import type * as ort from 'onnxruntime-node';
-import { AdapterUnavailableError, SkipconnError, type Adapter, type CompileOptions, type DType } from '@skipconn/core';
+import { AdapterUnavailableError, SkipconnError, tableWhyUnsupported, type Adapter, type CompileOptions, type DType } from '@skipconn/core';
 import {
   EXPORTERS,
   OrtSessionSet,
@@ -67,8 +67,8 @@ export function createOrtNodeAdapter(device: OrtDevice, defaults: OrtSessionOpti
         throw new AdapterUnavailableError(name, `onnxruntime-node cannot be loaded: ${err instanceof Error ? err.message : String(err)}`, 'npm install onnxruntime-node');
       }
     },
-    supports(op, dtype) {
-      return EXPORTERS[op] !== undefined && DTYPES.includes(dtype);
+    whyUnsupported(op, dtype) {
+      return tableWhyUnsupported(EXPORTERS, DTYPES, op, dtype);
     },
     async compile(graph, weights, options) {
       const rt = load();

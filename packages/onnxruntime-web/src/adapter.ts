@@ -16,7 +16,7 @@
  *    allowed and reports 'webgpu+wasm' (`cpuFallback: 'report'`, the default).
  */
 import type * as ort from 'onnxruntime-web';
-import { AdapterUnavailableError, GraphBuilder, SkipconnError, tensor, type Adapter, type CompileOptions, type DType } from '@skipconn/core';
+import { AdapterUnavailableError, GraphBuilder, SkipconnError, tableWhyUnsupported, tensor, type Adapter, type CompileOptions, type DType } from '@skipconn/core';
 import {
   EXPORTERS,
   OrtSessionSet,
@@ -191,8 +191,8 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
       }
       runtime = rt;
     },
-    supports(op, dtype) {
-      return EXPORTERS[op] !== undefined && DTYPES.includes(dtype);
+    whyUnsupported(op, dtype) {
+      return tableWhyUnsupported(EXPORTERS, DTYPES, op, dtype);
     },
     async compile(graph, weights, compileOptions) {
       const rt = load();

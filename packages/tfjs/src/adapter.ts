@@ -28,9 +28,10 @@ export interface TfjsAdapter extends Adapter {
   compile(graph: ValidatedGraph, weights: WeightStore): Promise<TfjsCompiledGraph>;
 }
 
-/** Whether the tfjs adapters run `op` in `dtype` (the same on every backend: kernels use tfjs-core ops only). */
-export function tfjsSupports(op: string, dtype: DType): boolean {
-  return TFJS_DTYPES.includes(dtype) && tfjsKernel(op) !== undefined;
+/** Why the tfjs adapters do not run `op` in `dtype` (the same on every backend: kernels use tfjs-core ops only). */
+export function tfjsWhyUnsupported(op: string, dtype: DType): string | undefined {
+  if (tfjsKernel(op) === undefined) return `no tfjs kernel for '${op}'`;
+  return TFJS_DTYPES.includes(dtype) ? undefined : `dtype ${dtype} is not run (tfjs runs ${TFJS_DTYPES.join(', ')})`;
 }
 
 export function createTfjsAdapter(spec: TfjsBackendSpec): TfjsAdapter {
@@ -62,7 +63,7 @@ export function createTfjsAdapter(spec: TfjsBackendSpec): TfjsAdapter {
       }
       runtime = { tf, backend: spec.backend };
     },
-    supports: tfjsSupports,
+    whyUnsupported: tfjsWhyUnsupported,
     async compile(graph, weights) {
       let compiled: TfjsCompiledGraph | undefined = undefined;
       compiled = await compileTfjs(ready(), graph, weights, () => live.delete(compiled!));

@@ -15,7 +15,7 @@ import { createTfjsAdapter, type TfjsAdapter, type TfjsBackendSpec } from './ada
 import { WEBGL_FIX, WEBGPU_FIX, requireWebGlHost, requireWebGpu } from './environment';
 import type { Tf } from './tf';
 
-export { createTfjsAdapter, tfjsSupports } from './adapter';
+export { createTfjsAdapter, tfjsWhyUnsupported } from './adapter';
 export type { TfjsAdapter, TfjsBackendSpec } from './adapter';
 export { TFJS_DTYPES } from './compile';
 export type { TfjsCompiledGraph, TfRuntime } from './compile';

@@ -8,7 +8,7 @@ import { createTfjsAdapter } from './adapter';
 import { TFJS_BACKENDS } from './backends';
 import { TFJS_CPU_EXPECT_FAIL, TFJS_WASM_EXPECT_FAIL, TFJS_WEBGL_EXPECT_FAIL, TFJS_WEBGPU_EXPECT_FAIL } from './expect-fail';
 
-export { createTfjsAdapter, tfjsSupports } from './adapter';
+export { createTfjsAdapter, tfjsWhyUnsupported } from './adapter';
 export type { TfjsAdapter, TfjsBackendSpec } from './adapter';
 export { TFJS_BACKENDS, TFJS_CPU, TFJS_WASM, TFJS_WEBGPU, TFJS_WEBGL, TFJS_NODE, TFJS_NODE_PACKAGES } from './backends';
 export { compileTfjs, onBackend, TFJS_DTYPES } from './compile';

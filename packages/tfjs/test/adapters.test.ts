@@ -66,11 +66,11 @@ describe('refusals and edge cases', () => {
     adapter = await initAdapter(TFJS_WASM);
   });
 
-  test('supports() is float32 and float16 (computed in float32); other dtypes are refused at compile with the supported list', async () => {
-    expect(adapter.supports('conv2d', 'float32')).toBe(true);
-    expect(adapter.supports('conv2d', 'float16')).toBe(true);
-    expect(adapter.supports('conv2d', 'float64')).toBe(false);
-    expect(adapter.supports('nonexistent', 'float32')).toBe(false);
+  test('runs float32 and float16 (computed in float32); other dtypes are declared with a reason and refused at compile with the supported list', async () => {
+    expect(adapter.whyUnsupported('conv2d', 'float32')).toBeUndefined();
+    expect(adapter.whyUnsupported('conv2d', 'float16')).toBeUndefined();
+    expect(adapter.whyUnsupported('conv2d', 'float64')).toMatch(/float64 is not run .*float32, float16/);
+    expect(adapter.whyUnsupported('nonexistent', 'float32')).toMatch(/nonexistent/);
     const b = new GraphBuilder('f64');
     b.output(b.node('relu', [b.input('x', [2], { dtype: 'float64' })]));
     await expect(adapter.compile(b.build().validated, new Map())).rejects.toThrow(/dtype float64.*supported: float32, float16/);

@@ -39,12 +39,13 @@ export const ADAPTER_DESCRIPTION = "WebGPU: skipconn's own WGSL kernels with fus
  * kernels. An op added to core's vocabulary later is reported unsupported until it gets one.
  */
 export const SUPPORTED_OPS: ReadonlySet<string> = new Set(
-  [...ELEMENTWISE.map((l) => l.op), 'conv2d', 'convTranspose2d', 'dense', 'matmul', 'layerNorm', 'concat', 'reshape', 'flatten', ...STANDALONE_OPS].filter((op) => OP_TYPES.includes(op)),
+  [...ELEMENTWISE.map((l) => l.op), 'conv2d', 'convTranspose2d', 'dense', 'matmul', 'layerNorm', 'concat', 'reshape', 'flatten', ...STANDALONE_OPS].filter((op) => (OP_TYPES as readonly string[]).includes(op)),
 );
 
-/** Whether this adapter runs `op` on `dtype` (answerable without a device, e.g. by browser proxies). */
-export function webgpuSupports(op: string, dtype: DType): boolean {
-  return WEBGPU_DTYPES.includes(dtype) && SUPPORTED_OPS.has(op);
+/** Why this adapter does not run `op` on `dtype` (answerable without a device, e.g. by browser proxies). */
+export function webgpuWhyUnsupported(op: string, dtype: DType): string | undefined {
+  if (!SUPPORTED_OPS.has(op)) return `no WebGPU kernel for '${op}'`;
+  return WEBGPU_DTYPES.includes(dtype) ? undefined : `dtype ${dtype} is not run (this adapter runs ${WEBGPU_DTYPES.join(', ')})`;
 }
 
 export interface WebGpuAdapterOptions {
@@ -136,7 +137,7 @@ export function createWebGpuAdapterWith(nodeHost: NodeHostLoader | undefined, op
       })();
       return initializing;
     },
-    supports: webgpuSupports,
+    whyUnsupported: webgpuWhyUnsupported,
     async compile(vg, weights, compileOptions = {}) {
       const h = ready();
       for (const [name, v] of vg.values) {

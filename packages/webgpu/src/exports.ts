@@ -2,7 +2,7 @@
 export {
   ADAPTER_NAME,
   SUPPORTED_OPS,
-  webgpuSupports,
+  webgpuWhyUnsupported,
   type WebGpuAdapter,
   type WebGpuAdapterOptions,
   type WebGpuCompileOptions,

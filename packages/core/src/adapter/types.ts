@@ -25,7 +25,12 @@ export interface Adapter {
   readonly name: string;
   /** Throws AdapterUnavailableError(reason) when the runtime cannot run here. */
   init(): Promise<void>;
-  supports(op: string, dtype: DType): boolean;
+  /**
+   * Why this adapter does not run `op` on `dtype`, or undefined when it does. The answer comes from
+   * the adapter's per-op table (an op it neither implements nor declares Unsupported is a compile
+   * error there), and the reason is what a conformance case that skips prints.
+   */
+  whyUnsupported(op: string, dtype: DType): string | undefined;
   compile(graph: ValidatedGraph, weights: WeightStore, options?: CompileOptions): Promise<CompiledGraph>;
   resources(): ResourceCounts;
   dispose(): Promise<void>;

@@ -6,19 +6,27 @@
 import { GraphError, clipUserText, quoteUserValue, type NodeRef } from '../errors';
 import { formatShape, isDType, sizeOf } from '../tensor';
 import { isLayout, layoutAxes } from '../layout';
-import { getOp } from '../ops';
-import type { OpDef } from '../ops/op';
+import { getOpUntyped, type OpAttrs, type OpDefOf, type OpType } from '../ops';
 import { IndexHeap } from './heap';
 import { GRAPH_FORMAT, GRAPH_VERSION, type Attrs, type Graph, type GraphInput, type NodeSpec, type ValueInfo, type WeightSpec } from './types';
 
-export interface ValidatedNode {
+/** A node of op K after validation. */
+export interface ValidatedNodeOf<out K extends OpType> {
   readonly spec: NodeSpec;
-  readonly op: OpDef<any>;
+  /** The op's name (equal to spec.op); narrows the node, and with it `op` and `attrs`. */
+  readonly type: K;
+  readonly op: OpDefOf<K>;
   /** Parsed attributes with defaults filled. */
-  readonly attrs: any;
+  readonly attrs: OpAttrs<K>;
   readonly inputs: readonly ValueInfo[];
   readonly outputs: readonly ValueInfo[];
 }
+
+/**
+ * A validated node: the union over ops (or over the ops in K), so `if (node.type === 'clip')`
+ * types `node.attrs` as ClipAttrs.
+ */
+export type ValidatedNode<K extends OpType = OpType> = K extends OpType ? ValidatedNodeOf<K> : never;
 
 export interface ValidatedGraph {
   readonly graph: Graph;
@@ -209,7 +217,9 @@ export function validateGraph(graph: Graph): ValidatedGraph {
   const producers = new Map<string, ValidatedNode>();
   for (const spec of order) {
     const ref: NodeRef = { node: spec.name, op: spec.op };
-    const op = getOp(spec.op, ref);
+    // Attrs go from this op's parseAttrs to its inferShape, and the node built below pairs them
+    // with this op again (the one cast that makes `node.type` narrow `node.attrs`).
+    const op = getOpUntyped(spec.op, ref);
     if (spec.inputs.length < op.minInputs || spec.inputs.length > op.maxInputs) {
       throw new GraphError('GRAPH_INVALID', ref, 'wrong number of inputs', {
         expected: op.maxInputs === Infinity ? `at least ${op.minInputs} (${op.inputNames.join(', ')})` : op.minInputs === op.maxInputs ? `${op.minInputs} (${op.inputNames.join(', ')})` : `${op.minInputs} to ${op.maxInputs} (${op.inputNames.join(', ')})`,
@@ -226,7 +236,7 @@ export function validateGraph(graph: Graph): ValidatedGraph {
     if (outputs.length !== spec.outputs.length) {
       throw new GraphError('GRAPH_INVALID', ref, 'wrong number of outputs', { expected: String(outputs.length), received: String(spec.outputs.length) });
     }
-    const vnode: ValidatedNode = { spec, op, attrs, inputs, outputs };
+    const vnode = { spec, type: op.type, op, attrs, inputs, outputs } as ValidatedNode;
     spec.outputs.forEach((name, i) => {
       values.set(name, outputs[i]!);
       producers.set(name, vnode);

@@ -34,7 +34,7 @@ export interface AvgPool2dAttrs {
   readonly countIncludePad: boolean;
 }
 
-export const avgPool2d = defineOp<AvgPool2dAttrs>({
+export const avgPool2d = defineOp<AvgPool2dAttrs, typeof AVG_POOL2D>({
   type: AVG_POOL2D,
   category: 'pool',
   summary: '2-D average pooling (kernel, stride, pads, ceil mode); countIncludePad must be explicit',

@@ -33,7 +33,7 @@ export function readEpsilon(raw: Attrs, ref: NodeRef): number {
 
 const PARAMS = ['scale', 'bias', 'mean', 'variance'] as const;
 
-export const batchNorm = defineOp<BatchNormAttrs>({
+export const batchNorm = defineOp<BatchNormAttrs, typeof BATCH_NORM>({
   type: BATCH_NORM,
   category: 'norm',
   summary: 'y = scale * (x - mean) / sqrt(var + eps) + bias on the channel axis (inference)',

@@ -7,8 +7,8 @@ import { shapesEqual } from '../tensor';
 
 export type BinaryAttrs = Record<string, never>;
 
-export function binaryOp(type: string, summary: string): OpDef<BinaryAttrs> {
-  return defineOp<BinaryAttrs>({
+export function binaryOp<T extends string>(type: T, summary: string): OpDef<BinaryAttrs, T> {
+  return defineOp<BinaryAttrs, T>({
     type,
     category: 'elementwise',
     summary,

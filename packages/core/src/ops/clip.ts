@@ -67,4 +67,4 @@ export function clipValue(x: number, min: number, max: number): number {
   return x < min ? min : x > max ? max : x;
 }
 
-export const clip = unaryOp<ClipAttrs>(CLIP, 'y = min(max(x, min), max); ReLU6 is clip(0, 6); NaN propagates', parseClipAttrs);
+export const clip = unaryOp<ClipAttrs, typeof CLIP>(CLIP, 'y = min(max(x, min), max); ReLU6 is clip(0, 6); NaN propagates', parseClipAttrs);

@@ -24,7 +24,7 @@ export function centerCropOffsets(from: readonly number[], to: readonly number[]
   return from.map((d, i) => Math.floor((d - (to[i] ?? d)) / 2));
 }
 
-export const concat = defineOp<ConcatAttrs>({
+export const concat = defineOp<ConcatAttrs, typeof CONCAT>({
   type: CONCAT,
   category: 'merge',
   summary: 'y = concat(inputs..., channel axis); DenseNet and U-Net skips, optional center crop',

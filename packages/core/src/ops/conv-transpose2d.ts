@@ -37,7 +37,7 @@ export function transposedOutputSize(input: number, kernel: number, stride: numb
   return (input - 1) * stride - padBegin - padEnd + dilation * (kernel - 1) + outputPadding + 1;
 }
 
-export const convTranspose2d = defineOp<ConvTranspose2dAttrs>({
+export const convTranspose2d = defineOp<ConvTranspose2dAttrs, typeof CONV_TRANSPOSE2D>({
   type: CONV_TRANSPOSE2D,
   category: 'conv',
   summary: '2-D transposed convolution (up-convolution); w is [I, O/groups, kH, kW] in every layout',

@@ -31,7 +31,7 @@ export interface Conv2dAttrs {
   readonly groups: number;
 }
 
-export const conv2d = defineOp<Conv2dAttrs>({
+export const conv2d = defineOp<Conv2dAttrs, typeof CONV2D>({
   type: CONV2D,
   category: 'conv',
   summary: '2-D convolution (stride, pads, dilation, groups); w is [O, I/groups, kH, kW] in every layout',

@@ -21,7 +21,7 @@ export const DENSE = 'dense';
 
 export type DenseAttrs = Record<string, never>;
 
-export const dense = defineOp<DenseAttrs>({
+export const dense = defineOp<DenseAttrs, typeof DENSE>({
   type: DENSE,
   category: 'linear',
   summary: 'y = x @ w^T + b on the last axis; w is [out, in] (nn.Linear, Gemm transB=1)',

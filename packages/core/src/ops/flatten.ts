@@ -22,7 +22,7 @@ export interface FlattenAttrs {
   readonly axis: number;
 }
 
-export const flatten = defineOp<FlattenAttrs>({
+export const flatten = defineOp<FlattenAttrs, typeof FLATTEN>({
   type: FLATTEN,
   category: 'shape',
   summary: 'y = x as [prod(dims before axis), prod(dims from axis)] (ONNX Flatten)',

@@ -20,7 +20,7 @@ export interface GateAttrs {
 
 const AXIS_NAMES: readonly AxisName[] = ['batch', 'channels', 'spatial', 'tokens'];
 
-export const gate = defineOp<GateAttrs>({
+export const gate = defineOp<GateAttrs, typeof GATE>({
   type: GATE,
   category: 'merge',
   summary: 'y = x * g, g broadcast only over declared semantic axes (SE: spatial)',

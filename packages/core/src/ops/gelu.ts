@@ -8,7 +8,7 @@ export interface GeluAttrs {
   readonly approximate: 'none' | 'tanh';
 }
 
-export const gelu = unaryOp<GeluAttrs>(GELU, 'y = x * Phi(x) (erf form) or its tanh approximation', (raw, ref) => {
+export const gelu = unaryOp<GeluAttrs, typeof GELU>(GELU, 'y = x * Phi(x) (erf form) or its tanh approximation', (raw, ref) => {
   rejectUnknownAttrs(raw, ['approximate'], ref);
   return { approximate: readEnum(raw, 'approximate', ['none', 'tanh'] as const, 'none', ref) };
 });

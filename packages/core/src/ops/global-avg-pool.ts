@@ -15,7 +15,7 @@ export const GLOBAL_AVG_POOL = 'globalAvgPool';
 /** globalAvgPool has no attributes. */
 export type GlobalAvgPoolAttrs = Record<string, never>;
 
-export const globalAvgPool = defineOp<GlobalAvgPoolAttrs>({
+export const globalAvgPool = defineOp<GlobalAvgPoolAttrs, typeof GLOBAL_AVG_POOL>({
   type: GLOBAL_AVG_POOL,
   category: 'pool',
   summary: 'mean over the spatial axes, kept as size 1 ([N,C,1,1] or [N,1,1,C]); squeeze-and-excitation, classifier heads',

@@ -17,7 +17,7 @@ export interface HighwayAttrs {
   readonly carry: 'coupled' | 'separate';
 }
 
-export const highway = defineOp<HighwayAttrs>({
+export const highway = defineOp<HighwayAttrs, typeof HIGHWAY>({
   type: HIGHWAY,
   category: 'merge',
   summary: 'y = sigmoid(t) * h + c * x, c = 1 - sigmoid(t) (coupled) or sigmoid(carry logits)',

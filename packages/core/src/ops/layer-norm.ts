@@ -27,7 +27,7 @@ export interface LayerNormAttrs {
   readonly epsilon: number;
 }
 
-export const layerNorm = defineOp<LayerNormAttrs>({
+export const layerNorm = defineOp<LayerNormAttrs, typeof LAYER_NORM>({
   type: LAYER_NORM,
   category: 'norm',
   summary: 'y = (x - mean) / sqrt(var + eps) * scale + bias over axes [axis..rank-1]',

@@ -69,7 +69,7 @@ export function matmulDims(a: readonly number[], b: readonly number[], ref: Node
   return { batchA, batchB, batch, m, k, n, outShape };
 }
 
-export const matmul = defineOp<MatmulAttrs>({
+export const matmul = defineOp<MatmulAttrs, typeof MATMUL>({
   type: MATMUL,
   category: 'linear',
   summary: 'y = a @ b with NumPy semantics (rank-1 promotion, broadcast batch dims)',

@@ -30,7 +30,7 @@ export interface MaxPool2dAttrs {
   readonly ceilMode: boolean;
 }
 
-export const maxPool2d = defineOp<MaxPool2dAttrs>({
+export const maxPool2d = defineOp<MaxPool2dAttrs, typeof MAX_POOL2D>({
   type: MAX_POOL2D,
   category: 'pool',
   summary: '2-D max pooling (kernel, stride, pads, dilation, ceil mode); padding never wins, NaN propagates',

@@ -8,8 +8,9 @@ import type { NodeRef } from '../errors';
 
 export type OpCategory = 'merge' | 'conv' | 'pool' | 'norm' | 'activation' | 'elementwise' | 'linear' | 'shape' | 'resample';
 
-export interface OpDef<A = Attrs> {
-  readonly type: string;
+export interface OpDef<A = Attrs, T extends string = string> {
+  /** The op's name in graph files; also its key in every per-backend table (see ./index.ts). */
+  readonly type: T;
   readonly category: OpCategory;
   /** One line for docs and `skipconn inspect`. */
   readonly summary: string;
@@ -24,7 +25,10 @@ export interface OpDef<A = Attrs> {
   inferShape(inputs: readonly ValueInfo[], attrs: A, ref: NodeRef): ValueInfo[];
 }
 
-/** Helper so each op file reads `export const relu = defineOp({...})` with full typing. */
-export function defineOp<A>(def: OpDef<A>): OpDef<A> {
+/**
+ * Helper so each op file reads `export const relu = defineOp<ReluAttrs, typeof RELU>({...})` with
+ * full typing: the literal type of `type` is what OpType (./index.ts) is made of.
+ */
+export function defineOp<A, T extends string>(def: OpDef<A, T>): OpDef<A, T> {
   return def;
 }

@@ -34,7 +34,7 @@ export interface PadAttrs {
   readonly value: number;
 }
 
-export const pad = defineOp<PadAttrs>({
+export const pad = defineOp<PadAttrs, typeof PAD>({
   type: PAD,
   category: 'shape',
   summary: 'pads the spatial axes: constant, reflect or edge',

@@ -38,7 +38,7 @@ export function checkDeclaredLayout(layout: Layout | undefined, shape: readonly 
   }
 }
 
-export const reshape = defineOp<ReshapeAttrs>({
+export const reshape = defineOp<ReshapeAttrs, typeof RESHAPE>({
   type: RESHAPE,
   category: 'shape',
   summary: 'y = x with a new shape (same row-major order); one -1 is inferred, 0 is a zero-size dim',

@@ -90,7 +90,7 @@ export function scaleForm(scale: ValueInfo, data: ValueInfo, what: string, ref: 
   });
 }
 
-export const residual = defineOp<ResidualAttrs>({
+export const residual = defineOp<ResidualAttrs, typeof RESIDUAL>({
   type: RESIDUAL,
   category: 'merge',
   summary: 'y = act(alpha * shortcut + beta * body); ResNet, ReZero, LayerScale, DeepNorm, stochastic depth',

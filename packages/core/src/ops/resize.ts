@@ -65,7 +65,7 @@ export function resizeScales(attrs: ResizeAttrs, input: readonly [number, number
   return attrs.scales !== undefined ? [attrs.scales[0], attrs.scales[1]] : [output[0] / input[0], output[1] / input[1]];
 }
 
-export const resize = defineOp<ResizeAttrs>({
+export const resize = defineOp<ResizeAttrs, typeof RESIZE>({
   type: RESIZE,
   category: 'resample',
   summary: 'nearest or bilinear resampling of the spatial axes, ONNX Resize coordinate transforms',

@@ -29,7 +29,7 @@ export function resolveSoftmaxAxis(attrs: SoftmaxAttrs, x: ValueInfo, ref: NodeR
   return normalizeAxis(attrs.axis, x.shape.length, ref);
 }
 
-export const softmax = defineOp<SoftmaxAttrs>({
+export const softmax = defineOp<SoftmaxAttrs, typeof SOFTMAX>({
   type: SOFTMAX,
   category: 'activation',
   summary: 'y = exp(x - max) / sum(exp(x - max)) along an axis (integer or "channels")',

@@ -48,7 +48,7 @@ function impliedLayout(from: Layout | undefined, perm: readonly number[]): Layou
   return undefined;
 }
 
-export const transpose = defineOp<TransposeAttrs>({
+export const transpose = defineOp<TransposeAttrs, typeof TRANSPOSE>({
   type: TRANSPOSE,
   category: 'shape',
   summary: 'y = x with axes permuted (output axis a is input axis perm[a]); default reverses',

@@ -5,12 +5,16 @@ import { defineOp, type OpDef } from './op';
 import { parseNoAttrs } from './attrs';
 import { requireFloat } from './shape';
 
-export function unaryOp<A = Record<string, never>>(
-  type: string,
+export type NoAttrs = Record<string, never>;
+
+export function unaryOp<A, T extends string>(type: T, summary: string, parseAttrs: (raw: Attrs, ref: NodeRef) => A): OpDef<A, T>;
+export function unaryOp<T extends string>(type: T, summary: string): OpDef<NoAttrs, T>;
+export function unaryOp<A, T extends string>(
+  type: T,
   summary: string,
-  parseAttrs: (raw: Attrs, ref: NodeRef) => A = (raw, ref) => parseNoAttrs(raw, ref) as A,
-): OpDef<A> {
-  return defineOp<A>({
+  parseAttrs: (raw: Attrs, ref: NodeRef) => A | NoAttrs = parseNoAttrs,
+): OpDef<A | NoAttrs, T> {
+  return defineOp<A | NoAttrs, T>({
     type,
     category: 'activation',
     summary,

@@ -1,7 +1,8 @@
 /** The 'reference' adapter: the float64 evaluator behind the common adapter interface. */
 import type { Adapter, CompiledGraph } from '../adapter/types';
 import { evaluateGraph } from './evaluate';
-import { referenceKernel } from './evaluate';
+import { REFERENCE_KERNELS } from './kernels';
+import { unsupportedReason } from '../ops';
 
 export const REFERENCE_ADAPTER = 'reference';
 
@@ -10,8 +11,9 @@ export function createReferenceAdapter(): Adapter {
   return {
     name: REFERENCE_ADAPTER,
     async init() {},
-    supports(op) {
-      return referenceKernel(op) !== undefined;
+    whyUnsupported(op) {
+      // Every dtype: the evaluator computes in float64 and rounds to each output's dtype.
+      return unsupportedReason(REFERENCE_KERNELS, op);
     },
     async compile(graph, weights) {
       live++;

@@ -2,17 +2,17 @@
  * The reference evaluator: runs a validated graph in float64, node by node, with the kernels in
  * ./kernels. It is the oracle for conformance and the adapter named 'reference'.
  */
-import { GraphError, SkipconnError } from '../errors';
+import { SkipconnError } from '../errors';
 import { formatShape, fromFloat64, shapesEqual, toFloat64, type HostTensor } from '../tensor';
-import type { ValidatedGraph, ValidatedNode } from '../graph/validate';
+import type { ValidatedGraph, ValidatedNode, ValidatedNodeOf } from '../graph/validate';
+import type { OpType } from '../ops';
 import type { WeightStore } from '../graph/types';
-import type { F64Tensor, ReferenceKernel } from './kernel';
+import type { F64Tensor } from './kernel';
 import { REFERENCE_KERNELS } from './kernels';
 
-const KERNELS = new Map<string, ReferenceKernel>(REFERENCE_KERNELS.map((k) => [k.op, k]));
-
-export function referenceKernel(op: string): ReferenceKernel | undefined {
-  return KERNELS.get(op);
+/** What one node computes from float64 inputs (in node order), by its reference kernel. */
+export function runReferenceKernel<K extends OpType>(node: ValidatedNodeOf<K>, inputs: readonly F64Tensor[]): F64Tensor[] {
+  return REFERENCE_KERNELS[node.type].run(inputs, node.attrs, node);
 }
 
 export interface EvaluateOptions {
@@ -58,12 +58,8 @@ export function evaluateGraph(
     env.set(name, { shape: w.shape, data: toFloat64(w) });
   }
   for (const node of vg.nodes) {
-    const kernel = KERNELS.get(node.spec.op);
-    if (kernel === undefined) {
-      throw new GraphError('UNSUPPORTED', { node: node.spec.name, op: node.spec.op }, 'no reference kernel', { expected: [...KERNELS.keys()].join(', '), received: node.spec.op });
-    }
     const inputs = node.spec.inputs.map((name) => env.get(name)!);
-    const outputs = kernel.run(inputs, node.attrs, node);
+    const outputs = runReferenceKernel(node, inputs);
     node.spec.outputs.forEach((name, i) => env.set(name, outputs[i]!));
     options.onNode?.(node, inputs, outputs);
   }

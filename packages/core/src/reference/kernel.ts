@@ -4,20 +4,23 @@
  * time: conv2d, dense and matmul run through ./gemm.ts, which keeps each output's order of
  * additions, so they give the obvious loops' numbers bit for bit. One kernel per op file.
  */
-import type { ValidatedNode } from '../graph/validate';
+import type { ValidatedNodeOf } from '../graph/validate';
+import type { OpAttrs, OpType } from '../ops';
 
 export interface F64Tensor {
   readonly shape: readonly number[];
   readonly data: Float64Array;
 }
 
-export interface ReferenceKernel<A = any> {
-  readonly op: string;
+/** The float64 kernel of op K. */
+export interface ReferenceKernel<K extends OpType> {
+  readonly op: K;
   /** Inputs in node order (graph inputs, weights and earlier outputs, all as float64). */
-  run(inputs: readonly F64Tensor[], attrs: A, node: ValidatedNode): F64Tensor[];
+  run(inputs: readonly F64Tensor[], attrs: OpAttrs<K>, node: ValidatedNodeOf<K>): F64Tensor[];
 }
 
-export function defineKernel<A>(kernel: ReferenceKernel<A>): ReferenceKernel<A> {
+/** `export const clipKernel = defineKernel({ op: 'clip', run(inputs, attrs, node) {...} })`: attrs typed by op. */
+export function defineKernel<K extends OpType>(kernel: ReferenceKernel<K>): ReferenceKernel<K> {
   return kernel;
 }
 

@@ -13,10 +13,9 @@
  */
 import type { HostTensor } from '../tensor';
 import type { WeightStore } from '../graph/types';
-import type { ValidatedGraph, ValidatedNode } from '../graph/validate';
+import type { ValidatedGraph, ValidatedNode, ValidatedNodeOf } from '../graph/validate';
 import type { SkipConnection } from '../graph/skips';
 import type { ResidualAttrs } from '../ops/residual';
-import type { HighwayAttrs } from '../ops/highway';
 import { evaluateGraph } from './evaluate';
 import { f64, type F64Tensor } from './kernel';
 import { residualKernel } from './kernels/residual';
@@ -48,9 +47,9 @@ function mean(data: Float64Array, map: (v: number) => number = (v) => v): number
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
-function residualSignal(node: ValidatedNode, inputs: readonly F64Tensor[]): SkipSignal {
+function residualSignal(node: ValidatedNodeOf<'residual'>, inputs: readonly F64Tensor[]): SkipSignal {
   const [shortcut, body, ...scales] = inputs as [F64Tensor, F64Tensor, ...F64Tensor[]];
-  const attrs: ResidualAttrs = { ...(node.attrs as ResidualAttrs), activation: 'none' };
+  const attrs: ResidualAttrs = { ...node.attrs, activation: 'none' };
   const zeros = f64(shortcut.shape);
   const shortcutTerm = residualKernel.run([shortcut, zeros, ...scales], attrs, node)[0]!;
   const bodyTerm = residualKernel.run([zeros, body, ...scales], attrs, node)[0]!;
@@ -61,13 +60,13 @@ function residualSignal(node: ValidatedNode, inputs: readonly F64Tensor[]): Skip
 }
 
 function mergeSignal(node: ValidatedNode, inputs: readonly F64Tensor[]): SkipSignal | null {
-  switch (node.spec.op) {
+  switch (node.type) {
     case 'residual':
       return residualSignal(node, inputs);
     case 'gate':
       return { ...NONE, gateMean: mean(inputs[1]!.data) };
     case 'highway': {
-      const coupled = (node.attrs as HighwayAttrs).carry === 'coupled';
+      const coupled = node.attrs.carry === 'coupled';
       const transformMean = mean(inputs[2]!.data, sigmoid);
       return { ...NONE, transformMean, carryMean: coupled ? (transformMean === null ? null : 1 - transformMean) : mean(inputs[3]!.data, sigmoid) };
     }

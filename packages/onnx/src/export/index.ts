@@ -3,7 +3,7 @@
  * 13 to 21 are accepted), all weights become initializers, and the bytes are deterministic:
  * the same graph and weights always give the same file.
  */
-import { GraphError, UnsupportedError, type ValidatedGraph, type WeightStore } from '@skipconn/core';
+import { GraphError, UnsupportedError, implementedOps, isUnsupported, type OpType, type Unsupported, type ValidatedGraph, type ValidatedNodeOf, type WeightStore } from '@skipconn/core';
 import { encodeModel } from '../proto/encode';
 import type { ModelProto, ValueInfoProto } from '../proto/types';
 import { ONNX_TYPE_OF } from '../tensor';
@@ -14,12 +14,19 @@ import { LINEAR_EXPORTERS } from './ops/linear';
 import { MERGE_EXPORTERS } from './ops/merges';
 import type { OpExporter } from './ops/types';
 
-export const EXPORTERS: Readonly<Record<string, OpExporter>> = {
+/** Every op's ONNX export: a missing op is a compile error here. */
+export const EXPORTERS: { readonly [K in OpType]: OpExporter<K> | Unsupported } = {
   ...MERGE_EXPORTERS,
   ...ELEMENTWISE_EXPORTERS,
   ...IMAGE_EXPORTERS,
   ...LINEAR_EXPORTERS,
 };
+
+function exportNode<K extends OpType>(node: ValidatedNodeOf<K>, ctx: ExportContext): void {
+  const exporter = EXPORTERS[node.type];
+  if (isUnsupported(exporter)) throw new UnsupportedError(`op ${node.type} has no ONNX export (${exporter.reason}), so it`, { node: node.spec.name, op: node.type }, implementedOps(EXPORTERS));
+  exporter(node, ctx);
+}
 
 export const DEFAULT_OPSET = 17;
 export const MIN_EXPORT_OPSET = 13;
@@ -49,9 +56,7 @@ export function exportModel(vg: ValidatedGraph, weights: WeightStore, options: E
   }
   const ctx = new ExportContext(vg, weights, opset);
   for (const node of vg.nodes) {
-    const exporter = EXPORTERS[node.spec.op];
-    if (exporter === undefined) throw new UnsupportedError(`op ${node.spec.op} has no ONNX export, so it`, { node: node.spec.name, op: node.spec.op }, Object.keys(EXPORTERS));
-    exporter(node, ctx);
+    exportNode(node, ctx);
   }
   // Graph outputs in logical order under their IR names. An output that is a graph input or a
   // weight gets an Identity so that the ONNX output is a node output, which every runtime accepts.

@@ -5,7 +5,7 @@
  */
 import {
   GraphError,
-  getOp,
+  inferOpOutputs,
   type Attrs,
   type GraphInput,
   type HostTensor,
@@ -159,10 +159,7 @@ export class ImportContext {
     const out = output !== undefined && !this.infos.has(output) ? output : this.fresh(output ?? `${name}__out`);
     this.usedNames.add(out);
     const ref: NodeRef = { node: name, op };
-    const def = getOp(op, ref);
-    const parsed = def.parseAttrs(attrs, ref);
-    const infos = inputs.map((i) => this.infos.get(i)!);
-    const [info] = def.inferShape(infos, parsed, ref);
+    const [info] = inferOpOutputs(op, attrs, inputs.map((i) => this.infos.get(i)!), ref);
     const draft: DraftNode = { name, op, inputs: [...inputs], outputs: [out], attrs: { ...attrs } };
     this.nodes.push(draft);
     this.producers.set(out, draft);

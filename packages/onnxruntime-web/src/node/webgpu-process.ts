@@ -15,6 +15,7 @@ import {
   AdapterUnavailableError,
   SkipconnError,
   checkFeeds,
+  tableWhyUnsupported,
   type Adapter,
   type CompiledGraph,
   type HostTensor,
@@ -141,8 +142,8 @@ export function createOrtWebGpuProcessAdapter(options: OrtWebGpuProcessOptions =
         clearTimeout(timer);
       }
     },
-    supports(op, dtype) {
-      return EXPORTERS[op] !== undefined && dtype === 'float32';
+    whyUnsupported(op, dtype) {
+      return tableWhyUnsupported(EXPORTERS, ['float32'], op, dtype);
     },
     async compile(graph, weights, compileOptions) {
       const reply = await call<CompileReply>({ op: 'compile', graph: graph.graph, weights: [...weights], options: { ...(compileOptions ?? {}) } });

@@ -4,7 +4,6 @@
  */
 import { defineKernel, f64 } from '../kernel';
 import { imageView } from '../image';
-import type { AvgPool2dAttrs } from '../../ops/avg-pool2d';
 
 /** One axis of a window: the real elements [from, to) and the divisor factor for this axis. */
 function windowAxis(out: number, k: number, stride: number, padBegin: number, padEnd: number, size: number, countIncludePad: boolean): { from: number; to: number; count: number } {
@@ -16,7 +15,7 @@ function windowAxis(out: number, k: number, stride: number, padBegin: number, pa
   return { from, to, count };
 }
 
-export const avgPool2dKernel = defineKernel<AvgPool2dAttrs>({
+export const avgPool2dKernel = defineKernel({
   op: 'avgPool2d',
   run([x], attrs, node) {
     const layout = node.inputs[0]!.layout!;

@@ -1,10 +1,9 @@
 import { defineKernel, f64 } from '../kernel';
 import { channelAxis } from '../../layout';
 import { stridesOf } from '../../tensor';
-import type { BatchNormAttrs } from '../../ops/batch-norm';
 
 /** y = scale[c] * (x - mean[c]) / sqrt(variance[c] + eps) + bias[c], c the channel coordinate. */
-export const batchNormKernel = defineKernel<BatchNormAttrs>({
+export const batchNormKernel = defineKernel({
   op: 'batchNorm',
   run([x, scale, bias, mean, variance], attrs, node) {
     const axis = channelAxis(node.outputs[0]!.layout!);

@@ -1,8 +1,9 @@
 /** Elementwise binary kernels with NumPy broadcasting. */
 import { defineKernel, f64, type F64Tensor, type ReferenceKernel } from '../kernel';
 import { broadcastIndex } from '../broadcast';
+import type { OpType } from '../../ops';
 
-export function binaryKernel(op: string, fn: (a: number, b: number) => number): ReferenceKernel {
+export function binaryKernel<K extends OpType>(op: K, fn: (a: number, b: number) => number): ReferenceKernel<K> {
   return defineKernel({
     op,
     run([a, b], _attrs, node) {

@@ -1,10 +1,10 @@
 import { defineKernel, f64 } from '../kernel';
-import { centerCropOffsets, type ConcatAttrs } from '../../ops/concat';
+import { centerCropOffsets } from '../../ops/concat';
 import { channelAxis } from '../../layout';
 import { stridesOf } from '../../tensor';
 
 /** Copies each (center-cropped) input into its slice of the channel axis. */
-export const concatKernel = defineKernel<ConcatAttrs>({
+export const concatKernel = defineKernel({
   op: 'concat',
   run(inputs, attrs, node) {
     const outInfo = node.outputs[0]!;

@@ -4,9 +4,8 @@
  */
 import { defineKernel, f64 } from '../kernel';
 import { imageView } from '../image';
-import type { ConvTranspose2dAttrs } from '../../ops/conv-transpose2d';
 
-export const convTranspose2dKernel = defineKernel<ConvTranspose2dAttrs>({
+export const convTranspose2dKernel = defineKernel({
   op: 'convTranspose2d',
   run([x, w, b], attrs, node) {
     const layout = node.inputs[0]!.layout!;

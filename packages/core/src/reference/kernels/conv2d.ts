@@ -10,9 +10,8 @@
 import { defineKernel, f64 } from '../kernel';
 import { imageView } from '../image';
 import { PANEL as GEMM_PANEL, gemmPacked, packLines, packedLength } from '../gemm';
-import type { Conv2dAttrs } from '../../ops/conv2d';
 
-export const conv2dKernel = defineKernel<Conv2dAttrs>({
+export const conv2dKernel = defineKernel({
   op: 'conv2d',
   run([x, w, b], attrs, node) {
     const layout = node.inputs[0]!.layout!;

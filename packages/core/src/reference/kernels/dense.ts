@@ -1,13 +1,12 @@
 import { defineKernel, f64 } from '../kernel';
 import { gemmPacked, packLines } from '../gemm';
-import type { DenseAttrs } from '../../ops/dense';
 
 /**
  * y[m, o] = sum_k x[m, k] * w[o, k] + b[o], with every leading axis of x folded into m: a GEMM
  * (../gemm.ts) whose B columns are w's rows. Each sum starts at 0 and runs over k in order, and
  * the bias is added last, exactly as the direct loop does.
  */
-export const denseKernel = defineKernel<DenseAttrs>({
+export const denseKernel = defineKernel({
   op: 'dense',
   run([x, w, b], _attrs, node) {
     const out = f64(node.outputs[0]!.shape);

@@ -1,9 +1,8 @@
 import { defineKernel, f64 } from '../kernel';
 import { broadcastIndex } from '../broadcast';
-import type { GateAttrs } from '../../ops/gate';
 
 /** y = x * g with g broadcast over the declared axes (validated by the op). */
-export const gateKernel = defineKernel<GateAttrs>({
+export const gateKernel = defineKernel({
   op: 'gate',
   run([x, g]) {
     const out = f64(x!.shape);

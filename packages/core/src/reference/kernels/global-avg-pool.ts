@@ -1,9 +1,8 @@
 /** globalAvgPool reference: the mean over H and W per (n, c); an empty spatial extent gives NaN (0/0). */
 import { defineKernel, f64 } from '../kernel';
 import { imageView } from '../image';
-import type { GlobalAvgPoolAttrs } from '../../ops/global-avg-pool';
 
-export const globalAvgPoolKernel = defineKernel<GlobalAvgPoolAttrs>({
+export const globalAvgPoolKernel = defineKernel({
   op: 'globalAvgPool',
   run([x], _attrs, node) {
     const layout = node.inputs[0]!.layout!;

@@ -1,9 +1,8 @@
 import { defineKernel, f64 } from '../kernel';
 import { sigmoid } from '../math';
-import type { HighwayAttrs } from '../../ops/highway';
 
 /** y = T*h + C*x, T = sigmoid(t), C = 1 - T or sigmoid(c). */
-export const highwayKernel = defineKernel<HighwayAttrs>({
+export const highwayKernel = defineKernel({
   op: 'highway',
   run([x, h, t, c], attrs) {
     const out = f64(x!.shape);

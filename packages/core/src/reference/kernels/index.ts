@@ -1,5 +1,6 @@
-/** Every reference kernel, one flat list. Each op in ops/index.ts has exactly one entry here. */
+/** Every reference kernel: the oracle implements every op, so this table has no Unsupported entries. */
 import type { ReferenceKernel } from '../kernel';
+import type { OpType } from '../../ops';
 import { addKernel, subKernel, mulKernel, divKernel } from './binary';
 import { reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, clipKernel } from './unary';
 import { softmaxKernel } from './softmax';
@@ -22,12 +23,12 @@ import { concatKernel } from './concat';
 import { highwayKernel } from './highway';
 import { gateKernel } from './gate';
 
-export const REFERENCE_KERNELS: readonly ReferenceKernel[] = [
-  residualKernel, concatKernel, highwayKernel, gateKernel,
-  addKernel, subKernel, mulKernel, divKernel,
-  reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, softmaxKernel, clipKernel,
-  denseKernel, matmulKernel, conv2dKernel, convTranspose2dKernel,
-  batchNormKernel, layerNormKernel,
-  maxPool2dKernel, avgPool2dKernel, globalAvgPoolKernel, resizeKernel, padKernel,
-  reshapeKernel, flattenKernel, transposeKernel,
-];
+export const REFERENCE_KERNELS: { readonly [K in OpType]: ReferenceKernel<K> } = {
+  residual: residualKernel, concat: concatKernel, highway: highwayKernel, gate: gateKernel,
+  add: addKernel, sub: subKernel, mul: mulKernel, div: divKernel,
+  relu: reluKernel, gelu: geluKernel, sigmoid: sigmoidKernel, tanh: tanhKernel, silu: siluKernel, softmax: softmaxKernel, clip: clipKernel,
+  dense: denseKernel, matmul: matmulKernel, conv2d: conv2dKernel, convTranspose2d: convTranspose2dKernel,
+  batchNorm: batchNormKernel, layerNorm: layerNormKernel,
+  maxPool2d: maxPool2dKernel, avgPool2d: avgPool2dKernel, globalAvgPool: globalAvgPoolKernel, resize: resizeKernel, pad: padKernel,
+  reshape: reshapeKernel, flatten: flattenKernel, transpose: transposeKernel,
+};

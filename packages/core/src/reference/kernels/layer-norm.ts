@@ -1,9 +1,8 @@
 import { defineKernel, f64 } from '../kernel';
 import { normalizeAxis } from '../../ops/shape';
-import type { LayerNormAttrs } from '../../ops/layer-norm';
 
 /** Each row (the trailing axes from `axis`) is normalized with its own mean and biased variance. */
-export const layerNormKernel = defineKernel<LayerNormAttrs>({
+export const layerNormKernel = defineKernel({
   op: 'layerNorm',
   run([x, scale, bias], attrs, node) {
     const axis = normalizeAxis(attrs.axis, x!.shape.length, { node: node.spec.name, op: 'layerNorm' });

@@ -1,14 +1,14 @@
 import { defineKernel, f64 } from '../kernel';
 import { broadcastIndex } from '../broadcast';
 import { gemmPacked, packLines, packedLength } from '../gemm';
-import { matmulDims, type MatmulAttrs } from '../../ops/matmul';
+import { matmulDims } from '../../ops/matmul';
 
 /**
  * For each broadcast batch index, an [m, k] @ [k, n] product (a GEMM, ../gemm.ts; each sum
  * starts at 0 and runs over k in order, as the direct loop does). Dropping the promoted size-1
  * axes does not move any element, so the output is written as [batch..., m, n].
  */
-export const matmulKernel = defineKernel<MatmulAttrs>({
+export const matmulKernel = defineKernel({
   op: 'matmul',
   run([a, b], _attrs, node) {
     const { batchA, batchB, batch, m, k, n } = matmulDims(a!.shape, b!.shape, { node: node.spec.name, op: 'matmul' });

@@ -6,9 +6,8 @@
  */
 import { defineKernel, f64 } from '../kernel';
 import { imageView } from '../image';
-import type { MaxPool2dAttrs } from '../../ops/max-pool2d';
 
-export const maxPool2dKernel = defineKernel<MaxPool2dAttrs>({
+export const maxPool2dKernel = defineKernel({
   op: 'maxPool2d',
   run([x], attrs, node) {
     const layout = node.inputs[0]!.layout!;

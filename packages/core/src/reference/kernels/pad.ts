@@ -1,7 +1,7 @@
 /** pad reference: each output position reads the input position its mode maps it to, or the constant. */
 import { defineKernel, f64 } from '../kernel';
 import { imageView } from '../image';
-import type { PadAttrs, PadMode } from '../../ops/pad';
+import type { PadMode } from '../../ops/pad';
 
 /** Input index for position p (may be < 0 or >= size) on an axis of `size`, or -1 for the constant. */
 export function padSource(p: number, size: number, mode: PadMode): number {
@@ -14,7 +14,7 @@ export function padSource(p: number, size: number, mode: PadMode): number {
   }
 }
 
-export const padKernel = defineKernel<PadAttrs>({
+export const padKernel = defineKernel({
   op: 'pad',
   run([x], attrs, node) {
     const layout = node.inputs[0]!.layout!;

@@ -1,8 +1,7 @@
 import { defineKernel, f64 } from '../kernel';
-import type { ReshapeAttrs } from '../../ops/reshape';
 
 /** Row-major order is unchanged: the same values under the inferred shape. */
-export const reshapeKernel = defineKernel<ReshapeAttrs>({
+export const reshapeKernel = defineKernel({
   op: 'reshape',
   run([x], _attrs, node) {
     return [f64(node.outputs[0]!.shape, x!.data.slice())];

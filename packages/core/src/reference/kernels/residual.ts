@@ -1,13 +1,13 @@
 import { defineKernel, f64 } from '../kernel';
 import { activationFn } from '../math';
 import { alongAxis, broadcastTo } from '../broadcast';
-import { scaleForm, stochasticDepthFactor, type ResidualAttrs, type ScaleSpec } from '../../ops/residual';
+import { scaleForm, stochasticDepthFactor, type ScaleSpec } from '../../ops/residual';
 import { channelAxis } from '../../layout';
 import type { F64Tensor } from '../kernel';
 import type { ValueInfo } from '../../graph/types';
 
 /** y = act(alpha * shortcut + beta * sdFactor * body), scales broadcast per scalar or per channel. */
-export const residualKernel = defineKernel<ResidualAttrs>({
+export const residualKernel = defineKernel({
   op: 'residual',
   run(inputs, attrs, node) {
     const [shortcut, body, ...learned] = inputs as [F64Tensor, F64Tensor, ...F64Tensor[]];

@@ -5,9 +5,9 @@
  */
 import { defineKernel, f64 } from '../kernel';
 import { imageView } from '../image';
-import { resizeAxisTable, resizeScales, type ResizeAttrs } from '../../ops/resize';
+import { resizeAxisTable, resizeScales } from '../../ops/resize';
 
-export const resizeKernel = defineKernel<ResizeAttrs>({
+export const resizeKernel = defineKernel({
   op: 'resize',
   run([x], attrs, node) {
     const layout = node.inputs[0]!.layout!;

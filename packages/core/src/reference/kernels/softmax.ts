@@ -1,9 +1,9 @@
 import { defineKernel, f64 } from '../kernel';
 import { stridesOf } from '../../tensor';
-import { resolveSoftmaxAxis, type SoftmaxAttrs } from '../../ops/softmax';
+import { resolveSoftmaxAxis } from '../../ops/softmax';
 
 /** Stable softmax along one axis: each (outer, inner) pair is one row of `len` strided elements. */
-export const softmaxKernel = defineKernel<SoftmaxAttrs>({
+export const softmaxKernel = defineKernel({
   op: 'softmax',
   run([x], attrs, node) {
     const axis = resolveSoftmaxAxis(attrs, node.inputs[0]!, { node: node.spec.name, op: 'softmax' });

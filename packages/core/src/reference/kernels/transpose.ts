@@ -1,9 +1,9 @@
 import { defineKernel, f64 } from '../kernel';
 import { stridesOf } from '../../tensor';
-import { transposePerm, type TransposeAttrs } from '../../ops/transpose';
+import { transposePerm } from '../../ops/transpose';
 
 /** For each output index, output axis a reads input axis perm[a]. */
-export const transposeKernel = defineKernel<TransposeAttrs>({
+export const transposeKernel = defineKernel({
   op: 'transpose',
   run([x], attrs, node) {
     const rank = x!.shape.length;

@@ -1,11 +1,11 @@
 /** Elementwise activations. */
 import { defineKernel, f64, type ReferenceKernel } from '../kernel';
 import { activationFn } from '../math';
-import type { GeluAttrs } from '../../ops/gelu';
-import { clipValue, type ClipAttrs } from '../../ops/clip';
+import { clipValue } from '../../ops/clip';
+import type { OpAttrs, OpType } from '../../ops';
 
-function unaryKernel<A>(op: string, pick: (attrs: A) => (x: number) => number): ReferenceKernel<A> {
-  return defineKernel<A>({
+function unaryKernel<K extends OpType>(op: K, pick: (attrs: OpAttrs<K>) => (x: number) => number): ReferenceKernel<K> {
+  return defineKernel<K>({
     op,
     run([x], attrs) {
       const fn = pick(attrs);
@@ -20,5 +20,5 @@ export const reluKernel = unaryKernel('relu', () => activationFn('relu'));
 export const sigmoidKernel = unaryKernel('sigmoid', () => activationFn('sigmoid'));
 export const tanhKernel = unaryKernel('tanh', () => activationFn('tanh'));
 export const siluKernel = unaryKernel('silu', () => activationFn('silu'));
-export const geluKernel = unaryKernel<GeluAttrs>('gelu', (a) => activationFn(a.approximate === 'tanh' ? 'gelu_tanh' : 'gelu'));
-export const clipKernel = unaryKernel<ClipAttrs>('clip', ({ min, max }) => (x) => clipValue(x, min, max));
+export const geluKernel = unaryKernel('gelu', (a) => activationFn(a.approximate === 'tanh' ? 'gelu_tanh' : 'gelu'));
+export const clipKernel = unaryKernel('clip', ({ min, max }) => (x) => clipValue(x, min, max));

@@ -6,10 +6,10 @@
  * both always written, an infinite bound as +-Infinity: an omitted ONNX bound means the dtype's
  * lowest / largest finite value, so Clip(x, max 6) would turn -Infinity into -3.4e38.
  */
-import type { ActivationKind, ClipAttrs, DType, ValidatedNode } from '@skipconn/core';
+import type { ActivationKind, DType } from '@skipconn/core';
 import type { ExportContext } from '../context';
 import { permuteConst, TO_NCHW } from '../context';
-import type { OpExporter } from './types';
+import type { AnyOpExporter, OpExporter } from './types';
 
 /** True when an op over these data inputs should run on permuted (NCHW-stored NHWC) data. */
 export function followPermuted(ctx: ExportContext, inputs: readonly string[], outputRank: number): boolean {
@@ -36,7 +36,7 @@ export function operand(ctx: ExportContext, value: string, permuted: boolean): s
   return out;
 }
 
-function binary(onnxOp: string): OpExporter {
+function binary(onnxOp: string): AnyOpExporter {
   return (node, ctx) => {
     const [a, b] = node.spec.inputs as [string, string];
     const out = node.spec.outputs[0]!;
@@ -96,23 +96,25 @@ export function emitActivation(ctx: ExportContext, kind: ActivationKind, input: 
   }
 }
 
-function activation(kindOf: (node: ValidatedNode) => ActivationKind): OpExporter {
+function activation(kind: ActivationKind): AnyOpExporter {
   return (node, ctx) => {
     const x = node.spec.inputs[0]!;
     const out = node.spec.outputs[0]!;
     const permuted = ctx.isPermuted(x);
     const name = ctx.outputName(out, permuted);
-    emitActivation(ctx, kindOf(node), ctx.get(x, permuted), name, node.outputs[0]!.dtype, node.spec.name);
+    emitActivation(ctx, kind, ctx.get(x, permuted), name, node.outputs[0]!.dtype, node.spec.name);
     ctx.define(out, name, permuted);
   };
 }
 
-const softmax: OpExporter = (node, ctx) => {
+const gelu: OpExporter<'gelu'> = (node, ctx) => activation(node.attrs.approximate === 'tanh' ? 'gelu_tanh' : 'gelu')(node, ctx);
+
+const softmax: OpExporter<'softmax'> = (node, ctx) => {
   const x = node.spec.inputs[0]!;
   const out = node.spec.outputs[0]!;
   const info = ctx.info(x);
   const rank = info.shape.length;
-  const raw = node.attrs.axis as number | 'channels';
+  const raw = node.attrs.axis;
   const logical = raw === 'channels' ? (info.layout === 'NCHW' ? 1 : rank - 1) : raw < 0 ? raw + rank : raw;
   const permuted = ctx.isPermuted(x);
   // In permuted (NCHW) order, physical axis j holds logical axis TO_NCHW[j].
@@ -122,10 +124,10 @@ const softmax: OpExporter = (node, ctx) => {
   ctx.define(out, name, permuted);
 };
 
-const clip: OpExporter = (node, ctx) => {
+const clip: OpExporter<'clip'> = (node, ctx) => {
   const x = node.spec.inputs[0]!;
   const out = node.spec.outputs[0]!;
-  const { min, max } = node.attrs as ClipAttrs;
+  const { min, max } = node.attrs;
   const dtype = node.outputs[0]!.dtype;
   const permuted = ctx.isPermuted(x);
   const name = ctx.outputName(out, permuted);
@@ -135,16 +137,16 @@ const clip: OpExporter = (node, ctx) => {
   ctx.define(out, name, permuted);
 };
 
-export const ELEMENTWISE_EXPORTERS: Record<string, OpExporter> = {
+export const ELEMENTWISE_EXPORTERS = {
   add: binary('Add'),
   sub: binary('Sub'),
   mul: binary('Mul'),
   div: binary('Div'),
-  relu: activation(() => 'relu'),
-  sigmoid: activation(() => 'sigmoid'),
-  tanh: activation(() => 'tanh'),
-  silu: activation(() => 'silu'),
-  gelu: activation((n) => (n.attrs.approximate === 'tanh' ? 'gelu_tanh' : 'gelu')),
+  relu: activation('relu'),
+  sigmoid: activation('sigmoid'),
+  tanh: activation('tanh'),
+  silu: activation('silu'),
+  gelu,
   softmax,
   clip,
 };

@@ -3,14 +3,14 @@
  * ExportContext) and its output stays permuted, so no Transpose appears between image ops.
  * Weights are [O, I/g, kH, kW] in the IR for every layout, which is ONNX's order already.
  */
-import { GraphError, fromFloat64, sizeOf, tensor, toFloat64, type HostTensor } from '@skipconn/core';
+import { GraphError, fromFloat64, sizeOf, tensor, toFloat64, type HostTensor, type ValidatedNode, type ValidatedNodeOf } from '@skipconn/core';
 import type { ExportContext } from '../context';
 import type { OpExporter } from './types';
 
 /** Runs an NCHW op: input in NCHW form, output defined permuted when the IR value is NHWC. */
 function imageOp(
   ctx: ExportContext,
-  node: Parameters<OpExporter>[0],
+  node: ValidatedNode,
   emit: (x: string, out: string) => void,
 ): void {
   const x = node.spec.inputs[0]!;
@@ -26,7 +26,7 @@ function imageOp(
  * channels is its bias; a mean over zero pixels is NaN). onnxruntime reads uninitialized memory or
  * refuses such shapes, so they become constants; the IR defines the values.
  */
-function constantOutput(ctx: ExportContext, node: Parameters<OpExporter>[0], valueAt: (channel: number) => number): void {
+function constantOutput(ctx: ExportContext, node: ValidatedNode, valueAt: (channel: number) => number): void {
   const out = node.spec.outputs[0]!;
   const info = node.outputs[0]!;
   const c = info.layout === 'NHWC' ? 3 : 1;
@@ -39,7 +39,7 @@ function constantOutput(ctx: ExportContext, node: Parameters<OpExporter>[0], val
   ctx.define(out, out);
 }
 
-const conv2d: OpExporter = (node, ctx) => {
+const conv2d: OpExporter<'conv2d'> = (node, ctx) => {
   const [x, w, b] = node.spec.inputs;
   const a = node.attrs;
   const xInfo = ctx.info(x!);
@@ -59,7 +59,7 @@ const conv2d: OpExporter = (node, ctx) => {
   );
 };
 
-const convTranspose2d: OpExporter = (node, ctx) => {
+const convTranspose2d: OpExporter<'convTranspose2d'> = (node, ctx) => {
   const [, w, b] = node.spec.inputs;
   const a = node.attrs;
   const kernel = ctx.info(w!).shape.slice(2);
@@ -70,7 +70,7 @@ const convTranspose2d: OpExporter = (node, ctx) => {
   );
 };
 
-const maxPool2d: OpExporter = (node, ctx) => {
+const maxPool2d: OpExporter<'maxPool2d'> = (node, ctx) => {
   const a = node.attrs;
   imageOp(ctx, node, (x, out) =>
     ctx.node('MaxPool', [x], [out], {
@@ -79,7 +79,7 @@ const maxPool2d: OpExporter = (node, ctx) => {
   );
 };
 
-const avgPool2d: OpExporter = (node, ctx) => {
+const avgPool2d: OpExporter<'avgPool2d'> = (node, ctx) => {
   const a = node.attrs;
   imageOp(ctx, node, (x, out) =>
     ctx.node('AveragePool', [x], [out], {
@@ -88,7 +88,7 @@ const avgPool2d: OpExporter = (node, ctx) => {
   );
 };
 
-const globalAvgPool: OpExporter = (node, ctx) => {
+const globalAvgPool: OpExporter<'globalAvgPool'> = (node, ctx) => {
   const xInfo = ctx.info(node.spec.inputs[0]!);
   const [h, w] = xInfo.layout === 'NHWC' ? [xInfo.shape[1]!, xInfo.shape[2]!] : [xInfo.shape[2]!, xInfo.shape[3]!];
   if (h * w === 0) {
@@ -98,7 +98,7 @@ const globalAvgPool: OpExporter = (node, ctx) => {
   imageOp(ctx, node, (x, out) => ctx.node('GlobalAveragePool', [x], [out], {}, node.spec.name));
 };
 
-const resize: OpExporter = (node, ctx) => {
+const resize: OpExporter<'resize'> = (node, ctx) => {
   const a = node.attrs;
   const xInfo = ctx.info(node.spec.inputs[0]!);
   const outInfo = node.outputs[0]!;
@@ -116,9 +116,9 @@ const resize: OpExporter = (node, ctx) => {
   );
 };
 
-const pad: OpExporter = (node, ctx) => {
+const pad: OpExporter<'pad'> = (node, ctx) => {
   const a = node.attrs;
-  const [top, left, bottom, right] = a.pads as number[];
+  const [top, left, bottom, right] = a.pads;
   const dtype = node.outputs[0]!.dtype;
   const inputs = [ctx.int64s('pads', [0, 0, top!, left!, 0, 0, bottom!, right!])];
   if (a.mode === 'constant' && a.value !== 0) inputs.push(ctx.scalar(a.value, dtype));
@@ -130,7 +130,7 @@ const pad: OpExporter = (node, ctx) => {
  * Used when var + eps is 0 somewhere: onnxruntime's fused kernel folds the division into a scale
  * and gives Inf - Inf = NaN where the IR's formula gives +-Inf.
  */
-function batchNormUnfused(ctx: ExportContext, node: Parameters<OpExporter>[0], weights: HostTensor[]): void {
+function batchNormUnfused(ctx: ExportContext, node: ValidatedNodeOf<'batchNorm'>, weights: HostTensor[]): void {
   const [x] = node.spec.inputs as [string];
   const out = node.spec.outputs[0]!;
   const info = node.outputs[0]!;
@@ -140,7 +140,7 @@ function batchNormUnfused(ctx: ExportContext, node: Parameters<OpExporter>[0], w
   // Parameters shaped to broadcast on the (NCHW or last) channel axis.
   const shapeOf = (t: HostTensor): number[] => info.shape.map((_, i) => (i === c ? t.shape[0]! : 1)).slice(permuted ? 1 : 0);
   const [scale, bias, mean, variance] = weights as [HostTensor, HostTensor, HostTensor, HostTensor];
-  const eps = node.attrs.epsilon as number;
+  const eps = node.attrs.epsilon;
   const std = fromFloat64(variance.dtype, variance.shape, toFloat64(variance).map((v) => Math.sqrt(v + eps)));
   const p = (hint: string, t: HostTensor) => ctx.constant(`${out}__${hint}`, { ...t, shape: shapeOf(t) });
   const t = (s: string) => ctx.temp(`${out}__${s}`);
@@ -154,7 +154,7 @@ function batchNormUnfused(ctx: ExportContext, node: Parameters<OpExporter>[0], w
   ctx.define(out, name, info.layout === 'NHWC');
 }
 
-const batchNorm: OpExporter = (node, ctx) => {
+const batchNorm: OpExporter<'batchNorm'> = (node, ctx) => {
   const [x, ...params] = node.spec.inputs as [string, ...string[]];
   const out = node.spec.outputs[0]!;
   const layout = node.outputs[0]!.layout;
@@ -183,6 +183,6 @@ const batchNorm: OpExporter = (node, ctx) => {
   }
 };
 
-export const IMAGE_EXPORTERS: Record<string, OpExporter> = {
+export const IMAGE_EXPORTERS = {
   conv2d, convTranspose2d, maxPool2d, avgPool2d, globalAvgPool, resize, pad, batchNorm,
 };

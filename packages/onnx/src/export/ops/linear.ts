@@ -15,7 +15,7 @@ function weightOrTransposed(ctx: ExportContext, w: string): string {
   return name;
 }
 
-const dense: OpExporter = (node, ctx) => {
+const dense: OpExporter<'dense'> = (node, ctx) => {
   const [x, w, b] = node.spec.inputs as [string, string, string | undefined];
   const out = node.spec.outputs[0]!;
   const rank = ctx.info(x).shape.length;
@@ -39,14 +39,14 @@ const dense: OpExporter = (node, ctx) => {
   ctx.define(out, out);
 };
 
-const matmul: OpExporter = (node, ctx) => {
+const matmul: OpExporter<'matmul'> = (node, ctx) => {
   const [a, b] = node.spec.inputs as [string, string];
   const out = node.spec.outputs[0]!;
   ctx.node('MatMul', [ctx.get(a), ctx.get(b)], [out], {}, node.spec.name);
   ctx.define(out, out);
 };
 
-const layerNorm: OpExporter = (node, ctx) => {
+const layerNorm: OpExporter<'layerNorm'> = (node, ctx) => {
   const [x, scale, bias] = node.spec.inputs as [string, string | undefined, string | undefined];
   const out = node.spec.outputs[0]!;
   const info = ctx.info(x);
@@ -81,7 +81,7 @@ const layerNorm: OpExporter = (node, ctx) => {
   ctx.define(out, out);
 };
 
-const reshape: OpExporter = (node, ctx) => {
+const reshape: OpExporter<'reshape'> = (node, ctx) => {
   const out = node.spec.outputs[0]!;
   const shape = node.outputs[0]!.shape;
   const allowzero = shape.includes(0) && ctx.opset >= 14 ? 1 : undefined;
@@ -89,13 +89,13 @@ const reshape: OpExporter = (node, ctx) => {
   ctx.define(out, out);
 };
 
-const flatten: OpExporter = (node, ctx) => {
+const flatten: OpExporter<'flatten'> = (node, ctx) => {
   const out = node.spec.outputs[0]!;
   ctx.node('Flatten', [ctx.get(node.spec.inputs[0]!)], [out], { axis: node.attrs.axis as number }, node.spec.name);
   ctx.define(out, out);
 };
 
-const transpose: OpExporter = (node, ctx) => {
+const transpose: OpExporter<'transpose'> = (node, ctx) => {
   const x = node.spec.inputs[0]!;
   const out = node.spec.outputs[0]!;
   const rank = ctx.info(x).shape.length;
@@ -104,4 +104,4 @@ const transpose: OpExporter = (node, ctx) => {
   ctx.define(out, out);
 };
 
-export const LINEAR_EXPORTERS: Record<string, OpExporter> = { dense, matmul, layerNorm, reshape, flatten, transpose };
+export const LINEAR_EXPORTERS = { dense, matmul, layerNorm, reshape, flatten, transpose };

@@ -6,7 +6,7 @@
  *   gate     -> Mul (the IR already checked the broadcast axes)
  * The order of operations follows the IR formulas, so the numbers match the reference.
  */
-import { channelAxis, stochasticDepthFactor, type ResidualAttrs, type ValidatedNode } from '@skipconn/core';
+import { channelAxis, stochasticDepthFactor, type ResidualAttrs } from '@skipconn/core';
 import type { ExportContext } from '../context';
 import { emitActivation, followPermuted, operand } from './elementwise';
 import type { OpExporter } from './types';
@@ -25,7 +25,7 @@ function scaleOperand(ctx: ExportContext, scale: string, data: string, permuted:
   return name;
 }
 
-const residual: OpExporter = (node, ctx) => {
+const residual: OpExporter<'residual'> = (node, ctx) => {
   const [shortcut, body, ...scales] = node.spec.inputs as [string, string, ...string[]];
   const attrs = node.attrs as ResidualAttrs;
   const out = node.spec.outputs[0]!;
@@ -60,7 +60,7 @@ const residual: OpExporter = (node, ctx) => {
   ctx.define(out, name, permuted);
 };
 
-const concat: OpExporter = (node, ctx) => {
+const concat: OpExporter<'concat'> = (node, ctx) => {
   const inputs = node.spec.inputs;
   const out = node.spec.outputs[0]!;
   const info = node.outputs[0]!;
@@ -86,7 +86,7 @@ const concat: OpExporter = (node, ctx) => {
   ctx.define(out, name, permuted);
 };
 
-const highway: OpExporter = (node, ctx) => {
+const highway: OpExporter<'highway'> = (node, ctx) => {
   const [x, h, t, c] = node.spec.inputs as [string, string, string, string | undefined];
   const out = node.spec.outputs[0]!;
   const dtype = node.outputs[0]!.dtype;
@@ -104,7 +104,7 @@ const highway: OpExporter = (node, ctx) => {
   ctx.define(out, name, permuted);
 };
 
-const gate: OpExporter = (node: ValidatedNode, ctx) => {
+const gate: OpExporter<'gate'> = (node, ctx) => {
   const [x, g] = node.spec.inputs as [string, string];
   const out = node.spec.outputs[0]!;
   const permuted = followPermuted(ctx, [x, g], node.outputs[0]!.shape.length);
@@ -113,4 +113,4 @@ const gate: OpExporter = (node: ValidatedNode, ctx) => {
   ctx.define(out, name, permuted);
 };
 
-export const MERGE_EXPORTERS: Record<string, OpExporter> = { residual, concat, highway, gate };
+export const MERGE_EXPORTERS = { residual, concat, highway, gate };

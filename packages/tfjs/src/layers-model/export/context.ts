@@ -2,7 +2,7 @@
  * State of one export: the Keras builder, what each plan key holds (a Keras tensor, or a weight
  * converted once on the host), and the record of which nodes needed the SkipconnOp fallback.
  */
-import { UnsupportedError, channelAxis, referenceKernel, toFloat64, type Attrs, type F64Tensor, type Layout, type ValidatedGraph, type ValidatedNode, type WeightStore } from '@skipconn/core';
+import { UnsupportedError, channelAxis, runReferenceKernel, toFloat64, type Attrs, type F64Tensor, type Layout, type ValidatedGraph, type ValidatedNode, type WeightStore } from '@skipconn/core';
 import type { ConvertStep, Conversion, LayoutPlan, PlannedNode } from '../../plan/layout';
 import { CHANNELS_LAST, isIdentity, permEquals, physicalAxis, type Perm } from '../../plan/perm';
 import { OP_LAYER_CLASS } from '../format';
@@ -68,10 +68,8 @@ export class ExportContext {
   foldIfConstant(p: PlannedNode): boolean {
     const node = p.node;
     if (node.spec.inputs.length === 0 || !node.spec.inputs.every((i) => this.logical.has(i) || this.weights.has(i))) return false;
-    const kernel = referenceKernel(node.spec.op);
-    if (kernel === undefined) throw new UnsupportedError(`folding constant node of op ${node.spec.op}`, { node: node.spec.name, op: node.spec.op }, ['ops with a reference kernel']);
     const inputs = node.spec.inputs.map((i) => this.logical.get(i) ?? { shape: this.weights.get(i)!.shape, data: toFloat64(this.weights.get(i)!) });
-    const [out] = kernel.run(inputs, node.attrs, node);
+    const [out] = runReferenceKernel(node, inputs);
     this.logical.set(node.spec.outputs[0]!, out!);
     const value = { shape: [...out!.shape], data: Float32Array.from(out!.data) };
     const perm = p.outputPerms[0]!;

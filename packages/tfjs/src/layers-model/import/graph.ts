@@ -7,7 +7,7 @@ import {
   GRAPH_FORMAT,
   GRAPH_VERSION,
   IndexHeap,
-  getOp,
+  inferOpOutputs,
   type Attrs,
   type Graph,
   type GraphInput,
@@ -74,9 +74,7 @@ export class ImportGraph {
   node(op: string, inputs: readonly string[], attrs: Attrs, base: string): string {
     const name = this.unique(base);
     const ref = { node: name, op };
-    const def = getOp(op, ref);
-    const parsed = def.parseAttrs(attrs, ref);
-    const [info] = def.inferShape(inputs.map((i) => this.info(i)), parsed, ref);
+    const [info] = inferOpOutputs(op, attrs, inputs.map((i) => this.info(i)), ref);
     const spec: NodeSpec = Object.keys(attrs).length > 0 ? { name, op, inputs: [...inputs], outputs: [name], attrs } : { name, op, inputs: [...inputs], outputs: [name] };
     this.nodes.push(spec);
     this.infos.set(name, info!);
