@@ -18,7 +18,7 @@
 import { channelAxis } from '../layout';
 import { BYTES_PER_ELEMENT, sizeOf, toFloat64, shapesEqual } from '../tensor';
 import type { ValueInfo, WeightStore } from './types';
-import type { ValidatedGraph, ValidatedNode } from './validate';
+import type { ValidatedGraph, ValidatedNode, ValidatedNodeOf } from './validate';
 import type { SkipConnection } from './skips';
 import type { ResidualAttrs } from '../ops/residual';
 
@@ -93,8 +93,8 @@ export function weightElements(vg: ValidatedGraph, nodes: readonly ValidatedNode
   return total;
 }
 
-function residualScales(vg: ValidatedGraph, node: ValidatedNode, weights: WeightStore | undefined): SkipScale[] {
-  const attrs = node.attrs as ResidualAttrs;
+function residualScales(vg: ValidatedGraph, node: ValidatedNodeOf<'residual'>, weights: WeightStore | undefined): SkipScale[] {
+  const attrs = node.attrs;
   const scales: SkipScale[] = [];
   let nextInput = 2; // learned scales follow shortcut and body, alpha's first
   for (const name of ['alpha', 'beta'] as const) {
@@ -157,11 +157,11 @@ export function skipCosts(vg: ValidatedGraph, skips: readonly SkipConnection[], 
     const merge = byName.get(skip.merge)!;
     const shortcut = new Set(skip.shortcut);
     const bypassed = skip.bypassed.map((n) => byName.get(n)!);
-    const scales = merge.spec.op === 'residual' ? residualScales(vg, merge, weights) : [];
-    const scheme = merge.spec.op === 'residual' ? residualScheme(merge.attrs as ResidualAttrs, scales) : null;
+    const scales = merge.type === 'residual' ? residualScales(vg, merge, weights) : [];
+    const scheme = merge.type === 'residual' ? residualScheme(merge.attrs, scales) : null;
     let category: SkipCategory;
-    if (merge.spec.op === 'residual') category = shortcut.size > 0 ? 'projection' : scheme !== null ? 'scaled-residual' : 'residual';
-    else category = merge.spec.op as SkipCategory;
+    if (merge.type === 'residual') category = shortcut.size > 0 ? 'projection' : scheme !== null ? 'scaled-residual' : 'residual';
+    else category = merge.type as SkipCategory;
     return {
       category,
       scheme,

@@ -35,26 +35,26 @@ function dataInputs(node: ValidatedNode): readonly string[] {
 }
 
 function describe(node: ValidatedNode, shortcut: readonly string[]): string {
-  const a = node.attrs as Record<string, any>;
   const parts: string[] = [];
-  switch (node.spec.op) {
+  switch (node.type) {
     case 'residual': {
+      const a = node.attrs;
       parts.push(shortcut.length === 0 ? 'identity shortcut' : `projection shortcut (${shortcut.join(', ')})`);
-      if (a['alpha'] !== 1) parts.push(`alpha ${a['alpha']}`);
-      if (a['beta'] !== 1) parts.push(`beta ${a['beta']}`);
-      if (a['activation'] !== 'none') parts.push(a['activation']);
-      if (a['stochasticDepth']) parts.push(`stochastic depth p=${a['stochasticDepth'].survivalProb} ${a['stochasticDepth'].convention}`);
+      if (a.alpha !== 1) parts.push(`alpha ${a.alpha}`);
+      if (a.beta !== 1) parts.push(`beta ${a.beta}`);
+      if (a.activation !== 'none') parts.push(a.activation);
+      if (a.stochasticDepth) parts.push(`stochastic depth p=${a.stochasticDepth.survivalProb} ${a.stochasticDepth.convention}`);
       break;
     }
     case 'concat':
       parts.push(`${node.spec.inputs.length} inputs`);
-      if (a['crop'] === 'center') parts.push('center crop');
+      if (node.attrs.crop === 'center') parts.push('center crop');
       break;
     case 'highway':
-      parts.push(`${a['carry']} carry`);
+      parts.push(`${node.attrs.carry} carry`);
       break;
     case 'gate':
-      parts.push(a['broadcast'].length ? `broadcast over ${a['broadcast'].join(', ')}` : 'no broadcast');
+      parts.push(node.attrs.broadcast.length ? `broadcast over ${node.attrs.broadcast.join(', ')}` : 'no broadcast');
       break;
   }
   return parts.join(', ');

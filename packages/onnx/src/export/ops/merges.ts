@@ -6,7 +6,7 @@
  *   gate     -> Mul (the IR already checked the broadcast axes)
  * The order of operations follows the IR formulas, so the numbers match the reference.
  */
-import { channelAxis, stochasticDepthFactor, type ResidualAttrs } from '@skipconn/core';
+import { channelAxis, stochasticDepthFactor } from '@skipconn/core';
 import type { ExportContext } from '../context';
 import { emitActivation, followPermuted, operand } from './elementwise';
 import type { OpExporter } from './types';
@@ -27,7 +27,7 @@ function scaleOperand(ctx: ExportContext, scale: string, data: string, permuted:
 
 const residual: OpExporter<'residual'> = (node, ctx) => {
   const [shortcut, body, ...scales] = node.spec.inputs as [string, string, ...string[]];
-  const attrs = node.attrs as ResidualAttrs;
+  const attrs = node.attrs;
   const out = node.spec.outputs[0]!;
   const dtype = node.outputs[0]!.dtype;
   const permuted = followPermuted(ctx, [shortcut, body], node.outputs[0]!.shape.length);
