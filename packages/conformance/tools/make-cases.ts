@@ -18,7 +18,7 @@ import { makeCase, type CaseDef } from './lib';
 import { residualCases } from './cases/merge-residual';
 import { concatCases, gateCases, highwayCases } from './cases/merge-others';
 import { errorCases } from './cases/errors';
-import { activationCases, binaryCases, clipCases, softmaxCases } from './cases/ops-elementwise';
+import { activationCases, binaryCases, clipCases, hardSigmoidCases, softmaxCases } from './cases/ops-elementwise';
 import { linearCases } from './cases/ops-linear';
 import { convCases } from './cases/ops-conv';
 import { normCases } from './cases/ops-norm';
@@ -40,7 +40,7 @@ const FILES: readonly [string, string, () => CaseDef[]][] = [
   ['merge-gate', 'gate merges: squeeze-and-excitation and token gates with declared broadcast axes', gateCases],
   ['errors', 'invalid graphs every adapter must refuse with the core error before running anything', errorCases],
   ['ops-elementwise', 'add, sub, mul, div: ranks 0 to 4, NumPy broadcasting, zero-size, special values', binaryCases],
-  ['ops-activation', 'relu, gelu (erf and tanh), sigmoid, tanh, silu, clip (ReLU6 and one-sided bounds)', () => [...activationCases(), ...clipCases()]],
+  ['ops-activation', 'relu, gelu (erf and tanh), sigmoid, tanh, silu, clip (ReLU6 and one-sided bounds), hardSigmoid (ONNX and PyTorch slopes)', () => [...activationCases(), ...clipCases(), ...hardSigmoidCases()]],
   ['ops-softmax', 'softmax along integer and semantic axes', softmaxCases],
   ['ops-linear', 'dense and matmul', linearCases],
   ['ops-conv', 'conv2d and convTranspose2d: strides, pads, dilations, groups', convCases],

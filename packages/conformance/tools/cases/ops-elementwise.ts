@@ -175,6 +175,43 @@ export function clipCases(): CaseDef[] {
   return cases;
 }
 
+export function hardSigmoidCases(): CaseDef[] {
+  const cases: CaseDef[] = [];
+  const forms: [string, Record<string, unknown>, string][] = [
+    ['default', {}, 'alpha 0.2, beta 0.5 (ONNX defaults, Keras 2 hard_sigmoid)'],
+    ['pytorch', { alpha: 1 / 6, beta: 0.5 }, "PyTorch's Hardsigmoid, relu6(x + 3) / 6 (MobileNetV3's gate)"],
+    ['negative-slope', { alpha: -0.5, beta: 0.25 }, 'a negative slope: -Infinity gives 1, +Infinity 0'],
+  ];
+  for (const [form, attrs, what] of forms) {
+    const v = (s: string) => `${form}/${s}`;
+    // the ranges reach past both saturation points of every form
+    const range = { low: -8, high: 8, description: what };
+    cases.push(unaryCase('hardSigmoid', v('rank0'), 'none', [], attrs, range));
+    cases.push(unaryCase('hardSigmoid', v('rank1'), 'none', [9], attrs, range));
+    cases.push(unaryCase('hardSigmoid', v('rank2'), 'NC', [4, 16], attrs, range));
+    cases.push(unaryCase('hardSigmoid', v('rank3'), 'NTC', [2, 5, 8], attrs, range));
+    cases.push(unaryCase('hardSigmoid', v('rank4'), 'NCHW', [2, 3, 4, 5], attrs, range));
+    cases.push(unaryCase('hardSigmoid', v('rank4'), 'NHWC', [2, 4, 5, 3], attrs, range));
+    cases.push(unaryCase('hardSigmoid', v('zero-size'), 'NCHW', [0, 3, 4, 4], attrs));
+    cases.push(unaryCase('hardSigmoid', v('specials'), 'none', [12], attrs, { special: ACT_SPECIALS, description: 'NaN propagates, +-Infinity saturate, -0, +-1e30' }));
+    cases.push(unaryCase('hardSigmoid', v('large'), 'NC', [3, 8], attrs, { low: -1e30, high: 1e30 }));
+    cases.push(unaryCase('hardSigmoid', v('rank2'), 'NC', [4, 16], attrs, { ...range, dtype: 'float16' }));
+  }
+  cases.push({
+    id: 'op/hardSigmoid/default/literal/none/[9]',
+    why: 't = 0.2x + 0.5: -3 -> -0.1 -> 0; -2.5 -> 0; 0 -> 0.5; 1 -> 0.7; 2.5 -> 1; 3 -> 1.1 -> 1; NaN stays NaN; -Inf -> 0; +Inf -> 1',
+    build: (g) => g.output(g.node('hardSigmoid', [g.input('x', [9], { values: [-3, -2.5, 0, 1, 2.5, 3, 'NaN', '-Infinity', 'Infinity'] })], {}, 'y')),
+    expected: values([0, 0, 0.5, 0.7, 1, 1, 'NaN', 0, 1]),
+  });
+  cases.push({
+    id: 'op/hardSigmoid/pytorch/literal/none/[7]',
+    why: 't = x/6 + 0.5: -4 -> 0; -3 -> 0; -0 -> 0.5; 1.5 -> 0.75; 3 -> 1; 4 -> 1; -1.5 -> 0.25',
+    build: (g) => g.output(g.node('hardSigmoid', [g.input('x', [7], { values: [-4, -3, '-0', 1.5, 3, 4, -1.5] })], { alpha: 1 / 6, beta: 0.5 }, 'y')),
+    expected: values([0, 0, 0.5, 0.75, 1, 1, 0.25]),
+  });
+  return cases;
+}
+
 export function softmaxCases(): CaseDef[] {
   const cases: CaseDef[] = [];
   const range = { low: -8, high: 8 };

@@ -17,6 +17,7 @@ import { div } from './div';
 import { relu } from './relu';
 import { gelu } from './gelu';
 import { clip } from './clip';
+import { hardSigmoid } from './hard-sigmoid';
 import { sigmoid } from './sigmoid';
 import { tanh } from './tanh';
 import { silu } from './silu';
@@ -46,7 +47,7 @@ export const OPS = [
   // elementwise
   add, sub, mul, div,
   // activations
-  relu, gelu, sigmoid, tanh, silu, softmax, clip,
+  relu, gelu, sigmoid, tanh, silu, softmax, clip, hardSigmoid,
   // linear and convolution
   dense, matmul, conv2d, convTranspose2d,
   // normalization

@@ -2,7 +2,7 @@
 import type { ReferenceKernel } from '../kernel';
 import type { OpType } from '../../ops';
 import { addKernel, subKernel, mulKernel, divKernel } from './binary';
-import { reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, clipKernel } from './unary';
+import { reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, clipKernel, hardSigmoidKernel } from './unary';
 import { softmaxKernel } from './softmax';
 import { denseKernel } from './dense';
 import { matmulKernel } from './matmul';
@@ -26,7 +26,7 @@ import { gateKernel } from './gate';
 export const REFERENCE_KERNELS: { readonly [K in OpType]: ReferenceKernel<K> } = {
   residual: residualKernel, concat: concatKernel, highway: highwayKernel, gate: gateKernel,
   add: addKernel, sub: subKernel, mul: mulKernel, div: divKernel,
-  relu: reluKernel, gelu: geluKernel, sigmoid: sigmoidKernel, tanh: tanhKernel, silu: siluKernel, softmax: softmaxKernel, clip: clipKernel,
+  relu: reluKernel, gelu: geluKernel, sigmoid: sigmoidKernel, tanh: tanhKernel, silu: siluKernel, softmax: softmaxKernel, clip: clipKernel, hardSigmoid: hardSigmoidKernel,
   dense: denseKernel, matmul: matmulKernel, conv2d: conv2dKernel, convTranspose2d: convTranspose2dKernel,
   batchNorm: batchNormKernel, layerNorm: layerNormKernel,
   maxPool2d: maxPool2dKernel, avgPool2d: avgPool2dKernel, globalAvgPool: globalAvgPoolKernel, resize: resizeKernel, pad: padKernel,

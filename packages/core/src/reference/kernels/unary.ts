@@ -2,6 +2,7 @@
 import { defineKernel, f64, type ReferenceKernel } from '../kernel';
 import { activationFn } from '../math';
 import { clipValue } from '../../ops/clip';
+import { hardSigmoidValue } from '../../ops/hard-sigmoid';
 import type { OpAttrs, OpType } from '../../ops';
 
 function unaryKernel<K extends OpType>(op: K, pick: (attrs: OpAttrs<K>) => (x: number) => number): ReferenceKernel<K> {
@@ -22,3 +23,4 @@ export const tanhKernel = unaryKernel('tanh', () => activationFn('tanh'));
 export const siluKernel = unaryKernel('silu', () => activationFn('silu'));
 export const geluKernel = unaryKernel('gelu', (a) => activationFn(a.approximate === 'tanh' ? 'gelu_tanh' : 'gelu'));
 export const clipKernel = unaryKernel('clip', ({ min, max }) => (x) => clipValue(x, min, max));
+export const hardSigmoidKernel = unaryKernel('hardSigmoid', ({ alpha, beta }) => (x) => hardSigmoidValue(x, alpha, beta));

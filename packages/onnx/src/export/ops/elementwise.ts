@@ -137,6 +137,16 @@ const clip: OpExporter<'clip'> = (node, ctx) => {
   ctx.define(out, name, permuted);
 };
 
+/** HardSigmoid with the node's slope and offset (float attributes, as ONNX defines them). */
+const hardSigmoid: OpExporter<'hardSigmoid'> = (node, ctx) => {
+  const x = node.spec.inputs[0]!;
+  const out = node.spec.outputs[0]!;
+  const permuted = ctx.isPermuted(x);
+  const name = ctx.outputName(out, permuted);
+  ctx.node('HardSigmoid', [ctx.get(x, permuted)], [name], { alpha: { float: node.attrs.alpha }, beta: { float: node.attrs.beta } }, node.spec.name);
+  ctx.define(out, name, permuted);
+};
+
 export const ELEMENTWISE_EXPORTERS = {
   add: binary('Add'),
   sub: binary('Sub'),
@@ -149,4 +159,5 @@ export const ELEMENTWISE_EXPORTERS = {
   gelu,
   softmax,
   clip,
+  hardSigmoid,
 };

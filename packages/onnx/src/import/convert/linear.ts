@@ -1,7 +1,7 @@
 /**
  * ONNX Gemm, MatMul, LayerNormalization, Softmax, elementwise ops and activations (Clip included) -> IR.
  */
-import { clipAttrs, shapesEqual, sizeOf, type HostTensor } from '@skipconn/core';
+import { PYTORCH_HARD_SIGMOID, clipAttrs, shapesEqual, sizeOf, type HostTensor } from '@skipconn/core';
 import type { ImportContext } from '../context';
 import { broadcastAll, fromNumbers, numbers, transposeTensor } from '../fold';
 import { constInput, hasInput, input, onlyFirstOutput, output, shapeOf, unsupported, type Converter } from './util';
@@ -162,10 +162,23 @@ const Cast: Converter = (node, ctx) => {
   ctx.bind(output(node), x);
 };
 
+/** HardSigmoid(alpha, beta) is hardSigmoid with the same attributes (ONNX's defaults are the IR's). */
+const HardSigmoid = unary('hardSigmoid', (node, ctx) => {
+  const a = ctx.attrs(node);
+  return { alpha: a.float('alpha', 0.2), beta: a.float('beta', 0.5) };
+});
+
+/** HardSwish (opset 14) is x * HardSigmoid(x; 1/6, 1/2) by ONNX's own definition: two IR nodes. */
+const HardSwish: Converter = (node, ctx) => {
+  const x = input(ctx, node, 0);
+  const gate = ctx.emit('hardSigmoid', [x], { ...PYTORCH_HARD_SIGMOID }, `${node.name || 'hardswish'}/gate`);
+  ctx.bind(output(node), ctx.emit('mul', [x, gate], {}, node, output(node)));
+};
+
 export const LINEAR_CONVERTERS: Record<string, Converter> = {
   Gemm, MatMul, LayerNormalization, Softmax,
   Add: binary('add'), Sub: binary('sub'), Mul: binary('mul'), Div: binary('div'),
-  Relu: unary('relu'), Sigmoid: unary('sigmoid'), Tanh: unary('tanh'), Gelu, Clip,
+  Relu: unary('relu'), Sigmoid: unary('sigmoid'), Tanh: unary('tanh'), Gelu, Clip, HardSigmoid, HardSwish,
   Identity: alias, Dropout: alias, Cast,
 };
 
