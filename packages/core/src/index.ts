@@ -51,6 +51,7 @@ export * from './reference/kernel';
 export * from './reference/evaluate';
 export * from './reference/skip-signal';
 export { erf, activationFn } from './reference/math';
+export { broadcastIndex } from './reference/broadcast';
 export * from './reference/adapter';
 export * from './io/npy';
 export * from './io/safetensors';

@@ -5,6 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tfconv from '@tensorflow/tfjs-converter';
 import { randomTensor, tensor, toFloat64, type HostTensor } from '@skipconn/core';
 import { readGraphModelFiles } from '../src/node';
+import type { GraphModelArtifacts } from '../src';
 
 /** The real GraphModels (see fixtures/graph-model/README.md). */
 export const GRAPH_MODEL_FIXTURES = path.join(__dirname, 'fixtures/graph-model');
@@ -16,8 +17,12 @@ export function imageInput(shape: readonly number[], seed = 11): HostTensor {
 
 /** tfjs-converter's own run of a model.json: loadGraphModel through the in-memory IO handler, then execute. */
 export async function runWithConverter(modelFile: string, feeds: Record<string, HostTensor>, outputs: readonly string[]): Promise<HostTensor[]> {
+  return runArtifactsWithConverter(readGraphModelFiles(modelFile), feeds, outputs);
+}
+
+/** tfjs-converter's own run of GraphModel artifacts held in memory. */
+export async function runArtifactsWithConverter(files: GraphModelArtifacts, feeds: Record<string, HostTensor>, outputs: readonly string[]): Promise<HostTensor[]> {
   await tf.setBackend('cpu');
-  const files = readGraphModelFiles(modelFile);
   const json = files.modelJson;
   const data = files.weightData;
   const model = await tfconv.loadGraphModel(

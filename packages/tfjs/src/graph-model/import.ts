@@ -13,10 +13,12 @@ import {
   FileFormatError,
   SkipconnError,
   UnsupportedError,
+  broadcastIndex,
   clipUserText,
   formatShape,
   sizeOf,
   spatialSize,
+  stridesOf,
   tensor,
   validateGraph,
   type Attrs,
@@ -80,7 +82,8 @@ interface OpContext {
   weight(index: number, key: string, relayout?: (t: F32) => F32): string;
 }
 
-type OpConverter = (c: OpContext) => Val;
+/** A node's value, or one per output for ops with several ('name:0', 'name:1', ...). */
+type OpConverter = (c: OpContext) => Val | readonly Val[];
 
 // ---- attributes ---------------------------------------------------------------------------
 
@@ -331,28 +334,6 @@ const bound = (which: 'min' | 'max'): OpConverter => (c) => {
 
 const preluOp: OpConverter = (c) => out(prelu(c, computed(c, 0), c.weight(1, 'alpha'), c.node.name));
 
-function broadcastIndex(shape: readonly number[], outShape: readonly number[], flat: number): number {
-  let index = 0;
-  let stride = 1;
-  let rest = flat;
-  const outStrides: number[] = [];
-  for (let i = outShape.length - 1, s = 1; i >= 0; i--) {
-    outStrides[i] = s;
-    s *= outShape[i]!;
-  }
-  const offset = outShape.length - shape.length;
-  const coords = outShape.map((_, i) => {
-    const q = Math.floor(rest / outStrides[i]!);
-    rest -= q * outStrides[i]!;
-    return q;
-  });
-  for (let i = shape.length - 1; i >= 0; i--) {
-    index += (shape[i] === 1 ? 0 : coords[i + offset]!) * stride;
-    stride *= shape[i]!;
-  }
-  return index;
-}
-
 function foldBinary(c: OpContext, a: Constant, b: Constant, fn: (x: number, y: number) => number): Constant {
   const rank = Math.max(a.shape.length, b.shape.length);
   const shape: number[] = [];
@@ -364,13 +345,15 @@ function foldBinary(c: OpContext, a: Constant, b: Constant, fn: (x: number, y: n
   }
   const n = sizeOf(shape);
   const data = new Float64Array(n);
-  for (let i = 0; i < n; i++) data[i] = fn(a.data[broadcastIndex(a.shape, shape, i)]!, b.data[broadcastIndex(b.shape, shape, i)]!);
+  const ia = broadcastIndex(a.shape, shape);
+  const ib = broadcastIndex(b.shape, shape);
+  for (let i = 0; i < n; i++) data[i] = fn(a.data[ia[i]!]!, b.data[ib[i]!]!);
   return constant(shape, data);
 }
 
 const unary = (op: string, attrs: Attrs = {}): OpConverter => (c) => out(c.g.node(op, [computed(c, 0)], attrs, c.node.name));
 
-const passThrough: OpConverter = (c) => {
+const passThrough = (c: OpContext): Val => {
   const v = c.inputs[0];
   if (v === undefined) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}) has no input`);
   return v;
@@ -530,7 +513,200 @@ const stridedSlice: OpConverter = (c) => {
   return constant([data.length], data);
 };
 
+// ---- more image and shape ops ------------------------------------------------------------
+
+function isValList(v: Val | readonly Val[]): v is readonly Val[] {
+  return Array.isArray(v);
+}
+
+/** A constant transposed by perm (any rank). */
+function foldTranspose(x: Constant, perm: readonly number[]): Constant {
+  const shape = perm.map((p) => x.shape[p]!);
+  const inStrides = stridesOf(x.shape);
+  const outStrides = stridesOf(shape);
+  const data = new Float64Array(x.data.length);
+  for (let i = 0; i < data.length; i++) {
+    let rest = i;
+    let from = 0;
+    for (let d = 0; d < shape.length; d++) {
+      const q = Math.floor(rest / outStrides[d]!);
+      rest -= q * outStrides[d]!;
+      from += q * inStrides[perm[d]!]!;
+    }
+    data[i] = x.data[from]!;
+  }
+  return constant(shape, data);
+}
+
+const transposeOp: OpConverter = (c) => {
+  const perm = [...constInput(c, 1, 'perm').data];
+  const x = c.inputs[0]!;
+  const rank = x.kind === 'const' ? x.shape.length : c.g.info(x.value).shape.length;
+  if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): perm [${perm.join(', ')}] is not a permutation of ${rank} axes`);
+  if (x.kind === 'const') return foldTranspose(x, perm);
+  return out(c.g.node('transpose', [x.value], { perm }, c.node.name));
+};
+
+/** A new axis of length 1: a reshape (folded on constants). */
+const expandDims: OpConverter = (c) => {
+  const x = c.inputs[0]!;
+  const inShape = x.kind === 'const' ? x.shape : c.g.info(x.value).shape;
+  const raw = constInput(c, 1, 'axis').data[0]!;
+  const axis = raw < 0 ? raw + inShape.length + 1 : raw;
+  if (!Number.isInteger(axis) || axis < 0 || axis > inShape.length) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): axis ${raw} is outside [${-inShape.length - 1}, ${inShape.length}]`);
+  const shape = [...inShape.slice(0, axis), 1, ...inShape.slice(axis)];
+  if (x.kind === 'const') return constant(shape, x.data);
+  const layout = keraslayout(shape.length);
+  return out(c.g.node('reshape', [x.value], { shape, ...(layout ? { layout } : {}) }, c.node.name));
+};
+
+/**
+ * ResizeBilinear / ResizeNearestNeighbor to a constant size, as TF samples:
+ *   align_corners        -> align_corners (nearest: round half up, TF's roundf for x >= 0)
+ *   half_pixel_centers   -> bilinear: half_pixel; nearest: half_pixel with round half up, which is
+ *                           floor((x_out + 0.5) * in / out), TF's nearest rule
+ *   neither              -> asymmetric (nearest: floor)
+ */
+const resizeOp = (mode: 'bilinear' | 'nearest'): OpConverter => (c) => {
+  const x = imageInput(c);
+  const size = constInput(c, 1, 'size');
+  if (size.data.length !== 2) unsupported(c, `a size of shape ${formatShape(size.shape)}`, ['a size [height, width]']);
+  const alignCorners = boolAttr(c, 'align_corners', false);
+  const halfPixel = boolAttr(c, 'half_pixel_centers', false);
+  if (alignCorners && halfPixel) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): align_corners and half_pixel_centers are both true, which TF refuses`);
+  const coordinateTransform = alignCorners ? 'align_corners' : halfPixel ? 'half_pixel' : 'asymmetric';
+  const nearestMode = alignCorners || halfPixel ? 'round_prefer_ceil' : 'floor';
+  return out(c.g.node('resize', [x], { mode, coordinateTransform, size: [...size.data], ...(mode === 'nearest' ? { nearestMode } : {}) }, c.node.name));
+};
+
+/**
+ * Conv2DBackpropInput (a Keras Conv2DTranspose): the gradient of conv2d(input of input_sizes,
+ * filter [kH, kW, outC, inC]) with respect to its input, i.e. convTranspose2d with the forward
+ * conv's padding as pads and outputPadding making the output exactly input_sizes.
+ */
+const conv2DBackpropInput: OpConverter = (c) => {
+  requireNhwc(c);
+  const sizes = [...constInput(c, 0, 'input_sizes').data];
+  const filter = constInput(c, 1, 'filter');
+  const x = imageInput(c, 2);
+  if (filter.shape.length !== 4 || sizes.length !== 4) unsupported(c, `a filter of shape ${formatShape(filter.shape)} and input_sizes of ${sizes.length} values`, ['a filter [kH, kW, outC, inC] and input_sizes [N, H, W, C]']);
+  const [kh, kw, oc, ic] = filter.shape as [number, number, number, number];
+  const [h, w, channels] = c.g.info(x).shape.slice(1) as [number, number, number];
+  if (ic !== channels || sizes[3] !== oc) unsupported(c, `filter ${formatShape(filter.shape)} with ${channels} input channels and input_sizes [${sizes.join(', ')}]`, ['filter [kH, kW, input_sizes[3], channels of out_backprop]']);
+  const strides = spatialPair(c, 'strides');
+  const dilations = spatialPair(c, 'dilations');
+  // The forward conv's padding, computed on the forward input (input_sizes).
+  const padding = strAttr(c, 'padding', 'VALID');
+  let pads = [0, 0, 0, 0];
+  if (padding === 'SAME') {
+    const [t, b] = samePads(sizes[1]!, dilations[0] * (kh - 1) + 1, strides[0]);
+    const [l, r] = samePads(sizes[2]!, dilations[1] * (kw - 1) + 1, strides[1]);
+    pads = [t, l, b, r];
+  } else if (padding !== 'VALID') unsupported(c, `padding '${clipUserText(padding)}'`, ['VALID', 'SAME']);
+  const full = (input: number, k: number, s: number, d: number, p0: number, p1: number) => (input - 1) * s - p0 - p1 + d * (k - 1) + 1;
+  const outputPadding = [sizes[1]! - full(h, kh, strides[0], dilations[0], pads[0]!, pads[2]!), sizes[2]! - full(w, kw, strides[1], dilations[1], pads[1]!, pads[3]!)];
+  if (outputPadding.some((v, i) => v < 0 || v >= Math.max(strides[i]!, dilations[i]!))) unsupported(c, `input_sizes [${sizes.join(', ')}] for an out_backprop of ${h}x${w}`, ['input_sizes a forward conv with these strides and padding maps onto out_backprop']);
+  // [kH, kW, outC, inC] -> [inC, outC, kH, kW] (the IR's convTranspose2d order).
+  const wName = c.weight(1, 'iohw', (t) => transposeF32(t, [3, 2, 0, 1]));
+  return out(c.g.node('convTranspose2d', [x, wName], { strides, pads, dilations, outputPadding }, c.node.name));
+};
+
+/** x * x (folded on constants). */
+const square: OpConverter = (c) => {
+  const x = c.inputs[0]!;
+  if (x.kind === 'const') return constant(x.shape, x.data.map((v) => v * v));
+  return out(c.g.node('mul', [x.value, x.value], {}, c.node.name));
+};
+
+/** (a - b)^2: sub, then that value times itself (folded on constants). */
+const squaredDifference: OpConverter = (c) => {
+  const [a, b] = c.inputs as [Val, Val];
+  if (a.kind === 'const' && b.kind === 'const') return foldBinary(c, a, b, (x, y) => (x - y) * (x - y));
+  const operand = (v: Val, i: number) => (v.kind === 'ir' ? v.value : c.weight(i, 'operand'));
+  const d = c.g.node('sub', [operand(a, 0), operand(b, 1)], {}, `${c.node.name}.difference`);
+  return out(c.g.node('mul', [d, d], {}, c.node.name));
+};
+
+/** Elementwise math the IR has no op for: only on constants (shape arithmetic). */
+const constantMath = (fn: (v: number) => number): OpConverter => (c) => {
+  const x = constInput(c, 0, 'value');
+  return constant(x.shape, x.data.map(fn));
+};
+
+/** Arithmetic the IR has no op for (FloorDiv): only on two constants (shape arithmetic). */
+const constantBinary = (fn: (a: number, b: number) => number): OpConverter => (c) => foldBinary(c, constInput(c, 0, 'x'), constInput(c, 1, 'y'), fn);
+
+/** Unpack (tf.unstack) of a constant along an axis: one constant per slice. */
+const unpack: OpConverter = (c) => {
+  const x = constInput(c, 0, 'value');
+  const rawAxis = Number(attr(c, 'axis')?.i ?? 0);
+  const axis = rawAxis < 0 ? rawAxis + x.shape.length : rawAxis;
+  if (axis < 0 || axis >= x.shape.length) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): axis ${rawAxis} is outside a rank-${x.shape.length} value`);
+  const perm = [axis, ...x.shape.map((_, i) => i).filter((i) => i !== axis)];
+  const moved = foldTranspose(x, perm);
+  const sliceShape = moved.shape.slice(1);
+  const n = sizeOf(sliceShape);
+  return Array.from({ length: x.shape[axis]! }, (_, k) => constant(sliceShape, moved.data.subarray(k * n, (k + 1) * n)));
+};
+
+/** Sum of a constant over constant axes (keep_dims or not). */
+const sum: OpConverter = (c) => {
+  const x = constInput(c, 0, 'value');
+  const axes = new Set(normalizedAxes(c, constInput(c, 1, 'reduction_indices'), x.shape.length));
+  const keep = boolAttr(c, 'keep_dims', false);
+  const kept = x.shape.map((d, i) => (axes.has(i) ? 1 : d));
+  const data = new Float64Array(sizeOf(kept));
+  const inStrides = stridesOf(x.shape);
+  const outStrides = stridesOf(kept);
+  for (let i = 0; i < x.data.length; i++) {
+    let rest = i;
+    let to = 0;
+    for (let d = 0; d < x.shape.length; d++) {
+      const q = Math.floor(rest / inStrides[d]!);
+      rest -= q * inStrides[d]!;
+      if (!axes.has(d)) to += q * outStrides[d]!;
+    }
+    data[to]! += x.data[i]!;
+  }
+  return constant(keep ? kept : x.shape.filter((_, i) => !axes.has(i)), data);
+};
+
+/** GatherV2 of a constant by constant indices along a constant axis (batch_dims 0). */
+const gather: OpConverter = (c) => {
+  const x = constInput(c, 0, 'params');
+  const indices = constInput(c, 1, 'indices');
+  const rawAxis = constInput(c, 2, 'axis').data[0]!;
+  const axis = rawAxis < 0 ? rawAxis + x.shape.length : rawAxis;
+  if (Number(attr(c, 'batch_dims')?.i ?? 0) !== 0) unsupported(c, 'batch_dims other than 0', ['batch_dims 0']);
+  const outer = sizeOf(x.shape.slice(0, axis));
+  const inner = sizeOf(x.shape.slice(axis + 1));
+  const len = x.shape[axis]!;
+  const data: number[] = [];
+  for (let o = 0; o < outer; o++) {
+    for (const raw of indices.data) {
+      const k = raw < 0 ? raw + len : raw;
+      if (k < 0 || k >= len) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): index ${raw} is outside an axis of ${len}`);
+      for (let i = 0; i < inner; i++) data.push(x.data[(o * len + k) * inner + i]!);
+    }
+  }
+  return constant([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], data);
+};
+
 const CONVERTERS: Readonly<Record<string, OpConverter>> = {
+  Abs: constantMath(Math.abs),
+  Conv2DBackpropInput: conv2DBackpropInput,
+  ExpandDims: expandDims,
+  FloorDiv: constantBinary((a, b) => Math.floor(a / b)),
+  GatherV2: gather,
+  ResizeBilinear: resizeOp('bilinear'),
+  ResizeNearestNeighbor: resizeOp('nearest'),
+  Rsqrt: constantMath((v) => 1 / Math.sqrt(v)),
+  Sqrt: constantMath(Math.sqrt),
+  Square: square,
+  SquaredDifference: squaredDifference,
+  Sum: sum,
+  Transpose: transposeOp,
+  Unpack: unpack,
   Add: binary('add', (a, b) => a + b),
   AddN: addN,
   AddV2: binary('add', (a, b) => a + b),
@@ -717,7 +893,9 @@ export function importGraphModel(artifacts: GraphModelArtifacts, options: GraphM
         return name;
       },
     };
-    values.set(ref, convert(ctx));
+    const result = convert(ctx);
+    if (isValList(result)) result.forEach((v, i) => values.set(`${node.name}:${i}`, v));
+    else values.set(ref, result);
   }
 
   const outputRefs = outputsOf(json, nodes);

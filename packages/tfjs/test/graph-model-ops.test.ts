@@ -1,0 +1,147 @@
+/**
+ * TF ops of the GraphModel importer against tfjs itself: small hand-written GraphModels (nodes
+ * and attributes as tensorflowjs_converter writes them) run through @tensorflow/tfjs-converter's
+ * loadGraphModel + execute on tfjs-backend-cpu, and through skipconn's import on the reference
+ * evaluator; outputs agree within atol 1e-4 + rtol 1e-3 (the suite's float32 tolerance).
+ * Covered: Transpose, ExpandDims, ResizeBilinear and ResizeNearestNeighbor in their three
+ * coordinate modes, Conv2DBackpropInput (SAME and VALID, output sizes that need output padding),
+ * Square, SquaredDifference, and shape arithmetic folded at import (Shape, Unpack, FloorDiv, Sum,
+ * GatherV2, Pack, Sqrt, Rsqrt, Abs).
+ */
+import { UnsupportedError, evaluateGraph, randomTensor, sizeOf, type HostTensor } from '@skipconn/core';
+import { importGraphModel, type GraphModelArtifacts, type GraphModelJson, type TfAttrValue, type TfNodeJson } from '../src';
+import { runArtifactsWithConverter } from './graph-model-helpers';
+import { expectWithin } from './layers-model-helpers';
+
+interface ConstSpec {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly values: readonly number[];
+  readonly dtype?: 'float32' | 'int32';
+}
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const f32: TfAttrValue = { type: 'DT_FLOAT' };
+const i32: TfAttrValue = { type: 'DT_INT32' };
+const ints = (...v: number[]): TfAttrValue => ({ list: { i: v.map(String) } });
+
+/** A GraphModel with one float input 'x' of `shape`, the constants in the weights manifest and `nodes`. */
+function model(shape: readonly number[], consts: readonly ConstSpec[], nodes: readonly TfNodeJson[]): GraphModelArtifacts {
+  const placeholder: TfNodeJson = { name: 'x', op: 'Placeholder', attr: { dtype: f32, shape: { shape: { dim: shape.map((d) => ({ size: String(d) })) } } } };
+  const constNodes: TfNodeJson[] = consts.map((k) => ({ name: k.name, op: 'Const', attr: { dtype: k.dtype === 'int32' ? i32 : f32 } }));
+  const bytes: number[] = [];
+  for (const k of consts) {
+    const array = k.dtype === 'int32' ? Int32Array.from(k.values) : Float32Array.from(k.values);
+    bytes.push(...new Uint8Array(array.buffer));
+  }
+  const modelJson: GraphModelJson = {
+    format: 'graph-model',
+    modelTopology: { node: [placeholder, ...constNodes, ...nodes], versions: { producer: 1395 } },
+    weightsManifest: [{ paths: ['w.bin'], weights: consts.map((k) => ({ name: k.name, shape: [...k.shape], dtype: k.dtype ?? 'float32' })) }],
+  };
+  return { modelJson, weightData: Uint8Array.from(bytes) };
+}
+
+/** Imports, evaluates on the reference and compares every output with tfjs-converter's. */
+async function expectLikeTfjs(artifacts: GraphModelArtifacts, label: string): Promise<void> {
+  const imported = importGraphModel(artifacts);
+  const input = imported.graph.inputs[0]!;
+  const x: HostTensor = randomTensor(input.shape, sizeOf(input.shape) + 3);
+  const want = await runArtifactsWithConverter(artifacts, { x }, imported.tfOutputs);
+  const got = evaluateGraph(imported.validated, imported.weights, { x });
+  imported.graph.outputs.forEach((o, i) => {
+    expect([label, got[o]!.shape]).toEqual([label, want[i]!.shape]);
+    expectWithin(got[o]!, want[i]!, `${label} ${o}`);
+  });
+}
+
+describe('GraphModel image and shape ops match tfjs-converter', () => {
+  it('Transpose and ExpandDims (NHWC -> NCHW, a new leading axis)', async () => {
+    await expectLikeTfjs(
+      model([1, 3, 4, 2], [{ name: 'perm', shape: [4], values: [0, 3, 1, 2], dtype: 'int32' }, { name: 'axis', shape: [], values: [0], dtype: 'int32' }], [
+        { name: 't', op: 'Transpose', input: ['x', 'perm'], attr: { T: f32, Tperm: i32 } },
+        { name: 'e', op: 'ExpandDims', input: ['t', 'axis'], attr: { T: f32, Tdim: i32 } },
+      ]),
+      'transpose + expand',
+    );
+  });
+
+  const resizeCases: [string, boolean, boolean, number[]][] = [
+    ['asymmetric, up', false, false, [7, 5]],
+    ['align_corners, up', true, false, [7, 5]],
+    ['half_pixel_centers, up', false, true, [7, 5]],
+    ['asymmetric, down', false, false, [2, 2]],
+    ['half_pixel_centers, down', false, true, [2, 3]],
+    ['align_corners, down', true, false, [2, 3]],
+  ];
+  it.each(resizeCases)('ResizeBilinear and ResizeNearestNeighbor, %s', async (label, alignCorners, halfPixel, size) => {
+    for (const op of ['ResizeBilinear', 'ResizeNearestNeighbor']) {
+      await expectLikeTfjs(
+        model([1, 3, 4, 2], [{ name: 'size', shape: [2], values: size, dtype: 'int32' }], [
+          { name: 'r', op, input: ['x', 'size'], attr: { T: f32, align_corners: { b: alignCorners }, half_pixel_centers: { b: halfPixel } } },
+        ]),
+        `${op} ${label}`,
+      );
+    }
+  });
+
+  const deconvCases: [string, string, number[], number][] = [
+    ['SAME, stride 2, even size', 'SAME', [1, 6, 6, 3], 2],
+    ['SAME, stride 2, odd size (output padding)', 'SAME', [1, 5, 5, 3], 2],
+    ['VALID, stride 2', 'VALID', [1, 7, 7, 3], 2],
+    ['VALID, stride 2, one extra row and column', 'VALID', [1, 8, 8, 3], 2],
+    ['SAME, stride 1', 'SAME', [1, 3, 3, 3], 1],
+  ];
+  it.each(deconvCases)('Conv2DBackpropInput (Keras Conv2DTranspose), %s', async (label, padding, sizes, stride) => {
+    const filter = Array.from(randomTensor([3, 3, 3, 2], 5).data as Float32Array);
+    await expectLikeTfjs(
+      model([1, 3, 3, 2], [{ name: 'sizes', shape: [4], values: sizes, dtype: 'int32' }, { name: 'filter', shape: [3, 3, 3, 2], values: filter }], [
+        { name: 'y', op: 'Conv2DBackpropInput', input: ['sizes', 'filter', 'x'], attr: { T: f32, strides: ints(1, stride, stride, 1), padding: { s: b64(padding) }, data_format: { s: b64('NHWC') }, dilations: ints(1, 1, 1, 1) } },
+      ]),
+      label,
+    );
+  });
+
+  it('Square and SquaredDifference, with a computed and a constant operand', async () => {
+    await expectLikeTfjs(
+      model([1, 2, 3], [{ name: 'k', shape: [3], values: [0.5, -1, 2] }], [
+        { name: 'sq', op: 'Square', input: ['x'], attr: { T: f32 } },
+        { name: 'd', op: 'SquaredDifference', input: ['sq', 'k'], attr: { T: f32 } },
+        { name: 'dd', op: 'SquaredDifference', input: ['x', 'd'], attr: { T: f32 } },
+      ]),
+      'square',
+    );
+  });
+
+  it('shape arithmetic folds at import: Shape, Unpack, FloorDiv, Pack, Sum, GatherV2, Sqrt, Rsqrt, Abs', async () => {
+    // reshape x [1, 4, 6] to [h, w, c] = [4 // 2, 6, 2] computed from its own shape, then scale by
+    // constants folded from Sum, GatherV2, Sqrt, Rsqrt and Abs.
+    await expectLikeTfjs(
+      model([1, 4, 6], [
+        { name: 'two', shape: [], values: [2], dtype: 'int32' },
+        { name: 'm', shape: [2, 3], values: [1, -4, 9, 16, -25, 36] },
+        { name: 'axis0', shape: [], values: [0], dtype: 'int32' },
+        { name: 'idx', shape: [2], values: [2, 0], dtype: 'int32' },
+      ], [
+        { name: 'shape', op: 'Shape', input: ['x'], attr: { T: f32, out_type: i32 } },
+        { name: 'dims', op: 'Unpack', input: ['shape'], attr: { T: i32, num: { i: '3' }, axis: { i: '0' } } },
+        { name: 'half', op: 'FloorDiv', input: ['dims:1', 'two'], attr: { T: i32 } },
+        { name: 'target', op: 'Pack', input: ['half', 'dims:2', 'two'], attr: { T: i32, N: { i: '3' }, axis: { i: '0' } } },
+        { name: 'r', op: 'Reshape', input: ['x', 'target'], attr: { T: f32, Tshape: i32 } },
+        { name: 'abs', op: 'Abs', input: ['m'], attr: { T: f32 } },
+        { name: 'root', op: 'Sqrt', input: ['abs'], attr: { T: f32 } },
+        { name: 'colsum', op: 'Sum', input: ['root', 'axis0'], attr: { T: f32, Tidx: i32, keep_dims: { b: false } } },
+        { name: 'picked', op: 'GatherV2', input: ['colsum', 'idx', 'axis0'], attr: { Tparams: f32, Tindices: i32, Taxis: i32, batch_dims: { i: '0' } } },
+        { name: 'inv', op: 'Rsqrt', input: ['picked'], attr: { T: f32 } },
+        { name: 'y', op: 'Mul', input: ['r', 'inv'], attr: { T: f32 } },
+      ]),
+      'shape arithmetic',
+    );
+  });
+
+  it('a computed input to import-time math is refused naming the op and node', () => {
+    const artifacts = model([1, 2], [], [{ name: 'root', op: 'Sqrt', input: ['x'], attr: { T: f32 } }]);
+    expect(() => importGraphModel(artifacts)).toThrow(UnsupportedError);
+    expect(() => importGraphModel(artifacts)).toThrow(/node 'root' \(Sqrt\).*a computed value.*constant value/s);
+  });
+});
