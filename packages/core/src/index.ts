@@ -7,6 +7,8 @@ export * from './random';
 export * as blocks from './blocks';
 export * from './layout';
 export * from './errors';
+export * from './wire-error';
+export * from './serial-queue';
 export * from './graph/types';
 export * from './graph/json';
 export * from './graph/builder';
