@@ -9,6 +9,7 @@ import {
   SkipconnError,
   checkFeeds,
   tableWhyUnsupported,
+  decodeError,
   type Adapter,
   type CompiledGraph,
   type DType,
@@ -21,7 +22,7 @@ import { webgpuWhyUnsupported } from '@skipconn/webgpu';
 import { CHROMIUM_FIX, browserUnavailableReason } from './chromium';
 import { BROWSER_SUFFIX, PROVIDER_MODULES } from './providers';
 import { acquireBrowser, releaseBrowser, type BrowserSession } from './session';
-import { decodeTensors, encodeTensors, type CompileReply, type HarnessRequest, type InitReply, type WireError } from './wire';
+import { decodeTensors, encodeTensors, type CompileReply, type HarnessRequest, type InitReply } from './wire';
 
 export interface BrowserAdapterOptions {
   /** Which ops and dtypes the page adapter does not run, and why (the proxy answers without a round trip). */
@@ -39,14 +40,6 @@ function defaultWhyUnsupported(pageName: string): (op: string, dtype: DType) => 
   return (_op, dtype) => (dtype === 'float32' ? undefined : `dtype ${dtype} is not run (this page adapter runs float32)`);
 }
 
-function rebuildError(name: string, e: WireError): Error {
-  if (e.name === 'AdapterUnavailableError' && e.reason !== undefined) return new AdapterUnavailableError(name, e.reason, e.fix);
-  if (e.code !== undefined) return new SkipconnError(e.code, e.message);
-  const err = new Error(e.message);
-  err.name = e.name;
-  return err;
-}
-
 /** The proxy of page adapter `pageName` ('ort-web:webgpu'), named 'ort-web:webgpu@chromium'. */
 export function createBrowserAdapter(pageName: string, options: BrowserAdapterOptions = {}): Adapter {
   const name = `${pageName}${BROWSER_SUFFIX}`;
@@ -59,7 +52,7 @@ export function createBrowserAdapter(pageName: string, options: BrowserAdapterOp
     if (session === undefined) throw new SkipconnError('USAGE', `adapter ${name}: call init() before compile()`);
     const reply = await session.call(req);
     if (reply.resources !== undefined) resources = reply.resources;
-    if (!reply.ok) throw rebuildError(name, reply.error);
+    if (!reply.ok) throw decodeError(reply.error, { adapter: name });
     return reply.value as T;
   };
 

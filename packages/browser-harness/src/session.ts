@@ -4,7 +4,7 @@
  * (the page queues them too) and time out, so a hung GPU fails a case instead of the whole run.
  */
 import type { Browser, Page } from 'playwright-core';
-import { SkipconnError } from '@skipconn/core';
+import { SerialQueue, SkipconnError } from '@skipconn/core';
 import { pageBundle } from './bundle';
 import { CHROMIUM_FLAGS, chromiumPath } from './chromium';
 import { startPageServer, type PageServer } from './server';
@@ -24,7 +24,7 @@ export const CALL_TIMEOUT_MS = 120_000;
 const LOG_LINES = 20;
 
 class ChromiumSession implements BrowserSession {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private broken: string | undefined;
   private readonly log: string[] = [];
 
@@ -52,9 +52,7 @@ class ChromiumSession implements BrowserSession {
   }
 
   call(req: HarnessRequest, timeoutMs = CALL_TIMEOUT_MS): Promise<HarnessReply> {
-    const result = this.queue.then(() => this.send(req, timeoutMs));
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.queue.run(() => this.send(req, timeoutMs));
   }
 
   private async send(req: HarnessRequest, timeoutMs: number): Promise<HarnessReply> {

@@ -4,7 +4,7 @@
  * bytes: exact for every dtype (NaN payloads, -0 and int64 included). Used on both sides: no
  * Node or DOM APIs beyond btoa/atob, which both have.
  */
-import { allocate, type DType, type ErrorCode, type Graph, type HostTensor, type ResourceCounts } from '@skipconn/core';
+import { allocate, type DType, type Graph, type HostTensor, type ResourceCounts, type WireError } from '@skipconn/core';
 
 export interface WireTensor {
   readonly dtype: DType;
@@ -21,14 +21,6 @@ export type HarnessRequest =
   | { readonly op: 'run'; readonly instance: number; readonly handle: number; readonly feeds: WireTensors }
   | { readonly op: 'release'; readonly instance: number; readonly handle: number }
   | { readonly op: 'dispose'; readonly instance: number };
-
-export interface WireError {
-  readonly name: string;
-  readonly message: string;
-  readonly code?: ErrorCode;
-  readonly reason?: string;
-  readonly fix?: string;
-}
 
 export type HarnessReply =
   | { readonly ok: true; readonly value: unknown; readonly resources?: ResourceCounts }

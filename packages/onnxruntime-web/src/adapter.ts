@@ -16,7 +16,7 @@
  *    allowed and reports 'webgpu+wasm' (`cpuFallback: 'report'`, the default).
  */
 import type * as ort from 'onnxruntime-web';
-import { AdapterUnavailableError, GraphBuilder, SkipconnError, tableWhyUnsupported, tensor, type Adapter, type CompileOptions, type DType } from '@skipconn/core';
+import { AdapterUnavailableError, GraphBuilder, SerialQueues, SkipconnError, tableWhyUnsupported, tensor, type Adapter, type CompileOptions, type DType } from '@skipconn/core';
 import {
   EXPORTERS,
   OrtSessionSet,
@@ -75,11 +75,9 @@ function readSessionOptions(defaults: OrtWebSessionOptions, options: CompileOpti
  * onnxruntime-web runs one wasm instance per page or process, and its WebGPU EP refuses two
  * concurrent runs ("Session already started"). All calls into one runtime module go one at a time.
  */
-const queues = new WeakMap<object, Promise<unknown>>();
+const queues = new SerialQueues();
 function serialized<T>(key: object, fn: () => Promise<T>): Promise<T> {
-  const result = (queues.get(key) ?? Promise.resolve()).then(fn, fn);
-  queues.set(key, result.catch(() => undefined));
-  return result;
+  return queues.of(key).run(fn);
 }
 
 /** The message of an error, also of one thrown by a runtime loaded in another realm (node/runtime.ts). */

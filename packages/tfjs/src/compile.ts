@@ -7,6 +7,7 @@
  * run, and after compile + dispose.
  */
 import {
+  SerialQueues,
   SkipconnError,
   UnsupportedError,
   checkFeeds,
@@ -61,7 +62,7 @@ interface Program {
 }
 
 /** One queue per tfjs engine: backend switches and the work that needs them take turns. */
-const queues = new WeakMap<object, Promise<unknown>>();
+const queues = new SerialQueues();
 
 /**
  * Runs `fn` with the runtime's backend active. tfjs has one global engine and tf.setBackend is
@@ -73,7 +74,7 @@ const queues = new WeakMap<object, Promise<unknown>>();
 export function onBackend<T>(runtime: TfRuntime, fn: () => T): Promise<T> {
   const { tf, backend } = runtime;
   const engine = tf.engine();
-  const turn = (queues.get(engine) ?? Promise.resolve()).then(async () => {
+  return queues.of(engine).run(async () => {
     for (let attempt = 0; attempt < 4; attempt++) {
       if (tf.getBackend() === backend) return fn();
       if (!(await tf.setBackend(backend))) {
@@ -82,8 +83,6 @@ export function onBackend<T>(runtime: TfRuntime, fn: () => T): Promise<T> {
     }
     throw new SkipconnError('ADAPTER_UNAVAILABLE', `tfjs backend '${backend}' could not be kept active: code outside skipconn kept switching backends`);
   });
-  queues.set(engine, turn.catch(() => undefined));
-  return turn;
 }
 
 /**

@@ -3,20 +3,13 @@
  * (window.__skipconnHarness.call). Requests arrive one at a time; every reply carries the
  * instance's resources() so the proxy's leak check sees the page's real counts.
  */
-import { AdapterUnavailableError, SkipconnError, validateGraph, type Adapter, type CompiledGraph } from '@skipconn/core';
-import { decodeTensors, encodeTensors, type CompileReply, type HarnessReply, type HarnessRequest, type InitReply, type PageAdapterInfo, type WireError } from '../wire';
+import { AdapterUnavailableError, SerialQueue, encodeError, validateGraph, type Adapter, type CompiledGraph } from '@skipconn/core';
+import { decodeTensors, encodeTensors, type CompileReply, type HarnessReply, type HarnessRequest, type InitReply, type PageAdapterInfo } from '../wire';
 import type { PageAdapterProvider } from './provider';
 
 interface Instance {
   readonly adapter: Adapter;
   readonly compiled: Map<number, CompiledGraph>;
-}
-
-function toWireError(err: unknown): WireError {
-  if (err instanceof AdapterUnavailableError) return { name: err.name, message: err.message, code: err.code, reason: err.reason, ...(err.fix !== undefined ? { fix: err.fix } : {}) };
-  if (err instanceof SkipconnError) return { name: err.name, message: err.message, code: err.code };
-  if (err instanceof Error) return { name: err.name, message: err.message };
-  return { name: 'Error', message: String(err) };
 }
 
 export function serve(providers: readonly PageAdapterProvider[]): void {
@@ -82,9 +75,9 @@ export function serve(providers: readonly PageAdapterProvider[]): void {
     }
   }
 
-  let queue: Promise<unknown> = Promise.resolve();
-  const call = (req: HarnessRequest): Promise<HarnessReply> => {
-    const result = queue.then(async (): Promise<HarnessReply> => {
+  const queue = new SerialQueue();
+  const call = (req: HarnessRequest): Promise<HarnessReply> =>
+    queue.run(async (): Promise<HarnessReply> => {
       let inst: Instance | undefined;
       try {
         const r = await handle(req);
@@ -92,12 +85,9 @@ export function serve(providers: readonly PageAdapterProvider[]): void {
         return { ok: true, value: r.value, ...(inst ? { resources: { ...inst.adapter.resources() } } : {}) };
       } catch (err) {
         inst = 'instance' in req ? instances.get(req.instance) : undefined;
-        return { ok: false, error: toWireError(err), ...(inst ? { resources: { ...inst.adapter.resources() } } : {}) };
+        return { ok: false, error: encodeError(err), ...(inst ? { resources: { ...inst.adapter.resources() } } : {}) };
       }
     });
-    queue = result;
-    return result;
-  };
   (globalThis as { __skipconnHarness?: unknown }).__skipconnHarness = { call };
   document.title = 'skipconn harness ready';
 }

@@ -8,11 +8,11 @@
  * (NodePlatform::DrainTasks) and again at exit: that was the "~28 s exit delay" (see
  * docs/onnxruntime-web.md). Liftoff code is plenty for the work the wasm side does here.
  */
-import { validateGraph, type Adapter, type CompiledGraph } from '@skipconn/core';
+import { SerialQueue, encodeError, validateGraph, type Adapter, type CompiledGraph } from '@skipconn/core';
 import { createOrtWebAdapter } from '../adapter';
 import { DAWN_FIX, installDawnNavigator } from './dawn';
 import { ORT_WEB_FIX, loadOrtWeb } from './runtime';
-import { toWireError, type CompileReply, type HostReply, type HostRequest } from './protocol';
+import type { CompileReply, HostReply, HostRequest } from './protocol';
 
 let adapter: Adapter | undefined;
 const compiled = new Map<number, CompiledGraph>();
@@ -71,14 +71,15 @@ async function handle(req: HostRequest): Promise<unknown> {
   }
 }
 
-let queue: Promise<void> = Promise.resolve();
+// One request at a time, in the order they arrive.
+const queue = new SerialQueue();
 process.on('message', (req: HostRequest) => {
-  queue = queue.then(async () => {
+  void queue.run(async () => {
     try {
       const value = await handle(req);
       send({ id: req.id, ok: true, value, resources: adapter?.resources() ?? {} });
     } catch (err) {
-      send({ id: req.id, ok: false, error: toWireError(err), resources: adapter?.resources() ?? {} });
+      send({ id: req.id, ok: false, error: encodeError(err), resources: adapter?.resources() ?? {} });
     }
   });
 });

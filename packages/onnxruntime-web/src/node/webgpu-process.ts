@@ -16,6 +16,7 @@ import {
   SkipconnError,
   checkFeeds,
   tableWhyUnsupported,
+  decodeError,
   type Adapter,
   type CompiledGraph,
   type HostTensor,
@@ -25,7 +26,7 @@ import { entryFile, type EntryFile } from '@skipconn/core/node';
 import { EXPORTERS } from '@skipconn/onnx';
 import { ORT_WEB_WEBGPU, type OrtWebSessionOptions } from '../adapter';
 import { DAWN_FIX, SWIFTSHADER_ICD } from './dawn';
-import { fromWireError, type CompileReply, type HostReply, type HostRequest } from './protocol';
+import type { CompileReply, HostReply, HostRequest } from './protocol';
 
 export interface OrtWebGpuProcessOptions extends OrtWebSessionOptions {
   readonly name?: string;
@@ -103,7 +104,7 @@ export function createOrtWebGpuProcessAdapter(options: OrtWebGpuProcessOptions =
       pending.delete(reply.id);
       resources = reply.resources;
       if (reply.ok) p.resolve(reply.value);
-      else p.reject(fromWireError(reply.error));
+      else p.reject(decodeError(reply.error));
     });
     proc.on('exit', onExit);
     proc.on('error', (err) => onExit(null, err.message));

@@ -10,7 +10,7 @@
  * made once. run: upload inputs, one compute pass, copy outputs to a staging buffer, map, copy
  * out. Operations are serialized: a plan's buffers serve one run at a time.
  */
-import { AdapterUnavailableError, SkipconnError, formatShape, type ResourceCounts, type ValidatedGraph, type WeightStore } from '@skipconn/core';
+import { AdapterUnavailableError, SerialQueue, SkipconnError, formatShape, type ResourceCounts, type ValidatedGraph, type WeightStore } from '@skipconn/core';
 import { buildSteps } from '../plan/steps';
 import { placeValues, type BufRef } from '../plan/placement';
 import { planArena } from '../plan/arena';
@@ -126,7 +126,7 @@ export class Engine {
   private bytes = 0;
   private peakBytes = 0;
   private lost: { reason: string; message: string } | undefined;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private readonly cache: PipelineCache;
 
   private constructor(readonly device: GPUDevice, readonly info: EngineInfo) {
@@ -271,12 +271,10 @@ export class Engine {
 
   /** Runs after every earlier operation; on a lost device only cleanup (`evenIfLost`) still runs. */
   private exclusive<T>(fn: () => Promise<T>, evenIfLost = false): Promise<T> {
-    const next = this.tail.then(() => {
+    return this.queue.run(() => {
       if (this.lost !== undefined && !evenIfLost) throw deviceLostError(this.lost);
       return fn();
     });
-    this.tail = next.catch(() => undefined);
-    return next;
   }
 
   private plan(id: number): Plan {

@@ -9,11 +9,11 @@
  */
 import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { ResourceCounts, ValidatedGraph, WeightStore } from '@skipconn/core';
-import { SkipconnError } from '@skipconn/core';
+import { SkipconnError, decodeError } from '@skipconn/core';
 import { entryFile, type EntryFile } from '@skipconn/core/node';
 import type { CompileSettings, EngineInfo, EngineTensor, PlanReport } from '../engine/engine';
 import type { EngineStats, Host, TimeOptions, TimeResult } from '../host/types';
-import { fromWireError, type Reply, type ReplyEnvelope, type Request, type WireTensor } from './protocol';
+import type { Reply, ReplyEnvelope, Request, WireTensor } from './protocol';
 
 export class WorkerHost implements Host {
   private worker: Worker | undefined;
@@ -121,7 +121,7 @@ export class WorkerHost implements Host {
     const p = this.pending.get(env.seq);
     if (p === undefined) return;
     this.settle(env.seq);
-    if (env.error !== undefined) p.reject(fromWireError(env.error));
+    if (env.error !== undefined) p.reject(decodeError(env.error, { origin: 'webgpu worker' }));
     else p.resolve(env.ok!);
   }
 

@@ -6,10 +6,10 @@
  * keeps Dawn alive (docs/webgpu.md, "Why a worker").
  */
 import { parentPort } from 'node:worker_threads';
-import { tensor, validateGraph, type HostTensor } from '@skipconn/core';
+import { encodeError, tensor, validateGraph, type HostTensor } from '@skipconn/core';
 import { Engine } from '../engine/engine';
 import { openDevice } from './open-device';
-import { toWireError, type Envelope, type ReplyEnvelope, type Reply, type Request, type WireTensor } from './protocol';
+import type { Envelope, ReplyEnvelope, Reply, Request, WireTensor } from './protocol';
 
 const port = parentPort;
 if (port === null) throw new Error('worker.ts must run in a worker thread');
@@ -62,7 +62,7 @@ async function handle(req: Request): Promise<{ reply: Reply; transfer: ArrayBuff
 port.on('message', (msg: Envelope<Request>) => {
   void handle(msg.body).then(
     ({ reply, transfer }) => send({ seq: msg.seq, ok: reply }, transfer),
-    (err: unknown) => send({ seq: msg.seq, error: toWireError(err) }, []),
+    (err: unknown) => send({ seq: msg.seq, error: encodeError(err) }, []),
   );
 });
 
