@@ -7,7 +7,7 @@
  * registers into the same registry whichever copy of @skipconn/core it was installed with (the
  * ES module and CommonJS builds, or a globally installed CLI beside separately installed adapters).
  */
-import { SkipconnError } from '../errors';
+import { SkipconnError, clipUserText } from '../errors';
 import { REFERENCE_ADAPTER, createReferenceAdapter } from '../reference/adapter';
 import type { Adapter, AdapterFactory } from './types';
 
@@ -34,7 +34,22 @@ function sharedRegistry(): Map<string, AdapterRegistration> {
 
 const registry = sharedRegistry();
 
+/**
+ * Adds an adapter under `name`. A second registration with the same name, priority and
+ * description is accepted and changes nothing (the first stays): both module formats of one
+ * adapter package, or two installed copies of it, may load in one process and both register.
+ * Any other registration under a taken name is refused, so two different adapters can never
+ * silently replace one another.
+ */
 export function registerAdapter(name: string, factory: AdapterFactory, priority = 0, description = ''): void {
+  const existing = registry.get(name);
+  if (existing !== undefined) {
+    if (existing.priority === priority && existing.description === description) return;
+    throw new SkipconnError(
+      'USAGE',
+      `adapter '${clipUserText(name)}' is already registered: expected a new name or the same registration (priority ${existing.priority}, "${clipUserText(existing.description)}"), received priority ${priority}, "${clipUserText(description)}"`,
+    );
+  }
   registry.set(name, { name, factory, priority, description });
 }
 
