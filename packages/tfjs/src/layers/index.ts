@@ -6,12 +6,12 @@
  *   import { skipResidual } from '@skipconn/tfjs/layers';
  *   const y = skipResidual({ beta: 'learned', scaleShape: 'channel', betaInit: 1e-5 }).apply([x, h]);
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { SkipResidual, type SkipResidualArgs } from './residual';
 import { SkipConcat, type SkipConcatArgs } from './concat';
 import { SkipHighway, type SkipHighwayArgs } from './highway';
 import { SkipGate, type SkipGateArgs } from './gate';
 import { SkipOp, opLayerNode, type SkipOpArgs, type SkipOpInput } from './op';
+import { registerLayerClass } from './register';
 
 export { SkipResidual, SkipConcat, SkipHighway, SkipGate, SkipOp, opLayerNode };
 export type { SkipResidualArgs, SkipConcatArgs, SkipHighwayArgs, SkipGateArgs, SkipOpArgs, SkipOpInput };
@@ -25,7 +25,7 @@ export const SKIP_LAYERS = [SkipResidual, SkipConcat, SkipHighway, SkipGate] as 
  */
 export const REGISTERED_LAYERS = [...SKIP_LAYERS, SkipOp] as const;
 
-for (const cls of REGISTERED_LAYERS) tf.serialization.registerClass(cls);
+for (const cls of REGISTERED_LAYERS) registerLayerClass(cls);
 
 export const skipResidual = (args?: SkipResidualArgs): SkipResidual => new SkipResidual(args);
 export const skipConcat = (args?: SkipConcatArgs): SkipConcat => new SkipConcat(args);
