@@ -4,7 +4,7 @@
  * SwiftShader under both), and the tfjs GPU lists were measured in this harness. The reasons are
  * in @skipconn/onnxruntime-web/src/expect-fail.ts and @skipconn/tfjs/src/expect-fail.ts.
  */
-import type { ExpectFailMap } from '@skipconn/conformance';
+import type { ExpectFailMap } from '@skipconn/core';
 import { ORT_WEB_WASM_EXPECT_FAIL, ORT_WEB_WEBGPU_EXPECT_FAIL } from '@skipconn/onnxruntime-web/browser';
 import { TFJS_WEBGL_EXPECT_FAIL, TFJS_WEBGPU_EXPECT_FAIL } from '@skipconn/tfjs/browser';
 import { BROWSER_SUFFIX } from './providers';

@@ -92,8 +92,8 @@ export interface GoldenFile {
   readonly cases: Readonly<Record<string, GoldenEntry>>;
 }
 
-/** case id -> the reason it is expected to fail on one adapter. */
-export type ExpectFailMap = Readonly<Record<string, string>>;
+/** case id -> the reason it is expected to fail on one adapter (declared in core, beside the adapter contract). */
+export type { ExpectFailMap } from '@skipconn/core';
 
 export type CaseStatus = 'pass' | 'fail' | 'skip' | 'expected-fail';
 

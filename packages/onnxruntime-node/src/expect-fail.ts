@@ -3,7 +3,9 @@
  * The same lists serve the package's jest test and `skipconn conformance`; an entry whose case
  * starts passing fails the run, so the lists only shrink.
  */
-const ORT_CPU: Readonly<Record<string, string>> = {
+import type { ExpectFailMap } from '@skipconn/core';
+
+const ORT_CPU: ExpectFailMap = {
   'op/maxPool2d/specials/NCHW/[1,1,4,4]':
     "onnxruntime's MaxPool skips NaN (its max compares with >), the IR propagates NaN from any window element as PyTorch does; emulating it would cost every MaxPool three extra ops",
   'op/maxPool2d/specials/NHWC/[1,4,4,1]':
@@ -12,7 +14,7 @@ const ORT_CPU: Readonly<Record<string, string>> = {
     "onnxruntime's bilinear Resize drops terms whose weight is 0, so an Inf next to the sample point stays Inf; the IR's weighted sum gives Inf * 0 = NaN there",
 };
 
-export const conformanceExpectFail: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+export const conformanceExpectFail: Readonly<Record<string, ExpectFailMap>> = {
   'ort-node:cpu': ORT_CPU,
   // Same kernels semantics on CUDA are unverified (no CUDA machine with the provider here).
   'ort-node:cuda': {},

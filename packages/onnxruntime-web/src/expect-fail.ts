@@ -4,8 +4,7 @@
  * (wasm in-process, WebGPU through Dawn) and in headless Chromium 156 (browser harness), so the
  * browser proxies use these same lists. A case that starts passing fails its test: delete it here.
  */
-/** case id -> why it fails (the shape of @skipconn/conformance's ExpectFailMap, which an adapter may not import). */
-export type ExpectFailMap = Readonly<Record<string, string>>;
+import type { ExpectFailMap } from '@skipconn/core';
 
 // --- onnxruntime's own numerics, shared by its CPU (wasm) and WebGPU kernels ------------------
 

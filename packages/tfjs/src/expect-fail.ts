@@ -4,8 +4,7 @@
  * and webgpu lists were measured in headless Chromium 156 on SwiftShader (browser harness,
  * `tfjs:webgl@chromium`, `tfjs:webgpu@chromium`), tfjs 4.22.0, every case of the suite.
  */
-/** case id -> why it fails (the shape of @skipconn/conformance's ExpectFailMap, which an adapter may not import). */
-export type ExpectFailMap = Readonly<Record<string, string>>;
+import type { ExpectFailMap } from '@skipconn/core';
 
 /** Failures shared by every tfjs backend (they come from tfjs-core or from float32 itself). */
 const TFJS_COMMON: ExpectFailMap = {};

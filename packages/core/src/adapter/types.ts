@@ -37,3 +37,10 @@ export interface Adapter {
 }
 
 export type AdapterFactory = () => Adapter | Promise<Adapter>;
+
+/**
+ * Conformance cases an adapter is expected to fail: case id -> the reason. Declared here, beside
+ * the adapter contract, because adapter packages publish their lists and may not depend on the
+ * conformance package that reads them.
+ */
+export type ExpectFailMap = Readonly<Record<string, string>>;
