@@ -6,7 +6,7 @@
  * Shape and Size are not here: they need the static shape of a non-constant input, which the
  * importer knows; see importer.ts.
  */
-import { GraphError, sizeOf, stridesOf, tensor, toFloat64, transposeInto, type DType, type HostTensor } from '@skipconn/core';
+import { GraphError, broadcastIndex, erf, sizeOf, stridesOf, tensor, toFloat64, transposeInto, type DType, type HostTensor } from '@skipconn/core';
 import type { NodeProto } from '../proto/types';
 import { dtypeOfOnnx } from '../tensor';
 import { nodeRef, type NodeAttrs } from './attrs';
@@ -74,26 +74,6 @@ export function broadcastAll(node: NodeProto, shapes: readonly (readonly number[
     out.push(d);
   }
   return out;
-}
-
-/** Index into a broadcast input for each output element. */
-function broadcastIndex(shape: readonly number[], outShape: readonly number[]): Int32Array {
-  const n = sizeOf(outShape);
-  const rank = outShape.length;
-  const padded = [...Array(rank - shape.length).fill(1), ...shape] as number[];
-  const strides = stridesOf(padded);
-  const idx = new Int32Array(n);
-  const pos = new Array<number>(rank).fill(0);
-  for (let o = 0; o < n; o++) {
-    let off = 0;
-    for (let a = 0; a < rank; a++) if (padded[a] !== 1) off += pos[a]! * strides[a]!;
-    idx[o] = off;
-    for (let a = rank - 1; a >= 0; a--) {
-      if (++pos[a]! < outShape[a]!) break;
-      pos[a] = 0;
-    }
-  }
-  return idx;
 }
 
 function elementwise(node: NodeProto, inputs: readonly HostTensor[], dtype: DType, f: (...v: number[]) => number): HostTensor {
@@ -240,23 +220,6 @@ const CMP: Record<string, (a: number, b: number) => number> = {
   LessOrEqual: (a, b) => +(a <= b), GreaterOrEqual: (a, b) => +(a >= b),
   And: (a, b) => +(a !== 0 && b !== 0), Or: (a, b) => +(a !== 0 || b !== 0),
 };
-
-function erf(x: number): number {
-  // Abramowitz-Stegun 7.1.26 is too coarse for folding weights; use a series / continued fraction.
-  const t = Math.abs(x);
-  if (t < 2.5) {
-    let sum = t;
-    let term = t;
-    for (let n = 1; n < 60; n++) {
-      term *= (-t * t) / n;
-      sum += term / (2 * n + 1);
-    }
-    return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  let f = 0;
-  for (let n = 60; n >= 1; n--) f = n / 2 / (t + f);
-  return Math.sign(x) * (1 - Math.exp(-t * t) / Math.sqrt(Math.PI) / (t + f));
-}
 
 /**
  * Evaluates one node over constant inputs ('' inputs are undefined). Returns undefined when the
