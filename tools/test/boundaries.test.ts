@@ -1,8 +1,8 @@
 /**
  * Package boundaries, from the Nx tags in each package.json:
  *   scope:core         imports no other @skipconn package and no runtime (only relative files,
- *                      and Node built-ins in the modules of its Node-only entry: src/node.ts
- *                      and src/entry-file.ts, which only it re-exports)
+ *                      and Node built-ins in the modules of its Node-only entry: src/node.ts,
+ *                      src/entry-file.ts and src/gpu/dawn-env.ts, which only it re-exports)
  *   scope:shared       (@skipconn/onnx) imports only @skipconn/core
  *   scope:conformance  imports only @skipconn/core
  *   scope:adapter      imports @skipconn/core and scope:shared packages, never another adapter
@@ -42,7 +42,7 @@ function importsOf(file: string): string[] {
 
 const NODE_BUILTINS = new Set(['fs', 'path', 'os', 'crypto', 'worker_threads', 'child_process', 'url', 'util', 'module', 'http', 'stream', 'zlib']);
 /** Core's Node-only modules (reached only through @skipconn/core/node). */
-const CORE_NODE_ONLY = [path.join('src', 'node.ts'), path.join('src', 'entry-file.ts')];
+const CORE_NODE_ONLY = [path.join('src', 'node.ts'), path.join('src', 'entry-file.ts'), path.join('src', 'gpu', 'dawn-env.ts')];
 
 function packageOf(spec: string): string {
   const bare = spec.replace(/^node:/, '');

@@ -9,6 +9,7 @@ export * from './layout';
 export * from './errors';
 export * from './wire-error';
 export * from './serial-queue';
+export * from './gpu/describe';
 export * from './graph/types';
 export * from './graph/json';
 export * from './graph/builder';

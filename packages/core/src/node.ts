@@ -529,3 +529,4 @@ export function writeNpyFile(file: string, t: HostTensor): void {
   writeFileAtomic(file, writeNpy(t));
 }
 export * from './entry-file';
+export * from './gpu/dawn-env';

@@ -16,7 +16,7 @@
  *    allowed and reports 'webgpu+wasm' (`cpuFallback: 'report'`, the default).
  */
 import type * as ort from 'onnxruntime-web';
-import { AdapterUnavailableError, GraphBuilder, SerialQueues, SkipconnError, tableWhyUnsupported, tensor, type Adapter, type CompileOptions, type DType } from '@skipconn/core';
+import { AdapterUnavailableError, GraphBuilder, SerialQueues, SkipconnError, describeGpuAdapter, tableWhyUnsupported, tensor, type Adapter, type CompileOptions, type DType, type GpuAdapterLike } from '@skipconn/core';
 import {
   EXPORTERS,
   OrtSessionSet,
@@ -86,19 +86,11 @@ function message(err: unknown): string {
   return typeof m === 'string' ? m : String(err);
 }
 
-interface WebGpuAdapterLike {
-  readonly info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
-  readonly isFallbackAdapter?: boolean;
-}
-
 /** "SwiftShader (fallback adapter)"-style description of the GPU adapter onnxruntime-web picked. */
-function describeGpu(adapter: WebGpuAdapterLike | undefined): string {
+function describeGpu(adapter: GpuAdapterLike | undefined): string {
   if (adapter === undefined) return 'unknown GPU adapter';
-  const info = adapter.info ?? {};
-  const words = [info.vendor, info.architecture, info.device, info.description].filter((s): s is string => typeof s === 'string' && s.length > 0);
-  const unique = [...new Set(words)].join(' ');
-  const fallback = info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
-  return `${unique || 'unnamed GPU adapter'}${fallback ? ' (fallback adapter: software rendering)' : ''}`;
+  const { name, isFallbackAdapter } = describeGpuAdapter(adapter);
+  return `${name || 'unnamed GPU adapter'}${isFallbackAdapter ? ' (fallback adapter: software rendering)' : ''}`;
 }
 
 /** A one-relu graph to prove in init() that the runtime really runs on this device. */
@@ -185,7 +177,7 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
         const threads = rt.env.wasm.numThreads;
         backend = `onnxruntime-web ${version}${build}, wasm${typeof threads === 'number' ? `, ${threads} thread${threads === 1 ? '' : 's'}` : ''}`;
       } else {
-        backend = `onnxruntime-web ${version}${build}, WebGPU on ${describeGpu((rt.env.webgpu as { adapter?: WebGpuAdapterLike }).adapter)}`;
+        backend = `onnxruntime-web ${version}${build}, WebGPU on ${describeGpu((rt.env.webgpu as { adapter?: GpuAdapterLike }).adapter)}`;
       }
       runtime = rt;
     },

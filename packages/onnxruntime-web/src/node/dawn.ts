@@ -8,10 +8,7 @@
  * threaded build is a SharedArrayBuffer, and Dawn's Node binding accepts no SharedArrayBuffer
  * ("no overload matched for writeBuffer"). The patch copies such sources into a plain buffer.
  */
-import * as fs from 'fs';
-
-/** Debian's chromium ships SwiftShader's Vulkan ICD: a software Vulkan driver Dawn accepts. */
-export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+import { selectSwiftShader } from '@skipconn/core/node';
 
 export const DAWN_FIX =
   'install the `webgpu` npm package and a Vulkan driver Dawn accepts (a GPU driver, or on Debian `apt-get install chromium libvulkan1` for SwiftShader, used automatically when VK_ICD_FILENAMES is unset)';
@@ -49,7 +46,7 @@ function patchWriteBuffer(queueClass: { prototype: GpuQueueLike } | undefined): 
 export async function installDawnNavigator(): Promise<void> {
   const g = globalThis as { navigator?: { gpu?: unknown } };
   if (g.navigator?.gpu !== undefined) return;
-  if (process.env['VK_ICD_FILENAMES'] === undefined && fs.existsSync(SWIFTSHADER_ICD)) process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+  selectSwiftShader(process.env);
   const webgpu = (await import('webgpu')) as unknown as { create(flags: string[]): unknown; globals: Record<string, unknown> };
   patchWriteBuffer(webgpu.globals['GPUQueue'] as { prototype: GpuQueueLike } | undefined);
   Object.assign(globalThis, webgpu.globals);

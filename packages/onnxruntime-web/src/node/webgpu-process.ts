@@ -9,7 +9,6 @@
  * Feeds are checked here, so a wrong input never crosses the process boundary.
  */
 import { fork, type ChildProcess } from 'child_process';
-import * as fs from 'fs';
 import { createRequire } from 'module';
 import {
   AdapterUnavailableError,
@@ -22,10 +21,10 @@ import {
   type HostTensor,
   type ResourceCounts,
 } from '@skipconn/core';
-import { entryFile, type EntryFile } from '@skipconn/core/node';
+import { entryFile, selectSwiftShader, type EntryFile } from '@skipconn/core/node';
 import { EXPORTERS } from '@skipconn/onnx';
 import { ORT_WEB_WEBGPU, type OrtWebSessionOptions } from '../adapter';
-import { DAWN_FIX, SWIFTSHADER_ICD } from './dawn';
+import { DAWN_FIX } from './dawn';
 import type { CompileReply, HostReply, HostRequest } from './protocol';
 
 export interface OrtWebGpuProcessOptions extends OrtWebSessionOptions {
@@ -86,7 +85,7 @@ export function createOrtWebGpuProcessAdapter(options: OrtWebGpuProcessOptions =
     }
     if (resolvable('webgpu') === undefined && resolvable('webgpu/package.json') === undefined) throw new AdapterUnavailableError(name, 'the `webgpu` npm package (Dawn for Node) is not installed', DAWN_FIX);
     const env = { ...process.env, ...host.env };
-    if (env['VK_ICD_FILENAMES'] === undefined && fs.existsSync(SWIFTSHADER_ICD)) env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+    selectSwiftShader(env);
     const proc = fork(host.file, [], {
       execArgv: ['--liftoff-only', ...host.execArgv],
       serialization: 'advanced',

@@ -10,7 +10,7 @@
  * made once. run: upload inputs, one compute pass, copy outputs to a staging buffer, map, copy
  * out. Operations are serialized: a plan's buffers serve one run at a time.
  */
-import { AdapterUnavailableError, SerialQueue, SkipconnError, formatShape, type ResourceCounts, type ValidatedGraph, type WeightStore } from '@skipconn/core';
+import { AdapterUnavailableError, SerialQueue, SkipconnError, describeGpuAdapter, formatShape, type ResourceCounts, type ValidatedGraph, type WeightStore } from '@skipconn/core';
 import { buildSteps } from '../plan/steps';
 import { placeValues, type BufRef } from '../plan/placement';
 import { planArena } from '../plan/arena';
@@ -147,9 +147,7 @@ export class Engine {
     for (const k of want) requiredLimits[k] = adapter.limits[k];
     const timestamps = adapter.features.has('timestamp-query');
     const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: timestamps ? ['timestamp-query'] : [] });
-    const a = adapter.info;
-    const fallback = (a as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? false;
-    const desc = [a.vendor, a.architecture, a.device, a.description].filter((s) => s !== undefined && s !== '').join(' ');
+    const { name: desc, isFallbackAdapter: fallback } = describeGpuAdapter(adapter);
     return new Engine(device, {
       backend: `WebGPU ${desc || 'adapter'}${fallback ? ' (fallback adapter)' : ''}`,
       isFallbackAdapter: fallback,

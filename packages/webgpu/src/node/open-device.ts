@@ -6,7 +6,7 @@
 import { AdapterUnavailableError } from '@skipconn/core';
 import { Engine } from '../engine/engine';
 import { loadDawn } from './dawn';
-import { explainNoAdapter, useSwiftShader, vulkanEnv } from './vulkan-env';
+import { explainNoAdapter, useSwiftShader, vulkanEnv } from '@skipconn/core/node';
 
 /** Dawn toggles: unquantized timestamps, so the benchmark's GPU times are not rounded to 100 us. */
 const DAWN_FLAGS = ['disable-dawn-features=timestamp_quantization'];

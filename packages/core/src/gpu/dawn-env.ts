@@ -1,15 +1,18 @@
 /**
- * Node only: finding a Vulkan driver for Dawn before it loads. Runs on the main thread, because
- * the Vulkan loader reads the real process environment and a worker's process.env is a copy.
+ * Node only: the Vulkan environment Dawn (the `webgpu` npm package) needs, shared by the adapters
+ * that run WebGPU in Node. Dawn finds its driver through the Vulkan loader, which reads the real
+ * process environment when Dawn loads, so whatever is chosen here must be set before that, on the
+ * main thread (a worker's process.env is a copy) or in the environment of a child process.
  *
- * Dawn first looks with the environment as it is, so a machine with a GPU driver uses its GPU.
- * Only when that finds no adapter, and the user set no ICD variable, is VK_ICD_FILENAMES pointed
- * at Debian chromium's SwiftShader ICD and the search repeated (Mesa's lavapipe, often the only
- * driver on CPU machines, is rejected by Dawn).
+ * On CPU machines the driver Dawn accepts is SwiftShader, which Debian's chromium ships as a
+ * Vulkan ICD (Mesa's lavapipe, often the only other driver there, is rejected by Dawn). This
+ * module only finds and selects drivers; loading Dawn itself stays with each adapter, so core
+ * does not depend on the `webgpu` package.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import * as fs from 'fs';
+import * as path from 'path';
 
+/** Debian chromium's SwiftShader Vulkan ICD: a software Vulkan driver Dawn accepts. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 const ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
@@ -21,12 +24,15 @@ const LIBVULKAN = [
   '/usr/local/lib/libvulkan.so.1',
 ];
 
+/** The variables by which a user names the Vulkan driver; when one is set, we never choose for them. */
+const ICD_VARIABLES = ['VK_ICD_FILENAMES', 'VK_DRIVER_FILES'] as const;
+
 export interface VulkanEnv {
   /** The ICD file in use when we know it. */
   readonly icd?: string;
-  /** True when this function set VK_ICD_FILENAMES. */
+  /** True when this module set VK_ICD_FILENAMES. */
   readonly setByUs: boolean;
-  /** Installed hardware (non-lavapipe) ICD manifests. */
+  /** Installed hardware (non-lavapipe, non-SwiftShader) ICD manifests. */
   readonly hardwareIcds: readonly string[];
   readonly libvulkan: boolean;
 }
@@ -51,10 +57,19 @@ export function vulkanEnv(): VulkanEnv {
   return { ...(given ? { icd: given } : {}), setByUs: false, hardwareIcds, libvulkan };
 }
 
-/** Points the Vulkan loader at SwiftShader when the user named no ICD and it is installed; false otherwise. */
+/**
+ * Points `env` (process.env, or the environment of a child process about to start) at SwiftShader
+ * when it names no Vulkan driver and SwiftShader is installed. Returns whether it did.
+ */
+export function selectSwiftShader(env: Record<string, string | undefined>): boolean {
+  if (ICD_VARIABLES.some((name) => env[name] !== undefined) || process.platform !== 'linux' || !fs.existsSync(SWIFTSHADER_ICD)) return false;
+  env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+  return true;
+}
+
+/** Points this process's Vulkan loader at SwiftShader when the user named no ICD and it is installed; undefined otherwise. */
 export function useSwiftShader(env: VulkanEnv): VulkanEnv | undefined {
-  if (env.icd !== undefined || process.platform !== 'linux' || !fs.existsSync(SWIFTSHADER_ICD)) return undefined;
-  process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+  if (env.icd !== undefined || !selectSwiftShader(process.env)) return undefined;
   return { ...env, icd: SWIFTSHADER_ICD, setByUs: true };
 }
 
@@ -68,7 +83,7 @@ export function explainNoAdapter(env: VulkanEnv): { reason: string; fix: string 
     return { reason: `Dawn found no WebGPU adapter: no usable Vulkan driver${tried}, and chromium's SwiftShader ICD is not installed`, fix: `apt-get install chromium libvulkan1 (for its SwiftShader ICD at ${SWIFTSHADER_ICD}), or install your GPU's Vulkan driver` };
   }
   return {
-    reason: `Dawn found no WebGPU adapter with Vulkan ICD ${env.icd ?? env.hardwareIcds.join(', ')}`,
+    reason: `Dawn found no WebGPU adapter with Vulkan ICD ${env.icd}`,
     fix: `check the driver (vulkaninfo), or use SwiftShader: apt-get install chromium libvulkan1 and VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`,
   };
 }
