@@ -11,7 +11,7 @@
 import { selectSwiftShader } from '@skipconn/core/node';
 
 export const DAWN_FIX =
-  'install the `webgpu` npm package and a Vulkan driver Dawn accepts (a GPU driver, or on Debian `apt-get install chromium libvulkan1` for SwiftShader, used automatically when VK_ICD_FILENAMES is unset)';
+  'install the `webgpu` npm package and a Vulkan driver Dawn accepts (a GPU driver, or on Debian `apt-get install chromium libvulkan1` for SwiftShader, used automatically when neither VK_ICD_FILENAMES nor VK_DRIVER_FILES is set)';
 
 interface GpuQueueLike {
   writeBuffer(buffer: unknown, bufferOffset: number, data: ArrayBufferLike | ArrayBufferView, dataOffset?: number, size?: number): void;
