@@ -6,11 +6,11 @@
  */
 import {
   AdapterUnavailableError,
-  OP_TYPES,
   SkipconnError,
   UnsupportedError,
   checkFeeds,
   float32Values,
+  tableWhyUnsupported,
   tensor,
   type Adapter,
   type CompileOptions,
@@ -22,8 +22,8 @@ import {
   type WeightStore,
 } from '@skipconn/core';
 import { ADAPTER_NAME, type EngineInfo, type PlanReport } from './engine/engine';
-import { ELEMENTWISE } from './plan/elementwise';
-import { STANDALONE_OPS, type ConvSettings } from './plan/emit';
+import type { ConvSettings } from './plan/emit';
+import { WEBGPU_IMPLEMENTED_OPS, WEBGPU_OPS } from './plan/ops';
 import { LocalHost } from './host/local';
 import { WEBGPU_DTYPES, float32Graph, float32Weights } from './float16';
 import type { EngineStats, Host, TimeOptions, TimeResult } from './host/types';
@@ -34,18 +34,15 @@ export { ADAPTER_NAME };
 export const ADAPTER_DESCRIPTION = "WebGPU: skipconn's own WGSL kernels with fused skip connections (browser, or Node through Dawn in a worker)";
 
 /**
- * Ops with a kernel here: elementwise ops and merges (one fused expression kernel), the linear and
- * convolution anchors, layerNorm, concat and reshape/flatten (placement), and the standalone
- * kernels. An op added to core's vocabulary later is reported unsupported until it gets one.
+ * Ops with a kernel here: those WEBGPU_OPS (plan/ops.ts) implements: elementwise ops and merges
+ * (one fused expression kernel), the linear and convolution anchors, layerNorm, concat and
+ * reshape/flatten (placement), and the standalone kernels.
  */
-export const SUPPORTED_OPS: ReadonlySet<string> = new Set(
-  [...ELEMENTWISE.map((l) => l.op), 'conv2d', 'convTranspose2d', 'dense', 'matmul', 'layerNorm', 'concat', 'reshape', 'flatten', ...STANDALONE_OPS].filter((op) => (OP_TYPES as readonly string[]).includes(op)),
-);
+export const SUPPORTED_OPS: ReadonlySet<string> = new Set<string>(WEBGPU_IMPLEMENTED_OPS);
 
 /** Why this adapter does not run `op` on `dtype` (answerable without a device, e.g. by browser proxies). */
 export function webgpuWhyUnsupported(op: string, dtype: DType): string | undefined {
-  if (!SUPPORTED_OPS.has(op)) return `no WebGPU kernel for '${op}'`;
-  return WEBGPU_DTYPES.includes(dtype) ? undefined : `dtype ${dtype} is not run (this adapter runs ${WEBGPU_DTYPES.join(', ')})`;
+  return tableWhyUnsupported(WEBGPU_OPS, WEBGPU_DTYPES, op, dtype);
 }
 
 export interface WebGpuAdapterOptions {

@@ -2,20 +2,15 @@
  * The compiler without a GPU: fusion decisions, concat placement and the arena. These run on
  * every machine, GPU or not.
  */
-import { GraphBuilder, blocks, randomTensor, type Layout } from '@skipconn/core';
+import { GraphBuilder, OP_TYPES, blocks, implementedOps, randomTensor, validateGraph, type Layout, type OpType, type ValidatedGraph, type WeightStore } from '@skipconn/core';
+import { loadCases, materializeCase } from '@skipconn/conformance';
 import { buildSteps } from '../src/plan/steps';
 import { placeValues } from '../src/plan/placement';
 import { planArena } from '../src/plan/arena';
 import { emitCalls } from '../src/plan/emit';
+import { WEBGPU_OPS, webgpuOpKind } from '../src/plan/ops';
 import type { Alloc } from '../src/plan/placement';
-import { SUPPORTED_OPS } from '../src';
-import { OP_TYPES } from '@skipconn/core';
-
-describe('coverage', () => {
-  it('every op of the vocabulary has a webgpu kernel', () => {
-    expect(OP_TYPES.filter((op) => !SUPPORTED_OPS.has(op))).toEqual([]);
-  });
-});
+import { SUPPORTED_OPS, webgpuWhyUnsupported } from '../src';
 
 function graph(make: (b: GraphBuilder, x: string) => string, shape: number[], layout: Layout) {
   const b = new GraphBuilder();
@@ -24,7 +19,7 @@ function graph(make: (b: GraphBuilder, x: string) => string, shape: number[], la
   return b.build();
 }
 
-function compile(built: ReturnType<typeof graph>, fusion = true, maxBindings = 8) {
+function compile(built: { validated: ValidatedGraph; weights: WeightStore }, fusion = true, maxBindings = 8) {
   const { steps, constants } = buildSteps(built.validated, built.weights, { fusion, maxBindings });
   const placement = placeValues(built.validated, steps, constants);
   const arena = planArena(placement.allocs);
@@ -32,10 +27,54 @@ function compile(built: ReturnType<typeof graph>, fusion = true, maxBindings = 8
   return { steps, placement, arena, emitted };
 }
 
+// Each op's entry in WEBGPU_OPS is required by the compiler (a missing op does not type-check) and
+// carries its lowering or emitter; what tsc cannot see is whether the fusion pass routes a node to
+// it. These compile every float32 conformance graph with fusion off (one step per node) and look
+// for each op's nodes among the kernel calls.
+describe('op table', () => {
+  it('implements every op of the vocabulary, and SUPPORTED_OPS and whyUnsupported follow it', () => {
+    expect(implementedOps(WEBGPU_OPS)).toEqual(OP_TYPES);
+    expect([...SUPPORTED_OPS]).toEqual(OP_TYPES);
+    expect(webgpuWhyUnsupported('conv2d', 'float32')).toBeUndefined();
+    expect(webgpuWhyUnsupported('conv3d', 'float32')).toMatch(/'conv3d' is not an op of the vocabulary/);
+    expect(webgpuWhyUnsupported('relu', 'int32')).toMatch(/dtype int32 is not run/);
+  });
+
+  it('every op that writes a kernel of its own reaches its lowering or emitter', () => {
+    const reached = new Set<OpType>();
+    let compiled = 0;
+    for (const c of loadCases()) {
+      if (typeof c.expected === 'object' && 'error' in c.expected) continue;
+      if (![...c.graph.inputs, ...c.graph.weights].every((v) => v.dtype === 'float32')) continue;
+      const validated = validateGraph(c.graph);
+      const { weights } = materializeCase(c);
+      const labels = new Set(compile({ validated, weights }, false).emitted.calls.map((call) => call.label.replace(/\[.*\]$/, '')));
+      compiled++;
+      for (const node of validated.nodes) if (labels.has(node.spec.name)) reached.add(node.type);
+    }
+    expect(compiled).toBeGreaterThan(300);
+    // Views (reshape, flatten) of dense values are free; their copy is reached in 'a reshape of a strided concat slice'.
+    const emitting = OP_TYPES.filter((op) => webgpuOpKind(op) !== 'view');
+    expect(emitting.filter((op) => !reached.has(op))).toEqual([]);
+  });
+
+  it('a reshape of a strided concat slice is a copy; of a dense value, no kernel', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [2, 2, 2, 2], { layout: 'NCHW' });
+    const r = b.node('relu', [x], {}, 'r');
+    const c = b.node('concat', [x, r], {}, 'c');
+    b.output(c, b.node('reshape', [r], { shape: [2, 8] }, 'strided'), b.node('flatten', [c], { axis: 1 }, 'dense'));
+    const { placement, emitted } = compile(b.build());
+    expect(placement.hosted.get('r')).toBe('c'); // batch 2: r's channel slice is strided
+    // x is copied in by the concat (a graph input is uploaded whole, so it is not hosted in a strided slice).
+    expect(emitted.calls.map((call) => call.label)).toEqual(['r', 'c[x]', 'strided']);
+  });
+});
+
 describe('fusion pass', () => {
   it('ResNet basic block: batchNorm, relu and the residual add go into the convolutions', () => {
     const { steps } = compile(graph((b, x) => blocks.resnetBasicBlock(b, x, 'r', 8, 8), [1, 8, 6, 6], 'NCHW'));
-    expect(steps.map((s) => `${s.kind}:${s.nodes.join('+')}`)).toEqual(['conv2d:r.conv1+r.bn1+r.relu1', 'conv2d:r.conv2+r.bn2+r.add']);
+    expect(steps.map((s) => `${s.kind === 'ewise' ? 'ewise' : `${s.kind}(${s.node.type})`}:${s.nodes.join('+')}`)).toEqual(['anchor(conv2d):r.conv1+r.bn1+r.relu1', 'anchor(conv2d):r.conv2+r.bn2+r.add']);
   });
 
   it('with fusion off every node is one step', () => {

@@ -15,7 +15,7 @@
  * elsewhere, a graph input whose slice is not contiguous) are copied by the concat's step.
  * Graph outputs whose location is not dense are copied to a dense buffer at the end.
  */
-import { channelAxis, stridesOf, type ConcatAttrs, type ValidatedGraph } from '@skipconn/core';
+import { channelAxis, stridesOf, type ValidatedGraph } from '@skipconn/core';
 import { isDenseView } from '../kernels/ewise';
 import { copyFused, stepReads, type Step } from './steps';
 
@@ -45,13 +45,14 @@ export interface Placement {
   loc(value: string): Loc;
   /** Where each graph output is read back from (dense). */
   readonly outputs: ReadonlyMap<string, Loc>;
-  /** Alias steps that must copy (their input is not dense), by step index. */
+  /** View steps that must copy (their input is not dense), by step index. */
   readonly aliasCopies: ReadonlySet<number>;
   /** Members hosted in place (value -> concat value), for reporting. */
   readonly hosted: ReadonlyMap<string, string>;
 }
 
-const WRITERS = new Set(['ewise', 'conv2d', 'convTranspose2d', 'dense', 'matmul', 'layerNorm', 'op', 'concat']);
+/** Step kinds whose kernels write their outputs (a view only names its input's memory). */
+const WRITERS: ReadonlySet<Step['kind']> = new Set(['ewise', 'anchor', 'normalize', 'standalone', 'concat']);
 
 function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
@@ -68,19 +69,18 @@ export function placeValues(vg: ValidatedGraph, built: readonly Step[], constant
   const host = new Map<string, { host: string; offset: number }>();
   const concats = steps.filter((s): s is Extract<Step, { kind: 'concat' }> => s.kind === 'concat');
   for (let ci = concats.length - 1; ci >= 0; ci--) {
-    const node = concats[ci]!.node;
+    const { node, centerCrop } = concats[ci]!;
     const out = node.spec.outputs[0]!;
-    const crop = (node.attrs as ConcatAttrs).crop;
     const layout = node.outputs[0]!.layout!;
     const axis = channelAxis(layout);
     const inputs = node.spec.inputs;
-    if (!host.has(out) && crop === 'none') {
+    if (!host.has(out) && !centerCrop) {
       let best: string | undefined;
       let bestLen = inputs.length;
       for (const other of concats) {
         const o = other.node;
         const oi = o.spec.inputs;
-        if (o === node || oi.length <= bestLen || (o.attrs as ConcatAttrs).crop !== 'none' || o.outputs[0]!.layout !== layout) continue;
+        if (o === node || oi.length <= bestLen || other.centerCrop || o.outputs[0]!.layout !== layout) continue;
         if (inputs.every((v, i) => oi[i] === v)) {
           best = o.spec.outputs[0]!;
           bestLen = oi.length;
@@ -92,7 +92,7 @@ export function placeValues(vg: ValidatedGraph, built: readonly Step[], constant
     let offset = 0;
     inputs.forEach((m, j) => {
       const channels = vg.values.get(m)!.shape[axis]!;
-      const cropped = crop === 'center' && j !== inputs.length - 1;
+      const cropped = centerCrop && j !== inputs.length - 1;
       const kind = producerKind.get(m);
       const writable = (kind !== undefined && WRITERS.has(kind)) || vg.inputNames.has(m);
       if (!seen.has(m) && !host.has(m) && !cropped && writable && !isConst(m) && m !== out) host.set(m, { host: out, offset });
@@ -147,7 +147,7 @@ export function placeValues(vg: ValidatedGraph, built: readonly Step[], constant
     }
   }
   steps.forEach((s, i) => {
-    if (s.kind !== 'alias') return;
+    if (s.kind !== 'view') return;
     const src = s.node.spec.inputs[0]!;
     if (isDenseView(loc(src))) aliasOf.set(s.outs[0]!, src);
     else aliasCopies.add(i);

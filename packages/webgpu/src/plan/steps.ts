@@ -11,23 +11,15 @@
  *     when its value is also used elsewhere the layerNorm kernel stores it too (pre-LN).
  * A fusion is only taken when the kernel's storage bindings stay within the device's limit.
  * With fusion off every node is its own step (merges are still one kernel each).
+ * What may fuse with what follows from each op's kind in the op table (./ops.ts).
  */
-import { shapesEqual, type ValidatedGraph, type ValidatedNode, type WeightStore } from '@skipconn/core';
-import { ExprBuilder, type Expr } from '../kernels/expr';
-import { ELEMENTWISE_BY_OP, SAME, type Align, type ElementwiseLowering, type LowerContext } from './elementwise';
+import { UnsupportedError, implementedOps, isUnsupported, shapesEqual, type OpType, type ValidatedGraph, type ValidatedNode, type ValidatedNodeOf, type WeightStore } from '@skipconn/core';
+import { ExprBuilder } from '../kernels/expr';
+import type { LowerContext } from './elementwise';
+import { copyFused, type Fused, type Leaf } from './fused';
+import { WEBGPU_OPS, webgpuOpKind } from './ops';
 
-export interface Leaf {
-  readonly value: string;
-  readonly align: Align;
-  /** A sub-range [offset, offset + length) of a 1-D value (packed constants). */
-  readonly slice?: { readonly offset: number; readonly length: number };
-}
-
-/** An expression with the leaves its indices refer to. */
-export interface Fused {
-  readonly expr: Expr;
-  readonly leaves: readonly Leaf[];
-}
+export { copyFused, type Fused, type Leaf };
 
 interface StepBase {
   /** IR nodes this step covers, in order. */
@@ -36,17 +28,29 @@ interface StepBase {
   readonly outs: readonly string[];
 }
 
-export type AnchorKind = 'conv2d' | 'convTranspose2d' | 'dense' | 'matmul';
-
+/**
+ * One kernel (or none). Besides 'ewise' (a fused expression), a step is one node of the op kind
+ * that names it (./ops.ts), carrying what fusion attached to it.
+ */
 export type Step =
   | (StepBase & { readonly kind: 'ewise'; readonly fused: Fused })
-  | (StepBase & { readonly kind: AnchorKind; readonly node: ValidatedNode; readonly pro?: Fused; readonly epi?: Fused })
-  | (StepBase & { readonly kind: 'layerNorm'; readonly node: ValidatedNode; readonly pro?: Fused })
-  | (StepBase & { readonly kind: 'op'; readonly node: ValidatedNode })
-  | (StepBase & { readonly kind: 'alias'; readonly node: ValidatedNode })
-  | (StepBase & { readonly kind: 'concat'; readonly node: ValidatedNode });
+  /** A linear or convolution kernel, with the expression its input goes through and the one its result goes through. */
+  | (StepBase & { readonly kind: 'anchor'; readonly node: ValidatedNode; readonly pro?: Fused; readonly epi?: Fused })
+  /** A row normalization; with a prologue, `outs[1]` (when present) is the prologue's value, stored too. */
+  | (StepBase & { readonly kind: 'normalize'; readonly node: ValidatedNode; readonly pro?: Fused })
+  | (StepBase & { readonly kind: 'standalone'; readonly node: ValidatedNode })
+  /** Placement makes it a view of its input; it emits a copy only when that input is not dense. */
+  | (StepBase & { readonly kind: 'view'; readonly node: ValidatedNode })
+  /** Placement hosts its members in slices of its output; it copies in the rest. */
+  | (StepBase & { readonly kind: 'concat'; readonly node: ValidatedNode; readonly centerCrop: boolean });
 
-export type AnchorStep = Extract<Step, { kind: AnchorKind }>;
+/** The steps that are one node each. */
+export type NodeStep = Exclude<Step, { kind: 'ewise' }>;
+
+/** The step of one kind. */
+export type StepOf<S extends Step['kind']> = Extract<Step, { kind: S }>;
+
+export type AnchorStep = StepOf<'anchor'>;
 
 export interface StepsOptions {
   readonly fusion: boolean;
@@ -60,18 +64,13 @@ export interface BuiltSteps {
   readonly constants: ReadonlyMap<string, Float32Array>;
 }
 
-const ANCHORS = new Set<string>(['conv2d', 'convTranspose2d', 'dense', 'matmul']);
-
 /** Values every step reads. */
 export function stepReads(step: Step): string[] {
   const fromFused = (f: Fused | undefined): string[] => (f === undefined ? [] : f.leaves.map((l) => l.value));
   switch (step.kind) {
     case 'ewise': return fromFused(step.fused);
-    case 'layerNorm': return [...(step.pro === undefined ? [step.node.spec.inputs[0]!] : fromFused(step.pro)), ...step.node.spec.inputs.slice(1)];
-    case 'conv2d':
-    case 'convTranspose2d':
-    case 'dense':
-    case 'matmul': {
+    case 'normalize': return [...(step.pro === undefined ? [step.node.spec.inputs[0]!] : fromFused(step.pro)), ...step.node.spec.inputs.slice(1)];
+    case 'anchor': {
       const inputs = step.pro === undefined ? step.node.spec.inputs : step.node.spec.inputs.slice(1);
       return [...inputs, ...fromFused(step.pro), ...fromFused(step.epi)];
     }
@@ -84,6 +83,24 @@ function anchorBindings(step: AnchorStep): Set<string> {
   const s = new Set<string>(stepReads({ ...step, epi: undefined }));
   s.add('#out');
   return s;
+}
+
+/** What the fusion pass needs of a node's entry in WEBGPU_OPS, its node-typed functions applied to the node. */
+type FusionRole =
+  | { readonly kind: 'elementwise'; readonly lower: (ctx: LowerContext) => number }
+  | { readonly kind: 'anchor'; readonly prologue: boolean }
+  | { readonly kind: 'normalize' | 'standalone' | 'view' }
+  | { readonly kind: 'concat'; readonly centerCrop: boolean };
+
+function fusionRole<K extends OpType>(node: ValidatedNodeOf<K>): FusionRole {
+  const def = WEBGPU_OPS[node.type];
+  if (isUnsupported(def)) throw new UnsupportedError(`op ${node.type} (${def.reason})`, { node: node.spec.name, op: node.type }, implementedOps(WEBGPU_OPS));
+  switch (def.kind) {
+    case 'elementwise': return { kind: 'elementwise', lower: (ctx) => def.lower(node, ctx) };
+    case 'anchor': return { kind: 'anchor', prologue: def.prologue };
+    case 'concat': return { kind: 'concat', centerCrop: def.centerCrop(node) };
+    default: return { kind: def.kind };
+  }
 }
 
 export function buildSteps(vg: ValidatedGraph, weights: WeightStore, options: StepsOptions): BuiltSteps {
@@ -111,7 +128,7 @@ export function buildSteps(vg: ValidatedGraph, weights: WeightStore, options: St
 
   type Entry = (typeof placed)[number];
   /** One elementwise node as an expression, inlining absorbable producers; no side effects. */
-  const lowerElementwise = (node: ValidatedNode, lowering: ElementwiseLowering, allowInline: boolean, allowAnchor: boolean) => {
+  const lowerElementwise = (node: ValidatedNode, lower: (ctx: LowerContext) => number, allowInline: boolean, allowAnchor: boolean) => {
     const eb = new ExprBuilder();
     const leaves: Leaf[] = [];
     const leafIndex = new Map<string, number>();
@@ -149,13 +166,12 @@ export function buildSteps(vg: ValidatedGraph, weights: WeightStore, options: St
             covered.push(...s.nodes);
             return inline(s.fused);
           }
-          if (ANCHORS.has(s.kind) && anchor === undefined && allowAnchor) {
-            const a = s as AnchorStep;
+          if (s.kind === 'anchor' && anchor === undefined && allowAnchor) {
             absorbed.push(p);
-            anchor = { ...a, epi: undefined };
-            covered.push(...a.nodes);
+            anchor = { ...s, epi: undefined };
+            covered.push(...s.nodes);
             if (selfNode === undefined) selfNode = eb.self();
-            return a.epi === undefined ? selfNode : inline(a.epi);
+            return s.epi === undefined ? selfNode : inline(s.epi);
           }
         }
         return eb.leaf(addLeaf({ value: v, align }));
@@ -168,75 +184,76 @@ export function buildSteps(vg: ValidatedGraph, weights: WeightStore, options: St
         return name;
       },
     };
-    const root = lowering.lower(node, ctx);
+    const root = lower(ctx);
     const names = new Set<string>(leaves.map((l) => l.value));
     if (anchor !== undefined) anchorBindings(anchor).forEach((n) => names.add(n));
     else names.add('#out');
     return { fused: { expr: eb.build(root), leaves } as Fused, anchor, absorbed, nodes: [...covered, node.spec.name], bindings: names.size };
   };
 
-  // Values feeding a layerNorm: their expression should stay a standalone step so the layerNorm
-  // can take it as its prologue (residual + layerNorm), rather than become a dense epilogue.
-  const feedsLayerNorm = new Set(vg.nodes.filter((n) => n.spec.op === 'layerNorm').map((n) => n.spec.inputs[0]!));
+  // Values feeding a normalization: their expression should stay a standalone step so the
+  // normalization can take it as its prologue (residual + layerNorm), rather than become a dense epilogue.
+  const feedsNormalization = new Set(vg.nodes.filter((n) => webgpuOpKind(n.type) === 'normalize').map((n) => n.spec.inputs[0]!));
 
   vg.nodes.forEach((node, idx) => {
-    const op = node.spec.op;
+    const role = fusionRole(node);
     const out = node.spec.outputs[0]!;
-    const lowering = ELEMENTWISE_BY_OP.get(op);
-    if (lowering !== undefined) {
-      // Most fusion first; if the kernel would need too many storage bindings, less.
-      for (const [allowInline, allowAnchor] of [[true, true], [true, false], [false, false]] as const) {
-        const r = lowerElementwise(node, lowering, allowInline, allowAnchor && !feedsLayerNorm.has(out));
-        if (r.bindings > options.maxBindings && allowInline) continue;
-        r.absorbed.forEach((p) => (p.dead = true));
-        if (r.anchor !== undefined) place({ ...r.anchor, nodes: r.nodes, outs: [out], epi: r.fused }, idx);
-        else place({ kind: 'ewise', nodes: r.nodes, outs: [out], fused: r.fused }, idx);
+    const single = { node, nodes: [node.spec.name], outs: [...node.spec.outputs] };
+    switch (role.kind) {
+      case 'elementwise': {
+        // Most fusion first; if the kernel would need too many storage bindings, less.
+        for (const [allowInline, allowAnchor] of [[true, true], [true, false], [false, false]] as const) {
+          const r = lowerElementwise(node, role.lower, allowInline, allowAnchor && !feedsNormalization.has(out));
+          if (r.bindings > options.maxBindings && allowInline) continue;
+          r.absorbed.forEach((p) => (p.dead = true));
+          if (r.anchor !== undefined) place({ ...r.anchor, nodes: r.nodes, outs: [out], epi: r.fused }, idx);
+          else place({ kind: 'ewise', nodes: r.nodes, outs: [out], fused: r.fused }, idx);
+          return;
+        }
+        throw new Error(`internal: node '${node.spec.name}' was not lowered`);
+      }
+      case 'anchor': {
+        const p = role.prologue ? absorbable(node.spec.inputs[0]!) : undefined;
+        if (p !== undefined && p.step.kind === 'ewise') {
+          const names = new Set([...p.step.fused.leaves.map((l) => l.value), ...node.spec.inputs.slice(1), '#out']);
+          if (names.size <= options.maxBindings) {
+            p.dead = true;
+            place({ kind: 'anchor', node, nodes: [...p.step.nodes, node.spec.name], outs: [out], pro: p.step.fused }, idx);
+            return;
+          }
+        }
+        place({ kind: 'anchor', node, nodes: [node.spec.name], outs: [out] }, idx);
         return;
       }
-    }
-    if (ANCHORS.has(op)) {
-      let pro: Fused | undefined;
-      const x = node.spec.inputs[0]!;
-      const p = op === 'conv2d' ? absorbable(x) : undefined;
-      if (p !== undefined && p.step.kind === 'ewise') {
-        const names = new Set([...p.step.fused.leaves.map((l) => l.value), ...node.spec.inputs.slice(1), '#out']);
-        if (names.size <= options.maxBindings) {
-          p.dead = true;
-          pro = p.step.fused;
-          place({ kind: op as AnchorKind, node, nodes: [...p.step.nodes, node.spec.name], outs: [out], pro }, idx);
-          return;
+      case 'normalize': {
+        const x = node.spec.inputs[0]!;
+        const p = options.fusion ? producer.get(x) : undefined;
+        if (p !== undefined && !p.dead && p.step.kind === 'ewise' && shapesEqual(vg.values.get(x)!.shape, node.outputs[0]!.shape)) {
+          const others = (consumerPositions.get(x) ?? []).filter((q) => q !== idx);
+          const keep = others.length > 0 || outputs.has(x);
+          const later = others.every((q) => q > idx);
+          const names = new Set([...p.step.fused.leaves.map((l) => l.value), ...node.spec.inputs.slice(1), '#out', ...(keep ? ['#out2'] : [])]);
+          if (later && names.size <= options.maxBindings && (uses.get(x) ?? 0) === others.length + 1) {
+            p.dead = true;
+            place({ kind: 'normalize', node, nodes: [...p.step.nodes, node.spec.name], outs: keep ? [out, x] : [out], pro: p.step.fused }, idx);
+            return;
+          }
         }
+        place({ kind: 'normalize', node, nodes: [node.spec.name], outs: [out] }, idx);
+        return;
       }
-      place({ kind: op as AnchorKind, node, nodes: [node.spec.name], outs: [out] }, idx);
-      return;
+      case 'standalone':
+        place({ kind: 'standalone', ...single }, idx);
+        return;
+      case 'view':
+        place({ kind: 'view', ...single }, idx);
+        return;
+      case 'concat':
+        place({ kind: 'concat', ...single, centerCrop: role.centerCrop }, idx);
+        return;
     }
-    if (op === 'layerNorm') {
-      const x = node.spec.inputs[0]!;
-      const p = options.fusion ? producer.get(x) : undefined;
-      if (p !== undefined && !p.dead && p.step.kind === 'ewise' && shapesEqual(vg.values.get(x)!.shape, node.outputs[0]!.shape)) {
-        const others = (consumerPositions.get(x) ?? []).filter((q) => q !== idx);
-        const keep = others.length > 0 || outputs.has(x);
-        const later = others.every((q) => q > idx);
-        const names = new Set([...p.step.fused.leaves.map((l) => l.value), ...node.spec.inputs.slice(1), '#out', ...(keep ? ['#out2'] : [])]);
-        if (later && names.size <= options.maxBindings && (uses.get(x) ?? 0) === others.length + 1) {
-          p.dead = true;
-          place({ kind: 'layerNorm', node, nodes: [...p.step.nodes, node.spec.name], outs: keep ? [out, x] : [out], pro: p.step.fused }, idx);
-          return;
-        }
-      }
-      place({ kind: 'layerNorm', node, nodes: [node.spec.name], outs: [out] }, idx);
-      return;
-    }
-    const kind = op === 'reshape' || op === 'flatten' ? 'alias' : op === 'concat' ? 'concat' : 'op';
-    place({ kind, node, nodes: [node.spec.name], outs: [...node.spec.outputs] }, idx);
   });
 
   const steps = placed.filter((p) => !p.dead).sort((a, b) => a.pos - b.pos).map((p) => p.step);
   return { steps, constants };
-}
-
-/** A one-leaf copy expression (concat members, materialized outputs, strided reshapes). */
-export function copyFused(value: string, align: Align = SAME): Fused {
-  const eb = new ExprBuilder();
-  return { expr: eb.build(eb.leaf(0)), leaves: [{ value, align }] };
 }
