@@ -11,4 +11,5 @@ export {
 export * from './skip-kernels';
 export type { PlanReport, EngineInfo, CompileSettings } from './engine/engine';
 export type { ConvSettings } from './plan/emit';
-export type { EngineStats, TimeOptions, TimeResult } from './host/types';
+export type { EngineStats } from './host/types';
+export type { TimeOptions, TimeResult } from './engine/timing';

@@ -1,7 +1,7 @@
 /**
  * The adapter's resources and failure modes on a real device: leak counts across runs, buffers
  * returned on dispose, large tensors (chunked transfers, 2-D dispatch grids) while the main
- * thread is busy, input and dtype errors, and device loss.
+ * thread is busy, input and dtype errors, device loss, and the benchmark's timing entry.
  */
 import { GraphBuilder, SkipconnError, AdapterUnavailableError, evaluateGraph, cast, randomTensor, tensor, toFloat64 } from '@skipconn/core';
 import { createWebGpuAdapter } from '../src';
@@ -69,6 +69,31 @@ describe('webgpu resources', () => {
     for (const i of [0, 1, 65535 * 256, n - 1]) expect(y[i]).toBeCloseTo(Math.max(0, 0.5 * x[i]! + f[i]!), 5);
     await c.dispose();
   }, 120_000);
+});
+
+// compiled.time() is the benchmark's (src/engine/timing.ts): what it returns is checked, never how long anything took.
+describe('webgpu benchmark timing', () => {
+  it('makes the runs it is asked for on resident inputs, and leaves the plan runnable', async () => {
+    const a = gpu.adapter;
+    if (!a) return;
+    const { validated, weights } = residualGraph([256]);
+    const c = await a.compile(validated, weights);
+    const feeds = { x: randomTensor([256], 1), f: randomTensor([256], 2) };
+    const t = await c.time(feeds, { reps: 3, warmup: 1, single: 2 });
+    expect(t.singleMs).toHaveLength(2);
+    for (const ms of [...t.singleMs, t.wallMs]) expect(Number.isFinite(ms) && ms >= 0).toBe(true);
+    if (a.device!.timestamps) expect(t.gpuMs).toHaveLength(3);
+    else expect(t.gpuMs).toBeNull();
+    // No back-to-back runs: no wall time, no timestamps; the single-run budget still allows the first.
+    const capped = await c.time(feeds, { reps: 0, warmup: 0, single: 1000, singleMaxMs: 0 });
+    expect(capped.wallMs).toBeNaN();
+    expect(capped.gpuMs).toBeNull();
+    expect(capped.singleMs).toHaveLength(1);
+    expect(errorRatio(await c.run(feeds), evaluateGraph(validated, weights, feeds))).toBeLessThan(1);
+    await expect(c.time({ x: randomTensor([4], 1), f: feeds.f }, { reps: 1 })).rejects.toThrow(/input 'x': expected float32 \[256\]/);
+    await c.dispose();
+    await expect(c.time(feeds, { reps: 1 })).rejects.toThrow(/was disposed/);
+  });
 });
 
 describe('webgpu errors', () => {

@@ -8,7 +8,8 @@
  * compile: fusion (plan/steps) -> placement and zero-copy concat (plan/placement) -> arena
  * (plan/arena) -> kernel calls (plan/emit) -> buffers, constants, pipelines, bind groups, all
  * made once. run: upload inputs, one compute pass, copy outputs to a staging buffer, map, copy
- * out. Operations are serialized: a plan's buffers serve one run at a time.
+ * out. Operations are serialized: a plan's buffers serve one run at a time. Benchmark timing is
+ * not here: engine/timing.ts measures a plan that `withUploadedPlan` hands it.
  */
 import { AdapterUnavailableError, SerialQueue, SkipconnError, describeGpuAdapter, formatShape, type ResourceCounts, type ValidatedGraph, type WeightStore } from '@skipconn/core';
 import { buildSteps } from '../plan/steps';
@@ -17,6 +18,9 @@ import { planArena } from '../plan/arena';
 import { emitCalls, type ConvSettings } from '../plan/emit';
 import { pipelineCache, type PipelineCache } from './pipelines';
 import { BufferUsage, CHUNK_ELEMENTS, MapMode, yieldToLoop } from './gpu-constants';
+import { timeUploadedPlan, type TimeOptions, type TimeResult, type UploadedPlan } from './timing';
+
+export type { TimeOptions, TimeResult } from './timing';
 
 export const ADAPTER_NAME = 'webgpu';
 
@@ -96,27 +100,6 @@ function deviceLostError(info: { reason: string; message: string }): AdapterUnav
     `the GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''}); compiled graphs on it cannot run again`,
     'dispose this adapter and create a new one',
   );
-}
-
-/** What the benchmark asks `time()` to measure. */
-export interface TimeOptions {
-  /** Runs measured back to back: encoded into one command buffer, submitted once (0: skip). */
-  readonly reps: number;
-  /** Untimed runs first (default 3). */
-  readonly warmup?: number;
-  /** Runs issued one at a time, each waited for before the next (default 0). */
-  readonly single?: number;
-  /** Stop issuing single runs after this many milliseconds. */
-  readonly singleMaxMs?: number;
-}
-
-export interface TimeResult {
-  /** GPU time of each of `reps` runs from timestamp queries; null without timestamp support. */
-  readonly gpuMs: readonly number[] | null;
-  /** Back to back: wall time from the one submit to completion, divided by `reps` (NaN when reps is 0). */
-  readonly wallMs: number;
-  /** Each single run: encoding, submit and wait for completion. */
-  readonly singleMs: readonly number[];
 }
 
 export class Engine {
@@ -203,68 +186,20 @@ export class Engine {
   }
 
   /**
-   * Timing for the benchmark (never for tests). Inputs are uploaded once, then `warmup` runs; then
-   * GPU time per run from timestamp queries over `reps` runs (when the device has them), then
-   * `single` runs issued one at a time, each timed from encoding to `onSubmittedWorkDone()`, and
-   * last `reps` runs encoded into one command buffer, submitted once and waited for once.
+   * Runs `fn` on plan `id` with `feeds` uploaded, after every earlier operation and before any
+   * later one, so that nothing else uses the device meanwhile (benchmark timing).
    */
-  time(id: number, feeds: ReadonlyMap<string, Float32Array>, options: TimeOptions): Promise<TimeResult> {
+  withUploadedPlan<T>(id: number, feeds: ReadonlyMap<string, Float32Array>, fn: (plan: UploadedPlan) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       const plan = this.plan(id);
-      const { reps, warmup = 3, single = 0, singleMaxMs = Infinity } = options;
       await this.upload(plan, feeds);
-      const encode = (enc: GPUCommandEncoder, ts?: { set: GPUQuerySet; index: number }): void => {
-        const pass = enc.beginComputePass(ts === undefined ? {} : { timestampWrites: { querySet: ts.set, beginningOfPassWriteIndex: ts.index, endOfPassWriteIndex: ts.index + 1 } });
-        this.encodeCalls(pass, plan);
-        pass.end();
-      };
-      const encodeRuns = (n: number): GPUCommandBuffer => {
-        const enc = this.device.createCommandEncoder();
-        for (let r = 0; r < n; r++) encode(enc);
-        return enc.finish();
-      };
-      const submitRuns = (n: number): void => this.device.queue.submit([encodeRuns(n)]);
-      for (let i = 0; i < warmup; i++) submitRuns(1);
-      await this.device.queue.onSubmittedWorkDone();
-      let gpuMs: number[] | null = null;
-      if (this.info.timestamps && reps > 0) {
-        const set = this.device.createQuerySet({ type: 'timestamp', count: 2 * reps });
-        const resolve = this.device.createBuffer({ size: 16 * reps, usage: BufferUsage.QUERY_RESOLVE | BufferUsage.COPY_SRC });
-        const read = this.device.createBuffer({ size: 16 * reps, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
-        const enc = this.device.createCommandEncoder();
-        for (let r = 0; r < reps; r++) encode(enc, { set, index: 2 * r });
-        enc.resolveQuerySet(set, 0, 2 * reps, resolve, 0);
-        enc.copyBufferToBuffer(resolve, 0, read, 0, 16 * reps);
-        this.device.queue.submit([enc.finish()]);
-        await read.mapAsync(MapMode.READ);
-        const t = new BigUint64Array(read.getMappedRange().slice(0));
-        read.unmap();
-        gpuMs = [];
-        for (let r = 0; r < reps; r++) gpuMs.push(Number(t[2 * r + 1]! - t[2 * r]!) / 1e6);
-        [set, resolve, read].forEach((o) => o.destroy());
-      }
-      // One untimed run and wait: what the upload and the timestamp readback leave for the next
-      // completed submit (staging and query memory Dawn frees then) is done before any clock starts.
-      submitRuns(1);
-      await this.device.queue.onSubmittedWorkDone();
-      const singleMs: number[] = [];
-      const singleStart = performance.now();
-      for (let i = 0; i < single && (i === 0 || performance.now() - singleStart < singleMaxMs); i++) {
-        const t0 = performance.now();
-        submitRuns(1);
-        await this.device.queue.onSubmittedWorkDone();
-        singleMs.push(performance.now() - t0);
-      }
-      let wallMs = NaN;
-      if (reps > 0) {
-        const commands = encodeRuns(reps);
-        const t0 = performance.now();
-        this.device.queue.submit([commands]);
-        await this.device.queue.onSubmittedWorkDone();
-        wallMs = (performance.now() - t0) / reps;
-      }
-      return { gpuMs, wallMs, singleMs };
+      return fn({ device: this.device, timestamps: this.info.timestamps, encodeRun: (pass) => this.encodeCalls(pass, plan) });
     });
+  }
+
+  /** The benchmark's timing (engine/timing.ts) of plan `id`, as the hosts ask for it. */
+  time(id: number, feeds: ReadonlyMap<string, Float32Array>, options: TimeOptions): Promise<TimeResult> {
+    return this.withUploadedPlan(id, feeds, (plan) => timeUploadedPlan(plan, options));
   }
 
   /** Runs after every earlier operation; on a lost device only cleanup (`evenIfLost`) still runs. */
