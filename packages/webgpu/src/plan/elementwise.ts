@@ -138,6 +138,13 @@ export const lowerTranspose: ElementwiseLowering<'transpose'> = (node, { arg }) 
 
 export const lowerGelu: ElementwiseLowering<'gelu'> = (node, { eb, arg }) => eb.op(node.attrs.approximate === 'tanh' ? 'gelu_tanh' : 'gelu', arg(0, SAME));
 
+/** hardSigmoid: alpha * x + beta, then clip's NaN-keeping comparisons against 0 and 1. */
+export const lowerHardSigmoid: ElementwiseLowering<'hardSigmoid'> = (node, { eb, arg }) => {
+  const { alpha, beta } = node.attrs;
+  const t = eb.op('add', eb.op('mul', arg(0, SAME), eb.c(alpha)), eb.c(beta));
+  return eb.op('atmost', eb.op('atleast', t, eb.c(0)), eb.c(1));
+};
+
 /** clip: an infinite bound is no comparison at all. */
 export const lowerClip: ElementwiseLowering<'clip'> = (node, { eb, arg }) => {
   const { min, max } = node.attrs;

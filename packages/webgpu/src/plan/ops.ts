@@ -18,7 +18,7 @@
  */
 import { implementedOps, isUnsupported, type OpType, type Unsupported, type ValidatedNodeOf } from '@skipconn/core';
 import {
-  lowerBatchNorm, lowerBinary, lowerClip, lowerGate, lowerGelu, lowerHighway, lowerResidual, lowerTranspose, lowerUnary,
+  lowerBatchNorm, lowerBinary, lowerClip, lowerGate, lowerHardSigmoid, lowerGelu, lowerHighway, lowerResidual, lowerTranspose, lowerUnary,
   type ElementwiseLowering,
 } from './elementwise';
 import type { StepEmitter } from './emitters/context';
@@ -96,6 +96,7 @@ export const WEBGPU_OPS: { readonly [K in OpType]: WebGpuOpDef<K> | Unsupported 
   silu: { kind: 'elementwise', lower: lowerUnary('silu') },
   softmax: { kind: 'standalone', emit: emitSoftmax },
   clip: { kind: 'elementwise', lower: lowerClip },
+  hardSigmoid: { kind: 'elementwise', lower: lowerHardSigmoid },
   dense: { kind: 'anchor', prologue: false, emit: emitDense },
   matmul: { kind: 'anchor', prologue: false, emit: emitMatmul },
   // Only conv2d applies a prologue to its input reads (DenseNet's batchNorm + relu before each conv).
