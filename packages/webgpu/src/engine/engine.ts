@@ -18,7 +18,7 @@ import { planArena } from '../plan/arena';
 import { emitCalls, type ConvSettings } from '../plan/emit';
 import { pipelineCache, type PipelineCache } from './pipelines';
 import { BufferUsage, CHUNK_ELEMENTS, MapMode, yieldToLoop } from './gpu-constants';
-import { timeUploadedPlan, type TimeOptions, type TimeResult, type UploadedPlan } from './timing';
+import type { UploadedPlan } from './timing';
 
 export type { TimeOptions, TimeResult } from './timing';
 
@@ -195,11 +195,6 @@ export class Engine {
       await this.upload(plan, feeds);
       return fn({ device: this.device, timestamps: this.info.timestamps, encodeRun: (pass) => this.encodeCalls(pass, plan) });
     });
-  }
-
-  /** The benchmark's timing (engine/timing.ts) of plan `id`, as the hosts ask for it. */
-  time(id: number, feeds: ReadonlyMap<string, Float32Array>, options: TimeOptions): Promise<TimeResult> {
-    return this.withUploadedPlan(id, feeds, (plan) => timeUploadedPlan(plan, options));
   }
 
   /** Runs after every earlier operation; on a lost device only cleanup (`evenIfLost`) still runs. */

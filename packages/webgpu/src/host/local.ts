@@ -2,6 +2,7 @@
 /** The engine on this thread: for browsers (navigator.gpu) or a GPU object the caller provides. */
 import type { ResourceCounts } from '@skipconn/core';
 import { Engine, type EngineInfo } from '../engine/engine';
+import { timeUploadedPlan } from '../engine/timing';
 import type { EngineStats, Host } from './types';
 
 export class LocalHost implements Host {
@@ -22,7 +23,7 @@ export class LocalHost implements Host {
 
   compile: Host['compile'] = (vg, weights, settings) => this.e.compile(vg, weights, settings);
   run: Host['run'] = (id, feeds) => this.e.run(id, feeds);
-  time: Host['time'] = (id, feeds, options) => this.e.time(id, feeds, options);
+  time: Host['time'] = (id, feeds, options) => this.e.withUploadedPlan(id, feeds, (plan) => timeUploadedPlan(plan, options));
   release: Host['release'] = (id) => this.e.release(id);
 
   counts(): ResourceCounts {

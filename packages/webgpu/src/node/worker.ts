@@ -8,6 +8,7 @@
 import { parentPort } from 'node:worker_threads';
 import { encodeError, tensor, validateGraph, type HostTensor } from '@skipconn/core';
 import { Engine } from '../engine/engine';
+import { timeUploadedPlan } from '../engine/timing';
 import { openDevice } from './open-device';
 import type { Envelope, ReplyEnvelope, Reply, Request, WireTensor } from './protocol';
 
@@ -43,7 +44,7 @@ async function handle(req: Request): Promise<{ reply: Reply; transfer: ArrayBuff
       return { reply: { type: 'run', outputs }, transfer: outputs.map((o) => o.data) };
     }
     case 'time': {
-      const result = await need().time(req.id, feedsOf(req.feeds), req.options);
+      const result = await need().withUploadedPlan(req.id, feedsOf(req.feeds), (plan) => timeUploadedPlan(plan, req.options));
       return { reply: { type: 'time', result }, transfer: [] };
     }
     case 'release':
