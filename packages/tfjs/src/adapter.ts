@@ -3,9 +3,9 @@
  * which backend to run. tfjs has one global engine, so the adapter never assumes the active
  * backend: compile and every run switch to theirs (see onBackend) and report what ran.
  */
-import { AdapterUnavailableError, type Adapter, type DType, type ResourceCounts, type ValidatedGraph, type WeightStore } from '@skipconn/core';
+import { AdapterUnavailableError, tableWhyUnsupported, type Adapter, type DType, type ResourceCounts, type ValidatedGraph, type WeightStore } from '@skipconn/core';
 import { compileTfjs, TFJS_DTYPES, type TfjsCompiledGraph, type TfRuntime } from './compile';
-import { tfjsKernel } from './kernels';
+import { TFJS_KERNELS } from './kernels';
 import type { Tf } from './tf';
 
 export interface TfjsBackendSpec {
@@ -30,8 +30,7 @@ export interface TfjsAdapter extends Adapter {
 
 /** Why the tfjs adapters do not run `op` in `dtype` (the same on every backend: kernels use tfjs-core ops only). */
 export function tfjsWhyUnsupported(op: string, dtype: DType): string | undefined {
-  if (tfjsKernel(op) === undefined) return `no tfjs kernel for '${op}'`;
-  return TFJS_DTYPES.includes(dtype) ? undefined : `dtype ${dtype} is not run (tfjs runs ${TFJS_DTYPES.join(', ')})`;
+  return tableWhyUnsupported(TFJS_KERNELS, TFJS_DTYPES, op, dtype);
 }
 
 export function createTfjsAdapter(spec: TfjsBackendSpec): TfjsAdapter {

@@ -16,13 +16,14 @@ import {
   sizeOf,
   tensor,
   float32Values,
+  isOpType,
   type CompiledGraph,
   type DType,
   type HostTensor,
   type ValidatedGraph,
   type WeightStore,
 } from '@skipconn/core';
-import { TFJS_OPS, tfjsKernel, type CompiledKernel } from './kernels';
+import { TFJS_KERNELS, TFJS_OPS, compileTfjsKernel, type CompiledKernel } from './kernels';
 import { planLayouts, type Conversion, type LayoutPlan, type PlannedNode } from './plan/layout';
 import type { Tensor, Tf } from './tf';
 
@@ -102,7 +103,7 @@ function checkDTypes(vg: ValidatedGraph): void {
 
 export async function compileTfjs(runtime: TfRuntime, vg: ValidatedGraph, weights: WeightStore, onDispose?: () => void): Promise<TfjsCompiledGraph> {
   checkDTypes(vg);
-  const plan = planLayouts(vg, tfjsKernel, TFJS_OPS);
+  const plan = planLayouts(vg, (op) => (isOpType(op) ? TFJS_KERNELS[op] : undefined), TFJS_OPS);
   for (const name of vg.weightNames) {
     if (!weights.has(name)) throw new SkipconnError('INPUT_INVALID', `weight '${name}' is missing from the weight store`);
   }
@@ -137,10 +138,8 @@ function buildProgram(tf: Tf, vg: ValidatedGraph, plan: LayoutPlan, weights: Wei
     for (const conv of plan.entry) instrs.push({ kind: 'convert', conv });
     for (const planned of plan.nodes) {
       for (const conv of planned.convert) if (!conv.constant) instrs.push({ kind: 'convert', conv });
-      const kernel = tfjsKernel(planned.node.spec.op)!.compile({
+      const kernel = compileTfjsKernel(planned.node, {
         tf,
-        node: planned.node,
-        attrs: planned.node.attrs,
         inputPerms: planned.inputPerms,
         inputShapes: planned.inputShapes,
         outputPerms: planned.outputPerms,

@@ -1,4 +1,3 @@
-import type { AvgPool2dAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { ceilOverhang } from './impl/window';
 
@@ -12,7 +11,7 @@ import { ceilOverhang } from './impl/window';
  *   padded input), computed once at compile time: a scalar when uniform, else a [1, oH, oW, 1]
  *   tensor.
  */
-export const avgPool2dKernel = defineTfKernel<AvgPool2dAttrs>({
+export const avgPool2dKernel = defineTfKernel({
   op: 'avgPool2d',
   placement: 'channelsLast',
   compile: ({ tf, attrs, keep, inputShapes, outputShapes }) => {

@@ -1,4 +1,3 @@
-import type { BatchNormAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { alongAxis, physicalChannelAxis } from './impl/axes';
 import type { Tensor } from '../tf';
@@ -10,7 +9,7 @@ import type { Tensor } from '../tf';
  * i.e. assume channels are the last physical axis (wrong for NCHW kept in logical order). The
  * per-channel factor costs C elements; the edge cases (variance + eps = 0) match the reference.
  */
-export const batchNormKernel = defineTfKernel<BatchNormAttrs>({
+export const batchNormKernel = defineTfKernel({
   op: 'batchNorm',
   placement: 'follow',
   inputRole: (i) => (i === 0 ? 'data' : 'param'),

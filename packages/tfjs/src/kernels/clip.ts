@@ -1,4 +1,3 @@
-import type { ClipAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 
 /**
@@ -7,7 +6,7 @@ import { defineTfKernel } from './kernel';
  * -0 stays -0 on every backend (XNNPACK's clamp is not specified for NaN); infinite bounds are
  * skipped, which is exact.
  */
-export const clipKernel = defineTfKernel<ClipAttrs>({
+export const clipKernel = defineTfKernel({
   op: 'clip',
   placement: 'follow',
   compile: ({ tf, attrs }) => ({

@@ -1,4 +1,4 @@
-import { centerCropOffsets, channelAxis, type ConcatAttrs } from '@skipconn/core';
+import { centerCropOffsets, channelAxis } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { physicalChannelAxis } from './impl/axes';
 import { physicalShape } from '../plan/perm';
@@ -8,7 +8,7 @@ import { physicalShape } from '../plan/perm';
  * crop 'center' slices every input but the last to the last input's spatial size (tf.slice with
  * the logical offsets permuted like the data).
  */
-export const concatKernel = defineTfKernel<ConcatAttrs>({
+export const concatKernel = defineTfKernel({
   op: 'concat',
   placement: 'follow',
   compile: ({ tf, node, attrs, outputPerms }) => {

@@ -1,4 +1,3 @@
-import type { ConvTranspose2dAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { sizeOf } from '@skipconn/core';
 import type { Tensor, Tf } from '../tf';
@@ -14,7 +13,7 @@ import type { Tensor, Tf } from '../tf';
  *    pad when outputPadding reaches past the full output);
  * 4. groups split x and w and concatenate the outputs; the bias is added last.
  */
-export const convTranspose2dKernel = defineTfKernel<ConvTranspose2dAttrs>({
+export const convTranspose2dKernel = defineTfKernel({
   op: 'convTranspose2d',
   placement: 'channelsLast',
   compile: ({ tf, attrs, constant, keep, inputShapes, outputShapes }) => {

@@ -1,4 +1,3 @@
-import type { Conv2dAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { explicitPadding, needsStrideSplit, subsample } from './impl/window';
 import { sizeOf } from '@skipconn/core';
@@ -15,7 +14,7 @@ import type { Tensor } from '../tf';
  * Pads are tfjs explicit padding (asymmetric pads work). An input with no elements (no input
  * channels, or an empty spatial axis made non-empty by pads) convolves to b (or 0).
  */
-export const conv2dKernel = defineTfKernel<Conv2dAttrs>({
+export const conv2dKernel = defineTfKernel({
   op: 'conv2d',
   placement: 'channelsLast',
   compile: ({ tf, node, attrs, constant, keep, inputShapes, outputShapes }) => {

@@ -1,4 +1,3 @@
-import type { DenseAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { sizeOf } from '@skipconn/core';
 
@@ -7,7 +6,7 @@ import { sizeOf } from '@skipconn/core';
  * as is, so nothing is re-laid at compile time. x is flattened to 2-D with static sizes. An empty
  * contraction (in = 0) gives b (or 0) explicitly: wasm's matMul returns garbage there.
  */
-export const denseKernel = defineTfKernel<DenseAttrs>({
+export const denseKernel = defineTfKernel({
   op: 'dense',
   placement: 'logical',
   compile: ({ tf, node, outputShapes }) => {

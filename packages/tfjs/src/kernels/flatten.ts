@@ -1,4 +1,3 @@
-import type { FlattenAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 
 /**
@@ -6,7 +5,7 @@ import { defineTfKernel } from './kernel';
  * layout pass hands it the logical tensor (a reshape, not a transpose, when only size-1 axes
  * move, as after globalAvgPool).
  */
-export const flattenKernel = defineTfKernel<FlattenAttrs>({
+export const flattenKernel = defineTfKernel({
   op: 'flatten',
   placement: 'logical',
   compile: ({ tf, outputShapes }) => {

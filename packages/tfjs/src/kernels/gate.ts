@@ -1,4 +1,3 @@
-import type { GateAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 
 /**
@@ -6,7 +5,7 @@ import { defineTfKernel } from './kernel';
  * stored like x (same rank), so its size-1 axes sit on the same physical axes and tf.mul's
  * broadcasting is the declared one.
  */
-export const gateKernel = defineTfKernel<GateAttrs>({
+export const gateKernel = defineTfKernel({
   op: 'gate',
   placement: 'follow',
   compile: ({ tf }) => ({ run: ([x, g]) => [tf.mul(x!, g!)] }),

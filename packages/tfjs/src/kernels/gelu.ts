@@ -1,9 +1,8 @@
-import type { GeluAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { applyActivation } from './impl/activation';
 
 /** gelu, erf form or tanh approximation, elementwise on any storage. */
-export const geluKernel = defineTfKernel<GeluAttrs>({
+export const geluKernel = defineTfKernel({
   op: 'gelu',
   placement: 'follow',
   compile: ({ tf, attrs }) => {

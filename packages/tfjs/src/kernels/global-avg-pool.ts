@@ -1,4 +1,3 @@
-import type { GlobalAvgPoolAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { physicalSpatialAxes } from './impl/axes';
 
@@ -7,7 +6,7 @@ import { physicalSpatialAxes } from './impl/axes';
  * spatial extent gives NaN (the mean of nothing) explicitly: tfjs returns 0 on cpu and garbage
  * on wasm there.
  */
-export const globalAvgPoolKernel = defineTfKernel<GlobalAvgPoolAttrs>({
+export const globalAvgPoolKernel = defineTfKernel({
   op: 'globalAvgPool',
   placement: 'follow',
   compile: ({ tf, node, inputPerms, outputShapes }) => {

@@ -1,8 +1,7 @@
-import type { HighwayAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 
 /** highway: y = T * h + C * x, T = sigmoid(t), C = 1 - T (coupled) or sigmoid(c); all inputs one shape. */
-export const highwayKernel = defineTfKernel<HighwayAttrs>({
+export const highwayKernel = defineTfKernel({
   op: 'highway',
   placement: 'follow',
   compile: ({ tf, attrs }) => ({

@@ -1,5 +1,10 @@
-/** Every tfjs kernel, one flat list (one entry per op of the core vocabulary). */
-import type { TfKernelConfig } from './kernel';
+/**
+ * Every tfjs kernel: one table keyed by the op vocabulary, so an op added to core is a compile
+ * error here until it has a kernel or an `unsupported(reason)` entry (the reason is what
+ * `whyUnsupported` answers and what compiling such a graph reports).
+ */
+import { UnsupportedError, implementedOps, isUnsupported, type OpType, type Unsupported, type ValidatedNodeOf } from '@skipconn/core';
+import type { AnyTfKernel, CompiledKernel, KernelContext, TfKernelConfig } from './kernel';
 import { residualKernel } from './residual';
 import { concatKernel } from './concat';
 import { highwayKernel } from './highway';
@@ -30,22 +35,40 @@ import { reshapeKernel } from './reshape';
 import { flattenKernel } from './flatten';
 import { transposeKernel } from './transpose';
 
-export const TFJS_KERNELS: readonly TfKernelConfig[] = [
-  residualKernel, concatKernel, highwayKernel, gateKernel,
-  addKernel, subKernel, mulKernel, divKernel,
-  reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, softmaxKernel, clipKernel,
-  denseKernel, matmulKernel, conv2dKernel, convTranspose2dKernel,
-  batchNormKernel, layerNormKernel,
-  maxPool2dKernel, avgPool2dKernel, globalAvgPoolKernel, resizeKernel, padKernel,
-  reshapeKernel, flattenKernel, transposeKernel,
-];
+export const TFJS_KERNELS: { readonly [K in OpType]: TfKernelConfig<K> | Unsupported } = {
+  residual: residualKernel, concat: concatKernel, highway: highwayKernel, gate: gateKernel,
+  add: addKernel, sub: subKernel, mul: mulKernel, div: divKernel,
+  relu: reluKernel, gelu: geluKernel, sigmoid: sigmoidKernel, tanh: tanhKernel, silu: siluKernel, softmax: softmaxKernel, clip: clipKernel,
+  dense: denseKernel, matmul: matmulKernel, conv2d: conv2dKernel, convTranspose2d: convTranspose2dKernel,
+  batchNorm: batchNormKernel, layerNorm: layerNormKernel,
+  maxPool2d: maxPool2dKernel, avgPool2d: avgPool2dKernel, globalAvgPool: globalAvgPoolKernel, resize: resizeKernel, pad: padKernel,
+  reshape: reshapeKernel, flatten: flattenKernel, transpose: transposeKernel,
+};
 
-const BY_OP = new Map<string, TfKernelConfig>(TFJS_KERNELS.map((k) => [k.op, k]));
+/** The ops the tfjs kernels implement, in vocabulary order. */
+export const TFJS_OPS: readonly OpType[] = implementedOps(TFJS_KERNELS);
 
-export function tfjsKernel(op: string): TfKernelConfig | undefined {
+const BY_OP: ReadonlyMap<string, AnyTfKernel> = new Map(
+  Object.values<AnyTfKernel | Unsupported>(TFJS_KERNELS).flatMap((k) => (isUnsupported(k) ? [] : [[k.op, k] as const])),
+);
+
+/** The kernel of `op` (its layout policy for the planner), or undefined for an unknown or unsupported op. */
+export function tfjsKernel(op: string): AnyTfKernel | undefined {
   return BY_OP.get(op);
 }
 
-export const TFJS_OPS: readonly string[] = TFJS_KERNELS.map((k) => k.op);
+/** Everything a kernel's compile gets besides its node (which carries the typed attrs). */
+export type KernelEnv = Omit<KernelContext<OpType>, 'node' | 'attrs'>;
 
-export type { TfKernelConfig, KernelContext, CompiledKernel, Placement, InputRole, LayoutPolicy } from './kernel';
+/**
+ * Compiles one node with its op's kernel. Generic in the op, so the node's attrs reach the kernel
+ * typed; a plain ValidatedNode is accepted too. An op the table declares unsupported throws with
+ * the declared reason.
+ */
+export function compileTfjsKernel<K extends OpType>(node: ValidatedNodeOf<K>, env: KernelEnv): CompiledKernel {
+  const kernel = TFJS_KERNELS[node.type];
+  if (isUnsupported(kernel)) throw new UnsupportedError(`op '${node.type}' on tfjs (${kernel.reason})`, { node: node.spec.name, op: node.type }, TFJS_OPS);
+  return kernel.compile({ ...env, node, attrs: node.attrs });
+}
+
+export type { TfKernelConfig, AnyTfKernel, KernelContext, CompiledKernel, Placement, InputRole, LayoutPolicy } from './kernel';

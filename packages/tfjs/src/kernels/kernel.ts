@@ -4,7 +4,7 @@
  * never compute shapes: every logical shape comes from the validated graph, every physical shape
  * from the layout plan.
  */
-import type { ValidatedNode } from '@skipconn/core';
+import type { OpAttrs, OpType, ValidatedNode, ValidatedNodeOf } from '@skipconn/core';
 import type { Perm } from '../plan/perm';
 import type { Tensor, Tf } from '../tf';
 
@@ -34,10 +34,12 @@ export interface LayoutPolicy {
   inputRole?(index: number, node: ValidatedNode): InputRole;
 }
 
-export interface KernelContext<A> {
+/** What the kernel of op K compiles from: its node, with attributes typed by the op, and the layout plan's view of it. */
+export interface KernelContext<K extends OpType> {
   readonly tf: Tf;
-  readonly node: ValidatedNode;
-  readonly attrs: A;
+  readonly node: ValidatedNodeOf<K>;
+  /** The node's parsed attributes (node.attrs). */
+  readonly attrs: OpAttrs<K>;
   /** Storage of each input as the kernel receives it (physical axis i = logical axis perm[i]). */
   readonly inputPerms: readonly Perm[];
   /** Physical shapes of the inputs as received. */
@@ -65,12 +67,16 @@ export interface CompiledKernel {
   readonly folded?: readonly number[];
 }
 
-export interface TfKernelConfig<A = any> extends LayoutPolicy {
-  readonly op: string;
-  compile(ctx: KernelContext<A>): CompiledKernel;
+/** The tfjs kernel of op K. */
+export interface TfKernelConfig<K extends OpType> extends LayoutPolicy {
+  readonly op: K;
+  compile(ctx: KernelContext<K>): CompiledKernel;
 }
 
-/** Helper so each kernel file reads `export const x = defineTfKernel<Attrs>({...})` fully typed. */
-export function defineTfKernel<A>(config: TfKernelConfig<A>): TfKernelConfig<A> {
+/** The kernel of any one op (a union, one member per op): narrow it, or compile through compileTfjsKernel. */
+export type AnyTfKernel = { readonly [K in OpType]: TfKernelConfig<K> }[OpType];
+
+/** `export const clipKernel = defineTfKernel({ op: 'clip', ... })`: the op names K, and with it the attrs' type. */
+export function defineTfKernel<K extends OpType>(config: TfKernelConfig<K>): TfKernelConfig<K> {
   return config;
 }

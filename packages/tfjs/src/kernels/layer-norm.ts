@@ -1,4 +1,4 @@
-import { normalizeAxis, type LayerNormAttrs } from '@skipconn/core';
+import { normalizeAxis } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 
 /**
@@ -10,7 +10,7 @@ import { defineTfKernel } from './kernel';
  * scale and bias are 'broadcast' inputs: the
  * layout pass expands their logical suffix shape to full rank and stores it like x.
  */
-export const layerNormKernel = defineTfKernel<LayerNormAttrs>({
+export const layerNormKernel = defineTfKernel({
   op: 'layerNorm',
   placement: 'follow',
   inputRole: (i) => (i === 0 ? 'data' : 'broadcast'),

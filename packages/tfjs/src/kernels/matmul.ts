@@ -1,4 +1,4 @@
-import { matmulDims, shapesEqual, type MatmulAttrs } from '@skipconn/core';
+import { matmulDims, shapesEqual } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { sizeOf } from '@skipconn/core';
 
@@ -7,7 +7,7 @@ import { sizeOf } from '@skipconn/core';
  * batch dims broadcast explicitly (tf.broadcastTo) when they differ, and the result is reshaped to
  * the validated output shape. K = 0 gives zeros explicitly (wasm returns garbage there).
  */
-export const matmulKernel = defineTfKernel<MatmulAttrs>({
+export const matmulKernel = defineTfKernel({
   op: 'matmul',
   placement: 'logical',
   compile: ({ tf, node, outputShapes }) => {

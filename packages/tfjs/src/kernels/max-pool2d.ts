@@ -1,4 +1,3 @@
-import type { MaxPool2dAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { ceilOverhang } from './impl/window';
 import type { Tensor } from '../tf';
@@ -12,7 +11,7 @@ import type { Tensor } from '../tf';
  * for a window starting with NaN, and wasm's maximum(a, NaN) is a). So the same windows pool a
  * NaN indicator (x != x) and where it is set the output is NaN.
  */
-export const maxPool2dKernel = defineTfKernel<MaxPool2dAttrs>({
+export const maxPool2dKernel = defineTfKernel({
   op: 'maxPool2d',
   placement: 'channelsLast',
   compile: ({ tf, attrs, inputShapes, outputShapes }) => {

@@ -1,4 +1,3 @@
-import type { PadAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { sizeOf } from '@skipconn/core';
 import { physicalSpatialAxes, spatialSizeOf } from './impl/axes';
@@ -9,7 +8,7 @@ import type { Tensor } from '../tf';
  * tensor filled with the value). reflect and edge: tf.gather with index tables built once at
  * compile time, exactly the op's index rules (tfjs has no edge mode, and one mechanism serves both).
  */
-export const padKernel = defineTfKernel<PadAttrs>({
+export const padKernel = defineTfKernel({
   op: 'pad',
   placement: 'follow',
   compile: ({ tf, node, attrs, keep, inputPerms, inputShapes, outputShapes }) => {

@@ -1,8 +1,7 @@
-import type { ReshapeAttrs } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 
 /** reshape in logical (row-major) order; the output shape comes from the validated graph. */
-export const reshapeKernel = defineTfKernel<ReshapeAttrs>({
+export const reshapeKernel = defineTfKernel({
   op: 'reshape',
   placement: 'logical',
   compile: ({ tf, outputShapes }) => {

@@ -1,4 +1,4 @@
-import { scaleForm, stochasticDepthFactor, type ResidualAttrs, type ScaleSpec } from '@skipconn/core';
+import { scaleForm, stochasticDepthFactor, type ScaleSpec } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { applyActivation } from './impl/activation';
 import { alongAxis, physicalChannelAxis } from './impl/axes';
@@ -9,7 +9,7 @@ import type { Tensor } from '../tf';
  * storage; learned scales stay [] / [1] / [C] and are reshaped here (a reshape copies nothing)
  * onto the physical channel axis. Constant factors of 1 are skipped, which is exact.
  */
-export const residualKernel = defineTfKernel<ResidualAttrs>({
+export const residualKernel = defineTfKernel({
   op: 'residual',
   placement: 'follow',
   inputRole: (i) => (i < 2 ? 'data' : 'param'),

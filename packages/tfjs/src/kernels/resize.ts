@@ -1,4 +1,4 @@
-import { resizeAxisTable, resizeScales, type ResizeAttrs } from '@skipconn/core';
+import { resizeAxisTable, resizeScales } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { alongAxis, physicalSpatialAxes, spatialSizeOf } from './impl/axes';
 import type { Tensor } from '../tf';
@@ -10,7 +10,7 @@ import type { Tensor } from '../tf';
  * a given scale that is not out/in; tables express every coordinateTransform x nearestMode of
  * the IR exactly. Bilinear interpolates along W, then H, with the reference's weights.
  */
-export const resizeKernel = defineTfKernel<ResizeAttrs>({
+export const resizeKernel = defineTfKernel({
   op: 'resize',
   placement: 'follow',
   compile: ({ tf, node, attrs, keep, inputPerms, outputShapes }) => {

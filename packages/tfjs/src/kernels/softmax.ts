@@ -1,4 +1,4 @@
-import { resolveSoftmaxAxis, type SoftmaxAttrs } from '@skipconn/core';
+import { resolveSoftmaxAxis } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { physicalAxis } from '../plan/perm';
 
@@ -7,7 +7,7 @@ import { physicalAxis } from '../plan/perm';
  * exp(x - max) / sum rather than tf.softmax, which only takes the last axis; the formula also
  * gives the reference's edge cases (an all -Infinity row or a NaN gives NaN).
  */
-export const softmaxKernel = defineTfKernel<SoftmaxAttrs>({
+export const softmaxKernel = defineTfKernel({
   op: 'softmax',
   placement: 'follow',
   compile: ({ tf, node, attrs, outputPerms }) => {

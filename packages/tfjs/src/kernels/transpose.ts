@@ -1,4 +1,4 @@
-import { transposePerm, type TransposeAttrs } from '@skipconn/core';
+import { transposePerm } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 import { isIdentity, transposeIsReshape } from '../plan/perm';
 
@@ -7,7 +7,7 @@ import { isIdentity, transposeIsReshape } from '../plan/perm';
  * output's storage. An NHWC -> NCHW transpose feeding a conv (which wants channels-last storage)
  * therefore moves no data at all.
  */
-export const transposeKernel = defineTfKernel<TransposeAttrs>({
+export const transposeKernel = defineTfKernel({
   op: 'transpose',
   placement: 'any',
   compile: ({ tf, node, attrs, inputPerms, inputShapes, outputShapes, outputPerms }) => {

@@ -14,15 +14,17 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import {
   GRAPH_FORMAT,
   GRAPH_VERSION,
+  SkipconnError,
   UnsupportedError,
   sizeOf,
+  unsupportedReason,
   validateGraph,
   type Attrs,
   type Graph,
   type Layout,
   type ValidatedNode,
 } from '@skipconn/core';
-import { TFJS_OPS, tfjsKernel, type CompiledKernel } from '../kernels';
+import { TFJS_KERNELS, TFJS_OPS, compileTfjsKernel, type CompiledKernel } from '../kernels';
 import { identityPerm } from '../plan/perm';
 import type { Tensor } from '../tf';
 import { irAttrValue } from '../layers-model/spelling';
@@ -58,6 +60,22 @@ export function opLayerNode(name: string, op: string, attrs: Attrs, inputs: read
   return validateGraph(graph).nodes[0]!;
 }
 
+/**
+ * A layer config holds JSON values only; IR attributes are JSON too (numbers, strings, booleans,
+ * lists and objects of them), so this copies them over checking each value, and names the layer
+ * if something else (a function, a bigint) was put there.
+ */
+function configValue(v: unknown, layer: string): tf.serialization.ConfigDictValue {
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (Array.isArray(v)) return v.map((x: unknown) => configValue(x, layer));
+  if (typeof v === 'object') return configDict(v, layer);
+  throw new SkipconnError('INPUT_INVALID', `SkipconnOp layer '${layer}': an attribute holds a ${typeof v}, which a layer config cannot; expected numbers, strings, booleans, lists or objects of them`);
+}
+
+function configDict(v: object, layer: string): tf.serialization.ConfigDict {
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, configValue(x, layer)]));
+}
+
 function irLayout(v: unknown): Layout | undefined {
   return typeof v === 'string' ? (v.toUpperCase() as Layout) : undefined;
 }
@@ -80,7 +98,8 @@ export class SkipOp extends tfl.layers.Layer {
       const layout = irLayout(i.layout);
       return { shape: [...i.shape], ...(layout ? { layout } : {}), ...(i.constant ? { constant: true } : {}) };
     });
-    if (tfjsKernel(this.op) === undefined) throw new UnsupportedError(`op '${this.op}'`, { node: this.name, op: this.op }, TFJS_OPS);
+    const why = unsupportedReason(TFJS_KERNELS, this.op);
+    if (why !== undefined) throw new UnsupportedError(`op '${this.op}' (${why})`, { node: this.name, op: this.op }, TFJS_OPS);
     this.node = opLayerNode(this.name, this.op, this.attrs, this.inputInfos);
   }
 
@@ -110,10 +129,8 @@ export class SkipOp extends tfl.layers.Layer {
   private compiled(): CompiledKernel {
     if (this.kernel === undefined) {
       const node = this.node;
-      this.kernel = tfjsKernel(this.op)!.compile({
+      this.kernel = compileTfjsKernel(node, {
         tf,
-        node,
-        attrs: node.attrs,
         inputPerms: node.inputs.map((i) => identityPerm(i.shape.length)),
         inputShapes: node.inputs.map((i) => i.shape),
         outputPerms: node.outputs.map((o) => identityPerm(o.shape.length)),
@@ -142,8 +159,8 @@ export class SkipOp extends tfl.layers.Layer {
     return {
       ...super.getConfig(),
       op: this.op,
-      attrs: this.attrs as tf.serialization.ConfigDict,
-      inputs: this.inputInfos.map((i) => ({ ...i, shape: [...i.shape] })) as unknown as tf.serialization.ConfigDictArray,
+      attrs: configDict(this.attrs, this.name),
+      inputs: this.inputInfos.map((i) => configDict({ ...i, shape: [...i.shape] }, this.name)),
     };
   }
 }

@@ -15,7 +15,7 @@
  * (globalAvgPool -> flatten -> dense) costs no transpose. Conversions of weights run at compile
  * time. The plan is pure data, so tests count transposes without running anything.
  */
-import { UnsupportedError, type ValidatedGraph, type ValidatedNode, type ValueInfo } from '@skipconn/core';
+import { UnsupportedError, isUnsupported, type Unsupported, type ValidatedGraph, type ValidatedNode, type ValueInfo } from '@skipconn/core';
 import type { InputRole, LayoutPolicy } from '../kernels/kernel';
 import { CHANNELS_LAST, identityPerm, isIdentity, permEquals, physicalShape, relativePerm, transposeIsReshape, type Perm } from './perm';
 
@@ -71,7 +71,11 @@ export interface LayoutPlan {
   readonly conversions: readonly Conversion[];
 }
 
-export type PolicyLookup = (op: string) => LayoutPolicy | undefined;
+/**
+ * The layout policy of an op: undefined for an op the caller has no entry for, or a table's
+ * `unsupported(reason)` entry, whose reason the planner's error quotes.
+ */
+export type PolicyLookup = (op: string) => LayoutPolicy | Unsupported | undefined;
 
 /** Run-time transposes of a plan (weight conversions happen at compile time and are not counted). */
 export function countRuntimeTransposes(plan: LayoutPlan): { input: number; node: number; output: number; total: number } {
@@ -118,7 +122,10 @@ export function planLayouts(vg: ValidatedGraph, policyOf: PolicyLookup, supporte
   const policies = new Map<ValidatedNode, LayoutPolicy>();
   for (const node of vg.nodes) {
     const policy = policyOf(node.spec.op);
-    if (policy === undefined) throw new UnsupportedError(`op '${node.spec.op}'`, { node: node.spec.name, op: node.spec.op }, supported);
+    if (policy === undefined || isUnsupported(policy)) {
+      const why = policy === undefined ? '' : ` (${policy.reason})`;
+      throw new UnsupportedError(`op '${node.spec.op}'${why}`, { node: node.spec.name, op: node.spec.op }, supported);
+    }
     policies.set(node, policy);
   }
   const info = (name: string): ValueInfo => vg.values.get(name)!;
