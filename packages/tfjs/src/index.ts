@@ -16,7 +16,7 @@ export { gradientFlow, withGradientProbes, cutResidualShortcuts } from './gradie
 export type { GradientFlow, MergeGradient } from './gradient-flow';
 export type { TfjsCompiledGraph, TfRuntime } from './compile';
 export { planLayouts, countRuntimeTransposes, conversionSteps, channelsLastPerm } from './plan/layout';
-export type { LayoutPlan, PlannedNode, Conversion, ConvertStep, View } from './plan/layout';
+export type { LayoutPlan, PlannedNode, PlannedNodeOf, Conversion, ConvertStep, View } from './plan/layout';
 export { CHANNELS_LAST } from './plan/perm';
 export type { Perm } from './plan/perm';
 export { TFJS_KERNELS, TFJS_OPS, tfjsKernel } from './kernels';

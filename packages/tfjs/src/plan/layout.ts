@@ -15,7 +15,7 @@
  * (globalAvgPool -> flatten -> dense) costs no transpose. Conversions of weights run at compile
  * time. The plan is pure data, so tests count transposes without running anything.
  */
-import { UnsupportedError, isUnsupported, type Unsupported, type ValidatedGraph, type ValidatedNode, type ValueInfo } from '@skipconn/core';
+import { UnsupportedError, isUnsupported, type OpType, type Unsupported, type ValidatedGraph, type ValidatedNode, type ValidatedNodeOf, type ValueInfo } from '@skipconn/core';
 import type { InputRole, LayoutPolicy } from '../kernels/kernel';
 import { CHANNELS_LAST, identityPerm, isIdentity, permEquals, physicalShape, relativePerm, transposeIsReshape, type Perm } from './perm';
 
@@ -43,8 +43,17 @@ export interface Conversion {
   readonly site: 'input' | 'node' | 'output';
 }
 
-export interface PlannedNode {
+/** A node of op K in the plan: what it reads, and the storage of its inputs and outputs. */
+export interface PlannedNodeOf<out K extends OpType> extends PlannedStorage {
+  readonly node: ValidatedNodeOf<K>;
+}
+
+/** A planned node of any op; `node.type` narrows its node (and with it the attrs). */
+export interface PlannedNode extends PlannedStorage {
   readonly node: ValidatedNode;
+}
+
+interface PlannedStorage {
   /** Conversions first needed by this node; they run just before it. */
   readonly convert: readonly Conversion[];
   /** Environment keys of the tensors passed to the kernel, in input order. */

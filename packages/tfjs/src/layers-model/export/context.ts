@@ -2,8 +2,8 @@
  * State of one export: the Keras builder, what each plan key holds (a Keras tensor, or a weight
  * converted once on the host), and the record of which nodes needed the SkipconnOp fallback.
  */
-import { UnsupportedError, channelAxis, runReferenceKernel, toFloat64, type Attrs, type F64Tensor, type Layout, type ValidatedGraph, type ValidatedNode, type WeightStore } from '@skipconn/core';
-import type { ConvertStep, Conversion, LayoutPlan, PlannedNode } from '../../plan/layout';
+import { UnsupportedError, channelAxis, runReferenceKernel, toFloat64, type Attrs, type F64Tensor, type Layout, type OpType, type ValidatedGraph, type ValidatedNode, type WeightStore } from '@skipconn/core';
+import type { ConvertStep, Conversion, LayoutPlan, PlannedNode, PlannedNodeOf } from '../../plan/layout';
 import { CHANNELS_LAST, isIdentity, permEquals, physicalAxis, type Perm } from '../../plan/perm';
 import { OP_LAYER_CLASS } from '../format';
 import { f32, reshapeF32, transposeF32, type F32 } from '../host';
@@ -11,6 +11,12 @@ import { KerasModelBuilder, type KerasRef } from './builder';
 
 /** One input of a node as the emitter sees it: a Keras tensor, or a constant (a converted weight). */
 export type ExportInput = { readonly ref: KerasRef; readonly constant?: undefined } | { readonly ref?: undefined; readonly constant: F32 };
+
+/** Writes the Keras layers for one planned node of op K (its attrs typed by the op) and returns its output. */
+export type Emitter<K extends OpType> = (ctx: ExportContext, p: PlannedNodeOf<K>) => KerasRef;
+
+/** An emitter that reads no attributes, so it serves any op's slot (activations, binaries, reshapes). */
+export type AnyOpEmitter = (ctx: ExportContext, p: PlannedNode) => KerasRef;
 
 /** A node that became a SkipconnOp layer, and why. */
 export interface OpLayerUse {

@@ -13,52 +13,26 @@ import {
   SkipconnError,
   UnsupportedError,
   formatShape,
+  isUnsupported,
   shapesEqual,
   type Layout,
+  type OpType,
   type ValidatedGraph,
   type WeightStore,
 } from '@skipconn/core';
-import { conversionSteps } from '../../plan/layout';
+import { conversionSteps, type PlannedNodeOf } from '../../plan/layout';
 import { CHANNELS_LAST, identityPerm, physicalShape, type Perm } from '../../plan/perm';
 import { OP_LAYER_CLASS, SKIP_LAYER_CLASSES, type KerasModelJson, type LayersModelArtifacts } from '../format';
 import { ExportContext, NeedsOpLayer, type OpLayerUse } from './context';
-import { planExport, EXPORTABLE_OPS } from './plan';
-import * as image from './ops-image';
-import * as other from './ops-other';
-import type { Emitter } from './ops-image';
+import { EXPORTABLE_OPS, LAYERS_MODEL_EXPORTS, checkExportable, planExport } from './plan';
 import type { KerasRef } from './builder';
 
-const EMITTERS: Readonly<Record<string, Emitter>> = {
-  conv2d: image.conv2d,
-  convTranspose2d: image.convTranspose2d,
-  maxPool2d: image.maxPool2d,
-  avgPool2d: image.avgPool2d,
-  globalAvgPool: image.globalAvgPool,
-  resize: image.resize,
-  pad: image.pad,
-  batchNorm: image.batchNorm,
-  relu: other.relu,
-  sigmoid: other.sigmoid,
-  tanh: other.tanh,
-  silu: other.silu,
-  clip: other.clip,
-  gelu: other.gelu,
-  softmax: other.softmax,
-  dense: other.dense,
-  matmul: other.matmul,
-  layerNorm: other.layerNorm,
-  reshape: other.reshape,
-  flatten: other.flatten,
-  transpose: other.transpose,
-  add: other.add,
-  sub: other.sub,
-  mul: other.mul,
-  div: other.div,
-  residual: other.residual,
-  concat: other.concat,
-  highway: other.highway,
-  gate: other.gate,
-};
+/** Writes one planned node with its op's emitter (the node's attrs reach it typed by the op). */
+function emitNode<K extends OpType>(ctx: ExportContext, p: PlannedNodeOf<K>): KerasRef {
+  const entry = LAYERS_MODEL_EXPORTS[p.node.type];
+  if (isUnsupported(entry)) throw new UnsupportedError(`op '${p.node.type}' in a LayersModel export (${entry.reason})`, { node: p.node.spec.name, op: p.node.type }, EXPORTABLE_OPS);
+  return entry.emit(ctx, p);
+}
 
 export interface LayersModelExportOptions {
   /**
@@ -120,9 +94,7 @@ export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, opti
       throw new UnsupportedError(`dtype ${info.dtype} (value '${name}') in a LayersModel export`, producer ? { node: producer.spec.name, op: producer.spec.op } : {}, ['float32', 'float16 (exported as float32)']);
     }
   }
-  for (const node of vg.nodes) {
-    if (EMITTERS[node.spec.op] === undefined) throw new UnsupportedError(`op '${node.spec.op}' in a LayersModel export`, { node: node.spec.name, op: node.spec.op }, EXPORTABLE_OPS);
-  }
+  checkExportable(vg);
   const plan = planExport(vg);
   const ctx = new ExportContext(vg, weights, plan);
 
@@ -140,7 +112,7 @@ export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, opti
     if (ctx.foldIfConstant(p)) continue;
     let ref: KerasRef;
     try {
-      ref = EMITTERS[p.node.spec.op]!(ctx, p);
+      ref = emitNode(ctx, p);
     } catch (err) {
       if (!(err instanceof NeedsOpLayer)) throw err;
       ref = ctx.nodeAsOpLayer(p, err.message);

@@ -9,21 +9,13 @@
 import {
   resizeAxisTable,
   resizeScales,
-  type AvgPool2dAttrs,
-  type BatchNormAttrs,
-  type Conv2dAttrs,
-  type ConvTranspose2dAttrs,
-  type MaxPool2dAttrs,
-  type PadAttrs,
   type ResizeAttrs,
   type ValidatedGraph,
 } from '@skipconn/core';
 import type { PlannedNode } from '../../plan/layout';
 import { blockDiagonal, dilateKernel, reshapeF32, transposeF32, type F32 } from '../host';
 import type { KerasRef } from './builder';
-import { refOf, type ExportContext } from './context';
-
-export type Emitter = (ctx: ExportContext, p: PlannedNode) => KerasRef;
+import { refOf, type ExportContext, type Emitter } from './context';
 
 const CL = 'channels_last';
 
@@ -50,8 +42,8 @@ function bias(ctx: ExportContext, p: PlannedNode, index: number): F32 | undefine
   return input.constant ?? 'computed';
 }
 
-export const conv2d: Emitter = (ctx, p) => {
-  const a = p.node.attrs as Conv2dAttrs;
+export const conv2d: Emitter<'conv2d'> = (ctx, p) => {
+  const a = p.node.attrs;
   const [xIn, wIn] = ctx.inputs(p);
   const x = refOf(xIn!, p.node, 'the input x');
   const w = wIn!.constant;
@@ -99,8 +91,8 @@ export const conv2d: Emitter = (ctx, p) => {
   return ctx.keras.layer('AveragePooling2D', `${p.node.spec.name}.stride`, { pool_size: [1, 1], strides: [s[0], s[1]], padding: 'valid', data_format: CL }, [y], out);
 };
 
-export const convTranspose2d: Emitter = (ctx, p) => {
-  const a = p.node.attrs as ConvTranspose2dAttrs;
+export const convTranspose2d: Emitter<'convTranspose2d'> = (ctx, p) => {
+  const a = p.node.attrs;
   const [xIn, wIn] = ctx.inputs(p);
   const x = refOf(xIn!, p.node, 'the input x');
   const w = wIn!.constant;
@@ -133,18 +125,18 @@ export const convTranspose2d: Emitter = (ctx, p) => {
 export function nonNegative(vg: ValidatedGraph, value: string, depth = 0): boolean {
   const producer = vg.producers.get(value);
   if (producer === undefined || depth > 32) return false;
-  const attrs = producer.attrs as { activation?: string };
-  switch (producer.spec.op) {
+  switch (producer.type) {
     case 'relu':
     case 'sigmoid':
       return true;
     case 'residual':
-      return attrs.activation === 'relu' || attrs.activation === 'sigmoid';
+      return producer.attrs.activation === 'relu' || producer.attrs.activation === 'sigmoid';
+    case 'pad':
+      return producer.attrs.value >= 0 && nonNegative(vg, producer.spec.inputs[0]!, depth + 1);
     case 'maxPool2d':
     case 'avgPool2d':
     case 'globalAvgPool':
-    case 'pad':
-      return (producer.spec.op !== 'pad' || (producer.attrs as PadAttrs).value >= 0) && nonNegative(vg, producer.spec.inputs[0]!, depth + 1);
+      return nonNegative(vg, producer.spec.inputs[0]!, depth + 1);
     case 'concat':
       return producer.spec.inputs.every((i) => nonNegative(vg, i, depth + 1));
     default:
@@ -152,8 +144,8 @@ export function nonNegative(vg: ValidatedGraph, value: string, depth = 0): boole
   }
 }
 
-export const maxPool2d: Emitter = (ctx, p) => {
-  const a = p.node.attrs as MaxPool2dAttrs;
+export const maxPool2d: Emitter<'maxPool2d'> = (ctx, p) => {
+  const a = p.node.attrs;
   const x = refOf(ctx.inputs(p)[0]!, p.node, 'the input x');
   const out = p.outputShapes[0]!;
   const [, h, w] = x.shape as [number, number, number, number];
@@ -179,8 +171,8 @@ export const maxPool2d: Emitter = (ctx, p) => {
   return ctx.nodeAsOpLayer(p, "pads that are not TF 'same' padding on an input that may be negative (Keras pads max pooling with zeros only through ZeroPadding2D)");
 };
 
-export const avgPool2d: Emitter = (ctx, p) => {
-  const a = p.node.attrs as AvgPool2dAttrs;
+export const avgPool2d: Emitter<'avgPool2d'> = (ctx, p) => {
+  const a = p.node.attrs;
   const x = refOf(ctx.inputs(p)[0]!, p.node, 'the input x');
   const out = p.outputShapes[0]!;
   const [, h, w] = x.shape as [number, number, number, number];
@@ -199,7 +191,7 @@ export const avgPool2d: Emitter = (ctx, p) => {
   return ctx.nodeAsOpLayer(p, `average pooling (countIncludePad ${a.countIncludePad}, ceilMode ${a.ceilMode}) whose windows or divisors Keras AveragePooling2D cannot express`);
 };
 
-export const globalAvgPool: Emitter = (ctx, p) => {
+export const globalAvgPool: Emitter<'globalAvgPool'> = (ctx, p) => {
   const x = refOf(ctx.inputs(p)[0]!, p.node, 'the input x');
   const [n, , , c] = x.shape as [number, number, number, number];
   const pooled = ctx.keras.layer('GlobalAveragePooling2D', p.node.spec.name, { data_format: CL }, [x], [n, c]);
@@ -240,8 +232,8 @@ function sameBilinear(attrs: ResizeAttrs, scale: number, inLen: number, outLen: 
   });
 }
 
-export const resize: Emitter = (ctx, p) => {
-  const a = p.node.attrs as ResizeAttrs;
+export const resize: Emitter<'resize'> = (ctx, p) => {
+  const a = p.node.attrs;
   const x = refOf(ctx.inputs(p)[0]!, p.node, 'the input x');
   const out = p.outputShapes[0]!;
   const [, h, w] = x.shape as [number, number, number, number];
@@ -257,15 +249,15 @@ export const resize: Emitter = (ctx, p) => {
   return ctx.nodeAsOpLayer(p, `resize (${a.mode}, ${a.coordinateTransform}) that UpSampling2D does not compute exactly`);
 };
 
-export const pad: Emitter = (ctx, p) => {
-  const a = p.node.attrs as PadAttrs;
+export const pad: Emitter<'pad'> = (ctx, p) => {
+  const a = p.node.attrs;
   const x = refOf(ctx.inputs(p)[0]!, p.node, 'the input x');
   if (a.mode === 'constant' && a.value === 0 && !Object.is(a.value, -0)) return zeroPad(ctx, x, a.pads, p.node.spec.name);
   return ctx.nodeAsOpLayer(p, `pad mode '${a.mode}'${a.mode === 'constant' ? ` with value ${a.value}` : ''} (Keras has ZeroPadding2D only)`);
 };
 
-export const batchNorm: Emitter = (ctx, p) => {
-  const a = p.node.attrs as BatchNormAttrs;
+export const batchNorm: Emitter<'batchNorm'> = (ctx, p) => {
+  const a = p.node.attrs;
   const [xIn, ...params] = ctx.inputs(p);
   const x = refOf(xIn!, p.node, 'the input x');
   if (params.some((v) => v.constant === undefined)) return ctx.nodeAsOpLayer(p, 'a scale, bias, mean or variance is computed, not a graph weight');

@@ -12,24 +12,15 @@ import {
   resolveSoftmaxAxis,
   scaleForm,
   transposePerm,
-  type ClipAttrs,
-  type ConcatAttrs,
-  type GateAttrs,
-  type GeluAttrs,
-  type HighwayAttrs,
-  type LayerNormAttrs,
   type ResidualAttrs,
-  type SoftmaxAttrs,
-  type TransposeAttrs,
 } from '@skipconn/core';
 import { isIdentity, physicalAxis, transposeIsReshape } from '../../plan/perm';
 import { SKIP_LAYER_CLASSES } from '../format';
 import { reshapeF32, transposeF32 } from '../host';
 import type { KerasRef } from './builder';
-import { physicalChannel, refOf, type ExportContext } from './context';
-import type { Emitter } from './ops-image';
+import { physicalChannel, refOf, type AnyOpEmitter, type Emitter, type ExportContext } from './context';
 
-const activation = (kind: string): Emitter => (ctx, p) =>
+const activation = (kind: string): AnyOpEmitter => (ctx, p) =>
   ctx.keras.layer('Activation', p.node.spec.name, { activation: kind }, [refOf(ctx.inputs(p)[0]!, p.node, 'the input x')], p.outputShapes[0]!);
 
 export const relu = activation('relu');
@@ -39,30 +30,30 @@ export const tanh = activation('tanh');
 export const silu = activation('swish');
 
 /** clip(0, max) is Keras ReLU(max_value) (ReLU6 with max 6), clip(0, Infinity) is relu; other bounds go to SkipconnOp. */
-export const clip: Emitter = (ctx, p) => {
-  const a = p.node.attrs as ClipAttrs;
+export const clip: Emitter<'clip'> = (ctx, p) => {
+  const a = p.node.attrs;
   const x = refOf(ctx.inputs(p)[0]!, p.node, 'the input x');
   if (a.min === 0 && a.max === Infinity) return ctx.keras.layer('Activation', p.node.spec.name, { activation: 'relu' }, [x], p.outputShapes[0]!);
   if (a.min === 0 && a.max > 0) return ctx.keras.layer('ReLU', p.node.spec.name, { max_value: a.max }, [x], p.outputShapes[0]!);
   return ctx.nodeAsOpLayer(p, `clip(${a.min}, ${a.max}) (Keras clips with ReLU(max_value) from 0 only)`, clipAttrs(a.min, a.max));
 };
 
-export const gelu: Emitter = (ctx, p) => {
-  if ((p.node.attrs as GeluAttrs).approximate === 'none') return activation('gelu')(ctx, p);
+export const gelu: Emitter<'gelu'> = (ctx, p) => {
+  if (p.node.attrs.approximate === 'none') return activation('gelu')(ctx, p);
   // tfjs-layers defines 'gelu_new' (the tanh form) but cannot load it: its loader camel-cases the name.
   return ctx.nodeAsOpLayer(p, "tfjs-layers cannot load its own 'gelu_new' activation");
 };
 
-export const softmax: Emitter = (ctx, p) => {
+export const softmax: Emitter<'softmax'> = (ctx, p) => {
   const x = ctx.inputs(p)[0]!;
   const ref = { node: p.node.spec.name, op: p.node.spec.op };
-  const axis = physicalAxis(p.outputPerms[0]!, resolveSoftmaxAxis(p.node.attrs as SoftmaxAttrs, p.node.inputs[0]!, ref));
+  const axis = physicalAxis(p.outputPerms[0]!, resolveSoftmaxAxis(p.node.attrs, p.node.inputs[0]!, ref));
   const rank = p.outputShapes[0]!.length;
   if (axis === rank - 1 && rank >= 2) return ctx.keras.layer('Softmax', p.node.spec.name, { axis: -1 }, [refOf(x, p.node, 'the input x')], p.outputShapes[0]!);
   return ctx.nodeAsOpLayer(p, 'tfjs softmax runs on the last axis only', { axis });
 };
 
-export const dense: Emitter = (ctx, p) => {
+export const dense: Emitter<'dense'> = (ctx, p) => {
   const [xIn, wIn, bIn] = ctx.inputs(p);
   const x = refOf(xIn!, p.node, 'the input x');
   if (x.shape.length < 2) return ctx.nodeAsOpLayer(p, 'a Keras Dense input has a batch axis');
@@ -72,7 +63,7 @@ export const dense: Emitter = (ctx, p) => {
   return ctx.keras.layer('Dense', p.node.spec.name, { units: w.shape[0], activation: 'linear', use_bias: bIn !== undefined }, [x], p.outputShapes[0]!, weights);
 };
 
-export const matmul: Emitter = (ctx, p) => {
+export const matmul: Emitter<'matmul'> = (ctx, p) => {
   const [aIn, bIn] = ctx.inputs(p);
   // x @ W with W a [K, N] weight is a Dense layer without bias.
   if (aIn!.ref !== undefined && aIn!.ref.shape.length >= 2 && bIn!.constant !== undefined && bIn!.constant.shape.length === 2) {
@@ -82,8 +73,8 @@ export const matmul: Emitter = (ctx, p) => {
   return ctx.nodeAsOpLayer(p, 'Keras has no layer for a matmul of two activations (Dot handles rank <= 3 only)');
 };
 
-export const layerNorm: Emitter = (ctx, p) => {
-  const a = p.node.attrs as LayerNormAttrs;
+export const layerNorm: Emitter<'layerNorm'> = (ctx, p) => {
+  const a = p.node.attrs;
   const [xIn, scaleIn, biasIn] = ctx.inputs(p);
   const x = refOf(xIn!, p.node, 'the input x');
   const rank = x.shape.length;
@@ -98,7 +89,7 @@ export const layerNorm: Emitter = (ctx, p) => {
 };
 
 /** reshape and flatten: Keras Reshape/Flatten keep the batch axis; anything else is a SkipconnOp. */
-const reshapeLike: Emitter = (ctx, p) => {
+const reshapeLike: AnyOpEmitter = (ctx, p) => {
   const x = refOf(ctx.inputs(p)[0]!, p.node, 'the input x');
   const out = p.outputShapes[0]!;
   if (out[0] !== x.shape[0] || out.length < 2) return ctx.nodeAsOpLayer(p, 'the batch axis changes (Keras Reshape keeps it)');
@@ -112,10 +103,10 @@ const reshapeLike: Emitter = (ctx, p) => {
 export const reshape = reshapeLike;
 export const flatten = reshapeLike;
 
-export const transpose: Emitter = (ctx, p) => {
+export const transpose: Emitter<'transpose'> = (ctx, p) => {
   const x = refOf(ctx.inputs(p)[0]!, p.node, 'the input x');
   const ref = { node: p.node.spec.name, op: p.node.spec.op };
-  const t = transposePerm(p.node.attrs as TransposeAttrs, p.node.inputs[0]!.shape.length, ref);
+  const t = transposePerm(p.node.attrs, p.node.inputs[0]!.shape.length, ref);
   const inPerm = p.inputPerms[0]!;
   // Physical output axis i is physical input axis composed[i] (input storage, op, output storage).
   const composed = p.outputPerms[0]!.map((a) => inPerm.indexOf(t[a]!));
@@ -127,7 +118,7 @@ export const transpose: Emitter = (ctx, p) => {
 };
 
 /** add, sub, mul, div: Add / Multiply for equal shapes, Rescaling for a scalar constant, else SkipconnOp. */
-const binary = (op: 'add' | 'sub' | 'mul' | 'div'): Emitter => (ctx, p) => {
+const binary = (op: 'add' | 'sub' | 'mul' | 'div'): AnyOpEmitter => (ctx, p) => {
   const [a, b] = ctx.inputs(p) as [ReturnType<ExportContext['get']>, ReturnType<ExportContext['get']>];
   const out = p.outputShapes[0]!;
   const name = p.node.spec.name;
@@ -168,8 +159,8 @@ const KERAS_ACTIVATION: Readonly<Partial<Record<ResidualAttrs['activation'], str
   gelu: 'gelu',
 };
 
-export const residual: Emitter = (ctx, p) => {
-  const a = p.node.attrs as ResidualAttrs;
+export const residual: Emitter<'residual'> = (ctx, p) => {
+  const a = p.node.attrs;
   const [shortcut, body, ...scales] = ctx.inputs(p);
   const out = p.node.outputs[0]!;
   const ref = { node: p.node.spec.name, op: p.node.spec.op };
@@ -202,23 +193,23 @@ export const residual: Emitter = (ctx, p) => {
   return ctx.keras.layer(SKIP_LAYER_CLASSES.residual, p.node.spec.name, config, [shortcut!.ref, body!.ref], p.outputShapes[0]!, weights);
 };
 
-export const concat: Emitter = (ctx, p) => {
+export const concat: Emitter<'concat'> = (ctx, p) => {
   const inputs = ctx.inputs(p).map((i, k) => refOf(i, p.node, `input ${k}`));
   const axis = physicalChannel(p.node, p.outputPerms[0]!);
-  const crop = (p.node.attrs as ConcatAttrs).crop;
+  const crop = p.node.attrs.crop;
   // Keras Concatenate joins without cropping; on the last axis (channels-last storage) it also
   // imports back as the concat merge. A center crop, or channels kept in front, stay SkipconnConcat.
   if (crop === 'none' && axis === p.outputShapes[0]!.length - 1) return ctx.keras.layer('Concatenate', p.node.spec.name, { axis: -1 }, inputs, p.outputShapes[0]!);
   return ctx.keras.layer(SKIP_LAYER_CLASSES.concat, p.node.spec.name, { axis, crop }, inputs, p.outputShapes[0]!);
 };
 
-export const highway: Emitter = (ctx, p) => {
+export const highway: Emitter<'highway'> = (ctx, p) => {
   const inputs = ctx.inputs(p).map((i, k) => refOf(i, p.node, `input ${k}`));
-  return ctx.keras.layer(SKIP_LAYER_CLASSES.highway, p.node.spec.name, { carry: (p.node.attrs as HighwayAttrs).carry }, inputs, p.outputShapes[0]!);
+  return ctx.keras.layer(SKIP_LAYER_CLASSES.highway, p.node.spec.name, { carry: p.node.attrs.carry }, inputs, p.outputShapes[0]!);
 };
 
-export const gate: Emitter = (ctx, p) => {
-  const a = p.node.attrs as GateAttrs;
+export const gate: Emitter<'gate'> = (ctx, p) => {
+  const a = p.node.attrs;
   const [x, g] = ctx.inputs(p);
   const layout = p.node.inputs[0]!.layout;
   const logical = layout === undefined ? [] : a.broadcast.flatMap((name) => resolveAxisName(layout, name));
