@@ -11,6 +11,8 @@ import {
   SkipconnError,
   UnsupportedError,
   clipUserText,
+  pad as padOp,
+  readIntList,
   validateGraph,
   type Graph,
   type HostTensor,
@@ -178,15 +180,18 @@ export function fuseZeroPadding(g: ImportGraph, outputs: readonly string[]): voi
   g.nodes = g.nodes.map((n) => {
     if (n.op !== 'conv2d' && n.op !== 'avgPool2d') return n;
     const pad = g.producer(n.inputs[0]!);
-    const a = (n.attrs ?? {}) as { pads?: number[]; kernel?: number[] };
-    const own = a.pads ?? [0, 0, 0, 0];
+    const a = n.attrs ?? {};
+    const ref = { node: n.name, op: n.op };
+    const own = readIntList(a, 'pads', [0, 0, 0, 0], ref, 4);
     if (pad === undefined || pad.op !== 'pad' || readers.get(pad.outputs[0]!) !== 1 || outputs.includes(pad.outputs[0]!)) return n;
-    const p = pad.attrs as { pads: number[]; mode?: string; value?: number };
-    if ((p.mode ?? 'constant') !== 'constant' || (p.value ?? 0) !== 0) return n;
+    // The converters wrote these attrs, so they parse; parsing gives the defaults typed.
+    const p = padOp.parseAttrs(pad.attrs ?? {}, { node: pad.name, op: pad.op });
+    if (p.mode !== 'constant' || p.value !== 0) return n;
     if (n.op === 'avgPool2d' && own.some((v) => v !== 0)) return n;
     const pads = own.map((v, i) => v + p.pads[i]!);
     // The IR keeps pooling pads below the kernel (no window of padding only).
-    if (n.op === 'avgPool2d' && (pads[0]! >= a.kernel![0]! || pads[2]! >= a.kernel![0]! || pads[1]! >= a.kernel![1]! || pads[3]! >= a.kernel![1]!)) return n;
+    const kernel = n.op === 'avgPool2d' ? readIntList(a, 'kernel', [], ref, 2) : [];
+    if (n.op === 'avgPool2d' && (pads[0]! >= kernel[0]! || pads[2]! >= kernel[0]! || pads[1]! >= kernel[1]! || pads[3]! >= kernel[1]!)) return n;
     drop.add(pad.name);
     return { ...n, inputs: [pad.inputs[0]!, ...n.inputs.slice(1)], attrs: { ...a, pads, ...(n.op === 'avgPool2d' ? { countIncludePad: true } : {}) } };
   });
