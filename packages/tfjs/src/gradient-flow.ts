@@ -117,7 +117,7 @@ export function cutResidualShortcuts(graph: Graph): Graph {
     ...graph,
     nodes: graph.nodes.map((n) => {
       if (n.op !== 'residual') return n;
-      const attrs = { ...(n.attrs ?? {}) } as Record<string, unknown>;
+      const attrs: Record<string, unknown> = { ...(n.attrs ?? {}) };
       const inputs = [...n.inputs];
       if (attrs['alpha'] === 'learned') inputs.splice(2, 1);
       attrs['alpha'] = 0;
