@@ -20,7 +20,7 @@ export type { LayoutPlan, PlannedNode, PlannedNodeOf, Conversion, ConvertStep, V
 export { CHANNELS_LAST } from './plan/perm';
 export type { Perm } from './plan/perm';
 export { TFJS_KERNELS, TFJS_OPS, tfjsKernel } from './kernels';
-export type { TfKernelConfig, KernelContext, CompiledKernel, Placement, InputRole, LayoutPolicy } from './kernels';
+export type { TfKernelConfig, AnyTfKernel, KernelContext, CompiledKernel, Placement, InputRole, LayoutPolicy } from './kernels';
 
 /**
  * Priorities: native first, then GPU, then wasm, then cpu (resolveAdapter picks the highest
