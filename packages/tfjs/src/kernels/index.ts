@@ -20,6 +20,7 @@ import { tanhKernel } from './tanh';
 import { siluKernel } from './silu';
 import { softmaxKernel } from './softmax';
 import { clipKernel } from './clip';
+import { hardSigmoidKernel } from './hard-sigmoid';
 import { denseKernel } from './dense';
 import { matmulKernel } from './matmul';
 import { conv2dKernel } from './conv2d';
@@ -38,7 +39,7 @@ import { transposeKernel } from './transpose';
 export const TFJS_KERNELS: { readonly [K in OpType]: TfKernelConfig<K> | Unsupported } = {
   residual: residualKernel, concat: concatKernel, highway: highwayKernel, gate: gateKernel,
   add: addKernel, sub: subKernel, mul: mulKernel, div: divKernel,
-  relu: reluKernel, gelu: geluKernel, sigmoid: sigmoidKernel, tanh: tanhKernel, silu: siluKernel, softmax: softmaxKernel, clip: clipKernel,
+  relu: reluKernel, gelu: geluKernel, sigmoid: sigmoidKernel, tanh: tanhKernel, silu: siluKernel, softmax: softmaxKernel, clip: clipKernel, hardSigmoid: hardSigmoidKernel,
   dense: denseKernel, matmul: matmulKernel, conv2d: conv2dKernel, convTranspose2d: convTranspose2dKernel,
   batchNorm: batchNormKernel, layerNorm: layerNormKernel,
   maxPool2d: maxPool2dKernel, avgPool2d: avgPool2dKernel, globalAvgPool: globalAvgPoolKernel, resize: resizeKernel, pad: padKernel,

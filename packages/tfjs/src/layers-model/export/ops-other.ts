@@ -29,6 +29,18 @@ export const tanh = activation('tanh');
 /** Keras 'swish' is x * sigmoid(x), the IR's silu. */
 export const silu = activation('swish');
 
+/**
+ * hardSigmoid with ONNX's defaults (alpha 0.2, beta 0.5) is Keras' 'hard_sigmoid' activation,
+ * which tfjs-layers computes as clipByValue(0.5 + 0.2 x, 0, 1); other slopes (PyTorch's 1/6) go to
+ * SkipconnOp.
+ */
+export const hardSigmoid: Emitter<'hardSigmoid'> = (ctx, p) => {
+  const { alpha, beta } = p.node.attrs;
+  const x = refOf(ctx.inputs(p)[0]!, p.node, 'the input x');
+  if (Math.fround(alpha) === Math.fround(0.2) && beta === 0.5) return ctx.keras.layer('Activation', p.node.spec.name, { activation: 'hard_sigmoid' }, [x], p.outputShapes[0]!);
+  return ctx.nodeAsOpLayer(p, `hardSigmoid(alpha ${alpha}, beta ${beta}) (Keras' hard_sigmoid is alpha 0.2, beta 0.5 only)`, { alpha, beta });
+};
+
 /** clip(0, max) is Keras ReLU(max_value) (ReLU6 with max 6), clip(0, Infinity) is relu; other bounds go to SkipconnOp. */
 export const clip: Emitter<'clip'> = (ctx, p) => {
   const a = p.node.attrs;
