@@ -102,7 +102,7 @@ describe('describeConformance under jest', () => {
     expect(tests.length).toBe(2);
     for (const t of tests) {
       expect(t.status).toBe('pending');
-      expect(t.title).toContain('[skipped: fake:no-gate does not support gate (float32)]');
+      expect(t.title).toContain('[skipped: fake:no-gate does not support gate (float32): declared unsupported by the fake]');
     }
   });
 
