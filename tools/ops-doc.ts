@@ -4,6 +4,7 @@
  */
 import * as path from 'path';
 import { OPS } from '@skipconn/core';
+import { writeFileAtomic } from '@skipconn/core/node';
 
 export const OPS_DOC = path.join(__dirname, '..', 'docs', 'ops.md');
 
@@ -24,8 +25,6 @@ export function renderOpsDoc(): string {
 }
 
 if (require.main === module) {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { writeFileAtomic } = require('@skipconn/core/node') as typeof import('@skipconn/core/node');
   writeFileAtomic(OPS_DOC, renderOpsDoc());
   console.log(`wrote ${path.relative(process.cwd(), OPS_DOC)} (${OPS.length} ops)`);
 }

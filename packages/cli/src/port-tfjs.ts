@@ -11,6 +11,8 @@
  * source on the reference evaluator, and exits 1 beyond |got - want| <= 1e-4 + 1e-3 * |want|.
  */
 import * as path from 'path';
+import type * as TfjsModule from '@skipconn/tfjs';
+import type * as TfjsNodeModule from '@skipconn/tfjs/node';
 import { MissingPackageError, SkipconnError, evaluateGraph, isModuleNotFound } from '@skipconn/core';
 import { checkOutputDir } from '@skipconn/core/node';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, type CommandIO, type ParsedArgs } from './command';
@@ -24,7 +26,7 @@ const VERIFY_ADAPTERS: Readonly<Record<string, 'cpu' | 'wasm'>> = { 'tfjs:cpu': 
 const inverse = (perm: readonly number[]) => perm.map((_, a) => perm.indexOf(a));
 
 /** @skipconn/tfjs, loaded when a command needs it; `purpose` names the option in the error. */
-export async function loadTfjs(purpose = '--to tfjs'): Promise<typeof import('@skipconn/tfjs/node') & typeof import('@skipconn/tfjs')> {
+export async function loadTfjs(purpose = '--to tfjs'): Promise<typeof TfjsNodeModule & typeof TfjsModule> {
   try {
     return { ...(await import('@skipconn/tfjs')), ...(await import('@skipconn/tfjs/node')) };
   } catch (err) {

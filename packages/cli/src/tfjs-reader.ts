@@ -6,6 +6,7 @@
  * on any adapter. @skipconn/tfjs is loaded only when such a file is read; the import itself needs
  * no tfjs runtime.
  */
+import type * as TfjsNodeModule from '@skipconn/tfjs/node';
 import { MissingPackageError, SkipconnError, isModuleNotFound } from '@skipconn/core';
 import type { ModelReader } from './model';
 
@@ -16,7 +17,7 @@ export const tfjsReader: ModelReader = {
     return file.toLowerCase().endsWith('.json') && !text.includes('skipconn.graph') && (text.includes('"modelTopology"') || text.includes('"layers-model"') || text.includes('"graph-model"'));
   },
   async load(file) {
-    let tfjs: typeof import('@skipconn/tfjs/node');
+    let tfjs: typeof TfjsNodeModule;
     try {
       tfjs = await import('@skipconn/tfjs/node');
     } catch (err) {

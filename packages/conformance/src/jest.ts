@@ -71,7 +71,6 @@ export function describeConformance(factory: AdapterFactory, options: DescribeCo
     let unavailable: { reason: string; fatal: boolean } | undefined;
     const skipped = new Map<string, string>();
     const caseTests = new Map<string, CircusTest>();
-    let availabilityTest: CircusTest | undefined;
 
     beforeAll(async () => {
       const required = options.requireAdapters ?? requiredAdaptersFromEnv();
@@ -127,7 +126,8 @@ export function describeConformance(factory: AdapterFactory, options: DescribeCo
       // Only reached when jest internals could not be used to mark this test skipped.
       console.warn(`conformance: ${unavailable.reason} (reported as passed: this jest cannot skip at run time)`);
     });
-    availabilityTest = lastTest(block);
+    // Read by beforeAll above, which runs only after this block has been collected.
+    const availabilityTest = lastTest(block);
 
     for (const c of cases) {
       test(

@@ -10,7 +10,7 @@ const prefix = (p: string) => cases.filter((c) => c.id.startsWith(p));
 test('at least 300 cases with unique, readable ids', () => {
   expect(cases.length).toBeGreaterThanOrEqual(300);
   expect(ids.size).toBe(cases.length);
-  for (const c of cases) expect(c.id).toMatch(/^(op|merge|block|error)\/[A-Za-z0-9_.\-]+\/\S+$/);
+  for (const c of cases) expect(c.id).toMatch(/^(op|merge|block|error)\/[A-Za-z0-9_.-]+\/\S+$/);
 });
 
 test('every op of the vocabulary has cases, including zero-size, NaN, Inf and large values', () => {

@@ -15,6 +15,7 @@ interface AssertionResult {
 }
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
+// A CommonJS file outside the TypeScript program (jest.config.js loads it the same way).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { workspaceModuleNameMapper } = require(path.join(ROOT, 'tools/build/workspace-sources.cjs')) as { workspaceModuleNameMapper(): Record<string, string> };
 

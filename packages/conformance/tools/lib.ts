@@ -9,6 +9,7 @@ import {
   encodeNumber,
   type Attrs,
   type DType,
+  type ErrorCode,
   type Graph,
   type GraphInput,
   type Layout,
@@ -156,7 +157,7 @@ export function makeCase(def: CaseDef): ConformanceCase {
 }
 
 /** Shorthand for an expected error. */
-export function error(code: import('@skipconn/core').ErrorCode, message: string): Expected {
+export function error(code: ErrorCode, message: string): Expected {
   return { error: { code, message } };
 }
 

@@ -4,12 +4,14 @@
  * errors. The other copy is a fresh module registry loading the same source.
  */
 import { AdapterUnavailableError, FileFormatError, SkipconnError, isUserError } from '../src/errors';
+import type * as ErrorsModule from '../src/errors';
 
-function otherCopy(): typeof import('../src/errors') {
-  let mod: typeof import('../src/errors') | undefined;
+function otherCopy(): typeof ErrorsModule {
+  let mod: typeof ErrorsModule | undefined;
   jest.isolateModules(() => {
+    // jest.isolateModules takes a synchronous callback, so the fresh copy is loaded with require().
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require('../src/errors') as typeof import('../src/errors');
+    mod = require('../src/errors') as typeof ErrorsModule;
   });
   return mod!;
 }

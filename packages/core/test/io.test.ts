@@ -26,7 +26,8 @@ import { GraphBuilder } from '../src/graph/builder';
 import { serializeGraph } from '../src/graph/json';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
-const realFs = require('fs') as typeof import('fs');
+// The fs module object itself (an `import * as` namespace is a copy whose members cannot be spied on).
+const realFs = jest.requireActual<typeof fs>('fs');
 
 // ---------------------------------------------------------------------------------------------
 // helpers

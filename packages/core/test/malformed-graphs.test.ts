@@ -7,8 +7,15 @@ import { SkipconnError } from '../src/errors';
 import { parseGraphJson, weightsFromGraph } from '../src/graph/json';
 import { validateGraph } from '../src/graph/validate';
 
+/**
+ * Parsed JSON as the edits below see it: they write deliberately wrong values (null, strings,
+ * objects) anywhere in the tree, which no static type of the format can describe.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type EditableJson = any;
+
 /** x [1,3] -> dense(w) -> relu -> r, with w inline. */
-function graphJson(): Record<string, any> {
+function graphJson(): EditableJson {
   return {
     format: 'skipconn.graph',
     version: 1,
@@ -28,13 +35,13 @@ function load(text: string): void {
   weightsFromGraph(g);
 }
 
-function refusal(edit: (g: Record<string, any>) => void): SkipconnError {
+function refusal(edit: (g: EditableJson) => void): SkipconnError {
   const g = graphJson();
   edit(g);
   try {
     load(JSON.stringify(g));
   } catch (err) {
-    if (!(err instanceof SkipconnError)) throw new Error(`untyped ${String(err)}`);
+    if (!(err instanceof SkipconnError)) throw new Error(`untyped ${String(err)}`, { cause: err });
     return err;
   }
   throw new Error('the graph was accepted');
@@ -53,20 +60,20 @@ describe.each(['__proto__', 'hasOwnProperty', 'valueOf', 'constructor', 'toStrin
 });
 
 it.each([
-  ['a null input', (g: any): void => void (g.inputs = [null]), "input 0 is not an object: expected an object describing the input, received null"],
-  ['a null node', (g: any): void => void (g.nodes[0] = null), 'node 0 is not an object'],
-  ['a null weight', (g: any): void => void (g.weights = [null]), 'weight 0 is not an object'],
-  ['weight data that is a string', (g: any): void => void (g.weights[0].data = 'abc'), `weight 'w' has inline data that is not a list: expected a list of numbers, received "abc"`],
-  ['weight data that is an object', (g: any): void => void (g.weights[0].data = { length: 6 }), 'inline data that is not a list'],
-  ['null weight values', (g: any): void => void (g.weights[0].data = [null, 1, 2, 3, 4, 5]), "weight 'w' value 0: expected a number"],
-  ['a node input that is null', (g: any): void => void (g.nodes[1].inputs = [null]), "'inputs' must be a list of value names"],
-  ['node outputs that are not a list', (g: any): void => void (g.nodes[1].outputs = 'r'), "'outputs' must be a list of value names"],
-  ['a graph output that is null', (g: any): void => void (g.outputs = [null]), "'outputs' must be a list of value names"],
-  ['an op that is not a string', (g: any): void => void (g.nodes[1].op = { relu: true }), "'op' must be a string"],
-  ['a dimension of 1e300', (g: any): void => void (g.inputs[0].shape = [1, 1e300]), `input 'x' has an invalid shape: expected a list of non-negative integers up to ${Number.MAX_SAFE_INTEGER}, received [1,1e+300]`],
-  ['a dimension of 2^53', (g: any): void => void (g.weights[0].shape = [2 ** 53, 3]), "weight 'w' has an invalid shape"],
-  ['dimensions whose product is not a safe integer', (g: any): void => void (g.inputs[0].shape = [2 ** 30, 2 ** 30, 2 ** 30]), "input 'x' has too many elements"],
-  ['an attribute of 1e300', (g: any): void => void (g.nodes[1] = { name: 'r', op: 'softmax', inputs: ['fc'], outputs: ['r'], attrs: { axis: 1e300 } }), "attribute 'axis' is invalid"],
+  ['a null input', (g: EditableJson): void => void (g.inputs = [null]), "input 0 is not an object: expected an object describing the input, received null"],
+  ['a null node', (g: EditableJson): void => void (g.nodes[0] = null), 'node 0 is not an object'],
+  ['a null weight', (g: EditableJson): void => void (g.weights = [null]), 'weight 0 is not an object'],
+  ['weight data that is a string', (g: EditableJson): void => void (g.weights[0].data = 'abc'), `weight 'w' has inline data that is not a list: expected a list of numbers, received "abc"`],
+  ['weight data that is an object', (g: EditableJson): void => void (g.weights[0].data = { length: 6 }), 'inline data that is not a list'],
+  ['null weight values', (g: EditableJson): void => void (g.weights[0].data = [null, 1, 2, 3, 4, 5]), "weight 'w' value 0: expected a number"],
+  ['a node input that is null', (g: EditableJson): void => void (g.nodes[1].inputs = [null]), "'inputs' must be a list of value names"],
+  ['node outputs that are not a list', (g: EditableJson): void => void (g.nodes[1].outputs = 'r'), "'outputs' must be a list of value names"],
+  ['a graph output that is null', (g: EditableJson): void => void (g.outputs = [null]), "'outputs' must be a list of value names"],
+  ['an op that is not a string', (g: EditableJson): void => void (g.nodes[1].op = { relu: true }), "'op' must be a string"],
+  ['a dimension of 1e300', (g: EditableJson): void => void (g.inputs[0].shape = [1, 1e300]), `input 'x' has an invalid shape: expected a list of non-negative integers up to ${Number.MAX_SAFE_INTEGER}, received [1,1e+300]`],
+  ['a dimension of 2^53', (g: EditableJson): void => void (g.weights[0].shape = [2 ** 53, 3]), "weight 'w' has an invalid shape"],
+  ['dimensions whose product is not a safe integer', (g: EditableJson): void => void (g.inputs[0].shape = [2 ** 30, 2 ** 30, 2 ** 30]), "input 'x' has too many elements"],
+  ['an attribute of 1e300', (g: EditableJson): void => void (g.nodes[1] = { name: 'r', op: 'softmax', inputs: ['fc'], outputs: ['r'], attrs: { axis: 1e300 } }), "attribute 'axis' is invalid"],
 ] as const)('%s', (_what, edit, message) => {
   expect(refusal(edit).message).toContain(message);
 });

@@ -70,7 +70,7 @@ describe('fuzz: mutated and truncated ONNX files', () => {
         outcomes['imported']!++;
       } catch (err) {
         if (!(err instanceof SkipconnError)) {
-          throw new Error(`case ${i} (${kind} of ${file.name}): untyped ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack}` : String(err)}`);
+          throw new Error(`case ${i} (${kind} of ${file.name}): untyped ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack}` : String(err)}`, { cause: err });
         }
         outcomes[err.code] = (outcomes[err.code] ?? 0) + 1;
       }

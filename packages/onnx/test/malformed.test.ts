@@ -21,7 +21,7 @@ function refusal(edit: (m: ModelProto) => void): SkipconnError {
   try {
     importOnnx(encodeModel(m), { file: 'm.onnx' });
   } catch (err) {
-    if (!(err instanceof SkipconnError)) throw new Error(`untyped ${String(err)}`);
+    if (!(err instanceof SkipconnError)) throw new Error(`untyped ${String(err)}`, { cause: err });
     return err;
   }
   throw new Error('the model was accepted');

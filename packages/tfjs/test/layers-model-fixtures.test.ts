@@ -24,6 +24,7 @@ const FIXTURES = path.join(__dirname, '../../onnx/test/fixtures');
 
 function onnxLoader(): ((file: string) => { validated: ValidatedGraph; weights: WeightStore }) | string {
   try {
+    // Synchronous on purpose: the result decides at collection time which tests are declared.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require('@skipconn/onnx/node') as { loadOnnxFile: (f: string) => { validated: ValidatedGraph; weights: WeightStore } }).loadOnnxFile;
   } catch (err) {

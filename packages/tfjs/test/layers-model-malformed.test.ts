@@ -11,6 +11,13 @@ import { GraphBuilder, SkipconnError, findSkips, randomTensor } from '@skipconn/
 import { exportLayersModel, importLayersModel, type LayersModelArtifacts } from '../src';
 import { readLayersModelFiles } from '../src/node';
 
+/**
+ * Parsed JSON as the edits below see it: they write deliberately wrong values (null, strings,
+ * objects) anywhere in the tree, which no static type of the format can describe.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type EditableJson = any;
+
 /** x [1,4,4,2] NHWC -> Conv2D (kernel [3,3,2,3]) -> Activation relu. */
 function artifacts(): LayersModelArtifacts {
   const b = new GraphBuilder('m');
@@ -22,21 +29,21 @@ function artifacts(): LayersModelArtifacts {
   return { modelJson: exported.modelJson, weightData: exported.weightData };
 }
 
-function refusal(edit: (json: any) => void): SkipconnError {
+function refusal(edit: (json: EditableJson) => void): SkipconnError {
   const a = artifacts();
   const json = JSON.parse(JSON.stringify(a.modelJson));
   edit(json);
   try {
     importLayersModel({ modelJson: json, weightData: a.weightData }, { file: 'model.json' });
   } catch (err) {
-    if (!(err instanceof SkipconnError)) throw new Error(`untyped ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+    if (!(err instanceof SkipconnError)) throw new Error(`untyped ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`, { cause: err });
     return err;
   }
   throw new Error('the model was accepted');
 }
 
-const layers = (j: any) => j.modelTopology.config.layers;
-const relu = (j: any) => layers(j).find((l: any) => l.class_name === 'Activation');
+const layers = (j: EditableJson) => j.modelTopology.config.layers;
+const relu = (j: EditableJson) => layers(j).find((l: EditableJson) => l.class_name === 'Activation');
 
 it('the unedited model imports', () => {
   expect(importLayersModel(artifacts(), { file: 'model.json' }).validated.nodes.length).toBeGreaterThan(0);
@@ -53,15 +60,15 @@ it.each(['__proto__', 'valueOf'])('activation %s is unsupported', (act) => {
 });
 
 it.each([
-  ['a layer with no inbound nodes', (j: any): void => void (relu(j).inbound_nodes = []), 'model.json: output r:0:0 is not produced by any layer'],
-  ['a null layer', (j: any): void => void (layers(j)[1] = null), 'layer 1 has no name or class_name'],
-  ['a null inbound reference', (j: any): void => void (relu(j).inbound_nodes = [[null]]), 'expected a tensor reference [layer, node, tensor], received null'],
-  ['Permute without dims', (j: any): void => void Object.assign(relu(j), { class_name: 'Permute', config: { name: 'r' } }), "layer 'r' (Permute): config.dims must be a list of axis numbers, received undefined"],
-  ['Permute with dims that are not numbers', (j: any): void => void Object.assign(relu(j), { class_name: 'Permute', config: { name: 'r', dims: 'ab' } }), 'config.dims must be a list of axis numbers, received "ab"'],
-  ['a conv kernel of rank 2', (j: any): void => void (j.weightsManifest[0].weights[0].shape = [18, 3]), "layer 'conv' (Conv2D): weight 'kernel' has shape [18,3]; expected rank 4"],
-  ['a conv kernel of rank 1', (j: any): void => void (j.weightsManifest[0].weights[0].shape = [54]), 'expected rank 4'],
-  ['an input dimension of 1e300', (j: any): void => void (layers(j)[0].config.batch_input_shape = [1, 1e300, 4, 2]), "input 'x' has dimensions [1,1e+300,4,2] that are unknown or not non-negative safe integers"],
-  ['a null weights manifest entry', (j: any): void => void (j.weightsManifest[0].weights = [null]), 'weights manifest entry null needs a name and a shape'],
+  ['a layer with no inbound nodes', (j: EditableJson): void => void (relu(j).inbound_nodes = []), 'model.json: output r:0:0 is not produced by any layer'],
+  ['a null layer', (j: EditableJson): void => void (layers(j)[1] = null), 'layer 1 has no name or class_name'],
+  ['a null inbound reference', (j: EditableJson): void => void (relu(j).inbound_nodes = [[null]]), 'expected a tensor reference [layer, node, tensor], received null'],
+  ['Permute without dims', (j: EditableJson): void => void Object.assign(relu(j), { class_name: 'Permute', config: { name: 'r' } }), "layer 'r' (Permute): config.dims must be a list of axis numbers, received undefined"],
+  ['Permute with dims that are not numbers', (j: EditableJson): void => void Object.assign(relu(j), { class_name: 'Permute', config: { name: 'r', dims: 'ab' } }), 'config.dims must be a list of axis numbers, received "ab"'],
+  ['a conv kernel of rank 2', (j: EditableJson): void => void (j.weightsManifest[0].weights[0].shape = [18, 3]), "layer 'conv' (Conv2D): weight 'kernel' has shape [18,3]; expected rank 4"],
+  ['a conv kernel of rank 1', (j: EditableJson): void => void (j.weightsManifest[0].weights[0].shape = [54]), 'expected rank 4'],
+  ['an input dimension of 1e300', (j: EditableJson): void => void (layers(j)[0].config.batch_input_shape = [1, 1e300, 4, 2]), "input 'x' has dimensions [1,1e+300,4,2] that are unknown or not non-negative safe integers"],
+  ['a null weights manifest entry', (j: EditableJson): void => void (j.weightsManifest[0].weights = [null]), 'weights manifest entry null needs a name and a shape'],
 ] as const)('%s', (_what, edit, message) => {
   expect(refusal(edit).message).toContain(message);
 });

@@ -21,10 +21,8 @@ interface OnnxApi {
 
 async function runtime(): Promise<{ onnx: OnnxApi; ort: Adapter } | string> {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const onnx = require('@skipconn/onnx') as OnnxApi;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createOrtNodeAdapter } = require('@skipconn/onnxruntime-node') as { createOrtNodeAdapter(d: 'cpu'): Adapter };
+    const onnx: OnnxApi = await import('@skipconn/onnx');
+    const { createOrtNodeAdapter } = await import('@skipconn/onnxruntime-node');
     const ort = createOrtNodeAdapter('cpu');
     await ort.init();
     return { onnx, ort };

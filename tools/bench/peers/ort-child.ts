@@ -66,6 +66,8 @@ async function countKernels(run: () => Promise<void>): Promise<number | null> {
 serve({
   async init() {
     installNavigatorGpu();
+    // Loaded only now, after navigator.gpu exists; require() takes the package's CommonJS build,
+    // as this CommonJS script's other imports do, rather than a second, ES module copy.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     ort = require('onnxruntime-web/all') as Ort;
     ort.env.logLevel = 'error';

@@ -43,6 +43,8 @@ serve({
   async init() {
     installNavigatorGpu();
     // Loaded only now: tfjs-backend-webgpu reads navigator.gpu when the backend is created.
+    // require() so both resolve to the CommonJS builds: the backend registers itself in the same
+    // tfjs-core instance that compileTfjs is handed (import() could load the ES module copy).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     tf = require('@tensorflow/tfjs-core') as Tf;
     // eslint-disable-next-line @typescript-eslint/no-require-imports

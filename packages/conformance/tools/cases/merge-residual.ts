@@ -1,6 +1,6 @@
 /** residual: y = act(alpha * shortcut + beta * body), every scale form, stochastic depth, specials. */
 import type { Layout } from '@skipconn/core';
-import { shapeId, values, channelsOf, type CaseDef } from '../lib';
+import { shapeId, values, channelsOf, type CaseDef, type Special } from '../lib';
 
 const LAYOUT_SHAPES: readonly [Layout, number[]][] = [
   ['NCHW', [2, 3, 4, 5]],
@@ -11,7 +11,7 @@ const LAYOUT_SHAPES: readonly [Layout, number[]][] = [
 
 type Attrs = Record<string, unknown>;
 
-function residualCase(variant: string, layout: Layout | 'none', shape: number[], attrs: Attrs, opts: { alpha?: number[] | 'scalar'; beta?: number[] | 'scalar'; description?: string; dtype?: 'float16'; special?: { s?: Record<number, any>; b?: Record<number, any> }; range?: [number, number] } = {}): CaseDef {
+function residualCase(variant: string, layout: Layout | 'none', shape: number[], attrs: Attrs, opts: { alpha?: number[] | 'scalar'; beta?: number[] | 'scalar'; description?: string; dtype?: 'float16'; special?: { s?: Record<number, Special>; b?: Record<number, Special> }; range?: [number, number] } = {}): CaseDef {
   const dtype = opts.dtype;
   return {
     id: `merge/residual/${variant}/${layout}/${shapeId(shape)}${dtype ? `/${dtype}` : ''}`,

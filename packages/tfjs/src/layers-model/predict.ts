@@ -5,6 +5,7 @@
  * imported when called, not when this module loads.
  */
 import { createRequire } from 'module';
+import type * as tfc from '@tensorflow/tfjs-core';
 import { SkipconnError, importPeer, tensor, toFloat64, type HostTensor } from '@skipconn/core';
 import { readLayersModelFiles } from './files';
 import { weightSpecsOf } from './format';
@@ -51,7 +52,7 @@ export async function predictLayersModelFile(modelFile: string, feeds: readonly 
   const model = await tfl.loadLayersModel(
     tf.io.fromMemory({
       modelTopology: files.modelJson.modelTopology as object,
-      weightSpecs: weightSpecsOf(files.modelJson) as import('@tensorflow/tfjs-core').io.WeightsManifestEntry[],
+      weightSpecs: weightSpecsOf(files.modelJson) as tfc.io.WeightsManifestEntry[],
       weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
     }),
   );
@@ -60,8 +61,8 @@ export async function predictLayersModelFile(modelFile: string, feeds: readonly 
     const x = inputs.length === 1 ? inputs[0]! : inputs;
     // predict() slices all inputs by one batch size; apply() runs inputs of different batches as they are.
     const out = (inputs.every((t) => t.shape[0] === inputs[0]!.shape[0]) ? model.predict(x) : model.apply(x, { training: false })) as
-      | import('@tensorflow/tfjs-core').Tensor
-      | import('@tensorflow/tfjs-core').Tensor[];
+      | tfc.Tensor
+      | tfc.Tensor[];
     const list = Array.isArray(out) ? out : [out];
     const result = await Promise.all(list.map(async (t) => tensor('float32', t.shape, new Float32Array(await t.data()))));
     tf.dispose([...inputs, ...list]);

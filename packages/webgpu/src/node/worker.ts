@@ -7,7 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { encodeError, tensor, validateGraph, type HostTensor } from '@skipconn/core';
-import { Engine } from '../engine/engine';
+import type { Engine } from '../engine/engine';
 import { timeUploadedPlan } from '../engine/timing';
 import { openDevice } from './open-device';
 import type { Envelope, ReplyEnvelope, Reply, Request, WireTensor } from './protocol';
