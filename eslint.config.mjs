@@ -41,17 +41,4 @@ export default defineConfig(
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
-  {
-    // Temporary exceptions, each removed once its file is clean: validate.ts and ops/index.ts type
-    // parsed attributes as `any` until every op's attributes have their own type, and the tfjs
-    // kernel config defaults its attribute type parameter to `any`.
-    files: ['packages/core/src/graph/validate.ts', 'packages/core/src/ops/index.ts', 'packages/tfjs/src/kernels/kernel.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off' },
-  },
-  {
-    // Temporary as well: withErrorScopes throws from `finally`, which replaces any error thrown by
-    // the scoped work with the error-scope result; to be restructured, then this goes.
-    files: ['packages/webgpu/src/engine/engine.ts'],
-    rules: { 'no-unsafe-finally': 'off' },
-  },
 );

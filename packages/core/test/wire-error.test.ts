@@ -2,6 +2,7 @@
  * The error codec used across worker, process and page boundaries: every class comes back as
  * itself, with its code, message and facts, through both JSON and structured clone.
  */
+import type * as ErrorsModule from '../src/errors';
 import {
   AdapterUnavailableError,
   FileFormatError,
@@ -117,10 +118,11 @@ describe('error codec options and edge cases', () => {
   });
 
   test('an error made by another copy of core encodes as its class', () => {
-    let other: typeof import('../src/errors') | undefined;
+    let other: typeof ErrorsModule | undefined;
     jest.isolateModules(() => {
+      // A second copy of the module needs require() inside jest's isolated registry; import() would be the cached copy.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      other = require('../src/errors') as typeof import('../src/errors');
+      other = require('../src/errors') as typeof ErrorsModule;
     });
     expect(other!.AdapterUnavailableError).not.toBe(AdapterUnavailableError);
     const wire = encodeError(new other!.AdapterUnavailableError('tfjs:webgl', 'no browser', 'use one'));

@@ -3,12 +3,16 @@
  * refused with a message naming both; the same layer registered again (by this copy, or by
  * another copy of the package on the same tfjs-core) is accepted and the first class stays.
  */
+// Fresh copies of tfjs-core and of the layers need require() inside jest's isolated registries.
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type { serialization } from '@tensorflow/tfjs-core';
+import type * as TfModule from '@tensorflow/tfjs-core';
+import type * as LayersModule from '../src/layers';
+import type * as RegisterModule from '../src/layers/register';
 
-type Tf = typeof import('@tensorflow/tfjs-core');
-type Layers = typeof import('../src/layers');
-type Register = typeof import('../src/layers/register');
+type Tf = typeof TfModule;
+type Layers = typeof LayersModule;
+type Register = typeof RegisterModule;
 
 /**
  * A fresh tfjs-core, then `before` on it, then the layers module and its registration helper

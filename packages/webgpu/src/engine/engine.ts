@@ -239,17 +239,21 @@ export class Engine {
   private async withErrorScopes<T>(what: string, fn: () => Promise<T>): Promise<T> {
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
-    let result: T;
+    let outcome: { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
     try {
-      result = await fn();
-    } finally {
-      const validation = await this.device.popErrorScope();
-      const oom = await this.device.popErrorScope();
-      if (this.lost !== undefined) throw deviceLostError(this.lost);
-      if (oom !== null) throw new SkipconnError('UNSUPPORTED', `webgpu: out of GPU memory while ${what}: ${oom.message}`);
-      if (validation !== null) throw new Error(`internal: WebGPU validation error while ${what}: ${validation.message}`);
+      outcome = { ok: true, value: await fn() };
+    } catch (error) {
+      outcome = { ok: false, error };
     }
-    return result;
+    // The scopes are popped either way. What they caught explains a failure of `fn` better than
+    // its own error (an out-of-memory buffer surfaces later as an invalid object), so it wins.
+    const validation = await this.device.popErrorScope();
+    const oom = await this.device.popErrorScope();
+    if (this.lost !== undefined) throw deviceLostError(this.lost);
+    if (oom !== null) throw new SkipconnError('UNSUPPORTED', `webgpu: out of GPU memory while ${what}: ${oom.message}`);
+    if (validation !== null) throw new Error(`internal: WebGPU validation error while ${what}: ${validation.message}`);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
   }
 
   private async compileNow(vg: ValidatedGraph, weights: WeightStore, settings: CompileSettings): Promise<{ id: number; report: PlanReport }> {
