@@ -5,17 +5,7 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores([
-    '**/node_modules/',
-    '**/dist/',
-    '**/coverage/',
-    '.nx/',
-    'reports/',
-    'bench-results/',
-    'tmp/',
-    '.gpu/',
-    'packages/*/test/fixtures/',
-  ]),
+  globalIgnores(['**/node_modules/', '**/dist/', '**/coverage/', '.nx/', 'reports/', 'bench-results/', 'tmp/', '.gpu/', 'packages/*/test/fixtures/']),
   // A disable comment that no longer suppresses anything is an error, so none outlives its reason.
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,

@@ -85,26 +85,30 @@ export async function withHtmlPage<T>(htmlFile: string, fn: (opened: OpenedPage)
 }
 
 export async function screenshotHtml(htmlFile: string, pngFile: string, options: { width?: number; height?: number } = {}): Promise<ScreenshotResult> {
-  return withHtmlPage(htmlFile, async ({ page, externalRequests, consoleErrors }) => {
-    const groups = await page.locator('tr.group').count();
-    const columns = await page.locator('#head th').allInnerTexts();
-    // Open the group of the first failure (or the first group) and click that case's cell.
-    const failing = page.locator('tr.case td.cell.fail').first();
-    let row = page.locator('tr.group').first();
-    if ((await failing.count()) > 0) {
-      const caseRow = page.locator('tr.case', { has: page.locator('td.cell.fail') }).first();
-      const id = (await caseRow.getAttribute('data-case')) ?? '';
-      row = page.locator(`tr.group[data-group="${id.split('/').slice(0, 2).join('/')}"]`);
-    }
-    await row.locator('td.name').click();
-    const target = (await failing.count()) > 0 ? failing : page.locator('tr.case:not([hidden]) td.cell').first();
-    const clicked = (await target.locator('xpath=..').getAttribute('data-case')) ?? '';
-    await target.click();
-    const details = (await page.locator('#details').innerText()).trim();
-    fs.mkdirSync(path.dirname(path.resolve(pngFile)), { recursive: true });
-    await page.screenshot({ path: pngFile, fullPage: false });
-    return { png: pngFile, details, clicked, externalRequests, consoleErrors, groups, columns };
-  }, options);
+  return withHtmlPage(
+    htmlFile,
+    async ({ page, externalRequests, consoleErrors }) => {
+      const groups = await page.locator('tr.group').count();
+      const columns = await page.locator('#head th').allInnerTexts();
+      // Open the group of the first failure (or the first group) and click that case's cell.
+      const failing = page.locator('tr.case td.cell.fail').first();
+      let row = page.locator('tr.group').first();
+      if ((await failing.count()) > 0) {
+        const caseRow = page.locator('tr.case', { has: page.locator('td.cell.fail') }).first();
+        const id = (await caseRow.getAttribute('data-case')) ?? '';
+        row = page.locator(`tr.group[data-group="${id.split('/').slice(0, 2).join('/')}"]`);
+      }
+      await row.locator('td.name').click();
+      const target = (await failing.count()) > 0 ? failing : page.locator('tr.case:not([hidden]) td.cell').first();
+      const clicked = (await target.locator('xpath=..').getAttribute('data-case')) ?? '';
+      await target.click();
+      const details = (await page.locator('#details').innerText()).trim();
+      fs.mkdirSync(path.dirname(path.resolve(pngFile)), { recursive: true });
+      await page.screenshot({ path: pngFile, fullPage: false });
+      return { png: pngFile, details, clicked, externalRequests, consoleErrors, groups, columns };
+    },
+    options,
+  );
 }
 
 async function main(): Promise<number> {

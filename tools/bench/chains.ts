@@ -94,7 +94,11 @@ export async function benchChains(outDir: string, sizes: readonly number[]): Pro
         fs.writeFileSync(ir, serializeGraph(irChain(n, reversed)));
         files.push({ format: 'ir', variant: reversed ? 'reversed' : 'in order', file: ir });
       }
-      for (const [variant, options] of [['in order', {}], ['reversed', { reversed: true }], ['shared names', { sharedName: true }]] as const) {
+      for (const [variant, options] of [
+        ['in order', {}],
+        ['reversed', { reversed: true }],
+        ['shared names', { sharedName: true }],
+      ] as const) {
         const onnx = path.join(dir, `chain${n}-${variant.replace(' ', '-')}.onnx`);
         fs.writeFileSync(onnx, onnxChain(n, options));
         files.push({ format: 'onnx', variant, file: onnx });

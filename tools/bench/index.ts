@@ -178,17 +178,29 @@ async function benchAdapter(adapter: WebGpuAdapter, quick: boolean, outDir: stri
     ['fused (one highway kernel)', highway([...sizes.highway], false), true],
     ['decomposed, fusion off (sigmoid, sub, mul, mul, add)', highway([...sizes.highway], true), false],
   ]);
-  await bench('ResNet basic block', img, [['fused', resnet, true], ['fusion off', resnet, false]]);
+  await bench('ResNet basic block', img, [
+    ['fused', resnet, true],
+    ['fusion off', resnet, false],
+  ]);
   const se = block('se-residual', [n, c, h, w], 'NCHW', (b, x) => blocks.seResidualBlock(b, x, 'se', c, 16));
-  await bench('SE residual block', img, [['fused', se, true], ['fusion off', se, false]]);
+  await bench('SE residual block', img, [
+    ['fused', se, true],
+    ['fusion off', se, false],
+  ]);
   const tr = sizes.transformer;
   const pre = block('transformer-pre-ln', [tr.batch, tr.tokens, tr.width], 'NTC', (b, x) => blocks.transformerBlock(b, x, 't', tr, 'pre'));
-  await bench('transformer pre-LN block', `[${tr.batch},${tr.tokens},${tr.width}] NTC, ${tr.heads} heads`, [['fused', pre, true], ['fusion off', pre, false]]);
+  await bench('transformer pre-LN block', `[${tr.batch},${tr.tokens},${tr.width}] NTC, ${tr.heads} heads`, [
+    ['fused', pre, true],
+    ['fusion off', pre, false],
+  ]);
 
   const d = sizes.dense;
   const [dn, dc, dh, dw] = d.shape;
   const dense = block('densenet', [...d.shape], 'NCHW', (b, x) => blocks.denseBlock(b, x, 'd', dc, d.growth, d.layers));
-  await bench('DenseNet block', `[${d.shape.join(',')}] NCHW, growth ${d.growth}, ${d.layers} layers`, [['fused', dense, true], ['fusion off', dense, false]]);
+  await bench('DenseNet block', `[${d.shape.join(',')}] NCHW, growth ${d.growth}, ${d.layers} layers`, [
+    ['fused', dense, true],
+    ['fusion off', dense, false],
+  ]);
   const plane = dn * dh * dw * 4;
   const features = (dc + d.layers * d.growth) * plane;
   // A runtime that stores every concat output separately holds each concat_i as well as the maps.
@@ -211,7 +223,10 @@ async function benchAdapter(adapter: WebGpuAdapter, quick: boolean, outDir: stri
 
   // The first two blocks again: how far apart two measurements of one thing are in this run.
   await bench('residual add y = x + f (again, at the end)', `[${sizes.flat}]`, [['fused', residual(flat, 1, 1, 'none'), true]], { bytesMoved: 3 * 4 * sizes.flat });
-  await bench('ResNet basic block (again, at the end)', img, [['fused', resnet, true], ['fusion off', resnet, false]]);
+  await bench('ResNet basic block (again, at the end)', img, [
+    ['fused', resnet, true],
+    ['fusion off', resnet, false],
+  ]);
 
   const stats = adapter.stats();
   result.peakGpuBytes = stats.peakBytes;

@@ -205,7 +205,14 @@ export function benchReference(options: ReferenceBenchOptions): ReferenceBenchRe
 
 export function renderReferenceMarkdown(r: ReferenceBenchResult): string {
   const load = (l: readonly number[]): string => l.map((x) => x.toFixed(1)).join(' / ');
-  const lines = [`# Reference evaluator (${r.label}), ${r.date}`, '', `${r.machine}; load average (1/5/15 min) ${load(r.loadStart)} at the start, ${load(r.loadEnd)} at the end`, '', '| kernel | shape | GFLOP | ms | CPU ms | GFLOP/s |', '|---|---|---:|---:|---:|---:|'];
+  const lines = [
+    `# Reference evaluator (${r.label}), ${r.date}`,
+    '',
+    `${r.machine}; load average (1/5/15 min) ${load(r.loadStart)} at the start, ${load(r.loadEnd)} at the end`,
+    '',
+    '| kernel | shape | GFLOP | ms | CPU ms | GFLOP/s |',
+    '|---|---|---:|---:|---:|---:|',
+  ];
   for (const k of r.kernels) lines.push(`| ${k.name} | ${k.shape} | ${k.gflop.toFixed(3)} | ${k.ms.toFixed(1)} | ${k.cpuMs.toFixed(1)} | ${k.gflops.toFixed(3)} |`);
   lines.push('', '| model | input | nodes | GFLOP (conv, dense, matmul) | ms | CPU ms | GFLOP/s |', '|---|---|---:|---:|---:|---:|---:|');
   for (const m of r.models) lines.push(`| ${m.name} | ${m.input} | ${m.nodes} | ${m.gflop.toFixed(3)} | ${m.ms.toFixed(0)} | ${m.cpuMs.toFixed(0)} | ${m.gflops.toFixed(3)} |`);

@@ -10,9 +10,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 /** moduleNameMapper entries: exact `@skipconn/<pkg>[/<subpath>]` -> absolute source file. */
 function workspaceModuleNameMapper() {
-  return Object.fromEntries(
-    Object.entries(compilerOptions.paths).map(([spec, [file]]) => [`^${spec.replace(/[/.]/g, '\\$&')}$`, path.join(ROOT, file)]),
-  );
+  return Object.fromEntries(Object.entries(compilerOptions.paths).map(([spec, [file]]) => [`^${spec.replace(/[/.]/g, '\\$&')}$`, path.join(ROOT, file)]));
 }
 
 module.exports = { workspaceModuleNameMapper };

@@ -61,7 +61,20 @@ async function check(name: string, run: () => Promise<string> | string): Promise
   }
   const ms = Date.now() - start;
   results.push({ name, ok, detail, ms });
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name} (${(ms / 1000).toFixed(1)} s)${detail ? `: ${ok ? detail : `\n${detail.split('\n').map((l) => `     ${l}`).join('\n')}`}` : ''}`);
+  console.log(
+    `${ok ? 'ok  ' : 'FAIL'} ${name} (${(ms / 1000).toFixed(1)} s)${
+      detail
+        ? `: ${
+            ok
+              ? detail
+              : `\n${detail
+                  .split('\n')
+                  .map((l) => `     ${l}`)
+                  .join('\n')}`
+          }`
+        : ''
+    }`,
+  );
   return ok;
 }
 
@@ -287,7 +300,11 @@ async function main(): Promise<number> {
       });
       await check('skipconn conformance --browser from the installed CLI and browser harness (webgpu@chromium, ort-web:wasm@chromium)', async () => {
         await sh('npm', ['install', '@skipconn/browser-harness', 'playwright-core@^1.65.1', 'esbuild@~0.28.2'], { cwd: nodeApp, env, timeoutMs: 600_000 });
-        const out = await sh(path.join(nodeApp, 'node_modules/.bin/skipconn'), ['conformance', '--browser', '--adapters', 'webgpu@chromium,ort-web:wasm@chromium', '--filter', 'merge/residual/plain/*', '--json', 'browser.json'], { cwd: nodeApp, timeoutMs: 600_000 });
+        const out = await sh(
+          path.join(nodeApp, 'node_modules/.bin/skipconn'),
+          ['conformance', '--browser', '--adapters', 'webgpu@chromium,ort-web:wasm@chromium', '--filter', 'merge/residual/plain/*', '--json', 'browser.json'],
+          { cwd: nodeApp, timeoutMs: 600_000 },
+        );
         const summary = out.trim().split('\n').slice(-2).join(' ');
         return summary;
       });
@@ -364,7 +381,11 @@ async function main(): Promise<number> {
         return r.stderr.trim();
       });
       const added = await check('npm install -g @skipconn/tfjs and tfjs, without tfjs-layers (a second install)', async () => {
-        await sh('npm', ['install', '-g', '--prefix', prefix, '@skipconn/tfjs', '@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-cpu@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'], { cwd: cliDir, env, timeoutMs: 600_000 });
+        await sh('npm', ['install', '-g', '--prefix', prefix, '@skipconn/tfjs', '@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-cpu@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0'], {
+          cwd: cliDir,
+          env,
+          timeoutMs: 600_000,
+        });
         const r = await shStatus(bin, ['port', 'models/resnet-basic-projection.json', '--to', 'tfjs', '--out', 'tfjs-model', '--verify'], { cwd: cliDir });
         if (r.status !== 2 || !r.stderr.includes('@tensorflow/tfjs-layers') || r.stderr.includes('    at ')) throw new Error(`port --to tfjs --verify without tfjs-layers: exit ${r.status}: ${r.stderr}`);
         // A third install, the command the message names (tfjs-layers with the tfjs-core it shares).

@@ -78,12 +78,24 @@ function targets(dir: string): Target[] {
     { name: 'onnx', files: new Map([['m.onnx', onnx]]), mutable: ['m.onnx'], entry: 'm.onnx', load: (f) => loadOnnxFile(f) },
     {
       name: 'ir',
-      files: new Map([['g.json', new TextEncoder().encode(serializeGraph(graph))], ['g.safetensors', writeSafetensors(built.weights)]]),
+      files: new Map([
+        ['g.json', new TextEncoder().encode(serializeGraph(graph))],
+        ['g.safetensors', writeSafetensors(built.weights)],
+      ]),
       mutable: ['g.json', 'g.safetensors'],
       entry: 'g.json',
       load: (f) => loadGraphFile(f),
     },
-    { name: 'tfjs', files: new Map([['model.json', new Uint8Array(tfjsJson)], [shardName, new Uint8Array(shard)]]), mutable: ['model.json', shardName], entry: 'model.json', load: (f) => loadLayersModelFile(f) },
+    {
+      name: 'tfjs',
+      files: new Map([
+        ['model.json', new Uint8Array(tfjsJson)],
+        [shardName, new Uint8Array(shard)],
+      ]),
+      mutable: ['model.json', shardName],
+      entry: 'model.json',
+      load: (f) => loadLayersModelFile(f),
+    },
     { name: 'npy', files: new Map([['x.npy', writeNpy(randomTensor([2, 3, 4], 7))]]), mutable: ['x.npy'], entry: 'x.npy', load: (f) => readNpyFile(f) },
   ];
 }
@@ -200,7 +212,12 @@ export function runFuzz(options: FuzzOptions): FuzzReport {
           typedErrors++;
           byCode[err.code] = (byCode[err.code] ?? 0) + 1;
         } else {
-          findings.push({ index: i, target: target.name, mutation: `${mutation} of ${victim}`, problem: err instanceof Error ? `${err.name}: ${err.message.slice(0, 300)}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err) });
+          findings.push({
+            index: i,
+            target: target.name,
+            mutation: `${mutation} of ${victim}`,
+            problem: err instanceof Error ? `${err.name}: ${err.message.slice(0, 300)}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err),
+          });
         }
       }
       const ms = performance.now() - start;

@@ -40,7 +40,9 @@ function sample(resources: ResourceCounts): Sample {
 }
 
 function grown(start: ResourceCounts, end: ResourceCounts): string[] {
-  return Object.keys(end).filter((k) => (end[k] ?? 0) > (start[k] ?? 0)).map((k) => `${k} +${end[k]! - (start[k] ?? 0)}`);
+  return Object.keys(end)
+    .filter((k) => (end[k] ?? 0) > (start[k] ?? 0))
+    .map((k) => `${k} +${end[k]! - (start[k] ?? 0)}`);
 }
 
 function block() {
@@ -88,7 +90,9 @@ export function renderSoak(results: readonly SoakResult[]): string {
       lines.push(`| ${r.adapter} | - | - | unavailable: ${r.reason} | | | | |`);
       continue;
     }
-    lines.push(`| ${r.adapter} | ${r.cycles} | ${r.runs} | ${f(r.start?.rssMb)} / ${f(r.afterCycles?.rssMb)} / ${f(r.afterRuns?.rssMb)} | ${f(r.start?.heapMb)} / ${f(r.afterCycles?.heapMb)} / ${f(r.afterRuns?.heapMb)} | ${JSON.stringify(r.start?.resources)} -> ${JSON.stringify(r.afterRuns?.resources)} | ${r.leaks.join(', ') || 'none'} | ${r.seconds.toFixed(1)} |`);
+    lines.push(
+      `| ${r.adapter} | ${r.cycles} | ${r.runs} | ${f(r.start?.rssMb)} / ${f(r.afterCycles?.rssMb)} / ${f(r.afterRuns?.rssMb)} | ${f(r.start?.heapMb)} / ${f(r.afterCycles?.heapMb)} / ${f(r.afterRuns?.heapMb)} | ${JSON.stringify(r.start?.resources)} -> ${JSON.stringify(r.afterRuns?.resources)} | ${r.leaks.join(', ') || 'none'} | ${r.seconds.toFixed(1)} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -12,10 +12,7 @@ const OPS_INDEX = path.join(ROOT, 'packages/core/src/ops/index.ts');
 const THROWAWAY = 'throwawayOpForTheAddOpTest';
 
 /** Every table keyed by OpType, relative to the repository root: what the docs list. */
-const TABLES = [
-  'packages/core/src/reference/kernels/index.ts',
-  'packages/onnx/src/export/index.ts',
-];
+const TABLES = ['packages/core/src/reference/kernels/index.ts', 'packages/onnx/src/export/index.ts'];
 
 /** ops/index.ts with one more unary op at the end of OPS. */
 function withThrowawayOp(source: string): string {

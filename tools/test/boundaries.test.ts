@@ -16,9 +16,14 @@ import * as path from 'path';
 const root = path.join(__dirname, '..', '..');
 const packagesDir = path.join(root, 'packages');
 
-interface Pkg { dir: string; name: string; tag: string }
+interface Pkg {
+  dir: string;
+  name: string;
+  tag: string;
+}
 
-const packages: Pkg[] = fs.readdirSync(packagesDir)
+const packages: Pkg[] = fs
+  .readdirSync(packagesDir)
   .filter((d) => fs.existsSync(path.join(packagesDir, d, 'package.json')))
   .map((d) => {
     const json = JSON.parse(fs.readFileSync(path.join(packagesDir, d, 'package.json'), 'utf8'));

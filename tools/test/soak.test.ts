@@ -6,9 +6,13 @@
 import { soakAdapter } from '../soak/soak';
 import '@skipconn/tfjs';
 
-it.each(['reference', 'tfjs:cpu'])('%s: 20 cycles and 100 runs leave no resources behind', async (adapter) => {
-  const r = await soakAdapter(adapter, 20, 100);
-  expect(r.available).toBe(true);
-  expect(r.leaks).toEqual([]);
-  expect(r.afterRuns!.resources).toEqual(r.start!.resources);
-}, 120_000);
+it.each(['reference', 'tfjs:cpu'])(
+  '%s: 20 cycles and 100 runs leave no resources behind',
+  async (adapter) => {
+    const r = await soakAdapter(adapter, 20, 100);
+    expect(r.available).toBe(true);
+    expect(r.leaks).toEqual([]);
+    expect(r.afterRuns!.resources).toEqual(r.start!.resources);
+  },
+  120_000,
+);

@@ -4,18 +4,7 @@
  * any other adapter, so verdicts, tolerances and leak checks are computed by the same code as in
  * Node; resources() reports the page's own counts, which arrive with every reply.
  */
-import {
-  AdapterUnavailableError,
-  SkipconnError,
-  checkFeeds,
-  tableWhyUnsupported,
-  decodeError,
-  type Adapter,
-  type CompiledGraph,
-  type DType,
-  type HostTensor,
-  type ResourceCounts,
-} from '@skipconn/core';
+import { AdapterUnavailableError, SkipconnError, checkFeeds, tableWhyUnsupported, decodeError, type Adapter, type CompiledGraph, type DType, type HostTensor, type ResourceCounts } from '@skipconn/core';
 import { EXPORTERS } from '@skipconn/onnx';
 import { tfjsWhyUnsupported } from '@skipconn/tfjs/browser';
 import { webgpuWhyUnsupported } from '@skipconn/webgpu';

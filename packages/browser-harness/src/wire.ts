@@ -22,9 +22,7 @@ export type HarnessRequest =
   | { readonly op: 'release'; readonly instance: number; readonly handle: number }
   | { readonly op: 'dispose'; readonly instance: number };
 
-export type HarnessReply =
-  | { readonly ok: true; readonly value: unknown; readonly resources?: ResourceCounts }
-  | { readonly ok: false; readonly error: WireError; readonly resources?: ResourceCounts };
+export type HarnessReply = { readonly ok: true; readonly value: unknown; readonly resources?: ResourceCounts } | { readonly ok: false; readonly error: WireError; readonly resources?: ResourceCounts };
 
 /** One adapter the page can host, as `list` reports it. */
 export interface PageAdapterInfo {

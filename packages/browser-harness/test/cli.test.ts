@@ -26,8 +26,14 @@ if (reason !== undefined) console.warn(`skipconn conformance --browser tests ski
     expect(stderr).toMatch(/conformance: running ort-web:wasm@chromium/);
     expect(code).toBe(0);
     expect(stdout).toMatch(/ran: ort-web:wasm@chromium: wasm \/ onnxruntime-web 1\.30\.\d+ onnxruntime-web\/wasm in Chromium/);
-    const report = JSON.parse(fs.readFileSync(path.join(tmp, 'r.json'), 'utf8')) as { adapters: { name: string; available: boolean }[]; summary: { byAdapter: Record<string, { pass: number; fail: number; skip: number }> } };
-    expect(report.adapters.map((a) => [a.name, a.available])).toEqual([['reference', true], ['ort-web:wasm@chromium', true]]);
+    const report = JSON.parse(fs.readFileSync(path.join(tmp, 'r.json'), 'utf8')) as {
+      adapters: { name: string; available: boolean }[];
+      summary: { byAdapter: Record<string, { pass: number; fail: number; skip: number }> };
+    };
+    expect(report.adapters.map((a) => [a.name, a.available])).toEqual([
+      ['reference', true],
+      ['ort-web:wasm@chromium', true],
+    ]);
     const browser = report.summary.byAdapter['ort-web:wasm@chromium']!;
     expect(browser.fail).toBe(0);
     // The float16 case is skipped (ort-web runs float32), every other one passes.

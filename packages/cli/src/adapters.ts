@@ -10,12 +10,7 @@ import { MissingPackageError, SkipconnError, isModuleNotFound } from '@skipconn/
 import type { ExpectFailMap } from '@skipconn/conformance';
 
 /** The adapter packages of this repository, in the order their adapters are listed. */
-export const ADAPTER_PACKAGES: readonly string[] = [
-  '@skipconn/onnxruntime-node',
-  '@skipconn/onnxruntime-web',
-  '@skipconn/tfjs',
-  '@skipconn/webgpu',
-];
+export const ADAPTER_PACKAGES: readonly string[] = ['@skipconn/onnxruntime-node', '@skipconn/onnxruntime-web', '@skipconn/tfjs', '@skipconn/webgpu'];
 
 export interface AdapterPackage {
   readonly package: string;

@@ -24,11 +24,7 @@ export type GradientSummary =
   | { readonly available: true; readonly runtime: string; readonly loss: string; readonly value: number; readonly valueSkipsRemoved: number }
   | { readonly available: false; readonly runtime: string; readonly reason: string };
 
-export async function inspectGradients(
-  model: LoadedModel,
-  feeds: Readonly<Record<string, HostTensor>>,
-  skips: readonly SkipConnection[],
-): Promise<{ summary: GradientSummary; perSkip: (SkipGradient | null)[] }> {
+export async function inspectGradients(model: LoadedModel, feeds: Readonly<Record<string, HostTensor>>, skips: readonly SkipConnection[]): Promise<{ summary: GradientSummary; perSkip: (SkipGradient | null)[] }> {
   try {
     const tfjs = await loadTfjs('--gradients');
     const runtime = { tf: await tfjs.TFJS_CPU.load(), backend: 'cpu' };

@@ -62,7 +62,7 @@ export async function main(argv: readonly string[], io: CommandIO = defaultIO())
       return EXIT_USAGE;
     }
     if (json) io.out(JSON.stringify(internalErrorReport(name, err, EXIT_INTERNAL), null, 2));
-    else io.err(`skipconn ${name}: internal error (please report): ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    else io.err(`skipconn ${name}: internal error (please report): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return EXIT_INTERNAL;
   }
 }

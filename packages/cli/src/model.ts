@@ -52,7 +52,13 @@ export async function loadModel(file: string, cwd: string): Promise<LoadedModel>
   if (reader === undefined) {
     throw new SkipconnError(
       'INPUT_INVALID',
-      `${file}: not a model skipconn can read; expected a skipconn IR graph (.json with "format": "skipconn.graph")${MODEL_READERS.length > 1 ? `, or one of: ${MODEL_READERS.slice(1).map((r) => r.format).join(', ')}` : ''}`,
+      `${file}: not a model skipconn can read; expected a skipconn IR graph (.json with "format": "skipconn.graph")${
+        MODEL_READERS.length > 1
+          ? `, or one of: ${MODEL_READERS.slice(1)
+              .map((r) => r.format)
+              .join(', ')}`
+          : ''
+      }`,
     );
   }
   const loaded = await reader.load(full);

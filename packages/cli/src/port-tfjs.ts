@@ -64,20 +64,26 @@ export async function portToTfjs(parsed: ParsedArgs, io: CommandIO): Promise<num
   }
   const ok = verifyPassed(checks);
   if (parsed.flags.has('json')) {
-    io.out(JSON.stringify({
-      model: parsed.positional[0]!,
-      format: model.format,
-      to: 'tfjs',
-      out,
-      modelFile: saved.modelFile,
-      weightFiles: saved.weightFiles,
-      layout,
-      inputs: saved.inputs.map((i) => ({ name: i.name, layer: i.layer, shape: i.shape, layout: i.layout ?? null })),
-      outputs: saved.outputs.map((o) => ({ name: o.name, layer: o.layer, shape: o.shape, layout: o.layout ?? null })),
-      opLayers: saved.opLayers,
-      customLayers: saved.customLayers,
-      verify: checks === undefined ? null : { ok, adapter: adapterArg, atol: VERIFY_ATOL, rtol: VERIFY_RTOL, outputs: checks },
-    }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          model: parsed.positional[0]!,
+          format: model.format,
+          to: 'tfjs',
+          out,
+          modelFile: saved.modelFile,
+          weightFiles: saved.weightFiles,
+          layout,
+          inputs: saved.inputs.map((i) => ({ name: i.name, layer: i.layer, shape: i.shape, layout: i.layout ?? null })),
+          outputs: saved.outputs.map((o) => ({ name: o.name, layer: o.layer, shape: o.shape, layout: o.layout ?? null })),
+          opLayers: saved.opLayers,
+          customLayers: saved.customLayers,
+          verify: checks === undefined ? null : { ok, adapter: adapterArg, atol: VERIFY_ATOL, rtol: VERIFY_RTOL, outputs: checks },
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     const shape = (v: { shape: readonly number[]; layout?: string }) => `[${v.shape.join(',')}]${v.layout ? ` ${v.layout}` : ''}`;
     const lines = [

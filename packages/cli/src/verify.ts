@@ -28,9 +28,7 @@ export function rejectVerifyFlagsWithoutVerify(parsed: ParsedArgs): void {
 export function seededInputs(vg: ValidatedGraph): Record<string, HostTensor> {
   const feeds: Record<string, HostTensor> = {};
   vg.graph.inputs.forEach((input, i) => {
-    feeds[input.name] = isFloatDType(input.dtype)
-      ? fromFloat64(input.dtype, input.shape, toFloat64(randomTensor(input.shape, 1234 + i)))
-      : tensor(input.dtype, input.shape);
+    feeds[input.name] = isFloatDType(input.dtype) ? fromFloat64(input.dtype, input.shape, toFloat64(randomTensor(input.shape, 1234 + i))) : tensor(input.dtype, input.shape);
   });
   return feeds;
 }
@@ -76,6 +74,7 @@ export function verifyPassed(checks: readonly OutputCheck[] | undefined): boolea
 /** The report: a heading ending in ok or FAILED, then one line per output. */
 export function verifyLines(heading: string, checks: readonly OutputCheck[]): string[] {
   const lines = [`${heading} (atol ${VERIFY_ATOL}, rtol ${VERIFY_RTOL}): ${verifyPassed(checks) ? 'ok' : 'FAILED'}`];
-  for (const c of checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: max abs error ${c.maxAbs.toExponential(3)}, max rel error ${c.maxRel.toExponential(3)}${c.worstIndex >= 0 ? ` (worst index ${c.worstIndex})` : ''}`);
+  for (const c of checks)
+    lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: max abs error ${c.maxAbs.toExponential(3)}, max rel error ${c.maxRel.toExponential(3)}${c.worstIndex >= 0 ? ` (worst index ${c.worstIndex})` : ''}`);
   return lines;
 }

@@ -31,7 +31,10 @@ function corrupt(vg: ValidatedGraph, targets: readonly string[], scale: number):
     if (!targets.includes(n.name)) return [n];
     const value = n.outputs[0]!;
     const clean = `${value}::before-fault`;
-    return [{ ...n, outputs: [clean, ...n.outputs.slice(1)] }, { name: `${n.name}::fault`, op: 'mul', inputs: [clean, 'fault::scale'], outputs: [value] }];
+    return [
+      { ...n, outputs: [clean, ...n.outputs.slice(1)] },
+      { name: `${n.name}::fault`, op: 'mul', inputs: [clean, 'fault::scale'], outputs: [value] },
+    ];
   });
   const dtype = vg.values.get(vg.graph.outputs[0]!)!.dtype;
   return {
@@ -93,9 +96,16 @@ function highwayGate(vg: ValidatedGraph): string {
 }
 
 describe('check: the fixtures pass on the reference and tfjs:cpu', () => {
-  test.each([['resnet18_narrow', residual], ['densenet_small', dense], ['skip_zoo', zoo]])('%s', async (name, m) => {
+  test.each([
+    ['resnet18_narrow', residual],
+    ['densenet_small', dense],
+    ['skip_zoo', zoo],
+  ])('%s', async (name, m) => {
     const report = await runCheck({ model: name, graph: m.vg, weights: m.weights, feeds: m.feeds, adapters: ['reference', 'tfjs:cpu'] });
-    expect(report.results.map((r) => [r.adapter, r.status])).toEqual([['reference', 'pass'], ['tfjs:cpu', 'pass']]);
+    expect(report.results.map((r) => [r.adapter, r.status])).toEqual([
+      ['reference', 'pass'],
+      ['tfjs:cpu', 'pass'],
+    ]);
     expect(report.summary.ok).toBe(true);
     expect(report.localizations).toEqual([]);
     expect(report.pairs).toHaveLength(1);
@@ -108,9 +118,13 @@ test('an adapter that cannot start is listed as unavailable; required, it fails 
     name: 'test:missing',
     create: () => ({
       name: 'test:missing',
-      init: async () => { throw new AdapterUnavailableError('test:missing', 'no such runtime here', 'install it'); },
+      init: async () => {
+        throw new AdapterUnavailableError('test:missing', 'no such runtime here', 'install it');
+      },
       whyUnsupported: () => undefined,
-      compile: async () => { throw new Error('never compiled'); },
+      compile: async () => {
+        throw new Error('never compiled');
+      },
       resources: () => ({}),
       dispose: async () => undefined,
     }),
@@ -176,8 +190,12 @@ describe('check: a planted fault is named exactly', () => {
     // path (two scaled convs already make 1.6e-5).
     const targets = residual.vg.nodes.filter((n) => n.spec.op === 'conv2d' || n.spec.op === 'dense').map((n) => n.spec.name);
     const report = await runCheck({
-      model: 'resnet18_narrow', graph: residual.vg, weights: residual.weights, feeds: residual.feeds,
-      adapters: [plantFault('reference', targets, 1 + 8e-6)], tolerance: { atol: 1e-7, rtol: 1e-5 },
+      model: 'resnet18_narrow',
+      graph: residual.vg,
+      weights: residual.weights,
+      feeds: residual.feeds,
+      adapters: [plantFault('reference', targets, 1 + 8e-6)],
+      tolerance: { atol: 1e-7, rtol: 1e-5 },
     });
     expect(report.summary.ok).toBe(false);
     const l = onlyLocalization(report);

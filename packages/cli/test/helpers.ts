@@ -20,8 +20,12 @@ export async function runCli(args: string[], cwd = process.cwd()): Promise<CliRe
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
-    out: (t) => { stdout += t.endsWith('\n') ? t : `${t}\n`; },
-    err: (t) => { stderr += t.endsWith('\n') ? t : `${t}\n`; },
+    out: (t) => {
+      stdout += t.endsWith('\n') ? t : `${t}\n`;
+    },
+    err: (t) => {
+      stderr += t.endsWith('\n') ? t : `${t}\n`;
+    },
     isTTY: false,
     cwd,
   });

@@ -22,7 +22,6 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-
 function fifo(p: string): string {
   fs.rmSync(p, { force: true });
   execFileSync('mkfifo', [p]);

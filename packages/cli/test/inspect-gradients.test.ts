@@ -15,12 +15,20 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 /** y = x + 0.5 * x as a residual merge (identity shortcut, body 0.5 * x). */
 function halfModel(dtype: 'float32' | 'float64'): string {
   const file = path.join(tmp, `half-${dtype}.json`);
-  fs.writeFileSync(file, JSON.stringify({
-    format: 'skipconn.graph', version: 1,
-    inputs: [{ name: 'x', dtype, shape: [1, 2], layout: 'NC' }], outputs: ['y'],
-    weights: [{ name: 'half', dtype, shape: [], data: [0.5] }],
-    nodes: [{ name: 'body', op: 'mul', inputs: ['x', 'half'], outputs: ['h'] }, { name: 'add', op: 'residual', inputs: ['x', 'h'], outputs: ['y'] }],
-  }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      format: 'skipconn.graph',
+      version: 1,
+      inputs: [{ name: 'x', dtype, shape: [1, 2], layout: 'NC' }],
+      outputs: ['y'],
+      weights: [{ name: 'half', dtype, shape: [], data: [0.5] }],
+      nodes: [
+        { name: 'body', op: 'mul', inputs: ['x', 'half'], outputs: ['h'] },
+        { name: 'add', op: 'residual', inputs: ['x', 'h'], outputs: ['y'] },
+      ],
+    }),
+  );
   return file;
 }
 

@@ -49,7 +49,13 @@ describe('skipconn inspect', () => {
     // body conv1 16*8*9 + 16 = 1168, bn1 4*16 = 64, conv2 16*16*9 + 16 = 2320, bn2 64 -> 3616
     // shortcut 1x1 conv 16*8 + 16 = 144, bn 64 -> 208; output [1,16,4,4] float32 = 256 * 4 = 1024 bytes
     expect(JSON.parse(r.stdout).skips[0]).toMatchObject({
-      category: 'projection', scheme: null, bodyParams: 3616, shortcutParams: 208, mergeOutputBytes: 1024, concat: null, scales: [],
+      category: 'projection',
+      scheme: null,
+      bodyParams: 3616,
+      shortcutParams: 208,
+      mergeOutputBytes: 1024,
+      concat: null,
+      scales: [],
       shortcut: ['layer2.0.downsample.conv', 'layer2.0.downsample.bn'],
     });
     const dense = JSON.parse((await runCli(['inspect', 'examples/densenet-block.json', '--json'], root)).stdout);
@@ -57,13 +63,18 @@ describe('skipconn inspect', () => {
     expect(dense.skips[0].concat).toEqual({ inputChannels: [8, 4], outputChannels: 12, channelGrowth: 4, naiveBytes: (288 + 144 + 432) * 4, zeroCopyBytes: 432 * 4 });
   });
 
-  it('--input and --seeded add the reference evaluator\'s signal at each merge', async () => {
+  it("--input and --seeded add the reference evaluator's signal at each merge", async () => {
     // y = x + 0.5 * x: the body is half the shortcut, so their RMS ratio is 0.5 for any input
     const graph = {
-      format: 'skipconn.graph', version: 1,
-      inputs: [{ name: 'x', dtype: 'float32', shape: [1, 2], layout: 'NC' }], outputs: ['y'],
+      format: 'skipconn.graph',
+      version: 1,
+      inputs: [{ name: 'x', dtype: 'float32', shape: [1, 2], layout: 'NC' }],
+      outputs: ['y'],
       weights: [{ name: 'half', dtype: 'float32', shape: [], data: [0.5] }],
-      nodes: [{ name: 'body', op: 'mul', inputs: ['x', 'half'], outputs: ['h'] }, { name: 'add', op: 'residual', inputs: ['x', 'h'], outputs: ['y'] }],
+      nodes: [
+        { name: 'body', op: 'mul', inputs: ['x', 'half'], outputs: ['h'] },
+        { name: 'add', op: 'residual', inputs: ['x', 'h'], outputs: ['y'] },
+      ],
     };
     const model = path.join(tmp, 'half.json');
     fs.writeFileSync(model, JSON.stringify(graph));
@@ -105,12 +116,41 @@ describe('skipconn inspect', () => {
   it.each<[string, () => string, RegExp]>([
     ['missing file', () => path.join(tmp, 'nope.json'), /nope\.json.*(not found|no such file)/i],
     ['truncated JSON', () => write('cut.json', fs.readFileSync(path.join(root, 'examples/highway-mlp.json'), 'utf8').slice(0, 300)), /cut\.json at byte \d+: JSON ends early \(truncated file\?\)/],
-    ['unknown op', () => write('op.json', JSON.stringify({ format: 'skipconn.graph', version: 1, inputs: [{ name: 'x', dtype: 'float32', shape: [1] }], outputs: ['y'], weights: [], nodes: [{ name: 'n1', op: 'swish2', inputs: ['x'], outputs: ['y'] }] })), /node 'n1' \(swish2\): unknown op 'swish2'/],
-    ['shape mismatch', () => write('mismatch.json', JSON.stringify({
-      format: 'skipconn.graph', version: 1,
-      inputs: [{ name: 'x', dtype: 'float32', shape: [1, 64, 56, 56], layout: 'NCHW' }, { name: 'f', dtype: 'float32', shape: [1, 128, 28, 28], layout: 'NCHW' }],
-      outputs: ['y'], weights: [], nodes: [{ name: 'add', op: 'residual', inputs: ['x', 'f'], outputs: ['y'] }],
-    })), /node 'add' \(residual\): shortcut and body shapes must be equal.*\[1,128,28,28\].*projection shortcut/],
+    [
+      'unknown op',
+      () =>
+        write(
+          'op.json',
+          JSON.stringify({
+            format: 'skipconn.graph',
+            version: 1,
+            inputs: [{ name: 'x', dtype: 'float32', shape: [1] }],
+            outputs: ['y'],
+            weights: [],
+            nodes: [{ name: 'n1', op: 'swish2', inputs: ['x'], outputs: ['y'] }],
+          }),
+        ),
+      /node 'n1' \(swish2\): unknown op 'swish2'/,
+    ],
+    [
+      'shape mismatch',
+      () =>
+        write(
+          'mismatch.json',
+          JSON.stringify({
+            format: 'skipconn.graph',
+            version: 1,
+            inputs: [
+              { name: 'x', dtype: 'float32', shape: [1, 64, 56, 56], layout: 'NCHW' },
+              { name: 'f', dtype: 'float32', shape: [1, 128, 28, 28], layout: 'NCHW' },
+            ],
+            outputs: ['y'],
+            weights: [],
+            nodes: [{ name: 'add', op: 'residual', inputs: ['x', 'f'], outputs: ['y'] }],
+          }),
+        ),
+      /node 'add' \(residual\): shortcut and body shapes must be equal.*\[1,128,28,28\].*projection shortcut/,
+    ],
     ['not a model', () => write('data.txt', 'hello'), /not a model skipconn can read/],
   ])('%s: exit 2 with a clear message', async (_name, file, message) => {
     const r = await runCli(['inspect', file()], root);

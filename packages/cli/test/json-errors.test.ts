@@ -68,7 +68,7 @@ describe('--json errors', () => {
     expect(report.error.message).toMatch(/node 'layer1\.0\.add' \(residual\): attribute 'alpha' is invalid/);
   });
 
-  test("port and conformance (whose --json takes a file) report usage errors as JSON too", async () => {
+  test('port and conformance (whose --json takes a file) report usage errors as JSON too', async () => {
     const port = await jsonFailure(['port', 'examples/resnet-basic-identity.json', '--to', 'tflite', '--out', path.join(tmp, 'x'), '--json']);
     expect(port.code).toBe(2);
     expect(port.report.error).toMatchObject({ command: 'port', code: 'USAGE' });

@@ -44,8 +44,17 @@ describe('placeArcs', () => {
 
 describe('findSkipGroups', () => {
   it('chains of same-structure blocks are repeats; skips from one fork are fans', () => {
-    const nodes = [['r1', 'relu'], ['m1', 'residual'], ['r2', 'relu'], ['m2', 'residual'], ['t', 'tanh'], ['m3', 'residual'], ['c1', 'concat'], ['u', 'relu'], ['c2', 'concat']]
-      .map(([name, op]) => ({ name: name!, op: op!, outputs: [name!] }));
+    const nodes = [
+      ['r1', 'relu'],
+      ['m1', 'residual'],
+      ['r2', 'relu'],
+      ['m2', 'residual'],
+      ['t', 'tanh'],
+      ['m3', 'residual'],
+      ['c1', 'concat'],
+      ['u', 'relu'],
+      ['c2', 'concat'],
+    ].map(([name, op]) => ({ name: name!, op: op!, outputs: [name!] }));
     const skip = (from: string, merge: string, bypassed: string[], category = 'residual') => ({ from, merge, bypassed, category }) as unknown as SkipMapInput['skips'][number];
     const input: SkipMapInput = {
       title: 't',
@@ -112,43 +121,49 @@ if (why !== undefined) console.warn(`skipping the skip map screenshot tests: ${w
   it.each<[string, number, string[], number, { groups: number; arcs: number }]>([
     ['resnet50_narrow', 16, ['--seeded', '--gradients'], 3, { groups: 4, arcs: 4 }],
     ['densenet121_narrow', 58, [], 0, { groups: 4, arcs: 0 }],
-  ])('%s: non-blank, one drawn arc per skip, click shows details', async (name, expectedSkips, extra, chartLines, collapsed) => {
-    const model = path.join(models, name, 'model.onnx');
-    const html = path.join(tmp, `${name}.html`);
-    const png = path.join(tmp, `${name}.png`);
-    expect((await runCli(['inspect', model, '--html', html, ...extra], root)).code).toBe(0);
-    const { skips } = await inspectJson(model);
-    expect(skips).toHaveLength(expectedSkips);
-    const seen = await withHtmlPage(html, async ({ page, externalRequests, consoleErrors }) => {
-      // Every arc is in the DOM and has a drawn extent on the page.
-      const boxes = await page.$$eval('svg.skip-map path.arc', (paths) => paths.map((p) => {
-        const b = (p as SVGGraphicsElement).getBoundingClientRect();
-        return { skip: p.getAttribute('data-skip'), width: b.width, height: b.height };
-      }));
-      await page.locator('svg.skip-map path.arc').last().dispatchEvent('click');
-      const details = (await page.locator('#details').innerText()).trim();
-      const rows = await page.locator('tr.skip').count();
-      const lines = await page.locator('svg.depth-chart polyline.series').count();
-      // Collapsed: one arc per group, the grouped arcs hidden.
-      await page.locator('#collapse').check();
-      const visible = (selector: string) => page.$$eval(selector, (els) => els.filter((e) => getComputedStyle(e).display !== 'none').length);
-      const collapsed = { groups: await visible('svg.skip-map g.group'), arcs: await visible('svg.skip-map path.arc') };
-      const shot = await page.screenshot({ path: png });
-      // Non-blank: a screenshot of a white page compresses to a few kilobytes.
-      return { boxes, details, rows, lines, collapsed, shot, externalRequests, consoleErrors };
-    });
-    expect(seen.boxes).toHaveLength(skips.length);
-    expect(new Set(seen.boxes.map((b) => b.skip)).size).toBe(skips.length);
-    for (const b of seen.boxes) expect(b.width * b.height).toBeGreaterThan(0);
-    expect(seen.rows).toBe(skips.length);
-    expect(seen.lines).toBe(chartLines);
-    expect(seen.collapsed).toEqual(collapsed);
-    if (chartLines > 0) expect(seen.details).toMatch(/gradient fork\s+\d/);
-    expect(seen.shot.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    expect(seen.shot.length).toBeGreaterThan(30_000);
-    expect(seen.externalRequests).toEqual([]);
-    expect(seen.consoleErrors).toEqual([]);
-    expect(seen.details).toMatch(/body params\s+\d+/);
-    expect(seen.details).toMatch(/merge output bytes\s+\d+/);
-  }, 90_000);
+  ])(
+    '%s: non-blank, one drawn arc per skip, click shows details',
+    async (name, expectedSkips, extra, chartLines, collapsed) => {
+      const model = path.join(models, name, 'model.onnx');
+      const html = path.join(tmp, `${name}.html`);
+      const png = path.join(tmp, `${name}.png`);
+      expect((await runCli(['inspect', model, '--html', html, ...extra], root)).code).toBe(0);
+      const { skips } = await inspectJson(model);
+      expect(skips).toHaveLength(expectedSkips);
+      const seen = await withHtmlPage(html, async ({ page, externalRequests, consoleErrors }) => {
+        // Every arc is in the DOM and has a drawn extent on the page.
+        const boxes = await page.$$eval('svg.skip-map path.arc', (paths) =>
+          paths.map((p) => {
+            const b = (p as SVGGraphicsElement).getBoundingClientRect();
+            return { skip: p.getAttribute('data-skip'), width: b.width, height: b.height };
+          }),
+        );
+        await page.locator('svg.skip-map path.arc').last().dispatchEvent('click');
+        const details = (await page.locator('#details').innerText()).trim();
+        const rows = await page.locator('tr.skip').count();
+        const lines = await page.locator('svg.depth-chart polyline.series').count();
+        // Collapsed: one arc per group, the grouped arcs hidden.
+        await page.locator('#collapse').check();
+        const visible = (selector: string) => page.$$eval(selector, (els) => els.filter((e) => getComputedStyle(e).display !== 'none').length);
+        const collapsed = { groups: await visible('svg.skip-map g.group'), arcs: await visible('svg.skip-map path.arc') };
+        const shot = await page.screenshot({ path: png });
+        // Non-blank: a screenshot of a white page compresses to a few kilobytes.
+        return { boxes, details, rows, lines, collapsed, shot, externalRequests, consoleErrors };
+      });
+      expect(seen.boxes).toHaveLength(skips.length);
+      expect(new Set(seen.boxes.map((b) => b.skip)).size).toBe(skips.length);
+      for (const b of seen.boxes) expect(b.width * b.height).toBeGreaterThan(0);
+      expect(seen.rows).toBe(skips.length);
+      expect(seen.lines).toBe(chartLines);
+      expect(seen.collapsed).toEqual(collapsed);
+      if (chartLines > 0) expect(seen.details).toMatch(/gradient fork\s+\d/);
+      expect(seen.shot.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      expect(seen.shot.length).toBeGreaterThan(30_000);
+      expect(seen.externalRequests).toEqual([]);
+      expect(seen.consoleErrors).toEqual([]);
+      expect(seen.details).toMatch(/body params\s+\d+/);
+      expect(seen.details).toMatch(/merge output bytes\s+\d+/);
+    },
+    90_000,
+  );
 });

@@ -14,8 +14,22 @@
  * every node, so it is reported as drift, never blamed on a node.
  */
 import {
-  AdapterUnavailableError, encodeNumber, evaluateGraph, findSkips, formatShape, isFloatDType, runReferenceKernel, toFloat64, validateGraph,
-  type Adapter, type DType, type HostTensor, type SkipConnection, type ValidatedGraph, type ValidatedNode, type WeightStore,
+  AdapterUnavailableError,
+  encodeNumber,
+  evaluateGraph,
+  findSkips,
+  formatShape,
+  isFloatDType,
+  runReferenceKernel,
+  toFloat64,
+  validateGraph,
+  type Adapter,
+  type DType,
+  type HostTensor,
+  type SkipConnection,
+  type ValidatedGraph,
+  type ValidatedNode,
+  type WeightStore,
 } from '@skipconn/core';
 import { compareValues, formatIndex, formatNumber, toleranceFor, type Comparison, type Tolerance } from './tolerance';
 import { machineInfo } from './machine';
@@ -181,7 +195,12 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message.split('\n')[0]! : String(err);
 }
 
-async function runOn(adapter: Adapter, vg: ValidatedGraph, weights: WeightStore, feeds: Readonly<Record<string, HostTensor>>): Promise<{ outputs: Record<string, HostTensor>; info: { executionProvider?: string; backend?: string } }> {
+async function runOn(
+  adapter: Adapter,
+  vg: ValidatedGraph,
+  weights: WeightStore,
+  feeds: Readonly<Record<string, HostTensor>>,
+): Promise<{ outputs: Record<string, HostTensor>; info: { executionProvider?: string; backend?: string } }> {
   const compiled = await adapter.compile(vg, weights);
   try {
     return { outputs: await compiled.run(feeds), info: compiled.info };
@@ -204,7 +223,10 @@ export function skipOfNode(skips: readonly SkipConnection[], node: string): Skip
 
 /** What one node computes from the given input values, by its reference kernel, in float64. */
 function referenceOnInputs(node: ValidatedNode, inputs: readonly Float64Array[]): Float64Array[] {
-  const outs = runReferenceKernel(node, inputs.map((data, i) => ({ shape: node.inputs[i]!.shape, data })));
+  const outs = runReferenceKernel(
+    node,
+    inputs.map((data, i) => ({ shape: node.inputs[i]!.shape, data })),
+  );
   return outs.map((o) => o.data);
 }
 
@@ -220,8 +242,14 @@ interface Judged {
  * value (undefined when it was not fetched); reference holds the float64 value of every value.
  */
 function judgeNode(
-  node: ValidatedNode, vg: ValidatedGraph, value: string, got: HostTensor, reference: ReadonlyMap<string, Float64Array>,
-  adapterValue: (name: string) => HostTensor | undefined, depths: ReadonlyMap<string, number>, fixed: Tolerance | undefined,
+  node: ValidatedNode,
+  vg: ValidatedGraph,
+  value: string,
+  got: HostTensor,
+  reference: ReadonlyMap<string, Float64Array>,
+  adapterValue: (name: string) => HostTensor | undefined,
+  depths: ReadonlyMap<string, number>,
+  fixed: Tolerance | undefined,
 ): Judged | string {
   const info = vg.values.get(value)!;
   const global = compareTensor(got, reference.get(value)!, info.shape, toleranceAt(info.dtype, depths.get(value)!, fixed));
@@ -258,13 +286,22 @@ function divergent(node: ValidatedNode, vg: ValidatedGraph, value: string, j: Ju
 export function describeDivergence(l: Localization): string {
   if (l.node === undefined) return l.message;
   const n = l.node;
-  const skip = l.skip === undefined ? 'in no skip connection' : `${l.skip.role === 'merge' ? 'the merge of' : l.skip.role === 'body' ? 'in the body of' : 'on the shortcut of'} the ${l.skip.kind} skip '${l.skip.merge}' (${l.skip.from} -> ${l.skip.to}, ${l.skip.detail})`;
+  const skip =
+    l.skip === undefined
+      ? 'in no skip connection'
+      : `${l.skip.role === 'merge' ? 'the merge of' : l.skip.role === 'body' ? 'in the body of' : 'on the shortcut of'} the ${l.skip.kind} skip '${l.skip.merge}' (${l.skip.from} -> ${l.skip.to}, ${l.skip.detail})`;
   return `first divergent node '${n.name}' (${n.op}), inputs ${n.inputs.map((i) => `${i.name} ${formatShape(i.shape)}`).join(', ')}: output '${n.output}' ${formatShape(n.shape)} max abs error ${formatNumber(Number(n.maxAbsError))}, max rel error ${formatNumber(Number(n.maxRelError))}, worst at ${formatIndex(n.worst.index)} got ${formatNumber(Number(n.worst.got))} want ${formatNumber(Number(n.worst.want))}; error/tolerance ${formatNumber(Number(n.errorRatio))} against the reference, ${formatNumber(Number(n.localErrorRatio))} against its own kernel on the adapter's inputs; ${skip}`;
 }
 
 async function localize(
-  adapter: Adapter, name: string, vg: ValidatedGraph, weights: WeightStore, feeds: Readonly<Record<string, HostTensor>>,
-  reference: ReadonlyMap<string, Float64Array>, fixed: Tolerance | undefined, skips: readonly SkipConnection[],
+  adapter: Adapter,
+  name: string,
+  vg: ValidatedGraph,
+  weights: WeightStore,
+  feeds: Readonly<Record<string, HostTensor>>,
+  reference: ReadonlyMap<string, Float64Array>,
+  fixed: Tolerance | undefined,
+  skips: readonly SkipConnection[],
 ): Promise<Localization> {
   const depths = valueDepths(vg);
   const values = nodeFloatValues(vg);
@@ -274,7 +311,13 @@ async function localize(
       return { ...l, message: describeDivergence(l) };
     }
     if (firstOut !== undefined) {
-      return { adapter: name, status: 'drift', method, firstOutOfTolerance: firstOut, message: `no node diverges on its own: every node matches its reference kernel on the adapter's inputs; accumulated rounding first leaves the tolerance at node '${firstOut}'` };
+      return {
+        adapter: name,
+        status: 'drift',
+        method,
+        firstOutOfTolerance: firstOut,
+        message: `no node diverges on its own: every node matches its reference kernel on the adapter's inputs; accumulated rounding first leaves the tolerance at node '${firstOut}'`,
+      };
     }
     return { adapter: name, status: 'none', method, message: 'every node output is within tolerance when all of them are fetched (the failure did not reproduce)' };
   };
@@ -411,8 +454,17 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         }
         if (!c.pass) failed = true;
         results.push({
-          ...base, status: c.pass ? 'pass' : 'fail', maxAbsError: encodeNumber(c.maxAbsError), maxRelError: encodeNumber(c.maxRelError), errorRatio: encodeNumber(c.errorRatio), worst: worstOf(c),
-          ...(c.pass ? {} : { message: `output '${output}': ${c.mismatches} of ${c.size} elements out of tolerance (atol ${tol.atol.toExponential(3)}, rtol ${tol.rtol.toExponential(3)}, depth ${depths.get(output)}); worst at ${formatIndex(c.worstIndex)}: got ${formatNumber(c.got)}, want ${formatNumber(c.want)}` }),
+          ...base,
+          status: c.pass ? 'pass' : 'fail',
+          maxAbsError: encodeNumber(c.maxAbsError),
+          maxRelError: encodeNumber(c.maxRelError),
+          errorRatio: encodeNumber(c.errorRatio),
+          worst: worstOf(c),
+          ...(c.pass
+            ? {}
+            : {
+                message: `output '${output}': ${c.mismatches} of ${c.size} elements out of tolerance (atol ${tol.atol.toExponential(3)}, rtol ${tol.rtol.toExponential(3)}, depth ${depths.get(output)}); worst at ${formatIndex(c.worstIndex)}: got ${formatNumber(c.got)}, want ${formatNumber(c.want)}`,
+              }),
         });
       }
       if (run !== undefined) produced.set(name, run.outputs);

@@ -40,7 +40,10 @@ function fileRank(name: string): number {
 
 function jsonFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort((a, b) => fileRank(a) - fileRank(b) || a.localeCompare(b));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort((a, b) => fileRank(a) - fileRank(b) || a.localeCompare(b));
 }
 
 /** Checks one case's shape as data (not its graph: the validator does that when it runs). */

@@ -14,14 +14,18 @@ function patternToRegExp(pattern: string): RegExp {
 /** A predicate on case ids; undefined or '' selects everything. */
 export function caseFilter(filter: string | undefined): (id: string) => boolean {
   if (filter === undefined || filter.trim() === '') return () => true;
-  const tests = filter.split('|').map((p) => p.trim()).filter((p) => p.length > 0).map((p) => {
-    if (p.includes('*') || p.includes('?')) {
-      const re = patternToRegExp(p);
-      return (id: string) => re.test(id);
-    }
-    const prefix = p.endsWith('/') ? p : `${p}/`;
-    return (id: string) => id === p || id.startsWith(prefix);
-  });
+  const tests = filter
+    .split('|')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .map((p) => {
+      if (p.includes('*') || p.includes('?')) {
+        const re = patternToRegExp(p);
+        return (id: string) => re.test(id);
+      }
+      const prefix = p.endsWith('/') ? p : `${p}/`;
+      return (id: string) => id === p || id.startsWith(prefix);
+    });
   return (id) => tests.some((t) => t(id));
 }
 

@@ -19,7 +19,9 @@ export const GOLDEN_SCHEME = 1;
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -27,7 +29,9 @@ export function canonicalJson(value: unknown): string {
 
 /** sha256 over what determines a case's numbers: graph, init and inputs (not id, text or tags). */
 export function caseHash(c: ConformanceCase): string {
-  return createHash('sha256').update(canonicalJson({ scheme: GOLDEN_SCHEME, graph: c.graph, init: c.init ?? {}, inputs: c.inputs })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ scheme: GOLDEN_SCHEME, graph: c.graph, init: c.init ?? {}, inputs: c.inputs }))
+    .digest('hex');
 }
 
 /** Runs the reference evaluator at float64 on a case. */

@@ -89,7 +89,7 @@ export function describeConformance(factory: AdapterFactory, options: DescribeCo
             fatal: isRequired,
           };
         } else {
-          unavailable = { reason: `${name}: init failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`, fatal: true };
+          unavailable = { reason: `${name}: init failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, fatal: true };
         }
         await adapter?.dispose().catch(() => undefined);
         adapter = undefined;

@@ -3,17 +3,7 @@
  * Random values come from core's seededRandom (mulberry32), so every machine and every language
  * that implements the same generator sees the same numbers.
  */
-import {
-  SkipconnError,
-  decodeNumber,
-  seededRandom,
-  sizeOf,
-  formatShape,
-  tensor,
-  weightsFromGraph,
-  type DType,
-  type HostTensor,
-} from '@skipconn/core';
+import { SkipconnError, decodeNumber, seededRandom, sizeOf, formatShape, tensor, weightsFromGraph, type DType, type HostTensor } from '@skipconn/core';
 import type { ConformanceCase, RandomSpec, ValueSpec } from './types';
 
 export function isRandomSpec(spec: ValueSpec): spec is RandomSpec {

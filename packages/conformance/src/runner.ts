@@ -39,7 +39,10 @@ export interface RunConformanceOptions {
 
 /** REQUIRE_ADAPTERS=a,b (comma-separated, spaces ignored). */
 export function requiredAdaptersFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
-  return (env['REQUIRE_ADAPTERS'] ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return (env['REQUIRE_ADAPTERS'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /** Throws USAGE when an expect-fail list names cases that do not exist (typos would hide failures). */

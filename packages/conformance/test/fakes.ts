@@ -32,7 +32,13 @@ export function fakeAdapter(options: FakeOptions = {}): Adapter {
     async compile(graph, weights) {
       if (options.leak) leaked++;
       if (options.acceptAnything) {
-        return { info: { backend: 'fake' }, async run() { return {}; }, async dispose() {} };
+        return {
+          info: { backend: 'fake' },
+          async run() {
+            return {};
+          },
+          async dispose() {},
+        };
       }
       const compiled = await inner.compile(graph, weights);
       return {

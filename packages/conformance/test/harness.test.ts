@@ -102,7 +102,11 @@ describe('runCase verdicts', () => {
 
   test('a deliberately wrong adapter fails with max errors and the worst index', async () => {
     // flat 37 in [2,3,4,5] is [0,1,3,2]
-    const wrong = fakeAdapter({ corrupt: (v) => { v[37] = v[37]! + 0.5; } });
+    const wrong = fakeAdapter({
+      corrupt: (v) => {
+        v[37] = v[37]! + 0.5;
+      },
+    });
     const r = await runCase(wrong, byId(PLAIN), { goldens });
     expect(r.status).toBe('fail');
     expect(r.worst).toMatchObject({ output: 'y', index: [0, 1, 3, 2] });
@@ -115,7 +119,11 @@ describe('runCase verdicts', () => {
   });
 
   test('an error within tolerance passes and reports its size', async () => {
-    const close = fakeAdapter({ corrupt: (v) => { v[5] = v[5]! + 2e-6; } });
+    const close = fakeAdapter({
+      corrupt: (v) => {
+        v[5] = v[5]! + 2e-6;
+      },
+    });
     const r = await runCase(close, byId(PLAIN), { goldens });
     expect(r.status).toBe('pass');
     expect(Number(r.maxAbsError)).toBeGreaterThan(1e-6);
@@ -123,7 +131,11 @@ describe('runCase verdicts', () => {
   });
 
   test('a NaN where a number is expected fails with an Infinity error', async () => {
-    const nan = fakeAdapter({ corrupt: (v) => { v[0] = NaN; } });
+    const nan = fakeAdapter({
+      corrupt: (v) => {
+        v[0] = NaN;
+      },
+    });
     const r = await runCase(nan, byId(LITERAL), { goldens });
     expect(r.status).toBe('fail');
     expect(r.maxAbsError).toBe('Infinity');
@@ -134,7 +146,11 @@ describe('runCase verdicts', () => {
     const pass = await runCase(fakeAdapter(), byId(PLAIN), { goldens, expectFail: 'known bug #1' });
     expect(pass.status).toBe('fail');
     expect(pass.message).toContain('expected to fail (known bug #1) but passed');
-    const wrong = fakeAdapter({ corrupt: (v) => { v[0] = v[0]! + 1; } });
+    const wrong = fakeAdapter({
+      corrupt: (v) => {
+        v[0] = v[0]! + 1;
+      },
+    });
     const xfail = await runCase(wrong, byId(PLAIN), { goldens, expectFail: 'known bug #1' });
     expect(xfail.status).toBe('expected-fail');
     expect(xfail.message).toContain('known bug #1');
@@ -192,10 +208,15 @@ describe('runCase verdicts', () => {
     const compile = bad.compile.bind(bad);
     bad.compile = async (g, w) => {
       const c = await compile(g, w);
-      return { ...c, info: c.info, run: async (f) => {
-        const out = await c.run(f);
-        return { y: { ...out['y']!, dtype: 'float64' as const, data: new Float64Array(out['y']!.data.length) } };
-      }, dispose: () => c.dispose() };
+      return {
+        ...c,
+        info: c.info,
+        run: async (f) => {
+          const out = await c.run(f);
+          return { y: { ...out['y']!, dtype: 'float64' as const, data: new Float64Array(out['y']!.data.length) } };
+        },
+        dispose: () => c.dispose(),
+      };
     };
     const r = await runCase(bad, byId(PLAIN), { goldens });
     expect(r.status).toBe('fail');
@@ -270,7 +291,17 @@ describe('filters', () => {
 
 describe('runConformance', () => {
   registerAdapter('test:unavailable', () => fakeAdapter({ name: 'test:unavailable', unavailable: 'no such device here' }), -100);
-  registerAdapter('test:wrong', () => fakeAdapter({ name: 'test:wrong', corrupt: (v) => { if (v.length > 3) v[3] = v[3]! * 2 + 1; } }), -100);
+  registerAdapter(
+    'test:wrong',
+    () =>
+      fakeAdapter({
+        name: 'test:wrong',
+        corrupt: (v) => {
+          if (v.length > 3) v[3] = v[3]! * 2 + 1;
+        },
+      }),
+    -100,
+  );
 
   test('reports every adapter, every result and a summary', async () => {
     const events: string[] = [];

@@ -7,7 +7,17 @@ import { renderHtmlReport, renderJsonReport, renderTerminalReport, runConformanc
 import { chromiumUnavailable, screenshotHtml } from '../../../tools/html-screenshot';
 import { fakeAdapter } from './fakes';
 
-registerAdapter('test:report-wrong', () => fakeAdapter({ name: 'test:report-wrong', corrupt: (v) => { if (v.length > 2) v[2] = v[2]! + 0.25; } }), -100);
+registerAdapter(
+  'test:report-wrong',
+  () =>
+    fakeAdapter({
+      name: 'test:report-wrong',
+      corrupt: (v) => {
+        if (v.length > 2) v[2] = v[2]! + 0.25;
+      },
+    }),
+  -100,
+);
 registerAdapter('test:report-gone', () => fakeAdapter({ name: 'test:report-gone', unavailable: 'needs a GPU </script><b>x</b>' }), -100);
 
 let report: ConformanceReport;
@@ -40,7 +50,11 @@ test('terminal: one row per case group, one column per adapter, failures listed'
 test('JSON: the documented shape, exact through JSON', () => {
   const parsed = JSON.parse(renderJsonReport(report)) as ConformanceReport;
   expect(parsed).toEqual(report);
-  expect(parsed.adapters.map((a) => [a.name, a.available])).toEqual([['reference', true], ['test:report-wrong', true], ['test:report-gone', false]]);
+  expect(parsed.adapters.map((a) => [a.name, a.available])).toEqual([
+    ['reference', true],
+    ['test:report-wrong', true],
+    ['test:report-gone', false],
+  ]);
   for (const r of parsed.results) {
     expect(['pass', 'fail', 'skip', 'expected-fail']).toContain(r.status);
     expect(typeof r.case).toBe('string');
@@ -67,20 +81,24 @@ if (noBrowser !== undefined) {
   console.warn(`skipping the HTML screenshot test: ${noBrowser}`);
 }
 
-(noBrowser === undefined ? test : test.skip)(`HTML renders in headless Chromium; clicking a failing cell shows its details${noBrowser ? ` (skipped: ${noBrowser})` : ''}`, async () => {
-  const html = path.join(dir, 'report.html');
-  fs.writeFileSync(html, renderHtmlReport(report));
-  const png = path.join(dir, 'report.png');
-  const r = await screenshotHtml(html, png);
-  const bytes = fs.readFileSync(png);
-  expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  expect(bytes.length).toBeGreaterThan(10_000);
-  expect(r.groups).toBe(3);
-  expect(r.externalRequests).toEqual([]);
-  expect(r.consoleErrors).toEqual([]);
-  expect(r.clicked).toMatch(/^merge\/(gate|highway)\//);
-  expect(r.details).toContain(r.clicked);
-  expect(r.details).toContain('test:report-wrong');
-  expect(r.details).toMatch(/worst index\s+\[/);
-  expect(r.details).toContain('out of tolerance');
-}, 60_000);
+(noBrowser === undefined ? test : test.skip)(
+  `HTML renders in headless Chromium; clicking a failing cell shows its details${noBrowser ? ` (skipped: ${noBrowser})` : ''}`,
+  async () => {
+    const html = path.join(dir, 'report.html');
+    fs.writeFileSync(html, renderHtmlReport(report));
+    const png = path.join(dir, 'report.png');
+    const r = await screenshotHtml(html, png);
+    const bytes = fs.readFileSync(png);
+    expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(bytes.length).toBeGreaterThan(10_000);
+    expect(r.groups).toBe(3);
+    expect(r.externalRequests).toEqual([]);
+    expect(r.consoleErrors).toEqual([]);
+    expect(r.clicked).toMatch(/^merge\/(gate|highway)\//);
+    expect(r.details).toContain(r.clicked);
+    expect(r.details).toContain('test:report-wrong');
+    expect(r.details).toMatch(/worst index\s+\[/);
+    expect(r.details).toContain('out of tolerance');
+  },
+  60_000,
+);

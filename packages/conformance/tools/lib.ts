@@ -3,19 +3,7 @@
  * graphs), seeded value specs, ids and automatic tags. The cases it writes are plain data; the
  * harness never runs this code.
  */
-import {
-  GRAPH_FORMAT,
-  GRAPH_VERSION,
-  encodeNumber,
-  type Attrs,
-  type DType,
-  type ErrorCode,
-  type Graph,
-  type GraphInput,
-  type Layout,
-  type NodeSpec,
-  type WeightSpec,
-} from '@skipconn/core';
+import { GRAPH_FORMAT, GRAPH_VERSION, encodeNumber, type Attrs, type DType, type ErrorCode, type Graph, type GraphInput, type Layout, type NodeSpec, type WeightSpec } from '@skipconn/core';
 import type { ConformanceCase, EncodedNumber, Expected, RandomSpec, ValueSpec } from '../src/types';
 
 /** FNV-1a of a string: stable seeds derived from case id and value name. */

@@ -81,9 +81,7 @@ export function layerNorm(b: BlockBuilder, x: string, name: string, width: numbe
 export function resnetBasicBlock(b: BlockBuilder, x: string, name: string, inC: number, outC: number, stride = 1): string {
   let h = b.node('relu', [batchNorm(b, conv(b, x, `${name}.conv1`, inC, outC, 3, { stride, pad: 1 }), `${name}.bn1`, outC)], {}, `${name}.relu1`);
   h = batchNorm(b, conv(b, h, `${name}.conv2`, outC, outC, 3, { pad: 1 }), `${name}.bn2`, outC);
-  const shortcut = stride !== 1 || inC !== outC
-    ? batchNorm(b, conv(b, x, `${name}.downsample.conv`, inC, outC, 1, { stride }), `${name}.downsample.bn`, outC)
-    : x;
+  const shortcut = stride !== 1 || inC !== outC ? batchNorm(b, conv(b, x, `${name}.downsample.conv`, inC, outC, 1, { stride }), `${name}.downsample.bn`, outC) : x;
   return b.node('residual', [shortcut, h], { activation: 'relu' }, `${name}.add`);
 }
 
@@ -93,9 +91,7 @@ export function resnetBottleneckBlock(b: BlockBuilder, x: string, name: string, 
   let h = b.node('relu', [batchNorm(b, conv(b, x, `${name}.conv1`, inC, width, 1), `${name}.bn1`, width)], {}, `${name}.relu1`);
   h = b.node('relu', [batchNorm(b, conv(b, h, `${name}.conv2`, width, width, 3, { stride, pad: 1 }), `${name}.bn2`, width)], {}, `${name}.relu2`);
   h = batchNorm(b, conv(b, h, `${name}.conv3`, width, outC, 1), `${name}.bn3`, outC);
-  const shortcut = stride !== 1 || inC !== outC
-    ? batchNorm(b, conv(b, x, `${name}.downsample.conv`, inC, outC, 1, { stride }), `${name}.downsample.bn`, outC)
-    : x;
+  const shortcut = stride !== 1 || inC !== outC ? batchNorm(b, conv(b, x, `${name}.downsample.conv`, inC, outC, 1, { stride }), `${name}.downsample.bn`, outC) : x;
   return b.node('residual', [shortcut, h], { activation: 'relu' }, `${name}.add`);
 }
 
@@ -164,8 +160,7 @@ export function seResidualBlock(b: BlockBuilder, x: string, name: string, channe
  * map is larger than the decoder's and the skip concat center-crops it.
  */
 export function unet2(b: BlockBuilder, x: string, name: string, inC: number, width: number): string {
-  const twoConv = (v: string, n: string, cin: number, cout: number) =>
-    b.node('relu', [conv(b, b.node('relu', [conv(b, v, `${n}.conv1`, cin, cout, 3)], {}, `${n}.relu1`), `${n}.conv2`, cout, cout, 3)], {}, `${n}.relu2`);
+  const twoConv = (v: string, n: string, cin: number, cout: number) => b.node('relu', [conv(b, b.node('relu', [conv(b, v, `${n}.conv1`, cin, cout, 3)], {}, `${n}.relu1`), `${n}.conv2`, cout, cout, 3)], {}, `${n}.relu2`);
   const e1 = twoConv(x, `${name}.enc1`, inC, width);
   const down = b.node('maxPool2d', [e1], { kernel: [2, 2], strides: [2, 2] }, `${name}.pool`);
   const bottom = twoConv(down, `${name}.bottom`, width, width * 2);
@@ -180,8 +175,7 @@ export function unet2(b: BlockBuilder, x: string, name: string, inC: number, wid
 /** Multi-head self-attention from the vocabulary: dense, reshape, transpose, matmul, softmax. */
 export function selfAttention(b: BlockBuilder, x: string, name: string, batch: number, tokens: number, width: number, heads: number): string {
   const d = width / heads;
-  const split = (v: string, n: string, perm: number[]) =>
-    b.node('transpose', [b.node('reshape', [v], { shape: [batch, tokens, heads, d] }, `${n}.split`)], { perm }, `${n}.heads`);
+  const split = (v: string, n: string, perm: number[]) => b.node('transpose', [b.node('reshape', [v], { shape: [batch, tokens, heads, d] }, `${n}.split`)], { perm }, `${n}.heads`);
   const q = split(dense(b, x, `${name}.q`, width, width), `${name}.q`, [0, 2, 1, 3]);
   const kT = split(dense(b, x, `${name}.k`, width, width), `${name}.k`, [0, 2, 3, 1]);
   const v = split(dense(b, x, `${name}.v`, width, width), `${name}.v`, [0, 2, 1, 3]);

@@ -4,18 +4,7 @@
  * without a stack trace. Anything that is not a SkipconnError is a bug in skipconn.
  */
 
-export type ErrorCode =
-  | 'GRAPH_INVALID'
-  | 'SHAPE_MISMATCH'
-  | 'ATTRIBUTE_INVALID'
-  | 'UNKNOWN_OP'
-  | 'UNSUPPORTED'
-  | 'FILE_FORMAT'
-  | 'FILE_IO'
-  | 'ADAPTER_UNAVAILABLE'
-  | 'INPUT_INVALID'
-  | 'PACKAGE_MISSING'
-  | 'USAGE';
+export type ErrorCode = 'GRAPH_INVALID' | 'SHAPE_MISMATCH' | 'ATTRIBUTE_INVALID' | 'UNKNOWN_OP' | 'UNSUPPORTED' | 'FILE_FORMAT' | 'FILE_IO' | 'ADAPTER_UNAVAILABLE' | 'INPUT_INVALID' | 'PACKAGE_MISSING' | 'USAGE';
 
 /**
  * Every SkipconnError carries this brand, so errors thrown by another copy of @skipconn/core in
@@ -74,12 +63,7 @@ export class GraphError extends SkipconnError {
   readonly expected?: string;
   readonly received?: string;
   readonly hint?: string;
-  constructor(
-    code: ErrorCode,
-    ref: NodeRef,
-    problem: string,
-    facts: { expected?: string; received?: string; hint?: string } = {},
-  ) {
+  constructor(code: ErrorCode, ref: NodeRef, problem: string, facts: { expected?: string; received?: string; hint?: string } = {}) {
     let message = `${nodeLabel(ref)}: ${problem}`;
     if (facts.expected !== undefined) message += `: expected ${facts.expected}`;
     if (facts.received !== undefined) message += `${facts.expected !== undefined ? ',' : ':'} received ${facts.received}`;
@@ -143,12 +127,19 @@ export function quoteUserValue(value: unknown, max = MAX_QUOTED_CHARS): string {
   if (Array.isArray(value)) {
     // Quote only the first items, so a huge or deeply nested list is never serialized whole.
     // Written as JSON.stringify would for a short flat list ("[1,2]").
-    const item = (v: unknown): string => (v !== null && typeof v === 'object' ? (Array.isArray(v) ? '[...]' : '{...}') : typeof v === 'string' ? JSON.stringify(clipUserText(v, 40)) : v === undefined ? 'null' : JSON.stringify(v) ?? String(v));
+    const item = (v: unknown): string =>
+      v !== null && typeof v === 'object' ? (Array.isArray(v) ? '[...]' : '{...}') : typeof v === 'string' ? JSON.stringify(clipUserText(v, 40)) : v === undefined ? 'null' : (JSON.stringify(v) ?? String(v));
     const head = value.slice(0, 16).map(item);
     return clipUserText(`[${head.join(',')}${value.length > 16 ? `,... (${value.length} items)` : ''}]`, max);
   }
   const keys = Object.keys(value);
-  return clipUserText(`an object with keys ${keys.slice(0, 8).map((k) => JSON.stringify(clipUserText(k, 40))).join(', ')}${keys.length > 8 ? ', ...' : ''}`, max);
+  return clipUserText(
+    `an object with keys ${keys
+      .slice(0, 8)
+      .map((k) => JSON.stringify(clipUserText(k, 40)))
+      .join(', ')}${keys.length > 8 ? ', ...' : ''}`,
+    max,
+  );
 }
 
 /**

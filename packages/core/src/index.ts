@@ -58,4 +58,3 @@ export { broadcastIndex } from './reference/broadcast';
 export * from './reference/adapter';
 export * from './io/npy';
 export * from './io/safetensors';
-

@@ -44,10 +44,14 @@ export function channelAxis(layout: Layout): number {
 export function resolveAxisName(layout: Layout, name: AxisName): number[] {
   const a = AXES[layout];
   switch (name) {
-    case 'batch': return [a.batch];
-    case 'channels': return [a.channels];
-    case 'spatial': return [...a.spatial];
-    case 'tokens': return a.tokens === undefined ? [] : [a.tokens];
+    case 'batch':
+      return [a.batch];
+    case 'channels':
+      return [a.channels];
+    case 'spatial':
+      return [...a.spatial];
+    case 'tokens':
+      return a.tokens === undefined ? [] : [a.tokens];
   }
 }
 

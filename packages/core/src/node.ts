@@ -228,7 +228,8 @@ function writeNewFile(file: string, bytes: Uint8Array, mode = 0o666): void {
 export function writeFileSetAtomic(dir: string, files: readonly { readonly name: string; readonly data: Uint8Array }[]): string[] {
   const full = path.resolve(dir);
   for (const f of files) {
-    if (f.name.length === 0 || f.name !== path.basename(f.name) || f.name === '.' || f.name === '..') throw new SkipconnError('USAGE', `writeFileSetAtomic: ${JSON.stringify(clipUserText(f.name))} is not a plain file name`);
+    if (f.name.length === 0 || f.name !== path.basename(f.name) || f.name === '.' || f.name === '..')
+      throw new SkipconnError('USAGE', `writeFileSetAtomic: ${JSON.stringify(clipUserText(f.name))} is not a plain file name`);
   }
   const created = makeOutputDir(path.dirname(full));
   let entries: string[] | undefined;
@@ -369,7 +370,7 @@ export function makeOutputDir(dir: string): string[] {
  */
 export function checkOutputDir(dir: string): void {
   const full = path.resolve(dir);
-  for (let at = full; ; ) {
+  for (let at = full; ;) {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(at);

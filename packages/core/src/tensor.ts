@@ -93,14 +93,21 @@ export function shapesEqual(a: readonly number[], b: readonly number[]): boolean
 
 export function allocate<D extends DType>(dtype: D, size: number): DTypeStorage[D] {
   switch (dtype) {
-    case 'float32': return new Float32Array(size) as DTypeStorage[D];
-    case 'float16': return new Uint16Array(size) as DTypeStorage[D];
-    case 'float64': return new Float64Array(size) as DTypeStorage[D];
-    case 'int32': return new Int32Array(size) as DTypeStorage[D];
-    case 'int64': return new BigInt64Array(size) as DTypeStorage[D];
+    case 'float32':
+      return new Float32Array(size) as DTypeStorage[D];
+    case 'float16':
+      return new Uint16Array(size) as DTypeStorage[D];
+    case 'float64':
+      return new Float64Array(size) as DTypeStorage[D];
+    case 'int32':
+      return new Int32Array(size) as DTypeStorage[D];
+    case 'int64':
+      return new BigInt64Array(size) as DTypeStorage[D];
     case 'uint8':
-    case 'bool': return new Uint8Array(size) as DTypeStorage[D];
-    default: throw new TypeError(`unknown dtype '${String(dtype)}'`);
+    case 'bool':
+      return new Uint8Array(size) as DTypeStorage[D];
+    default:
+      throw new TypeError(`unknown dtype '${String(dtype)}'`);
   }
 }
 
@@ -128,12 +135,18 @@ export function tensor<D extends DType>(dtype: D, shape: readonly number[], data
 /** Whether `data` is the typed array that stores `dtype` (Uint16Array for float16, Uint8Array for uint8 and bool). */
 export function storageMatches(dtype: DType, data: unknown): boolean {
   switch (dtype) {
-    case 'float32': return data instanceof Float32Array;
-    case 'float16': return data instanceof Uint16Array;
-    case 'float64': return data instanceof Float64Array;
-    case 'int32': return data instanceof Int32Array;
-    case 'int64': return data instanceof BigInt64Array;
-    default: return data instanceof Uint8Array;
+    case 'float32':
+      return data instanceof Float32Array;
+    case 'float16':
+      return data instanceof Uint16Array;
+    case 'float64':
+      return data instanceof Float64Array;
+    case 'int32':
+      return data instanceof Int32Array;
+    case 'int64':
+      return data instanceof BigInt64Array;
+    default:
+      return data instanceof Uint8Array;
   }
 }
 
@@ -200,12 +213,12 @@ export function float32ToFloat16Bits(value: number): number {
     let half = mant >>> shift;
     const rem = mant & ((1 << shift) - 1);
     const mid = 1 << (shift - 1);
-    if (rem > mid || (rem === mid && (half & 1))) half++;
+    if (rem > mid || (rem === mid && half & 1)) half++;
     return sign | half;
   }
   let half = (e << 10) | (mant >>> 13);
   const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && (half & 1))) half++;
+  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
   return sign | half;
 }
 

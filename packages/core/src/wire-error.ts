@@ -7,15 +7,7 @@
  *
  * Platform-neutral: used by Node workers and child processes and by the browser harness page.
  */
-import {
-  AdapterUnavailableError,
-  FileFormatError,
-  GraphError,
-  MissingPackageError,
-  SkipconnError,
-  UnsupportedError,
-  type ErrorCode,
-} from './errors';
+import { AdapterUnavailableError, FileFormatError, GraphError, MissingPackageError, SkipconnError, UnsupportedError, type ErrorCode } from './errors';
 
 /** A thrown value on the wire. Optional fields are present only where the error had them. */
 export interface WireError {

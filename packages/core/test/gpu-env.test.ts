@@ -5,7 +5,10 @@ import { SWIFTSHADER_ICD, explainNoAdapter, selectSwiftShader, type VulkanEnv } 
 
 describe('describeGpuAdapter', () => {
   test('names vendor, architecture, device and description in that order, each once', () => {
-    expect(describeGpuAdapter({ info: { vendor: 'google', architecture: 'swiftshader', device: 'subzero', description: 'SwiftShader Device (Subzero)' } })).toEqual({ name: 'google swiftshader subzero SwiftShader Device (Subzero)', isFallbackAdapter: false });
+    expect(describeGpuAdapter({ info: { vendor: 'google', architecture: 'swiftshader', device: 'subzero', description: 'SwiftShader Device (Subzero)' } })).toEqual({
+      name: 'google swiftshader subzero SwiftShader Device (Subzero)',
+      isFallbackAdapter: false,
+    });
     expect(describeGpuAdapter({ info: { vendor: 'nvidia', architecture: '', device: 'nvidia', description: 'NVIDIA H200' } }).name).toBe('nvidia NVIDIA H200');
   });
 
@@ -46,7 +49,9 @@ describe('explainNoAdapter', () => {
   });
 
   test('no ICD named: lists the hardware drivers tried', () => {
-    expect(explainNoAdapter({ ...base, hardwareIcds: ['/usr/share/vulkan/icd.d/nvidia_icd.json'] }).reason).toBe("Dawn found no WebGPU adapter: no usable Vulkan driver (tried nvidia_icd.json), and chromium's SwiftShader ICD is not installed");
+    expect(explainNoAdapter({ ...base, hardwareIcds: ['/usr/share/vulkan/icd.d/nvidia_icd.json'] }).reason).toBe(
+      "Dawn found no WebGPU adapter: no usable Vulkan driver (tried nvidia_icd.json), and chromium's SwiftShader ICD is not installed",
+    );
   });
 
   test('an ICD named: names it', () => {

@@ -1,8 +1,5 @@
 /** Graph IR: validation errors, JSON round trip, topological order, skip analysis. */
-import {
-  FileFormatError, GraphBuilder, GraphError, findSkips, parseGraphJson, serializeGraph, tensor, validateGraph,
-  weightsFromGraph, evaluateGraph, type Graph,
-} from '../src';
+import { FileFormatError, GraphBuilder, GraphError, findSkips, parseGraphJson, serializeGraph, tensor, validateGraph, weightsFromGraph, evaluateGraph, type Graph } from '../src';
 
 const base = (nodes: Graph['nodes'], extra: Partial<Graph> = {}): Graph => ({
   format: 'skipconn.graph',
@@ -28,21 +25,37 @@ describe('validateGraph', () => {
     ['wrong version', { ...base([]), version: 2 as 1 }, /unsupported graph version: expected version 1, received 2/],
     ['unknown op', base([{ name: 'n', op: 'conv3d', inputs: ['x'], outputs: ['y'] }]), /node 'n' \(conv3d\): unknown op 'conv3d': expected one of residual, concat/],
     ['undefined input', base([{ name: 'n', op: 'relu', inputs: ['nope'], outputs: ['y'] }]), /node 'n' \(relu\): input 'nope' is not defined/],
-    ['cycle', base([
-      { name: 'a', op: 'add', inputs: ['x', 'q'], outputs: ['p'] },
-      { name: 'b', op: 'relu', inputs: ['p'], outputs: ['q'] },
-      { name: 'c', op: 'relu', inputs: ['x'], outputs: ['y'] },
-    ]), /the graph has a cycle/],
+    [
+      'cycle',
+      base([
+        { name: 'a', op: 'add', inputs: ['x', 'q'], outputs: ['p'] },
+        { name: 'b', op: 'relu', inputs: ['p'], outputs: ['q'] },
+        { name: 'c', op: 'relu', inputs: ['x'], outputs: ['y'] },
+      ]),
+      /the graph has a cycle/,
+    ],
     ['duplicate value', base([{ name: 'n', op: 'relu', inputs: ['x'], outputs: ['x'] }]), /output 'x' is already defined/],
-    ['duplicate node', base([
-      { name: 'n', op: 'relu', inputs: ['x'], outputs: ['a'] },
-      { name: 'n', op: 'relu', inputs: ['a'], outputs: ['y'] },
-    ]), /node name 'n' is used twice/],
+    [
+      'duplicate node',
+      base([
+        { name: 'n', op: 'relu', inputs: ['x'], outputs: ['a'] },
+        { name: 'n', op: 'relu', inputs: ['a'], outputs: ['y'] },
+      ]),
+      /node name 'n' is used twice/,
+    ],
     ['missing output', base([{ name: 'n', op: 'relu', inputs: ['x'], outputs: ['z'] }]), /graph output 'y' is not defined/],
     ['arity', base([{ name: 'n', op: 'relu', inputs: ['x', 'x'], outputs: ['y'] }]), /node 'n' \(relu\): wrong number of inputs: expected 1 \(x\), received 2/],
-    ['bad layout rank', { ...base([{ name: 'n', op: 'relu', inputs: ['x'], outputs: ['y'] }]), inputs: [{ name: 'x', dtype: 'float32', shape: [2, 3], layout: 'NCHW' }] }, /input 'x' does not fit its layout: expected rank 4 for NCHW, received \[2,3\]/],
+    [
+      'bad layout rank',
+      { ...base([{ name: 'n', op: 'relu', inputs: ['x'], outputs: ['y'] }]), inputs: [{ name: 'x', dtype: 'float32', shape: [2, 3], layout: 'NCHW' }] },
+      /input 'x' does not fit its layout: expected rank 4 for NCHW, received \[2,3\]/,
+    ],
     ['bad dtype', { ...base([]), inputs: [{ name: 'x', dtype: 'float8' as 'float32', shape: [1] }] }, /unknown dtype/],
-    ['inline weight length', base([{ name: 'n', op: 'add', inputs: ['x', 'w'], outputs: ['y'] }], { weights: [{ name: 'w', dtype: 'float32', shape: [3], data: [1, 2] }] }), /weight 'w' has inline data of the wrong length: expected 3 values for \[3\], received 2 values/],
+    [
+      'inline weight length',
+      base([{ name: 'n', op: 'add', inputs: ['x', 'w'], outputs: ['y'] }], { weights: [{ name: 'w', dtype: 'float32', shape: [3], data: [1, 2] }] }),
+      /weight 'w' has inline data of the wrong length: expected 3 values for \[3\], received 2 values/,
+    ],
   ])('%s', (_name, graph, message) => {
     expect(() => validateGraph(graph)).toThrow(GraphError);
     expect(() => validateGraph(graph)).toThrow(message);

@@ -9,16 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { readNpy, writeNpy } from '../src/io/npy';
 import { readSafetensors, writeSafetensors } from '../src/io/safetensors';
-import {
-  loadGraphFile,
-  readFileChecked,
-  readNpyFile,
-  resolveWeightsPath,
-  saveGraphFile,
-  writeFileAtomic,
-  writeFileSetAtomic,
-  writeNpyFile,
-} from '../src/node';
+import { loadGraphFile, readFileChecked, readNpyFile, resolveWeightsPath, saveGraphFile, writeFileAtomic, writeFileSetAtomic, writeNpyFile } from '../src/node';
 import { FileFormatError, SkipconnError } from '../src/errors';
 import { float16BitsToNumber, float32ToFloat16Bits, tensor, type DType, type HostTensor } from '../src/tensor';
 import { seededRandom } from '../src/random';
@@ -335,7 +326,14 @@ describe('safetensors round trips', () => {
 
   it('handles awkward names and metadata keys without prototype pollution', () => {
     const t = tensor('float32', [1], [1]);
-    const bytes = writeSafetensors(new Map([['__proto__', t], ['constructor', t], ['a"b\\c\n', t]]), { __proto__x: 'y', toString: 'z' });
+    const bytes = writeSafetensors(
+      new Map([
+        ['__proto__', t],
+        ['constructor', t],
+        ['a"b\\c\n', t],
+      ]),
+      { __proto__x: 'y', toString: 'z' },
+    );
     const back = readSafetensors(bytes);
     expect([...back.tensors.keys()].sort()).toEqual(['__proto__', 'a"b\\c\n', 'constructor']);
     expect(back.metadata['toString']).toBe('z');
@@ -355,7 +353,10 @@ describe('npy errors name the problem, the file and the byte offset', () => {
   const F = 'bad.npy';
   const good = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }\n";
   const data24 = new Uint8Array(24);
-  const header = (h: string, data: Uint8Array | number[] = data24) => () => readNpy(npy(h, data), F);
+  const header =
+    (h: string, data: Uint8Array | number[] = data24) =>
+    () =>
+      readNpy(npy(h, data), F);
   const at = (h: string, needle: string) => H1 + h.indexOf(needle);
 
   it('bad magic', () => {
@@ -404,7 +405,7 @@ describe('npy errors name the problem, the file and the byte offset', () => {
   it('missing, duplicate and unexpected keys', () => {
     const noShape = "{'descr': '<f4', 'fortran_order': False}\n";
     expectFormatError(header(noShape), F, 10, "missing the key 'shape'", "found 'descr', 'fortran_order'");
-    expectFormatError(header("{}\n"), F, 10, "missing the key 'descr'", 'found none');
+    expectFormatError(header('{}\n'), F, 10, "missing the key 'descr'", 'found none');
     const dup = "{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)}";
     expectFormatError(header(dup), F, 10 + dup.indexOf("'descr'", 2), "key 'descr' twice");
     const extra = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'extra': 1}";
@@ -488,7 +489,10 @@ describe('safetensors errors name the problem, the file and the byte offset', ()
   const F = 'bad.safetensors';
   const one = '{"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]}}';
   const buf24 = new Uint8Array(24);
-  const read = (h: string, buffer: Uint8Array | number[] = buf24) => () => readSafetensors(st(h, buffer), F);
+  const read =
+    (h: string, buffer: Uint8Array | number[] = buf24) =>
+    () =>
+      readSafetensors(st(h, buffer), F);
 
   it('accepts the well-formed base case', () => {
     expect([...readSafetensors(st(one, buf24), F).tensors.get('w')!.shape]).toEqual([2, 3]);
@@ -549,7 +553,13 @@ describe('safetensors errors name the problem, the file and the byte offset', ()
   });
 
   it('bad shapes and offsets', () => {
-    for (const [dim, shown] of [['-2', '-2'], ['2.0', '2.0'], ['"2"', '"2"'], ['2e0', '2e0'], ['null', 'null']] as const) {
+    for (const [dim, shown] of [
+      ['-2', '-2'],
+      ['2.0', '2.0'],
+      ['"2"', '"2"'],
+      ['2e0', '2e0'],
+      ['null', 'null'],
+    ] as const) {
       const h = one.replace('[2,3]', `[${dim},3]`);
       expectFormatError(read(h), F, stOffset(h, `[${dim}`) + 1, `shape dimension 0 is ${shown}: expected a non-negative integer`);
     }
@@ -624,9 +634,7 @@ describe('fuzz: truncation and byte flips throw only FileFormatError', () => {
     ['writeNpy f32', writeNpy(tensor('float32', [2, 3], [1, 2, 3, 4, 5, 6]))],
     ['writeNpy bool', writeNpy(tensor('bool', [4], [1, 0, 1, 0]))],
     ['writeNpy i64 scalar', writeNpy(tensor('int64', [], [5]))],
-    ...['f4-fortran-2x3x4.npy', 'f4-v2-2x2.npy', 'f4-v3-3.npy', 'i4-3-be.npy', 'f2-6.npy'].map(
-      (f) => [f, new Uint8Array(fs.readFileSync(path.join(FIXTURES, f)))] as [string, Uint8Array],
-    ),
+    ...['f4-fortran-2x3x4.npy', 'f4-v2-2x2.npy', 'f4-v3-3.npy', 'i4-3-be.npy', 'f2-6.npy'].map((f) => [f, new Uint8Array(fs.readFileSync(path.join(FIXTURES, f)))] as [string, Uint8Array]),
   ];
   const stFiles: [string, Uint8Array][] = [
     ['writeSafetensors sample', writeSafetensors(sampleTensors(), { a: 'b' })],
@@ -652,30 +660,24 @@ describe('fuzz: truncation and byte flips throw only FileFormatError', () => {
     safetensors: (b: Uint8Array) => readSafetensors(b, 'fuzz'),
   };
 
-  it.each([...npyFiles.map(([n, b]) => ['npy', n, b] as const), ...stFiles.map(([n, b]) => ['safetensors', n, b] as const)])(
-    '%s %s: every truncation throws FileFormatError',
-    (kind, name, bytes) => {
-      for (let n = 0; n < bytes.length; n++) onlyFormatErrors(readers[kind], bytes.subarray(0, n), true, `${name} cut at ${n}`);
-    },
-  );
+  it.each([...npyFiles.map(([n, b]) => ['npy', n, b] as const), ...stFiles.map(([n, b]) => ['safetensors', n, b] as const)])('%s %s: every truncation throws FileFormatError', (kind, name, bytes) => {
+    for (let n = 0; n < bytes.length; n++) onlyFormatErrors(readers[kind], bytes.subarray(0, n), true, `${name} cut at ${n}`);
+  });
 
-  it.each([...npyFiles.map(([n, b]) => ['npy', n, b] as const), ...stFiles.map(([n, b]) => ['safetensors', n, b] as const)])(
-    '%s %s: random byte flips (seeded) throw nothing but FileFormatError',
-    (kind, name, bytes) => {
-      const random = seededRandom(0x5eed + bytes.length);
-      for (let iter = 0; iter < 1500; iter++) {
-        const copy = bytes.slice();
-        const flips = 1 + Math.floor(random() * 3);
-        // bias towards the header, where the parsing happens
-        const headerish = Math.min(copy.length, 160);
-        for (let k = 0; k < flips; k++) {
-          const at = Math.floor(random() * (random() < 0.8 ? headerish : copy.length));
-          copy[at] = random() < 0.5 ? copy[at]! ^ (1 << Math.floor(random() * 8)) : Math.floor(random() * 256);
-        }
-        onlyFormatErrors(readers[kind], copy, false, `${name} iteration ${iter}`);
+  it.each([...npyFiles.map(([n, b]) => ['npy', n, b] as const), ...stFiles.map(([n, b]) => ['safetensors', n, b] as const)])('%s %s: random byte flips (seeded) throw nothing but FileFormatError', (kind, name, bytes) => {
+    const random = seededRandom(0x5eed + bytes.length);
+    for (let iter = 0; iter < 1500; iter++) {
+      const copy = bytes.slice();
+      const flips = 1 + Math.floor(random() * 3);
+      // bias towards the header, where the parsing happens
+      const headerish = Math.min(copy.length, 160);
+      for (let k = 0; k < flips; k++) {
+        const at = Math.floor(random() * (random() < 0.8 ? headerish : copy.length));
+        copy[at] = random() < 0.5 ? copy[at]! ^ (1 << Math.floor(random() * 8)) : Math.floor(random() * 256);
       }
-    },
-  );
+      onlyFormatErrors(readers[kind], copy, false, `${name} iteration ${iter}`);
+    }
+  });
 
   it('random garbage throws only FileFormatError', () => {
     const random = seededRandom(42);
@@ -744,7 +746,10 @@ describe('node helpers', () => {
       }) as typeof real);
       let err: unknown;
       try {
-        writeFileSetAtomic(dir, [{ name: 'y.npy', data: new TextEncoder().encode('new y') }, { name: 'z.npy', data: new TextEncoder().encode('new z') }]);
+        writeFileSetAtomic(dir, [
+          { name: 'y.npy', data: new TextEncoder().encode('new y') },
+          { name: 'z.npy', data: new TextEncoder().encode('new z') },
+        ]);
       } catch (e) {
         err = e;
       }
@@ -756,7 +761,12 @@ describe('node helpers', () => {
 
       calls = 0;
       const fresh = path.join(dir, 'new', 'deeper', 'out');
-      expect(() => writeFileSetAtomic(fresh, [{ name: 'a.npy', data: new TextEncoder().encode('a') }, { name: 'b.npy', data: new TextEncoder().encode('b') }])).toThrow(SkipconnError);
+      expect(() =>
+        writeFileSetAtomic(fresh, [
+          { name: 'a.npy', data: new TextEncoder().encode('a') },
+          { name: 'b.npy', data: new TextEncoder().encode('b') },
+        ]),
+      ).toThrow(SkipconnError);
       expect(fs.existsSync(path.join(dir, 'new'))).toBe(false);
     });
 
@@ -858,7 +868,10 @@ describe('node helpers', () => {
     it('refuses weights that do not match the graph when saving', () => {
       const { graph } = build('g.safetensors');
       const file = path.join(dir, 'g.json');
-      const wrong = new Map([['w', tensor('float32', [4], [1, 2, 3, 4])], ['c', tensor('float32', [1, 4])]]);
+      const wrong = new Map([
+        ['w', tensor('float32', [4], [1, 2, 3, 4])],
+        ['c', tensor('float32', [1, 4])],
+      ]);
       expectSkipconnError(() => saveGraphFile(file, graph, wrong), 'GRAPH_INVALID', "weight 'w'");
       expect(fs.readdirSync(dir)).toEqual([]);
     });

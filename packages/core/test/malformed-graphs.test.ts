@@ -60,7 +60,7 @@ describe.each(['__proto__', 'hasOwnProperty', 'valueOf', 'constructor', 'toStrin
 });
 
 it.each([
-  ['a null input', (g: EditableJson): void => void (g.inputs = [null]), "input 0 is not an object: expected an object describing the input, received null"],
+  ['a null input', (g: EditableJson): void => void (g.inputs = [null]), 'input 0 is not an object: expected an object describing the input, received null'],
   ['a null node', (g: EditableJson): void => void (g.nodes[0] = null), 'node 0 is not an object'],
   ['a null weight', (g: EditableJson): void => void (g.weights = [null]), 'weight 0 is not an object'],
   ['weight data that is a string', (g: EditableJson): void => void (g.weights[0].data = 'abc'), `weight 'w' has inline data that is not a list: expected a list of numbers, received "abc"`],
@@ -70,7 +70,11 @@ it.each([
   ['node outputs that are not a list', (g: EditableJson): void => void (g.nodes[1].outputs = 'r'), "'outputs' must be a list of value names"],
   ['a graph output that is null', (g: EditableJson): void => void (g.outputs = [null]), "'outputs' must be a list of value names"],
   ['an op that is not a string', (g: EditableJson): void => void (g.nodes[1].op = { relu: true }), "'op' must be a string"],
-  ['a dimension of 1e300', (g: EditableJson): void => void (g.inputs[0].shape = [1, 1e300]), `input 'x' has an invalid shape: expected a list of non-negative integers up to ${Number.MAX_SAFE_INTEGER}, received [1,1e+300]`],
+  [
+    'a dimension of 1e300',
+    (g: EditableJson): void => void (g.inputs[0].shape = [1, 1e300]),
+    `input 'x' has an invalid shape: expected a list of non-negative integers up to ${Number.MAX_SAFE_INTEGER}, received [1,1e+300]`,
+  ],
   ['a dimension of 2^53', (g: EditableJson): void => void (g.weights[0].shape = [2 ** 53, 3]), "weight 'w' has an invalid shape"],
   ['dimensions whose product is not a safe integer', (g: EditableJson): void => void (g.inputs[0].shape = [2 ** 30, 2 ** 30, 2 ** 30]), "input 'x' has too many elements"],
   ['an attribute of 1e300', (g: EditableJson): void => void (g.nodes[1] = { name: 'r', op: 'softmax', inputs: ['fc'], outputs: ['r'], attrs: { axis: 1e300 } }), "attribute 'axis' is invalid"],

@@ -114,22 +114,32 @@ describe('residual', () => {
       fn(b);
       b.build();
     };
-    expect(mk((b) => {
-      b.output(b.node('residual', [b.input('x', [1, 2, 2, 2], { layout: 'NCHW' }), b.input('h', [1, 2, 2, 2], { layout: 'NHWC' })], {}, 'r'));
-    })).toThrow(/layouts must be equal: expected body layout NCHW, received body layout NHWC/);
-    expect(mk((b) => {
-      const x = b.input('x', [1, 4], { layout: 'NC' });
-      b.output(b.node('residual', [x, b.input('h', [1, 4], { layout: 'NC' }), b.weight('g', f32([3], [1, 1, 1]))], { beta: 'learned' }, 'r'));
-    })).toThrow(/learned beta has the wrong shape: expected \[\] or \[1\] \(scalar\) or \[4\] \(per channel of layout NC\), received \[3\]/);
-    expect(mk((b) => {
-      b.output(b.node('residual', [b.input('x', [2]), b.input('h', [2])], { beta: 'learned' }, 'r'));
-    })).toThrow(/wrong number of learned-scale inputs: expected 1/);
-    expect(mk((b) => {
-      b.output(b.node('residual', [b.input('x', [2]), b.input('h', [2])], { stochasticDepth: { survivalProb: 1.5, convention: 'scale-at-test' } }, 'r'));
-    })).toThrow(/stochasticDepth.*survivalProb.*1\.5/);
-    expect(mk((b) => {
-      b.output(b.node('residual', [b.input('x', [2]), b.input('h', [2])], { activaton: 'relu' }, 'r'));
-    })).toThrow(/unknown attribute 'activaton'/);
+    expect(
+      mk((b) => {
+        b.output(b.node('residual', [b.input('x', [1, 2, 2, 2], { layout: 'NCHW' }), b.input('h', [1, 2, 2, 2], { layout: 'NHWC' })], {}, 'r'));
+      }),
+    ).toThrow(/layouts must be equal: expected body layout NCHW, received body layout NHWC/);
+    expect(
+      mk((b) => {
+        const x = b.input('x', [1, 4], { layout: 'NC' });
+        b.output(b.node('residual', [x, b.input('h', [1, 4], { layout: 'NC' }), b.weight('g', f32([3], [1, 1, 1]))], { beta: 'learned' }, 'r'));
+      }),
+    ).toThrow(/learned beta has the wrong shape: expected \[\] or \[1\] \(scalar\) or \[4\] \(per channel of layout NC\), received \[3\]/);
+    expect(
+      mk((b) => {
+        b.output(b.node('residual', [b.input('x', [2]), b.input('h', [2])], { beta: 'learned' }, 'r'));
+      }),
+    ).toThrow(/wrong number of learned-scale inputs: expected 1/);
+    expect(
+      mk((b) => {
+        b.output(b.node('residual', [b.input('x', [2]), b.input('h', [2])], { stochasticDepth: { survivalProb: 1.5, convention: 'scale-at-test' } }, 'r'));
+      }),
+    ).toThrow(/stochasticDepth.*survivalProb.*1\.5/);
+    expect(
+      mk((b) => {
+        b.output(b.node('residual', [b.input('x', [2]), b.input('h', [2])], { activaton: 'relu' }, 'r'));
+      }),
+    ).toThrow(/unknown attribute 'activaton'/);
   });
 });
 
@@ -170,16 +180,56 @@ describe('concat', () => {
   });
 
   it('errors: spatial mismatch without crop hints at crop, layout mismatch, no layout', () => {
-    const mk = (inputs: [number[], string | undefined][], attrs = {}) => () => {
-      const b = new GraphBuilder();
-      b.output(b.node('concat', inputs.map(([s, l], i) => b.input(`x${i}`, s, l ? { layout: l as Layout } : {})), attrs, 'cat'));
-      b.build();
-    };
-    expect(mk([[[1, 2, 4, 4], 'NCHW'], [[1, 3, 2, 2], 'NCHW']])).toThrow(/node 'cat' \(concat\): input 0 does not match on axis 2.*crop 'center'/);
-    expect(mk([[[1, 2, 4, 4], 'NCHW'], [[1, 4, 4, 2], 'NHWC']])).toThrow(/input 0 has a different layout: expected layout NHWC.*received layout NCHW/);
-    expect(mk([[[2, 3], undefined], [[2, 3], undefined]])).toThrow(/needs a layout to find its channel axis/);
-    expect(mk([[[1, 2, 1, 1], 'NCHW'], [[1, 3, 2, 2], 'NCHW']], { crop: 'center' })).toThrow(/spatial size >= 2/);
-    expect(mk([[[1, 2, 4], 'NTC'], [[1, 2, 4], 'NTC']], { crop: 'center' })).toThrow(/crop 'center' needs spatial axes/);
+    const mk =
+      (inputs: [number[], string | undefined][], attrs = {}) =>
+      () => {
+        const b = new GraphBuilder();
+        b.output(
+          b.node(
+            'concat',
+            inputs.map(([s, l], i) => b.input(`x${i}`, s, l ? { layout: l as Layout } : {})),
+            attrs,
+            'cat',
+          ),
+        );
+        b.build();
+      };
+    expect(
+      mk([
+        [[1, 2, 4, 4], 'NCHW'],
+        [[1, 3, 2, 2], 'NCHW'],
+      ]),
+    ).toThrow(/node 'cat' \(concat\): input 0 does not match on axis 2.*crop 'center'/);
+    expect(
+      mk([
+        [[1, 2, 4, 4], 'NCHW'],
+        [[1, 4, 4, 2], 'NHWC'],
+      ]),
+    ).toThrow(/input 0 has a different layout: expected layout NHWC.*received layout NCHW/);
+    expect(
+      mk([
+        [[2, 3], undefined],
+        [[2, 3], undefined],
+      ]),
+    ).toThrow(/needs a layout to find its channel axis/);
+    expect(
+      mk(
+        [
+          [[1, 2, 1, 1], 'NCHW'],
+          [[1, 3, 2, 2], 'NCHW'],
+        ],
+        { crop: 'center' },
+      ),
+    ).toThrow(/spatial size >= 2/);
+    expect(
+      mk(
+        [
+          [[1, 2, 4], 'NTC'],
+          [[1, 2, 4], 'NTC'],
+        ],
+        { crop: 'center' },
+      ),
+    ).toThrow(/crop 'center' needs spatial axes/);
   });
 });
 
@@ -237,7 +287,9 @@ describe('gate', () => {
       b.build();
     };
     // an NCHW SE vector applied to NHWC data
-    expect(mk([1, 8, 1, 1], [1, 4, 4, 8], 'NHWC', ['spatial'])).toThrow(/node 'se.mul' \(gate\): gate shape broadcasts over undeclared axes: expected g \[1,1,1,8\] for x \[1,4,4,8\] \(NHWC\) with broadcast \[spatial\], received g \[1,8,1,1\]/);
+    expect(mk([1, 8, 1, 1], [1, 4, 4, 8], 'NHWC', ['spatial'])).toThrow(
+      /node 'se.mul' \(gate\): gate shape broadcasts over undeclared axes: expected g \[1,1,1,8\] for x \[1,4,4,8\] \(NHWC\) with broadcast \[spatial\], received g \[1,8,1,1\]/,
+    );
     // batch broadcast not declared
     expect(mk([1, 8, 1, 1], [2, 8, 4, 4], 'NCHW', ['spatial'])).toThrow(/expected g \[2,8,1,1\]/);
     expect(mk([1, 8, 1, 1], [2, 8, 4, 4], 'NCHW', ['spatial', 'bogus'])).toThrow(/attribute 'broadcast' is invalid/);

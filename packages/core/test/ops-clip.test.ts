@@ -2,10 +2,7 @@
  * clip: y = min(max(x, min), max), hand-computed values (the arithmetic is next to each), the
  * attribute rules (defaults, "Infinity" strings, min <= max) and the JSON round trip of its bounds.
  */
-import {
-  GraphBuilder, GraphError, clipAttrs, evaluateGraph, parseGraphJson, serializeGraph, sizeOf, tensor, validateGraph,
-  type Attrs, type DType, type Layout,
-} from '../src';
+import { GraphBuilder, GraphError, clipAttrs, evaluateGraph, parseGraphJson, serializeGraph, sizeOf, tensor, validateGraph, type Attrs, type DType, type Layout } from '../src';
 
 interface In {
   readonly shape: number[];
@@ -51,10 +48,7 @@ describe('clip values', () => {
   test('relu6: clip(0, 6)', () => {
     // -2 < 0 -> 0; -0 is not < 0 -> -0 kept; 0 -> 0; 3 inside; 6 is not > 6 -> 6; 7.5 > 6 -> 6;
     // NaN: both comparisons false -> NaN; +Inf > 6 -> 6; -Inf < 0 -> 0; 1e30 -> 6
-    expectExact(
-      run(x1([-2, -0, 0, 3, 6, 7.5, NaN, Infinity, -Infinity, 1e30]), { min: 0, max: 6 }),
-      [0, -0, 0, 3, 6, 6, NaN, 6, 0, 6],
-    );
+    expectExact(run(x1([-2, -0, 0, 3, 6, 7.5, NaN, Infinity, -Infinity, 1e30]), { min: 0, max: 6 }), [0, -0, 0, 3, 6, 6, NaN, 6, 0, 6]);
   });
 
   test('only min (max defaults to +Infinity)', () => {
@@ -116,7 +110,13 @@ describe('clip attributes', () => {
   });
 
   test('NaN, other strings and other types are not bounds', () => {
-    for (const [attrs, received] of [[{ min: NaN }, 'NaN'], [{ max: 'NaN' }, '"NaN"'], [{ min: 'inf' }, '"inf"'], [{ max: [6] }, '[6]'], [{ min: null }, 'null']] as const) {
+    for (const [attrs, received] of [
+      [{ min: NaN }, 'NaN'],
+      [{ max: 'NaN' }, '"NaN"'],
+      [{ min: 'inf' }, '"inf"'],
+      [{ max: [6] }, '[6]'],
+      [{ min: null }, 'null'],
+    ] as const) {
       const e = attrError(attrs);
       expect(e.code).toBe('ATTRIBUTE_INVALID');
       expect(e.expected).toContain('"Infinity" or "-Infinity"');

@@ -23,7 +23,7 @@ function attrError(attrs: Attrs): GraphError {
   throw new Error('expected a GraphError');
 }
 
-test('defaults are ONNX\'s: alpha 0.2, beta 0.5', () => {
+test("defaults are ONNX's: alpha 0.2, beta 0.5", () => {
   // 0.2 * -3 + 0.5 = -0.1 -> 0; 0.2 * 0 + 0.5 = 0.5; 0.2 * 1 + 0.5 = 0.7; 0.2 * 3 + 0.5 = 1.1 -> 1
   expect(run([-3, 0, 1, 3], {})).toEqual([0, 0.5, 0.2 * 1 + 0.5, 1]);
 });

@@ -125,7 +125,10 @@ describe('elementwise add/sub/mul/div', () => {
 
   test('mul broadcasts both operands', () => {
     // [[1],[2]] * [[3,4,5]] = [[3,4,5],[6,8,10]]
-    const y = run('mul', [{ shape: [2, 1], data: [1, 2] }, { shape: [1, 3], data: [3, 4, 5] }]);
+    const y = run('mul', [
+      { shape: [2, 1], data: [1, 2] },
+      { shape: [1, 3], data: [3, 4, 5] },
+    ]);
     expect(y.shape).toEqual([2, 3]);
     expectClose(y.data, [3, 4, 5, 6, 8, 10]);
   });
@@ -165,7 +168,10 @@ describe('dense', () => {
   test('NTC tokens without bias keep NTC', () => {
     // tokens [1,2] and [3,4]; w rows [1,1], [2,0], [0,-1]:
     // [1+2, 2*1, -2] = [3,2,-2];  [3+4, 2*3, -4] = [7,6,-4]
-    const y = run('dense', [{ shape: [1, 2, 2], data: [1, 2, 3, 4], layout: 'NTC' }, { shape: [3, 2], data: [1, 1, 2, 0, 0, -1] }]);
+    const y = run('dense', [
+      { shape: [1, 2, 2], data: [1, 2, 3, 4], layout: 'NTC' },
+      { shape: [3, 2], data: [1, 1, 2, 0, 0, -1] },
+    ]);
     expect(y).toEqual({ shape: [1, 2, 3], data: [3, 2, -2, 7, 6, -4], layout: 'NTC' });
   });
 
@@ -189,9 +195,21 @@ describe('dense', () => {
 
   test('NaN and Inf stay in their row', () => {
     // row0: NaN*1 + 1*1 = NaN; row1: 1+1 = 2; row2: Inf*1 + 1*1 = Inf
-    expectClose(run('dense', [{ shape: [3, 2], data: [NaN, 1, 1, 1, Infinity, 1] }, { shape: [1, 2], data: [1, 1] }]).data, [NaN, 2, Infinity]);
+    expectClose(
+      run('dense', [
+        { shape: [3, 2], data: [NaN, 1, 1, 1, Infinity, 1] },
+        { shape: [1, 2], data: [1, 1] },
+      ]).data,
+      [NaN, 2, Infinity],
+    );
     // Inf*0 + 1*1 = NaN: a zero weight does not mask an infinite input
-    expectClose(run('dense', [{ shape: [1, 2], data: [Infinity, 1] }, { shape: [1, 2], data: [0, 1] }]).data, [NaN]);
+    expectClose(
+      run('dense', [
+        { shape: [1, 2], data: [Infinity, 1] },
+        { shape: [1, 2], data: [0, 1] },
+      ]).data,
+      [NaN],
+    );
   });
 
   test('errors', () => {
@@ -209,7 +227,12 @@ describe('dense', () => {
 describe('matmul', () => {
   test('[2,2] @ [2,2]', () => {
     // [[1,2],[3,4]] @ [[5,6],[7,8]] = [[1*5+2*7, 1*6+2*8], [3*5+4*7, 3*6+4*8]] = [[19,22],[43,50]]
-    expect(run('matmul', [{ shape: [2, 2], data: [1, 2, 3, 4] }, { shape: [2, 2], data: [5, 6, 7, 8] }])).toMatchObject({ shape: [2, 2], data: [19, 22, 43, 50] });
+    expect(
+      run('matmul', [
+        { shape: [2, 2], data: [1, 2, 3, 4] },
+        { shape: [2, 2], data: [5, 6, 7, 8] },
+      ]),
+    ).toMatchObject({ shape: [2, 2], data: [19, 22, 43, 50] });
   });
 
   test('rank-1 operands are promoted and the axis removed', () => {
@@ -223,10 +246,18 @@ describe('matmul', () => {
 
   test('batch dims broadcast', () => {
     // a [1,2] = [[1,1]] against each of 3 b's [[1],[2]], [[3],[4]], [[5],[6]]: [3, 7, 11], shape [3,1,1]
-    expect(run('matmul', [{ shape: [1, 2], data: [1, 1] }, { shape: [3, 2, 1], data: [1, 2, 3, 4, 5, 6] }])).toMatchObject({ shape: [3, 1, 1], data: [3, 7, 11] });
+    expect(
+      run('matmul', [
+        { shape: [1, 2], data: [1, 1] },
+        { shape: [3, 2, 1], data: [1, 2, 3, 4, 5, 6] },
+      ]),
+    ).toMatchObject({ shape: [3, 1, 1], data: [3, 7, 11] });
     // a [2,1,1,2] (batches [1,0] and [0,1]) @ b [3,2,1] (columns [1,2],[3,4],[5,6]) -> [2,3,1,1]:
     // batch 0 picks the first entries [1,3,5], batch 1 the second [2,4,6]
-    const y = run('matmul', [{ shape: [2, 1, 1, 2], data: [1, 0, 0, 1] }, { shape: [3, 2, 1], data: [1, 2, 3, 4, 5, 6] }]);
+    const y = run('matmul', [
+      { shape: [2, 1, 1, 2], data: [1, 0, 0, 1] },
+      { shape: [3, 2, 1], data: [1, 2, 3, 4, 5, 6] },
+    ]);
     expect(y).toMatchObject({ shape: [2, 3, 1, 1], data: [1, 3, 5, 2, 4, 6] });
   });
 
@@ -239,7 +270,13 @@ describe('matmul', () => {
 
   test('Inf * 0 gives NaN', () => {
     // [Inf, 1] @ [[0],[1]] = Inf*0 + 1 = NaN
-    expectClose(run('matmul', [{ shape: [1, 2], data: [Infinity, 1] }, { shape: [2, 1], data: [0, 1] }]).data, [NaN]);
+    expectClose(
+      run('matmul', [
+        { shape: [1, 2], data: [Infinity, 1] },
+        { shape: [2, 1], data: [0, 1] },
+      ]).data,
+      [NaN],
+    );
   });
 
   test('layout: kept for channels-last a of the output rank', () => {
@@ -316,7 +353,10 @@ describe('batchNorm', () => {
     expectGraphError(() => infer('batchNorm', [{ shape: [1, 2] }, ...params]), 'batchNorm', 'SHAPE_MISMATCH', 'layout NCHW, NHWC, NC or NTC', 'no layout on [1,2]');
     expectGraphError(
       () => infer('batchNorm', [{ shape: [1, 2], layout: 'NC' }, x1([1, 1]), x1([0, 0]), x1([0, 0]), x1([1, 1, 1])]),
-      'batchNorm', 'SHAPE_MISMATCH', 'variance [2] (channels of x [1,2], layout NC)', 'variance [3]',
+      'batchNorm',
+      'SHAPE_MISMATCH',
+      'variance [2] (channels of x [1,2], layout NC)',
+      'variance [3]',
     );
     // NHWC channels are the last axis: [1,2,2,3] has 3 channels, not 2
     expectGraphError(() => infer('batchNorm', [{ shape: [1, 2, 2, 3], layout: 'NHWC' }, ...params]), 'batchNorm', 'SHAPE_MISMATCH', 'scale [3]', 'scale [2]');
@@ -465,7 +505,7 @@ describe('flatten', () => {
     expect(infer('flatten', [x], { axis: -1 }).shape).toEqual([6, 4]);
   });
 
-  test("layout NC only for axis 1 on a value with a layout", () => {
+  test('layout NC only for axis 1 on a value with a layout', () => {
     expect(infer('flatten', [{ shape: [1, 2, 1, 2], layout: 'NCHW' }]).layout).toBe('NC');
     expect(infer('flatten', [{ shape: [1, 2, 1, 2], layout: 'NCHW' }], { axis: 2 }).layout).toBeUndefined();
     expect(infer('flatten', [{ shape: [1, 2, 1, 2] }]).layout).toBeUndefined();
@@ -527,9 +567,6 @@ describe('transpose', () => {
     expectGraphError(() => infer('transpose', [{ shape: [2, 3] }], { perm: [0, 1, 2] }), 'transpose', 'ATTRIBUTE_INVALID', 'input rank 2', '[0,1,2]');
     expectGraphError(() => infer('transpose', [{ shape: [2, 3] }], { perm: [0, -1] }), 'transpose', 'ATTRIBUTE_INVALID', '>= 0', '[0,-1]');
     expectGraphError(() => infer('transpose', [{ shape: [2, 3] }], { layout: 'NCHW' }), 'transpose', 'ATTRIBUTE_INVALID', 'rank 4 for layout NCHW', 'output [3,2] (rank 2)');
-    expectGraphError(
-      () => infer('transpose', [{ shape: [1, 2, 3, 4], layout: 'NCHW' }], { perm: [0, 2, 3, 1], layout: 'NCHW' }),
-      'transpose', 'ATTRIBUTE_INVALID', 'layout NHWC', 'layout NCHW',
-    );
+    expectGraphError(() => infer('transpose', [{ shape: [1, 2, 3, 4], layout: 'NCHW' }], { perm: [0, 2, 3, 1], layout: 'NCHW' }), 'transpose', 'ATTRIBUTE_INVALID', 'layout NHWC', 'layout NCHW');
   });
 });

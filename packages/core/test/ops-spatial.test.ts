@@ -220,7 +220,12 @@ describe('maxPool2d', () => {
   });
 
   it('padding never wins: all-negative input with pads', () => {
-    const y = both('maxPool2d', [1, 1, 3, 3], X9.map((v) => -v), { kernel: [2, 2], strides: [2, 2], pads: [1, 1, 1, 1] });
+    const y = both(
+      'maxPool2d',
+      [1, 1, 3, 3],
+      X9.map((v) => -v),
+      { kernel: [2, 2], strides: [2, 2], pads: [1, 1, 1, 1] },
+    );
     // out = floor((3+2-2)/2)+1 = 2; windows hold only {-1}, {-2,-3}, {-4,-7}, {-5,-6,-8,-9} of x (the rest is padding, not 0)
     expect(y).toEqual({ shape: [1, 1, 2, 2], data: [-1, -2, -4, -5] });
   });
@@ -462,16 +467,12 @@ describe('pad', () => {
 
   it('edge repeats the border', () => {
     // pads [1,2,1,1]: columns -2..3 read 0,0,0,1,2,2; rows -1..2 read 0,0,1,1
-    expect(both('pad', [1, 1, 2, 3], X6, { pads: [1, 2, 1, 1], mode: 'edge' }).data).toEqual([
-      1, 1, 1, 2, 3, 3, 1, 1, 1, 2, 3, 3, 4, 4, 4, 5, 6, 6, 4, 4, 4, 5, 6, 6,
-    ]);
+    expect(both('pad', [1, 1, 2, 3], X6, { pads: [1, 2, 1, 1], mode: 'edge' }).data).toEqual([1, 1, 1, 2, 3, 3, 1, 1, 1, 2, 3, 3, 4, 4, 4, 5, 6, 6, 4, 4, 4, 5, 6, 6]);
   });
 
   it('pads each channel alike in both layouts; zero-size batch', () => {
     // channel 1 = channel 0 + 10; edge pad right 1: [1,2,3,3] [4,5,6,6] | [11,12,13,13] [14,15,16,16]
-    expect(both('pad', [1, 2, 2, 3], [...X6, ...X6.map((v) => v + 10)], { pads: [0, 0, 0, 1], mode: 'edge' }).data).toEqual([
-      1, 2, 3, 3, 4, 5, 6, 6, 11, 12, 13, 13, 14, 15, 16, 16,
-    ]);
+    expect(both('pad', [1, 2, 2, 3], [...X6, ...X6.map((v) => v + 10)], { pads: [0, 0, 0, 1], mode: 'edge' }).data).toEqual([1, 2, 3, 3, 4, 5, 6, 6, 11, 12, 13, 13, 14, 15, 16, 16]);
     expect(both('pad', [0, 2, 2, 3], [], { pads: [1, 1, 1, 1], mode: 'reflect' })).toEqual({ shape: [0, 2, 4, 5], data: [] });
   });
 

@@ -25,7 +25,10 @@ function deadPid(): number {
 
 it('a new folder appears with every file at once, and nothing else is left', () => {
   const out = path.join(dir, 'a', 'out');
-  const files = writeFileSetAtomic(out, [{ name: 'y.npy', data: bytes('new y') }, { name: 'z.npy', data: bytes('new z') }]);
+  const files = writeFileSetAtomic(out, [
+    { name: 'y.npy', data: bytes('new y') },
+    { name: 'z.npy', data: bytes('new z') },
+  ]);
   expect(files).toEqual([path.join(out, 'y.npy'), path.join(out, 'z.npy')]);
   expect(fs.readdirSync(out).sort()).toEqual(['y.npy', 'z.npy']);
   expect(fs.readdirSync(path.join(dir, 'a'))).toEqual(['out']);
@@ -35,7 +38,10 @@ it('a new folder appears with every file at once, and nothing else is left', () 
 it('an existing folder keeps its other files and gets the new set', () => {
   fs.writeFileSync(path.join(dir, 'keep.txt'), 'mine');
   fs.writeFileSync(path.join(dir, 'y.npy'), 'old y');
-  writeFileSetAtomic(dir, [{ name: 'y.npy', data: bytes('new y') }, { name: 'z.npy', data: bytes('new z') }]);
+  writeFileSetAtomic(dir, [
+    { name: 'y.npy', data: bytes('new y') },
+    { name: 'z.npy', data: bytes('new z') },
+  ]);
   expect(fs.readdirSync(dir).sort()).toEqual(['keep.txt', 'y.npy', 'z.npy']);
   expect(fs.readFileSync(path.join(dir, 'y.npy'), 'utf8')).toBe('new y');
 });

@@ -35,8 +35,17 @@ function expectBitwiseEqual(got: Float64Array, want: Float64Array): void {
 }
 
 interface ConvCase {
-  n: number; c: number; h: number; w: number; o: number; k: [number, number];
-  strides: [number, number]; pads: [number, number, number, number]; dilations: [number, number]; groups: number; bias: boolean;
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  o: number;
+  k: [number, number];
+  strides: [number, number];
+  pads: [number, number, number, number];
+  dilations: [number, number];
+  groups: number;
+  bias: boolean;
 }
 
 /** The direct convolution: one output at a time, sum from -0 over (ci, p, q), bias last. */
@@ -49,17 +58,22 @@ function directConv(x: Float64Array, wt: Float64Array, bias: Float64Array | unde
   const xAt = (n: number, c: number, i: number, j: number): number => (layout === 'NCHW' ? ((n * t.c + c) * t.h + i) * t.w + j : ((n * t.h + i) * t.w + j) * t.c + c);
   const yAt = (n: number, c: number, i: number, j: number): number => (layout === 'NCHW' ? ((n * t.o + c) * oh + i) * ow + j : ((n * oh + i) * ow + j) * t.o + c);
   const y = new Float64Array(t.n * t.o * oh * ow);
-  for (let n = 0; n < t.n; n++) for (let o = 0; o < t.o; o++) for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++) {
-    let sum = -0;
-    const first = Math.floor(o / outPerGroup) * perGroup;
-    for (let ci = 0; ci < perGroup; ci++) for (let p = 0; p < kh; p++) for (let q = 0; q < kw; q++) {
-      const ih = i * t.strides[0] - t.pads[0] + p * t.dilations[0];
-      const iw = j * t.strides[1] - t.pads[1] + q * t.dilations[1];
-      const v = ih >= 0 && ih < t.h && iw >= 0 && iw < t.w ? x[xAt(n, first + ci, ih, iw)]! : 0;
-      sum += v * wt[((o * perGroup + ci) * kh + p) * kw + q]!;
-    }
-    y[yAt(n, o, i, j)] = bias === undefined ? sum : sum + bias[o]!;
-  }
+  for (let n = 0; n < t.n; n++)
+    for (let o = 0; o < t.o; o++)
+      for (let i = 0; i < oh; i++)
+        for (let j = 0; j < ow; j++) {
+          let sum = -0;
+          const first = Math.floor(o / outPerGroup) * perGroup;
+          for (let ci = 0; ci < perGroup; ci++)
+            for (let p = 0; p < kh; p++)
+              for (let q = 0; q < kw; q++) {
+                const ih = i * t.strides[0] - t.pads[0] + p * t.dilations[0];
+                const iw = j * t.strides[1] - t.pads[1] + q * t.dilations[1];
+                const v = ih >= 0 && ih < t.h && iw >= 0 && iw < t.w ? x[xAt(n, first + ci, ih, iw)]! : 0;
+                sum += v * wt[((o * perGroup + ci) * kh + p) * kw + q]!;
+              }
+          y[yAt(n, o, i, j)] = bias === undefined ? sum : sum + bias[o]!;
+        }
   return y;
 }
 
@@ -93,7 +107,14 @@ describe('conv2d (im2col + GEMM) equals the direct loop bit for bit', () => {
     const x = new Float64Array(9).fill(-0);
     const w = new Float64Array(9).fill(1);
     const pads = { pads: t.pads };
-    const allNegZero = evaluate('conv2d', [{ shape: [1, 1, 3, 3], data: x, layout: 'NCHW' }, { shape: [1, 1, 3, 3], data: w }], pads);
+    const allNegZero = evaluate(
+      'conv2d',
+      [
+        { shape: [1, 1, 3, 3], data: x, layout: 'NCHW' },
+        { shape: [1, 1, 3, 3], data: w },
+      ],
+      pads,
+    );
     // -0 * 1 = -0 and -0 + -0 = -0; padded taps are +0 * 1 = +0, and -0 + +0 = +0: only the
     // centre output, whose window is all inside, stays -0.
     expect(Array.from(allNegZero, (v) => Object.is(v, -0))).toEqual([false, false, false, false, true, false, false, false, false]);
@@ -101,38 +122,97 @@ describe('conv2d (im2col + GEMM) equals the direct loop bit for bit', () => {
     // The top-left tap reads a padded 0 for the first row and column of outputs; 0 * NaN is NaN,
     // so every output is NaN, not only those whose tap lies inside the image.
     w[0] = NaN;
-    const poisoned = evaluate('conv2d', [{ shape: [1, 1, 3, 3], data: new Float64Array(9).fill(1), layout: 'NCHW' }, { shape: [1, 1, 3, 3], data: w }], pads);
+    const poisoned = evaluate(
+      'conv2d',
+      [
+        { shape: [1, 1, 3, 3], data: new Float64Array(9).fill(1), layout: 'NCHW' },
+        { shape: [1, 1, 3, 3], data: w },
+      ],
+      pads,
+    );
     expect(Array.from(poisoned, Number.isNaN)).toEqual([true, true, true, true, true, true, true, true, true]);
   });
 });
 
 describe('dense and matmul (GEMM) equal the direct loops bit for bit', () => {
-  test.each([[1, 1, 1], [3, 5, 7], [9, 17, 4], [1, 2048, 10], [13, 8, 0]])('dense rows %i, in %i, out %i', (rows, inF, outF) => {
+  test.each([
+    [1, 1, 1],
+    [3, 5, 7],
+    [9, 17, 4],
+    [1, 2048, 10],
+    [13, 8, 0],
+  ])('dense rows %i, in %i, out %i', (rows, inF, outF) => {
     const x = values(rows * inF, 7, true);
     const w = values(outF * inF, 8, true);
     const b = values(outF, 9, false);
-    const got = evaluate('dense', [{ shape: [rows, inF], data: x }, { shape: [outF, inF], data: w }, { shape: [outF], data: b }], {});
+    const got = evaluate(
+      'dense',
+      [
+        { shape: [rows, inF], data: x },
+        { shape: [outF, inF], data: w },
+        { shape: [outF], data: b },
+      ],
+      {},
+    );
     const want = new Float64Array(rows * outF);
-    for (let m = 0; m < rows; m++) for (let o = 0; o < outF; o++) {
-      let sum = 0;
-      for (let k = 0; k < inF; k++) sum += x[m * inF + k]! * w[o * inF + k]!;
-      want[m * outF + o] = sum + b[o]!;
-    }
+    for (let m = 0; m < rows; m++)
+      for (let o = 0; o < outF; o++) {
+        let sum = 0;
+        for (let k = 0; k < inF; k++) sum += x[m * inF + k]! * w[o * inF + k]!;
+        want[m * outF + o] = sum + b[o]!;
+      }
     expectBitwiseEqual(got, want);
   });
 
-  test.each([[[2, 3, 5], [2, 5, 6]], [[5, 7], [7, 1]], [[3, 1, 4, 2], [1, 2, 2, 9]], [[6, 0], [0, 3]]])('matmul %j @ %j', (sa, sb) => {
-    const a = values(sa.reduce((p, d) => p * d, 1), 11, true);
-    const b = values(sb.reduce((p, d) => p * d, 1), 12, true);
-    const got = evaluate('matmul', [{ shape: sa, data: a }, { shape: sb, data: b }], {});
+  test.each([
+    [
+      [2, 3, 5],
+      [2, 5, 6],
+    ],
+    [
+      [5, 7],
+      [7, 1],
+    ],
+    [
+      [3, 1, 4, 2],
+      [1, 2, 2, 9],
+    ],
+    [
+      [6, 0],
+      [0, 3],
+    ],
+  ])('matmul %j @ %j', (sa, sb) => {
+    const a = values(
+      sa.reduce((p, d) => p * d, 1),
+      11,
+      true,
+    );
+    const b = values(
+      sb.reduce((p, d) => p * d, 1),
+      12,
+      true,
+    );
+    const got = evaluate(
+      'matmul',
+      [
+        { shape: sa, data: a },
+        { shape: sb, data: b },
+      ],
+      {},
+    );
     // Direct loop over the broadcast batch: every batch axis here is either equal or 1 on one side.
-    const m = sa[sa.length - 2]!, k = sa[sa.length - 1]!, n = sb[sb.length - 1]!;
-    const batchA = sa.slice(0, -2), batchB = sb.slice(0, -2);
+    const m = sa[sa.length - 2]!,
+      k = sa[sa.length - 1]!,
+      n = sb[sb.length - 1]!;
+    const batchA = sa.slice(0, -2),
+      batchB = sb.slice(0, -2);
     const batch = batchA.map((d, i) => Math.max(d, batchB[i]!));
     const items = batch.reduce((p, d) => p * d, 1);
     const want = new Float64Array(items * m * n);
     for (let t = 0; t < items; t++) {
-      let rem = t, ta = 0, tb = 0;
+      let rem = t,
+        ta = 0,
+        tb = 0;
       for (let axis = batch.length - 1, sA = 1, sB = 1; axis >= 0; axis--) {
         const coord = rem % batch[axis]!;
         rem = Math.floor(rem / batch[axis]!);
@@ -141,11 +221,12 @@ describe('dense and matmul (GEMM) equal the direct loops bit for bit', () => {
         sA *= batchA[axis]!;
         sB *= batchB[axis]!;
       }
-      for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-        let sum = 0;
-        for (let p = 0; p < k; p++) sum += a[ta * m * k + i * k + p]! * b[tb * k * n + p * n + j]!;
-        want[t * m * n + i * n + j] = sum;
-      }
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < n; j++) {
+          let sum = 0;
+          for (let p = 0; p < k; p++) sum += a[ta * m * k + i * k + p]! * b[tb * k * n + p * n + j]!;
+          want[t * m * n + i * n + j] = sum;
+        }
     }
     expectBitwiseEqual(got, want);
   });

@@ -24,7 +24,9 @@ describe('registerAdapter', () => {
 
   test('a different priority under a taken name is refused too', () => {
     registerAdapter('test:dup-priority', createReferenceAdapter, 1, 'same words');
-    expect(() => registerAdapter('test:dup-priority', createReferenceAdapter, 2, 'same words')).toThrow(`adapter 'test:dup-priority' is already registered: expected a new name or the same registration (priority 1, "same words"), received priority 2, "same words"`);
+    expect(() => registerAdapter('test:dup-priority', createReferenceAdapter, 2, 'same words')).toThrow(
+      `adapter 'test:dup-priority' is already registered: expected a new name or the same registration (priority 1, "same words"), received priority 2, "same words"`,
+    );
   });
 
   test('the built-in reference adapter cannot be replaced', () => {

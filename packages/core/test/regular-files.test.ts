@@ -9,18 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { FileFormatError, SkipconnError } from '../src/errors';
-import {
-  checkOutputDir,
-  checkOutputFile,
-  closeFile,
-  loadGraphFile,
-  makeOutputDir,
-  openRegularFile,
-  readFileChecked,
-  readNpyFile,
-  readOpenedRange,
-  removeCreatedDirs,
-} from '../src/node';
+import { checkOutputDir, checkOutputFile, closeFile, loadGraphFile, makeOutputDir, openRegularFile, readFileChecked, readNpyFile, readOpenedRange, removeCreatedDirs } from '../src/node';
 
 const POSIX = process.platform !== 'win32';
 const posixIt = POSIX ? it : it.skip;

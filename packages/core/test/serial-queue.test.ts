@@ -64,9 +64,11 @@ describe('SerialQueue', () => {
     void queue.run(async () => {
       done.push(1);
     });
-    queue.run(async () => {
-      throw new Error('x');
-    }).catch(() => done.push(2));
+    queue
+      .run(async () => {
+        throw new Error('x');
+      })
+      .catch(() => done.push(2));
     await queue.idle();
     await Promise.resolve();
     expect(done).toEqual([1, 2]);

@@ -39,13 +39,16 @@ describe('skipCosts', () => {
     // concat1 = [x (4 ch), h1 (2 ch)] -> 6 ch; layer1 = bn(4) 16 + conv 2*4*9 + 2 = 74 -> 90
     // bytes: x 100 floats, h1 50, out 150 -> naive (100 + 50 + 150) * 4 = 1200, zero-copy 150 * 4 = 600
     expect(costs[0]).toMatchObject({
-      bodyParams: 90, shortcutParams: 0, mergeOutputBytes: 600,
+      bodyParams: 90,
+      shortcutParams: 0,
+      mergeOutputBytes: 600,
       concat: { inputChannels: [4, 2], outputChannels: 6, channelGrowth: 2, naiveBytes: 1200, zeroCopyBytes: 600 },
     });
     // concat2 = [x, h1, h2] -> 8 ch; bypasses layer1 (90), concat1, layer2 = bn(6) 24 + conv (2*6*9 + 2 = 110) = 134 -> 224
     // bytes: inputs 100 + 50 + 50, out 200 floats -> naive 400 * 4 = 1600, zero-copy 800
     expect(costs[1]).toMatchObject({
-      bodyParams: 224, mergeOutputBytes: 800,
+      bodyParams: 224,
+      mergeOutputBytes: 800,
       concat: { inputChannels: [4, 2, 2], outputChannels: 8, channelGrowth: 4, naiveBytes: 1600, zeroCopyBytes: 800 },
     });
   });
@@ -62,7 +65,9 @@ describe('skipCosts', () => {
     // naive 288 + 192 + 320 = 800; zero-copy 320 + 288 (x is cropped, so it exists whole) = 608
     // body: 3*2*3*3 + 3 = 57
     expect(cost).toMatchObject({
-      category: 'concat', bodyParams: 57, mergeOutputBytes: 320,
+      category: 'concat',
+      bodyParams: 57,
+      mergeOutputBytes: 320,
       concat: { inputChannels: [2, 3], outputChannels: 5, channelGrowth: 3, naiveBytes: 800, zeroCopyBytes: 608 },
     });
   });
@@ -76,7 +81,11 @@ describe('skipCosts', () => {
     const { costs, weights } = costsOf(b);
     // each body: fc1 4*4 + 4 = 20, fc2 20 -> 40; the learned scale is the merge's, not the body's
     expect(costs.map((c) => c.bodyParams)).toEqual([40, 40, 40]);
-    expect(costs.map((c) => [c.category, c.scheme])).toEqual([['scaled-residual', 'ReZero'], ['scaled-residual', 'LayerScale'], ['scaled-residual', 'DeepNorm']]);
+    expect(costs.map((c) => [c.category, c.scheme])).toEqual([
+      ['scaled-residual', 'ReZero'],
+      ['scaled-residual', 'LayerScale'],
+      ['scaled-residual', 'DeepNorm'],
+    ]);
 
     const [rezero] = costs[0]!.scales;
     expect(rezero).toMatchObject({ name: 'beta', kind: 'learned', weight: 'rz.alpha', shape: [], count: 1 });
@@ -117,6 +126,9 @@ describe('skipCosts', () => {
     const { costs } = costsOf(s);
     // gate body (SE): fc1 2*4 + 2 = 10, fc2 4*2 + 4 = 12 -> 22
     // residual body: conv1 4*4*9 + 4 = 148, bn1 16, conv2 148, bn2 16, SE 22 -> 350
-    expect(costs.map((c) => [c.category, c.bodyParams])).toEqual([['gate', 22], ['residual', 350]]);
+    expect(costs.map((c) => [c.category, c.bodyParams])).toEqual([
+      ['gate', 22],
+      ['residual', 350],
+    ]);
   });
 });

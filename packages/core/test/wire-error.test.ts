@@ -3,15 +3,7 @@
  * itself, with its code, message and facts, through both JSON and structured clone.
  */
 import type * as ErrorsModule from '../src/errors';
-import {
-  AdapterUnavailableError,
-  FileFormatError,
-  GraphError,
-  MissingPackageError,
-  SkipconnError,
-  UnsupportedError,
-  isUserError,
-} from '../src/errors';
+import { AdapterUnavailableError, FileFormatError, GraphError, MissingPackageError, SkipconnError, UnsupportedError, isUserError } from '../src/errors';
 import { decodeError, encodeError, type WireError } from '../src/wire-error';
 
 const transports: readonly [string, (w: WireError) => WireError][] = [
@@ -126,7 +118,14 @@ describe('error codec options and edge cases', () => {
     });
     expect(other!.AdapterUnavailableError).not.toBe(AdapterUnavailableError);
     const wire = encodeError(new other!.AdapterUnavailableError('tfjs:webgl', 'no browser', 'use one'));
-    expect(wire).toEqual({ name: 'AdapterUnavailableError', message: 'adapter tfjs:webgl is unavailable: no browser (to enable: use one)', code: 'ADAPTER_UNAVAILABLE', adapter: 'tfjs:webgl', reason: 'no browser', fix: 'use one' });
+    expect(wire).toEqual({
+      name: 'AdapterUnavailableError',
+      message: 'adapter tfjs:webgl is unavailable: no browser (to enable: use one)',
+      code: 'ADAPTER_UNAVAILABLE',
+      adapter: 'tfjs:webgl',
+      reason: 'no browser',
+      fix: 'use one',
+    });
   });
 
   test('the wire form holds only the facts the error has (no undefined keys)', () => {

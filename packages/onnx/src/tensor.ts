@@ -23,30 +23,52 @@ export const ONNX_TYPE_OF: Record<DType, number> = {
  */
 export function dtypeOfOnnx(elemType: number): DType | undefined {
   switch (elemType) {
-    case OnnxDataType.FLOAT: return 'float32';
-    case OnnxDataType.FLOAT16: return 'float16';
-    case OnnxDataType.DOUBLE: return 'float64';
+    case OnnxDataType.FLOAT:
+      return 'float32';
+    case OnnxDataType.FLOAT16:
+      return 'float16';
+    case OnnxDataType.DOUBLE:
+      return 'float64';
     case OnnxDataType.INT32:
     case OnnxDataType.INT8:
     case OnnxDataType.INT16:
-    case OnnxDataType.UINT16: return 'int32';
+    case OnnxDataType.UINT16:
+      return 'int32';
     case OnnxDataType.INT64:
     case OnnxDataType.UINT32:
-    case OnnxDataType.UINT64: return 'int64';
-    case OnnxDataType.UINT8: return 'uint8';
-    case OnnxDataType.BOOL: return 'bool';
-    default: return undefined;
+    case OnnxDataType.UINT64:
+      return 'int64';
+    case OnnxDataType.UINT8:
+      return 'uint8';
+    case OnnxDataType.BOOL:
+      return 'bool';
+    default:
+      return undefined;
   }
 }
 
 /** Bytes per element on the wire (raw_data) of an ONNX element type. */
 function wireWidth(elemType: number): number | undefined {
   switch (elemType) {
-    case OnnxDataType.BOOL: case OnnxDataType.UINT8: case OnnxDataType.INT8: return 1;
-    case OnnxDataType.FLOAT16: case OnnxDataType.INT16: case OnnxDataType.UINT16: case OnnxDataType.BFLOAT16: return 2;
-    case OnnxDataType.FLOAT: case OnnxDataType.INT32: case OnnxDataType.UINT32: return 4;
-    case OnnxDataType.DOUBLE: case OnnxDataType.INT64: case OnnxDataType.UINT64: return 8;
-    default: return undefined;
+    case OnnxDataType.BOOL:
+    case OnnxDataType.UINT8:
+    case OnnxDataType.INT8:
+      return 1;
+    case OnnxDataType.FLOAT16:
+    case OnnxDataType.INT16:
+    case OnnxDataType.UINT16:
+    case OnnxDataType.BFLOAT16:
+      return 2;
+    case OnnxDataType.FLOAT:
+    case OnnxDataType.INT32:
+    case OnnxDataType.UINT32:
+      return 4;
+    case OnnxDataType.DOUBLE:
+    case OnnxDataType.INT64:
+    case OnnxDataType.UINT64:
+      return 8;
+    default:
+      return undefined;
   }
 }
 
@@ -102,7 +124,8 @@ export function tensorFromProto(t: TensorProto, file: string, limits: TensorLimi
   for (let i = 0; i < count; i++) {
     const v = typed[i]!;
     if (dtype === 'int64') (out as BigInt64Array)[i] = typeof v === 'bigint' ? BigInt.asIntN(64, v) : BigInt(v);
-    else if (t.dataType === OnnxDataType.FLOAT16) (out as Uint16Array)[i] = Number(v) & 0xffff; // int32_data holds the half bits
+    else if (t.dataType === OnnxDataType.FLOAT16)
+      (out as Uint16Array)[i] = Number(v) & 0xffff; // int32_data holds the half bits
     else (out as Float32Array)[i] = Number(v);
   }
   return { dtype, shape: [...t.dims], data: out };
@@ -115,11 +138,17 @@ function allocateChecked(dtype: DType, count: number) {
 /** The typed field of a tensor that holds its values (ONNX picks the field by element type). */
 function typedValues(t: TensorProto): readonly (number | bigint)[] {
   switch (t.dataType) {
-    case OnnxDataType.FLOAT: return t.floatData;
-    case OnnxDataType.DOUBLE: return t.doubleData;
-    case OnnxDataType.INT64: return t.int64Data;
-    case OnnxDataType.UINT32: case OnnxDataType.UINT64: return t.uint64Data;
-    default: return t.int32Data;
+    case OnnxDataType.FLOAT:
+      return t.floatData;
+    case OnnxDataType.DOUBLE:
+      return t.doubleData;
+    case OnnxDataType.INT64:
+      return t.int64Data;
+    case OnnxDataType.UINT32:
+    case OnnxDataType.UINT64:
+      return t.uint64Data;
+    default:
+      return t.int32Data;
   }
 }
 
@@ -127,18 +156,42 @@ function decodeRaw(raw: Uint8Array, elemType: number, out: ReturnType<typeof all
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const n = out.length;
   switch (elemType) {
-    case OnnxDataType.FLOAT: for (let i = 0; i < n; i++) (out as Float32Array)[i] = view.getFloat32(i * 4, true); return;
-    case OnnxDataType.DOUBLE: for (let i = 0; i < n; i++) (out as Float64Array)[i] = view.getFloat64(i * 8, true); return;
-    case OnnxDataType.FLOAT16: for (let i = 0; i < n; i++) (out as Uint16Array)[i] = view.getUint16(i * 2, true); return;
-    case OnnxDataType.INT32: for (let i = 0; i < n; i++) (out as Int32Array)[i] = view.getInt32(i * 4, true); return;
-    case OnnxDataType.INT16: for (let i = 0; i < n; i++) (out as Int32Array)[i] = view.getInt16(i * 2, true); return;
-    case OnnxDataType.UINT16: for (let i = 0; i < n; i++) (out as Int32Array)[i] = view.getUint16(i * 2, true); return;
-    case OnnxDataType.INT8: for (let i = 0; i < n; i++) (out as Int32Array)[i] = view.getInt8(i); return;
-    case OnnxDataType.INT64: for (let i = 0; i < n; i++) (out as BigInt64Array)[i] = view.getBigInt64(i * 8, true); return;
-    case OnnxDataType.UINT64: for (let i = 0; i < n; i++) (out as BigInt64Array)[i] = BigInt.asIntN(64, view.getBigUint64(i * 8, true)); return;
-    case OnnxDataType.UINT32: for (let i = 0; i < n; i++) (out as BigInt64Array)[i] = BigInt(view.getUint32(i * 4, true)); return;
-    case OnnxDataType.BOOL: for (let i = 0; i < n; i++) (out as Uint8Array)[i] = raw[i]! ? 1 : 0; return;
-    default: (out as Uint8Array).set(raw); return;
+    case OnnxDataType.FLOAT:
+      for (let i = 0; i < n; i++) (out as Float32Array)[i] = view.getFloat32(i * 4, true);
+      return;
+    case OnnxDataType.DOUBLE:
+      for (let i = 0; i < n; i++) (out as Float64Array)[i] = view.getFloat64(i * 8, true);
+      return;
+    case OnnxDataType.FLOAT16:
+      for (let i = 0; i < n; i++) (out as Uint16Array)[i] = view.getUint16(i * 2, true);
+      return;
+    case OnnxDataType.INT32:
+      for (let i = 0; i < n; i++) (out as Int32Array)[i] = view.getInt32(i * 4, true);
+      return;
+    case OnnxDataType.INT16:
+      for (let i = 0; i < n; i++) (out as Int32Array)[i] = view.getInt16(i * 2, true);
+      return;
+    case OnnxDataType.UINT16:
+      for (let i = 0; i < n; i++) (out as Int32Array)[i] = view.getUint16(i * 2, true);
+      return;
+    case OnnxDataType.INT8:
+      for (let i = 0; i < n; i++) (out as Int32Array)[i] = view.getInt8(i);
+      return;
+    case OnnxDataType.INT64:
+      for (let i = 0; i < n; i++) (out as BigInt64Array)[i] = view.getBigInt64(i * 8, true);
+      return;
+    case OnnxDataType.UINT64:
+      for (let i = 0; i < n; i++) (out as BigInt64Array)[i] = BigInt.asIntN(64, view.getBigUint64(i * 8, true));
+      return;
+    case OnnxDataType.UINT32:
+      for (let i = 0; i < n; i++) (out as BigInt64Array)[i] = BigInt(view.getUint32(i * 4, true));
+      return;
+    case OnnxDataType.BOOL:
+      for (let i = 0; i < n; i++) (out as Uint8Array)[i] = raw[i]! ? 1 : 0;
+      return;
+    default:
+      (out as Uint8Array).set(raw);
+      return;
   }
 }
 
@@ -159,12 +212,23 @@ export function rawBytes(t: HostTensor): Uint8Array {
   const view = new DataView(out.buffer);
   const n = d.length;
   switch (t.dtype) {
-    case 'float32': for (let i = 0; i < n; i++) view.setFloat32(i * 4, (d as Float32Array)[i]!, true); break;
-    case 'float64': for (let i = 0; i < n; i++) view.setFloat64(i * 8, (d as Float64Array)[i]!, true); break;
-    case 'float16': for (let i = 0; i < n; i++) view.setUint16(i * 2, (d as Uint16Array)[i]!, true); break;
-    case 'int32': for (let i = 0; i < n; i++) view.setInt32(i * 4, (d as Int32Array)[i]!, true); break;
-    case 'int64': for (let i = 0; i < n; i++) view.setBigInt64(i * 8, (d as BigInt64Array)[i]!, true); break;
-    default: out.set(d as Uint8Array);
+    case 'float32':
+      for (let i = 0; i < n; i++) view.setFloat32(i * 4, (d as Float32Array)[i]!, true);
+      break;
+    case 'float64':
+      for (let i = 0; i < n; i++) view.setFloat64(i * 8, (d as Float64Array)[i]!, true);
+      break;
+    case 'float16':
+      for (let i = 0; i < n; i++) view.setUint16(i * 2, (d as Uint16Array)[i]!, true);
+      break;
+    case 'int32':
+      for (let i = 0; i < n; i++) view.setInt32(i * 4, (d as Int32Array)[i]!, true);
+      break;
+    case 'int64':
+      for (let i = 0; i < n; i++) view.setBigInt64(i * 8, (d as BigInt64Array)[i]!, true);
+      break;
+    default:
+      out.set(d as Uint8Array);
   }
   return out;
 }

@@ -4,10 +4,7 @@
  * export always writes both bounds (ONNX reads a missing one as the dtype's largest finite value).
  */
 import { GraphBuilder, SkipconnError, evaluateGraph, tensor, toFloat64 } from '@skipconn/core';
-import {
-  AttrType, OnnxDataType, emptyAttribute, emptyGraph, exportModel, importModel, tensorToProto,
-  type AttributeProto, type ModelProto, type NodeProto,
-} from '@skipconn/onnx';
+import { AttrType, OnnxDataType, emptyAttribute, emptyGraph, exportModel, importModel, tensorToProto, type AttributeProto, type ModelProto, type NodeProto } from '@skipconn/onnx';
 
 const X = [-Infinity, -7, -0.5, 0, 3, 6.5, Infinity, NaN];
 
@@ -33,8 +30,16 @@ function clipModel(opset: number, bounds: { min?: number | null; max?: number | 
   g.input.push({ name: 'x', type });
   g.output.push({ name: 'y', type });
   return {
-    irVersion: 7, opsetImport: [{ domain: '', version: opset }], producerName: 'test', producerVersion: '', domain: '',
-    modelVersion: 0, docString: '', graph: g, metadataProps: [], functionCount: 0,
+    irVersion: 7,
+    opsetImport: [{ domain: '', version: opset }],
+    producerName: 'test',
+    producerVersion: '',
+    domain: '',
+    modelVersion: 0,
+    docString: '',
+    graph: g,
+    metadataProps: [],
+    functionCount: 0,
   };
 }
 

@@ -5,5 +5,8 @@ import * as path from 'path';
 export const FIXTURES = path.join(__dirname, 'fixtures');
 
 export function fixtureNames(): string[] {
-  return fs.readdirSync(FIXTURES).filter((d) => fs.existsSync(path.join(FIXTURES, d, 'model.onnx'))).sort();
+  return fs
+    .readdirSync(FIXTURES)
+    .filter((d) => fs.existsSync(path.join(FIXTURES, d, 'model.onnx')))
+    .sort();
 }

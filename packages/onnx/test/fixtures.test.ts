@@ -12,7 +12,6 @@ import { loadOnnxFile } from '@skipconn/onnx/node';
 import { expectClose } from './compare';
 import { FIXTURES, fixtureNames } from './fixture-files';
 
-
 describe.each(fixtureNames())('PyTorch fixture %s', (name) => {
   const dir = path.join(FIXTURES, name);
   const meta = JSON.parse(fs.readFileSync(path.join(dir, 'meta.json'), 'utf8')) as { skips: Record<string, number> };

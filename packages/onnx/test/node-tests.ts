@@ -17,7 +17,11 @@ export interface NodeTest {
 
 export function nodeTests(): NodeTest[] {
   if (!fs.existsSync(NODE_TESTS_DIR)) return [];
-  return fs.readdirSync(NODE_TESTS_DIR).filter((d) => d.startsWith('test_')).sort().map((name) => ({ name, dir: path.join(NODE_TESTS_DIR, name) }));
+  return fs
+    .readdirSync(NODE_TESTS_DIR)
+    .filter((d) => d.startsWith('test_'))
+    .sort()
+    .map((name) => ({ name, dir: path.join(NODE_TESTS_DIR, name) }));
 }
 
 export interface LoadedNodeTest {
@@ -69,5 +73,8 @@ export function loadNodeTest(t: NodeTest): LoadedNodeTest {
 /** One line per skipped test: why skipconn does not take it. */
 export function skipReason(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  return msg.replace(/; supported: .*$/, '').replace(/\s+/g, ' ').slice(0, 200);
+  return msg
+    .replace(/; supported: .*$/, '')
+    .replace(/\s+/g, ' ')
+    .slice(0, 200);
 }

@@ -21,7 +21,9 @@ describe.each(samples())('round trip: $name', (sample) => {
     });
     expect(findSkips(imported.validated).map((s) => s.kind)).toEqual(sample.skips);
     // Image inputs keep their layout: NHWC graphs export a Transpose at the input, which marks it.
-    expect(imported.graph.inputs.map((i) => i.layout ?? null)).toEqual(validated.graph.inputs.map((i) => (i.shape.length === 4 ? i.layout ?? null : imported.graph.inputs.find((x) => x.name === i.name)?.layout ?? null)));
+    expect(imported.graph.inputs.map((i) => i.layout ?? null)).toEqual(
+      validated.graph.inputs.map((i) => (i.shape.length === 4 ? (i.layout ?? null) : (imported.graph.inputs.find((x) => x.name === i.name)?.layout ?? null))),
+    );
   });
 
   it('exports deterministic bytes', () => {

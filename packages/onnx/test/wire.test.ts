@@ -5,7 +5,7 @@ import { ProtoReader, ProtoWriter, decodeModel, encodeModel, type ModelProto } f
 const reader = (bytes: number[]) => new ProtoReader(Uint8Array.from(bytes), 'test.onnx');
 
 describe('ProtoReader', () => {
-  it('reads varints of every length, and int64 two\'s complement', () => {
+  it("reads varints of every length, and int64 two's complement", () => {
     const w = new ProtoWriter();
     const values = [0, 1, 127, 128, 300, 2 ** 31, 2 ** 53 - 1];
     values.forEach((v) => w.varint(v));
@@ -36,7 +36,11 @@ describe('ProtoReader', () => {
   });
 
   it('limits nesting depth', () => {
-    let r = reader(Array(80).fill(0).flatMap(() => [0x3a, 0x00]));
+    let r = reader(
+      Array(80)
+        .fill(0)
+        .flatMap(() => [0x3a, 0x00]),
+    );
     expect(() => {
       for (let i = 0; i < 40; i++) r = new ProtoReader(r.bytes, 'x', 0, r.end, r.depth + 1);
     }).toThrow(/nested deeper than 32/);
@@ -46,10 +50,20 @@ describe('ProtoReader', () => {
 describe('ModelProto encode/decode', () => {
   it('round-trips the fields skipconn writes', () => {
     const m: ModelProto = {
-      irVersion: 8, opsetImport: [{ domain: '', version: 17 }], producerName: 'p', producerVersion: '1', domain: '', modelVersion: 0, docString: '',
-      metadataProps: [{ key: 'k', value: 'v' }], functionCount: 0,
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      producerName: 'p',
+      producerVersion: '1',
+      domain: '',
+      modelVersion: 0,
+      docString: '',
+      metadataProps: [{ key: 'k', value: 'v' }],
+      functionCount: 0,
       graph: {
-        name: 'g', initializer: [], valueInfo: [], sparseInitializerCount: 0,
+        name: 'g',
+        initializer: [],
+        valueInfo: [],
+        sparseInitializerCount: 0,
         input: [{ name: 'x', type: { tensor: { elemType: 1, shape: [{ value: 1 }, { param: 'N' }] } } }],
         output: [{ name: 'y', type: { tensor: { elemType: 1, shape: [{ value: 1 }] } } }],
         node: [{ name: 'n', opType: 'Relu', domain: '', input: ['x'], output: ['y'], attribute: [] }],

@@ -6,16 +6,7 @@
  */
 import type * as ort from 'onnxruntime-node';
 import { AdapterUnavailableError, SkipconnError, tableWhyUnsupported, type Adapter, type CompileOptions, type DType } from '@skipconn/core';
-import {
-  EXPORTERS,
-  OrtSessionSet,
-  checkIntegerOption,
-  encodeModel,
-  exportModel,
-  mergeSessionOptions,
-  toOrtTensor,
-  type OrtCommonSessionOptions,
-} from '@skipconn/onnx';
+import { EXPORTERS, OrtSessionSet, checkIntegerOption, encodeModel, exportModel, mergeSessionOptions, toOrtTensor, type OrtCommonSessionOptions } from '@skipconn/onnx';
 import { CUDA_FIX, cudaUnavailableReason } from './cuda';
 
 export type OrtDevice = 'cpu' | 'cuda';

@@ -31,7 +31,7 @@ describe('ort-node:cpu on sample graphs', () => {
   });
 
   it('takes session options and rejects bad ones', async () => {
-    const { validated, weights, } = samples()[0]!.built;
+    const { validated, weights } = samples()[0]!.built;
     const feeds = samples()[0]!.feeds;
     const c = await adapter.compile(validated, weights, { graphOptimizationLevel: 'disabled', intraOpNumThreads: 1, opset: 13 });
     const want = evaluateGraph(validated, weights, feeds);
@@ -67,7 +67,10 @@ describe('registration', () => {
       await expect(adapter.init()).resolves.toBeUndefined();
       return;
     }
-    const err = await adapter.init().then(() => undefined, (e: unknown) => e);
+    const err = await adapter.init().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(AdapterUnavailableError);
     expect((err as AdapterUnavailableError).reason).toMatch(/libonnxruntime_providers_cuda\.so|no CUDA provider/);
     expect((err as AdapterUnavailableError).fix).toMatch(/--onnxruntime-node-install=cuda12/);

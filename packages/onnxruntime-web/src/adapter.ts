@@ -17,16 +17,7 @@
  */
 import type * as ort from 'onnxruntime-web';
 import { AdapterUnavailableError, GraphBuilder, SerialQueues, SkipconnError, describeGpuAdapter, tableWhyUnsupported, tensor, type Adapter, type CompileOptions, type DType, type GpuAdapterLike } from '@skipconn/core';
-import {
-  EXPORTERS,
-  OrtSessionSet,
-  checkIntegerOption,
-  encodeModel,
-  exportModel,
-  fromOrtTensor,
-  mergeSessionOptions,
-  type OrtCommonSessionOptions,
-} from '@skipconn/onnx';
+import { EXPORTERS, OrtSessionSet, checkIntegerOption, encodeModel, exportModel, fromOrtTensor, mergeSessionOptions, type OrtCommonSessionOptions } from '@skipconn/onnx';
 import { runtimeBytes, toOrt } from './convert';
 import { STUCK_BACKEND, webgpuRefusal } from './webgpu-limits';
 
@@ -203,12 +194,13 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
         toOrt: (t) => toOrt(rt, t),
         // Every call into the runtime goes through its queue.
         session: {
-          run: (feeds) => serialized(rt, () => session.run(feeds)).catch((err: unknown) => {
-            if (device === 'webgpu' && STUCK_BACKEND.test(message(err))) {
-              throw new SkipconnError('UNSUPPORTED', `${name}: onnxruntime-web's WebGPU backend is stuck after an earlier kernel error; reload the page or restart the process (onnxruntime: ${message(err)})`);
-            }
-            throw err;
-          }),
+          run: (feeds) =>
+            serialized(rt, () => session.run(feeds)).catch((err: unknown) => {
+              if (device === 'webgpu' && STUCK_BACKEND.test(message(err))) {
+                throw new SkipconnError('UNSUPPORTED', `${name}: onnxruntime-web's WebGPU backend is stuck after an earlier kernel error; reload the page or restart the process (onnxruntime: ${message(err)})`);
+              }
+              throw err;
+            }),
           release: () => serialized(rt, () => session.release()),
         },
       });

@@ -8,8 +8,7 @@ import type { ExpectFailMap } from '@skipconn/core';
 
 // --- onnxruntime's own numerics, shared by its CPU (wasm) and WebGPU kernels ------------------
 
-const ONE_PASS_VARIANCE =
-  'onnxruntime LayerNormalization computes the variance in one pass as E[x^2] - E[x]^2 in float32, which loses its digits for inputs far from zero (this case: mean 100, spread 1)';
+const ONE_PASS_VARIANCE = 'onnxruntime LayerNormalization computes the variance in one pass as E[x^2] - E[x]^2 in float32, which loses its digits for inputs far from zero (this case: mean 100, spread 1)';
 
 // --- onnxruntime CPU kernels (the wasm EP) ------------------------------------------------------
 

@@ -10,7 +10,14 @@ import { createOrtWebAdapter, createOrtWebGpuProcessAdapter, createOrtWebWasmAda
 function convResidual() {
   const b = new GraphBuilder('conv-residual');
   const x = b.input('x', [1, 2, 4, 4], { layout: 'NCHW' });
-  const w = b.weight('w', tensor('float32', [2, 2, 3, 3], Array.from({ length: 36 }, (_, i) => ((i % 5) - 2) / 10)));
+  const w = b.weight(
+    'w',
+    tensor(
+      'float32',
+      [2, 2, 3, 3],
+      Array.from({ length: 36 }, (_, i) => ((i % 5) - 2) / 10),
+    ),
+  );
   const h = b.node('conv2d', [x, w], { pads: [1, 1, 1, 1] }, 'conv');
   b.output(b.node('residual', [x, h], { activation: 'relu' }, 'add'));
   return b.build();
@@ -22,7 +29,11 @@ function ceilPool() {
   return b.build();
 }
 
-const input = tensor('float32', [1, 2, 4, 4], Array.from({ length: 32 }, (_, i) => (i - 16) / 8));
+const input = tensor(
+  'float32',
+  [1, 2, 4, 4],
+  Array.from({ length: 32 }, (_, i) => (i - 16) / 8),
+);
 
 describe('ort-web:wasm in Node', () => {
   let adapter: Adapter;
@@ -89,7 +100,11 @@ describe('ort-web:wasm in Node', () => {
 function fakeRuntime(state: { needsCpu: boolean; created: string[] }): OrtWebRuntime {
   class Tensor {
     readonly data: Float32Array | Uint8Array;
-    constructor(readonly type: string, data: ArrayLike<number>, readonly dims: readonly number[]) {
+    constructor(
+      readonly type: string,
+      data: ArrayLike<number>,
+      readonly dims: readonly number[],
+    ) {
       this.data = ArrayBuffer.isView(data) ? (data as Float32Array) : type === 'uint8' || type === 'bool' ? Uint8Array.from(data) : Float32Array.from(data);
     }
     dispose(): void {}
@@ -105,7 +120,13 @@ function fakeRuntime(state: { needsCpu: boolean; created: string[] }): OrtWebRun
         outputNames: ['y'],
         async run(feeds: Record<string, Tensor>) {
           const x = Object.values(feeds)[0]!;
-          return { y: new Tensor('float32', Float32Array.from(x.data, (v) => Math.max(v, 0)), x.dims) };
+          return {
+            y: new Tensor(
+              'float32',
+              Float32Array.from(x.data, (v) => Math.max(v, 0)),
+              x.dims,
+            ),
+          };
         },
         async release() {},
       };

@@ -84,9 +84,7 @@ export const TFJS_WEBGL: TfjsBackendSpec = {
   },
 };
 
-const NODE_FIX =
-  'npm install @tensorflow/tfjs-node (CPU, libtensorflow) or @tensorflow/tfjs-node-gpu (NVIDIA GPU, Linux x64 with CUDA and cuDNN); ' +
-  'both download libtensorflow when installed';
+const NODE_FIX = 'npm install @tensorflow/tfjs-node (CPU, libtensorflow) or @tensorflow/tfjs-node-gpu (NVIDIA GPU, Linux x64 with CUDA and cuDNN); ' + 'both download libtensorflow when installed';
 
 /** Packages providing the native 'tensorflow' backend, preferred first. */
 export const TFJS_NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;

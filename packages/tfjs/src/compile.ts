@@ -48,9 +48,7 @@ export interface TfjsCompiledGraph extends CompiledGraph {
   runTensors(feeds: Readonly<Record<string, Tensor>>): Tensor[];
 }
 
-type Instr =
-  | { readonly kind: 'convert'; readonly conv: Conversion }
-  | { readonly kind: 'node'; readonly planned: PlannedNode; readonly kernel: CompiledKernel; readonly empty: boolean };
+type Instr = { readonly kind: 'convert'; readonly conv: Conversion } | { readonly kind: 'node'; readonly planned: PlannedNode; readonly kernel: CompiledKernel; readonly empty: boolean };
 
 interface Program {
   readonly instrs: readonly Instr[];
@@ -197,10 +195,16 @@ class CompiledTfjsGraph implements TfjsCompiledGraph {
     const { tf } = this.runtime;
     const outputs = await onBackend(this.runtime, () => {
       this.info.backend = tf.getBackend();
-      return tf.tidy(() => this.runTensors(Object.fromEntries(this.vg.graph.inputs.map((input) => {
-        const feed = feeds[input.name]!;
-        return [input.name, tf.tensor(float32Values(feed), [...feed.shape], 'float32')];
-      }))));
+      return tf.tidy(() =>
+        this.runTensors(
+          Object.fromEntries(
+            this.vg.graph.inputs.map((input) => {
+              const feed = feeds[input.name]!;
+              return [input.name, tf.tensor(float32Values(feed), [...feed.shape], 'float32')];
+            }),
+          ),
+        ),
+      );
     });
     try {
       const data = await Promise.all(outputs.map((t) => t.data()));

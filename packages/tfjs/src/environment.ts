@@ -6,8 +6,7 @@
 import { AdapterUnavailableError } from '@skipconn/core';
 
 export const WEBGPU_FIX =
-  'run in a browser with WebGPU, or in Node set globalThis.navigator = { gpu } from the `webgpu` package (Dawn) before init ' +
-  '(docs/tfjs.md); with @tensorflow/tfjs-backend-webgpu@4.22.0 installed';
+  'run in a browser with WebGPU, or in Node set globalThis.navigator = { gpu } from the `webgpu` package (Dawn) before init ' + '(docs/tfjs.md); with @tensorflow/tfjs-backend-webgpu@4.22.0 installed';
 
 export const WEBGL_FIX = 'run in a browser with @tensorflow/tfjs-backend-webgl@4.22.0 installed; in Node use tfjs:node, tfjs:wasm or tfjs:cpu';
 

@@ -15,19 +15,7 @@
  * cutResidualShortcuts rewrites every residual merge to alpha = 0, the same model with its
  * shortcuts removed, for the comparison that shows what they do for the gradient.
  */
-import {
-  SkipconnError,
-  validateGraph,
-  type Graph,
-  type GraphInput,
-  type HostTensor,
-  type NodeSpec,
-  type SkipConnection,
-  type ValidatedGraph,
-  type ValueInfo,
-  type WeightStore,
-  float32Values,
-} from '@skipconn/core';
+import { SkipconnError, validateGraph, type Graph, type GraphInput, type HostTensor, type NodeSpec, type SkipConnection, type ValidatedGraph, type ValueInfo, type WeightStore, float32Values } from '@skipconn/core';
 import { compileTfjs, onBackend, type TfRuntime } from './compile';
 import { importOptional } from './backends';
 import type { Tensor } from './tf';

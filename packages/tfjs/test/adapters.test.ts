@@ -20,7 +20,10 @@ describe('registration and availability', () => {
   ];
   test.each(unavailable.map(([spec, reason, fix]) => [spec.name, spec, reason, fix] as const))('%s is unavailable in plain Node, with the reason and the fix', async (_name, spec, reason, fix) => {
     const adapter = createTfjsAdapter(spec);
-    const err = await adapter.init().then(() => undefined, (e: unknown) => e);
+    const err = await adapter.init().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(AdapterUnavailableError);
     expect((err as AdapterUnavailableError).reason).toMatch(reason);
     expect((err as AdapterUnavailableError).fix).toMatch(fix);

@@ -42,12 +42,18 @@ describe('@skipconn/tfjs/browser', () => {
   });
 
   it('is unavailable, with the reason and the fix, when the page did not import the backend or lacks the GPU API', async () => {
-    const wasm = await createBrowserTfjsAdapter('wasm', tf).init().catch((e: unknown) => e);
+    const wasm = await createBrowserTfjsAdapter('wasm', tf)
+      .init()
+      .catch((e: unknown) => e);
     expect(wasm).toBeInstanceOf(AdapterUnavailableError);
     expect(wasm).toMatchObject({ reason: "no 'wasm' backend is registered with the tfjs-core handed in", fix: expect.stringMatching(/import '@tensorflow\/tfjs-backend-wasm'/) });
-    const webgpu = await createBrowserTfjsAdapter('webgpu', tf).init().catch((e: unknown) => e);
+    const webgpu = await createBrowserTfjsAdapter('webgpu', tf)
+      .init()
+      .catch((e: unknown) => e);
     expect(webgpu).toMatchObject({ reason: expect.stringMatching(/navigator\.gpu is not defined/) });
-    const webgl = await createBrowserTfjsAdapter('webgl', tf).init().catch((e: unknown) => e);
+    const webgl = await createBrowserTfjsAdapter('webgl', tf)
+      .init()
+      .catch((e: unknown) => e);
     expect(webgl).toMatchObject({ reason: expect.stringMatching(/WebGL needs a browser/) });
   });
 
@@ -64,7 +70,9 @@ describe('tfjs falling back to another backend', () => {
     }) as Tf;
     await tf.setBackend('cpu');
     const spec = { ...tfjsBrowserSpec('cpu', fallingBack), name: 'tfjs:webgl', backend: 'webgl' };
-    const err = await createTfjsAdapter(spec).init().catch((e: unknown) => e);
+    const err = await createTfjsAdapter(spec)
+      .init()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AdapterUnavailableError);
     expect(err).toMatchObject({ adapter: 'tfjs:webgl', reason: "tfjs backend 'webgl' was requested but 'cpu' is active after setBackend" });
   });
@@ -76,7 +84,9 @@ describe('tfjs falling back to another backend', () => {
     const spec = { ...tfjsBrowserSpec('cpu', tf), name: 'tfjs:broken', backend: 'broken-gpu' };
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
-      const err = await createTfjsAdapter(spec).init().catch((e: unknown) => e);
+      const err = await createTfjsAdapter(spec)
+        .init()
+        .catch((e: unknown) => e);
       expect(err).toMatchObject({ reason: "tfjs backend 'broken-gpu' failed to initialize" });
       // tfjs now names the failed backend with no instance behind it; its next op would quietly
       // pick the best registered backend. A cpu adapter still runs on cpu.

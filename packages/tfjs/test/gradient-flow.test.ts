@@ -52,7 +52,7 @@ describe('gradientFlow', () => {
   const x = toFloat64(randomTensor([1, WIDTH], 7));
   const feeds: Record<string, HostTensor> = { x: tensor('float32', [1, WIDTH], x) };
 
-  it('probes leave the numbers unchanged: zero probes give the model\'s own outputs', () => {
+  it("probes leave the numbers unchanged: zero probes give the model's own outputs", () => {
     const probed = withGradientProbes(model.validated, findSkips(model.validated));
     const pvg = validateGraph(probed.graph);
     const zeros = Object.fromEntries(pvg.graph.inputs.filter((i) => i.name !== 'x').map((i) => [i.name, tensor(i.dtype, i.shape)]));
@@ -82,7 +82,7 @@ describe('gradientFlow', () => {
     closeTo(flow.loss, 0.5 * y2.reduce((s, v) => s + v * v, 0));
   });
 
-  it('skips removed: the cut model\'s gradient at the input matches the plain two-layer MLP', async () => {
+  it("skips removed: the cut model's gradient at the input matches the plain two-layer MLP", async () => {
     const cut = validateGraph(cutResidualShortcuts(model.graph));
     const flow = await gradientFlow(runtime, cut, model.weights, feeds, findSkips(cut));
     const plain = build((b, v) => body(b, body(b, v, 'b1'), 'b2'));

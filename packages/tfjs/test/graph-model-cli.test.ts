@@ -19,7 +19,10 @@ import { runCli } from '../../cli/test/helpers';
 import { GRAPH_MODEL_FIXTURES, imageInput, runWithConverter } from './graph-model-helpers';
 import { expectWithin } from './layers-model-helpers';
 
-const MODELS = fs.readdirSync(GRAPH_MODEL_FIXTURES).filter((d) => fs.existsSync(path.join(GRAPH_MODEL_FIXTURES, d, 'model.json'))).sort();
+const MODELS = fs
+  .readdirSync(GRAPH_MODEL_FIXTURES)
+  .filter((d) => fs.existsSync(path.join(GRAPH_MODEL_FIXTURES, d, 'model.json')))
+  .sort();
 
 let dir: string;
 beforeAll(() => {
@@ -63,7 +66,7 @@ describe.each(MODELS)('skipconn on the GraphModel %s', (name) => {
     });
   });
 
-  test('port --to onnx writes a file onnxruntime-node runs to tfjs-converter\'s outputs', async () => {
+  test("port --to onnx writes a file onnxruntime-node runs to tfjs-converter's outputs", async () => {
     const onnxFile = path.join(dir, `${name}.onnx`);
     const r = await runCli(['port', modelFile, '--to', 'onnx', '--out', onnxFile]);
     expect(r.stderr).toBe('');

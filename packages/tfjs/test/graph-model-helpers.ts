@@ -12,7 +12,11 @@ export const GRAPH_MODEL_FIXTURES = path.join(__dirname, 'fixtures/graph-model')
 
 /** Inputs like the models' own (images scaled to [0, 1]), fixed by seed. */
 export function imageInput(shape: readonly number[], seed = 11): HostTensor {
-  return tensor('float32', shape, Float32Array.from(toFloat64(randomTensor(shape, seed)), (v) => (v + 1) / 2));
+  return tensor(
+    'float32',
+    shape,
+    Float32Array.from(toFloat64(randomTensor(shape, seed)), (v) => (v + 1) / 2),
+  );
 }
 
 /** tfjs-converter's own run of a model.json: loadGraphModel through the in-memory IO handler, then execute. */
@@ -37,7 +41,10 @@ export async function runArtifactsWithConverter(files: GraphModelArtifacts, feed
     }),
   );
   const inputs = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, tf.tensor(Float32Array.from(toFloat64(v)), [...v.shape], 'float32')]));
-  const result = model.execute(inputs, outputs.map((o) => o.replace(/:0$/, ''))) as tf.Tensor | tf.Tensor[];
+  const result = model.execute(
+    inputs,
+    outputs.map((o) => o.replace(/:0$/, '')),
+  ) as tf.Tensor | tf.Tensor[];
   const list = Array.isArray(result) ? result : [result];
   const host = list.map((t) => tensor('float32', t.shape, t.dataSync() as Float32Array));
   tf.dispose([...Object.values(inputs), ...list]);

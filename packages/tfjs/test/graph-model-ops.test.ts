@@ -58,10 +58,17 @@ async function expectLikeTfjs(artifacts: GraphModelArtifacts, label: string): Pr
 describe('GraphModel image and shape ops match tfjs-converter', () => {
   it('Transpose and ExpandDims (NHWC -> NCHW, a new leading axis)', async () => {
     await expectLikeTfjs(
-      model([1, 3, 4, 2], [{ name: 'perm', shape: [4], values: [0, 3, 1, 2], dtype: 'int32' }, { name: 'axis', shape: [], values: [0], dtype: 'int32' }], [
-        { name: 't', op: 'Transpose', input: ['x', 'perm'], attr: { T: f32, Tperm: i32 } },
-        { name: 'e', op: 'ExpandDims', input: ['t', 'axis'], attr: { T: f32, Tdim: i32 } },
-      ]),
+      model(
+        [1, 3, 4, 2],
+        [
+          { name: 'perm', shape: [4], values: [0, 3, 1, 2], dtype: 'int32' },
+          { name: 'axis', shape: [], values: [0], dtype: 'int32' },
+        ],
+        [
+          { name: 't', op: 'Transpose', input: ['x', 'perm'], attr: { T: f32, Tperm: i32 } },
+          { name: 'e', op: 'ExpandDims', input: ['t', 'axis'], attr: { T: f32, Tdim: i32 } },
+        ],
+      ),
       'transpose + expand',
     );
   });
@@ -77,9 +84,11 @@ describe('GraphModel image and shape ops match tfjs-converter', () => {
   it.each(resizeCases)('ResizeBilinear and ResizeNearestNeighbor, %s', async (label, alignCorners, halfPixel, size) => {
     for (const op of ['ResizeBilinear', 'ResizeNearestNeighbor']) {
       await expectLikeTfjs(
-        model([1, 3, 4, 2], [{ name: 'size', shape: [2], values: size, dtype: 'int32' }], [
-          { name: 'r', op, input: ['x', 'size'], attr: { T: f32, align_corners: { b: alignCorners }, half_pixel_centers: { b: halfPixel } } },
-        ]),
+        model(
+          [1, 3, 4, 2],
+          [{ name: 'size', shape: [2], values: size, dtype: 'int32' }],
+          [{ name: 'r', op, input: ['x', 'size'], attr: { T: f32, align_corners: { b: alignCorners }, half_pixel_centers: { b: halfPixel } } }],
+        ),
         `${op} ${label}`,
       );
     }
@@ -95,20 +104,36 @@ describe('GraphModel image and shape ops match tfjs-converter', () => {
   it.each(deconvCases)('Conv2DBackpropInput (Keras Conv2DTranspose), %s', async (label, padding, sizes, stride) => {
     const filter = Array.from(randomTensor([3, 3, 3, 2], 5).data as Float32Array);
     await expectLikeTfjs(
-      model([1, 3, 3, 2], [{ name: 'sizes', shape: [4], values: sizes, dtype: 'int32' }, { name: 'filter', shape: [3, 3, 3, 2], values: filter }], [
-        { name: 'y', op: 'Conv2DBackpropInput', input: ['sizes', 'filter', 'x'], attr: { T: f32, strides: ints(1, stride, stride, 1), padding: { s: b64(padding) }, data_format: { s: b64('NHWC') }, dilations: ints(1, 1, 1, 1) } },
-      ]),
+      model(
+        [1, 3, 3, 2],
+        [
+          { name: 'sizes', shape: [4], values: sizes, dtype: 'int32' },
+          { name: 'filter', shape: [3, 3, 3, 2], values: filter },
+        ],
+        [
+          {
+            name: 'y',
+            op: 'Conv2DBackpropInput',
+            input: ['sizes', 'filter', 'x'],
+            attr: { T: f32, strides: ints(1, stride, stride, 1), padding: { s: b64(padding) }, data_format: { s: b64('NHWC') }, dilations: ints(1, 1, 1, 1) },
+          },
+        ],
+      ),
       label,
     );
   });
 
   it('Square and SquaredDifference, with a computed and a constant operand', async () => {
     await expectLikeTfjs(
-      model([1, 2, 3], [{ name: 'k', shape: [3], values: [0.5, -1, 2] }], [
-        { name: 'sq', op: 'Square', input: ['x'], attr: { T: f32 } },
-        { name: 'd', op: 'SquaredDifference', input: ['sq', 'k'], attr: { T: f32 } },
-        { name: 'dd', op: 'SquaredDifference', input: ['x', 'd'], attr: { T: f32 } },
-      ]),
+      model(
+        [1, 2, 3],
+        [{ name: 'k', shape: [3], values: [0.5, -1, 2] }],
+        [
+          { name: 'sq', op: 'Square', input: ['x'], attr: { T: f32 } },
+          { name: 'd', op: 'SquaredDifference', input: ['sq', 'k'], attr: { T: f32 } },
+          { name: 'dd', op: 'SquaredDifference', input: ['x', 'd'], attr: { T: f32 } },
+        ],
+      ),
       'square',
     );
   });
@@ -117,24 +142,28 @@ describe('GraphModel image and shape ops match tfjs-converter', () => {
     // reshape x [1, 4, 6] to [h, w, c] = [4 // 2, 6, 2] computed from its own shape, then scale by
     // constants folded from Sum, GatherV2, Sqrt, Rsqrt and Abs.
     await expectLikeTfjs(
-      model([1, 4, 6], [
-        { name: 'two', shape: [], values: [2], dtype: 'int32' },
-        { name: 'm', shape: [2, 3], values: [1, -4, 9, 16, -25, 36] },
-        { name: 'axis0', shape: [], values: [0], dtype: 'int32' },
-        { name: 'idx', shape: [2], values: [2, 0], dtype: 'int32' },
-      ], [
-        { name: 'shape', op: 'Shape', input: ['x'], attr: { T: f32, out_type: i32 } },
-        { name: 'dims', op: 'Unpack', input: ['shape'], attr: { T: i32, num: { i: '3' }, axis: { i: '0' } } },
-        { name: 'half', op: 'FloorDiv', input: ['dims:1', 'two'], attr: { T: i32 } },
-        { name: 'target', op: 'Pack', input: ['half', 'dims:2', 'two'], attr: { T: i32, N: { i: '3' }, axis: { i: '0' } } },
-        { name: 'r', op: 'Reshape', input: ['x', 'target'], attr: { T: f32, Tshape: i32 } },
-        { name: 'abs', op: 'Abs', input: ['m'], attr: { T: f32 } },
-        { name: 'root', op: 'Sqrt', input: ['abs'], attr: { T: f32 } },
-        { name: 'colsum', op: 'Sum', input: ['root', 'axis0'], attr: { T: f32, Tidx: i32, keep_dims: { b: false } } },
-        { name: 'picked', op: 'GatherV2', input: ['colsum', 'idx', 'axis0'], attr: { Tparams: f32, Tindices: i32, Taxis: i32, batch_dims: { i: '0' } } },
-        { name: 'inv', op: 'Rsqrt', input: ['picked'], attr: { T: f32 } },
-        { name: 'y', op: 'Mul', input: ['r', 'inv'], attr: { T: f32 } },
-      ]),
+      model(
+        [1, 4, 6],
+        [
+          { name: 'two', shape: [], values: [2], dtype: 'int32' },
+          { name: 'm', shape: [2, 3], values: [1, -4, 9, 16, -25, 36] },
+          { name: 'axis0', shape: [], values: [0], dtype: 'int32' },
+          { name: 'idx', shape: [2], values: [2, 0], dtype: 'int32' },
+        ],
+        [
+          { name: 'shape', op: 'Shape', input: ['x'], attr: { T: f32, out_type: i32 } },
+          { name: 'dims', op: 'Unpack', input: ['shape'], attr: { T: i32, num: { i: '3' }, axis: { i: '0' } } },
+          { name: 'half', op: 'FloorDiv', input: ['dims:1', 'two'], attr: { T: i32 } },
+          { name: 'target', op: 'Pack', input: ['half', 'dims:2', 'two'], attr: { T: i32, N: { i: '3' }, axis: { i: '0' } } },
+          { name: 'r', op: 'Reshape', input: ['x', 'target'], attr: { T: f32, Tshape: i32 } },
+          { name: 'abs', op: 'Abs', input: ['m'], attr: { T: f32 } },
+          { name: 'root', op: 'Sqrt', input: ['abs'], attr: { T: f32 } },
+          { name: 'colsum', op: 'Sum', input: ['root', 'axis0'], attr: { T: f32, Tidx: i32, keep_dims: { b: false } } },
+          { name: 'picked', op: 'GatherV2', input: ['colsum', 'idx', 'axis0'], attr: { Tparams: f32, Tindices: i32, Taxis: i32, batch_dims: { i: '0' } } },
+          { name: 'inv', op: 'Rsqrt', input: ['picked'], attr: { T: f32 } },
+          { name: 'y', op: 'Mul', input: ['r', 'inv'], attr: { T: f32 } },
+        ],
+      ),
       'shape arithmetic',
     );
   });

@@ -16,7 +16,10 @@ import { BACKENDS, initAdapter } from './helpers';
 import { expectWithin } from './layers-model-helpers';
 
 const FIXTURES = GRAPH_MODEL_FIXTURES;
-const MODELS = fs.readdirSync(FIXTURES).filter((d) => fs.existsSync(path.join(FIXTURES, d, 'model.json'))).sort();
+const MODELS = fs
+  .readdirSync(FIXTURES)
+  .filter((d) => fs.existsSync(path.join(FIXTURES, d, 'model.json')))
+  .sort();
 
 describe.each(MODELS)('real GraphModel %s', (name) => {
   const modelFile = path.join(FIXTURES, name, 'model.json');
@@ -142,7 +145,14 @@ describe('GraphModel weights and errors', () => {
   });
 
   it('refuses weight data shorter than the manifest, naming the sizes', () => {
-    const model = tiny([{ name: 'w', op: 'Const' }, { name: 'y', op: 'MatMul', input: ['x', 'w'] }], [{ name: 'w', shape: [2, 1], dtype: 'float32' }], [1, 2, 3]);
+    const model = tiny(
+      [
+        { name: 'w', op: 'Const' },
+        { name: 'y', op: 'MatMul', input: ['x', 'w'] },
+      ],
+      [{ name: 'w', shape: [2, 1], dtype: 'float32' }],
+      [1, 2, 3],
+    );
     expect(() => importGraphModel(model)).toThrow(/needs 8 bytes .* has 3 bytes/);
   });
 

@@ -1,15 +1,5 @@
 /** Test helpers: build one-node graphs, run them on a tfjs adapter and judge them against the reference. */
-import {
-  GraphBuilder,
-  evaluateGraph,
-  randomTensor,
-  toFloat64,
-  type Attrs,
-  type HostTensor,
-  type Layout,
-  type ValidatedGraph,
-  type WeightStore,
-} from '@skipconn/core';
+import { GraphBuilder, evaluateGraph, randomTensor, toFloat64, type Attrs, type HostTensor, type Layout, type ValidatedGraph, type WeightStore } from '@skipconn/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { createTfjsAdapter, TFJS_CPU, TFJS_WASM, type TfjsAdapter } from '../src';
 

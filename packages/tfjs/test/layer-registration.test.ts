@@ -30,16 +30,19 @@ function freshModules(before?: (tf: Tf) => void): { tf: Tf; layers: Layers; regi
 
 describe('skip layer registration', () => {
   test('a class name taken by a foreign class is refused, naming the name and both classes', () => {
-    const load = (): unknown => freshModules((tf) => {
-      class MyGate extends tf.serialization.Serializable {
-        static readonly className = 'SkipconnGate';
-        getConfig(): serialization.ConfigDict {
-          return {};
+    const load = (): unknown =>
+      freshModules((tf) => {
+        class MyGate extends tf.serialization.Serializable {
+          static readonly className = 'SkipconnGate';
+          getConfig(): serialization.ConfigDict {
+            return {};
+          }
         }
-      }
-      tf.serialization.registerClass(MyGate);
-    }).layers;
-    expect(load).toThrow("tfjs layer class name 'SkipconnGate' is already registered with tf.serialization: expected it free (or taken by @skipconn/tfjs's SkipGate from another copy of the package), received class MyGate, not one of @skipconn/tfjs's layers");
+        tf.serialization.registerClass(MyGate);
+      }).layers;
+    expect(load).toThrow(
+      "tfjs layer class name 'SkipconnGate' is already registered with tf.serialization: expected it free (or taken by @skipconn/tfjs's SkipGate from another copy of the package), received class MyGate, not one of @skipconn/tfjs's layers",
+    );
   });
 
   test('registering the same class again changes nothing', () => {
@@ -64,6 +67,8 @@ describe('skip layer registration', () => {
     const { layers, register } = freshModules();
     const impostor = { SkipConcat: class extends layers.SkipConcat {} }.SkipConcat;
     Object.defineProperty(impostor, 'className', { value: 'SkipconnResidual' });
-    expect(() => register.registerLayerClass(impostor)).toThrow("tfjs layer class name 'SkipconnResidual' is already registered with tf.serialization: expected it free (or taken by @skipconn/tfjs's SkipConcat from another copy of the package), received @skipconn/tfjs's SkipResidual");
+    expect(() => register.registerLayerClass(impostor)).toThrow(
+      "tfjs layer class name 'SkipconnResidual' is already registered with tf.serialization: expected it free (or taken by @skipconn/tfjs's SkipConcat from another copy of the package), received @skipconn/tfjs's SkipResidual",
+    );
   });
 });

@@ -18,7 +18,12 @@ import { runCli } from '../../cli/test/helpers';
 import { expectWithin, loadPlain, predict, saveToArtifacts, transposeHost } from './layers-model-helpers';
 
 const FIXTURES = path.join(__dirname, '../../onnx/test/fixtures');
-const fixtures = fs.existsSync(FIXTURES) ? fs.readdirSync(FIXTURES).filter((d) => fs.existsSync(path.join(FIXTURES, d, 'model.onnx'))).sort() : [];
+const fixtures = fs.existsSync(FIXTURES)
+  ? fs
+      .readdirSync(FIXTURES)
+      .filter((d) => fs.existsSync(path.join(FIXTURES, d, 'model.onnx')))
+      .sort()
+  : [];
 
 let dir: string;
 beforeAll(async () => {

@@ -81,7 +81,9 @@ function topology(a: { modelJson: { modelTopology: unknown } }): KerasModelJson 
 const classes = (a: { modelJson: { modelTopology: unknown } }) => topology(a).config.layers.map((l) => l.class_name);
 /** Permute layers that change storage (named '<value>.permute'), not the graph's own transposes. */
 const layoutPermutes = (a: { modelJson: { modelTopology: unknown } }) =>
-  topology(a).config.layers.filter((l) => l.class_name === 'Permute' && /\.permute(_\d+)?$/.test(l.name)).map((l) => l.name);
+  topology(a)
+    .config.layers.filter((l) => l.class_name === 'Permute' && /\.permute(_\d+)?$/.test(l.name))
+    .map((l) => l.name);
 
 describe.each(BLOCKS)('export $name', ({ build, layout }) => {
   const g = build();

@@ -20,7 +20,6 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-
 function writeTfjs(): { model: string; shard: string } {
   const built = tinyDenseGraph();
   const saved = saveLayersModel(path.join(dir, 'tfjs'), built.validated, built.weights);

@@ -79,7 +79,12 @@ function runPlainTfjs(modelFile: string, customFile: string, inputFile: string):
 const REPO = path.join(__dirname, '../../..');
 
 const loader = onnxLoader();
-const names = fs.existsSync(FIXTURES) ? fs.readdirSync(FIXTURES).filter((d) => fs.existsSync(path.join(FIXTURES, d, 'model.onnx'))).sort() : [];
+const names = fs.existsSync(FIXTURES)
+  ? fs
+      .readdirSync(FIXTURES)
+      .filter((d) => fs.existsSync(path.join(FIXTURES, d, 'model.onnx')))
+      .sort()
+  : [];
 const skipReason = typeof loader === 'string' ? loader : names.length === 0 ? `no PyTorch fixtures in ${FIXTURES}` : undefined;
 
 if (skipReason !== undefined) {

@@ -28,10 +28,12 @@ export async function loadPlain(a: LayersModelArtifacts): Promise<tfl.LayersMode
 /** Saves a tfjs model to artifacts (model.json object + weight bytes) without touching disk. */
 export async function saveToArtifacts(model: tfl.LayersModel): Promise<LayersModelArtifacts> {
   let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    saved = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   const data = saved!.weightData as ArrayBuffer;
   return {
     modelJson: { format: 'layers-model', modelTopology: saved!.modelTopology as never, weightsManifest: [{ paths: ['weights.bin'], weights: saved!.weightSpecs as never }] },

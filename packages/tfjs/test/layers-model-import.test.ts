@@ -48,7 +48,19 @@ function resnetStyle(): tfl.LayersModel {
   x = apply(skipResidual({ beta: 'learned', scaleShape: 'channel', betaInit: 0.3, activation: 'relu', name: 'b3.add' }), [x, body]);
   // Decoder-ish: upsample and concat with the stem features (U-Net skip), then a SkipConcat and a SkipGate.
   const up = apply(tfl.layers.upSampling2d({ size: [2, 2], name: 'up' }), x); // 4x4x16
-  let d = apply(tfl.layers.concatenate({ name: 'unet.cat' }), [up, apply(tfl.layers.zeroPadding2d({ padding: [[0, 0], [0, 0]], name: 'noop.pad' }), apply(tfl.layers.dropout({ rate: 0.5, name: 'drop' }), up))]);
+  let d = apply(tfl.layers.concatenate({ name: 'unet.cat' }), [
+    up,
+    apply(
+      tfl.layers.zeroPadding2d({
+        padding: [
+          [0, 0],
+          [0, 0],
+        ],
+        name: 'noop.pad',
+      }),
+      apply(tfl.layers.dropout({ rate: 0.5, name: 'drop' }), up),
+    ),
+  ]);
   d = apply(tfl.layers.averagePooling2d({ poolSize: 2, name: 'down' }), d); // 2x2x32
   const g2 = apply(tfl.layers.dense({ units: 32, activation: 'sigmoid', name: 'g2' }), apply(tfl.layers.globalAveragePooling2d({ name: 'g2.pool' }), d));
   d = apply(skipGate({ broadcastAxes: [1, 2], name: 'gate2' }), [d, apply(tfl.layers.reshape({ targetShape: [1, 1, 32], name: 'g2.shape' }), g2)]);
@@ -112,12 +124,7 @@ describe('a tfjs functional ResNet-style model', () => {
 
   test('a Sequential model imports too', async () => {
     const seq = tfl.sequential({
-      layers: [
-        tfl.layers.conv2d({ batchInputShape: [1, 6, 6, 2], filters: 3, kernelSize: 3, activation: 'relu' }),
-        tfl.layers.maxPooling2d({ poolSize: 2 }),
-        tfl.layers.flatten(),
-        tfl.layers.dense({ units: 2 }),
-      ],
+      layers: [tfl.layers.conv2d({ batchInputShape: [1, 6, 6, 2], filters: 3, kernelSize: 3, activation: 'relu' }), tfl.layers.maxPooling2d({ poolSize: 2 }), tfl.layers.flatten(), tfl.layers.dense({ units: 2 })],
     });
     const x = randomTensor([1, 6, 6, 2], 8);
     const imported = importLayersModel(await saveToArtifacts(seq));

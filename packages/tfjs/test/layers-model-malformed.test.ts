@@ -64,7 +64,11 @@ it.each([
   ['a null layer', (j: EditableJson): void => void (layers(j)[1] = null), 'layer 1 has no name or class_name'],
   ['a null inbound reference', (j: EditableJson): void => void (relu(j).inbound_nodes = [[null]]), 'expected a tensor reference [layer, node, tensor], received null'],
   ['Permute without dims', (j: EditableJson): void => void Object.assign(relu(j), { class_name: 'Permute', config: { name: 'r' } }), "layer 'r' (Permute): config.dims must be a list of axis numbers, received undefined"],
-  ['Permute with dims that are not numbers', (j: EditableJson): void => void Object.assign(relu(j), { class_name: 'Permute', config: { name: 'r', dims: 'ab' } }), 'config.dims must be a list of axis numbers, received "ab"'],
+  [
+    'Permute with dims that are not numbers',
+    (j: EditableJson): void => void Object.assign(relu(j), { class_name: 'Permute', config: { name: 'r', dims: 'ab' } }),
+    'config.dims must be a list of axis numbers, received "ab"',
+  ],
   ['a conv kernel of rank 2', (j: EditableJson): void => void (j.weightsManifest[0].weights[0].shape = [18, 3]), "layer 'conv' (Conv2D): weight 'kernel' has shape [18,3]; expected rank 4"],
   ['a conv kernel of rank 1', (j: EditableJson): void => void (j.weightsManifest[0].weights[0].shape = [54]), 'expected rank 4'],
   ['an input dimension of 1e300', (j: EditableJson): void => void (layers(j)[0].config.batch_input_shape = [1, 1e300, 4, 2]), "input 'x' has dimensions [1,1e+300,4,2] that are unknown or not non-negative safe integers"],

@@ -42,7 +42,10 @@ function model(): tfl.LayersModel {
   h = apply(tfl.layers.batchNormalization({ name: 'b1.bn' }), apply(tfl.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', name: 'b1.c2' }), h));
   x = apply(tfl.layers.reLU({ name: 'b1.relu' }), apply(tfl.layers.add({ name: 'b1.add' }), [x, h]));
   h = apply(tfl.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', name: 'b2.c1' }), x);
-  const s = apply(tfl.layers.reshape({ targetShape: [1, 1, 8], name: 'se.r' }), apply(tfl.layers.dense({ units: 8, activation: 'sigmoid', name: 'se.fc' }), apply(tfl.layers.globalAveragePooling2d({ name: 'se.gap' }), h)));
+  const s = apply(
+    tfl.layers.reshape({ targetShape: [1, 1, 8], name: 'se.r' }),
+    apply(tfl.layers.dense({ units: 8, activation: 'sigmoid', name: 'se.fc' }), apply(tfl.layers.globalAveragePooling2d({ name: 'se.gap' }), h)),
+  );
   h = apply(skipGate({ broadcastAxes: [1, 2], name: 'se' }), [h, s]);
   x = apply(skipResidual({ beta: 'learned', scaleShape: 'channel', betaInit: 0.5, name: 'b2.add' }), [x, h]);
   x = apply(tfl.layers.maxPooling2d({ poolSize: 2, name: 'pool' }), x);
@@ -78,7 +81,15 @@ describe('tfjs -> IR -> ONNX (ort-node:cpu) -> IR -> tfjs', () => {
     await compiled.dispose();
     expectWithin(onOrt, want, 'ONNX on ort-node:cpu vs tfjs');
     // The skips survive both conversions.
-    expect(findSkips(back.validated).map((s) => s.kind).sort()).toEqual(findSkips(ir.validated).map((s) => s.kind).sort());
+    expect(
+      findSkips(back.validated)
+        .map((s) => s.kind)
+        .sort(),
+    ).toEqual(
+      findSkips(ir.validated)
+        .map((s) => s.kind)
+        .sort(),
+    );
 
     const ported = await loadPlain(exportLayersModel(back.validated, back.weights));
     expectWithin(predict(ported, [input])[0]!, want, 'tfjs -> ONNX -> tfjs vs tfjs');

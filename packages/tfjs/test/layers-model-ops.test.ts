@@ -90,7 +90,10 @@ const CASES: Case[] = [
   op('batchNorm NCHW', 'BatchNormalization', 'batchNorm', NCHW(4, 3), { epsilon: 1e-3 }, [[4], [4], [4], [4]]),
   op('batchNorm NC', 'BatchNormalization', 'batchNorm', { shape: [3, 6], layout: 'NC' }, {}, [[6], [6], [6], [6]]),
   op('layerNorm NTC last axis', 'LayerNormalization', 'layerNorm', { shape: [2, 3, 8], layout: 'NTC' }, {}, [[8], [8]]),
-  op('layerNorm NCHW over C,H,W', 'LayerNormalization', 'layerNorm', NCHW(3, 4), { axis: 1 }, [[3, 4, 4], [3, 4, 4]]),
+  op('layerNorm NCHW over C,H,W', 'LayerNormalization', 'layerNorm', NCHW(3, 4), { axis: 1 }, [
+    [3, 4, 4],
+    [3, 4, 4],
+  ]),
   op('softmax channels NHWC', 'Softmax', 'softmax', { shape: [2, 3, 3, 4], layout: 'NHWC' }, { axis: 'channels' }),
   op('softmax channels NCHW, no conv near', OP_LAYER_CLASS, 'softmax', NCHW(4, 3), { axis: 'channels' }),
   op('softmax axis 2 of NCHW (H)', OP_LAYER_CLASS, 'softmax', NCHW(4, 3), { axis: 2 }),
@@ -174,12 +177,17 @@ test('a SkipconnOp layer saved again by tfjs (snake_case config) loads and compu
   const c = opCase('resize', 'resize', NCHW(3, 4), { mode: 'bilinear', coordinateTransform: 'half_pixel', scales: [2, 2] });
   const model = await loadPlain(exportLayersModel(c.graph, c.weights));
   let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler(async (a) => {
-    saved = a;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      saved = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
   expect(JSON.stringify(saved!.modelTopology)).toContain('half_pixel');
-  const again = await loadPlain({ modelJson: { modelTopology: saved!.modelTopology as never, weightsManifest: [{ paths: [], weights: saved!.weightSpecs as never }] }, weightData: new Uint8Array(saved!.weightData as ArrayBuffer) });
+  const again = await loadPlain({
+    modelJson: { modelTopology: saved!.modelTopology as never, weightsManifest: [{ paths: [], weights: saved!.weightSpecs as never }] },
+    weightData: new Uint8Array(saved!.weightData as ArrayBuffer),
+  });
   const x = randomTensor([2, 3, 4, 4], 9);
   expect(predict(again, [x])[0]!.data).toEqual(predict(model, [x])[0]!.data);
 });

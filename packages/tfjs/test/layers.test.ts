@@ -77,10 +77,12 @@ describe('skip layers serialize', () => {
     const model = tfl.model({ inputs: input, outputs: out });
 
     let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await model.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     const topology = JSON.stringify(artifacts!.modelTopology);
     for (const name of ['SkipconnGate', 'SkipconnResidual', 'SkipconnConcat', 'SkipconnHighway']) expect(topology).toContain(name);
     const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));

@@ -99,7 +99,7 @@ export function channelSlice(shape: readonly number[], layout: Layout, start: nu
   const axis = channelAxis(layout);
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const inner = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  return { offset: start * strides[axis]! * 4, contiguous: count === shape[axis] || (outer === 1) || inner * count === 0, strides };
+  return { offset: start * strides[axis]! * 4, contiguous: count === shape[axis] || outer === 1 || inner * count === 0, strides };
 }
 
 function refOf(t: TensorRef): { buffer: GPUBuffer; offset: number } {
@@ -145,13 +145,7 @@ export function createSkipKernels(device: GPUDevice): SkipKernels {
   };
 
   /** One elementwise dispatch: `build` makes the expression from leaf indices. */
-  async function prepare(
-    label: string,
-    out: Placed,
-    leaves: readonly Placed[],
-    expr: Expr,
-    mine: GPUBuffer[],
-  ): Promise<PreparedKernel> {
+  async function prepare(label: string, out: Placed, leaves: readonly Placed[], expr: Expr, mine: GPUBuffer[]): Promise<PreparedKernel> {
     const buffers: GPUBuffer[] = [];
     const access: Access[] = [];
     const bind = (b: GPUBuffer, write: boolean): number => {

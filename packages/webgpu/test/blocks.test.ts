@@ -29,7 +29,7 @@ describe.each(['NCHW', 'NHWC'] as const)('blocks on webgpu (%s)', (layout) => {
     expect(report.dispatches).toBe(fusion ? 3 : vg.nodes.length);
   });
 
-  it('ResNet basic block, identity shortcut: two kernels, the add in conv2\'s epilogue', async () => {
+  it("ResNet basic block, identity shortcut: two kernels, the add in conv2's epilogue", async () => {
     if (!gpu.adapter) return;
     const { vg, weights, feeds } = build((b, x) => blocks.resnetBasicBlock(b, x, 'r', 8, 8), image(layout, 1, 8, 6, 6), layout);
     const report = await checkAgainstReference(gpu.adapter, vg, weights, feeds, {}, 6);

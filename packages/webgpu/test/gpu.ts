@@ -52,14 +52,7 @@ export function errorRatio(got: Record<string, HostTensor>, want: Record<string,
 }
 
 /** Compiles, runs once, compares with the reference evaluator, disposes; returns the report. */
-export async function checkAgainstReference(
-  adapter: WebGpuAdapter,
-  vg: ValidatedGraph,
-  weights: WeightStore,
-  feeds: Record<string, HostTensor>,
-  options: WebGpuCompileOptions = {},
-  depth = 1,
-) {
+export async function checkAgainstReference(adapter: WebGpuAdapter, vg: ValidatedGraph, weights: WeightStore, feeds: Record<string, HostTensor>, options: WebGpuCompileOptions = {}, depth = 1) {
   const compiled = await adapter.compile(vg, weights, options);
   try {
     const got = await compiled.run(feeds);

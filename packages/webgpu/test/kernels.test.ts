@@ -21,8 +21,24 @@ interface OpCase {
 }
 
 const CASES: readonly OpCase[] = [
-  { name: 'conv2d 3x3 stride 2 dilation 2 groups 2', op: 'conv2d', attrs: { strides: [2, 2], pads: [2, 1, 2, 1], dilations: [2, 2], groups: 2 }, weights: (c) => [['w', [4, c / 2, 3, 3]], ['b', [4]]] },
-  { name: 'convTranspose2d stride 2', op: 'convTranspose2d', attrs: { strides: [2, 2], pads: [1, 0, 0, 1], outputPadding: [1, 1] }, weights: (c) => [['w', [c, 3, 3, 2]], ['b', [3]]] },
+  {
+    name: 'conv2d 3x3 stride 2 dilation 2 groups 2',
+    op: 'conv2d',
+    attrs: { strides: [2, 2], pads: [2, 1, 2, 1], dilations: [2, 2], groups: 2 },
+    weights: (c) => [
+      ['w', [4, c / 2, 3, 3]],
+      ['b', [4]],
+    ],
+  },
+  {
+    name: 'convTranspose2d stride 2',
+    op: 'convTranspose2d',
+    attrs: { strides: [2, 2], pads: [1, 0, 0, 1], outputPadding: [1, 1] },
+    weights: (c) => [
+      ['w', [c, 3, 3, 2]],
+      ['b', [3]],
+    ],
+  },
   { name: 'maxPool2d ceil mode', op: 'maxPool2d', attrs: { kernel: [3, 2], strides: [2, 2], pads: [1, 1, 1, 0], ceilMode: true } },
   { name: 'avgPool2d exclude pad', op: 'avgPool2d', attrs: { kernel: [3, 3], strides: [2, 1], pads: [1, 1, 1, 1], countIncludePad: false } },
   { name: 'globalAvgPool', op: 'globalAvgPool' },
@@ -30,7 +46,16 @@ const CASES: readonly OpCase[] = [
   { name: 'resize nearest asymmetric', op: 'resize', attrs: { mode: 'nearest', coordinateTransform: 'asymmetric', nearestMode: 'floor', scales: [2, 1.5] } },
   { name: 'pad reflect', op: 'pad', attrs: { pads: [1, 2, 2, 1], mode: 'reflect' } },
   { name: 'softmax over channels', op: 'softmax', attrs: { axis: 'channels' } },
-  { name: 'batchNorm', op: 'batchNorm', weights: (c) => [['s', [c]], ['b', [c]], ['m', [c]], ['v', [c]]] },
+  {
+    name: 'batchNorm',
+    op: 'batchNorm',
+    weights: (c) => [
+      ['s', [c]],
+      ['b', [c]],
+      ['m', [c]],
+      ['v', [c]],
+    ],
+  },
 ];
 
 describe.each([
@@ -60,7 +85,12 @@ describe.each([
     expect(report.hostedMembers).toBe(4);
     expect(report.kernels.filter((k) => k.label.includes('['))).toEqual([]);
     if (op === 'conv2d') {
-      for (const conv of [{ tiled: 'always' as const }, { tiled: 'always' as const, channelsPerStage: 1 as const }, { tiled: 'always' as const, channelsPerStage: 2 as const }, { tiled: 'never' as const, outputsPerThread: 1 as const }]) {
+      for (const conv of [
+        { tiled: 'always' as const },
+        { tiled: 'always' as const, channelsPerStage: 1 as const },
+        { tiled: 'always' as const, channelsPerStage: 2 as const },
+        { tiled: 'never' as const, outputsPerThread: 1 as const },
+      ]) {
         await checkAgainstReference(gpu.adapter, validated, w, feeds, { conv });
       }
     }

@@ -111,7 +111,14 @@ async function main(): Promise<WorkerMessage> {
     const a = data(12, 11);
     const b = data(6, 12);
     const [ba, bb, out] = [buffer(a), buffer(b), buffer(4 + 18)];
-    const cat = await k.concatInto([{ src: ba, shape: [1, 2, 3, 2] }, { src: bb, shape: [1, 2, 3, 1] }], { buffer: out, offset: 16 }, { layout: 'NHWC' });
+    const cat = await k.concatInto(
+      [
+        { src: ba, shape: [1, 2, 3, 2] },
+        { src: bb, shape: [1, 2, 3, 1] },
+      ],
+      { buffer: out, offset: 16 },
+      { layout: 'NHWC' },
+    );
     const enc = device.createCommandEncoder();
     const pass = enc.beginComputePass();
     cat.encode(pass);
@@ -131,5 +138,5 @@ async function main(): Promise<WorkerMessage> {
 
 main().then(
   (m) => parentPort!.postMessage(m),
-  (err: unknown) => parentPort!.postMessage({ error: err instanceof Error ? err.stack ?? err.message : String(err) }),
+  (err: unknown) => parentPort!.postMessage({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
 );

@@ -126,7 +126,10 @@ export function serve(runtime: PeerRuntime): void {
       case 'init': {
         const r = await runtime.init();
         device = r.device;
-        device.lost.then((info) => process.stderr.write(`peer: GPU device lost (${info.reason}): ${info.message}\n`), () => undefined);
+        device.lost.then(
+          (info) => process.stderr.write(`peer: GPU device lost (${info.reason}): ${info.message}\n`),
+          () => undefined,
+        );
         const reply: InitReply = { backend: r.backend };
         return reply;
       }

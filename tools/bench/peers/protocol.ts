@@ -48,9 +48,7 @@ export interface CompileReply {
   readonly info: Readonly<Record<string, string | number | boolean>>;
 }
 
-export type PeerReply =
-  | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: string };
+export type PeerReply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly error: string };
 
 /** Evenly spread element indices at which every engine's output is sampled. */
 export function sampleIndices(count: number, n = 256): number[] {

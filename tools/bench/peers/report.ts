@@ -85,7 +85,7 @@ export function renderPeersMarkdown(r: PeersResult): string {
     `- date: ${r.date}; sizes: ${r.sizes}; time budget ${r.budgetS} s, used ${r.elapsedS.toFixed(1)} s${r.complete ? '' : ' (**incomplete**: stopped early or still running)'}`,
     '- "one run": one run issued on inputs already on the GPU and waited for until the GPU finished it (median of every sample);',
     '  "back to back": N runs issued without waiting, then one wait, time / N (median over rounds). Engines alternate in',
-    '  rounds, in a rotating order. Ratios are peer time / this adapter\'s time: above 1 this adapter is faster.',
+    "  rounds, in a rotating order. Ratios are peer time / this adapter's time: above 1 this adapter is faster.",
     '',
     '| engine | variant | where it runs | what is timed |',
     '|---|---|---|---|',

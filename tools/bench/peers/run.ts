@@ -50,8 +50,7 @@ export const PEER_SIZES = {
 const TIMED = {
   webgpu:
     "one run: encoding the run's command buffer, submit and queue.onSubmittedWorkDone(), timed inside the adapter's worker, runs one after another on inputs uploaded once per round (untimed, followed by one untimed run); back to back: N runs encoded into one command buffer (before the clock starts), one submit, one wait",
-  tfjs:
-    "one run: tf.tidy(the tfjs:webgpu adapter's compiled program) on tensors already on the GPU, disposing its outputs, flushing tfjs's command encoder, queue.onSubmittedWorkDone(); back to back: N programs, one flush (tfjs also submits every 15 dispatches), one wait",
+  tfjs: "one run: tf.tidy(the tfjs:webgpu adapter's compiled program) on tensors already on the GPU, disposing its outputs, flushing tfjs's command encoder, queue.onSubmittedWorkDone(); back to back: N programs, one flush (tfjs also submits every 15 dispatches), one wait",
   ort: 'one run: await session.run(feeds = GPU tensors, fetch = a preallocated GPU tensor) (onnxruntime records and submits before it resolves), then queue.onSubmittedWorkDone(); back to back: N awaited session.run calls, one wait',
   capture: 'as session.run, on a session with enableGraphCapture (the first run records, later runs replay the command list)',
 };
@@ -400,7 +399,10 @@ function printBlock(b: BlockResult): void {
   for (const q of ratios(b)) {
     const r = b.runs.find((x) => x.engine === q.engine && x.variant === q.variant)!;
     if (r.error !== undefined) parts.push(`${q.engine} ${q.variant}: failed`);
-    else parts.push(`${q.engine} ${q.variant} ${f(median(r.single))} ms = ${q.single?.toFixed(1) ?? '-'}x (back to back ${f(median(r.pipelined))} = ${q.pipelined?.toFixed(1) ?? '-'}x)${r.check && !r.check.matches ? ' OUTPUT DIFFERS' : ''}`);
+    else
+      parts.push(
+        `${q.engine} ${q.variant} ${f(median(r.single))} ms = ${q.single?.toFixed(1) ?? '-'}x (back to back ${f(median(r.pipelined))} = ${q.pipelined?.toFixed(1) ?? '-'}x)${r.check && !r.check.matches ? ' OUTPUT DIFFERS' : ''}`,
+      );
   }
   console.log(`peers: ${b.name} ${b.shape}, ${b.rounds} rounds: ${parts.join(' | ')}`);
 }

@@ -29,5 +29,19 @@ export async function runOnce(file: string): Promise<HostTensor | undefined> {
   return first;
 }
 
-export const used = [importOnnx, createOrtNodeAdapter, createOrtWebWasmAdapter, registerOrtWebAdapters, createTfjsAdapter, TFJS_CPU, registerTfjsBrowserAdapters, skipResidual, loadLayersModelFile, createBrowserWebGpuAdapter, runConformance, main, readNpyFile];
+export const used = [
+  importOnnx,
+  createOrtNodeAdapter,
+  createOrtWebWasmAdapter,
+  registerOrtWebAdapters,
+  createTfjsAdapter,
+  TFJS_CPU,
+  registerTfjsBrowserAdapters,
+  skipResidual,
+  loadLayersModelFile,
+  createBrowserWebGpuAdapter,
+  runConformance,
+  main,
+  readNpyFile,
+];
 export const gpu: () => WebGpuAdapter = () => createWebGpuAdapter({ checkShaderKeys: false });

@@ -36,19 +36,39 @@ function num(v: number | string | null): string {
 
 /** The terminal report: adapter x output matrix, localisations, then adapters against each other. */
 export function renderCheckReport(r: CheckReport): string {
-  const lines = [`check ${r.model}: inputs ${r.inputs.map((i) => `${i.name} ${i.dtype} ${formatShape(i.shape)}`).join(', ')}; tolerance ${r.tolerance === null ? 'per dtype, widened with depth' : `atol ${r.tolerance.atol}, rtol ${r.tolerance.rtol}`}`, ''];
-  const backend = new Map(r.adapters.map((a) => [a.name, a.available ? a.backend ?? '' : `n/a: ${a.reason ?? ''}`]));
-  const rows = r.results.map((x) => [x.adapter, x.output, x.status === 'pass' ? 'pass' : 'FAIL', num(x.maxAbsError), num(x.maxRelError), num(x.errorRatio), x.worst ? formatIndex(x.worst.index) : '-', backend.get(x.adapter) ?? '']);
+  const lines = [
+    `check ${r.model}: inputs ${r.inputs.map((i) => `${i.name} ${i.dtype} ${formatShape(i.shape)}`).join(', ')}; tolerance ${r.tolerance === null ? 'per dtype, widened with depth' : `atol ${r.tolerance.atol}, rtol ${r.tolerance.rtol}`}`,
+    '',
+  ];
+  const backend = new Map(r.adapters.map((a) => [a.name, a.available ? (a.backend ?? '') : `n/a: ${a.reason ?? ''}`]));
+  const rows = r.results.map((x) => [
+    x.adapter,
+    x.output,
+    x.status === 'pass' ? 'pass' : 'FAIL',
+    num(x.maxAbsError),
+    num(x.maxRelError),
+    num(x.errorRatio),
+    x.worst ? formatIndex(x.worst.index) : '-',
+    backend.get(x.adapter) ?? '',
+  ]);
   for (const a of r.adapters.filter((x) => !x.available)) rows.push([a.name, '-', 'n/a', '-', '-', '-', '-', a.reason ?? '']);
   lines.push(renderTable(['adapter', 'output', 'result', 'max abs', 'max rel', 'err/tol', 'worst index', 'what ran'], rows));
   for (const x of r.results.filter((y) => y.status === 'fail' && y.message !== undefined)) lines.push('', `FAIL ${x.adapter}: ${x.message}`);
   for (const l of r.localizations) lines.push('', `${l.adapter}: ${l.message}${l.method ? ` (${l.method})` : ''}`);
   if (r.pairs.length > 0) {
     lines.push('', 'adapters against each other (max abs / max rel difference):');
-    lines.push(renderTable(['a', 'b', 'output', 'max abs', 'max rel'], r.pairs.map((p) => [p.a, p.b, p.output, num(p.maxAbsDiff), num(p.maxRelDiff)])));
+    lines.push(
+      renderTable(
+        ['a', 'b', 'output', 'max abs', 'max rel'],
+        r.pairs.map((p) => [p.a, p.b, p.output, num(p.maxAbsDiff), num(p.maxRelDiff)]),
+      ),
+    );
   }
   const s = r.summary;
-  lines.push('', s.ok ? `check: ok (${r.results.length} outputs on ${new Set(r.results.map((x) => x.adapter)).size} adapters)` : `check: FAILED (${[...s.failed, ...s.unavailableRequired.map((a) => `${a} unavailable`)].join(', ')})`);
+  lines.push(
+    '',
+    s.ok ? `check: ok (${r.results.length} outputs on ${new Set(r.results.map((x) => x.adapter)).size} adapters)` : `check: FAILED (${[...s.failed, ...s.unavailableRequired.map((a) => `${a} unavailable`)].join(', ')})`,
+  );
   return lines.join('\n');
 }
 
@@ -62,7 +82,10 @@ export const checkCommand: Command = {
     const tolerance = toleranceFlags(flag(parsed, 'atol'), flag(parsed, 'rtol'));
     const jsonFile = flag(parsed, 'json');
     const htmlFile = flag(parsed, 'html');
-    for (const [name, file] of [['--json', jsonFile], ['--html', htmlFile]] as const) {
+    for (const [name, file] of [
+      ['--json', jsonFile],
+      ['--html', htmlFile],
+    ] as const) {
       if (file !== undefined && file.trim() === '') throw new UsageError(`${name} needs a file name`);
     }
     const model = await loadModel(parsed.positional[0]!, io.cwd);
@@ -76,7 +99,10 @@ export const checkCommand: Command = {
     let adapters: string[];
     let named: string[] = [];
     if (adaptersFlag !== undefined && adaptersFlag.trim() !== 'all') {
-      adapters = adaptersFlag.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      adapters = adaptersFlag
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
       if (adapters.length === 0) throw new UsageError('--adapters needs a comma-separated list of adapter names, or all');
       const unknown = adapters.filter((a) => !known.includes(a));
       if (unknown.length > 0) throw new UsageError(`unknown adapter ${unknown.map((a) => `'${a}'`).join(', ')}: expected one of ${known.join(', ')}, or all`);

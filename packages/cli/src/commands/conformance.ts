@@ -86,7 +86,10 @@ export const conformanceCommand: Command = {
     let adapters: string[] | 'all' = browser !== undefined ? [...browser.names] : 'all';
     let named: string[] = [];
     if (adaptersFlag !== undefined && adaptersFlag.trim() !== 'all') {
-      adapters = adaptersFlag.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      adapters = adaptersFlag
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
       if (adapters.length === 0) throw new UsageError('--adapters needs a comma-separated list of adapter names, or all');
       const known = registeredAdapters().map((r) => r.name);
       const unknown = adapters.filter((a) => !known.includes(a));
@@ -100,7 +103,10 @@ export const conformanceCommand: Command = {
     if (!loadCases().some((c) => select(c.id))) throw new UsageError(`--filter ${JSON.stringify(filter)} selects no case; ids look like merge/residual/layerscale/NHWC/[2,8,8,16]`);
     const jsonFile = flag(parsed, 'json');
     const htmlFile = flag(parsed, 'html');
-    for (const [name, file] of [['--json', jsonFile], ['--html', htmlFile]] as const) {
+    for (const [name, file] of [
+      ['--json', jsonFile],
+      ['--html', htmlFile],
+    ] as const) {
       if (file !== undefined && file.trim() === '') throw new UsageError(`${name} needs a file name`);
     }
 

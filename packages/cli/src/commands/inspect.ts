@@ -5,10 +5,7 @@
  * The --json shape is stable: { inputs, outputs, ops, skips: [{ kind, from, to, span, merge, ...costs }] }
  * (see docs/cli.md); fields are only ever added.
  */
-import {
-  findSkips, formatShape, skipCosts, skipSignals,
-  type HostTensor, type SkipConnection, type SkipCost, type SkipSignal, type ValidatedGraph,
-} from '@skipconn/core';
+import { findSkips, formatShape, skipCosts, skipSignals, type HostTensor, type SkipConnection, type SkipCost, type SkipSignal, type ValidatedGraph } from '@skipconn/core';
 import * as path from 'path';
 import { writeFileAtomic } from '@skipconn/core/node';
 import { EXIT_OK, UsageError, flag, parseArgs, type Command } from '../command';
@@ -50,13 +47,7 @@ export interface InspectSkip extends SkipCost {
 }
 
 /** `weights` supplies learned scale values; without them those values are null. */
-export function inspectReport(
-  model: string,
-  format: string,
-  vg: ValidatedGraph,
-  skips: readonly SkipConnection[] = findSkips(vg),
-  weights?: ReadonlyMap<string, HostTensor>,
-): InspectReport {
+export function inspectReport(model: string, format: string, vg: ValidatedGraph, skips: readonly SkipConnection[] = findSkips(vg), weights?: ReadonlyMap<string, HostTensor>): InspectReport {
   const costs = skipCosts(vg, skips, weights);
   const info = (name: string) => {
     const v = vg.values.get(name)!;
@@ -71,7 +62,13 @@ export function inspectReport(
     outputs: vg.graph.outputs.map(info),
     ops: Object.fromEntries(Object.entries(ops).sort(([a], [b]) => a.localeCompare(b))),
     skips: skips.map((s, i) => ({
-      kind: s.kind, from: s.from, to: s.to, span: s.span, merge: s.merge, detail: s.detail, bypassed: [...s.bypassed],
+      kind: s.kind,
+      from: s.from,
+      to: s.to,
+      span: s.span,
+      merge: s.merge,
+      detail: s.detail,
+      bypassed: [...s.bypassed],
       shortcut: [...s.shortcut],
       ...costs[i]!,
     })),
@@ -93,13 +90,19 @@ function costDetail(s: InspectSkip): string {
 function formatReport(r: InspectReport): string {
   const value = (v: InspectReport['inputs'][number]) => `  ${v.name}: ${v.dtype} ${formatShape(v.shape)}${v.layout ? ` ${v.layout}` : ''}`;
   const lines = [`${r.model} (${r.format})`, 'inputs:', ...r.inputs.map(value), 'outputs:', ...r.outputs.map(value), 'ops:'];
-  lines.push(`  ${Object.entries(r.ops).map(([op, n]) => `${op} ${n}`).join(', ')}`);
+  lines.push(
+    `  ${Object.entries(r.ops)
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ')}`,
+  );
   lines.push(`skip connections: ${r.skips.length}`);
   if (r.skips.length > 0) {
-    lines.push(renderTable(
-      ['kind', 'from', 'to', 'span', 'merge', 'params', 'out bytes', 'detail'],
-      r.skips.map((s) => [s.kind, s.from, s.to, String(s.span), s.merge, String(s.bodyParams + s.shortcutParams), String(s.mergeOutputBytes), costDetail(s)]),
-    ));
+    lines.push(
+      renderTable(
+        ['kind', 'from', 'to', 'span', 'merge', 'params', 'out bytes', 'detail'],
+        r.skips.map((s) => [s.kind, s.from, s.to, String(s.span), s.merge, String(s.bodyParams + s.shortcutParams), String(s.mergeOutputBytes), costDetail(s)]),
+      ),
+    );
   }
   if (r.gradientFlow !== undefined) {
     const g = r.gradientFlow;
@@ -108,10 +111,13 @@ function formatReport(r: InspectReport): string {
     } else {
       lines.push(`gradient flow (${g.runtime}; ${g.loss}; |g| is an L2 norm): L = ${g.value.toPrecision(4)}, with every residual shortcut cut L = ${g.valueSkipsRemoved.toPrecision(4)}`);
       const fmt = (v: number) => v.toPrecision(3);
-      if (r.skips.length > 0) lines.push(renderTable(
-        ['merge', '|dL/dfork|', '|dL/dinputs|', 'skips removed: |dL/dfork|', '|dL/dinputs|'],
-        r.skips.map((s) => [s.merge, fmt(s.gradient!.fork), s.gradient!.inputs.map(fmt).join(' '), fmt(s.gradient!.forkSkipsRemoved), s.gradient!.inputsSkipsRemoved.map(fmt).join(' ')]),
-      ));
+      if (r.skips.length > 0)
+        lines.push(
+          renderTable(
+            ['merge', '|dL/dfork|', '|dL/dinputs|', 'skips removed: |dL/dfork|', '|dL/dinputs|'],
+            r.skips.map((s) => [s.merge, fmt(s.gradient!.fork), s.gradient!.inputs.map(fmt).join(' '), fmt(s.gradient!.forkSkipsRemoved), s.gradient!.inputsSkipsRemoved.map(fmt).join(' ')]),
+          ),
+        );
     }
   }
   return lines.join('\n');
@@ -121,14 +127,29 @@ function formatReport(r: InspectReport): string {
 export function skipMapInput(report: InspectReport, vg: ValidatedGraph): SkipMapInput {
   const notes: string[] = [];
   if (report.signalInputs !== undefined) {
-    notes.push(`signal: reference evaluator (float64) on ${report.signalInputs === 'seeded' ? 'seeded inputs (uniform [-1, 1))' : Object.entries(report.signalInputs).map(([k, f]) => `${k} = ${f}`).join(', ')}`);
+    notes.push(
+      `signal: reference evaluator (float64) on ${
+        report.signalInputs === 'seeded'
+          ? 'seeded inputs (uniform [-1, 1))'
+          : Object.entries(report.signalInputs)
+              .map(([k, f]) => `${k} = ${f}`)
+              .join(', ')
+      }`,
+    );
   }
   const g = report.gradientFlow;
   if (g !== undefined) {
-    const on = g.inputs === 'seeded' ? 'seeded inputs' : Object.entries(g.inputs).map(([k, f]) => `${k} = ${f}`).join(', ');
-    notes.push(g.available
-      ? `gradient flow on ${g.runtime} at ${on}, ${g.loss}: L = ${g.value.toPrecision(4)}; with every residual shortcut cut L = ${g.valueSkipsRemoved.toPrecision(4)}`
-      : `gradient flow: not available on ${g.runtime}: ${g.reason}`);
+    const on =
+      g.inputs === 'seeded'
+        ? 'seeded inputs'
+        : Object.entries(g.inputs)
+            .map(([k, f]) => `${k} = ${f}`)
+            .join(', ');
+    notes.push(
+      g.available
+        ? `gradient flow on ${g.runtime} at ${on}, ${g.loss}: L = ${g.value.toPrecision(4)}; with every residual shortcut cut L = ${g.valueSkipsRemoved.toPrecision(4)}`
+        : `gradient flow: not available on ${g.runtime}: ${g.reason}`,
+    );
   }
   return {
     notes,
@@ -141,14 +162,17 @@ export function skipMapInput(report: InspectReport, vg: ValidatedGraph): SkipMap
 export const inspectCommand: Command = {
   name: 'inspect',
   usage: 'skipconn inspect <model> [--json] [--html <file>] [--svg <file>] [--input <name>=<file.npy> ... | --seeded] [--gradients]',
-  summary: 'print a model\'s inputs, outputs, op counts and skip connections; draw its skip map',
+  summary: "print a model's inputs, outputs, op counts and skip connections; draw its skip map",
   async run(args, io) {
     const parsed = parseArgs(args, ['html', 'svg', 'input'], ['json', 'seeded', 'gradients']);
     if (parsed.flags.has('input') && parsed.flags.has('seeded')) throw new UsageError('give --input or --seeded, not both');
     if (parsed.positional.length !== 1) throw new UsageError(`expected one model file, received ${parsed.positional.length}`);
     const htmlFile = flag(parsed, 'html');
     const svgFile = flag(parsed, 'svg');
-    for (const [name, file] of [['--html', htmlFile], ['--svg', svgFile]] as const) {
+    for (const [name, file] of [
+      ['--html', htmlFile],
+      ['--svg', svgFile],
+    ] as const) {
       if (file !== undefined && file.trim() === '') throw new UsageError(`${name} needs a file name`);
     }
     const model = await loadModel(parsed.positional[0]!, io.cwd);
@@ -159,9 +183,7 @@ export const inspectCommand: Command = {
     const feeds = wantsSignal || parsed.flags.has('gradients') ? (parsed.flags.has('input') ? readInputs(parsed, io.cwd) : seededInputs(model.validated)) : undefined;
     if (feeds !== undefined) checkInputNames(model.validated, feeds);
     // Where the feeds came from, as the report states it: 'seeded', or input name -> file.
-    const feedSource = parsed.flags.has('input')
-      ? Object.fromEntries((parsed.flags.get('input') ?? []).map((spec) => [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)]))
-      : ('seeded' as const);
+    const feedSource = parsed.flags.has('input') ? Object.fromEntries((parsed.flags.get('input') ?? []).map((spec) => [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1)])) : ('seeded' as const);
     if (wantsSignal && feeds !== undefined) {
       const signals = skipSignals(model.validated, model.weights, feeds, skips);
       report = { ...report, skips: report.skips.map((s, i) => ({ ...s, signal: signals[i]! })), signalInputs: feedSource };

@@ -33,7 +33,10 @@ export const reportCommand: Command = {
     if (files.length === 0) throw new UsageError('report merge needs at least one JSON report file');
     const htmlFile = flag(parsed, 'html');
     const jsonFile = flag(parsed, 'json');
-    for (const [name, file] of [['--json', jsonFile], ['--html', htmlFile]] as const) {
+    for (const [name, file] of [
+      ['--json', jsonFile],
+      ['--html', htmlFile],
+    ] as const) {
       if (file !== undefined && file.trim() === '') throw new UsageError(`${name} needs a file name`);
     }
     const merged = mergeReports(files.map((f) => readReport(f, io.cwd)));

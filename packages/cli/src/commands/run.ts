@@ -96,7 +96,10 @@ export const runCommand: Command = {
       return { name, file, t };
     });
     // All outputs land together or not at all (see writeFileSetAtomic).
-    writeFileSetAtomic(dir, outputs.map((o) => ({ name: o.file, data: writeNpy(o.t) })));
+    writeFileSetAtomic(
+      dir,
+      outputs.map((o) => ({ name: o.file, data: writeNpy(o.t) })),
+    );
     const written: RunReport['outputs'] = outputs.map((o) => ({ name: o.name, dtype: o.t.dtype, shape: [...o.t.shape], file: path.join(dir, o.file) }));
     const report: RunReport = {
       model: parsed.positional[0]!,

@@ -39,16 +39,21 @@ export function renderLineChart(title: string, series: readonly ChartSeries[], o
   const decades = Math.floor(hi) - Math.ceil(lo) + 1;
   const ticks = !options.log ? [lo, (lo + hi) / 2, hi] : decades >= 2 ? Array.from({ length: decades }, (_, k) => Math.ceil(lo) + k) : [lo, hi];
   const step = Math.max(1, Math.ceil(ticks.length / 6));
-  ticks.filter((_, k) => k % step === 0).forEach((t) => {
-    parts.push(`<line x1="${PAD.left}" y1="${y(t).toFixed(1)}" x2="${W - PAD.right}" y2="${y(t).toFixed(1)}" stroke="#eaeef2"/><text x="${PAD.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" fill="#57606a">${tick(t)}</text>`);
-  });
+  ticks
+    .filter((_, k) => k % step === 0)
+    .forEach((t) => {
+      parts.push(
+        `<line x1="${PAD.left}" y1="${y(t).toFixed(1)}" x2="${W - PAD.right}" y2="${y(t).toFixed(1)}" stroke="#eaeef2"/><text x="${PAD.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" fill="#57606a">${tick(t)}</text>`,
+      );
+    });
   parts.push(`<text x="${W - PAD.right}" y="${H - 8}" text-anchor="end" fill="#57606a">skip #, in depth order (${n} skips) &#8594;</text>`);
   let legendX = PAD.left;
   for (const s of series) {
     const points = s.values.map((v, i) => [i, map(v)] as const).filter((p): p is readonly [number, number] => p[1] !== null);
     const dash = s.dashed ? ' stroke-dasharray="5 3"' : '';
     parts.push(`<polyline class="series" fill="none" stroke="${s.color}" stroke-width="2"${dash} points="${points.map(([i, v]) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`);
-    for (const [i, v] of points) parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5" fill="${s.color}"><title>${escapeXml(`#${i + 1} ${s.label}: ${s.values[i]!.toPrecision(4)}`)}</title></circle>`);
+    for (const [i, v] of points)
+      parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2.5" fill="${s.color}"><title>${escapeXml(`#${i + 1} ${s.label}: ${s.values[i]!.toPrecision(4)}`)}</title></circle>`);
     parts.push(`<line x1="${legendX}" y1="26" x2="${legendX + 18}" y2="26" stroke="${s.color}" stroke-width="2"${dash}/><text x="${legendX + 24}" y="30" fill="#1f2328">${escapeXml(s.label)}</text>`);
     legendX += 30 + s.label.length * 6;
   }
@@ -60,15 +65,19 @@ export function renderLineChart(title: string, series: readonly ChartSeries[], o
 export function renderDepthCharts(skips: readonly InspectSkip[]): string {
   const charts: string[] = [];
   if (skips.some((s) => s.gradient != null)) {
-    charts.push(renderLineChart('|dL/d(fork)| along the depth (log scale)', [
-      { label: 'with the shortcuts', color: '#1a7f37', values: skips.map((s) => s.gradient?.fork ?? null) },
-      { label: 'every residual shortcut cut', color: '#57606a', dashed: true, values: skips.map((s) => s.gradient?.forkSkipsRemoved ?? null) },
-    ], { log: true }));
+    charts.push(
+      renderLineChart(
+        '|dL/d(fork)| along the depth (log scale)',
+        [
+          { label: 'with the shortcuts', color: '#1a7f37', values: skips.map((s) => s.gradient?.fork ?? null) },
+          { label: 'every residual shortcut cut', color: '#57606a', dashed: true, values: skips.map((s) => s.gradient?.forkSkipsRemoved ?? null) },
+        ],
+        { log: true },
+      ),
+    );
   }
   if (skips.some((s) => s.signal?.ratio != null)) {
-    charts.push(renderLineChart('RMS(body) / RMS(shortcut) at each residual merge (0: identity-dominated)', [
-      { label: 'body / shortcut RMS', color: '#8250df', values: skips.map((s) => s.signal?.ratio ?? null) },
-    ]));
+    charts.push(renderLineChart('RMS(body) / RMS(shortcut) at each residual merge (0: identity-dominated)', [{ label: 'body / shortcut RMS', color: '#8250df', values: skips.map((s) => s.signal?.ratio ?? null) }]));
   }
   return charts.join('\n');
 }

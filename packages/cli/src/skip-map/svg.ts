@@ -125,7 +125,9 @@ export function renderSkipMapSvg(input: SkipMapInput, options: SvgOptions = {}):
   const groupOf = new Map<number, number>();
   groups.forEach((g, k) => g.skips.forEach((skip) => groupOf.set(skip, k)));
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="skip-map" viewBox="0 0 ${width.toFixed(0)} ${height.toFixed(0)}" width="${width.toFixed(0)}" height="${height.toFixed(0)}" data-skips="${input.skips.length}" font-family="system-ui,sans-serif" font-size="11">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="skip-map" viewBox="0 0 ${width.toFixed(0)} ${height.toFixed(0)}" width="${width.toFixed(0)}" height="${height.toFixed(0)}" data-skips="${input.skips.length}" font-family="system-ui,sans-serif" font-size="11">`,
+  );
   parts.push(`<title>${escapeXml(`${input.title}: ${input.nodes.length} nodes, ${input.skips.length} skip connections`)}</title>`);
   parts.push(`<line class="main-path" x1="${x(0)}" y1="${baseline}" x2="${x(input.nodes.length)}" y2="${baseline}" stroke="#8c959f" stroke-width="2"/>`);
   parts.push(`<circle class="node input" cx="${x(0)}" cy="${baseline}" r="4" fill="#57606a"><title>graph inputs</title></circle>`);
@@ -144,7 +146,9 @@ export function renderSkipMapSvg(input: SkipMapInput, options: SvgOptions = {}):
     const h = a.level * unit;
     const d = `M${x1.toFixed(2)} ${baseline} C${x1.toFixed(2)} ${(baseline - h * 1.33).toFixed(2)} ${x2.toFixed(2)} ${(baseline - h * 1.33).toFixed(2)} ${x2.toFixed(2)} ${baseline}`;
     const grouped = groupOf.has(a.skip) ? ` grouped" data-group="${groupOf.get(a.skip)}` : '';
-    parts.push(`<path class="arc arc-${s.category}${grouped}" data-skip="${a.skip}" d="${d}" fill="none" stroke="${CATEGORY_COLORS[s.category]}" stroke-width="2" stroke-opacity="0.85"><title>${escapeXml(skipSummary(s))}</title></path>`);
+    parts.push(
+      `<path class="arc arc-${s.category}${grouped}" data-skip="${a.skip}" d="${d}" fill="none" stroke="${CATEGORY_COLORS[s.category]}" stroke-width="2" stroke-opacity="0.85"><title>${escapeXml(skipSummary(s))}</title></path>`,
+    );
   }
   groups.forEach((g, k) => {
     const first = input.skips[g.skips[0]!]!;
@@ -153,7 +157,9 @@ export function renderSkipMapSvg(input: SkipMapInput, options: SvgOptions = {}):
     const x2 = x(g.end);
     const top = baseline - h * 1.33;
     const label = `${g.skips.length}x ${g.kind === 'repeat' ? 'repeated block' : 'from one fork'}`;
-    parts.push(`<g class="group" data-group="${k}" data-kind="${g.kind}"><path class="group-arc" d="M${x1.toFixed(2)} ${baseline} C${x1.toFixed(2)} ${top.toFixed(2)} ${x2.toFixed(2)} ${top.toFixed(2)} ${x2.toFixed(2)} ${baseline}" fill="none" stroke="${CATEGORY_COLORS[first.category]}" stroke-width="4" stroke-dasharray="8 3"><title>${escapeXml(`${label}: ${g.skips.map((i) => input.skips[i]!.merge).join(', ')}`)}</title></path><text x="${((x1 + x2) / 2).toFixed(2)}" y="${(baseline - h - 6).toFixed(2)}" text-anchor="middle" fill="${CATEGORY_COLORS[first.category]}" font-weight="600">${escapeXml(label)}</text></g>`);
+    parts.push(
+      `<g class="group" data-group="${k}" data-kind="${g.kind}"><path class="group-arc" d="M${x1.toFixed(2)} ${baseline} C${x1.toFixed(2)} ${top.toFixed(2)} ${x2.toFixed(2)} ${top.toFixed(2)} ${x2.toFixed(2)} ${baseline}" fill="none" stroke="${CATEGORY_COLORS[first.category]}" stroke-width="4" stroke-dasharray="8 3"><title>${escapeXml(`${label}: ${g.skips.map((i) => input.skips[i]!.merge).join(', ')}`)}</title></path><text x="${((x1 + x2) / 2).toFixed(2)}" y="${(baseline - h - 6).toFixed(2)}" text-anchor="middle" fill="${CATEGORY_COLORS[first.category]}" font-weight="600">${escapeXml(label)}</text></g>`,
+    );
   });
   if (options.legend) {
     let y = baseline + labelRoom - 18;
@@ -163,7 +169,9 @@ export function renderSkipMapSvg(input: SkipMapInput, options: SvgOptions = {}):
     }
     for (const [category, color] of Object.entries(CATEGORY_COLORS) as [SkipCategory, string][]) {
       y += 18;
-      parts.push(`<rect x="${MARGIN}" y="${y - 9}" width="18" height="4" fill="${color}"/><text x="${MARGIN + 26}" y="${y - 4}" fill="#1f2328"><tspan font-weight="600">${category}</tspan>: ${escapeXml(CATEGORY_LEGEND[category])}</text>`);
+      parts.push(
+        `<rect x="${MARGIN}" y="${y - 9}" width="18" height="4" fill="${color}"/><text x="${MARGIN + 26}" y="${y - 4}" fill="#1f2328"><tspan font-weight="600">${category}</tspan>: ${escapeXml(CATEGORY_LEGEND[category])}</text>`,
+      );
     }
   }
   parts.push('</svg>');

@@ -25,7 +25,10 @@ function asConformance(source: ReportSource): { report: ConformanceReport; forma
   const d = source.data as { format?: unknown; version?: unknown; adapters?: unknown; results?: unknown } | null;
   const format = d !== null && typeof d === 'object' ? d.format : undefined;
   if (format !== CONFORMANCE_FORMAT && format !== CHECK_FORMAT) {
-    throw new SkipconnError('INPUT_INVALID', `${source.file}: not a skipconn report: expected "format": "${CONFORMANCE_FORMAT}" or "${CHECK_FORMAT}", received ${format === undefined ? 'no format field' : JSON.stringify(format)}`);
+    throw new SkipconnError(
+      'INPUT_INVALID',
+      `${source.file}: not a skipconn report: expected "format": "${CONFORMANCE_FORMAT}" or "${CHECK_FORMAT}", received ${format === undefined ? 'no format field' : JSON.stringify(format)}`,
+    );
   }
   if (d!.version !== 1) throw new SkipconnError('INPUT_INVALID', `${source.file}: ${String(format)} version ${JSON.stringify(d!.version)}; this skipconn reads version 1`);
   if (!Array.isArray(d!.adapters) || !Array.isArray(d!.results)) throw new SkipconnError('INPUT_INVALID', `${source.file}: expected "adapters" and "results" arrays`);
@@ -74,7 +77,7 @@ export function mergeReports(sources: readonly ReportSource[]): ConformanceRepor
   }
   const cases = new Set(results.map((r) => r.case)).size;
   const ms = parsed.reduce((sum, p) => sum + (p.report.summary?.ms ?? 0), 0);
-  const required = parsed.flatMap((p) => (p.report.summary?.unavailableRequired ?? []).map((a) => p.report.adapters.find((x) => x.name === a) ? rename(p, a, adapters) : a));
+  const required = parsed.flatMap((p) => (p.report.summary?.unavailableRequired ?? []).map((a) => (p.report.adapters.find((x) => x.name === a) ? rename(p, a, adapters) : a)));
   return {
     format: 'skipconn.conformance.report',
     version: 1,

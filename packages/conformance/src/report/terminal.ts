@@ -75,11 +75,14 @@ export function renderTerminalReport(report: ConformanceReport, options: Termina
   const totalCells = ['all', ...adapters.map((a) => (a.available ? cellText(counts(report.results.filter((r) => r.adapter === a.name))) : 'n/a'))];
   const widths = header.map((h, i) => Math.max(h.length, totalCells[i]!.length, ...rows.map((r) => r.cells[i]!.length)));
   const line = (cells: readonly string[], colors: readonly (keyof typeof ANSI | undefined)[] = []) =>
-    cells.map((c, i) => {
-      const padded = c.padEnd(widths[i]!);
-      const color = colors[i];
-      return color ? paint(padded, color) : padded;
-    }).join('  ').trimEnd();
+    cells
+      .map((c, i) => {
+        const padded = c.padEnd(widths[i]!);
+        const color = colors[i];
+        return color ? paint(padded, color) : padded;
+      })
+      .join('  ')
+      .trimEnd();
   const out: string[] = [line(header), line(widths.map((w) => '-'.repeat(w)))];
   for (const r of rows) out.push(line(r.cells, r.colors));
   out.push(line(widths.map((w) => '-'.repeat(w))));

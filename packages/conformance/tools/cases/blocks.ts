@@ -30,13 +30,18 @@ function conv(g: G, x: string, name: string, inC: number, outC: number, k: numbe
 }
 
 function bn(g: G, x: string, name: string, c: number): string {
-  return g.node('batchNorm', [
-    x,
-    g.weight(`${name}.weight`, [c], { low: 0.5, high: 1.5 }),
-    g.weight(`${name}.bias`, [c], { low: -0.2, high: 0.2 }),
-    g.weight(`${name}.running_mean`, [c], { low: -0.2, high: 0.2 }),
-    g.weight(`${name}.running_var`, [c], { low: 0.5, high: 1.5 }),
-  ], {}, name);
+  return g.node(
+    'batchNorm',
+    [
+      x,
+      g.weight(`${name}.weight`, [c], { low: 0.5, high: 1.5 }),
+      g.weight(`${name}.bias`, [c], { low: -0.2, high: 0.2 }),
+      g.weight(`${name}.running_mean`, [c], { low: -0.2, high: 0.2 }),
+      g.weight(`${name}.running_var`, [c], { low: 0.5, high: 1.5 }),
+    ],
+    {},
+    name,
+  );
 }
 
 function dense(g: G, x: string, name: string, inF: number, outF: number): string {
@@ -92,8 +97,7 @@ function seResidual(g: G, x: string, name: string, c: number, reduction: number)
 /** Original U-Net with two down-steps: valid convolutions, so each skip center-crops. */
 function unet(g: G, x: string, inC: number, w: number): string {
   const twoConv = (v: string, n: string, cin: number, cout: number) => relu(g, conv(g, relu(g, conv(g, v, `${n}.conv1`, cin, cout, 3), `${n}.relu1`), `${n}.conv2`, cout, cout, 3), `${n}.relu2`);
-  const up = (v: string, n: string, cin: number, cout: number) =>
-    g.node('convTranspose2d', [v, g.param(`${n}.weight`, [cin, cout, 2, 2], cin * 4), g.param(`${n}.bias`, [cout], cin * 4)], { strides: [2, 2] }, n);
+  const up = (v: string, n: string, cin: number, cout: number) => g.node('convTranspose2d', [v, g.param(`${n}.weight`, [cin, cout, 2, 2], cin * 4), g.param(`${n}.bias`, [cout], cin * 4)], { strides: [2, 2] }, n);
   const e1 = twoConv(x, 'enc1', inC, w);
   const e2 = twoConv(g.node('maxPool2d', [e1], { kernel: [2, 2], strides: [2, 2] }, 'pool1'), 'enc2', w, 2 * w);
   const bottom = twoConv(g.node('maxPool2d', [e2], { kernel: [2, 2], strides: [2, 2] }, 'pool2'), 'bottom', 2 * w, 4 * w);
@@ -164,7 +168,9 @@ export function blockCases(): CaseDef[] {
     cases.push(block(`block/resnet-basic/projection/${L}`, 'ResNet basic block, stride 2 with a 1x1 conv + bn projection shortcut', L, img(L, 1, 4, 8, 8), (g, x) => resnetBasic(g, x, 'layer2.0', 4, 8, 2)));
     cases.push(block(`block/resnet-bottleneck/identity/${L}`, 'ResNet bottleneck (1x1 reduce, 3x3, 1x1 expand) with identity shortcut', L, img(L, 1, 16, 6, 6), (g, x) => resnetBottleneck(g, x, 'layer1.1', 16, 4, 1)));
     cases.push(block(`block/resnet-bottleneck/projection/${L}`, 'ResNet bottleneck, stride 2, projection shortcut to 4x width', L, img(L, 1, 8, 8, 8), (g, x) => resnetBottleneck(g, x, 'layer2.0', 8, 4, 2)));
-    cases.push(block(`block/densenet/4-layers/${L}`, 'DenseNet block: 4 layers of bn-relu-conv3x3, each concatenating every earlier map (growth 4)', L, img(L, 1, 8, 5, 5), (g, x) => denseBlock(g, x, 'denseblock1', 8, 4, 4)));
+    cases.push(
+      block(`block/densenet/4-layers/${L}`, 'DenseNet block: 4 layers of bn-relu-conv3x3, each concatenating every earlier map (growth 4)', L, img(L, 1, 8, 5, 5), (g, x) => denseBlock(g, x, 'denseblock1', 8, 4, 4)),
+    );
     cases.push(block(`block/se-residual/reduction4/${L}`, 'squeeze-and-excitation residual block: SE gate on the body, identity shortcut', L, img(L, 2, 8, 5, 5), (g, x) => seResidual(g, x, 'se1', 8, 4)));
     cases.push(block(`block/unet/2-level-crop/${L}`, 'original U-Net, two levels, valid convolutions and center-cropped concat skips', L, img(L, 1, 1, 44, 44), (g, x) => unet(g, x, 1, 2)));
   }
@@ -181,7 +187,8 @@ export function blockCases(): CaseDef[] {
   }
   cases.push({
     id: 'block/mobilenetv2-inverted-residual/stage-stride2/NCHW',
-    description: 'a MobileNetV2 stage: a stride-2 block 4 -> 8 (no skip: the shapes change), then a stride-1 block 8 -> 8 with the identity residual; in front, a block like the first of torchvision\'s MobileNetV2 (expand ratio 1: no expand conv; 4 -> 4 channels, so it has the identity residual too, as at width 0.25)',
+    description:
+      "a MobileNetV2 stage: a stride-2 block 4 -> 8 (no skip: the shapes change), then a stride-1 block 8 -> 8 with the identity residual; in front, a block like the first of torchvision's MobileNetV2 (expand ratio 1: no expand conv; 4 -> 4 channels, so it has the identity residual too, as at width 0.25)",
     build: (g) => {
       const w = coreWriter(g);
       const x = g.input('x', img('NCHW', 2, 4, 7, 7), { layout: 'NCHW', low: -8, high: 8 });
@@ -190,19 +197,27 @@ export function blockCases(): CaseDef[] {
       g.output(coreBlocks.mobilenetV2Block(w, h, 'features.3', 8, 8, { expandRatio: 6 }));
     },
   });
-  cases.push(block('block/highway-mlp/3-layers-coupled/NC', 'highway MLP: 3 layers of y = T*relu(Wx) + (1-T)*x', 'NC', [4, 16], (g, x) => {
-    let h = x;
-    for (let i = 1; i <= 3; i++) h = g.node('highway', [h, relu(g, dense(g, h, `hw${i}.transform`, 16, 16), `hw${i}.relu`), dense(g, h, `hw${i}.gate`, 16, 16)], { carry: 'coupled' }, `hw${i}`);
-    return h;
-  }));
-  cases.push(block('block/highway-mlp/3-layers-separate/NTC', 'highway MLP with separate carry gates, on tokens', 'NTC', [2, 3, 16], (g, x) => {
-    let h = x;
-    for (let i = 1; i <= 3; i++) {
-      h = g.node('highway', [h, g.node('tanh', [dense(g, h, `hw${i}.transform`, 16, 16)], {}, `hw${i}.tanh`), dense(g, h, `hw${i}.gate`, 16, 16), dense(g, h, `hw${i}.carry`, 16, 16)], { carry: 'separate' }, `hw${i}`);
-    }
-    return h;
-  }));
-  cases.push(block('block/transformer/pre-LN/NTC', 'transformer encoder block, pre-LN: x + attn(LN(x)), then + mlp(LN(.)); 2 heads built from dense, reshape, transpose, matmul, mul and softmax', 'NTC', [2, 5, 16], (g, x) => transformer(g, x, 'pre', 2, 5, 16, 2)));
+  cases.push(
+    block('block/highway-mlp/3-layers-coupled/NC', 'highway MLP: 3 layers of y = T*relu(Wx) + (1-T)*x', 'NC', [4, 16], (g, x) => {
+      let h = x;
+      for (let i = 1; i <= 3; i++) h = g.node('highway', [h, relu(g, dense(g, h, `hw${i}.transform`, 16, 16), `hw${i}.relu`), dense(g, h, `hw${i}.gate`, 16, 16)], { carry: 'coupled' }, `hw${i}`);
+      return h;
+    }),
+  );
+  cases.push(
+    block('block/highway-mlp/3-layers-separate/NTC', 'highway MLP with separate carry gates, on tokens', 'NTC', [2, 3, 16], (g, x) => {
+      let h = x;
+      for (let i = 1; i <= 3; i++) {
+        h = g.node('highway', [h, g.node('tanh', [dense(g, h, `hw${i}.transform`, 16, 16)], {}, `hw${i}.tanh`), dense(g, h, `hw${i}.gate`, 16, 16), dense(g, h, `hw${i}.carry`, 16, 16)], { carry: 'separate' }, `hw${i}`);
+      }
+      return h;
+    }),
+  );
+  cases.push(
+    block('block/transformer/pre-LN/NTC', 'transformer encoder block, pre-LN: x + attn(LN(x)), then + mlp(LN(.)); 2 heads built from dense, reshape, transpose, matmul, mul and softmax', 'NTC', [2, 5, 16], (g, x) =>
+      transformer(g, x, 'pre', 2, 5, 16, 2),
+    ),
+  );
   cases.push(block('block/transformer/post-LN/NTC', 'transformer encoder block, post-LN: LN(x + attn(x)), then LN(. + mlp(.))', 'NTC', [2, 5, 16], (g, x) => transformer(g, x, 'post', 2, 5, 16, 2)));
   const forms: [MlpForm, string][] = [
     ['rezero', 'ReZero residual MLP, 3 blocks: x + alpha * f(x), alpha a learned scalar'],
@@ -212,17 +227,20 @@ export function blockCases(): CaseDef[] {
     ['stochastic-depth-scale-at-test', 'stochastic depth p = 0.8 at inference, Huang et al. convention (body * p), 3 blocks'],
   ];
   for (const [form, description] of forms) {
-    cases.push(block(`block/residual-mlp/${form}/NTC`, description, 'NTC', [2, 4, 16], (g, x) => {
-      let h = x;
-      for (let i = 1; i <= 3; i++) h = residualMlp(g, h, `blocks.${i}`, 16, form, 3);
-      return h;
-    }));
+    cases.push(
+      block(`block/residual-mlp/${form}/NTC`, description, 'NTC', [2, 4, 16], (g, x) => {
+        let h = x;
+        for (let i = 1; i <= 3; i++) h = residualMlp(g, h, `blocks.${i}`, 16, form, 3);
+        return h;
+      }),
+    );
   }
-  cases.push(block('block/deep-residual-stack/20-blocks/NC', '20 residual blocks x + dense(relu(dense(x))): the longest path has 80 nodes, so error growth with depth shows', 'NC', [4, 16], (g, x) => {
-    let h = x;
-    for (let i = 1; i <= 20; i++) h = g.node('residual', [h, dense(g, relu(g, dense(g, h, `b${i}.fc1`, 16, 16), `b${i}.relu`), `b${i}.fc2`, 16, 16)], {}, `b${i}.add`);
-    return h;
-  }));
+  cases.push(
+    block('block/deep-residual-stack/20-blocks/NC', '20 residual blocks x + dense(relu(dense(x))): the longest path has 80 nodes, so error growth with depth shows', 'NC', [4, 16], (g, x) => {
+      let h = x;
+      for (let i = 1; i <= 20; i++) h = g.node('residual', [h, dense(g, relu(g, dense(g, h, `b${i}.fc1`, 16, 16), `b${i}.relu`), `b${i}.fc2`, 16, 16)], {}, `b${i}.add`);
+      return h;
+    }),
+  );
   return cases;
 }
-

@@ -22,12 +22,46 @@ export function concatCases(): CaseDef[] {
   const channels = [2, 3, 1, 4, 5];
   for (const layout of ['NCHW', 'NHWC'] as const) {
     for (let n = 2; n <= 5; n++) {
-      cases.push(concatCase(`${n}in`, layout, channels.slice(0, n).map((c) => img(layout, 2, c, 3, 4))));
+      cases.push(
+        concatCase(
+          `${n}in`,
+          layout,
+          channels.slice(0, n).map((c) => img(layout, 2, c, 3, 4)),
+        ),
+      );
     }
   }
-  for (let n = 2; n <= 3; n++) cases.push(concatCase(`${n}in`, 'NC', channels.slice(0, n).map((c) => [3, c])));
-  for (let n = 2; n <= 4; n++) cases.push(concatCase(`${n}in`, 'NTC', channels.slice(0, n).map((c) => [2, 5, c]), { description: `${n} token feature sets joined on channels (NTC)` }));
-  cases.push(concatCase('densenet-growth', 'NCHW', [[1, 8, 4, 4], [1, 4, 4, 4], [1, 4, 4, 4], [1, 4, 4, 4], [1, 4, 4, 4]], { description: 'DenseNet: the block input and four growth maps' }));
+  for (let n = 2; n <= 3; n++)
+    cases.push(
+      concatCase(
+        `${n}in`,
+        'NC',
+        channels.slice(0, n).map((c) => [3, c]),
+      ),
+    );
+  for (let n = 2; n <= 4; n++)
+    cases.push(
+      concatCase(
+        `${n}in`,
+        'NTC',
+        channels.slice(0, n).map((c) => [2, 5, c]),
+        { description: `${n} token feature sets joined on channels (NTC)` },
+      ),
+    );
+  cases.push(
+    concatCase(
+      'densenet-growth',
+      'NCHW',
+      [
+        [1, 8, 4, 4],
+        [1, 4, 4, 4],
+        [1, 4, 4, 4],
+        [1, 4, 4, 4],
+        [1, 4, 4, 4],
+      ],
+      { description: 'DenseNet: the block input and four growth maps' },
+    ),
+  );
 
   // center crop (U-Net): offset floor((in - out) / 2)
   for (const layout of ['NCHW', 'NHWC'] as const) {
@@ -35,14 +69,64 @@ export function concatCases(): CaseDef[] {
     cases.push(concatCase('crop-odd', layout, [img(layout, 1, 2, 7, 9), img(layout, 1, 3, 4, 4)], { crop: true, description: 'odd size differences: offsets floor(3/2) = 1 and floor(5/2) = 2' }));
     cases.push(concatCase('crop-3in', layout, [img(layout, 2, 2, 10, 10), img(layout, 2, 1, 7, 6), img(layout, 2, 3, 5, 5)], { crop: true }));
   }
-  cases.push(concatCase('crop-same-size', 'NCHW', [[1, 2, 4, 4], [1, 3, 4, 4]], { crop: true, description: 'crop with equal sizes is a plain concat' }));
+  cases.push(
+    concatCase(
+      'crop-same-size',
+      'NCHW',
+      [
+        [1, 2, 4, 4],
+        [1, 3, 4, 4],
+      ],
+      { crop: true, description: 'crop with equal sizes is a plain concat' },
+    ),
+  );
 
   // zero-size and specials
-  cases.push(concatCase('zero-channels', 'NCHW', [[1, 0, 3, 3], [1, 2, 3, 3]], { description: 'an input with zero channels contributes nothing' }));
-  cases.push(concatCase('zero-batch', 'NHWC', [[0, 3, 3, 2], [0, 3, 3, 1]]));
-  cases.push(concatCase('zero-tokens', 'NTC', [[2, 0, 3], [2, 0, 2]]));
-  cases.push(concatCase('specials', 'NHWC', [[1, 2, 2, 2], [1, 2, 2, 1]], { special: { 0: 'NaN', 1: 'Infinity', 2: '-Infinity', 3: '-0', 4: 1e30, 5: -1e30 }, description: 'special values are copied unchanged' }));
-  cases.push(concatCase('2in', 'NCHW', [[2, 2, 3, 4], [2, 3, 3, 4]], { dtype: 'float16' }));
+  cases.push(
+    concatCase(
+      'zero-channels',
+      'NCHW',
+      [
+        [1, 0, 3, 3],
+        [1, 2, 3, 3],
+      ],
+      { description: 'an input with zero channels contributes nothing' },
+    ),
+  );
+  cases.push(
+    concatCase('zero-batch', 'NHWC', [
+      [0, 3, 3, 2],
+      [0, 3, 3, 1],
+    ]),
+  );
+  cases.push(
+    concatCase('zero-tokens', 'NTC', [
+      [2, 0, 3],
+      [2, 0, 2],
+    ]),
+  );
+  cases.push(
+    concatCase(
+      'specials',
+      'NHWC',
+      [
+        [1, 2, 2, 2],
+        [1, 2, 2, 1],
+      ],
+      { special: { 0: 'NaN', 1: 'Infinity', 2: '-Infinity', 3: '-0', 4: 1e30, 5: -1e30 }, description: 'special values are copied unchanged' },
+    ),
+  );
+  cases.push(
+    concatCase(
+      '2in',
+      'NCHW',
+      [
+        [2, 2, 3, 4],
+        [2, 3, 3, 4],
+      ],
+      { dtype: 'float16' },
+    ),
+  );
 
   cases.push({
     id: 'merge/concat/literal/NC/[2,2]+[2,1]',
@@ -65,19 +149,40 @@ export function concatCases(): CaseDef[] {
   cases.push({
     id: 'merge/concat/literal/crop/NCHW/[1,1,4,4]+[1,1,2,2]',
     why: 'a = 0..15 row-major 4x4, cropped to 2x2 at offset floor((4-2)/2) = 1: rows 1-2, cols 1-2 = [5,6,9,10]; then b = [100,101,102,103]',
-    build: (g) => g.output(g.node('concat', [g.input('a', [1, 1, 4, 4], { layout: 'NCHW', values: Array.from({ length: 16 }, (_, i) => i) }), g.input('b', [1, 1, 2, 2], { layout: 'NCHW', values: [100, 101, 102, 103] })], { crop: 'center' }, 'y')),
+    build: (g) =>
+      g.output(
+        g.node(
+          'concat',
+          [g.input('a', [1, 1, 4, 4], { layout: 'NCHW', values: Array.from({ length: 16 }, (_, i) => i) }), g.input('b', [1, 1, 2, 2], { layout: 'NCHW', values: [100, 101, 102, 103] })],
+          { crop: 'center' },
+          'y',
+        ),
+      ),
     expected: values([5, 6, 9, 10, 100, 101, 102, 103]),
   });
   cases.push({
     id: 'merge/concat/literal/crop-odd/NHWC/[1,3,3,1]+[1,2,2,1]',
     why: 'a = 0..8 as 3x3, offset floor((3-2)/2) = 0: rows 0-1, cols 0-1 = [0,1,3,4]; interleaved with b per pixel: [0,10, 1,11, 3,12, 4,13]',
-    build: (g) => g.output(g.node('concat', [g.input('a', [1, 3, 3, 1], { layout: 'NHWC', values: Array.from({ length: 9 }, (_, i) => i) }), g.input('b', [1, 2, 2, 1], { layout: 'NHWC', values: [10, 11, 12, 13] })], { crop: 'center' }, 'y')),
+    build: (g) =>
+      g.output(
+        g.node(
+          'concat',
+          [g.input('a', [1, 3, 3, 1], { layout: 'NHWC', values: Array.from({ length: 9 }, (_, i) => i) }), g.input('b', [1, 2, 2, 1], { layout: 'NHWC', values: [10, 11, 12, 13] })],
+          { crop: 'center' },
+          'y',
+        ),
+      ),
     expected: values([0, 10, 1, 11, 3, 12, 4, 13]),
   });
   return cases;
 }
 
-function highwayCase(carry: 'coupled' | 'separate', layout: Layout | 'none', shape: number[], opts: { variant?: string; t?: [number, number]; special?: Record<number, Special>; dtype?: 'float16'; description?: string } = {}): CaseDef {
+function highwayCase(
+  carry: 'coupled' | 'separate',
+  layout: Layout | 'none',
+  shape: number[],
+  opts: { variant?: string; t?: [number, number]; special?: Record<number, Special>; dtype?: 'float16'; description?: string } = {},
+): CaseDef {
   const lay = layout === 'none' ? undefined : layout;
   return {
     id: `merge/highway/${opts.variant ?? carry}/${layout}/${shapeId(shape)}${opts.dtype ? `/${opts.dtype}` : ''}`,
@@ -97,7 +202,14 @@ function highwayCase(carry: 'coupled' | 'separate', layout: Layout | 'none', sha
 
 export function highwayCases(): CaseDef[] {
   const cases: CaseDef[] = [];
-  const shapes: [Layout | 'none', number[]][] = [['NC', [4, 6]], ['NTC', [2, 3, 6]], ['NCHW', [1, 3, 4, 4]], ['NHWC', [1, 4, 4, 3]], ['none', [5]], ['none', []]];
+  const shapes: [Layout | 'none', number[]][] = [
+    ['NC', [4, 6]],
+    ['NTC', [2, 3, 6]],
+    ['NCHW', [1, 3, 4, 4]],
+    ['NHWC', [1, 4, 4, 3]],
+    ['none', [5]],
+    ['none', []],
+  ];
   for (const carry of ['coupled', 'separate'] as const) {
     for (const [layout, shape] of shapes) cases.push(highwayCase(carry, layout, shape));
     cases.push(highwayCase(carry, 'NC', [0, 6]));
@@ -108,19 +220,47 @@ export function highwayCases(): CaseDef[] {
   cases.push({
     id: 'merge/highway/literal/coupled/NC/[1,3]',
     why: 't = 0 gives T = 0.5: y = 0.5*h + 0.5*x = [0.5*2+0.5*4, 0.5*(-2)+0.5*0, 0.5*1+0.5*1] = [3, -1, 1]',
-    build: (g) => g.output(g.node('highway', [g.input('x', [1, 3], { layout: 'NC', values: [4, 0, 1] }), g.input('h', [1, 3], { layout: 'NC', values: [2, -2, 1] }), g.input('t', [1, 3], { layout: 'NC', values: [0, 0, 0] })], { carry: 'coupled' }, 'y')),
+    build: (g) =>
+      g.output(
+        g.node(
+          'highway',
+          [g.input('x', [1, 3], { layout: 'NC', values: [4, 0, 1] }), g.input('h', [1, 3], { layout: 'NC', values: [2, -2, 1] }), g.input('t', [1, 3], { layout: 'NC', values: [0, 0, 0] })],
+          { carry: 'coupled' },
+          'y',
+        ),
+      ),
     expected: values([3, -1, 1]),
   });
   cases.push({
     id: 'merge/highway/literal/separate/NC/[1,2]',
     why: 't = 0 (T = 0.5) and c = 0 (C = 0.5): y = 0.5*h + 0.5*x = [0.5*2 + 0.5*6, 0.5*(-4) + 0.5*2] = [4, -1]',
-    build: (g) => g.output(g.node('highway', [g.input('x', [1, 2], { layout: 'NC', values: [6, 2] }), g.input('h', [1, 2], { layout: 'NC', values: [2, -4] }), g.input('t', [1, 2], { layout: 'NC', values: [0, 0] }), g.input('c', [1, 2], { layout: 'NC', values: [0, 0] })], { carry: 'separate' }, 'y')),
+    build: (g) =>
+      g.output(
+        g.node(
+          'highway',
+          [
+            g.input('x', [1, 2], { layout: 'NC', values: [6, 2] }),
+            g.input('h', [1, 2], { layout: 'NC', values: [2, -4] }),
+            g.input('t', [1, 2], { layout: 'NC', values: [0, 0] }),
+            g.input('c', [1, 2], { layout: 'NC', values: [0, 0] }),
+          ],
+          { carry: 'separate' },
+          'y',
+        ),
+      ),
     expected: values([4, -1]),
   });
   return cases;
 }
 
-function gateCase(variant: string, layout: Layout | 'none', x: number[], gShape: number[], broadcast: string[], opts: { special?: Record<number, Special>; gSpecial?: Record<number, Special>; dtype?: 'float16'; description?: string } = {}): CaseDef {
+function gateCase(
+  variant: string,
+  layout: Layout | 'none',
+  x: number[],
+  gShape: number[],
+  broadcast: string[],
+  opts: { special?: Record<number, Special>; gSpecial?: Record<number, Special>; dtype?: 'float16'; description?: string } = {},
+): CaseDef {
   const lay = layout === 'none' ? undefined : layout;
   return {
     id: `merge/gate/${variant}/${layout}/${shapeId(x)}x${shapeId(gShape)}${opts.dtype ? `/${opts.dtype}` : ''}`,
@@ -151,7 +291,11 @@ export function gateCases(): CaseDef[] {
     gateCase('declared-not-used', 'NCHW', [2, 3, 2, 2], [2, 3, 2, 2], ['spatial'], { description: 'a declared axis may also be full size' }),
     gateCase('zero-size', 'NCHW', [0, 4, 3, 3], [0, 4, 1, 1], ['spatial']),
     gateCase('zero-spatial', 'NHWC', [2, 0, 3, 4], [2, 1, 1, 4], ['spatial']),
-    gateCase('specials', 'NCHW', [1, 2, 2, 2], [1, 2, 1, 1], ['spatial'], { special: { 0: 'NaN', 1: 'Infinity', 2: '-0', 3: 1e30, 4: 'Infinity' }, gSpecial: { 1: 0 }, description: 'Inf * 0 = NaN (channel 1 gate is 0), NaN propagates' }),
+    gateCase('specials', 'NCHW', [1, 2, 2, 2], [1, 2, 1, 1], ['spatial'], {
+      special: { 0: 'NaN', 1: 'Infinity', 2: '-0', 3: 1e30, 4: 'Infinity' },
+      gSpecial: { 1: 0 },
+      description: 'Inf * 0 = NaN (channel 1 gate is 0), NaN propagates',
+    }),
     gateCase('se', 'NCHW', [2, 4, 3, 5], [2, 4, 1, 1], ['spatial'], { dtype: 'float16' }),
     {
       id: 'merge/gate/literal/se/NCHW/[1,2,2,2]x[1,2,1,1]',

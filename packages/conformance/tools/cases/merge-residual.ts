@@ -11,7 +11,13 @@ const LAYOUT_SHAPES: readonly [Layout, number[]][] = [
 
 type Attrs = Record<string, unknown>;
 
-function residualCase(variant: string, layout: Layout | 'none', shape: number[], attrs: Attrs, opts: { alpha?: number[] | 'scalar'; beta?: number[] | 'scalar'; description?: string; dtype?: 'float16'; special?: { s?: Record<number, Special>; b?: Record<number, Special> }; range?: [number, number] } = {}): CaseDef {
+function residualCase(
+  variant: string,
+  layout: Layout | 'none',
+  shape: number[],
+  attrs: Attrs,
+  opts: { alpha?: number[] | 'scalar'; beta?: number[] | 'scalar'; description?: string; dtype?: 'float16'; special?: { s?: Record<number, Special>; b?: Record<number, Special> }; range?: [number, number] } = {},
+): CaseDef {
   const dtype = opts.dtype;
   return {
     id: `merge/residual/${variant}/${layout}/${shapeId(shape)}${dtype ? `/${dtype}` : ''}`,
@@ -66,7 +72,15 @@ export function residualCases(): CaseDef[] {
   cases.push(residualCase('deepnorm', 'NTC', [2, 5, 8], { alpha: 2.449489742783178 }, { description: 'DeepNorm: alpha = (2N)^(1/4) for N = 18' }));
   cases.push(residualCase('deepnorm', 'NC', [3, 8], { alpha: 1.8612097182041991 }));
   cases.push(residualCase('constants', 'NCHW', [2, 3, 4, 5], { alpha: 0.5, beta: -1.25, activation: 'relu' }, { description: 'constant alpha and beta with relu' }));
-  cases.push(residualCase('learned-alpha-channel', 'NCHW', [2, 3, 4, 5], { alpha: 'learned', beta: 'learned' }, { alpha: [3], beta: 'scalar', description: 'alpha learned per channel, beta learned scalar (alpha is the first extra input)' }));
+  cases.push(
+    residualCase(
+      'learned-alpha-channel',
+      'NCHW',
+      [2, 3, 4, 5],
+      { alpha: 'learned', beta: 'learned' },
+      { alpha: [3], beta: 'scalar', description: 'alpha learned per channel, beta learned scalar (alpha is the first extra input)' },
+    ),
+  );
   cases.push(residualCase('learned-alpha-scalar', 'NHWC', [2, 4, 5, 3], { alpha: 'learned', beta: 'learned' }, { alpha: 'scalar', beta: [3] }));
 
   // stochastic depth at inference: scale-at-train passes the body unscaled, scale-at-test scales it by p
@@ -79,14 +93,30 @@ export function residualCases(): CaseDef[] {
   }
 
   // special values
-  cases.push(residualCase('specials', 'NCHW', [1, 2, 3, 3], {}, {
-    description: 'NaN, +-Infinity, -0 and 1e30 in shortcut and body: Inf + -Inf = NaN, NaN propagates',
-    special: { s: { 0: 'NaN', 1: 'Infinity', 2: 'Infinity', 3: '-0', 4: 1e30, 5: -1e30, 6: '-Infinity' }, b: { 1: 1, 2: '-Infinity', 3: '-0', 4: 1, 5: 1e30, 7: 'NaN' } },
-  }));
-  cases.push(residualCase('specials-post-relu', 'NHWC', [1, 3, 3, 2], { activation: 'relu' }, {
-    description: 'relu(NaN) = NaN, relu(-Inf) = 0, relu(Inf) = Inf',
-    special: { s: { 0: 'NaN', 1: '-Infinity', 2: 'Infinity', 3: '-0' }, b: { 3: '-0' } },
-  }));
+  cases.push(
+    residualCase(
+      'specials',
+      'NCHW',
+      [1, 2, 3, 3],
+      {},
+      {
+        description: 'NaN, +-Infinity, -0 and 1e30 in shortcut and body: Inf + -Inf = NaN, NaN propagates',
+        special: { s: { 0: 'NaN', 1: 'Infinity', 2: 'Infinity', 3: '-0', 4: 1e30, 5: -1e30, 6: '-Infinity' }, b: { 1: 1, 2: '-Infinity', 3: '-0', 4: 1, 5: 1e30, 7: 'NaN' } },
+      },
+    ),
+  );
+  cases.push(
+    residualCase(
+      'specials-post-relu',
+      'NHWC',
+      [1, 3, 3, 2],
+      { activation: 'relu' },
+      {
+        description: 'relu(NaN) = NaN, relu(-Inf) = 0, relu(Inf) = Inf',
+        special: { s: { 0: 'NaN', 1: '-Infinity', 2: 'Infinity', 3: '-0' }, b: { 3: '-0' } },
+      },
+    ),
+  );
   cases.push(residualCase('large', 'NTC', [2, 3, 4], { alpha: 2 }, { description: 'magnitudes near 1e30 (still finite in float32)', range: [-1e30, 1e30] }));
   cases.push(residualCase('specials-layerscale', 'NCHW', [1, 2, 2, 2], { beta: 'learned' }, { beta: [2], special: { b: { 0: 'Infinity', 5: 'NaN' } } }));
 
@@ -104,7 +134,8 @@ export function residualCases(): CaseDef[] {
   cases.push({
     id: 'merge/residual/literal/constants-relu/NC/[1,4]',
     why: 'y = relu(2*s + 0.5*b): 2*1+0.5*2 = 3; 2*(-1)+0.5*2 = -1 -> 0; 2*0.25+0.5*(-4) = -1.5 -> 0; 2*3+0.5*(-2) = 5',
-    build: (g) => g.output(g.node('residual', [g.input('s', [1, 4], { layout: 'NC', values: [1, -1, 0.25, 3] }), g.input('b', [1, 4], { layout: 'NC', values: [2, 2, -4, -2] })], { alpha: 2, beta: 0.5, activation: 'relu' }, 'y')),
+    build: (g) =>
+      g.output(g.node('residual', [g.input('s', [1, 4], { layout: 'NC', values: [1, -1, 0.25, 3] }), g.input('b', [1, 4], { layout: 'NC', values: [2, 2, -4, -2] })], { alpha: 2, beta: 0.5, activation: 'relu' }, 'y')),
     expected: values([3, 0, 0, 5]),
   });
   cases.push({
@@ -140,13 +171,29 @@ export function residualCases(): CaseDef[] {
   cases.push({
     id: 'merge/residual/literal/stochastic-depth-scale-at-test/NC/[1,3]',
     why: 'scale-at-test with p = 0.5: y = s + 0.5*b = [1+1, 2+2, 3+3]',
-    build: (g) => g.output(g.node('residual', [g.input('s', [1, 3], { layout: 'NC', values: [1, 2, 3] }), g.input('b', [1, 3], { layout: 'NC', values: [2, 4, 6] })], { stochasticDepth: { survivalProb: 0.5, convention: 'scale-at-test' } }, 'y')),
+    build: (g) =>
+      g.output(
+        g.node(
+          'residual',
+          [g.input('s', [1, 3], { layout: 'NC', values: [1, 2, 3] }), g.input('b', [1, 3], { layout: 'NC', values: [2, 4, 6] })],
+          { stochasticDepth: { survivalProb: 0.5, convention: 'scale-at-test' } },
+          'y',
+        ),
+      ),
     expected: values([2, 4, 6]),
   });
   cases.push({
     id: 'merge/residual/literal/stochastic-depth-scale-at-train/NC/[1,3]',
     why: 'scale-at-train (timm DropPath) at inference: the body passes unscaled: y = s + b = [3, 6, 9]',
-    build: (g) => g.output(g.node('residual', [g.input('s', [1, 3], { layout: 'NC', values: [1, 2, 3] }), g.input('b', [1, 3], { layout: 'NC', values: [2, 4, 6] })], { stochasticDepth: { survivalProb: 0.5, convention: 'scale-at-train' } }, 'y')),
+    build: (g) =>
+      g.output(
+        g.node(
+          'residual',
+          [g.input('s', [1, 3], { layout: 'NC', values: [1, 2, 3] }), g.input('b', [1, 3], { layout: 'NC', values: [2, 4, 6] })],
+          { stochasticDepth: { survivalProb: 0.5, convention: 'scale-at-train' } },
+          'y',
+        ),
+      ),
     expected: values([3, 6, 9]),
   });
   cases.push({

@@ -83,7 +83,8 @@ export function convCases(): CaseDef[] {
   cases.push({
     id: 'op/conv2d/literal/pad1-stride2/NHWC/[1,2,2,1]',
     why: 'x = [[1,2],[3,4]] padded by 1, 3x3 ones, stride 2: output size floor((2+1+1-3)/2)+1 = 1; its window covers rows and columns -1..1, all of x: 1+2+3+4 = 10',
-    build: (g) => g.output(g.node('conv2d', [g.input('x', [1, 2, 2, 1], { layout: 'NHWC', values: [1, 2, 3, 4] }), g.literal('w', [1, 1, 3, 3], [1, 1, 1, 1, 1, 1, 1, 1, 1])], { strides: [2, 2], pads: [1, 1, 1, 1] }, 'y')),
+    build: (g) =>
+      g.output(g.node('conv2d', [g.input('x', [1, 2, 2, 1], { layout: 'NHWC', values: [1, 2, 3, 4] }), g.literal('w', [1, 1, 3, 3], [1, 1, 1, 1, 1, 1, 1, 1, 1])], { strides: [2, 2], pads: [1, 1, 1, 1] }, 'y')),
     expected: values([10]),
   });
   for (const spec of CONV_TRANSPOSE) for (const layout of ['NCHW', 'NHWC'] as const) cases.push(convCase('convTranspose2d', layout, spec));

@@ -2,7 +2,12 @@
 import type { Layout } from '@skipconn/core';
 import { shapeId, values, channelsOf, type CaseDef, type RangeOptions } from '../lib';
 
-function batchNormCase(variant: string, layout: Layout, x: number[], opts: { epsilon?: number; rx?: RangeOptions; variance?: [number, number]; mean?: [number, number]; dtype?: 'float16'; description?: string } = {}): CaseDef {
+function batchNormCase(
+  variant: string,
+  layout: Layout,
+  x: number[],
+  opts: { epsilon?: number; rx?: RangeOptions; variance?: [number, number]; mean?: [number, number]; dtype?: 'float16'; description?: string } = {},
+): CaseDef {
   const c = channelsOf(layout, x);
   return {
     id: `op/batchNorm/${variant}/${layout}/${shapeId(x)}${opts.dtype ? `/${opts.dtype}` : ''}`,
@@ -12,13 +17,25 @@ function batchNormCase(variant: string, layout: Layout, x: number[], opts: { eps
       const xi = g.input('x', x, { layout, dtype, ...opts.rx });
       const [ml, mh] = opts.mean ?? [-0.5, 0.5];
       const [vl, vh] = opts.variance ?? [0.5, 1.5];
-      const ins = [xi, g.weight('scale', [c], { low: 0.5, high: 1.5, dtype }), g.weight('bias', [c], { low: -0.5, high: 0.5, dtype }), g.weight('mean', [c], { low: ml, high: mh, dtype }), g.weight('variance', [c], { low: vl, high: vh, dtype })];
+      const ins = [
+        xi,
+        g.weight('scale', [c], { low: 0.5, high: 1.5, dtype }),
+        g.weight('bias', [c], { low: -0.5, high: 0.5, dtype }),
+        g.weight('mean', [c], { low: ml, high: mh, dtype }),
+        g.weight('variance', [c], { low: vl, high: vh, dtype }),
+      ];
       g.output(g.node('batchNorm', ins, opts.epsilon !== undefined ? { epsilon: opts.epsilon } : {}, 'y'));
     },
   };
 }
 
-function layerNormCase(variant: string, layout: Layout | 'none', x: number[], axis: number, opts: { params?: 'none' | 'scale' | 'both'; epsilon?: number; rx?: RangeOptions; dtype?: 'float16'; description?: string } = {}): CaseDef {
+function layerNormCase(
+  variant: string,
+  layout: Layout | 'none',
+  x: number[],
+  axis: number,
+  opts: { params?: 'none' | 'scale' | 'both'; epsilon?: number; rx?: RangeOptions; dtype?: 'float16'; description?: string } = {},
+): CaseDef {
   const a = axis < 0 ? axis + x.length : axis;
   const normalized = x.slice(a);
   return {

@@ -3,7 +3,14 @@ import { img, shapeId, values, type CaseDef, type RangeOptions } from '../lib';
 
 type ImageLayout = 'NCHW' | 'NHWC';
 
-function poolCase(op: string, variant: string, layout: ImageLayout, nchw: [number, number, number, number], attrs: Record<string, unknown>, opts: { rx?: RangeOptions; dtype?: 'float16'; description?: string } = {}): CaseDef {
+function poolCase(
+  op: string,
+  variant: string,
+  layout: ImageLayout,
+  nchw: [number, number, number, number],
+  attrs: Record<string, unknown>,
+  opts: { rx?: RangeOptions; dtype?: 'float16'; description?: string } = {},
+): CaseDef {
   const x = img(layout, ...nchw);
   return {
     id: `op/${op}/${variant}/${layout}/${shapeId(x)}${opts.dtype ? `/${opts.dtype}` : ''}`,
@@ -31,14 +38,25 @@ const MAX: PoolSpec[] = [
   { variant: 'negative-padded', x: [1, 2, 4, 4], attrs: { kernel: [3, 3], pads: [1, 1, 1, 1] }, rx: { low: -5, high: -1 }, description: 'all inputs negative: padding must never win (it is -Infinity, not 0)' },
   { variant: 'global-window', x: [1, 3, 4, 5], attrs: { kernel: [4, 5] } },
   { variant: 'zero-batch', x: [0, 2, 4, 4], attrs: { kernel: [2, 2], strides: [2, 2] } },
-  { variant: 'specials', x: [1, 1, 4, 4], attrs: { kernel: [2, 2], strides: [2, 2] }, rx: { special: { 0: 'NaN', 2: 'Infinity', 8: '-Infinity', 9: '-Infinity', 12: '-Infinity', 13: '-Infinity', 10: '-0', 11: 1e30 } }, description: 'NaN propagates through max; an all -Inf window gives -Inf' },
+  {
+    variant: 'specials',
+    x: [1, 1, 4, 4],
+    attrs: { kernel: [2, 2], strides: [2, 2] },
+    rx: { special: { 0: 'NaN', 2: 'Infinity', 8: '-Infinity', 9: '-Infinity', 12: '-Infinity', 13: '-Infinity', 10: '-0', 11: 1e30 } },
+    description: 'NaN propagates through max; an all -Inf window gives -Inf',
+  },
 ];
 
 const AVG: PoolSpec[] = [
   { variant: 'k2-s2', x: [2, 3, 6, 6], attrs: { kernel: [2, 2], strides: [2, 2], countIncludePad: false } },
   { variant: 'k3-pad1-include-pad', x: [1, 2, 5, 5], attrs: { kernel: [3, 3], pads: [1, 1, 1, 1], countIncludePad: true }, description: 'PyTorch default: border windows divide by 9' },
   { variant: 'k3-pad1-exclude-pad', x: [1, 2, 5, 5], attrs: { kernel: [3, 3], pads: [1, 1, 1, 1], countIncludePad: false }, description: 'ONNX default: border windows divide by the real elements' },
-  { variant: 'k3-s2-pad1-ceil-include-pad', x: [1, 2, 6, 6], attrs: { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceilMode: true, countIncludePad: true }, description: 'the part of a ceil-mode window past the end padding is not counted' },
+  {
+    variant: 'k3-s2-pad1-ceil-include-pad',
+    x: [1, 2, 6, 6],
+    attrs: { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceilMode: true, countIncludePad: true },
+    description: 'the part of a ceil-mode window past the end padding is not counted',
+  },
   { variant: 'k3-s2-pad1-ceil-exclude-pad', x: [1, 2, 6, 6], attrs: { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceilMode: true, countIncludePad: false } },
   { variant: 'k3-s2-ceil', x: [1, 2, 6, 7], attrs: { kernel: [3, 3], strides: [2, 2], ceilMode: true, countIncludePad: false } },
   { variant: 'pads-asymmetric-include-pad', x: [1, 2, 5, 4], attrs: { kernel: [3, 2], strides: [2, 1], pads: [0, 1, 2, 0], countIncludePad: true } },

@@ -3,7 +3,14 @@ import { img, shapeId, values, type CaseDef, type RangeOptions } from '../lib';
 
 type ImageLayout = 'NCHW' | 'NHWC';
 
-function oneOp(op: string, variant: string, layout: ImageLayout, nchw: [number, number, number, number], attrs: Record<string, unknown>, opts: { rx?: RangeOptions; dtype?: 'float16'; description?: string } = {}): CaseDef {
+function oneOp(
+  op: string,
+  variant: string,
+  layout: ImageLayout,
+  nchw: [number, number, number, number],
+  attrs: Record<string, unknown>,
+  opts: { rx?: RangeOptions; dtype?: 'float16'; description?: string } = {},
+): CaseDef {
   const x = img(layout, ...nchw);
   return {
     id: `op/${op}/${variant}/${layout}/${shapeId(x)}${opts.dtype ? `/${opts.dtype}` : ''}`,
@@ -32,12 +39,32 @@ export function resizeCases(): CaseDef[] {
     cases.push(oneOp('resize', `bilinear-${t}-size`, 'NHWC', [2, 2, 4, 5], { mode: 'bilinear', coordinateTransform: t, size: [7, 3] }, { description: 'explicit size: the scale is out/in per axis' }));
     cases.push(oneOp('resize', `bilinear-${t}-to-1`, 'NCHW', [1, 2, 4, 4], { mode: 'bilinear', coordinateTransform: t, size: [1, 1] }, { description: 'a single output pixel: where the transforms disagree most' }));
   }
-  cases.push(oneOp('resize', 'bilinear-half_pixel-x1.7', 'NCHW', [1, 1, 5, 3], { mode: 'bilinear', scales: [1.7, 2.5] }, { description: 'non-integer scales: out = floor(in * scale) while the transform uses the given scale' }));
-  cases.push(oneOp('resize', 'nearest-default', 'NHWC', [1, 3, 3, 2], { mode: 'nearest', scales: [2, 2] }, { description: "defaults: half_pixel and round_prefer_floor" }));
+  cases.push(
+    oneOp('resize', 'bilinear-half_pixel-x1.7', 'NCHW', [1, 1, 5, 3], { mode: 'bilinear', scales: [1.7, 2.5] }, { description: 'non-integer scales: out = floor(in * scale) while the transform uses the given scale' }),
+  );
+  cases.push(oneOp('resize', 'nearest-default', 'NHWC', [1, 3, 3, 2], { mode: 'nearest', scales: [2, 2] }, { description: 'defaults: half_pixel and round_prefer_floor' }));
   cases.push(oneOp('resize', 'bilinear-zero-batch', 'NCHW', [0, 2, 3, 3], { mode: 'bilinear', scales: [2, 2] }));
   cases.push(oneOp('resize', 'nearest-zero-spatial', 'NCHW', [1, 2, 0, 3], { mode: 'nearest', scales: [2, 2] }, { description: 'an empty axis scales to empty' }));
-  cases.push(oneOp('resize', 'bilinear-specials', 'NCHW', [1, 1, 3, 3], { mode: 'bilinear', scales: [2, 2] }, { rx: { special: { 0: 'NaN', 8: 'Infinity', 4: '-0' } }, description: 'NaN and Inf spread to the pixels interpolated from them' }));
-  cases.push(oneOp('resize', 'nearest-specials', 'NHWC', [1, 3, 3, 1], { mode: 'nearest', scales: [2, 2] }, { rx: { special: { 0: 'NaN', 8: 'Infinity', 4: '-0', 3: 1e30 } }, description: 'nearest copies special values unchanged' }));
+  cases.push(
+    oneOp(
+      'resize',
+      'bilinear-specials',
+      'NCHW',
+      [1, 1, 3, 3],
+      { mode: 'bilinear', scales: [2, 2] },
+      { rx: { special: { 0: 'NaN', 8: 'Infinity', 4: '-0' } }, description: 'NaN and Inf spread to the pixels interpolated from them' },
+    ),
+  );
+  cases.push(
+    oneOp(
+      'resize',
+      'nearest-specials',
+      'NHWC',
+      [1, 3, 3, 1],
+      { mode: 'nearest', scales: [2, 2] },
+      { rx: { special: { 0: 'NaN', 8: 'Infinity', 4: '-0', 3: 1e30 } }, description: 'nearest copies special values unchanged' },
+    ),
+  );
   cases.push(oneOp('resize', 'bilinear-large', 'NHWC', [1, 3, 3, 1], { mode: 'bilinear', scales: [2, 2] }, { rx: { low: 1e29, high: 1e30 } }));
   cases.push(oneOp('resize', 'bilinear-half_pixel-x2', 'NCHW', [1, 3, 3, 4], { mode: 'bilinear', scales: [2, 2] }, { dtype: 'float16' }));
   cases.push({

@@ -60,7 +60,12 @@ export function registeredAdapters(): AdapterRegistration[] {
 export async function createAdapter(name: string): Promise<Adapter> {
   const reg = registry.get(name);
   if (reg === undefined) {
-    throw new SkipconnError('USAGE', `unknown adapter '${name}': expected one of ${registeredAdapters().map((r) => r.name).join(', ')}`);
+    throw new SkipconnError(
+      'USAGE',
+      `unknown adapter '${name}': expected one of ${registeredAdapters()
+        .map((r) => r.name)
+        .join(', ')}`,
+    );
   }
   return reg.factory();
 }

@@ -16,13 +16,7 @@ import * as path from 'path';
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 const ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
-const LIBVULKAN = [
-  '/usr/lib/x86_64-linux-gnu/libvulkan.so.1',
-  '/usr/lib/aarch64-linux-gnu/libvulkan.so.1',
-  '/usr/lib64/libvulkan.so.1',
-  '/usr/lib/libvulkan.so.1',
-  '/usr/local/lib/libvulkan.so.1',
-];
+const LIBVULKAN = ['/usr/lib/x86_64-linux-gnu/libvulkan.so.1', '/usr/lib/aarch64-linux-gnu/libvulkan.so.1', '/usr/lib64/libvulkan.so.1', '/usr/lib/libvulkan.so.1', '/usr/local/lib/libvulkan.so.1'];
 
 /** The variables by which a user names the Vulkan driver; when one is set, we never choose for them. */
 const ICD_VARIABLES = ['VK_ICD_FILENAMES', 'VK_DRIVER_FILES'] as const;
@@ -76,11 +70,17 @@ export function useSwiftShader(env: VulkanEnv): VulkanEnv | undefined {
 /** Why Dawn found no adapter, and how to fix it, from what is installed. */
 export function explainNoAdapter(env: VulkanEnv): { reason: string; fix: string } {
   if (!env.libvulkan) {
-    return { reason: 'Dawn found no WebGPU adapter: the Vulkan loader (libvulkan.so.1) is not installed', fix: 'apt-get install libvulkan1 chromium (chromium ships the SwiftShader Vulkan ICD), or install your GPU\'s Vulkan driver' };
+    return {
+      reason: 'Dawn found no WebGPU adapter: the Vulkan loader (libvulkan.so.1) is not installed',
+      fix: "apt-get install libvulkan1 chromium (chromium ships the SwiftShader Vulkan ICD), or install your GPU's Vulkan driver",
+    };
   }
   if (env.icd === undefined) {
     const tried = env.hardwareIcds.length > 0 ? ` (tried ${env.hardwareIcds.map((f) => path.basename(f)).join(', ')})` : '';
-    return { reason: `Dawn found no WebGPU adapter: no usable Vulkan driver${tried}, and chromium's SwiftShader ICD is not installed`, fix: `apt-get install chromium libvulkan1 (for its SwiftShader ICD at ${SWIFTSHADER_ICD}), or install your GPU's Vulkan driver` };
+    return {
+      reason: `Dawn found no WebGPU adapter: no usable Vulkan driver${tried}, and chromium's SwiftShader ICD is not installed`,
+      fix: `apt-get install chromium libvulkan1 (for its SwiftShader ICD at ${SWIFTSHADER_ICD}), or install your GPU's Vulkan driver`,
+    };
   }
   return {
     reason: `Dawn found no WebGPU adapter with Vulkan ICD ${env.icd}`,

@@ -23,7 +23,8 @@ export function checkJsonDepth(text: string, file: string, maxDepth = MAX_JSON_D
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) {
       inString = true;
@@ -65,18 +66,21 @@ export function encodeNumber(v: number): number | string {
 export function decodeNumber(v: number | string, where: string): number {
   if (typeof v === 'number') return v;
   switch (v) {
-    case 'NaN': return NaN;
-    case 'Infinity': return Infinity;
-    case '-Infinity': return -Infinity;
-    case '-0': return -0;
-    default: throw new SkipconnError('GRAPH_INVALID', `${where}: expected a number or one of "NaN", "Infinity", "-Infinity", "-0", received ${JSON.stringify(v)}`);
+    case 'NaN':
+      return NaN;
+    case 'Infinity':
+      return Infinity;
+    case '-Infinity':
+      return -Infinity;
+    case '-0':
+      return -0;
+    default:
+      throw new SkipconnError('GRAPH_INVALID', `${where}: expected a number or one of "NaN", "Infinity", "-Infinity", "-0", received ${JSON.stringify(v)}`);
   }
 }
 
 function canonicalInput(i: GraphInput): GraphInput {
-  return i.layout === undefined
-    ? { name: i.name, dtype: i.dtype, shape: [...i.shape] }
-    : { name: i.name, dtype: i.dtype, shape: [...i.shape], layout: i.layout };
+  return i.layout === undefined ? { name: i.name, dtype: i.dtype, shape: [...i.shape] } : { name: i.name, dtype: i.dtype, shape: [...i.shape], layout: i.layout };
 }
 
 function canonicalWeight(w: WeightSpec): WeightSpec {

@@ -105,7 +105,11 @@ function residualScales(vg: ValidatedGraph, node: ValidatedNodeOf<'residual'>, w
       const stored = weights?.get(weight);
       const values = stored === undefined ? null : Array.from(toFloat64(stored));
       scales.push({
-        name, kind: 'learned', weight, shape, count: sizeOf(shape),
+        name,
+        kind: 'learned',
+        weight,
+        shape,
+        count: sizeOf(shape),
         values: values !== null && values.length <= SCALE_VALUES_LISTED ? values : null,
         min: values === null || values.length === 0 ? null : Math.min(...values),
         max: values === null || values.length === 0 ? null : Math.max(...values),
@@ -136,7 +140,13 @@ function concatCost(node: ValidatedNode): ConcatCost {
   const outputBytes = valueBytes(out);
   // A center-cropped input is larger than its slice of the output, so it cannot be written there.
   const croppedBytes = node.inputs
-    .filter((i) => !shapesEqual(i.shape.filter((_, k) => k !== axis), out.shape.filter((_, k) => k !== axis)))
+    .filter(
+      (i) =>
+        !shapesEqual(
+          i.shape.filter((_, k) => k !== axis),
+          out.shape.filter((_, k) => k !== axis),
+        ),
+    )
     .reduce((sum, i) => sum + valueBytes(i), 0);
   return {
     inputChannels,
@@ -165,8 +175,14 @@ export function skipCosts(vg: ValidatedGraph, skips: readonly SkipConnection[], 
     return {
       category,
       scheme,
-      bodyParams: weightElements(vg, bypassed.filter((n) => !shortcut.has(n.spec.name))),
-      shortcutParams: weightElements(vg, bypassed.filter((n) => shortcut.has(n.spec.name))),
+      bodyParams: weightElements(
+        vg,
+        bypassed.filter((n) => !shortcut.has(n.spec.name)),
+      ),
+      shortcutParams: weightElements(
+        vg,
+        bypassed.filter((n) => shortcut.has(n.spec.name)),
+      ),
       mergeOutputBytes: valueBytes(merge.outputs[0]!),
       concat: merge.spec.op === 'concat' ? concatCost(merge) : null,
       scales,

@@ -129,7 +129,10 @@ function topologicalOrder(specs: readonly NodeSpec[], defined: ReadonlySet<strin
   if (order.length < specs.length) {
     const stuck = specs.filter((_, index) => waiting[index]! > 0);
     const first = stuck[0]!;
-    const names = stuck.slice(0, 10).map((n) => `'${q(n.name)}'`).join(', ');
+    const names = stuck
+      .slice(0, 10)
+      .map((n) => `'${q(n.name)}'`)
+      .join(', ');
     throw new GraphError('GRAPH_INVALID', { node: first.name, op: first.op }, 'the graph has a cycle', {
       expected: 'a directed acyclic graph',
       received: `a cycle through ${names}${stuck.length > 10 ? ` and ${stuck.length - 10} more nodes` : ''}`,
@@ -204,7 +207,7 @@ export function validateGraph(graph: Graph): ValidatedGraph {
     const missing = node.inputs.find((i) => !values.has(i) && !producerIndex.has(i));
     if (missing !== undefined) {
       throw new GraphError('GRAPH_INVALID', { node: node.name, op: node.op }, `input '${q(missing)}' is not defined`, {
-        expected: 'a graph input, a weight, or another node\'s output',
+        expected: "a graph input, a weight, or another node's output",
         received: `'${q(missing)}'`,
       });
     }
@@ -222,7 +225,12 @@ export function validateGraph(graph: Graph): ValidatedGraph {
     const op = getOpUntyped(spec.op, ref);
     if (spec.inputs.length < op.minInputs || spec.inputs.length > op.maxInputs) {
       throw new GraphError('GRAPH_INVALID', ref, 'wrong number of inputs', {
-        expected: op.maxInputs === Infinity ? `at least ${op.minInputs} (${op.inputNames.join(', ')})` : op.minInputs === op.maxInputs ? `${op.minInputs} (${op.inputNames.join(', ')})` : `${op.minInputs} to ${op.maxInputs} (${op.inputNames.join(', ')})`,
+        expected:
+          op.maxInputs === Infinity
+            ? `at least ${op.minInputs} (${op.inputNames.join(', ')})`
+            : op.minInputs === op.maxInputs
+              ? `${op.minInputs} (${op.inputNames.join(', ')})`
+              : `${op.minInputs} to ${op.maxInputs} (${op.inputNames.join(', ')})`,
         received: String(spec.inputs.length),
       });
     }

@@ -40,13 +40,19 @@ export function byteSize(shape: readonly number[], itemsize: number): number | u
 /** The dtype's typed array over the first `count` elements of `buffer`. */
 export function storageFor(dtype: DType, buffer: ArrayBuffer, count: number): TypedArray {
   switch (dtype) {
-    case 'float32': return new Float32Array(buffer, 0, count);
-    case 'float16': return new Uint16Array(buffer, 0, count);
-    case 'float64': return new Float64Array(buffer, 0, count);
-    case 'int32': return new Int32Array(buffer, 0, count);
-    case 'int64': return new BigInt64Array(buffer, 0, count);
+    case 'float32':
+      return new Float32Array(buffer, 0, count);
+    case 'float16':
+      return new Uint16Array(buffer, 0, count);
+    case 'float64':
+      return new Float64Array(buffer, 0, count);
+    case 'int32':
+      return new Int32Array(buffer, 0, count);
+    case 'int64':
+      return new BigInt64Array(buffer, 0, count);
     case 'uint8':
-    case 'bool': return new Uint8Array(buffer, 0, count);
+    case 'bool':
+      return new Uint8Array(buffer, 0, count);
   }
 }
 

@@ -26,12 +26,18 @@ export interface JsonMember {
 /** A value as an error message quotes it. */
 export function describeJson(v: JsonValue): string {
   switch (v.kind) {
-    case 'object': return 'an object';
-    case 'array': return `an array of ${v.items.length}`;
-    case 'string': return clip(JSON.stringify(v.value));
-    case 'number': return clip(v.text);
-    case 'bool': return String(v.value);
-    case 'null': return 'null';
+    case 'object':
+      return 'an object';
+    case 'array':
+      return `an array of ${v.items.length}`;
+    case 'string':
+      return clip(JSON.stringify(v.value));
+    case 'number':
+      return clip(v.text);
+    case 'bool':
+      return String(v.value);
+    case 'null':
+      return 'null';
   }
 }
 
@@ -85,7 +91,11 @@ export class JsonParser {
     if (c === 0x5b) return this.array(depth);
     if (c === 0x22) return { kind: 'string', value: this.string(), offset };
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (this.matches(word)) {
         this.pos += word.length;
         return v === null ? { kind: 'null', offset } : { kind: 'bool', value: v, offset };

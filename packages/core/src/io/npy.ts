@@ -57,16 +57,7 @@ const DESCR_OF: Record<DType, string> = {
 };
 
 /** The descrs this reader accepts, for error messages. */
-export const NPY_SUPPORTED_DESCRS: readonly string[] = [
-  "'<f4' (float32)",
-  "'<f2' (float16)",
-  "'<f8' (float64)",
-  "'<i4' (int32)",
-  "'<i8' (int64)",
-  "'|u1' (uint8)",
-  "'|b1' (bool)",
-  "and the big-endian '>' forms",
-];
+export const NPY_SUPPORTED_DESCRS: readonly string[] = ["'<f4' (float32)", "'<f2' (float16)", "'<f8' (float64)", "'<i4' (int32)", "'<i8' (int64)", "'|u1' (uint8)", "'|b1' (bool)", "and the big-endian '>' forms"];
 
 interface NpyHeader {
   readonly dtype: DType;
@@ -198,10 +189,7 @@ export function readNpy(bytes: Uint8Array, file = '<npy>', options: ReadNpyOptio
   if (len < headerStart) {
     throw new FileFormatError(file, `file is ${len} bytes and ends inside the header length field (truncated header)`, len);
   }
-  const headerLength =
-    major === 1
-      ? bytes[8]! | (bytes[9]! << 8)
-      : (bytes[8]! | (bytes[9]! << 8) | (bytes[10]! << 16)) + bytes[11]! * 2 ** 24;
+  const headerLength = major === 1 ? bytes[8]! | (bytes[9]! << 8) : (bytes[8]! | (bytes[9]! << 8) | (bytes[10]! << 16)) + bytes[11]! * 2 ** 24;
   if (headerLength > maxHeaderBytes) {
     throw new FileFormatError(file, `header length ${headerLength} exceeds the cap of ${maxHeaderBytes} bytes (option maxHeaderBytes)`, 8);
   }

@@ -21,14 +21,21 @@ const MAX_NESTING = 16;
 /** A literal as an error message quotes it. */
 export function describePy(v: PyValue): string {
   switch (v.kind) {
-    case 'str': return `the string ${clip(JSON.stringify(v.value))}`;
+    case 'str':
+      return `the string ${clip(JSON.stringify(v.value))}`;
     case 'int':
-    case 'float': return clip(v.text);
-    case 'bool': return v.value ? 'True' : 'False';
-    case 'none': return 'None';
-    case 'tuple': return `a tuple of ${v.items.length}`;
-    case 'list': return `a list of ${v.items.length}`;
-    case 'dict': return 'a dict';
+    case 'float':
+      return clip(v.text);
+    case 'bool':
+      return v.value ? 'True' : 'False';
+    case 'none':
+      return 'None';
+    case 'tuple':
+      return `a tuple of ${v.items.length}`;
+    case 'list':
+      return `a list of ${v.items.length}`;
+    case 'dict':
+      return 'a dict';
   }
 }
 

@@ -199,10 +199,7 @@ function invalid(message: string): never {
  * function of the input: tensors and metadata keys in sorted order, compact JSON padded with
  * spaces to a multiple of 8 bytes.
  */
-export function writeSafetensors(
-  tensors: ReadonlyMap<string, HostTensor> | Readonly<Record<string, HostTensor>>,
-  metadata?: Readonly<Record<string, string>>,
-): Uint8Array {
+export function writeSafetensors(tensors: ReadonlyMap<string, HostTensor> | Readonly<Record<string, HostTensor>>, metadata?: Readonly<Record<string, string>>): Uint8Array {
   const isMap = tensors instanceof Map || (typeof tensors.entries === 'function' && typeof tensors.get === 'function');
   const pairs: [string, HostTensor][] = isMap ? [...(tensors as ReadonlyMap<string, HostTensor>).entries()] : Object.entries(tensors as Readonly<Record<string, HostTensor>>);
   pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

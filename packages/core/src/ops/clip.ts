@@ -40,7 +40,7 @@ function readBound(raw: Attrs, name: 'min' | 'max', fallback: number, ref: NodeR
   if (v === '-Infinity') return -Infinity;
   throw new GraphError('ATTRIBUTE_INVALID', ref, `attribute '${name}' is invalid`, {
     expected: 'a number (not NaN), "Infinity" or "-Infinity", or no attribute for no bound',
-    received: typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v),
+    received: typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v)),
   });
 }
 

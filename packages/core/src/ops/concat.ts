@@ -67,9 +67,7 @@ export const concat = defineOp<ConcatAttrs, typeof CONCAT>({
         const cropped = attrs.crop === 'center' && axes.spatial.includes(axis);
         if (cropped ? d < want : d !== want) {
           throw new GraphError('SHAPE_MISMATCH', ref, `input ${i} does not match on axis ${axis}`, {
-            expected: cropped
-              ? `spatial size >= ${want} (center crop to the last input)`
-              : `${formatShape(last.shape.map((x, k) => (k === c ? info.shape[c]! : x)))} (all dims but channels equal to the last input)`,
+            expected: cropped ? `spatial size >= ${want} (center crop to the last input)` : `${formatShape(last.shape.map((x, k) => (k === c ? info.shape[c]! : x)))} (all dims but channels equal to the last input)`,
             received: formatShape(info.shape),
             hint: cropped || axes.spatial.length === 0 ? undefined : "Spatial sizes differ; use crop 'center' (U-Net) or resize one path",
           });

@@ -62,9 +62,7 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs, typeof CONV_TRANSP
     const g = attrs.groups;
     if (wIn !== inChannels || inChannels % g !== 0) {
       throw new GraphError('SHAPE_MISMATCH', ref, 'weight does not match the input channels and groups', {
-        expected: inChannels % g === 0
-          ? `w [${inChannels}, outChannels/${g}, kH, kW] (first axis = inChannels ${inChannels})`
-          : `inChannels ${inChannels} divisible by groups ${g}`,
+        expected: inChannels % g === 0 ? `w [${inChannels}, outChannels/${g}, kH, kW] (first axis = inChannels ${inChannels})` : `inChannels ${inChannels} divisible by groups ${g}`,
         received: `w ${formatShape(w.shape)}, x ${formatShape(x.shape)} (${layout})`,
       });
     }
@@ -72,10 +70,7 @@ export const convTranspose2d = defineOp<ConvTranspose2dAttrs, typeof CONV_TRANSP
     requireBias(b, outChannels, 'w[1] * groups', ref);
     const input = spatialSize(x);
     const { strides: s, pads: p, dilations: d, outputPadding: op } = attrs;
-    const out: [number, number] = [
-      transposedOutputSize(input[0], kh, s[0], p[0], p[2], d[0], op[0]),
-      transposedOutputSize(input[1], kw, s[1], p[1], p[3], d[1], op[1]),
-    ];
+    const out: [number, number] = [transposedOutputSize(input[0], kh, s[0], p[0], p[2], d[0], op[0]), transposedOutputSize(input[1], kw, s[1], p[1], p[3], d[1], op[1])];
     requirePositiveOutput(out, { input, kernel: [kh, kw], pads: p, dilations: d }, '(in-1)*stride + dilation*(kernel-1) + outputPadding + 1 > padBegin + padEnd', ref);
     return [{ dtype: x.dtype, shape: imageShape(layout, x.shape[0]!, outChannels, out[0], out[1]), layout }];
   },

@@ -48,19 +48,14 @@ export const conv2d = defineOp<Conv2dAttrs, typeof CONV2D>({
     const g = attrs.groups;
     if (inChannels % g !== 0 || outChannels % g !== 0 || perGroup * g !== inChannels) {
       throw new GraphError('SHAPE_MISMATCH', ref, 'weight does not match the input channels and groups', {
-        expected: inChannels % g === 0
-          ? `w [outChannels, ${inChannels / g}, kH, kW] (inChannels ${inChannels} / groups ${g}), outChannels divisible by ${g}`
-          : `inChannels ${inChannels} divisible by groups ${g}`,
+        expected: inChannels % g === 0 ? `w [outChannels, ${inChannels / g}, kH, kW] (inChannels ${inChannels} / groups ${g}), outChannels divisible by ${g}` : `inChannels ${inChannels} divisible by groups ${g}`,
         received: `w ${formatShape(w.shape)}, x ${formatShape(x.shape)} (${layout})`,
       });
     }
     requireBias(b, outChannels, 'outChannels of w', ref);
     const input = spatialSize(x);
     const { strides: s, pads: p, dilations: d } = attrs;
-    const out: [number, number] = [
-      windowOutputSize(input[0], kh, s[0], p[0], p[2], d[0]),
-      windowOutputSize(input[1], kw, s[1], p[1], p[3], d[1]),
-    ];
+    const out: [number, number] = [windowOutputSize(input[0], kh, s[0], p[0], p[2], d[0]), windowOutputSize(input[1], kw, s[1], p[1], p[3], d[1])];
     requirePositiveOutput(out, { input, kernel: [kh, kw], pads: p, dilations: d }, 'input + padBegin + padEnd >= dilation*(kernel-1) + 1', ref);
     return [{ dtype: x.dtype, shape: imageShape(layout, x.shape[0]!, outChannels, out[0], out[1]), layout }];
   },

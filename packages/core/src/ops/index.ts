@@ -43,19 +43,42 @@ import { gate } from './gate';
 
 export const OPS = [
   // merges: the skip connections
-  residual, concat, highway, gate,
+  residual,
+  concat,
+  highway,
+  gate,
   // elementwise
-  add, sub, mul, div,
+  add,
+  sub,
+  mul,
+  div,
   // activations
-  relu, gelu, sigmoid, tanh, silu, softmax, clip, hardSigmoid,
+  relu,
+  gelu,
+  sigmoid,
+  tanh,
+  silu,
+  softmax,
+  clip,
+  hardSigmoid,
   // linear and convolution
-  dense, matmul, conv2d, convTranspose2d,
+  dense,
+  matmul,
+  conv2d,
+  convTranspose2d,
   // normalization
-  batchNorm, layerNorm,
+  batchNorm,
+  layerNorm,
   // pooling and resampling
-  maxPool2d, avgPool2d, globalAvgPool, resize, pad,
+  maxPool2d,
+  avgPool2d,
+  globalAvgPool,
+  resize,
+  pad,
   // shape
-  reshape, flatten, transpose,
+  reshape,
+  flatten,
+  transpose,
 ] as const;
 
 /** The definition of any op of the vocabulary (a union, one member per op). */

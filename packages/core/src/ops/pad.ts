@@ -58,13 +58,10 @@ export const pad = defineOp<PadAttrs, typeof PAD>({
     requireFloat(x, 'x', ref);
     const [h, w] = spatialSize(x);
     const [top, left, bottom, right] = attrs.pads;
-    const tooLarge = (size: number, a: number, b: number): boolean =>
-      attrs.mode === 'reflect' ? (a > 0 && a >= size) || (b > 0 && b >= size) : attrs.mode === 'edge' ? size === 0 && a + b > 0 : false;
+    const tooLarge = (size: number, a: number, b: number): boolean => (attrs.mode === 'reflect' ? (a > 0 && a >= size) || (b > 0 && b >= size) : attrs.mode === 'edge' ? size === 0 && a + b > 0 : false);
     if (tooLarge(h, top, bottom) || tooLarge(w, left, right)) {
       throw new GraphError('SHAPE_MISMATCH', ref, `pads too large for mode '${attrs.mode}'`, {
-        expected: attrs.mode === 'reflect'
-          ? `top and bottom < H ${h}, left and right < W ${w} (reflect mirrors inside the axis)`
-          : 'a non-empty axis wherever a pad is > 0 (edge repeats an element)',
+        expected: attrs.mode === 'reflect' ? `top and bottom < H ${h}, left and right < W ${w} (reflect mirrors inside the axis)` : 'a non-empty axis wherever a pad is > 0 (edge repeats an element)',
         received: `pads ${formatShape(attrs.pads)} for x ${formatShape(x.shape)} (${layout})`,
       });
     }

@@ -54,8 +54,11 @@ function readStochasticDepth(raw: Attrs, ref: NodeRef): StochasticDepth | undefi
   if (v === undefined) return undefined;
   const sd = v as Partial<StochasticDepth> | null;
   const ok =
-    typeof sd === 'object' && sd !== null &&
-    typeof sd.survivalProb === 'number' && sd.survivalProb > 0 && sd.survivalProb <= 1 &&
+    typeof sd === 'object' &&
+    sd !== null &&
+    typeof sd.survivalProb === 'number' &&
+    sd.survivalProb > 0 &&
+    sd.survivalProb <= 1 &&
     (sd.convention === 'scale-at-train' || sd.convention === 'scale-at-test') &&
     Object.keys(sd).every((k) => k === 'survivalProb' || k === 'convention');
   if (!ok) {
@@ -83,9 +86,7 @@ export function scaleForm(scale: ValueInfo, data: ValueInfo, what: string, ref: 
   const channels = data.layout === undefined ? undefined : data.shape[channelAxis(data.layout)];
   if (scale.shape.length === 1 && channels !== undefined && scale.shape[0] === channels) return 'channel';
   throw new GraphError('SHAPE_MISMATCH', ref, `learned ${what} has the wrong shape`, {
-    expected: channels === undefined
-      ? `[] or [1] (a per-channel scale needs a layout on the data; it has none)`
-      : `[] or [1] (scalar) or [${channels}] (per channel of layout ${data.layout})`,
+    expected: channels === undefined ? `[] or [1] (a per-channel scale needs a layout on the data; it has none)` : `[] or [1] (scalar) or [${channels}] (per channel of layout ${data.layout})`,
     received: formatShape(scale.shape),
   });
 }

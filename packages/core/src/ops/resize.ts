@@ -104,11 +104,9 @@ export const resize = defineOp<ResizeAttrs, typeof RESIZE>({
     const layout = requireImageLayout(x, 'x', ref);
     requireFloat(x, 'x', ref);
     const input = spatialSize(x);
-    const out: [number, number] = attrs.scales !== undefined
-      ? [Math.floor(input[0] * attrs.scales[0]), Math.floor(input[1] * attrs.scales[1])]
-      : [attrs.size![0], attrs.size![1]];
+    const out: [number, number] = attrs.scales !== undefined ? [Math.floor(input[0] * attrs.scales[0]), Math.floor(input[1] * attrs.scales[1])] : [attrs.size![0], attrs.size![1]];
     for (const axis of [0, 1] as const) {
-      if ((input[axis] > 0) !== (out[axis] > 0)) {
+      if (input[axis] > 0 !== out[axis] > 0) {
         throw new GraphError('SHAPE_MISMATCH', ref, input[axis] > 0 ? 'resize would give an empty output' : 'cannot resize an empty spatial axis to a non-empty one', {
           expected: input[axis] > 0 ? 'scales with floor(in * scale) >= 1 on each spatial axis' : 'scales (an empty axis stays empty)',
           received: `input spatial ${formatShape(input)}, output spatial ${formatShape(out)}${attrs.scales ? `, scales ${formatShape(attrs.scales)}` : ''}`,
@@ -123,10 +121,14 @@ export const resize = defineOp<ResizeAttrs, typeof RESIZE>({
 /** Source coordinate of output index `xOut` on an axis of length `inLen` resized to `outLen`. */
 export function sourceCoordinate(transform: CoordinateTransform, xOut: number, scale: number, inLen: number, outLen: number): number {
   switch (transform) {
-    case 'asymmetric': return xOut / scale;
-    case 'half_pixel': return (xOut + 0.5) / scale - 0.5;
-    case 'pytorch_half_pixel': return outLen > 1 ? (xOut + 0.5) / scale - 0.5 : 0;
-    case 'align_corners': return outLen > 1 ? (xOut * (inLen - 1)) / (outLen - 1) : 0;
+    case 'asymmetric':
+      return xOut / scale;
+    case 'half_pixel':
+      return (xOut + 0.5) / scale - 0.5;
+    case 'pytorch_half_pixel':
+      return outLen > 1 ? (xOut + 0.5) / scale - 0.5 : 0;
+    case 'align_corners':
+      return outLen > 1 ? (xOut * (inLen - 1)) / (outLen - 1) : 0;
   }
 }
 
@@ -136,11 +138,19 @@ export function nearestIndex(x: number, mode: NearestMode, inLen: number): numbe
   const isHalf = x - down === 0.5;
   let i: number;
   switch (mode) {
-    case 'floor': i = down; break;
-    case 'ceil': i = Math.ceil(x); break;
+    case 'floor':
+      i = down;
+      break;
+    case 'ceil':
+      i = Math.ceil(x);
+      break;
     // Math.round takes x.5 up; the "prefer" modes decide x.5 themselves.
-    case 'round_prefer_floor': i = isHalf ? down : Math.round(x); break;
-    case 'round_prefer_ceil': i = isHalf ? down + 1 : Math.round(x); break;
+    case 'round_prefer_floor':
+      i = isHalf ? down : Math.round(x);
+      break;
+    case 'round_prefer_ceil':
+      i = isHalf ? down + 1 : Math.round(x);
+      break;
   }
   return Math.min(Math.max(i, 0), inLen - 1);
 }

@@ -9,11 +9,7 @@ export type NoAttrs = Record<string, never>;
 
 export function unaryOp<A, T extends string>(type: T, summary: string, parseAttrs: (raw: Attrs, ref: NodeRef) => A): OpDef<A, T>;
 export function unaryOp<T extends string>(type: T, summary: string): OpDef<NoAttrs, T>;
-export function unaryOp<A, T extends string>(
-  type: T,
-  summary: string,
-  parseAttrs: (raw: Attrs, ref: NodeRef) => A | NoAttrs = parseNoAttrs,
-): OpDef<A | NoAttrs, T> {
+export function unaryOp<A, T extends string>(type: T, summary: string, parseAttrs: (raw: Attrs, ref: NodeRef) => A | NoAttrs = parseNoAttrs): OpDef<A | NoAttrs, T> {
   return defineOp<A | NoAttrs, T>({
     type,
     category: 'activation',

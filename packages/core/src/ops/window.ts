@@ -136,10 +136,7 @@ export function poolShape(
   requireFloat(x, 'x', ref);
   const input = spatialSize(x);
   const { kernel: k, strides: s, pads: p, dilations: d } = a;
-  const out: [number, number] = [
-    poolOutputSize(input[0], k[0], s[0], p[0], p[2], d[0], a.ceilMode),
-    poolOutputSize(input[1], k[1], s[1], p[1], p[3], d[1], a.ceilMode),
-  ];
+  const out: [number, number] = [poolOutputSize(input[0], k[0], s[0], p[0], p[2], d[0], a.ceilMode), poolOutputSize(input[1], k[1], s[1], p[1], p[3], d[1], a.ceilMode)];
   requirePositiveOutput(out, { input, kernel: k, pads: p, dilations: d }, 'input + padBegin + padEnd >= dilation*(kernel-1) + 1', ref);
   const c = x.shape[layoutAxes(layout).channels]!;
   return { dtype: x.dtype, shape: imageShape(layout, x.shape[0]!, c, out[0], out[1]), layout };

@@ -43,12 +43,7 @@ export function checkFeeds(vg: ValidatedGraph, feeds: Readonly<Record<string, Ho
   }
 }
 
-export function evaluateGraph(
-  vg: ValidatedGraph,
-  weights: WeightStore,
-  feeds: Readonly<Record<string, HostTensor>>,
-  options: EvaluateOptions = {},
-): Record<string, HostTensor> {
+export function evaluateGraph(vg: ValidatedGraph, weights: WeightStore, feeds: Readonly<Record<string, HostTensor>>, options: EvaluateOptions = {}): Record<string, HostTensor> {
   checkFeeds(vg, feeds);
   const env = new Map<string, F64Tensor>();
   for (const input of vg.graph.inputs) env.set(input.name, { shape: input.shape, data: toFloat64(feeds[input.name]!) });

@@ -28,10 +28,7 @@ export function packedLength(lines: number, k: number): number {
  * kk*kStride], into panels: panel p holds lines p*PANEL .. p*PANEL+3 as dst[(p*k + kk)*PANEL + r].
  * Rows of A are lines with kStride 1 (row-major), columns of B are lines with lineStride 1.
  */
-export function packLines(
-  src: Float64Array, offset: number, lines: number, k: number, lineStride: number, kStride: number,
-  dst: Float64Array = new Float64Array(packedLength(lines, k)),
-): Float64Array {
+export function packLines(src: Float64Array, offset: number, lines: number, k: number, lineStride: number, kStride: number, dst: Float64Array = new Float64Array(packedLength(lines, k))): Float64Array {
   const panels = Math.ceil(lines / PANEL);
   for (let p = 0; p < panels; p++) {
     const base = p * k * PANEL;
@@ -97,24 +94,66 @@ export function gemmPacked(m: number, n: number, k: number, a: Float64Array, b: 
           } else {
             for (let r = 0; r < im; r++) for (let c = 0; c < jn; c++) tile[r * PANEL + c] = out[o0 + r * rowStride + c * colStride]!;
           }
-          let c00 = tile[0]!, c01 = tile[1]!, c02 = tile[2]!, c03 = tile[3]!;
-          let c10 = tile[4]!, c11 = tile[5]!, c12 = tile[6]!, c13 = tile[7]!;
-          let c20 = tile[8]!, c21 = tile[9]!, c22 = tile[10]!, c23 = tile[11]!;
-          let c30 = tile[12]!, c31 = tile[13]!, c32 = tile[14]!, c33 = tile[15]!;
+          let c00 = tile[0]!,
+            c01 = tile[1]!,
+            c02 = tile[2]!,
+            c03 = tile[3]!;
+          let c10 = tile[4]!,
+            c11 = tile[5]!,
+            c12 = tile[6]!,
+            c13 = tile[7]!;
+          let c20 = tile[8]!,
+            c21 = tile[9]!,
+            c22 = tile[10]!,
+            c23 = tile[11]!;
+          let c30 = tile[12]!,
+            c31 = tile[13]!,
+            c32 = tile[14]!,
+            c33 = tile[15]!;
           let pa = ip * panelSize + k0 * PANEL;
           let pb = jp * panelSize + k0 * PANEL;
           for (let kk = 0; kk < kn; kk++, pa += PANEL, pb += PANEL) {
-            const a0 = a[pa]!, a1 = a[pa + 1]!, a2 = a[pa + 2]!, a3 = a[pa + 3]!;
-            const b0 = b[pb]!, b1 = b[pb + 1]!, b2 = b[pb + 2]!, b3 = b[pb + 3]!;
-            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            const a0 = a[pa]!,
+              a1 = a[pa + 1]!,
+              a2 = a[pa + 2]!,
+              a3 = a[pa + 3]!;
+            const b0 = b[pb]!,
+              b1 = b[pb + 1]!,
+              b2 = b[pb + 2]!,
+              b3 = b[pb + 3]!;
+            c00 += a0 * b0;
+            c01 += a0 * b1;
+            c02 += a0 * b2;
+            c03 += a0 * b3;
+            c10 += a1 * b0;
+            c11 += a1 * b1;
+            c12 += a1 * b2;
+            c13 += a1 * b3;
+            c20 += a2 * b0;
+            c21 += a2 * b1;
+            c22 += a2 * b2;
+            c23 += a2 * b3;
+            c30 += a3 * b0;
+            c31 += a3 * b1;
+            c32 += a3 * b2;
+            c33 += a3 * b3;
           }
-          tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
-          tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
-          tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
-          tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
+          tile[0] = c00;
+          tile[1] = c01;
+          tile[2] = c02;
+          tile[3] = c03;
+          tile[4] = c10;
+          tile[5] = c11;
+          tile[6] = c12;
+          tile[7] = c13;
+          tile[8] = c20;
+          tile[9] = c21;
+          tile[10] = c22;
+          tile[11] = c23;
+          tile[12] = c30;
+          tile[13] = c31;
+          tile[14] = c32;
+          tile[15] = c33;
           // Only the rows and columns inside the matrix are stored (edge panels are zero-padded).
           for (let r = 0; r < im; r++) for (let c = 0; c < jn; c++) out[o0 + r * rowStride + c * colStride] = tile[r * PANEL + c]!;
         }

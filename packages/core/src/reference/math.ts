@@ -71,12 +71,19 @@ export function silu(x: number): number {
 
 export function activationFn(kind: ActivationKind): (x: number) => number {
   switch (kind) {
-    case 'none': return (x) => x;
-    case 'relu': return relu;
-    case 'gelu': return gelu;
-    case 'gelu_tanh': return geluTanh;
-    case 'sigmoid': return sigmoid;
-    case 'tanh': return Math.tanh;
-    case 'silu': return silu;
+    case 'none':
+      return (x) => x;
+    case 'relu':
+      return relu;
+    case 'gelu':
+      return gelu;
+    case 'gelu_tanh':
+      return geluTanh;
+    case 'sigmoid':
+      return sigmoid;
+    case 'tanh':
+      return Math.tanh;
+    case 'silu':
+      return silu;
   }
 }

@@ -184,7 +184,10 @@ function attr(name: string, v: AttrValue): AttributeProto {
 /** Transposes a constant (any dtype) by perm; a lower-rank constant is first padded with leading 1s. */
 export function permuteConst(t: HostTensor, perm: readonly number[]): HostTensor {
   const shape = [...Array(perm.length - t.shape.length).fill(1), ...t.shape] as number[];
-  const out = tensor(t.dtype, perm.map((a) => shape[a]!));
+  const out = tensor(
+    t.dtype,
+    perm.map((a) => shape[a]!),
+  );
   // Raw storage copied element by element (bigint for int64, half bits for float16): exact for any dtype.
   transposeInto(t.data as unknown as ArrayLike<number>, shape, perm, out.data as unknown as number[]);
   return out;

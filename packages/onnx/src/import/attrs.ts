@@ -15,7 +15,11 @@ export function nodeRef(node: NodeProto): NodeRef {
 export class NodeAttrs {
   private readonly byName = new Map<string, AttributeProto>();
 
-  constructor(readonly node: NodeProto, private readonly file: string, private readonly limits: TensorLimits) {
+  constructor(
+    readonly node: NodeProto,
+    private readonly file: string,
+    private readonly limits: TensorLimits,
+  ) {
     for (const a of node.attribute) this.byName.set(a.name, a);
   }
 

@@ -3,17 +3,7 @@
  * ONNX value became, and the IR nodes emitted so far, each shape-inferred as it is emitted with
  * the core's own op definitions, so converters always know static shapes and layouts.
  */
-import {
-  GraphError,
-  inferOpOutputs,
-  type Attrs,
-  type GraphInput,
-  type HostTensor,
-  type Layout,
-  type NodeRef,
-  type NodeSpec,
-  type ValueInfo,
-} from '@skipconn/core';
+import { GraphError, inferOpOutputs, type Attrs, type GraphInput, type HostTensor, type Layout, type NodeRef, type NodeSpec, type ValueInfo } from '@skipconn/core';
 import type { NodeProto } from '../proto/types';
 import type { TensorLimits } from '../tensor';
 import { NodeAttrs, nodeRef } from './attrs';
@@ -159,7 +149,12 @@ export class ImportContext {
     const out = output !== undefined && !this.infos.has(output) ? output : this.fresh(output ?? `${name}__out`);
     this.usedNames.add(out);
     const ref: NodeRef = { node: name, op };
-    const [info] = inferOpOutputs(op, attrs, inputs.map((i) => this.infos.get(i)!), ref);
+    const [info] = inferOpOutputs(
+      op,
+      attrs,
+      inputs.map((i) => this.infos.get(i)!),
+      ref,
+    );
     const draft: DraftNode = { name, op, inputs: [...inputs], outputs: [out], attrs: { ...attrs } };
     this.nodes.push(draft);
     this.producers.set(out, draft);

@@ -34,15 +34,22 @@ export function fromNumbers(dtype: DType, shape: readonly number[], values: Arra
         else (d as BigInt64Array)[i] = BigInt(Math.trunc(v));
         break;
       }
-      case 'int32': (d as Int32Array)[i] = Math.trunc(v); break;
-      case 'uint8': (d as Uint8Array)[i] = Math.trunc(v); break;
-      case 'bool': (d as Uint8Array)[i] = v !== 0 ? 1 : 0; break;
+      case 'int32':
+        (d as Int32Array)[i] = Math.trunc(v);
+        break;
+      case 'uint8':
+        (d as Uint8Array)[i] = Math.trunc(v);
+        break;
+      case 'bool':
+        (d as Uint8Array)[i] = v !== 0 ? 1 : 0;
+        break;
       case 'float16': {
         const f = tensor('float16', [1], [v]);
         (d as Uint16Array)[i] = (f.data as Uint16Array)[0]!;
         break;
       }
-      default: (d as Float64Array)[i] = v;
+      default:
+        (d as Float64Array)[i] = v;
     }
   }
   return out;
@@ -77,7 +84,10 @@ export function broadcastAll(node: NodeProto, shapes: readonly (readonly number[
 }
 
 function elementwise(node: NodeProto, inputs: readonly HostTensor[], dtype: DType, f: (...v: number[]) => number): HostTensor {
-  const outShape = broadcastAll(node, inputs.map((t) => t.shape));
+  const outShape = broadcastAll(
+    node,
+    inputs.map((t) => t.shape),
+  );
   const vals = inputs.map(numbers);
   const idx = inputs.map((t) => broadcastIndex(t.shape, outShape));
   const n = sizeOf(outShape);
@@ -209,16 +219,61 @@ export function squeezeShape(node: NodeProto, shape: readonly number[], axes: re
 
 /** Ops the evaluator folds when every input is constant. */
 export const FOLDABLE = new Set([
-  'Identity', 'Cast', 'CastLike', 'Gather', 'Slice', 'Concat', 'Unsqueeze', 'Squeeze', 'Reshape', 'Flatten', 'Transpose',
-  'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Neg', 'Abs', 'Sqrt', 'Reciprocal', 'Floor', 'Ceil', 'Exp', 'Log',
-  'Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or', 'Where', 'ConstantOfShape', 'Range', 'Expand',
-  'Relu', 'Sigmoid', 'Tanh', 'Erf', 'Dropout', 'Sign', 'Mod',
+  'Identity',
+  'Cast',
+  'CastLike',
+  'Gather',
+  'Slice',
+  'Concat',
+  'Unsqueeze',
+  'Squeeze',
+  'Reshape',
+  'Flatten',
+  'Transpose',
+  'Add',
+  'Sub',
+  'Mul',
+  'Div',
+  'Pow',
+  'Max',
+  'Min',
+  'Neg',
+  'Abs',
+  'Sqrt',
+  'Reciprocal',
+  'Floor',
+  'Ceil',
+  'Exp',
+  'Log',
+  'Equal',
+  'Less',
+  'Greater',
+  'LessOrEqual',
+  'GreaterOrEqual',
+  'Not',
+  'And',
+  'Or',
+  'Where',
+  'ConstantOfShape',
+  'Range',
+  'Expand',
+  'Relu',
+  'Sigmoid',
+  'Tanh',
+  'Erf',
+  'Dropout',
+  'Sign',
+  'Mod',
 ]);
 
 const CMP: Record<string, (a: number, b: number) => number> = {
-  Equal: (a, b) => +(a === b), Less: (a, b) => +(a < b), Greater: (a, b) => +(a > b),
-  LessOrEqual: (a, b) => +(a <= b), GreaterOrEqual: (a, b) => +(a >= b),
-  And: (a, b) => +(a !== 0 && b !== 0), Or: (a, b) => +(a !== 0 || b !== 0),
+  Equal: (a, b) => +(a === b),
+  Less: (a, b) => +(a < b),
+  Greater: (a, b) => +(a > b),
+  LessOrEqual: (a, b) => +(a <= b),
+  GreaterOrEqual: (a, b) => +(a >= b),
+  And: (a, b) => +(a !== 0 && b !== 0),
+  Or: (a, b) => +(a !== 0 || b !== 0),
 };
 
 /**
@@ -230,14 +285,17 @@ export function foldNode(node: NodeProto, inputs: readonly (HostTensor | undefin
   const op = node.opType;
   const need = (i: number): HostTensor => inputs[i] ?? fail(node, `input ${i} is missing`, 'a constant', 'nothing');
   switch (op) {
-    case 'Identity': return [need(0)];
-    case 'Dropout': return inputs[2] !== undefined && numbers(inputs[2])[0] ? undefined : [need(0)];
+    case 'Identity':
+      return [need(0)];
+    case 'Dropout':
+      return inputs[2] !== undefined && numbers(inputs[2])[0] ? undefined : [need(0)];
     case 'Cast': {
       const to = dtypeOfOnnx(attrs.int('to', 0));
       if (to === undefined) return undefined;
       return [fromNumbers(to, need(0).shape, numbers(need(0)))];
     }
-    case 'CastLike': return [fromNumbers(need(1).dtype, need(0).shape, numbers(need(0)))];
+    case 'CastLike':
+      return [fromNumbers(need(1).dtype, need(0).shape, numbers(need(0)))];
     case 'Gather': {
       const data = need(0);
       const ind = need(1);
@@ -296,48 +354,97 @@ export function foldNode(node: NodeProto, inputs: readonly (HostTensor | undefin
       const perm = attrs.ints('perm') ?? t.shape.map((_, i) => t.shape.length - 1 - i);
       return [transposeTensor(t, perm)];
     }
-    case 'Add': return [elementwise(node, [need(0), need(1)], need(0).dtype, (a, b) => a + b)];
-    case 'Sub': return [elementwise(node, [need(0), need(1)], need(0).dtype, (a, b) => a - b)];
-    case 'Mul': return [elementwise(node, [need(0), need(1)], need(0).dtype, (a, b) => a * b)];
-    case 'Div': return [elementwise(node, [need(0), need(1)], need(0).dtype, isInt(need(0)) ? intDiv : (a, b) => a / b)];
-    case 'Mod': return [elementwise(node, [need(0), need(1)], need(0).dtype, (a, b) => (b === 0 ? 0 : a - Math.floor(a / b) * b))];
-    case 'Pow': return [elementwise(node, [need(0), need(1)], need(0).dtype, (a, b) => a ** b)];
-    case 'Max': return [elementwise(node, inputs.filter((t): t is HostTensor => !!t), need(0).dtype, Math.max)];
-    case 'Min': return [elementwise(node, inputs.filter((t): t is HostTensor => !!t), need(0).dtype, Math.min)];
-    case 'Neg': return [elementwise(node, [need(0)], need(0).dtype, (a) => -a)];
-    case 'Abs': return [elementwise(node, [need(0)], need(0).dtype, Math.abs)];
-    case 'Sign': return [elementwise(node, [need(0)], need(0).dtype, Math.sign)];
-    case 'Sqrt': return [elementwise(node, [need(0)], need(0).dtype, Math.sqrt)];
-    case 'Reciprocal': return [elementwise(node, [need(0)], need(0).dtype, (a) => 1 / a)];
-    case 'Floor': return [elementwise(node, [need(0)], need(0).dtype, Math.floor)];
-    case 'Ceil': return [elementwise(node, [need(0)], need(0).dtype, Math.ceil)];
-    case 'Exp': return [elementwise(node, [need(0)], need(0).dtype, Math.exp)];
-    case 'Log': return [elementwise(node, [need(0)], need(0).dtype, Math.log)];
-    case 'Relu': return [elementwise(node, [need(0)], need(0).dtype, (a) => (a > 0 ? a : 0))];
-    case 'Sigmoid': return [elementwise(node, [need(0)], need(0).dtype, (a) => 1 / (1 + Math.exp(-a)))];
-    case 'Tanh': return [elementwise(node, [need(0)], need(0).dtype, Math.tanh)];
-    case 'Erf': return [elementwise(node, [need(0)], need(0).dtype, erf)];
-    case 'Not': return [elementwise(node, [need(0)], 'bool', (a) => +(a === 0))];
-    case 'Equal': case 'Less': case 'Greater': case 'LessOrEqual': case 'GreaterOrEqual': case 'And': case 'Or':
+    case 'Add':
+      return [elementwise(node, [need(0), need(1)], need(0).dtype, (a, b) => a + b)];
+    case 'Sub':
+      return [elementwise(node, [need(0), need(1)], need(0).dtype, (a, b) => a - b)];
+    case 'Mul':
+      return [elementwise(node, [need(0), need(1)], need(0).dtype, (a, b) => a * b)];
+    case 'Div':
+      return [elementwise(node, [need(0), need(1)], need(0).dtype, isInt(need(0)) ? intDiv : (a, b) => a / b)];
+    case 'Mod':
+      return [elementwise(node, [need(0), need(1)], need(0).dtype, (a, b) => (b === 0 ? 0 : a - Math.floor(a / b) * b))];
+    case 'Pow':
+      return [elementwise(node, [need(0), need(1)], need(0).dtype, (a, b) => a ** b)];
+    case 'Max':
+      return [
+        elementwise(
+          node,
+          inputs.filter((t): t is HostTensor => !!t),
+          need(0).dtype,
+          Math.max,
+        ),
+      ];
+    case 'Min':
+      return [
+        elementwise(
+          node,
+          inputs.filter((t): t is HostTensor => !!t),
+          need(0).dtype,
+          Math.min,
+        ),
+      ];
+    case 'Neg':
+      return [elementwise(node, [need(0)], need(0).dtype, (a) => -a)];
+    case 'Abs':
+      return [elementwise(node, [need(0)], need(0).dtype, Math.abs)];
+    case 'Sign':
+      return [elementwise(node, [need(0)], need(0).dtype, Math.sign)];
+    case 'Sqrt':
+      return [elementwise(node, [need(0)], need(0).dtype, Math.sqrt)];
+    case 'Reciprocal':
+      return [elementwise(node, [need(0)], need(0).dtype, (a) => 1 / a)];
+    case 'Floor':
+      return [elementwise(node, [need(0)], need(0).dtype, Math.floor)];
+    case 'Ceil':
+      return [elementwise(node, [need(0)], need(0).dtype, Math.ceil)];
+    case 'Exp':
+      return [elementwise(node, [need(0)], need(0).dtype, Math.exp)];
+    case 'Log':
+      return [elementwise(node, [need(0)], need(0).dtype, Math.log)];
+    case 'Relu':
+      return [elementwise(node, [need(0)], need(0).dtype, (a) => (a > 0 ? a : 0))];
+    case 'Sigmoid':
+      return [elementwise(node, [need(0)], need(0).dtype, (a) => 1 / (1 + Math.exp(-a)))];
+    case 'Tanh':
+      return [elementwise(node, [need(0)], need(0).dtype, Math.tanh)];
+    case 'Erf':
+      return [elementwise(node, [need(0)], need(0).dtype, erf)];
+    case 'Not':
+      return [elementwise(node, [need(0)], 'bool', (a) => +(a === 0))];
+    case 'Equal':
+    case 'Less':
+    case 'Greater':
+    case 'LessOrEqual':
+    case 'GreaterOrEqual':
+    case 'And':
+    case 'Or':
       return [elementwise(node, [need(0), need(1)], 'bool', CMP[op]!)];
-    case 'Where': return [elementwise(node, [need(0), need(1), need(2)], need(1).dtype, (c, a, b) => (c !== 0 ? a : b))];
+    case 'Where':
+      return [elementwise(node, [need(0), need(1), need(2)], need(1).dtype, (c, a, b) => (c !== 0 ? a : b))];
     case 'ConstantOfShape': {
       const shape = x === undefined ? [] : numbers(x);
       const value = attrs.tensor('value') ?? tensor('float32', [1], [0]);
       const n = sizeOf(shape);
-      if (shape.some((d) => !Number.isSafeInteger(d) || d < 0) || n > 1 << 24) fail(node, "invalid ConstantOfShape shape", "non-negative dims, at most 2^24 elements", `[${shape.join(',')}]`);
+      if (shape.some((d) => !Number.isSafeInteger(d) || d < 0) || n > 1 << 24) fail(node, 'invalid ConstantOfShape shape', 'non-negative dims, at most 2^24 elements', `[${shape.join(',')}]`);
       return [fromNumbers(value.dtype, shape, new Float64Array(n).fill(numbers(value)[0] ?? 0))];
     }
     case 'Range': {
       const [start, limit, delta] = [numbers(need(0))[0]!, numbers(need(1))[0]!, numbers(need(2))[0]!];
       const n = Math.max(Math.ceil((limit - start) / delta), 0);
-      if (!Number.isFinite(n) || n > 1 << 24) fail(node, "Range is too long", "at most 2^24 elements", String(n));
-      return [fromNumbers(need(0).dtype, [n], Array.from({ length: n }, (_, i) => start + i * delta))];
+      if (!Number.isFinite(n) || n > 1 << 24) fail(node, 'Range is too long', 'at most 2^24 elements', String(n));
+      return [
+        fromNumbers(
+          need(0).dtype,
+          [n],
+          Array.from({ length: n }, (_, i) => start + i * delta),
+        ),
+      ];
     }
     case 'Expand': {
       const t = need(0);
       const shape = broadcastAll(node, [t.shape, numbers(need(1))]);
-      if (sizeOf(shape) > 1 << 24) fail(node, "Expand is too large", "at most 2^24 elements", `[${shape.join(',')}]`);
+      if (sizeOf(shape) > 1 << 24) fail(node, 'Expand is too large', 'at most 2^24 elements', `[${shape.join(',')}]`);
       return [elementwise(node, [t, fromNumbers(t.dtype, shape, new Float64Array(sizeOf(shape)))], t.dtype, (a) => a)];
     }
     default:

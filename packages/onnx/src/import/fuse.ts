@@ -97,7 +97,10 @@ const geluTanh: Fuser = (tanhNode, ctx) => {
   const sumName = near(scalarConst(ctx, scale.input[1]), k) ? scale.input[0] : near(scalarConst(ctx, scale.input[0]), k) ? scale.input[1] : undefined;
   const sum = producer(ctx, sumName);
   if (sum?.opType !== 'Add') return false;
-  for (const [x, term] of [[sum.input[0]!, sum.input[1]!], [sum.input[1]!, sum.input[0]!]] as const) {
+  for (const [x, term] of [
+    [sum.input[0]!, sum.input[1]!],
+    [sum.input[1]!, sum.input[0]!],
+  ] as const) {
     const t = producer(ctx, term);
     if (t?.opType !== 'Mul' || !ctx.values.has(x)) continue;
     const cube = near(scalarConst(ctx, t.input[1]), 0.044715, 1e-6) ? t.input[0] : near(scalarConst(ctx, t.input[0]), 0.044715, 1e-6) ? t.input[1] : undefined;
@@ -167,7 +170,10 @@ const layerNormDecomposed: Fuser = (div, ctx) => {
 
 const silu: Fuser = (mul, ctx) => {
   if (mul.opType !== 'Mul') return false;
-  for (const [a, b] of [[mul.input[0], mul.input[1]], [mul.input[1], mul.input[0]]] as const) {
+  for (const [a, b] of [
+    [mul.input[0], mul.input[1]],
+    [mul.input[1], mul.input[0]],
+  ] as const) {
     const sig = producer(ctx, b);
     if (sig?.opType === 'Sigmoid' && sig.input[0] === a && a !== undefined && ctx.values.has(a)) {
       const out = mul.output[0]!;

@@ -10,20 +10,7 @@
  *              finally needed reads it; then the error names the op, the node and the supported list.
  * Then skip connections become merge nodes (./skips), dead nodes go, and the core validator runs.
  */
-import {
-  FileFormatError,
-  GraphError,
-  IndexHeap,
-  SkipconnError,
-  UnsupportedError,
-  clipUserText,
-  tensor,
-  validateGraph,
-  type DType,
-  type Graph,
-  type HostTensor,
-  type ValidatedGraph,
-} from '@skipconn/core';
+import { FileFormatError, GraphError, IndexHeap, SkipconnError, UnsupportedError, clipUserText, tensor, validateGraph, type DType, type Graph, type HostTensor, type ValidatedGraph } from '@skipconn/core';
 import type { ModelProto, NodeProto, TensorProto } from '../proto/types';
 import { DATA_TYPE_NAMES } from '../proto/types';
 import { DEFAULT_MAX_TENSOR_BYTES, checkedElementCount, dtypeOfOnnx, tensorFromProto, type TensorLimits } from '../tensor';
@@ -72,9 +59,7 @@ export const MAX_IMPORT_OPSET = 23;
 const INPUT_TYPES = new Set([1, 10, 11, 6, 7, 2, 9]);
 
 /** Every ONNX op type the importer handles: converted, folded when constant, or fused. */
-export const SUPPORTED_ONNX_OPS: readonly string[] = [
-  ...new Set([...Object.keys(CONVERTERS), 'Constant', 'Shape', 'Size', ...FOLDABLE, 'Erf (GELU pattern)', 'ReduceMean/Pow/Sqrt (LayerNorm pattern)']),
-].sort();
+export const SUPPORTED_ONNX_OPS: readonly string[] = [...new Set([...Object.keys(CONVERTERS), 'Constant', 'Shape', 'Size', ...FOLDABLE, 'Erf (GELU pattern)', 'ReduceMean/Pow/Sqrt (LayerNorm pattern)'])].sort();
 
 function defaultOpset(model: ModelProto, file: string): number {
   const entry = model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');
@@ -123,7 +108,10 @@ function topoSort(nodes: readonly NodeProto[]): NodeProto[] {
  */
 function checkSingleAssignment(g: NonNullable<ModelProto['graph']>, file: string): void {
   const refuse = (name: string, first: string, second: string): never => {
-    throw new FileFormatError(file, `value '${clipUserText(name)}' is defined twice, by ${first} and by ${second}; expected each value defined once (ONNX graphs are in single static assignment form, as onnx.checker requires)`);
+    throw new FileFormatError(
+      file,
+      `value '${clipUserText(name)}' is defined twice, by ${first} and by ${second}; expected each value defined once (ONNX graphs are in single static assignment form, as onnx.checker requires)`,
+    );
   };
   const definedBy = new Map<string, string>();
   for (const t of g.initializer) {
@@ -268,7 +256,11 @@ export function importModel(model: ModelProto, options: ImportOptions = {}): Imp
   removeDeadNodes(ctx, outputSet);
   if (options.recognizeSkips ?? true) recognizeSkips(ctx, outputSet);
   removeDeadNodes(ctx, outputSet);
-  renameOutputs(ctx, outputs, g.output.map((o) => o.name));
+  renameOutputs(
+    ctx,
+    outputs,
+    g.output.map((o) => o.name),
+  );
 
   const graph: Graph = {
     format: 'skipconn.graph',
@@ -302,7 +294,12 @@ function fold(ctx: ImportContext, node: NodeProto): boolean {
   if (!FOLDABLE.has(node.opType)) return false;
   const present = node.input.filter((v) => v !== '');
   if (present.length === 0 || !present.every((v) => ctx.isConst(v))) return false;
-  const values = foldNode(node, node.input.map((v) => (v === '' ? undefined : ctx.const(v))), attrs, ctx.opset);
+  const values = foldNode(
+    node,
+    node.input.map((v) => (v === '' ? undefined : ctx.const(v))),
+    attrs,
+    ctx.opset,
+  );
   if (values === undefined) return false;
   values.forEach((v, i) => node.output[i] && ctx.consts.set(node.output[i]!, v));
   return true;
@@ -319,14 +316,7 @@ function constantValue(ctx: ImportContext, node: NodeProto): HostTensor {
   throw new UnsupportedError('a Constant without a dense numeric value', nodeRef(node), ['value', 'value_float(s)', 'value_int(s)']);
 }
 
-function bindInput(
-  ctx: ImportContext,
-  name: string,
-  tensorType: { elemType: number; shape?: { value?: number; param?: string }[] } | undefined,
-  other: string | undefined,
-  options: ImportOptions,
-  file: string,
-): void {
+function bindInput(ctx: ImportContext, name: string, tensorType: { elemType: number; shape?: { value?: number; param?: string }[] } | undefined, other: string | undefined, options: ImportOptions, file: string): void {
   if (tensorType === undefined) throw new UnsupportedError(`graph input '${name}' of ${other ?? 'unknown'} type`, {}, ['tensor inputs']);
   if (!INPUT_TYPES.has(tensorType.elemType)) {
     throw new UnsupportedError(`graph input '${name}' of element type ${DATA_TYPE_NAMES[tensorType.elemType] ?? tensorType.elemType}`, {}, ['FLOAT', 'FLOAT16', 'DOUBLE', 'INT32', 'INT64', 'UINT8', 'BOOL']);
@@ -367,7 +357,7 @@ function bindInput(
 function renameOutputs(ctx: ImportContext, outputs: string[], onnxNames: readonly string[]): void {
   outputs.forEach((ir, i) => {
     const want = onnxNames[i]!;
-    if (ir === want || ctx.infos.has(want) && ctx.producers.get(want) !== undefined && ctx.nodes.some((n) => n.outputs.includes(want))) return;
+    if (ir === want || (ctx.infos.has(want) && ctx.producers.get(want) !== undefined && ctx.nodes.some((n) => n.outputs.includes(want)))) return;
     const producer = ctx.nodes.find((n) => n.outputs.includes(ir));
     if (producer === undefined || outputs.filter((o) => o === ir).length > 1 || ctx.inputs.some((inp) => inp.name === want) || ctx.weights.has(want)) return;
     producer.outputs = producer.outputs.map((o) => (o === ir ? want : o));

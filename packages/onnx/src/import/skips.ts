@@ -118,11 +118,19 @@ function tryHighway(g: Graph, add: DraftNode): boolean {
   const { ctx } = g;
   const [p, q] = add.inputs as [string, string];
   const out = ctx.info(add.outputs[0]!);
-  for (const [tm, cm] of [[p, q], [q, p]] as const) {
+  for (const [tm, cm] of [
+    [p, q],
+    [q, p],
+  ] as const) {
     const tMul = privateProducer(g, tm, 'mul');
     const cMul = privateProducer(g, cm, 'mul');
     if (tMul === undefined || cMul === undefined) continue;
-    for (const [tIdx, cIdx] of [[0, 1], [1, 0], [0, 0], [1, 1]] as const) {
+    for (const [tIdx, cIdx] of [
+      [0, 1],
+      [1, 0],
+      [0, 0],
+      [1, 1],
+    ] as const) {
       const t = tMul.inputs[tIdx]!;
       const h = tMul.inputs[1 - tIdx]!;
       const c = cMul.inputs[cIdx]!;
@@ -189,7 +197,10 @@ function learnedBeta(g: Graph, residual: DraftNode): void {
   const [shortcut, body] = residual.inputs as [string, string];
   const mul = privateProducer(g, body, 'mul');
   if (mul === undefined) return;
-  for (const [data, scale] of [[mul.inputs[0]!, mul.inputs[1]!], [mul.inputs[1]!, mul.inputs[0]!]] as const) {
+  for (const [data, scale] of [
+    [mul.inputs[0]!, mul.inputs[1]!],
+    [mul.inputs[1]!, mul.inputs[0]!],
+  ] as const) {
     const w = ctx.weights.get(scale);
     const info = ctx.info(data);
     if (w === undefined || ctx.weights.has(data) || !shapesEqual(info.shape, ctx.info(body).shape)) continue;
@@ -213,7 +224,10 @@ const AXIS_NAMES: readonly AxisName[] = ['batch', 'channels', 'spatial', 'tokens
 function tryGate(g: Graph, mul: DraftNode): boolean {
   const { ctx } = g;
   const out = ctx.info(mul.outputs[0]!);
-  for (const [x, gv] of [[mul.inputs[0]!, mul.inputs[1]!], [mul.inputs[1]!, mul.inputs[0]!]] as const) {
+  for (const [x, gv] of [
+    [mul.inputs[0]!, mul.inputs[1]!],
+    [mul.inputs[1]!, mul.inputs[0]!],
+  ] as const) {
     const xi = ctx.info(x);
     const gi = ctx.info(gv);
     if (!shapesEqual(xi.shape, out.shape) || gi.shape.length !== xi.shape.length || !isFloat(xi) || ctx.weights.has(gv)) continue;
@@ -239,7 +253,7 @@ function tryGate(g: Graph, mul: DraftNode): boolean {
     }
     if (covered.size !== axes.length) continue;
     // Only the sizes-1 axes may broadcast; every other g axis must equal x's.
-    if (!gi.shape.every((d, i) => covered.has(i) ? d === 1 : d === xi.shape[i])) continue;
+    if (!gi.shape.every((d, i) => (covered.has(i) ? d === 1 : d === xi.shape[i]))) continue;
     mul.op = 'gate';
     mul.inputs = [x, gv];
     mul.attrs = { broadcast: names };

@@ -37,20 +37,56 @@ export function decodeTensor(r: ProtoReader): TensorProto {
   while (!r.done()) {
     const [f, w] = r.tag();
     switch (f) {
-      case 1: r.repeatedVarint(w, t.dims, (s) => s.int64()); break;
-      case 2: r.expect(f, w, WIRE_VARINT, 'data_type'); t.dataType = r.int32(); break;
-      case 3: r.expect(f, w, WIRE_LEN, 'segment'); r.skip(w); t.segmented = true; break;
-      case 4: r.repeatedFixed(w, 4, t.floatData); break;
-      case 5: r.repeatedVarint(w, t.int32Data, (s) => s.int32()); break;
-      case 6: r.expect(f, w, WIRE_LEN, 'string_data'); r.skip(w); t.stringCount++; break;
-      case 7: r.repeatedVarint(w, t.int64Data, (s) => s.int64Big()); break;
-      case 8: r.expect(f, w, WIRE_LEN, 'name'); t.name = r.string(); break;
-      case 9: r.expect(f, w, WIRE_LEN, 'raw_data'); t.rawData = r.bytesField(); break;
-      case 10: r.repeatedFixed(w, 8, t.doubleData); break;
-      case 11: r.repeatedVarint(w, t.uint64Data, (s) => s.varint64()); break;
-      case 13: r.expect(f, w, WIRE_LEN, 'external_data'); t.externalData.push(stringEntry(r.message())); break;
-      case 14: r.expect(f, w, WIRE_VARINT, 'data_location'); t.dataLocation = r.int32(); break;
-      default: r.skip(w);
+      case 1:
+        r.repeatedVarint(w, t.dims, (s) => s.int64());
+        break;
+      case 2:
+        r.expect(f, w, WIRE_VARINT, 'data_type');
+        t.dataType = r.int32();
+        break;
+      case 3:
+        r.expect(f, w, WIRE_LEN, 'segment');
+        r.skip(w);
+        t.segmented = true;
+        break;
+      case 4:
+        r.repeatedFixed(w, 4, t.floatData);
+        break;
+      case 5:
+        r.repeatedVarint(w, t.int32Data, (s) => s.int32());
+        break;
+      case 6:
+        r.expect(f, w, WIRE_LEN, 'string_data');
+        r.skip(w);
+        t.stringCount++;
+        break;
+      case 7:
+        r.repeatedVarint(w, t.int64Data, (s) => s.int64Big());
+        break;
+      case 8:
+        r.expect(f, w, WIRE_LEN, 'name');
+        t.name = r.string();
+        break;
+      case 9:
+        r.expect(f, w, WIRE_LEN, 'raw_data');
+        t.rawData = r.bytesField();
+        break;
+      case 10:
+        r.repeatedFixed(w, 8, t.doubleData);
+        break;
+      case 11:
+        r.repeatedVarint(w, t.uint64Data, (s) => s.varint64());
+        break;
+      case 13:
+        r.expect(f, w, WIRE_LEN, 'external_data');
+        t.externalData.push(stringEntry(r.message()));
+        break;
+      case 14:
+        r.expect(f, w, WIRE_VARINT, 'data_location');
+        t.dataLocation = r.int32();
+        break;
+      default:
+        r.skip(w);
     }
   }
   return t;
@@ -117,20 +153,58 @@ function decodeAttribute(r: ProtoReader): AttributeProto {
   while (!r.done()) {
     const [f, w] = r.tag();
     switch (f) {
-      case 1: r.expect(f, w, WIRE_LEN, 'name'); a.name = r.string(); break;
-      case 20: r.expect(f, w, WIRE_VARINT, 'type'); a.type = r.int32(); break;
-      case 2: r.expect(f, w, WIRE_I32, 'f'); a.f = r.float(); break;
-      case 3: r.expect(f, w, WIRE_VARINT, 'i'); a.i = r.int64(); break;
-      case 4: r.expect(f, w, WIRE_LEN, 's'); a.s = r.bytesField(); break;
-      case 5: r.expect(f, w, WIRE_LEN, 't'); a.t = decodeTensor(r.message()); break;
-      case 6: r.expect(f, w, WIRE_LEN, 'g'); a.g = decodeGraph(r.message()); break;
-      case 7: r.repeatedFixed(w, 4, a.floats); break;
-      case 8: r.repeatedVarint(w, a.ints, (s) => s.int64()); break;
-      case 9: r.expect(f, w, WIRE_LEN, 'strings'); a.strings.push(r.bytesField()); break;
-      case 10: r.expect(f, w, WIRE_LEN, 'tensors'); a.tensors.push(decodeTensor(r.message())); break;
-      case 11: r.expect(f, w, WIRE_LEN, 'graphs'); a.graphs.push(decodeGraph(r.message())); break;
-      case 21: r.expect(f, w, WIRE_LEN, 'ref_attr_name'); a.refAttrName = r.string(); break;
-      default: r.skip(w);
+      case 1:
+        r.expect(f, w, WIRE_LEN, 'name');
+        a.name = r.string();
+        break;
+      case 20:
+        r.expect(f, w, WIRE_VARINT, 'type');
+        a.type = r.int32();
+        break;
+      case 2:
+        r.expect(f, w, WIRE_I32, 'f');
+        a.f = r.float();
+        break;
+      case 3:
+        r.expect(f, w, WIRE_VARINT, 'i');
+        a.i = r.int64();
+        break;
+      case 4:
+        r.expect(f, w, WIRE_LEN, 's');
+        a.s = r.bytesField();
+        break;
+      case 5:
+        r.expect(f, w, WIRE_LEN, 't');
+        a.t = decodeTensor(r.message());
+        break;
+      case 6:
+        r.expect(f, w, WIRE_LEN, 'g');
+        a.g = decodeGraph(r.message());
+        break;
+      case 7:
+        r.repeatedFixed(w, 4, a.floats);
+        break;
+      case 8:
+        r.repeatedVarint(w, a.ints, (s) => s.int64());
+        break;
+      case 9:
+        r.expect(f, w, WIRE_LEN, 'strings');
+        a.strings.push(r.bytesField());
+        break;
+      case 10:
+        r.expect(f, w, WIRE_LEN, 'tensors');
+        a.tensors.push(decodeTensor(r.message()));
+        break;
+      case 11:
+        r.expect(f, w, WIRE_LEN, 'graphs');
+        a.graphs.push(decodeGraph(r.message()));
+        break;
+      case 21:
+        r.expect(f, w, WIRE_LEN, 'ref_attr_name');
+        a.refAttrName = r.string();
+        break;
+      default:
+        r.skip(w);
     }
   }
   return a;
@@ -141,13 +215,32 @@ function decodeNode(r: ProtoReader): NodeProto {
   while (!r.done()) {
     const [f, w] = r.tag();
     switch (f) {
-      case 1: r.expect(f, w, WIRE_LEN, 'input'); n.input.push(r.string()); break;
-      case 2: r.expect(f, w, WIRE_LEN, 'output'); n.output.push(r.string()); break;
-      case 3: r.expect(f, w, WIRE_LEN, 'name'); n.name = r.string(); break;
-      case 4: r.expect(f, w, WIRE_LEN, 'op_type'); n.opType = r.string(); break;
-      case 5: r.expect(f, w, WIRE_LEN, 'attribute'); n.attribute.push(decodeAttribute(r.message())); break;
-      case 7: r.expect(f, w, WIRE_LEN, 'domain'); n.domain = r.string(); break;
-      default: r.skip(w);
+      case 1:
+        r.expect(f, w, WIRE_LEN, 'input');
+        n.input.push(r.string());
+        break;
+      case 2:
+        r.expect(f, w, WIRE_LEN, 'output');
+        n.output.push(r.string());
+        break;
+      case 3:
+        r.expect(f, w, WIRE_LEN, 'name');
+        n.name = r.string();
+        break;
+      case 4:
+        r.expect(f, w, WIRE_LEN, 'op_type');
+        n.opType = r.string();
+        break;
+      case 5:
+        r.expect(f, w, WIRE_LEN, 'attribute');
+        n.attribute.push(decodeAttribute(r.message()));
+        break;
+      case 7:
+        r.expect(f, w, WIRE_LEN, 'domain');
+        n.domain = r.string();
+        break;
+      default:
+        r.skip(w);
     }
   }
   return n;
@@ -158,14 +251,36 @@ export function decodeGraph(r: ProtoReader): GraphProto {
   while (!r.done()) {
     const [f, w] = r.tag();
     switch (f) {
-      case 1: r.expect(f, w, WIRE_LEN, 'node'); g.node.push(decodeNode(r.message())); break;
-      case 2: r.expect(f, w, WIRE_LEN, 'name'); g.name = r.string(); break;
-      case 5: r.expect(f, w, WIRE_LEN, 'initializer'); g.initializer.push(decodeTensor(r.message())); break;
-      case 11: r.expect(f, w, WIRE_LEN, 'input'); g.input.push(decodeValueInfo(r.message())); break;
-      case 12: r.expect(f, w, WIRE_LEN, 'output'); g.output.push(decodeValueInfo(r.message())); break;
-      case 13: r.expect(f, w, WIRE_LEN, 'value_info'); g.valueInfo.push(decodeValueInfo(r.message())); break;
-      case 15: r.skip(w); g.sparseInitializerCount++; break;
-      default: r.skip(w);
+      case 1:
+        r.expect(f, w, WIRE_LEN, 'node');
+        g.node.push(decodeNode(r.message()));
+        break;
+      case 2:
+        r.expect(f, w, WIRE_LEN, 'name');
+        g.name = r.string();
+        break;
+      case 5:
+        r.expect(f, w, WIRE_LEN, 'initializer');
+        g.initializer.push(decodeTensor(r.message()));
+        break;
+      case 11:
+        r.expect(f, w, WIRE_LEN, 'input');
+        g.input.push(decodeValueInfo(r.message()));
+        break;
+      case 12:
+        r.expect(f, w, WIRE_LEN, 'output');
+        g.output.push(decodeValueInfo(r.message()));
+        break;
+      case 13:
+        r.expect(f, w, WIRE_LEN, 'value_info');
+        g.valueInfo.push(decodeValueInfo(r.message()));
+        break;
+      case 15:
+        r.skip(w);
+        g.sparseInitializerCount++;
+        break;
+      default:
+        r.skip(w);
     }
   }
   return g;
@@ -175,18 +290,47 @@ export function decodeGraph(r: ProtoReader): GraphProto {
 export function decodeModel(bytes: Uint8Array, file = '<onnx>'): ModelProto {
   const r = new ProtoReader(bytes, file);
   const m: ModelProto = {
-    irVersion: 0, opsetImport: [], producerName: '', producerVersion: '', domain: '', modelVersion: 0, docString: '', metadataProps: [], functionCount: 0,
+    irVersion: 0,
+    opsetImport: [],
+    producerName: '',
+    producerVersion: '',
+    domain: '',
+    modelVersion: 0,
+    docString: '',
+    metadataProps: [],
+    functionCount: 0,
   };
   while (!r.done()) {
     const [f, w] = r.tag();
     switch (f) {
-      case 1: r.expect(f, w, WIRE_VARINT, 'ir_version'); m.irVersion = r.int64(); break;
-      case 2: r.expect(f, w, WIRE_LEN, 'producer_name'); m.producerName = r.string(); break;
-      case 3: r.expect(f, w, WIRE_LEN, 'producer_version'); m.producerVersion = r.string(); break;
-      case 4: r.expect(f, w, WIRE_LEN, 'domain'); m.domain = r.string(); break;
-      case 5: r.expect(f, w, WIRE_VARINT, 'model_version'); m.modelVersion = r.int64(); break;
-      case 6: r.expect(f, w, WIRE_LEN, 'doc_string'); m.docString = r.string(); break;
-      case 7: r.expect(f, w, WIRE_LEN, 'graph'); m.graph = decodeGraph(r.message()); break;
+      case 1:
+        r.expect(f, w, WIRE_VARINT, 'ir_version');
+        m.irVersion = r.int64();
+        break;
+      case 2:
+        r.expect(f, w, WIRE_LEN, 'producer_name');
+        m.producerName = r.string();
+        break;
+      case 3:
+        r.expect(f, w, WIRE_LEN, 'producer_version');
+        m.producerVersion = r.string();
+        break;
+      case 4:
+        r.expect(f, w, WIRE_LEN, 'domain');
+        m.domain = r.string();
+        break;
+      case 5:
+        r.expect(f, w, WIRE_VARINT, 'model_version');
+        m.modelVersion = r.int64();
+        break;
+      case 6:
+        r.expect(f, w, WIRE_LEN, 'doc_string');
+        m.docString = r.string();
+        break;
+      case 7:
+        r.expect(f, w, WIRE_LEN, 'graph');
+        m.graph = decodeGraph(r.message());
+        break;
       case 8: {
         r.expect(f, w, WIRE_LEN, 'opset_import');
         const s = r.message();
@@ -200,9 +344,16 @@ export function decodeModel(bytes: Uint8Array, file = '<onnx>'): ModelProto {
         m.opsetImport.push(op);
         break;
       }
-      case 14: r.expect(f, w, WIRE_LEN, 'metadata_props'); m.metadataProps.push(stringEntry(r.message())); break;
-      case 25: r.skip(w); m.functionCount++; break;
-      default: r.skip(w);
+      case 14:
+        r.expect(f, w, WIRE_LEN, 'metadata_props');
+        m.metadataProps.push(stringEntry(r.message()));
+        break;
+      case 25:
+        r.skip(w);
+        m.functionCount++;
+        break;
+      default:
+        r.skip(w);
     }
   }
   return m;

@@ -151,11 +151,22 @@ export class ProtoReader {
   /** Skips a field of an unknown number (forward compatibility). */
   skip(wire: number): void {
     switch (wire) {
-      case WIRE_VARINT: this.varint64(); return;
-      case WIRE_I64: this.need(8); this.pos += 8; return;
-      case WIRE_I32: this.need(4); this.pos += 4; return;
-      case WIRE_LEN: this.bytesField(); return;
-      default: this.fail(`unsupported wire type ${wire}`);
+      case WIRE_VARINT:
+        this.varint64();
+        return;
+      case WIRE_I64:
+        this.need(8);
+        this.pos += 8;
+        return;
+      case WIRE_I32:
+        this.need(4);
+        this.pos += 4;
+        return;
+      case WIRE_LEN:
+        this.bytesField();
+        return;
+      default:
+        this.fail(`unsupported wire type ${wire}`);
     }
   }
 

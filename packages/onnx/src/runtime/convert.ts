@@ -21,11 +21,7 @@ export const ORT_ELEMENT_TYPE: Readonly<Record<DType, OrtElementType>> = {
  * `view` lets an adapter re-view the data before the runtime sees it (onnxruntime-web in another
  * realm needs its own typed-array constructors).
  */
-export function toOrtTensor<T extends OrtTensorLike>(
-  Tensor: OrtTensorConstructor<T>,
-  t: HostTensor,
-  view: (data: HostTensor['data'], dtype: DType) => HostTensor['data'] = (data) => data,
-): T {
+export function toOrtTensor<T extends OrtTensorLike>(Tensor: OrtTensorConstructor<T>, t: HostTensor, view: (data: HostTensor['data'], dtype: DType) => HostTensor['data'] = (data) => data): T {
   const data = t.dtype === 'bool' ? Uint8Array.from(t.data as Uint8Array, (v) => (v ? 1 : 0)) : t.data;
   return new Tensor(ORT_ELEMENT_TYPE[t.dtype], view(data, t.dtype), [...t.shape]);
 }
@@ -37,12 +33,18 @@ export function toOrtTensor<T extends OrtTensorLike>(
 export function fromOrtTensor(t: OrtTensorLike, name: string, runtime: string): HostTensor {
   const shape = [...t.dims];
   switch (t.type) {
-    case 'float32': return { dtype: 'float32', shape, data: Float32Array.from(t.data as Float32Array) };
-    case 'float64': return { dtype: 'float64', shape, data: Float64Array.from(t.data as Float64Array) };
-    case 'int32': return { dtype: 'int32', shape, data: Int32Array.from(t.data as Int32Array) };
-    case 'int64': return { dtype: 'int64', shape, data: BigInt64Array.from(t.data as BigInt64Array) };
-    case 'uint8': return { dtype: 'uint8', shape, data: Uint8Array.from(t.data as Uint8Array) };
-    case 'bool': return { dtype: 'bool', shape, data: Uint8Array.from(t.data as ArrayLike<number>, (v) => (v ? 1 : 0)) };
+    case 'float32':
+      return { dtype: 'float32', shape, data: Float32Array.from(t.data as Float32Array) };
+    case 'float64':
+      return { dtype: 'float64', shape, data: Float64Array.from(t.data as Float64Array) };
+    case 'int32':
+      return { dtype: 'int32', shape, data: Int32Array.from(t.data as Int32Array) };
+    case 'int64':
+      return { dtype: 'int64', shape, data: BigInt64Array.from(t.data as BigInt64Array) };
+    case 'uint8':
+      return { dtype: 'uint8', shape, data: Uint8Array.from(t.data as Uint8Array) };
+    case 'bool':
+      return { dtype: 'bool', shape, data: Uint8Array.from(t.data as ArrayLike<number>, (v) => (v ? 1 : 0)) };
     case 'float16': {
       // A Float16Array where the platform has one (Node >= 24, recent browsers), raw bits in a
       // Uint16Array otherwise: keep the bits either way.

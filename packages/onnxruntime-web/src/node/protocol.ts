@@ -14,8 +14,7 @@ export type HostRequest =
   | { readonly id: number; readonly op: 'dispose' };
 
 export type HostReply =
-  | { readonly id: number; readonly ok: true; readonly value: unknown; readonly resources: ResourceCounts }
-  | { readonly id: number; readonly ok: false; readonly error: WireError; readonly resources: ResourceCounts };
+  { readonly id: number; readonly ok: true; readonly value: unknown; readonly resources: ResourceCounts } | { readonly id: number; readonly ok: false; readonly error: WireError; readonly resources: ResourceCounts };
 
 export interface CompileReply {
   readonly handle: number;

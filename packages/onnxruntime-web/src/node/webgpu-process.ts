@@ -10,17 +10,7 @@
  */
 import { fork, type ChildProcess } from 'child_process';
 import { createRequire } from 'module';
-import {
-  AdapterUnavailableError,
-  SkipconnError,
-  checkFeeds,
-  tableWhyUnsupported,
-  decodeError,
-  type Adapter,
-  type CompiledGraph,
-  type HostTensor,
-  type ResourceCounts,
-} from '@skipconn/core';
+import { AdapterUnavailableError, SkipconnError, checkFeeds, tableWhyUnsupported, decodeError, type Adapter, type CompiledGraph, type HostTensor, type ResourceCounts } from '@skipconn/core';
 import { entryFile, selectSwiftShader, type EntryFile } from '@skipconn/core/node';
 import { EXPORTERS } from '@skipconn/onnx';
 import { ORT_WEB_WEBGPU, type OrtWebSessionOptions } from '../adapter';

@@ -19,7 +19,10 @@ export function readGraphModelFiles(modelFile: string): GraphModelFiles {
   const json = readModelJson(modelFile);
   if (!isGraphModelJson(json)) {
     const format = (json as { format?: unknown } | null)?.format;
-    throw new FileFormatError(modelFile, `not a tfjs GraphModel: expected "format": "${GRAPH_MODEL_FORMAT}" or a modelTopology with a node list${format !== undefined ? `, received format ${JSON.stringify(format)}` : ''}`);
+    throw new FileFormatError(
+      modelFile,
+      `not a tfjs GraphModel: expected "format": "${GRAPH_MODEL_FORMAT}" or a modelTopology with a node list${format !== undefined ? `, received format ${JSON.stringify(format)}` : ''}`,
+    );
   }
   const { weightData, weightFiles } = readWeightShards(modelFile, json.weightsManifest ?? []);
   return { modelFile: path.resolve(modelFile), modelJson: { ...json, weightsManifest: json.weightsManifest ?? [] }, weightData, weightFiles };

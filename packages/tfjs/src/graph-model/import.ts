@@ -251,7 +251,8 @@ const conv2D: OpConverter = (c) => {
   if (filter.shape.length !== 4) unsupported(c, `a filter of shape ${formatShape(filter.shape)}`, ['a filter [kH, kW, in/groups, out]']);
   const [kh, kw, ci] = filter.shape as [number, number, number, number];
   const channels = c.g.info(x).shape[3]!;
-  if (ci === 0 || channels % ci !== 0) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): filter ${formatShape(filter.shape)} needs input channels divisible by ${ci}, received ${channels}`);
+  if (ci === 0 || channels % ci !== 0)
+    throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): filter ${formatShape(filter.shape)} needs input channels divisible by ${ci}, received ${channels}`);
   const strides = spatialPair(c, 'strides');
   const dilations = spatialPair(c, 'dilations');
   const pads = windowPads(c, x, [kh, kw], strides, dilations);
@@ -307,14 +308,16 @@ function addComputed(c: OpContext, x: string, y: string, name: string): string {
 }
 
 /** Elementwise arithmetic: folded on constants, a weight operand for one constant. */
-const binary = (op: 'add' | 'sub' | 'mul' | 'div', fn: (a: number, b: number) => number): OpConverter => (c) => {
-  const [a, b] = c.inputs as [Val, Val];
-  if (c.inputs.length !== 2) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}) has ${c.inputs.length} inputs; expected 2`);
-  if (a.kind === 'const' && b.kind === 'const') return foldBinary(c, a, b, fn);
-  if (op === 'add' && a.kind === 'ir' && b.kind === 'ir') return out(addComputed(c, a.value, b.value, c.node.name));
-  const operand = (v: Val, i: number) => (v.kind === 'ir' ? v.value : c.weight(i, 'operand'));
-  return out(c.g.node(op, [operand(a, 0), operand(b, 1)], {}, c.node.name));
-};
+const binary =
+  (op: 'add' | 'sub' | 'mul' | 'div', fn: (a: number, b: number) => number): OpConverter =>
+  (c) => {
+    const [a, b] = c.inputs as [Val, Val];
+    if (c.inputs.length !== 2) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}) has ${c.inputs.length} inputs; expected 2`);
+    if (a.kind === 'const' && b.kind === 'const') return foldBinary(c, a, b, fn);
+    if (op === 'add' && a.kind === 'ir' && b.kind === 'ir') return out(addComputed(c, a.value, b.value, c.node.name));
+    const operand = (v: Val, i: number) => (v.kind === 'ir' ? v.value : c.weight(i, 'operand'));
+    return out(c.g.node(op, [operand(a, 0), operand(b, 1)], {}, c.node.name));
+  };
 
 /** AddN (the grappler's rewrite of chained adds): pairwise, each pair a residual where it forks. */
 const addN: OpConverter = (c) => {
@@ -324,13 +327,15 @@ const addN: OpConverter = (c) => {
 };
 
 /** Minimum / Maximum with a scalar constant (clip_by_value): clip with that bound. */
-const bound = (which: 'min' | 'max'): OpConverter => (c) => {
-  const k = c.inputs.findIndex((v) => v.kind === 'const');
-  const limit = k === -1 ? undefined : (c.inputs[k] as Constant);
-  if (limit === undefined || limit.data.length !== 1 || c.inputs.length !== 2) unsupported(c, `${c.node.op} of two computed values or of a non-scalar constant`, [`${c.node.op} of a value and a scalar constant`]);
-  // Maximum(x, m) is clip from below (min m); Minimum(x, m) is clip from above (max m).
-  return out(c.g.node('clip', [computed(c, 1 - k)], { [which === 'max' ? 'min' : 'max']: limit.data[0]! }, c.node.name));
-};
+const bound =
+  (which: 'min' | 'max'): OpConverter =>
+  (c) => {
+    const k = c.inputs.findIndex((v) => v.kind === 'const');
+    const limit = k === -1 ? undefined : (c.inputs[k] as Constant);
+    if (limit === undefined || limit.data.length !== 1 || c.inputs.length !== 2) unsupported(c, `${c.node.op} of two computed values or of a non-scalar constant`, [`${c.node.op} of a value and a scalar constant`]);
+    // Maximum(x, m) is clip from below (min m); Minimum(x, m) is clip from above (max m).
+    return out(c.g.node('clip', [computed(c, 1 - k)], { [which === 'max' ? 'min' : 'max']: limit.data[0]! }, c.node.name));
+  };
 
 const preluOp: OpConverter = (c) => out(prelu(c, computed(c, 0), c.weight(1, 'alpha'), c.node.name));
 
@@ -351,7 +356,10 @@ function foldBinary(c: OpContext, a: Constant, b: Constant, fn: (x: number, y: n
   return constant(shape, data);
 }
 
-const unary = (op: string, attrs: Attrs = {}): OpConverter => (c) => out(c.g.node(op, [computed(c, 0)], attrs, c.node.name));
+const unary =
+  (op: string, attrs: Attrs = {}): OpConverter =>
+  (c) =>
+    out(c.g.node(op, [computed(c, 0)], attrs, c.node.name));
 
 const passThrough = (c: OpContext): Val => {
   const v = c.inputs[0];
@@ -374,15 +382,17 @@ const fusedBatchNorm: OpConverter = (c) => {
   return out(c.g.node('batchNorm', [c.g.withLayout(x, layout), ...params], { epsilon: floatAttr(c, 'epsilon', 1e-3) }, c.node.name));
 };
 
-const pool = (op: 'maxPool2d' | 'avgPool2d'): OpConverter => (c) => {
-  requireNhwc(c);
-  const x = imageInput(c);
-  const kernel = spatialPair(c, 'ksize');
-  const strides = spatialPair(c, 'strides');
-  const pads = windowPads(c, x, kernel, strides);
-  // TF's average pooling divides by the real elements of a window ('SAME' padding does not count).
-  return out(c.g.node(op, [x], { kernel, strides, pads, ...(op === 'avgPool2d' ? { countIncludePad: false } : {}) }, c.node.name));
-};
+const pool =
+  (op: 'maxPool2d' | 'avgPool2d'): OpConverter =>
+  (c) => {
+    requireNhwc(c);
+    const x = imageInput(c);
+    const kernel = spatialPair(c, 'ksize');
+    const strides = spatialPair(c, 'strides');
+    const pads = windowPads(c, x, kernel, strides);
+    // TF's average pooling divides by the real elements of a window ('SAME' padding does not count).
+    return out(c.g.node(op, [x], { kernel, strides, pads, ...(op === 'avgPool2d' ? { countIncludePad: false } : {}) }, c.node.name));
+  };
 
 function normalizedAxes(c: OpContext, k: Constant, rank: number): number[] {
   return [...k.data].map((a) => (a < 0 ? a + rank : a)).sort((a, b) => a - b);
@@ -419,7 +429,14 @@ const concat: OpConverter = (c) => {
   const layout = keraslayout(rank);
   if (layout === undefined || axis !== rank - 1) unsupported(c, `concatenation on axis ${axisConst.data[0]} of rank-${rank} values`, ['the last (channel) axis of rank 2, 3 or 4 values']);
   if (values.length === 1) return out(values[0]!);
-  return out(c.g.node('concat', values.map((v) => c.g.withLayout(v, layout)), {}, c.node.name));
+  return out(
+    c.g.node(
+      'concat',
+      values.map((v) => c.g.withLayout(v, layout)),
+      {},
+      c.node.name,
+    ),
+  );
 };
 
 const reshape: OpConverter = (c) => {
@@ -429,7 +446,10 @@ const reshape: OpConverter = (c) => {
   if (x.kind === 'const') {
     if (shape.filter((d) => d === -1).length > 1) unsupported(c, 'a constant reshape with several -1', ['at most one -1']);
     const known = shape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
-    return constant(shape.map((d) => (d === -1 ? x.data.length / known : d)), x.data);
+    return constant(
+      shape.map((d) => (d === -1 ? x.data.length / known : d)),
+      x.data,
+    );
   }
   const layout = keraslayout(shape.length);
   return out(c.g.node('reshape', [x.value], { shape, ...(layout ? { layout } : {}) }, c.node.name));
@@ -486,7 +506,11 @@ const cast: OpConverter = (c) => {
   const v = passThrough(c);
   const to = attr(c, 'DstT')?.type;
   if (v.kind === 'ir' && to !== undefined && to !== 'DT_FLOAT') unsupported(c, `a cast of a computed value to ${to}`, ['DT_FLOAT']);
-  if (v.kind === 'const' && (to === 'DT_INT32' || to === 'DT_INT64')) return constant(v.shape, v.data.map((x) => Math.trunc(x)));
+  if (v.kind === 'const' && (to === 'DT_INT32' || to === 'DT_INT64'))
+    return constant(
+      v.shape,
+      v.data.map((x) => Math.trunc(x)),
+    );
   return v;
 };
 
@@ -494,7 +518,10 @@ const pack: OpConverter = (c) => {
   if (Number(attr(c, 'axis')?.i ?? 0) !== 0) unsupported(c, 'an axis other than 0', ['axis 0']);
   const parts = c.inputs.map((_, i) => constInput(c, i, 'value'));
   if (parts.some((p) => p.shape.length !== 0)) unsupported(c, 'packing non-scalars', ['scalars (shape vectors)']);
-  return constant([parts.length], parts.map((p) => p.data[0]!));
+  return constant(
+    [parts.length],
+    parts.map((p) => p.data[0]!),
+  );
 };
 
 const stridedSlice: OpConverter = (c) => {
@@ -542,7 +569,8 @@ const transposeOp: OpConverter = (c) => {
   const perm = [...constInput(c, 1, 'perm').data];
   const x = c.inputs[0]!;
   const rank = x.kind === 'const' ? x.shape.length : c.g.info(x.value).shape.length;
-  if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): perm [${perm.join(', ')}] is not a permutation of ${rank} axes`);
+  if (perm.length !== rank || [...perm].sort((a, b) => a - b).some((p, i) => p !== i))
+    throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): perm [${perm.join(', ')}] is not a permutation of ${rank} axes`);
   if (x.kind === 'const') return foldTranspose(x, perm);
   return out(c.g.node('transpose', [x.value], { perm }, c.node.name));
 };
@@ -553,7 +581,8 @@ const expandDims: OpConverter = (c) => {
   const inShape = x.kind === 'const' ? x.shape : c.g.info(x.value).shape;
   const raw = constInput(c, 1, 'axis').data[0]!;
   const axis = raw < 0 ? raw + inShape.length + 1 : raw;
-  if (!Number.isInteger(axis) || axis < 0 || axis > inShape.length) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): axis ${raw} is outside [${-inShape.length - 1}, ${inShape.length}]`);
+  if (!Number.isInteger(axis) || axis < 0 || axis > inShape.length)
+    throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): axis ${raw} is outside [${-inShape.length - 1}, ${inShape.length}]`);
   const shape = [...inShape.slice(0, axis), 1, ...inShape.slice(axis)];
   if (x.kind === 'const') return constant(shape, x.data);
   const layout = keraslayout(shape.length);
@@ -567,17 +596,19 @@ const expandDims: OpConverter = (c) => {
  *                           floor((x_out + 0.5) * in / out), TF's nearest rule
  *   neither              -> asymmetric (nearest: floor)
  */
-const resizeOp = (mode: 'bilinear' | 'nearest'): OpConverter => (c) => {
-  const x = imageInput(c);
-  const size = constInput(c, 1, 'size');
-  if (size.data.length !== 2) unsupported(c, `a size of shape ${formatShape(size.shape)}`, ['a size [height, width]']);
-  const alignCorners = boolAttr(c, 'align_corners', false);
-  const halfPixel = boolAttr(c, 'half_pixel_centers', false);
-  if (alignCorners && halfPixel) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): align_corners and half_pixel_centers are both true, which TF refuses`);
-  const coordinateTransform = alignCorners ? 'align_corners' : halfPixel ? 'half_pixel' : 'asymmetric';
-  const nearestMode = alignCorners || halfPixel ? 'round_prefer_ceil' : 'floor';
-  return out(c.g.node('resize', [x], { mode, coordinateTransform, size: [...size.data], ...(mode === 'nearest' ? { nearestMode } : {}) }, c.node.name));
-};
+const resizeOp =
+  (mode: 'bilinear' | 'nearest'): OpConverter =>
+  (c) => {
+    const x = imageInput(c);
+    const size = constInput(c, 1, 'size');
+    if (size.data.length !== 2) unsupported(c, `a size of shape ${formatShape(size.shape)}`, ['a size [height, width]']);
+    const alignCorners = boolAttr(c, 'align_corners', false);
+    const halfPixel = boolAttr(c, 'half_pixel_centers', false);
+    if (alignCorners && halfPixel) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): align_corners and half_pixel_centers are both true, which TF refuses`);
+    const coordinateTransform = alignCorners ? 'align_corners' : halfPixel ? 'half_pixel' : 'asymmetric';
+    const nearestMode = alignCorners || halfPixel ? 'round_prefer_ceil' : 'floor';
+    return out(c.g.node('resize', [x], { mode, coordinateTransform, size: [...size.data], ...(mode === 'nearest' ? { nearestMode } : {}) }, c.node.name));
+  };
 
 /**
  * Conv2DBackpropInput (a Keras Conv2DTranspose): the gradient of conv2d(input of input_sizes,
@@ -589,10 +620,12 @@ const conv2DBackpropInput: OpConverter = (c) => {
   const sizes = [...constInput(c, 0, 'input_sizes').data];
   const filter = constInput(c, 1, 'filter');
   const x = imageInput(c, 2);
-  if (filter.shape.length !== 4 || sizes.length !== 4) unsupported(c, `a filter of shape ${formatShape(filter.shape)} and input_sizes of ${sizes.length} values`, ['a filter [kH, kW, outC, inC] and input_sizes [N, H, W, C]']);
+  if (filter.shape.length !== 4 || sizes.length !== 4)
+    unsupported(c, `a filter of shape ${formatShape(filter.shape)} and input_sizes of ${sizes.length} values`, ['a filter [kH, kW, outC, inC] and input_sizes [N, H, W, C]']);
   const [kh, kw, oc, ic] = filter.shape as [number, number, number, number];
   const [h, w, channels] = c.g.info(x).shape.slice(1) as [number, number, number];
-  if (ic !== channels || sizes[3] !== oc) unsupported(c, `filter ${formatShape(filter.shape)} with ${channels} input channels and input_sizes [${sizes.join(', ')}]`, ['filter [kH, kW, input_sizes[3], channels of out_backprop]']);
+  if (ic !== channels || sizes[3] !== oc)
+    unsupported(c, `filter ${formatShape(filter.shape)} with ${channels} input channels and input_sizes [${sizes.join(', ')}]`, ['filter [kH, kW, input_sizes[3], channels of out_backprop]']);
   const strides = spatialPair(c, 'strides');
   const dilations = spatialPair(c, 'dilations');
   // The forward conv's padding, computed on the forward input (input_sizes).
@@ -605,7 +638,8 @@ const conv2DBackpropInput: OpConverter = (c) => {
   } else if (padding !== 'VALID') unsupported(c, `padding '${clipUserText(padding)}'`, ['VALID', 'SAME']);
   const full = (input: number, k: number, s: number, d: number, p0: number, p1: number) => (input - 1) * s - p0 - p1 + d * (k - 1) + 1;
   const outputPadding = [sizes[1]! - full(h, kh, strides[0], dilations[0], pads[0]!, pads[2]!), sizes[2]! - full(w, kw, strides[1], dilations[1], pads[1]!, pads[3]!)];
-  if (outputPadding.some((v, i) => v < 0 || v >= Math.max(strides[i]!, dilations[i]!))) unsupported(c, `input_sizes [${sizes.join(', ')}] for an out_backprop of ${h}x${w}`, ['input_sizes a forward conv with these strides and padding maps onto out_backprop']);
+  if (outputPadding.some((v, i) => v < 0 || v >= Math.max(strides[i]!, dilations[i]!)))
+    unsupported(c, `input_sizes [${sizes.join(', ')}] for an out_backprop of ${h}x${w}`, ['input_sizes a forward conv with these strides and padding maps onto out_backprop']);
   // [kH, kW, outC, inC] -> [inC, outC, kH, kW] (the IR's convTranspose2d order).
   const wName = c.weight(1, 'iohw', (t) => transposeF32(t, [3, 2, 0, 1]));
   return out(c.g.node('convTranspose2d', [x, wName], { strides, pads, dilations, outputPadding }, c.node.name));
@@ -614,7 +648,11 @@ const conv2DBackpropInput: OpConverter = (c) => {
 /** x * x (folded on constants). */
 const square: OpConverter = (c) => {
   const x = c.inputs[0]!;
-  if (x.kind === 'const') return constant(x.shape, x.data.map((v) => v * v));
+  if (x.kind === 'const')
+    return constant(
+      x.shape,
+      x.data.map((v) => v * v),
+    );
   return out(c.g.node('mul', [x.value, x.value], {}, c.node.name));
 };
 
@@ -628,13 +666,18 @@ const squaredDifference: OpConverter = (c) => {
 };
 
 /** Elementwise math the IR has no op for: only on constants (shape arithmetic). */
-const constantMath = (fn: (v: number) => number): OpConverter => (c) => {
-  const x = constInput(c, 0, 'value');
-  return constant(x.shape, x.data.map(fn));
-};
+const constantMath =
+  (fn: (v: number) => number): OpConverter =>
+  (c) => {
+    const x = constInput(c, 0, 'value');
+    return constant(x.shape, x.data.map(fn));
+  };
 
 /** Arithmetic the IR has no op for (FloorDiv): only on two constants (shape arithmetic). */
-const constantBinary = (fn: (a: number, b: number) => number): OpConverter => (c) => foldBinary(c, constInput(c, 0, 'x'), constInput(c, 1, 'y'), fn);
+const constantBinary =
+  (fn: (a: number, b: number) => number): OpConverter =>
+  (c) =>
+    foldBinary(c, constInput(c, 0, 'x'), constInput(c, 1, 'y'), fn);
 
 /** Unpack (tf.unstack) of a constant along an axis: one constant per slice. */
 const unpack: OpConverter = (c) => {
@@ -857,7 +900,7 @@ export function importGraphModel(artifacts: GraphModelArtifacts, options: GraphM
       const dtype = node.attr?.['dtype']?.type ?? 'DT_FLOAT';
       if (dtype !== 'DT_FLOAT') throw new UnsupportedError(`an input of dtype ${clipUserText(dtype)}`, { node: node.name, op: node.op }, ['DT_FLOAT inputs']);
       const declared = dims(node.attr?.['shape']?.shape);
-      const shape = options.inputShapes?.[node.name] ?? declared.map((d, i) => (d === -1 && i === 0 ? options.batch ?? 1 : d));
+      const shape = options.inputShapes?.[node.name] ?? declared.map((d, i) => (d === -1 && i === 0 ? (options.batch ?? 1) : d));
       if (node.attr?.['shape']?.shape?.unknownRank || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
         throw new SkipconnError('INPUT_INVALID', `${file}: input '${clipUserText(node.name)}' has shape [${declared.join(',')}] with unknown dimensions; give its full shape (inputShapes)`);
       }
@@ -920,7 +963,9 @@ export function importGraphModel(artifacts: GraphModelArtifacts, options: GraphM
 
 /** The signature's outputs, else (as tfjs does) every node no other node reads, in node order. */
 function outputsOf(json: { signature?: { outputs?: Readonly<Record<string, { readonly name?: string }>> } }, nodes: readonly TfNodeJson[]): string[] {
-  const named = Object.values(json.signature?.outputs ?? {}).map((o) => o?.name).filter((n): n is string => typeof n === 'string');
+  const named = Object.values(json.signature?.outputs ?? {})
+    .map((o) => o?.name)
+    .filter((n): n is string => typeof n === 'string');
   if (named.length > 0) return named.map((n) => tensorRef(n)!);
   const read = new Set<string>();
   for (const n of nodes) for (const i of n.input ?? []) read.add(nodeOf(tensorRef(i.replace(/^\^/, ''))!));

@@ -30,7 +30,14 @@ export const avgPool2dKernel = defineTfKernel({
     const ones = keep(tf.ones([k[0], k[1], c, 1]));
     return {
       run: ([x]) => {
-        const xp = padded ? tf.pad(x!, [[0, 0], [p[0], bottom], [p[1], right], [0, 0]]) : x!;
+        const xp = padded
+          ? tf.pad(x!, [
+              [0, 0],
+              [p[0], bottom],
+              [p[1], right],
+              [0, 0],
+            ])
+          : x!;
         const sums = tf.depthwiseConv2d(xp as never, ones as never, [s[0], s[1]], 'valid');
         return [tf.div(sums, divisor)];
       },

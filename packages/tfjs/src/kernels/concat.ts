@@ -23,7 +23,12 @@ export const concatKernel = defineTfKernel({
     });
     const axis = physicalChannelAxis(out, perm);
     return {
-      run: (inputs) => [tf.concat(inputs.map((x, i) => (crops[i] === undefined ? x : tf.slice(x, crops[i]!.begin, crops[i]!.size))), axis)],
+      run: (inputs) => [
+        tf.concat(
+          inputs.map((x, i) => (crops[i] === undefined ? x : tf.slice(x, crops[i]!.begin, crops[i]!.size))),
+          axis,
+        ),
+      ],
     };
   },
 });

@@ -20,8 +20,7 @@ export const convTranspose2dKernel = defineTfKernel({
     const g = attrs.groups;
     const [n, h, w] = inputShapes[0]! as [number, number, number, number];
     const outShape = [...outputShapes[0]!];
-    const prepare = (weight: Tensor): Tensor[] =>
-      (g === 1 ? [weight] : tf.split(weight, g, 0)).map((part) => dilate(tf, tf.transpose(part, [2, 3, 1, 0]), attrs.dilations));
+    const prepare = (weight: Tensor): Tensor[] => (g === 1 ? [weight] : tf.split(weight, g, 0)).map((part) => dilate(tf, tf.transpose(part, [2, 3, 1, 0]), attrs.dilations));
     const weight = constant(1);
     const filters = weight === undefined ? undefined : prepare(weight).map((f) => keep(f));
     const { strides: s, pads: p } = attrs;
@@ -36,13 +35,24 @@ export const convTranspose2dKernel = defineTfKernel({
           const fs = filters ?? prepare(wIn!);
           const [kh, kw, groupOut] = fs[0]!.shape as [number, number, number, number];
           const full: [number, number] = [(h - 1) * s[0] + kh, (w - 1) * s[1] + kw];
-          const convT = (part: Tensor, f: Tensor): Tensor =>
-            tf.conv2dTranspose(part as never, f as never, [n, full[0], full[1], groupOut], [s[0], s[1]], 'valid');
-          y = fs.length === 1 ? convT(x!, fs[0]!) : tf.concat(tf.split(x!, g, 3).map((part, i) => convT(part, fs[i]!)), 3);
+          const convT = (part: Tensor, f: Tensor): Tensor => tf.conv2dTranspose(part as never, f as never, [n, full[0], full[1], groupOut], [s[0], s[1]], 'valid');
+          y =
+            fs.length === 1
+              ? convT(x!, fs[0]!)
+              : tf.concat(
+                  tf.split(x!, g, 3).map((part, i) => convT(part, fs[i]!)),
+                  3,
+                );
           const rows = outShape[1]!;
           const cols = outShape[2]!;
           const extra: [number, number] = [Math.max(0, p[0] + rows - full[0]), Math.max(0, p[1] + cols - full[1])];
-          if (extra[0] > 0 || extra[1] > 0) y = tf.pad(y, [[0, 0], [0, extra[0]], [0, extra[1]], [0, 0]]);
+          if (extra[0] > 0 || extra[1] > 0)
+            y = tf.pad(y, [
+              [0, 0],
+              [0, extra[0]],
+              [0, extra[1]],
+              [0, 0],
+            ]);
           y = tf.slice(y, [0, p[0], p[1], 0], [n, rows, cols, outShape[3]!]);
         }
         return [b === undefined ? y : tf.add(y, b)];
@@ -62,12 +72,21 @@ function dilate(tf: Tf, f: Tensor, dilations: readonly [number, number]): Tensor
   let out = f;
   if (dh > 1 && kh > 1) {
     // [kH, 1, kW*o*i] -> pad the middle axis to dh -> rows of taps followed by dh-1 zero rows.
-    const rows = tf.pad(tf.reshape(out, [kh, 1, kw * o * i]), [[0, 0], [0, dh - 1], [0, 0]]);
+    const rows = tf.pad(tf.reshape(out, [kh, 1, kw * o * i]), [
+      [0, 0],
+      [0, dh - 1],
+      [0, 0],
+    ]);
     out = tf.slice(tf.reshape(rows, [kh * dh, kw, o, i]), [0, 0, 0, 0], [(kh - 1) * dh + 1, kw, o, i]);
   }
   const rowsNow = out.shape[0]!;
   if (dw > 1 && kw > 1) {
-    const cols = tf.pad(tf.reshape(out, [rowsNow, kw, 1, o * i]), [[0, 0], [0, 0], [0, dw - 1], [0, 0]]);
+    const cols = tf.pad(tf.reshape(out, [rowsNow, kw, 1, o * i]), [
+      [0, 0],
+      [0, 0],
+      [0, dw - 1],
+      [0, 0],
+    ]);
     out = tf.slice(tf.reshape(cols, [rowsNow, kw * dw, o, i]), [0, 0, 0, 0], [rowsNow, (kw - 1) * dw + 1, o, i]);
   }
   return out;

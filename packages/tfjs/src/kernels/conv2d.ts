@@ -37,10 +37,7 @@ export const conv2dKernel = defineTfKernel({
     const pad = explicitPadding(attrs.pads);
     const empty = sizeOf(inputShapes[0]!) === 0;
     const outShape = [...outputShapes[0]!];
-    const conv = (x: Tensor, f: Tensor): Tensor =>
-      depthwise
-        ? tf.depthwiseConv2d(x as never, f as never, strides, pad, 'NHWC', dilations)
-        : tf.conv2d(x as never, f as never, strides, pad, 'NHWC', dilations);
+    const conv = (x: Tensor, f: Tensor): Tensor => (depthwise ? tf.depthwiseConv2d(x as never, f as never, strides, pad, 'NHWC', dilations) : tf.conv2d(x as never, f as never, strides, pad, 'NHWC', dilations));
     return {
       folded: filters === undefined ? [] : [1],
       run: ([x, wIn, b]) => {
@@ -49,7 +46,13 @@ export const conv2dKernel = defineTfKernel({
           y = tf.zeros(outShape);
         } else {
           const fs = filters ?? prepare(wIn!);
-          y = fs.length === 1 ? conv(x!, fs[0]!) : tf.concat(tf.split(x!, g, 3).map((part, i) => conv(part, fs[i]!)), 3);
+          y =
+            fs.length === 1
+              ? conv(x!, fs[0]!)
+              : tf.concat(
+                  tf.split(x!, g, 3).map((part, i) => conv(part, fs[i]!)),
+                  3,
+                );
           if (split) y = subsample(tf, y, attrs.strides);
         }
         return [b === undefined ? y : tf.add(y, b)];

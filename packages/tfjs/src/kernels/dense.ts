@@ -17,9 +17,7 @@ export const denseKernel = defineTfKernel({
     const outFeatures = node.inputs[1]!.shape[0]!;
     return {
       run: ([input, w, b]) => {
-        let y = inFeatures === 0 || rows === 0 || outFeatures === 0
-          ? tf.zeros(outShape)
-          : tf.reshape(tf.matMul(tf.reshape(input!, [rows, inFeatures]), w!, false, true), outShape);
+        let y = inFeatures === 0 || rows === 0 || outFeatures === 0 ? tf.zeros(outShape) : tf.reshape(tf.matMul(tf.reshape(input!, [rows, inFeatures]), w!, false, true), outShape);
         if (b !== undefined) y = tf.add(y, b);
         return [y];
       },

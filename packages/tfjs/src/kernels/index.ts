@@ -37,21 +37,42 @@ import { flattenKernel } from './flatten';
 import { transposeKernel } from './transpose';
 
 export const TFJS_KERNELS: { readonly [K in OpType]: TfKernelConfig<K> | Unsupported } = {
-  residual: residualKernel, concat: concatKernel, highway: highwayKernel, gate: gateKernel,
-  add: addKernel, sub: subKernel, mul: mulKernel, div: divKernel,
-  relu: reluKernel, gelu: geluKernel, sigmoid: sigmoidKernel, tanh: tanhKernel, silu: siluKernel, softmax: softmaxKernel, clip: clipKernel, hardSigmoid: hardSigmoidKernel,
-  dense: denseKernel, matmul: matmulKernel, conv2d: conv2dKernel, convTranspose2d: convTranspose2dKernel,
-  batchNorm: batchNormKernel, layerNorm: layerNormKernel,
-  maxPool2d: maxPool2dKernel, avgPool2d: avgPool2dKernel, globalAvgPool: globalAvgPoolKernel, resize: resizeKernel, pad: padKernel,
-  reshape: reshapeKernel, flatten: flattenKernel, transpose: transposeKernel,
+  residual: residualKernel,
+  concat: concatKernel,
+  highway: highwayKernel,
+  gate: gateKernel,
+  add: addKernel,
+  sub: subKernel,
+  mul: mulKernel,
+  div: divKernel,
+  relu: reluKernel,
+  gelu: geluKernel,
+  sigmoid: sigmoidKernel,
+  tanh: tanhKernel,
+  silu: siluKernel,
+  softmax: softmaxKernel,
+  clip: clipKernel,
+  hardSigmoid: hardSigmoidKernel,
+  dense: denseKernel,
+  matmul: matmulKernel,
+  conv2d: conv2dKernel,
+  convTranspose2d: convTranspose2dKernel,
+  batchNorm: batchNormKernel,
+  layerNorm: layerNormKernel,
+  maxPool2d: maxPool2dKernel,
+  avgPool2d: avgPool2dKernel,
+  globalAvgPool: globalAvgPoolKernel,
+  resize: resizeKernel,
+  pad: padKernel,
+  reshape: reshapeKernel,
+  flatten: flattenKernel,
+  transpose: transposeKernel,
 };
 
 /** The ops the tfjs kernels implement, in vocabulary order. */
 export const TFJS_OPS: readonly OpType[] = implementedOps(TFJS_KERNELS);
 
-const BY_OP: ReadonlyMap<string, AnyTfKernel> = new Map(
-  Object.values<AnyTfKernel | Unsupported>(TFJS_KERNELS).flatMap((k) => (isUnsupported(k) ? [] : [[k.op, k] as const])),
-);
+const BY_OP: ReadonlyMap<string, AnyTfKernel> = new Map(Object.values<AnyTfKernel | Unsupported>(TFJS_KERNELS).flatMap((k) => (isUnsupported(k) ? [] : [[k.op, k] as const])));
 
 /** The kernel of `op` (its layout policy for the planner), or undefined for an unknown or unsupported op. */
 export function tfjsKernel(op: string): AnyTfKernel | undefined {

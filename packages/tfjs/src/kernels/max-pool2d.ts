@@ -37,7 +37,18 @@ export const maxPool2dKernel = defineTfKernel({
     };
     return {
       run: ([x]) => {
-        const xp = padded ? tf.pad(x!, [[0, 0], [p[0], bottom], [p[1], right], [0, 0]], -Infinity) : x!;
+        const xp = padded
+          ? tf.pad(
+              x!,
+              [
+                [0, 0],
+                [p[0], bottom],
+                [p[1], right],
+                [0, 0],
+              ],
+              -Infinity,
+            )
+          : x!;
         const hasNaN = tf.greater(pool(tf.cast(tf.notEqual(xp, xp), 'float32')), 0);
         return [tf.where(hasNaN, tf.fill(outShape, NaN), pool(xp))];
       },

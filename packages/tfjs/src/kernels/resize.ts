@@ -27,17 +27,19 @@ export const resizeKernel = defineTfKernel({
         lo: keep(tf.tensor1d(t.lo, 'int32')),
         hi: keep(tf.tensor1d(t.hi, 'int32')),
         w1: keep(tf.tensor(Float32Array.from(t.t), alongAxis(rank, axis, outLen))),
-        w0: keep(tf.tensor(Float32Array.from(t.t, (v) => 1 - v), alongAxis(rank, axis, outLen))),
+        w0: keep(
+          tf.tensor(
+            Float32Array.from(t.t, (v) => 1 - v),
+            alongAxis(rank, axis, outLen),
+          ),
+        ),
       };
     };
     const rows = table(axisH, scaleH, input[0], output[0]);
     const cols = table(axisW, scaleW, input[1], output[1]);
-    const lerp = (v: Tensor, tb: typeof rows, axis: number): Tensor =>
-      tf.add(tf.mul(tf.gather(v, tb.lo, axis), tb.w0), tf.mul(tf.gather(v, tb.hi, axis), tb.w1));
+    const lerp = (v: Tensor, tb: typeof rows, axis: number): Tensor => tf.add(tf.mul(tf.gather(v, tb.lo, axis), tb.w0), tf.mul(tf.gather(v, tb.hi, axis), tb.w1));
     return {
-      run: ([v]) => [
-        attrs.mode === 'nearest' ? tf.gather(tf.gather(v!, rows.lo, axisH), cols.lo, axisW) : lerp(lerp(v!, cols, axisW), rows, axisH),
-      ],
+      run: ([v]) => [attrs.mode === 'nearest' ? tf.gather(tf.gather(v!, rows.lo, axisH), cols.lo, axisW) : lerp(lerp(v!, cols, axisW), rows, axisH)],
     };
   },
 });

@@ -60,9 +60,7 @@ export async function predictLayersModelFile(modelFile: string, feeds: readonly 
     const inputs = feeds.map((f) => tf.tensor(Float32Array.from(toFloat64(f)), [...f.shape], 'float32'));
     const x = inputs.length === 1 ? inputs[0]! : inputs;
     // predict() slices all inputs by one batch size; apply() runs inputs of different batches as they are.
-    const out = (inputs.every((t) => t.shape[0] === inputs[0]!.shape[0]) ? model.predict(x) : model.apply(x, { training: false })) as
-      | tfc.Tensor
-      | tfc.Tensor[];
+    const out = (inputs.every((t) => t.shape[0] === inputs[0]!.shape[0]) ? model.predict(x) : model.apply(x, { training: false })) as tfc.Tensor | tfc.Tensor[];
     const list = Array.isArray(out) ? out : [out];
     const result = await Promise.all(list.map(async (t) => tensor('float32', t.shape, new Float32Array(await t.data()))));
     tf.dispose([...inputs, ...list]);

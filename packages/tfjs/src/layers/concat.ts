@@ -61,7 +61,11 @@ export class SkipConcat extends tfl.layers.Layer {
         if (this.crop !== 'center') return x;
         const size = x.shape.map((d, a) => (a === 0 || a === axis ? d : last.shape[a]!));
         if (size.every((d, a) => d === x.shape[a])) return x;
-        return tf.slice(x, x.shape.map((d, a) => Math.floor((d - size[a]!) / 2)), size);
+        return tf.slice(
+          x,
+          x.shape.map((d, a) => Math.floor((d - size[a]!) / 2)),
+          size,
+        );
       });
       return tf.concat(parts, axis);
     });

@@ -11,19 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import {
-  GRAPH_FORMAT,
-  GRAPH_VERSION,
-  SkipconnError,
-  UnsupportedError,
-  sizeOf,
-  unsupportedReason,
-  validateGraph,
-  type Attrs,
-  type Graph,
-  type Layout,
-  type ValidatedNode,
-} from '@skipconn/core';
+import { GRAPH_FORMAT, GRAPH_VERSION, SkipconnError, UnsupportedError, sizeOf, unsupportedReason, validateGraph, type Attrs, type Graph, type Layout, type ValidatedNode } from '@skipconn/core';
 import { TFJS_KERNELS, TFJS_OPS, compileTfjsKernel, type CompiledKernel } from '../kernels';
 import { identityPerm } from '../plan/perm';
 import type { Tensor } from '../tf';
@@ -73,7 +61,11 @@ function configValue(v: unknown, layer: string): tf.serialization.ConfigDictValu
 }
 
 function configDict(v: object, layer: string): tf.serialization.ConfigDict {
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, configValue(x, layer)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([, x]) => x !== undefined)
+      .map(([k, x]) => [k, configValue(x, layer)]),
+  );
 }
 
 function irLayout(v: unknown): Layout | undefined {
@@ -145,7 +137,7 @@ export class SkipOp extends tfl.layers.Layer {
     return this.kernel;
   }
 
-  override dispose(): ReturnType<tfl.layers.Layer["dispose"]> {
+  override dispose(): ReturnType<tfl.layers.Layer['dispose']> {
     const result = super.dispose();
     if (result.refCountAfterDispose === 0) {
       tf.dispose(this.kept);

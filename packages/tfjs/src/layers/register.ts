@@ -18,7 +18,10 @@ export function registerLayerClass(cls: LayerClass): void {
   if (taken !== undefined) {
     if (taken[SKIPCONN_LAYER] === true && taken.name === cls.name) return;
     const who = taken[SKIPCONN_LAYER] === true ? `@skipconn/tfjs's ${taken.name}` : `class ${clipUserText(taken.name || '(anonymous)')}, not one of @skipconn/tfjs's layers`;
-    throw new SkipconnError('USAGE', `tfjs layer class name '${cls.className}' is already registered with tf.serialization: expected it free (or taken by @skipconn/tfjs's ${cls.name} from another copy of the package), received ${who}`);
+    throw new SkipconnError(
+      'USAGE',
+      `tfjs layer class name '${cls.className}' is already registered with tf.serialization: expected it free (or taken by @skipconn/tfjs's ${cls.name} from another copy of the package), received ${who}`,
+    );
   }
   Object.defineProperty(cls, SKIPCONN_LAYER, { value: true });
   tf.serialization.registerClass(cls);

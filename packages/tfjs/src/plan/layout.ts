@@ -25,9 +25,7 @@ export interface View {
   readonly rank: number;
 }
 
-export type ConvertStep =
-  | { readonly kind: 'transpose'; readonly perm: readonly number[] }
-  | { readonly kind: 'reshape'; readonly shape: readonly number[] };
+export type ConvertStep = { readonly kind: 'transpose'; readonly perm: readonly number[] } | { readonly kind: 'reshape'; readonly shape: readonly number[] };
 
 export interface Conversion {
   /** Key of the converted tensor in the run environment. */
@@ -141,8 +139,7 @@ export function planLayouts(vg: ValidatedGraph, policyOf: PolicyLookup, supporte
   const roleOf = (node: ValidatedNode, i: number): InputRole => policies.get(node)!.inputRole?.(i, node) ?? 'data';
   const clAllowed = (node: ValidatedNode): boolean => node.outputs[0]?.layout === 'NCHW';
   /** Does input i of a follow node move with the node's storage? */
-  const follows = (node: ValidatedNode, i: number): boolean =>
-    roleOf(node, i) !== 'param' && node.inputs[i]!.shape.length === node.outputs[0]!.shape.length;
+  const follows = (node: ValidatedNode, i: number): boolean => roleOf(node, i) !== 'param' && node.inputs[i]!.shape.length === node.outputs[0]!.shape.length;
 
   // 1. Backward: which values want channels-last storage.
   const consumers = new Map<string, { node: ValidatedNode; index: number }[]>();

@@ -112,7 +112,10 @@ export class Engine {
   private readonly queue = new SerialQueue();
   private readonly cache: PipelineCache;
 
-  private constructor(readonly device: GPUDevice, readonly info: EngineInfo) {
+  private constructor(
+    readonly device: GPUDevice,
+    readonly info: EngineInfo,
+  ) {
     this.cache = pipelineCache(device);
     void device.lost.then((l) => {
       this.lost = { reason: String(l.reason), message: l.message };
@@ -123,7 +126,11 @@ export class Engine {
   static async create(gpu: GPU, request: DeviceRequest = {}): Promise<Engine> {
     const adapter = await gpu.requestAdapter({ powerPreference: request.powerPreference ?? 'high-performance' });
     if (adapter === null) {
-      throw new AdapterUnavailableError(ADAPTER_NAME, 'no WebGPU adapter was found (requestAdapter returned null)', 'enable WebGPU in the browser, or in Node install a Vulkan driver (CPU machines: apt-get install chromium libvulkan1, for its SwiftShader ICD)');
+      throw new AdapterUnavailableError(
+        ADAPTER_NAME,
+        'no WebGPU adapter was found (requestAdapter returned null)',
+        'enable WebGPU in the browser, or in Node install a Vulkan driver (CPU machines: apt-get install chromium libvulkan1, for its SwiftShader ICD)',
+      );
     }
     const want = ['maxStorageBuffersPerShaderStage', 'maxStorageBufferBindingSize', 'maxBufferSize'] as const;
     const requiredLimits: Record<string, number> = {};

@@ -85,7 +85,10 @@ export class PipelineCache {
 }
 
 function numbered(code: string): string {
-  return code.split('\n').map((l, i) => `${String(i + 1).padStart(4)} ${l}`).join('\n');
+  return code
+    .split('\n')
+    .map((l, i) => `${String(i + 1).padStart(4)} ${l}`)
+    .join('\n');
 }
 
 const caches = new WeakMap<GPUDevice, PipelineCache>();

@@ -8,7 +8,10 @@ import type { EngineStats, Host } from './types';
 export class LocalHost implements Host {
   private engine: Engine | undefined;
 
-  constructor(private readonly gpu: GPU, private readonly checkKeys = false) {}
+  constructor(
+    private readonly gpu: GPU,
+    private readonly checkKeys = false,
+  ) {}
 
   async init(): Promise<EngineInfo> {
     this.engine = await Engine.create(this.gpu);

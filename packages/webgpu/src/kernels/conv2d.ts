@@ -88,7 +88,14 @@ export const conv2dShader = defineShader<Conv2dSpec>('conv2d', (spec) => {
   const xc = ['n', 'c', 'u32(ih)', 'u32(iw)'];
   const inv = pro === undefined ? [] : invariantNodes(pro.expr, (i) => pro.leaves[i]!.strides[2] === 0 && pro.leaves[i]!.strides[3] === 0);
   if (pro !== undefined) {
-    const hoisted = emitExpr(pro.expr, 'f32', 'p', (i) => load(pro.leaves[i]!, ['n', 'c', '0u', '0u']), undefined, (i) => inv[i]!);
+    const hoisted = emitExpr(
+      pro.expr,
+      'f32',
+      'p',
+      (i) => load(pro.leaves[i]!, ['n', 'c', '0u', '0u']),
+      undefined,
+      (i) => inv[i]!,
+    );
     body.push(...hoisted.code.map((l) => `  ${l}`));
   }
   body.push(`  for (var p = 0u; p < ${u(kh)}; p++) {`);
@@ -100,7 +107,14 @@ export const conv2dShader = defineShader<Conv2dSpec>('conv2d', (spec) => {
   if (pro === undefined) {
     body.push(`        v = ${load(x, xc)};`);
   } else {
-    const { code, result } = emitExpr(pro.expr, 'f32', 'p', (i) => load(pro.leaves[i]!, xc), load(x, xc), (i) => !inv[i]!);
+    const { code, result } = emitExpr(
+      pro.expr,
+      'f32',
+      'p',
+      (i) => load(pro.leaves[i]!, xc),
+      load(x, xc),
+      (i) => !inv[i]!,
+    );
     body.push(...code.map((l) => `        ${l}`), `        v = ${result};`);
   }
   body.push('      }');

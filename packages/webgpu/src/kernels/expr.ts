@@ -9,11 +9,7 @@ import { lit, sfx, type ScalarType } from './wgsl';
 
 export type EOp = 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'gelu_tanh' | 'silu' | 'atleast' | 'atmost';
 
-export type ENode =
-  | { readonly k: 'leaf'; readonly i: number }
-  | { readonly k: 'self' }
-  | { readonly k: 'const'; readonly v: number }
-  | { readonly k: 'op'; readonly op: EOp; readonly a: readonly number[] };
+export type ENode = { readonly k: 'leaf'; readonly i: number } | { readonly k: 'self' } | { readonly k: 'const'; readonly v: number } | { readonly k: 'op'; readonly op: EOp; readonly a: readonly number[] };
 
 /** An SSA list; `root` is the node whose value the expression yields. */
 export interface Expr {
@@ -111,7 +107,9 @@ export function emitExpr(e: Expr, t: ScalarType, p: string, leaf: (i: number) =>
         if (self === undefined) throw new Error('internal: expression reads self but the kernel provides none');
         v = self;
         break;
-      case 'const': v = t === 'f32' ? lit(n.v) : `${t}(${lit(n.v)})`; break;
+      case 'const':
+        v = t === 'f32' ? lit(n.v) : `${t}(${lit(n.v)})`;
+        break;
       case 'op': {
         const sym = BINARY[n.op];
         const args = n.a.map((x) => `${p}${x}`);

@@ -33,11 +33,7 @@ export const padShader = defineShader<PadSpec>('pad', (spec) => {
     `let sw = ${source('pw', W, mode)};`,
   ];
   if (mode === 'constant') {
-    body.push(
-      `var v = ${lit(spec.value)};`,
-      `if (sh >= 0 && sh < ${H} && sw >= 0 && sw < ${W}) { v = ${load(x, ['n', 'c', 'u32(sh)', 'u32(sw)'])}; }`,
-      `${load(out, ['n', 'c', 'i', 'j'])} = v;`,
-    );
+    body.push(`var v = ${lit(spec.value)};`, `if (sh >= 0 && sh < ${H} && sw >= 0 && sw < ${W}) { v = ${load(x, ['n', 'c', 'u32(sh)', 'u32(sw)'])}; }`, `${load(out, ['n', 'c', 'i', 'j'])} = v;`);
   } else {
     body.push(`${load(out, ['n', 'c', 'i', 'j'])} = ${load(x, ['n', 'c', 'u32(sh)', 'u32(sw)'])};`);
   }

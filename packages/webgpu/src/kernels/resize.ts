@@ -23,11 +23,7 @@ export const resizeShader = defineShader<ResizeSpec>('resize', (spec) => {
   const hBase = 0;
   const wBase = 3 * oh;
   const at = (h: string, w: string) => load(x, ['n', 'c', h, w]);
-  const body = [
-    ...outputCoords(out, spec.order, ['n', 'c', 'i', 'j']),
-    `let h0 = u32(${t(hBase, 'i')});`,
-    `let w0 = u32(${t(wBase, 'j')});`,
-  ];
+  const body = [...outputCoords(out, spec.order, ['n', 'c', 'i', 'j']), `let h0 = u32(${t(hBase, 'i')});`, `let w0 = u32(${t(wBase, 'j')});`];
   if (spec.nearest) {
     // One sample, never multiplied: an Infinity is copied, not turned into NaN.
     body.push(`${load(out, ['n', 'c', 'i', 'j'])} = ${at('h0', 'w0')};`);

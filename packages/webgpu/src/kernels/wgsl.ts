@@ -129,9 +129,7 @@ export function load(v: ViewSpec, coords: readonly string[]): string {
 
 /** Binding declarations for a spec. */
 export function bindings(spec: ShaderSpec): string {
-  return spec.bindings
-    .map((bd, i) => `@group(0) @binding(${i}) var<storage, ${bd.access}> b${i}: array<${bd.vec4 ? 'vec4<f32>' : 'f32'}>;`)
-    .join('\n');
+  return spec.bindings.map((bd, i) => `@group(0) @binding(${i}) var<storage, ${bd.access}> b${i}: array<${bd.vec4 ? 'vec4<f32>' : 'f32'}>;`).join('\n');
 }
 
 /**

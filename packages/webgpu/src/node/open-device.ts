@@ -42,4 +42,3 @@ export async function openDevice(): Promise<Engine> {
   const { reason, fix } = explainNoAdapter(swift ?? env);
   throw new AdapterUnavailableError('webgpu', reason, fix);
 }
-

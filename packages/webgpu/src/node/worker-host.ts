@@ -55,21 +55,30 @@ export class WorkerHost implements Host {
       if (w.dtype !== 'float32') throw new SkipconnError('UNSUPPORTED', `webgpu: weight '${name}' is ${w.dtype}; this adapter runs float32 only`);
       list.push({ name, shape: w.shape, data: copyOut(w.data as Float32Array) });
     }
-    const reply = await this.request({ type: 'compile', graph: vg.graph, weights: list, settings }, list.map((t) => t.data));
+    const reply = await this.request(
+      { type: 'compile', graph: vg.graph, weights: list, settings },
+      list.map((t) => t.data),
+    );
     if (reply.type !== 'compile') throw new Error('internal: unexpected reply to compile');
     return { id: reply.id, report: reply.report };
   }
 
   async run(id: number, feeds: ReadonlyMap<string, Float32Array>): Promise<Map<string, EngineTensor>> {
     const list = wire(feeds);
-    const reply = await this.request({ type: 'run', id, feeds: list }, list.map((t) => t.data));
+    const reply = await this.request(
+      { type: 'run', id, feeds: list },
+      list.map((t) => t.data),
+    );
     if (reply.type !== 'run') throw new Error('internal: unexpected reply to run');
     return new Map(reply.outputs.map((o) => [o.name, { shape: o.shape, data: new Float32Array(o.data) }]));
   }
 
   async time(id: number, feeds: ReadonlyMap<string, Float32Array>, options: TimeOptions): Promise<TimeResult> {
     const list = wire(feeds);
-    const reply = await this.request({ type: 'time', id, feeds: list, options }, list.map((t) => t.data));
+    const reply = await this.request(
+      { type: 'time', id, feeds: list, options },
+      list.map((t) => t.data),
+    );
     if (reply.type !== 'time') throw new Error('internal: unexpected reply to time');
     return reply.result;
   }

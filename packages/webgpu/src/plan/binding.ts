@@ -46,10 +46,18 @@ export function alignLoc(loc: Loc, leaf: Pick<Leaf, 'align' | 'slice'>, shape: r
   const a = leaf.align;
   let strides: number[];
   switch (a.k) {
-    case 'same': strides = [...l.strides]; break;
-    case 'scalar': strides = new Array<number>(rank).fill(0); break;
-    case 'channel': strides = shape.map((_, i) => (i === a.axis ? l.strides[0]! : 0)); break;
-    case 'perm': strides = a.perm.map((p) => l.strides[p]!); break;
+    case 'same':
+      strides = [...l.strides];
+      break;
+    case 'scalar':
+      strides = new Array<number>(rank).fill(0);
+      break;
+    case 'channel':
+      strides = shape.map((_, i) => (i === a.axis ? l.strides[0]! : 0));
+      break;
+    case 'perm':
+      strides = a.perm.map((p) => l.strides[p]!);
+      break;
     case 'numpy': {
       const lead = rank - l.shape.length;
       strides = shape.map((_, i) => (i < lead || l.shape[i - lead] === 1 ? 0 : l.strides[i - lead]!));
@@ -65,4 +73,3 @@ export function canonical(v: ViewSpec, layout: Layout): ViewSpec {
   const order = [ax.batch, ax.channels, ...ax.spatial];
   return { b: v.b, off: v.off, shape: order.map((i) => v.shape[i]!), strides: order.map((i) => v.strides[i]!) };
 }
-

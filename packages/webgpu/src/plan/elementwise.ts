@@ -5,18 +5,7 @@
  * read as a leaf), `leaf(value, align, slice)` reads a value the node does not name as an input
  * (a packed constant).
  */
-import {
-  channelAxis,
-  scaleForm,
-  stochasticDepthFactor,
-  transposePerm,
-  type ActivationKind,
-  type OpType,
-  type ScaleSpec,
-  type ValidatedNode,
-  type ValidatedNodeOf,
-  type WeightStore,
-} from '@skipconn/core';
+import { channelAxis, scaleForm, stochasticDepthFactor, transposePerm, type ActivationKind, type OpType, type ScaleSpec, type ValidatedNode, type ValidatedNodeOf, type WeightStore } from '@skipconn/core';
 import type { EOp, ExprBuilder } from '../kernels/expr';
 
 /** How a leaf's values line up with the expression's (output) shape. */
@@ -54,10 +43,16 @@ function activation(eb: ExprBuilder, kind: ActivationKind, x: number): number {
 }
 
 /** add, sub, mul, div: NumPy broadcasting. */
-export const lowerBinary = (op: 'add' | 'sub' | 'mul' | 'div'): AnyElementwiseLowering => (_node, { eb, arg }) => eb.op(op, arg(0, NUMPY), arg(1, NUMPY));
+export const lowerBinary =
+  (op: 'add' | 'sub' | 'mul' | 'div'): AnyElementwiseLowering =>
+  (_node, { eb, arg }) =>
+    eb.op(op, arg(0, NUMPY), arg(1, NUMPY));
 
 /** An activation without attributes. */
-export const lowerUnary = (eop: EOp): AnyElementwiseLowering => (_node, { eb, arg }) => eb.op(eop, arg(0, SAME));
+export const lowerUnary =
+  (eop: EOp): AnyElementwiseLowering =>
+  (_node, { eb, arg }) =>
+    eb.op(eop, arg(0, SAME));
 
 /** residual: act(alpha*x + (beta*sd)*f), the stochastic-depth factor folded into beta. */
 export const lowerResidual: ElementwiseLowering<'residual'> = (node, { eb, arg }) => {

@@ -17,10 +17,7 @@
  *   - concat: placement-only, members hosted in slices of its output (zero-copy concatenation).
  */
 import { implementedOps, isUnsupported, type OpType, type Unsupported, type ValidatedNodeOf } from '@skipconn/core';
-import {
-  lowerBatchNorm, lowerBinary, lowerClip, lowerGate, lowerHardSigmoid, lowerGelu, lowerHighway, lowerResidual, lowerTranspose, lowerUnary,
-  type ElementwiseLowering,
-} from './elementwise';
+import { lowerBatchNorm, lowerBinary, lowerClip, lowerGate, lowerHardSigmoid, lowerGelu, lowerHighway, lowerResidual, lowerTranspose, lowerUnary, type ElementwiseLowering } from './elementwise';
 import type { StepEmitter } from './emitters/context';
 import { emitConv2d, emitConvTranspose2d } from './emitters/conv';
 import { emitDense } from './emitters/dense';
@@ -70,13 +67,7 @@ export interface ConcatOpDef<K extends OpType> {
 }
 
 /** What op K is to this compiler, and the function that lowers or emits it. */
-export type WebGpuOpDef<K extends OpType> =
-  | ElementwiseOpDef<K>
-  | AnchorOpDef<K>
-  | NormalizeOpDef<K>
-  | StandaloneOpDef<K>
-  | ViewOpDef<K>
-  | ConcatOpDef<K>;
+export type WebGpuOpDef<K extends OpType> = ElementwiseOpDef<K> | AnchorOpDef<K> | NormalizeOpDef<K> | StandaloneOpDef<K> | ViewOpDef<K> | ConcatOpDef<K>;
 
 export type WebGpuOpKind = WebGpuOpDef<OpType>['kind'];
 

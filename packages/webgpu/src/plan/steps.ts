@@ -68,13 +68,16 @@ export interface BuiltSteps {
 export function stepReads(step: Step): string[] {
   const fromFused = (f: Fused | undefined): string[] => (f === undefined ? [] : f.leaves.map((l) => l.value));
   switch (step.kind) {
-    case 'ewise': return fromFused(step.fused);
-    case 'normalize': return [...(step.pro === undefined ? [step.node.spec.inputs[0]!] : fromFused(step.pro)), ...step.node.spec.inputs.slice(1)];
+    case 'ewise':
+      return fromFused(step.fused);
+    case 'normalize':
+      return [...(step.pro === undefined ? [step.node.spec.inputs[0]!] : fromFused(step.pro)), ...step.node.spec.inputs.slice(1)];
     case 'anchor': {
       const inputs = step.pro === undefined ? step.node.spec.inputs : step.node.spec.inputs.slice(1);
       return [...inputs, ...fromFused(step.pro), ...fromFused(step.epi)];
     }
-    default: return [...step.node.spec.inputs];
+    default:
+      return [...step.node.spec.inputs];
   }
 }
 
@@ -96,10 +99,14 @@ function fusionRole<K extends OpType>(node: ValidatedNodeOf<K>): FusionRole {
   const def = WEBGPU_OPS[node.type];
   if (isUnsupported(def)) throw new UnsupportedError(`op ${node.type} (${def.reason})`, { node: node.spec.name, op: node.type }, implementedOps(WEBGPU_OPS));
   switch (def.kind) {
-    case 'elementwise': return { kind: 'elementwise', lower: (ctx) => def.lower(node, ctx) };
-    case 'anchor': return { kind: 'anchor', prologue: def.prologue };
-    case 'concat': return { kind: 'concat', centerCrop: def.centerCrop(node) };
-    default: return { kind: def.kind };
+    case 'elementwise':
+      return { kind: 'elementwise', lower: (ctx) => def.lower(node, ctx) };
+    case 'anchor':
+      return { kind: 'anchor', prologue: def.prologue };
+    case 'concat':
+      return { kind: 'concat', centerCrop: def.centerCrop(node) };
+    default:
+      return { kind: def.kind };
   }
 }
 
@@ -202,7 +209,11 @@ export function buildSteps(vg: ValidatedGraph, weights: WeightStore, options: St
     switch (role.kind) {
       case 'elementwise': {
         // Most fusion first; if the kernel would need too many storage bindings, less.
-        for (const [allowInline, allowAnchor] of [[true, true], [true, false], [false, false]] as const) {
+        for (const [allowInline, allowAnchor] of [
+          [true, true],
+          [true, false],
+          [false, false],
+        ] as const) {
           const r = lowerElementwise(node, role.lower, allowInline, allowAnchor && !feedsNormalization.has(out));
           if (r.bindings > options.maxBindings && allowInline) continue;
           r.absorbed.forEach((p) => (p.dead = true));
@@ -254,6 +265,9 @@ export function buildSteps(vg: ValidatedGraph, weights: WeightStore, options: St
     }
   });
 
-  const steps = placed.filter((p) => !p.dead).sort((a, b) => a.pos - b.pos).map((p) => p.step);
+  const steps = placed
+    .filter((p) => !p.dead)
+    .sort((a, b) => a.pos - b.pos)
+    .map((p) => p.step);
   return { steps, constants };
 }

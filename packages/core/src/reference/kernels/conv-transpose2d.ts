@@ -14,7 +14,11 @@ export const convTranspose2dKernel = defineKernel({
     const Y = imageView(out.shape, layout);
     const [, outPerGroup, kh, kw] = w!.shape as [number, number, number, number];
     const inPerGroup = X.c / attrs.groups;
-    const { strides: [sh, sw], pads: [top, left], dilations: [dh, dw] } = attrs;
+    const {
+      strides: [sh, sw],
+      pads: [top, left],
+      dilations: [dh, dw],
+    } = attrs;
     // w is [inChannels, outChannels/groups, kH, kW] in every layout.
     const weight = (c: number, oi: number, p: number, q: number): number => w!.data[((c * outPerGroup + oi) * kh + p) * kw + q]!;
     out.data.fill(-0); // the exact additive identity, so untouched positions hold only the bias

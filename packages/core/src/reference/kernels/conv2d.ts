@@ -21,7 +21,11 @@ export const conv2dKernel = defineKernel({
     const [, perGroup, kh, kw] = w!.shape as [number, number, number, number];
     const groups = attrs.groups;
     const outPerGroup = Y.c / groups;
-    const { strides: [sh, sw], pads: [top, left], dilations: [dh, dw] } = attrs;
+    const {
+      strides: [sh, sw],
+      pads: [top, left],
+      dilations: [dh, dw],
+    } = attrs;
     // Strides of each semantic axis (the views are linear in every coordinate).
     const xc = X.at(0, 1, 0, 0) - X.at(0, 0, 0, 0);
     const xh = X.at(0, 0, 1, 0) - X.at(0, 0, 0, 0);
@@ -77,27 +81,46 @@ export const conv2dKernel = defineKernel({
           // Top-left input coordinate of each lane's window; a lane past the last position gets
           // a row far outside the image, so it reads padding zeros.
           const pos0 = panel * PANEL;
-          const i0 = Math.floor(pos0 / Y.w), j0 = pos0 - i0 * Y.w;
-          const i1 = j0 + 1 < Y.w ? i0 : i0 + 1, j1 = j0 + 1 < Y.w ? j0 + 1 : 0;
-          const i2 = j1 + 1 < Y.w ? i1 : i1 + 1, j2 = j1 + 1 < Y.w ? j1 + 1 : 0;
-          const i3 = j2 + 1 < Y.w ? i2 : i2 + 1, j3 = j2 + 1 < Y.w ? j2 + 1 : 0;
+          const i0 = Math.floor(pos0 / Y.w),
+            j0 = pos0 - i0 * Y.w;
+          const i1 = j0 + 1 < Y.w ? i0 : i0 + 1,
+            j1 = j0 + 1 < Y.w ? j0 + 1 : 0;
+          const i2 = j1 + 1 < Y.w ? i1 : i1 + 1,
+            j2 = j1 + 1 < Y.w ? j1 + 1 : 0;
+          const i3 = j2 + 1 < Y.w ? i2 : i2 + 1,
+            j3 = j2 + 1 < Y.w ? j2 + 1 : 0;
           const FAR = -(X.h + kh * dh + 1);
           const h0 = i0 * sh - top;
           const h1 = pos0 + 1 < positions ? i1 * sh - top : FAR;
           const h2 = pos0 + 2 < positions ? i2 * sh - top : FAR;
           const h3 = pos0 + 3 < positions ? i3 * sh - top : FAR;
-          const w0 = j0 * sw - left, w1 = j1 * sw - left, w2 = j2 * sw - left, w3 = j3 * sw - left;
+          const w0 = j0 * sw - left,
+            w1 = j1 * sw - left,
+            w2 = j2 * sw - left,
+            w3 = j3 * sw - left;
           let dst = panel * k * PANEL;
           for (let ci = 0; ci < perGroup; ci++) {
             const channel = firstIn + ci * xc;
             for (let p = 0; p < kh; p++) {
               const dy = p * dh;
-              const ha = h0 + dy, hb = h1 + dy, hc = h2 + dy, hd = h3 + dy;
-              const inA = ha >= 0 && ha < X.h, inB = hb >= 0 && hb < X.h, inC = hc >= 0 && hc < X.h, inD = hd >= 0 && hd < X.h;
-              const ra = channel + ha * xh, rb = channel + hb * xh, rc = channel + hc * xh, rd = channel + hd * xh;
+              const ha = h0 + dy,
+                hb = h1 + dy,
+                hc = h2 + dy,
+                hd = h3 + dy;
+              const inA = ha >= 0 && ha < X.h,
+                inB = hb >= 0 && hb < X.h,
+                inC = hc >= 0 && hc < X.h,
+                inD = hd >= 0 && hd < X.h;
+              const ra = channel + ha * xh,
+                rb = channel + hb * xh,
+                rc = channel + hc * xh,
+                rd = channel + hd * xh;
               for (let q = 0; q < kw; q++, dst += PANEL) {
                 const dx = q * dw;
-                const wa = w0 + dx, wb = w1 + dx, wc = w2 + dx, wd = w3 + dx;
+                const wa = w0 + dx,
+                  wb = w1 + dx,
+                  wc = w2 + dx,
+                  wd = w3 + dx;
                 cols[dst] = inA && wa >= 0 && wa < X.w ? xd[ra + wa * xw]! : 0;
                 cols[dst + 1] = inB && wb >= 0 && wb < X.w ? xd[rb + wb * xw]! : 0;
                 cols[dst + 2] = inC && wc >= 0 && wc < X.w ? xd[rc + wc * xw]! : 0;

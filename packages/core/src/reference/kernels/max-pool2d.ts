@@ -14,7 +14,12 @@ export const maxPool2dKernel = defineKernel({
     const out = f64(node.outputs[0]!.shape);
     const X = imageView(x!.shape, layout);
     const Y = imageView(out.shape, layout);
-    const { kernel: [kh, kw], strides: [sh, sw], pads: [top, left], dilations: [dh, dw] } = attrs;
+    const {
+      kernel: [kh, kw],
+      strides: [sh, sw],
+      pads: [top, left],
+      dilations: [dh, dw],
+    } = attrs;
     for (let n = 0; n < Y.n; n++) {
       for (let c = 0; c < Y.c; c++) {
         for (let i = 0; i < Y.h; i++) {

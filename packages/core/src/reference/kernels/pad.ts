@@ -7,10 +7,13 @@ import type { PadMode } from '../../ops/pad';
 export function padSource(p: number, size: number, mode: PadMode): number {
   if (p >= 0 && p < size) return p;
   switch (mode) {
-    case 'constant': return -1;
-    case 'edge': return p < 0 ? 0 : size - 1;
+    case 'constant':
+      return -1;
+    case 'edge':
+      return p < 0 ? 0 : size - 1;
     // One mirror suffices: the op checked pad < size, so -p and 2(size-1) - p land inside.
-    case 'reflect': return p < 0 ? -p : 2 * (size - 1) - p;
+    case 'reflect':
+      return p < 0 ? -p : 2 * (size - 1) - p;
   }
 }
 

@@ -22,5 +22,15 @@ export const sigmoidKernel = unaryKernel('sigmoid', () => activationFn('sigmoid'
 export const tanhKernel = unaryKernel('tanh', () => activationFn('tanh'));
 export const siluKernel = unaryKernel('silu', () => activationFn('silu'));
 export const geluKernel = unaryKernel('gelu', (a) => activationFn(a.approximate === 'tanh' ? 'gelu_tanh' : 'gelu'));
-export const clipKernel = unaryKernel('clip', ({ min, max }) => (x) => clipValue(x, min, max));
-export const hardSigmoidKernel = unaryKernel('hardSigmoid', ({ alpha, beta }) => (x) => hardSigmoidValue(x, alpha, beta));
+export const clipKernel = unaryKernel(
+  'clip',
+  ({ min, max }) =>
+    (x) =>
+      clipValue(x, min, max),
+);
+export const hardSigmoidKernel = unaryKernel(
+  'hardSigmoid',
+  ({ alpha, beta }) =>
+    (x) =>
+      hardSigmoidValue(x, alpha, beta),
+);

@@ -50,10 +50,18 @@ function binary(onnxOp: string): AnyOpExporter {
 /** Emits `output = act(input)`; for 'none' an Identity. Returns nothing; output is an ONNX name. */
 export function emitActivation(ctx: ExportContext, kind: ActivationKind, input: string, output: string, dtype: DType, nodeName?: string): void {
   switch (kind) {
-    case 'none': ctx.node('Identity', [input], [output], {}, nodeName); return;
-    case 'relu': ctx.node('Relu', [input], [output], {}, nodeName); return;
-    case 'sigmoid': ctx.node('Sigmoid', [input], [output], {}, nodeName); return;
-    case 'tanh': ctx.node('Tanh', [input], [output], {}, nodeName); return;
+    case 'none':
+      ctx.node('Identity', [input], [output], {}, nodeName);
+      return;
+    case 'relu':
+      ctx.node('Relu', [input], [output], {}, nodeName);
+      return;
+    case 'sigmoid':
+      ctx.node('Sigmoid', [input], [output], {}, nodeName);
+      return;
+    case 'tanh':
+      ctx.node('Tanh', [input], [output], {}, nodeName);
+      return;
     case 'silu': {
       const s = ctx.temp(`${output}__sigmoid`);
       ctx.node('Sigmoid', [input], [s]);

@@ -8,11 +8,7 @@ import type { ExportContext } from '../context';
 import type { OpExporter } from './types';
 
 /** Runs an NCHW op: input in NCHW form, output defined permuted when the IR value is NHWC. */
-function imageOp(
-  ctx: ExportContext,
-  node: ValidatedNode,
-  emit: (x: string, out: string) => void,
-): void {
+function imageOp(ctx: ExportContext, node: ValidatedNode, emit: (x: string, out: string) => void): void {
   const x = node.spec.inputs[0]!;
   const out = node.spec.outputs[0]!;
   const permuted = node.outputs[0]!.layout === 'NHWC';
@@ -53,9 +49,19 @@ const conv2d: OpExporter<'conv2d'> = (node, ctx) => {
   }
   const kernel = ctx.info(w!).shape.slice(2);
   imageOp(ctx, node, (x, out) =>
-    ctx.node('Conv', [x, ctx.get(w!), ...(b !== undefined ? [ctx.get(b)] : [])], [out], {
-      dilations: a.dilations, group: a.groups, kernel_shape: kernel, pads: a.pads, strides: a.strides,
-    }, node.spec.name),
+    ctx.node(
+      'Conv',
+      [x, ctx.get(w!), ...(b !== undefined ? [ctx.get(b)] : [])],
+      [out],
+      {
+        dilations: a.dilations,
+        group: a.groups,
+        kernel_shape: kernel,
+        pads: a.pads,
+        strides: a.strides,
+      },
+      node.spec.name,
+    ),
   );
 };
 
@@ -64,27 +70,58 @@ const convTranspose2d: OpExporter<'convTranspose2d'> = (node, ctx) => {
   const a = node.attrs;
   const kernel = ctx.info(w!).shape.slice(2);
   imageOp(ctx, node, (x, out) =>
-    ctx.node('ConvTranspose', [x, ctx.get(w!), ...(b !== undefined ? [ctx.get(b)] : [])], [out], {
-      dilations: a.dilations, group: a.groups, kernel_shape: kernel, output_padding: a.outputPadding, pads: a.pads, strides: a.strides,
-    }, node.spec.name),
+    ctx.node(
+      'ConvTranspose',
+      [x, ctx.get(w!), ...(b !== undefined ? [ctx.get(b)] : [])],
+      [out],
+      {
+        dilations: a.dilations,
+        group: a.groups,
+        kernel_shape: kernel,
+        output_padding: a.outputPadding,
+        pads: a.pads,
+        strides: a.strides,
+      },
+      node.spec.name,
+    ),
   );
 };
 
 const maxPool2d: OpExporter<'maxPool2d'> = (node, ctx) => {
   const a = node.attrs;
   imageOp(ctx, node, (x, out) =>
-    ctx.node('MaxPool', [x], [out], {
-      ceil_mode: a.ceilMode ? 1 : 0, dilations: a.dilations, kernel_shape: a.kernel, pads: a.pads, strides: a.strides,
-    }, node.spec.name),
+    ctx.node(
+      'MaxPool',
+      [x],
+      [out],
+      {
+        ceil_mode: a.ceilMode ? 1 : 0,
+        dilations: a.dilations,
+        kernel_shape: a.kernel,
+        pads: a.pads,
+        strides: a.strides,
+      },
+      node.spec.name,
+    ),
   );
 };
 
 const avgPool2d: OpExporter<'avgPool2d'> = (node, ctx) => {
   const a = node.attrs;
   imageOp(ctx, node, (x, out) =>
-    ctx.node('AveragePool', [x], [out], {
-      ceil_mode: a.ceilMode ? 1 : 0, count_include_pad: a.countIncludePad ? 1 : 0, kernel_shape: a.kernel, pads: a.pads, strides: a.strides,
-    }, node.spec.name),
+    ctx.node(
+      'AveragePool',
+      [x],
+      [out],
+      {
+        ceil_mode: a.ceilMode ? 1 : 0,
+        count_include_pad: a.countIncludePad ? 1 : 0,
+        kernel_shape: a.kernel,
+        pads: a.pads,
+        strides: a.strides,
+      },
+      node.spec.name,
+    ),
   );
 };
 
@@ -104,15 +141,19 @@ const resize: OpExporter<'resize'> = (node, ctx) => {
   const outInfo = node.outputs[0]!;
   const nchwOut = outInfo.layout === 'NHWC' ? [outInfo.shape[0]!, outInfo.shape[3]!, outInfo.shape[1]!, outInfo.shape[2]!] : [...outInfo.shape];
   const c = xInfo.layout === 'NHWC' ? xInfo.shape[3]! : xInfo.shape[1]!;
-  const sizeInputs = a.scales !== undefined
-    ? ['', ctx.constant('scales', tensor('float32', [4], [1, 1, a.scales[0], a.scales[1]]))]
-    : ['', '', ctx.int64s('sizes', [nchwOut[0]!, c, nchwOut[2]!, nchwOut[3]!])];
+  const sizeInputs = a.scales !== undefined ? ['', ctx.constant('scales', tensor('float32', [4], [1, 1, a.scales[0], a.scales[1]]))] : ['', '', ctx.int64s('sizes', [nchwOut[0]!, c, nchwOut[2]!, nchwOut[3]!])];
   imageOp(ctx, node, (x, out) =>
-    ctx.node('Resize', [x, ...sizeInputs], [out], {
-      coordinate_transformation_mode: a.coordinateTransform,
-      mode: a.mode === 'bilinear' ? 'linear' : 'nearest',
-      nearest_mode: a.mode === 'nearest' ? a.nearestMode : undefined,
-    }, node.spec.name),
+    ctx.node(
+      'Resize',
+      [x, ...sizeInputs],
+      [out],
+      {
+        coordinate_transformation_mode: a.coordinateTransform,
+        mode: a.mode === 'bilinear' ? 'linear' : 'nearest',
+        nearest_mode: a.mode === 'nearest' ? a.nearestMode : undefined,
+      },
+      node.spec.name,
+    ),
   );
 };
 
@@ -141,7 +182,11 @@ function batchNormUnfused(ctx: ExportContext, node: ValidatedNodeOf<'batchNorm'>
   const shapeOf = (t: HostTensor): number[] => info.shape.map((_, i) => (i === c ? t.shape[0]! : 1)).slice(permuted ? 1 : 0);
   const [scale, bias, mean, variance] = weights as [HostTensor, HostTensor, HostTensor, HostTensor];
   const eps = node.attrs.epsilon;
-  const std = fromFloat64(variance.dtype, variance.shape, toFloat64(variance).map((v) => Math.sqrt(v + eps)));
+  const std = fromFloat64(
+    variance.dtype,
+    variance.shape,
+    toFloat64(variance).map((v) => Math.sqrt(v + eps)),
+  );
   const p = (hint: string, t: HostTensor) => ctx.constant(`${out}__${hint}`, { ...t, shape: shapeOf(t) });
   const t = (s: string) => ctx.temp(`${out}__${s}`);
   const [centered, normed, scaled] = [t('centered'), t('normalized'), t('scaled')];
@@ -184,5 +229,12 @@ const batchNorm: OpExporter<'batchNorm'> = (node, ctx) => {
 };
 
 export const IMAGE_EXPORTERS = {
-  conv2d, convTranspose2d, maxPool2d, avgPool2d, globalAvgPool, resize, pad, batchNorm,
+  conv2d,
+  convTranspose2d,
+  maxPool2d,
+  avgPool2d,
+  globalAvgPool,
+  resize,
+  pad,
+  batchNorm,
 };

@@ -227,5 +227,14 @@ const ReduceMean: Converter = (node, ctx) => {
 };
 
 export const IMAGE_CONVERTERS: Record<string, Converter> = {
-  Conv, ConvTranspose, MaxPool: pool('max'), AveragePool: pool('avg'), GlobalAveragePool, Pad, Resize, Upsample: Resize, BatchNormalization, ReduceMean,
+  Conv,
+  ConvTranspose,
+  MaxPool: pool('max'),
+  AveragePool: pool('avg'),
+  GlobalAveragePool,
+  Pad,
+  Resize,
+  Upsample: Resize,
+  BatchNormalization,
+  ReduceMean,
 };

@@ -7,7 +7,13 @@ import { broadcastAll, fromNumbers, numbers, transposeTensor } from '../fold';
 import { constInput, hasInput, input, onlyFirstOutput, output, shapeOf, unsupported, type Converter } from './util';
 
 function scaled(t: HostTensor, k: number): HostTensor {
-  return k === 1 ? t : fromNumbers(t.dtype, t.shape, numbers(t).map((v) => v * k));
+  return k === 1
+    ? t
+    : fromNumbers(
+        t.dtype,
+        t.shape,
+        numbers(t).map((v) => v * k),
+      );
 }
 
 const Gemm: Converter = (node, ctx) => {
@@ -23,9 +29,10 @@ const Gemm: Converter = (node, ctx) => {
   const n = transB ? shapeOf(ctx, node, 1)[0]! : shapeOf(ctx, node, 1)[1]!;
   const C = hasInput(node, 2) ? ctx.const(node.input[2]!) : undefined;
   // A bias that broadcasts along the output features becomes dense's [N] bias (times beta).
-  const biasVector = C !== undefined && (sizeOf(C.shape) === n || sizeOf(C.shape) === 1) && C.shape.length <= 2 && (C.shape.length < 2 || C.shape[0] === 1)
-    ? fromNumbers(C.dtype, [n], sizeOf(C.shape) === n ? numbers(C).map((v) => v * beta) : new Array<number>(n).fill((numbers(C)[0] ?? 0) * beta))
-    : undefined;
+  const biasVector =
+    C !== undefined && (sizeOf(C.shape) === n || sizeOf(C.shape) === 1) && C.shape.length <= 2 && (C.shape.length < 2 || C.shape[0] === 1)
+      ? fromNumbers(C.dtype, [n], sizeOf(C.shape) === n ? numbers(C).map((v) => v * beta) : new Array<number>(n).fill((numbers(C)[0] ?? 0) * beta))
+      : undefined;
   let y: string;
   if (B !== undefined) {
     const w = scaled(transB ? B : transposeTensor(B, [1, 0]), alpha);
@@ -51,7 +58,10 @@ const Gemm: Converter = (node, ctx) => {
   let c = input(ctx, node, 2);
   if (beta !== 1) {
     const cc = ctx.const(node.input[2]!);
-    c = cc !== undefined ? ctx.addWeight(`${node.input[2]}__beta`, scaled(cc, beta)) : ctx.emit('mul', [c, ctx.addWeight(`${node.name || 'gemm'}__beta`, fromNumbers(ctx.info(c).dtype, [], [beta]))], {}, `${node.name || 'gemm'}/beta`);
+    c =
+      cc !== undefined
+        ? ctx.addWeight(`${node.input[2]}__beta`, scaled(cc, beta))
+        : ctx.emit('mul', [c, ctx.addWeight(`${node.name || 'gemm'}__beta`, fromNumbers(ctx.info(c).dtype, [], [beta]))], {}, `${node.name || 'gemm'}/beta`);
   }
   ctx.bind(out, ctx.emit('add', [y, c], {}, `${node.name || 'gemm'}/bias`, out));
 };
@@ -148,7 +158,7 @@ const Gelu: Converter = unary('gelu', (node, ctx) => ({ approximate: ctx.attrs(n
 const alias: Converter = (node, ctx) => {
   onlyFirstOutput(node, (o) => ctx.isUsed(o));
   if (node.opType === 'Dropout') {
-    const training = ctx.opset >= 12 && hasInput(node, 2) ? numbers(constInput(ctx, node, 2, 'training_mode'))[0] : ctx.opset < 7 ? ctx.attrs(node).int('is_test', 0) === 0 ? 1 : 0 : 0;
+    const training = ctx.opset >= 12 && hasInput(node, 2) ? numbers(constInput(ctx, node, 2, 'training_mode'))[0] : ctx.opset < 7 ? (ctx.attrs(node).int('is_test', 0) === 0 ? 1 : 0) : 0;
     if (training) unsupported(node, 'training-mode Dropout (random)', 'training_mode false (inference)', 'true');
   }
   ctx.bind(output(node), input(ctx, node, 0));
@@ -176,9 +186,22 @@ const HardSwish: Converter = (node, ctx) => {
 };
 
 export const LINEAR_CONVERTERS: Record<string, Converter> = {
-  Gemm, MatMul, LayerNormalization, Softmax,
-  Add: binary('add'), Sub: binary('sub'), Mul: binary('mul'), Div: binary('div'),
-  Relu: unary('relu'), Sigmoid: unary('sigmoid'), Tanh: unary('tanh'), Gelu, Clip, HardSigmoid, HardSwish,
-  Identity: alias, Dropout: alias, Cast,
+  Gemm,
+  MatMul,
+  LayerNormalization,
+  Softmax,
+  Add: binary('add'),
+  Sub: binary('sub'),
+  Mul: binary('mul'),
+  Div: binary('div'),
+  Relu: unary('relu'),
+  Sigmoid: unary('sigmoid'),
+  Tanh: unary('tanh'),
+  Gelu,
+  Clip,
+  HardSigmoid,
+  HardSwish,
+  Identity: alias,
+  Dropout: alias,
+  Cast,
 };
-

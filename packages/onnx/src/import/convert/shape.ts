@@ -94,5 +94,11 @@ const Concat: Converter = (node, ctx) => {
 };
 
 export const SHAPE_CONVERTERS: Record<string, Converter> = {
-  Reshape, Flatten, Transpose, Squeeze: squeezeLike('Squeeze'), Unsqueeze: squeezeLike('Unsqueeze'), Expand, Concat,
+  Reshape,
+  Flatten,
+  Transpose,
+  Squeeze: squeezeLike('Squeeze'),
+  Unsqueeze: squeezeLike('Unsqueeze'),
+  Expand,
+  Concat,
 };

@@ -49,7 +49,10 @@ function slicedProjection(ctx: ImportContext, producer: DraftNode | undefined, s
     return ctx.emit('matmul', [x!, ctx.addWeight(`${wn}__${s}_${e}`, sliceLast(wt, s, e))], {}, name);
   }
   if (producer.op === 'add') {
-    for (const [data, bias] of [[producer.inputs[0]!, producer.inputs[1]!], [producer.inputs[1]!, producer.inputs[0]!]] as const) {
+    for (const [data, bias] of [
+      [producer.inputs[0]!, producer.inputs[1]!],
+      [producer.inputs[1]!, producer.inputs[0]!],
+    ] as const) {
       const bt = w(bias);
       if (bt === undefined || ctx.info(data).shape.length < bt.shape.length) continue;
       const inner = slicedProjection(ctx, ctx.producers.get(data), s, e, `${name}/matmul`);
@@ -96,7 +99,10 @@ export const Slice: Converter = (node, ctx) => {
       strided.set(a, picks);
     }
   });
-  const changed = shape.map((d, a) => begin[a] !== 0 || end[a] !== d || strided.has(a)).map((c, a) => (c ? a : -1)).filter((a) => a >= 0);
+  const changed = shape
+    .map((d, a) => begin[a] !== 0 || end[a] !== d || strided.has(a))
+    .map((c, a) => (c ? a : -1))
+    .filter((a) => a >= 0);
   let x = input(ctx, node, 0);
   if (changed.length === 0) {
     ctx.bind(output(node), x);

@@ -5,7 +5,12 @@ export type Pads = readonly [number, number, number, number];
 
 /** tfjs explicit padding for NHWC from IR pads [top, left, bottom, right]. */
 export function explicitPadding(pads: Pads): [[number, number], [number, number], [number, number], [number, number]] {
-  return [[0, 0], [pads[0], pads[2]], [pads[1], pads[3]], [0, 0]];
+  return [
+    [0, 0],
+    [pads[0], pads[2]],
+    [pads[1], pads[3]],
+    [0, 0],
+  ];
 }
 
 /**

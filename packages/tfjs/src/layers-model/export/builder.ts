@@ -6,15 +6,7 @@
  * depends on are dropped when the model is finished.
  */
 import { formatShape, shapesEqual, sizeOf } from '@skipconn/core';
-import {
-  DEFAULT_WEIGHTS_FILE,
-  GENERATED_BY,
-  KERAS_VERSION,
-  LAYERS_MODEL_FORMAT,
-  type KerasLayerJson,
-  type LayersModelArtifacts,
-  type WeightSpecJson,
-} from '../format';
+import { DEFAULT_WEIGHTS_FILE, GENERATED_BY, KERAS_VERSION, LAYERS_MODEL_FORMAT, type KerasLayerJson, type LayersModelArtifacts, type WeightSpecJson } from '../format';
 import type { F32 } from '../host';
 
 /** A tensor in the Keras graph: the output of `layer`, with its full physical shape (batch first). */

@@ -59,9 +59,10 @@ export class ExportContext {
     const conv = this.conversions.get(key);
     if (conv === undefined) throw new Error(`@skipconn/tfjs bug: plan key '${key}' has no value`);
     const from = this.get(conv.from);
-    const value: ExportInput = from.constant !== undefined
-      ? { constant: conv.steps.reduce((t, s) => (s.kind === 'transpose' ? transposeF32(t, s.perm) : reshapeF32(t, s.shape)), from.constant) }
-      : { ref: this.convertRef(from.ref, conv.steps, conv.value) };
+    const value: ExportInput =
+      from.constant !== undefined
+        ? { constant: conv.steps.reduce((t, s) => (s.kind === 'transpose' ? transposeF32(t, s.perm) : reshapeF32(t, s.shape)), from.constant) }
+        : { ref: this.convertRef(from.ref, conv.steps, conv.value) };
     this.env.set(key, value);
     return value;
   }
@@ -93,9 +94,10 @@ export class ExportContext {
     let out = ref;
     for (const step of steps) {
       if (step.kind === 'reshape') {
-        out = step.shape[0] === out.shape[0]
-          ? this.keras.reshape(out, step.shape, `${value}.reshape`)
-          : this.opLayer(`${value}.reshape`, 'reshape', { shape: [...step.shape] }, [{ ref: out }], [{ shape: out.shape }], step.shape, 'the reshape changes the batch axis');
+        out =
+          step.shape[0] === out.shape[0]
+            ? this.keras.reshape(out, step.shape, `${value}.reshape`)
+            : this.opLayer(`${value}.reshape`, 'reshape', { shape: [...step.shape] }, [{ ref: out }], [{ shape: out.shape }], step.shape, 'the reshape changes the batch axis');
       } else if (isIdentity(step.perm)) {
         continue;
       } else if (step.perm[0] === 0) {

@@ -9,17 +9,7 @@
  * so an ONNX-derived NCHW model still takes NCHW input; `layout: 'NHWC'` makes NCHW inputs and
  * outputs channels-last instead (no Permute at all for a pure conv net).
  */
-import {
-  SkipconnError,
-  UnsupportedError,
-  formatShape,
-  isUnsupported,
-  shapesEqual,
-  type Layout,
-  type OpType,
-  type ValidatedGraph,
-  type WeightStore,
-} from '@skipconn/core';
+import { SkipconnError, UnsupportedError, formatShape, isUnsupported, shapesEqual, type Layout, type OpType, type ValidatedGraph, type WeightStore } from '@skipconn/core';
 import { conversionSteps, type PlannedNodeOf } from '../../plan/layout';
 import { CHANNELS_LAST, identityPerm, physicalShape, type Perm } from '../../plan/perm';
 import { OP_LAYER_CLASS, SKIP_LAYER_CLASSES, type KerasModelJson, type LayersModelArtifacts } from '../format';
@@ -135,7 +125,10 @@ export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, opti
     return { ref, value: exported(name, ref.layer, info, ext) };
   });
 
-  const artifacts = ctx.keras.build(outputs.map((o) => o.ref), options.weightsFile);
+  const artifacts = ctx.keras.build(
+    outputs.map((o) => o.ref),
+    options.weightsFile,
+  );
   // The builder always writes a functional model (class_name 'Model'), never a nested model_config.
   const layers = (artifacts.modelJson.modelTopology as KerasModelJson).config.layers;
   const customLayers = [...new Set(layers.map((l) => l.class_name).filter((c) => CUSTOM_CLASSES.has(c)))].sort();

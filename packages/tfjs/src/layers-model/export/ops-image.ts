@@ -6,12 +6,7 @@
  * otherwise (where zeros are what the op pads with), and every mapping is checked against the
  * validated output size.
  */
-import {
-  resizeAxisTable,
-  resizeScales,
-  type ResizeAttrs,
-  type ValidatedGraph,
-} from '@skipconn/core';
+import { resizeAxisTable, resizeScales, type ResizeAttrs, type ValidatedGraph } from '@skipconn/core';
 import type { PlannedNode } from '../../plan/layout';
 import { blockDiagonal, dilateKernel, reshapeF32, transposeF32, type F32 } from '../host';
 import type { KerasRef } from './builder';
@@ -33,7 +28,19 @@ function zeroPad(ctx: ExportContext, x: KerasRef, pads: readonly number[], base:
   const [t, l, b, r] = pads as [number, number, number, number];
   if (t + l + b + r === 0) return x;
   const [n, h, w, c] = x.shape as [number, number, number, number];
-  return ctx.keras.layer('ZeroPadding2D', `${base}.pad`, { padding: [[t, b], [l, r]], data_format: CL }, [x], [n, h + t + b, w + l + r, c]);
+  return ctx.keras.layer(
+    'ZeroPadding2D',
+    `${base}.pad`,
+    {
+      padding: [
+        [t, b],
+        [l, r],
+      ],
+      data_format: CL,
+    },
+    [x],
+    [n, h + t + b, w + l + r, c],
+  );
 }
 
 function bias(ctx: ExportContext, p: PlannedNode, index: number): F32 | undefined | 'computed' {
@@ -68,9 +75,7 @@ export const conv2d: Emitter<'conv2d'> = (ctx, p) => {
   const sameW = samePads(wd, eff[1], strides[1]);
   const same = !split && pads.some((v) => v > 0) && pads[0] === sameH[0] && pads[2] === sameH[1] && pads[1] === sameW[0] && pads[3] === sameW[1];
   const input = same ? x : zeroPad(ctx, x, pads, p.node.spec.name);
-  const convOut = same
-    ? [n, Math.ceil(h / strides[0]), Math.ceil(wd / strides[1]), outC]
-    : [n, windowOut(input.shape[1]!, eff[0], strides[0]), windowOut(input.shape[2]!, eff[1], strides[1]), outC];
+  const convOut = same ? [n, Math.ceil(h / strides[0]), Math.ceil(wd / strides[1]), outC] : [n, windowOut(input.shape[1]!, eff[0], strides[0]), windowOut(input.shape[2]!, eff[1], strides[1]), outC];
   const common = { kernel_size: [kh, kw], strides, padding: same ? 'same' : 'valid', data_format: CL, dilation_rate: rate, activation: 'linear', use_bias: b !== undefined };
   const biasW = b === undefined ? [] : [{ name: 'bias', value: b }];
   let y: KerasRef;
@@ -81,9 +86,7 @@ export const conv2d: Emitter<'conv2d'> = (ctx, p) => {
     const config = { ...common, kernel_size: [kernel.shape[0], kernel.shape[1]], depth_multiplier: m };
     y = ctx.keras.layer('DepthwiseConv2D', p.node.spec.name, config, [input], convOut, [{ name: 'depthwise_kernel', value: kernel }, ...biasW]);
   } else {
-    const kernel = g === 1
-      ? transposeF32(w, [2, 3, 1, 0])
-      : blockDiagonal(kh, kw, inC, outC, g, (grp, i, j, ci, co) => w.data[(((grp * (outC / g) + co) * perGroup + ci) * kh + i) * kw + j]!);
+    const kernel = g === 1 ? transposeF32(w, [2, 3, 1, 0]) : blockDiagonal(kh, kw, inC, outC, g, (grp, i, j, ci, co) => w.data[(((grp * (outC / g) + co) * perGroup + ci) * kh + i) * kw + j]!);
     y = ctx.keras.layer('Conv2D', p.node.spec.name, { ...common, filters: outC }, [input], convOut, [{ name: 'kernel', value: kernel }, ...biasW]);
   }
   if (!split) return y;
@@ -104,9 +107,7 @@ export const convTranspose2d: Emitter<'convTranspose2d'> = (ctx, p) => {
   const [n, h, wd] = x.shape as [number, number, number, number];
   const out = p.outputShapes[0]!;
   // Keras kernel [kH, kW, O, I]; groups as one block-diagonal kernel; dilation as zeros between taps.
-  const raw = g === 1
-    ? transposeF32(w, [2, 3, 1, 0])
-    : blockDiagonal(kh, kw, outC, inC, g, (grp, i, j, co, ci) => w.data[(((grp * (inC / g) + ci) * perGroup + co) * kh + i) * kw + j]!);
+  const raw = g === 1 ? transposeF32(w, [2, 3, 1, 0]) : blockDiagonal(kh, kw, outC, inC, g, (grp, i, j, co, ci) => w.data[(((grp * (inC / g) + ci) * perGroup + co) * kh + i) * kw + j]!);
   const kernel = dilateKernel(raw, a.dilations);
   const [ekh, ekw] = kernel.shape as [number, number];
   const { strides: s, pads } = a;
@@ -118,7 +119,19 @@ export const convTranspose2d: Emitter<'convTranspose2d'> = (ctx, p) => {
   const weights = [{ name: 'kernel', value: kernel }, ...(b === undefined ? [] : [{ name: 'bias', value: b }])];
   const y = ctx.keras.layer('Conv2DTranspose', p.node.spec.name, config, [x], [n, full[0], full[1], outC], weights);
   if (crop.every((c) => c === 0)) return y;
-  return ctx.keras.layer('Cropping2D', `${p.node.spec.name}.crop`, { cropping: [[crop[0], crop[1]], [crop[2], crop[3]]], data_format: CL }, [y], out);
+  return ctx.keras.layer(
+    'Cropping2D',
+    `${p.node.spec.name}.crop`,
+    {
+      cropping: [
+        [crop[0], crop[1]],
+        [crop[2], crop[3]],
+      ],
+      data_format: CL,
+    },
+    [y],
+    out,
+  );
 };
 
 /** Values the producer guarantees to be >= 0 (or NaN), so zero padding cannot win a max. */

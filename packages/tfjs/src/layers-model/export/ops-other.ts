@@ -5,23 +5,17 @@
  * (SkipconnResidual, SkipconnConcat, SkipconnHighway). Anything without an exact Keras
  * equivalent goes to the SkipconnOp fallback, with the reason recorded.
  */
-import {
-  clipAttrs,
-  layoutAxes,
-  resolveAxisName,
-  resolveSoftmaxAxis,
-  scaleForm,
-  transposePerm,
-  type ResidualAttrs,
-} from '@skipconn/core';
+import { clipAttrs, layoutAxes, resolveAxisName, resolveSoftmaxAxis, scaleForm, transposePerm, type ResidualAttrs } from '@skipconn/core';
 import { isIdentity, physicalAxis, transposeIsReshape } from '../../plan/perm';
 import { SKIP_LAYER_CLASSES } from '../format';
 import { reshapeF32, transposeF32 } from '../host';
 import type { KerasRef } from './builder';
 import { physicalChannel, refOf, type AnyOpEmitter, type Emitter, type ExportContext } from './context';
 
-const activation = (kind: string): AnyOpEmitter => (ctx, p) =>
-  ctx.keras.layer('Activation', p.node.spec.name, { activation: kind }, [refOf(ctx.inputs(p)[0]!, p.node, 'the input x')], p.outputShapes[0]!);
+const activation =
+  (kind: string): AnyOpEmitter =>
+  (ctx, p) =>
+    ctx.keras.layer('Activation', p.node.spec.name, { activation: kind }, [refOf(ctx.inputs(p)[0]!, p.node, 'the input x')], p.outputShapes[0]!);
 
 export const relu = activation('relu');
 export const sigmoid = activation('sigmoid');
@@ -93,10 +87,7 @@ export const layerNorm: Emitter<'layerNorm'> = (ctx, p) => {
   const axis = a.axis < 0 ? a.axis + rank : a.axis;
   if (scaleIn?.ref !== undefined || biasIn?.ref !== undefined) return ctx.nodeAsOpLayer(p, 'the scale or bias is computed, not a graph weight');
   const config = { axis: Array.from({ length: rank - axis }, (_, i) => axis + i), epsilon: a.epsilon, center: biasIn !== undefined, scale: scaleIn !== undefined };
-  const weights = [
-    ...(scaleIn ? [{ name: 'gamma', value: scaleIn.constant! }] : []),
-    ...(biasIn ? [{ name: 'beta', value: biasIn.constant! }] : []),
-  ];
+  const weights = [...(scaleIn ? [{ name: 'gamma', value: scaleIn.constant! }] : []), ...(biasIn ? [{ name: 'beta', value: biasIn.constant! }] : [])];
   return ctx.keras.layer('LayerNormalization', p.node.spec.name, config, [x], p.outputShapes[0]!, weights);
 };
 
@@ -130,30 +121,32 @@ export const transpose: Emitter<'transpose'> = (ctx, p) => {
 };
 
 /** add, sub, mul, div: Add / Multiply for equal shapes, Rescaling for a scalar constant, else SkipconnOp. */
-const binary = (op: 'add' | 'sub' | 'mul' | 'div'): AnyOpEmitter => (ctx, p) => {
-  const [a, b] = ctx.inputs(p) as [ReturnType<ExportContext['get']>, ReturnType<ExportContext['get']>];
-  const out = p.outputShapes[0]!;
-  const name = p.node.spec.name;
-  if (a.ref !== undefined && b.ref !== undefined && a.ref.shape.join() === b.ref.shape.join()) {
-    if (op === 'add') return ctx.keras.layer('Add', name, {}, [a.ref, b.ref], out);
-    if (op === 'mul') return ctx.keras.layer('Multiply', name, {}, [a.ref, b.ref], out);
-  }
-  const scalar = (v: typeof a) => (v.constant !== undefined && v.constant.data.length === 1 && Number.isFinite(v.constant.data[0]!) ? v.constant.data[0]! : undefined);
-  const rescale = (x: KerasRef, scale: number, offset: number) => ctx.keras.layer('Rescaling', name, { scale, offset }, [x], out);
-  const [ca, cb] = [scalar(a), scalar(b)];
-  // x*1 + c and x*c + 0 are exact; x / c as x * (1/c) would not be.
-  if (a.ref !== undefined && cb !== undefined && a.ref.shape.join() === out.join()) {
-    if (op === 'add') return rescale(a.ref, 1, cb);
-    if (op === 'sub') return rescale(a.ref, 1, -cb);
-    if (op === 'mul') return rescale(a.ref, cb, 0);
-  }
-  if (b.ref !== undefined && ca !== undefined && b.ref.shape.join() === out.join()) {
-    if (op === 'add') return rescale(b.ref, 1, ca);
-    if (op === 'sub') return rescale(b.ref, -1, ca);
-    if (op === 'mul') return rescale(b.ref, ca, 0);
-  }
-  return ctx.nodeAsOpLayer(p, `${op} of these operands (broadcasting, a tensor constant, or no Keras layer for ${op})`);
-};
+const binary =
+  (op: 'add' | 'sub' | 'mul' | 'div'): AnyOpEmitter =>
+  (ctx, p) => {
+    const [a, b] = ctx.inputs(p) as [ReturnType<ExportContext['get']>, ReturnType<ExportContext['get']>];
+    const out = p.outputShapes[0]!;
+    const name = p.node.spec.name;
+    if (a.ref !== undefined && b.ref !== undefined && a.ref.shape.join() === b.ref.shape.join()) {
+      if (op === 'add') return ctx.keras.layer('Add', name, {}, [a.ref, b.ref], out);
+      if (op === 'mul') return ctx.keras.layer('Multiply', name, {}, [a.ref, b.ref], out);
+    }
+    const scalar = (v: typeof a) => (v.constant !== undefined && v.constant.data.length === 1 && Number.isFinite(v.constant.data[0]!) ? v.constant.data[0]! : undefined);
+    const rescale = (x: KerasRef, scale: number, offset: number) => ctx.keras.layer('Rescaling', name, { scale, offset }, [x], out);
+    const [ca, cb] = [scalar(a), scalar(b)];
+    // x*1 + c and x*c + 0 are exact; x / c as x * (1/c) would not be.
+    if (a.ref !== undefined && cb !== undefined && a.ref.shape.join() === out.join()) {
+      if (op === 'add') return rescale(a.ref, 1, cb);
+      if (op === 'sub') return rescale(a.ref, 1, -cb);
+      if (op === 'mul') return rescale(a.ref, cb, 0);
+    }
+    if (b.ref !== undefined && ca !== undefined && b.ref.shape.join() === out.join()) {
+      if (op === 'add') return rescale(b.ref, 1, ca);
+      if (op === 'sub') return rescale(b.ref, -1, ca);
+      if (op === 'mul') return rescale(b.ref, ca, 0);
+    }
+    return ctx.nodeAsOpLayer(p, `${op} of these operands (broadcasting, a tensor constant, or no Keras layer for ${op})`);
+  };
 export const add = binary('add');
 export const sub = binary('sub');
 export const mul = binary('mul');

@@ -77,9 +77,13 @@ export function checkExportable(vg: ValidatedGraph, table: OpTable = LAYERS_MODE
 }
 
 export function planExport(vg: ValidatedGraph): LayoutPlan {
-  return planLayouts(vg, (op) => {
-    if (!isOpType(op)) return undefined;
-    const entry = LAYERS_MODEL_EXPORTS[op];
-    return isUnsupported(entry) ? entry : entry.policy;
-  }, EXPORTABLE_OPS);
+  return planLayouts(
+    vg,
+    (op) => {
+      if (!isOpType(op)) return undefined;
+      const entry = LAYERS_MODEL_EXPORTS[op];
+      return isUnsupported(entry) ? entry : entry.policy;
+    },
+    EXPORTABLE_OPS,
+  );
 }

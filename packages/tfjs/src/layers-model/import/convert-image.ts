@@ -82,15 +82,17 @@ export const conv2DTranspose: Converter = (c) => {
   return activate(c, y, config(c, 'activation'));
 };
 
-const pooling = (op: 'maxPool2d' | 'avgPool2d'): Converter => (c) => {
-  requireChannelsLast(c);
-  const x = imageInput(c);
-  const kernel = pair(c, 'poolSize', 2);
-  const strides = config(c, 'strides') === null || config(c, 'strides') === undefined ? kernel : pair(c, 'strides', null);
-  const pads = windowPads(c, x, kernel, strides);
-  // Keras average pooling divides by the real elements of a window ('same' padding does not count).
-  return c.g.node(op, [x], { kernel, strides, pads, ...(op === 'avgPool2d' ? { countIncludePad: false } : {}) }, c.name);
-};
+const pooling =
+  (op: 'maxPool2d' | 'avgPool2d'): Converter =>
+  (c) => {
+    requireChannelsLast(c);
+    const x = imageInput(c);
+    const kernel = pair(c, 'poolSize', 2);
+    const strides = config(c, 'strides') === null || config(c, 'strides') === undefined ? kernel : pair(c, 'strides', null);
+    const pads = windowPads(c, x, kernel, strides);
+    // Keras average pooling divides by the real elements of a window ('same' padding does not count).
+    return c.g.node(op, [x], { kernel, strides, pads, ...(op === 'avgPool2d' ? { countIncludePad: false } : {}) }, c.name);
+  };
 export const maxPooling2D = pooling('maxPool2d');
 export const averagePooling2D = pooling('avgPool2d');
 
@@ -129,12 +131,10 @@ export const zeroPadding2D: Converter = (c) => {
   else if (Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number')) {
     const [h, w] = p as [number, number];
     pads = [h, w, h, w];
-  }
-  else if (Array.isArray(p) && p.length === 2 && p.every((v) => Array.isArray(v) && v.length === 2)) {
+  } else if (Array.isArray(p) && p.length === 2 && p.every((v) => Array.isArray(v) && v.length === 2)) {
     const [[t, b], [l, r]] = p as [[number, number], [number, number]];
     pads = [t, l, b, r];
-  }
-  else return unsupported(c, `padding ${JSON.stringify(p)}`, ['an int, [h, w], or [[top, bottom], [left, right]]']);
+  } else return unsupported(c, `padding ${JSON.stringify(p)}`, ['an int, [h, w], or [[top, bottom], [left, right]]']);
   return c.g.node('pad', [imageInput(c)], { pads }, c.name);
 };
 

@@ -3,19 +3,7 @@
  * core's own shape inference as the node is added (so an error names the node at once), plus the
  * ancestry queries that decide whether a merge joins forking paths (a skip connection).
  */
-import {
-  GRAPH_FORMAT,
-  GRAPH_VERSION,
-  IndexHeap,
-  inferOpOutputs,
-  type Attrs,
-  type Graph,
-  type GraphInput,
-  type HostTensor,
-  type Layout,
-  type NodeSpec,
-  type ValueInfo,
-} from '@skipconn/core';
+import { GRAPH_FORMAT, GRAPH_VERSION, IndexHeap, inferOpOutputs, type Attrs, type Graph, type GraphInput, type HostTensor, type Layout, type NodeSpec, type ValueInfo } from '@skipconn/core';
 
 /** Layout a Keras tensor has by rank: Keras layers are channels-last. */
 export function keraslayout(rank: number): Layout | undefined {
@@ -74,7 +62,12 @@ export class ImportGraph {
   node(op: string, inputs: readonly string[], attrs: Attrs, base: string): string {
     const name = this.unique(base);
     const ref = { node: name, op };
-    const [info] = inferOpOutputs(op, attrs, inputs.map((i) => this.info(i)), ref);
+    const [info] = inferOpOutputs(
+      op,
+      attrs,
+      inputs.map((i) => this.info(i)),
+      ref,
+    );
     const spec: NodeSpec = Object.keys(attrs).length > 0 ? { name, op, inputs: [...inputs], outputs: [name], attrs } : { name, op, inputs: [...inputs], outputs: [name] };
     this.nodes.push(spec);
     this.infos.set(name, info!);

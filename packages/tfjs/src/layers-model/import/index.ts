@@ -6,19 +6,7 @@
  * a Keras ResNet's skips as it lists a PyTorch one's. Unsupported layers raise UnsupportedError
  * naming the class, the layer and the supported classes.
  */
-import {
-  FileFormatError,
-  SkipconnError,
-  UnsupportedError,
-  clipUserText,
-  pad as padOp,
-  readIntList,
-  validateGraph,
-  type Graph,
-  type HostTensor,
-  type Layout,
-  type ValidatedGraph,
-} from '@skipconn/core';
+import { FileFormatError, SkipconnError, UnsupportedError, clipUserText, pad as padOp, readIntList, validateGraph, type Graph, type HostTensor, type Layout, type ValidatedGraph } from '@skipconn/core';
 import { DEFAULT_WEIGHTS_FILE, OP_LAYER_CLASS, SKIP_LAYER_CLASSES, type LayersModelArtifacts } from '../format';
 import { ImportGraph, keraslayout } from './graph';
 import { parseTopology, refKey, type LayerCall, type Topology } from './topology';
@@ -109,9 +97,12 @@ export function importLayersModel(artifacts: LayersModelArtifacts, options: Laye
 
   for (const input of topology.inputs) {
     const given = options.inputShapes?.[input.layer];
-    const shape = given ?? input.shape.map((d, i) => (d === null ? (i === 0 ? options.batch ?? 1 : NaN) : d));
+    const shape = given ?? input.shape.map((d, i) => (d === null ? (i === 0 ? (options.batch ?? 1) : NaN) : d));
     if (shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-      throw new SkipconnError('INPUT_INVALID', `${file}: input '${clipUserText(input.layer)}' has dimensions [${input.shape.map((d) => d ?? 'null').join(',')}] that are unknown or not non-negative safe integers; give its full shape (inputShapes)`);
+      throw new SkipconnError(
+        'INPUT_INVALID',
+        `${file}: input '${clipUserText(input.layer)}' has dimensions [${input.shape.map((d) => d ?? 'null').join(',')}] that are unknown or not non-negative safe integers; give its full shape (inputShapes)`,
+      );
     }
     values.set(refKey({ layer: input.layer, node: 0, tensor: 0 }), g.input(input.layer, shape, inputLayout(topology, input.layer, shape.length)));
   }
@@ -164,7 +155,13 @@ export function importLayersModel(artifacts: LayersModelArtifacts, options: Laye
 /** Add / Concatenate / Multiply as plain ops (recognizeSkips false). */
 function plainMerge(c: CallContext): string {
   const op = c.call.className === 'Add' ? 'add' : c.call.className === 'Multiply' ? 'mul' : 'concat';
-  if (op === 'concat') return c.g.node('concat', c.inputs.map((v) => c.g.withLayout(v, keraslayout(c.g.info(v).shape.length))), {}, c.name);
+  if (op === 'concat')
+    return c.g.node(
+      'concat',
+      c.inputs.map((v) => c.g.withLayout(v, keraslayout(c.g.info(v).shape.length))),
+      {},
+      c.name,
+    );
   return c.inputs.slice(1).reduce((acc, v, i) => c.g.node(op, [acc, v], {}, i === c.inputs.length - 2 ? c.name : `${c.name}.${i}`), c.inputs[0]!);
 }
 

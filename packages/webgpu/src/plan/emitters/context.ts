@@ -104,7 +104,13 @@ export function createEmitContext(vg: ValidatedGraph, placement: Placement, phys
       }),
     }),
     ewiseLocs,
-    ewise: (label, f, out) => ewiseLocs(label, f.expr, f.leaves.map((leaf) => alignLoc(loc(leaf.value), leaf, out.shape)), out),
+    ewise: (label, f, out) =>
+      ewiseLocs(
+        label,
+        f.expr,
+        f.leaves.map((leaf) => alignLoc(loc(leaf.value), leaf, out.shape)),
+        out,
+      ),
     items(label, shader, binder, total, make) {
       if (total === 0) return;
       const groups = Math.ceil(total / 128);

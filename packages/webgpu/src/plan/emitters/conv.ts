@@ -50,9 +50,19 @@ export const emitConv2d: StepEmitter<'conv2d', 'anchor'> = (node, step, label, c
   const og = ov.shape[1]! / a.groups;
   const ob = [8, 4, 2, 1].find((b) => b <= (conv.outputsPerThread ?? 4) && og % b === 0)!;
   const fields = {
-    x, out: ov, order: layout, w, ...(bias ? { bias } : {}), ob,
-    kernel, strides: a.strides, pads: [a.pads[0], a.pads[1]] as const, dilations: a.dilations, groups: a.groups,
-    ...(pro ? { pro } : {}), ...(epi ? { epi } : {}),
+    x,
+    out: ov,
+    order: layout,
+    w,
+    ...(bias ? { bias } : {}),
+    ob,
+    kernel,
+    strides: a.strides,
+    pads: [a.pads[0], a.pads[1]] as const,
+    dilations: a.dilations,
+    groups: a.groups,
+    ...(pro ? { pro } : {}),
+    ...(epi ? { epi } : {}),
   };
   const [ph, pw] = convPatch(fields);
   // Tiled only where it pays (see ConvSettings), the output has a tile of pixels and the patch fits in 16 KiB.
@@ -72,9 +82,20 @@ export const emitConvTranspose2d: StepEmitter<'convTranspose2d', 'anchor'> = (no
   const a = node.attrs;
   const { layout, binder, out, ov, x, pro, w, bias, epi, kernel } = convOperands(node, step, ctx);
   if (pro !== undefined) throw new Error(`internal: convTranspose2d '${node.spec.name}' was given a prologue, which its kernel has no place for`);
-  ctx.items(label, convTranspose2dShader, binder, size(out.shape), (base) => ctx.withBindings(binder, {
-    ...base, x, out: ov, order: layout, w, ...(bias ? { bias } : {}),
-    kernel, strides: a.strides, pads: [a.pads[0], a.pads[1]], dilations: a.dilations, groups: a.groups,
-    ...(epi ? { epi } : {}),
-  }));
+  ctx.items(label, convTranspose2dShader, binder, size(out.shape), (base) =>
+    ctx.withBindings(binder, {
+      ...base,
+      x,
+      out: ov,
+      order: layout,
+      w,
+      ...(bias ? { bias } : {}),
+      kernel,
+      strides: a.strides,
+      pads: [a.pads[0], a.pads[1]],
+      dilations: a.dilations,
+      groups: a.groups,
+      ...(epi ? { epi } : {}),
+    }),
+  );
 };

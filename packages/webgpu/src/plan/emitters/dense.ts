@@ -16,8 +16,21 @@ export const emitDense: AnyStepEmitter<'anchor'> = (node, step, label, ctx) => {
   const epi = step.epi === undefined ? undefined : ctx.fusedViews(binder, step.epi, out.shape);
   const tiles = denseTiles(out.shape, node.inputs[1]!.shape[1]!);
   if (size(out.shape) > 0) {
-    ctx.call(label, denseShader, binder, ctx.withBindings(binder, {
-      bindings: [], wg: 256, gx: geometry(tiles).gx, x: xv, out: ov, w, ...(bias ? { bias } : {}), ...(epi ? { epi } : {}),
-    }), tiles);
+    ctx.call(
+      label,
+      denseShader,
+      binder,
+      ctx.withBindings(binder, {
+        bindings: [],
+        wg: 256,
+        gx: geometry(tiles).gx,
+        x: xv,
+        out: ov,
+        w,
+        ...(bias ? { bias } : {}),
+        ...(epi ? { epi } : {}),
+      }),
+      tiles,
+    );
   }
 };

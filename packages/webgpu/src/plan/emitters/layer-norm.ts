@@ -27,8 +27,17 @@ export const emitLayerNorm: StepEmitter<'layerNorm', 'normalize'> = (node, step,
   if (rows * len === 0) return;
   const wg = len >= 256 ? 256 : len >= 64 ? 64 : 32;
   const spec = ctx.withBindings(binder, {
-    bindings: [], wg, gx: geometry(rows).gx, out: ov, axis, epsilon: a.epsilon,
-    ...(x ? { x } : {}), ...(scale ? { scale } : {}), ...(bias ? { bias } : {}), ...(pro ? { pro } : {}), ...(out2 ? { out2 } : {}),
+    bindings: [],
+    wg,
+    gx: geometry(rows).gx,
+    out: ov,
+    axis,
+    epsilon: a.epsilon,
+    ...(x ? { x } : {}),
+    ...(scale ? { scale } : {}),
+    ...(bias ? { bias } : {}),
+    ...(pro ? { pro } : {}),
+    ...(out2 ? { out2 } : {}),
   });
   ctx.call(label, layerNormShader, binder, spec, rows);
 };

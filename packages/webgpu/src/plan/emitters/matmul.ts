@@ -40,10 +40,13 @@ export const emitMatmul: AnyStepEmitter<'anchor'> = (node, step, label, ctx) => 
     return { ...l, shape: full, strides };
   };
   const ov = binder.view(expand(out), true);
-  const epi = step.epi === undefined ? undefined : {
-    expr: step.epi.expr,
-    leaves: step.epi.leaves.map((leaf) => binder.view(expand(alignLoc(ctx.loc(leaf.value), leaf, out.shape)))),
-  };
+  const epi =
+    step.epi === undefined
+      ? undefined
+      : {
+          expr: step.epi.expr,
+          leaves: step.epi.leaves.map((leaf) => binder.view(expand(alignLoc(ctx.loc(leaf.value), leaf, out.shape)))),
+        };
   const tiles = matmulTiles(full, dims.k);
   if (size(full) > 0) {
     ctx.call(label, matmulShader, binder, ctx.withBindings(binder, { bindings: [], wg: 256, gx: geometry(tiles).gx, a: av, b: bv, out: ov, ...(epi ? { epi } : {}) }), tiles);

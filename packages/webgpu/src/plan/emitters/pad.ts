@@ -6,7 +6,15 @@ export const emitPad: StepEmitter<'pad', 'standalone'> = (node, _step, label, ct
   const binder = ctx.binder();
   const { layout, xv, ov } = ctx.image(binder, node);
   const a = node.attrs;
-  ctx.items(label, padShader, binder, size(ov.shape), (base) => ctx.withBindings(binder, {
-    ...base, x: xv, out: ov, order: layout, pads: [a.pads[0], a.pads[1]], mode: a.mode, value: a.value,
-  }));
+  ctx.items(label, padShader, binder, size(ov.shape), (base) =>
+    ctx.withBindings(binder, {
+      ...base,
+      x: xv,
+      out: ov,
+      order: layout,
+      pads: [a.pads[0], a.pads[1]],
+      mode: a.mode,
+      value: a.value,
+    }),
+  );
 };

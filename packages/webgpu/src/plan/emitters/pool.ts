@@ -8,18 +8,36 @@ export const emitMaxPool2d: StepEmitter<'maxPool2d', 'standalone'> = (node, _ste
   const binder = ctx.binder();
   const { layout, xv, ov } = ctx.image(binder, node);
   const a = node.attrs;
-  ctx.items(label, maxPool2dShader, binder, size(ov.shape), (base) => ctx.withBindings(binder, {
-    ...base, x: xv, out: ov, order: layout, kernel: a.kernel, strides: a.strides, pads: [a.pads[0], a.pads[1]], dilations: a.dilations,
-  }));
+  ctx.items(label, maxPool2dShader, binder, size(ov.shape), (base) =>
+    ctx.withBindings(binder, {
+      ...base,
+      x: xv,
+      out: ov,
+      order: layout,
+      kernel: a.kernel,
+      strides: a.strides,
+      pads: [a.pads[0], a.pads[1]],
+      dilations: a.dilations,
+    }),
+  );
 };
 
 export const emitAvgPool2d: StepEmitter<'avgPool2d', 'standalone'> = (node, _step, label, ctx) => {
   const binder = ctx.binder();
   const { layout, xv, ov } = ctx.image(binder, node);
   const a = node.attrs;
-  ctx.items(label, avgPool2dShader, binder, size(ov.shape), (base) => ctx.withBindings(binder, {
-    ...base, x: xv, out: ov, order: layout, kernel: a.kernel, strides: a.strides, pads: a.pads, countIncludePad: a.countIncludePad,
-  }));
+  ctx.items(label, avgPool2dShader, binder, size(ov.shape), (base) =>
+    ctx.withBindings(binder, {
+      ...base,
+      x: xv,
+      out: ov,
+      order: layout,
+      kernel: a.kernel,
+      strides: a.strides,
+      pads: a.pads,
+      countIncludePad: a.countIncludePad,
+    }),
+  );
 };
 
 /** Reads no attributes (globalAvgPool has none). */

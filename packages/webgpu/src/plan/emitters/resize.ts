@@ -12,7 +12,14 @@ export const emitResize: StepEmitter<'resize', 'standalone'> = (node, _step, lab
   const [, , oh, ow] = ov.shape as [number, number, number, number];
   ctx.constants.set(name, resizeTable(a, [ih, iw], [oh, ow]));
   const table = { b: binder.bind({ k: 'const', name }), off: 0 };
-  ctx.items(label, resizeShader, binder, size(ov.shape), (base) => ctx.withBindings(binder, {
-    ...base, x: xv, out: ov, order: layout, table, nearest: a.mode === 'nearest',
-  }));
+  ctx.items(label, resizeShader, binder, size(ov.shape), (base) =>
+    ctx.withBindings(binder, {
+      ...base,
+      x: xv,
+      out: ov,
+      order: layout,
+      table,
+      nearest: a.mode === 'nearest',
+    }),
+  );
 };
