@@ -12,7 +12,13 @@ const OPS_INDEX = path.join(ROOT, 'packages/core/src/ops/index.ts');
 const THROWAWAY = 'throwawayOpForTheAddOpTest';
 
 /** Every table keyed by OpType, relative to the repository root: what the docs list. */
-const TABLES = ['packages/core/src/reference/kernels/index.ts', 'packages/onnx/src/export/index.ts'];
+const TABLES = [
+  'packages/core/src/reference/kernels/index.ts',
+  'packages/onnx/src/export/index.ts',
+  'packages/tfjs/src/kernels/index.ts',
+  'packages/tfjs/src/layers-model/export/plan.ts',
+  'packages/webgpu/src/plan/ops.ts',
+];
 
 /** ops/index.ts with one more unary op at the end of OPS. */
 function withThrowawayOp(source: string): string {
