@@ -23,7 +23,7 @@ export const ORT_WEB_WASM_EXPECT_FAIL: ExpectFailMap = {
 // --- onnxruntime-web 1.30 WebGPU EP (JSEP) --------------------------------------------------------
 
 const NAN_MAX =
-  "WGSL leaves max/min/clamp of a NaN operand indeterminate, and JSEP writes Relu, Clip, MaxPool, Softmax's row max and Sigmoid's input clamp with them: on SwiftShader NaN becomes the other operand instead of propagating";
+  "WGSL leaves max/min/clamp of a NaN operand indeterminate, and JSEP writes Relu, Clip, HardSigmoid, MaxPool, Softmax's row max and Sigmoid's input clamp with them: on SwiftShader NaN becomes the other operand instead of propagating";
 const CEIL_MODE = "JSEP's pool kernels do not implement ceil_mode (1.30); skipconn refuses the graph before onnxruntime sees it, because trying leaves the WebGPU backend unusable";
 const ZERO_SIZE = 'JSEP kernels refuse zero-size tensors ("Program ... has zero-sized tensor(s)", "invalid shape specified")';
 const MATMUL_1D = "JSEP MatMul does not accept 1-D operands (numpy vector semantics): 'shared dimension does not match' / 'Can't use matmul on the given tensors'";
@@ -43,6 +43,10 @@ export const ORT_WEB_WEBGPU_EXPECT_FAIL: ExpectFailMap = {
   'op/clip/no-bounds/specials/none/[12]': NAN_MAX,
   'op/clip/equal-bounds/rank2/NC/[3,4]': NAN_MAX,
   'op/clip/relu6/literal/none/[8]': NAN_MAX,
+  'op/hardSigmoid/default/specials/none/[12]': NAN_MAX,
+  'op/hardSigmoid/pytorch/specials/none/[12]': NAN_MAX,
+  'op/hardSigmoid/negative-slope/specials/none/[12]': NAN_MAX,
+  'op/hardSigmoid/default/literal/none/[9]': NAN_MAX,
   'op/maxPool2d/specials/NCHW/[1,1,4,4]': NAN_MAX,
   'op/maxPool2d/specials/NHWC/[1,4,4,1]': NAN_MAX,
   'op/softmax/literal/specials/NC/[4,3]': NAN_MAX,
