@@ -13,7 +13,7 @@
 import * as path from 'path';
 import type * as TfjsModule from '@skipconn/tfjs';
 import type * as TfjsNodeModule from '@skipconn/tfjs/node';
-import { MissingPackageError, SkipconnError, evaluateGraph, isModuleNotFound } from '@skipconn/core';
+import { MissingPackageError, SkipconnError, evaluateGraph, isFloatDType, isModuleNotFound, tensor, toFloat64, type HostTensor } from '@skipconn/core';
 import { checkOutputDir } from '@skipconn/core/node';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, type CommandIO, type ParsedArgs } from './command';
 import { loadModel } from './model';
@@ -35,6 +35,18 @@ export async function loadTfjs(purpose = '--to tfjs'): Promise<typeof TfjsNodeMo
   }
 }
 
+const QUANTIZATIONS = ['uint8', 'uint16', 'float16'] as const;
+type Quantization = (typeof QUANTIZATIONS)[number];
+
+/** The weights as a quantized export stores them and tfjs reads them back (float weights only). */
+function dequantizedWeights(weights: ReadonlyMap<string, HostTensor>, kind: Quantization, quantizeWeight: typeof TfjsModule.quantizeWeight): Map<string, HostTensor> {
+  const out = new Map<string, HostTensor>();
+  for (const [name, t] of weights) {
+    out.set(name, isFloatDType(t.dtype) ? tensor('float32', t.shape, quantizeWeight(Float32Array.from(toFloat64(t)), kind).dequantized) : t);
+  }
+  return out;
+}
+
 /** The port command's tfjs target: parsed arguments in, exit code out. */
 export async function portToTfjs(parsed: ParsedArgs, io: CommandIO): Promise<number> {
   const outArg = flag(parsed, 'out');
@@ -48,16 +60,27 @@ export async function portToTfjs(parsed: ParsedArgs, io: CommandIO): Promise<num
   const backend = VERIFY_ADAPTERS[adapterArg];
   if (backend === undefined) throw new UsageError(`--adapter for --to tfjs --verify runs the LayersModel itself: expected one of ${Object.keys(VERIFY_ADAPTERS).join(', ')}, received '${adapterArg}'`);
 
+  const quantizeArg = flag(parsed, 'quantize');
+  if (quantizeArg !== undefined && quantizeArg !== 'none' && !(QUANTIZATIONS as readonly string[]).includes(quantizeArg)) {
+    throw new UsageError(`--quantize must be one of ${QUANTIZATIONS.join(', ')} or none, received '${quantizeArg}'`);
+  }
+
   const out = path.resolve(io.cwd, outArg);
   checkOutputDir(out);
   const model = await loadModel(parsed.positional[0]!, io.cwd);
+  // Without --quantize, a quantized tfjs source stays quantized the same way (22 MB stays 22 MB).
+  const fromSource = (QUANTIZATIONS as readonly string[]).includes(model.weightQuantization ?? '') ? (model.weightQuantization as Quantization) : undefined;
+  const quantize = quantizeArg === 'none' ? undefined : ((quantizeArg as Quantization | undefined) ?? fromSource);
   const tfjs = await loadTfjs();
-  const saved = tfjs.saveLayersModel(out, model.validated, model.weights, { layout });
+  const saved = tfjs.saveLayersModel(out, model.validated, model.weights, { layout, ...(quantize !== undefined ? { quantize } : {}) });
 
   let checks: OutputCheck[] | undefined;
   if (parsed.flags.has('verify')) {
     const feeds = verifyFeeds(parsed, io.cwd, model.validated);
-    const want = evaluateGraph(model.validated, model.weights, feeds);
+    // A quantized export is judged against the source with each weight quantized the same way and
+    // read back as tfjs reads it: the numbers the written model really holds.
+    const weights = quantize === undefined ? model.weights : dequantizedWeights(model.weights, quantize, tfjs.quantizeWeight);
+    const want = evaluateGraph(model.validated, weights, feeds);
     const inputs = saved.inputs.map((i) => tfjs.transposeHostTensor(feeds[i.name]!, i.perm));
     const got = await tfjs.predictLayersModelFile(saved.modelFile, inputs, backend);
     checks = saved.outputs.map((o, i) => compareOutput(o.name, tfjs.transposeHostTensor(got[i]!, inverse(o.perm)), want[o.name]!));
@@ -74,6 +97,7 @@ export async function portToTfjs(parsed: ParsedArgs, io: CommandIO): Promise<num
           modelFile: saved.modelFile,
           weightFiles: saved.weightFiles,
           layout,
+          quantize: quantize ?? null,
           inputs: saved.inputs.map((i) => ({ name: i.name, layer: i.layer, shape: i.shape, layout: i.layout ?? null })),
           outputs: saved.outputs.map((o) => ({ name: o.name, layer: o.layer, shape: o.shape, layout: o.layout ?? null })),
           opLayers: saved.opLayers,
@@ -87,7 +111,7 @@ export async function portToTfjs(parsed: ParsedArgs, io: CommandIO): Promise<num
   } else {
     const shape = (v: { shape: readonly number[]; layout?: string }) => `[${v.shape.join(',')}]${v.layout ? ` ${v.layout}` : ''}`;
     const lines = [
-      `wrote ${saved.modelFile} and ${saved.weightFiles.map((f) => path.basename(f)).join(', ')} (tfjs LayersModel) from ${parsed.positional[0]} (${model.format})`,
+      `wrote ${saved.modelFile} and ${saved.weightFiles.map((f) => path.basename(f)).join(', ')} (tfjs LayersModel${quantize !== undefined ? `, ${quantize} weights${quantizeArg === undefined ? ' as in the source' : ''}` : ''}) from ${parsed.positional[0]} (${model.format})`,
       `  inputs: ${saved.inputs.map((i) => `${i.layer} ${shape(i)}`).join(', ')}; outputs: ${saved.outputs.map((o) => `${o.layer} ${shape(o)}`).join(', ')}`,
       saved.customLayers.length === 0
         ? '  standard Keras layers only: plain tf.loadLayersModel loads it'

@@ -41,15 +41,16 @@ async function runOn(adapterName: string, vg: ValidatedGraph, weights: WeightSto
 
 export const portCommand: Command = {
   name: 'port',
-  usage: 'skipconn port <model> --to onnx|ir|tfjs --out <path> [--opset N] [--layout NHWC] [--verify [--adapter <name>] [--input <name>=<file.npy> ...]] [--json]',
+  usage: 'skipconn port <model> --to onnx|ir|tfjs --out <path> [--opset N] [--layout NHWC] [--quantize uint8|uint16|float16|none] [--verify [--adapter <name>] [--input <name>=<file.npy> ...]] [--json]',
   summary: 'convert a model to ONNX, the IR or a tfjs LayersModel; --verify runs source and target and fails beyond tolerance',
   async run(args, io) {
-    const parsed = parseArgs(args, ['to', 'out', 'opset', 'input', 'adapter', 'layout'], ['verify', 'json']);
+    const parsed = parseArgs(args, ['to', 'out', 'opset', 'input', 'adapter', 'layout', 'quantize'], ['verify', 'json']);
     if (parsed.positional.length !== 1) throw new UsageError(`expected one model file, received ${parsed.positional.length}`);
     const to = flag(parsed, 'to');
     // --- tfjs target (hook; see ../port-tfjs.ts) ---
     if (to === 'tfjs') return portToTfjs(parsed, io);
     if (parsed.flags.has('layout')) throw new UsageError('--layout applies to --to tfjs');
+    if (parsed.flags.has('quantize')) throw new UsageError('--quantize applies to --to tfjs');
     // --- end tfjs target ---
     if (to === undefined || !(TARGETS as readonly string[]).includes(to)) throw new UsageError(`--to must be one of ${TARGETS.join(', ')}, received ${to ?? 'nothing'}`);
     const outArg = flag(parsed, 'out');

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FileFormatError, SkipconnError, checkJsonDepth, type ValidatedGraph, type WeightStore } from '@skipconn/core';
 import { closeFile, makeOutputDir, openRegularFile, readFileChecked, readOpenedRange, removeCreatedDirs, writeFileAtomic, type OpenedFile } from '@skipconn/core/node';
-import { LAYERS_MODEL_FORMAT, weightSpecsOf, type LayersModelArtifacts, type LayersModelJson } from './format';
+import { LAYERS_MODEL_FORMAT, weightSpecsOf, type LayersModelArtifacts, type LayersModelJson, type WeightSpecJson } from './format';
 import { exportLayersModel, type LayersModelExport, type LayersModelExportOptions } from './export';
 import { importLayersModel, type LayersModelImport, type LayersModelImportOptions } from './import';
 
@@ -117,12 +117,17 @@ export function loadLayersModelFile(modelFile: string, options: Omit<LayersModel
 export function writeLayersModelFiles(dir: string, artifacts: LayersModelArtifacts, modelFileName = 'model.json'): { modelFile: string; weightFiles: string[] } {
   const groups = artifacts.modelJson.weightsManifest;
   if (groups.some((g) => g.paths.length !== 1)) throw new SkipconnError('USAGE', 'writeLayersModelFiles writes one weight file per manifest group');
-  if (weightSpecsOf(artifacts.modelJson).some((w) => w.dtype !== 'float32' || w.quantization !== undefined)) {
-    throw new SkipconnError('USAGE', 'writeLayersModelFiles writes unquantized float32 weights exactly as the manifest lists them');
+  const bytesPer = (w: WeightSpecJson): number | undefined => {
+    if (w.dtype !== 'float32') return undefined;
+    const q = w.quantization?.dtype;
+    return q === undefined ? 4 : q === 'uint8' ? 1 : q === 'uint16' || q === 'float16' ? 2 : undefined;
+  };
+  if (weightSpecsOf(artifacts.modelJson).some((w) => bytesPer(w) === undefined)) {
+    throw new SkipconnError('USAGE', 'writeLayersModelFiles writes float32 weights, stored as float32 or quantized to uint8, uint16 or float16, exactly as the manifest lists them');
   }
-  const groupBytes = groups.map((g) => g.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * 4, 0));
+  const groupBytes = groups.map((g) => g.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * bytesPer(w)!, 0));
   if (groupBytes.reduce((a, b) => a + b, 0) !== artifacts.weightData.byteLength) {
-    throw new SkipconnError('USAGE', 'writeLayersModelFiles writes unquantized float32 weights exactly as the manifest lists them');
+    throw new SkipconnError('USAGE', 'writeLayersModelFiles writes weights exactly as the manifest lists them: their sizes do not add up to the weight data');
   }
   for (const g of groups) {
     const file = path.join(dir, g.paths[0]!);

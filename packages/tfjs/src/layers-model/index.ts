@@ -10,3 +10,5 @@ export { EXPORTABLE_OPS } from './export/plan';
 export { importLayersModel, SUPPORTED_LAYERS } from './import';
 export type { LayersModelImport, LayersModelImportOptions } from './import';
 export { transposeHostTensor } from './host';
+export { WEIGHT_QUANTIZATIONS, quantizeWeight } from './export/quantize';
+export type { QuantizationSpec, QuantizedWeight, WeightQuantization } from './export/quantize';

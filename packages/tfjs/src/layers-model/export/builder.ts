@@ -5,6 +5,7 @@
  * tfjs-layers names them, which is how tf.loadLayersModel matches them. Layers that no output
  * depends on are dropped when the model is finished.
  */
+import { quantizeWeight, type WeightQuantization } from './quantize';
 import { formatShape, shapesEqual, sizeOf } from '@skipconn/core';
 import { DEFAULT_WEIGHTS_FILE, GENERATED_BY, KERAS_VERSION, LAYERS_MODEL_FORMAT, type KerasLayerJson, type LayersModelArtifacts, type WeightSpecJson } from '../format';
 import type { F32 } from '../host';
@@ -27,6 +28,14 @@ interface Entry {
 export function sanitizeLayerName(name: string): string {
   const s = name.replace(/[^-A-Za-z0-9._]/g, '_').replace(/^[^A-Za-z0-9]+/, '');
   return s.length > 0 ? s : 'layer';
+}
+
+/** tfjs weight files are little-endian; Float32Array is platform-endian. */
+function float32LittleEndian(values: Float32Array): Uint8Array {
+  const out = new Uint8Array(values.length * 4);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => view.setFloat32(4 * i, v, true));
+  return out;
 }
 
 export class KerasModelBuilder {
@@ -89,7 +98,7 @@ export class KerasModelBuilder {
   }
 
   /** The finished artifacts: topology, manifest (one weight file) and the weight bytes. */
-  build(outputs: readonly KerasRef[], weightsFile = DEFAULT_WEIGHTS_FILE): LayersModelArtifacts {
+  build(outputs: readonly KerasRef[], weightsFile = DEFAULT_WEIGHTS_FILE, quantize?: WeightQuantization): LayersModelArtifacts {
     // Keep the layers some output depends on (plus every input, which Keras requires).
     const live = new Set<string>(this.inputRefs.map((r) => r.layer));
     const stack = outputs.map((o) => o.layer);
@@ -101,7 +110,7 @@ export class KerasModelBuilder {
     }
     const layers: KerasLayerJson[] = [];
     const specs: WeightSpecJson[] = [];
-    const chunks: Float32Array[] = [];
+    const chunks: Uint8Array[] = [];
     for (const entry of this.entries.values()) {
       if (!live.has(entry.name)) continue;
       layers.push({
@@ -111,21 +120,22 @@ export class KerasModelBuilder {
         inbound_nodes: entry.inputs.length === 0 ? [] : [entry.inputs.map((r) => [r.layer, 0, 0, {}])],
       });
       for (const w of entry.weights) {
-        specs.push({ name: `${entry.name}/${w.name}`, shape: [...w.value.shape], dtype: 'float32' });
-        chunks.push(w.value.data);
+        const name = `${entry.name}/${w.name}`;
+        if (quantize === undefined) {
+          specs.push({ name, shape: [...w.value.shape], dtype: 'float32' });
+          chunks.push(float32LittleEndian(w.value.data));
+        } else {
+          const q = quantizeWeight(w.value.data, quantize);
+          specs.push({ name, shape: [...w.value.shape], dtype: 'float32', quantization: q.quantization });
+          chunks.push(q.bytes);
+        }
       }
     }
-    const total = chunks.reduce((n, c) => n + c.length, 0);
-    const all = new Float32Array(total);
+    const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
     let offset = 0;
     for (const c of chunks) {
-      all.set(c, offset);
+      bytes.set(c, offset);
       offset += c.length;
-    }
-    // Float32Array is platform-endian; tfjs weight files are little-endian.
-    const bytes = new Uint8Array(all.buffer);
-    if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
-      for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
     }
     return {
       modelJson: {

@@ -9,6 +9,7 @@
  * so an ONNX-derived NCHW model still takes NCHW input; `layout: 'NHWC'` makes NCHW inputs and
  * outputs channels-last instead (no Permute at all for a pure conv net).
  */
+import type { WeightQuantization } from './quantize';
 import { SkipconnError, UnsupportedError, formatShape, isUnsupported, shapesEqual, type Layout, type OpType, type ValidatedGraph, type WeightStore } from '@skipconn/core';
 import { conversionSteps, type PlannedNodeOf } from '../../plan/layout';
 import { CHANNELS_LAST, identityPerm, physicalShape, type Perm } from '../../plan/perm';
@@ -32,6 +33,8 @@ export interface LayersModelExportOptions {
   readonly layout?: 'source' | 'NHWC';
   /** Name of the weight file in the manifest (default 'group1-shard1of1.bin'). */
   readonly weightsFile?: string;
+  /** Store the weights quantized as tensorflowjs_converter does (./quantize.ts); default float32. */
+  readonly quantize?: WeightQuantization;
 }
 
 /** A graph input or output as the exported model has it. */
@@ -128,6 +131,7 @@ export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, opti
   const artifacts = ctx.keras.build(
     outputs.map((o) => o.ref),
     options.weightsFile,
+    options.quantize,
   );
   // The builder always writes a functional model (class_name 'Model'), never a nested model_config.
   const layers = (artifacts.modelJson.modelTopology as KerasModelJson).config.layers;
