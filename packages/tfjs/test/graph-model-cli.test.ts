@@ -99,3 +99,29 @@ test('an unsupported TF op is exit 2 naming the op, the node and the supported o
   expect(r.stderr).toMatch(/node 'gelu\/Erf' \(Erf\): TF op Erf is not supported; supported: .*_FusedConv2D/);
   expect(r.stderr).not.toMatch(/\n\s+at /);
 });
+
+describe('port --to tfjs keeps or sets the weight quantization', () => {
+  const antispoof = path.join(GRAPH_MODEL_FIXTURES, 'antispoof', 'model.json');
+  const manifestKinds = (dirName: string) => {
+    const json = JSON.parse(fs.readFileSync(path.join(dir, dirName, 'model.json'), 'utf8')) as { weightsManifest: { weights: { quantization?: { dtype: string } }[] }[] };
+    return [...new Set(json.weightsManifest.flatMap((g) => g.weights).map((w) => w.quantization?.dtype ?? 'float32'))];
+  };
+
+  test('a float16-quantized GraphModel is written with float16 weights by default, and verifies', async () => {
+    const r = await runCli(['port', antispoof, '--to', 'tfjs', '--out', path.join(dir, 'q-default'), '--verify', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ quantize: 'float16', verify: { ok: true } });
+    expect(manifestKinds('q-default')).toEqual(['float16']);
+  });
+
+  test('--quantize none writes float32, --quantize uint8 one byte per weight, and a bad value is exit 2', async () => {
+    expect((await runCli(['port', antispoof, '--to', 'tfjs', '--out', path.join(dir, 'q-none'), '--quantize', 'none'])).code).toBe(0);
+    expect(manifestKinds('q-none')).toEqual(['float32']);
+    const r = await runCli(['port', antispoof, '--to', 'tfjs', '--out', path.join(dir, 'q-uint8'), '--quantize', 'uint8', '--verify']);
+    expect(r.code).toBe(0);
+    expect(manifestKinds('q-uint8')).toEqual(['uint8']);
+    const bad = await runCli(['port', antispoof, '--to', 'tfjs', '--out', path.join(dir, 'q-bad'), '--quantize', 'int4']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--quantize must be one of uint8, uint16, float16 or none, received 'int4'/);
+  });
+});
