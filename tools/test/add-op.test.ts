@@ -52,6 +52,8 @@ test('adding an op to core makes tsc name every per-op table, and only those', (
     list.push(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     byFile.set(file, list);
   }
+  const unexpected = [...byFile].filter(([file]) => !TABLES.includes(file)).map(([file, m]) => `${file}: ${m.join(' / ')}`);
+  expect(unexpected).toEqual([]);
   expect([...byFile.keys()].sort()).toEqual([...TABLES].sort());
   for (const file of TABLES) {
     const messages = byFile.get(file)!;

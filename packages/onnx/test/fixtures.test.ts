@@ -89,3 +89,20 @@ describe('InceptionV3 fixture skips', () => {
     expect(byMerge.get('/mixed_a/Concat')!.to).toBe(fromOuter);
   });
 });
+
+describe('Swin fixture (shifted-window attention)', () => {
+  it('imports the [B, H, W, C] Pad as an NHWC pad, folds the ScatterND mask and drops the ratio-0 training Dropout', () => {
+    const model = loadOnnxFile(path.join(FIXTURES, 'swin_tiny', 'model.onnx'));
+    const pads = model.validated.nodes.filter((n) => n.type === 'pad');
+    // 20x20 input, 4x4 patches: a 5x5 grid of 8 channels, padded at the bottom and right to 8x8 (window 4).
+    expect(pads).toHaveLength(1);
+    const pad = pads[0]!;
+    expect(pad.inputs[0]!.layout).toBe('NHWC');
+    expect(pad.inputs[0]!.shape).toEqual([1, 5, 5, 8]);
+    expect(pad.type === 'pad' && pad.attrs.pads).toEqual([0, 0, 3, 3]);
+    expect(pad.outputs[0]!.shape).toEqual([1, 8, 8, 8]);
+    // The attention mask (zeros, slice-assigned region ids) is a constant: no node computes it.
+    expect(model.graph.nodes.some((n) => n.name.includes('ScatterND'))).toBe(false);
+    expect(model.graph.nodes.some((n) => n.name.includes('Dropout'))).toBe(false);
+  });
+});

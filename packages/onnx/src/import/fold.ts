@@ -217,6 +217,50 @@ export function squeezeShape(node: NodeProto, shape: readonly number[], axes: re
   return shape.filter((_, i) => !norm.includes(i));
 }
 
+const SCATTER_REDUCE: Record<string, (old: number, update: number) => number> = {
+  none: (_old, u) => u,
+  add: (a, u) => a + u,
+  mul: (a, u) => a * u,
+  max: Math.max,
+  min: Math.min,
+};
+
+/**
+ * ScatterND over constants: a copy of data with the slices that `indices` name replaced by (or,
+ * with reduction, combined with) `updates`. PyTorch writes it for in-place slice assignment on a
+ * tensor of known values, such as the attention mask Swin's shifted windows build from zeros.
+ */
+function scatterND(node: NodeProto, data: HostTensor, indices: HostTensor, updates: HostTensor, reduction: string): HostTensor {
+  const combine = SCATTER_REDUCE[reduction] ?? fail(node, `ScatterND reduction '${reduction}'`, Object.keys(SCATTER_REDUCE).join(', '), reduction);
+  const rank = data.shape.length;
+  const k = indices.shape[indices.shape.length - 1];
+  if (indices.shape.length === 0 || k === undefined || k < 1 || k > rank) {
+    fail(node, 'ScatterND indices have a bad last dim', `indices of rank >= 1 whose last dim is in [1, ${rank}] (data rank)`, `indices [${indices.shape.join(',')}]`);
+  }
+  const wantUpdates = [...indices.shape.slice(0, -1), ...data.shape.slice(k)];
+  if (updates.shape.join() !== wantUpdates.join()) {
+    fail(node, 'ScatterND updates have the wrong shape', `[${wantUpdates.join(',')}] (indices.shape[:-1] + data.shape[${k}:])`, `[${updates.shape.join(',')}]`);
+  }
+  const out = numbers(data);
+  const idx = numbers(indices);
+  const upd = numbers(updates);
+  const strides = stridesOf(data.shape);
+  const sliceSize = sizeOf(data.shape.slice(k));
+  const tuples = sizeOf(indices.shape.slice(0, -1));
+  for (let t = 0; t < tuples; t++) {
+    let offset = 0;
+    for (let a = 0; a < k; a++) {
+      const dim = data.shape[a]!;
+      const raw = idx[t * k + a]!;
+      const i = raw < 0 ? raw + dim : raw;
+      if (!Number.isSafeInteger(i) || i < 0 || i >= dim) fail(node, 'ScatterND index out of range', `indices on axis ${a} in [${-dim}, ${dim - 1}]`, String(raw));
+      offset += i * strides[a]!;
+    }
+    for (let j = 0; j < sliceSize; j++) out[offset + j] = combine(out[offset + j]!, upd[t * sliceSize + j]!);
+  }
+  return fromNumbers(data.dtype, data.shape, out);
+}
+
 /** Ops the evaluator folds when every input is constant. */
 export const FOLDABLE = new Set([
   'Identity',
@@ -264,6 +308,7 @@ export const FOLDABLE = new Set([
   'Dropout',
   'Sign',
   'Mod',
+  'ScatterND',
 ]);
 
 const CMP: Record<string, (a: number, b: number) => number> = {
@@ -441,6 +486,8 @@ export function foldNode(node: NodeProto, inputs: readonly (HostTensor | undefin
         ),
       ];
     }
+    case 'ScatterND':
+      return [scatterND(node, need(0), need(1), need(2), attrs.string('reduction', 'none'))];
     case 'Expand': {
       const t = need(0);
       const shape = broadcastAll(node, [t.shape, numbers(need(1))]);

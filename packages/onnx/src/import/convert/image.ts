@@ -145,14 +145,22 @@ const Pad: Converter = (node, ctx) => {
     }
   }
   const mode = a.string('mode', 'constant');
-  if (shape.length !== 4 || pads.length !== 8 || pads[0] !== 0 || pads[1] !== 0 || pads[4] !== 0 || pads[5] !== 0) {
-    unsupported(node, 'Pad other than on the spatial axes of an NCHW image', 'rank 4 with zero pads on N and C', `shape [${shape.join(',')}], pads [${pads.join(',')}]`);
+  // The IR pads the two spatial axes of an image in either layout. Pads on axes 2 and 3 are an
+  // NCHW image's; pads on axes 1 and 2 only (Swin's window attention pads [B, H, W, C]) are an
+  // NHWC image's, so the operand is labelled NHWC: a relabel, no data moves, since ONNX axes are
+  // positional either way.
+  const zeroOn = (...axes: number[]): boolean => axes.every((ax) => pads[ax] === 0 && pads[ax + 4] === 0);
+  const layout = shape.length !== 4 || pads.length !== 8 ? undefined : zeroOn(0, 1) ? 'NCHW' : zeroOn(0, 3) ? 'NHWC' : undefined;
+  if (layout === undefined) {
+    unsupported(node, 'Pad other than on two adjacent spatial axes of an image', 'rank 4 with pads on axes 2 and 3 only (NCHW) or 1 and 2 only (NHWC)', `shape [${shape.join(',')}], pads [${pads.join(',')}]`);
   }
   if (pads.some((p) => p < 0)) unsupported(node, 'negative pads (cropping)', 'pads >= 0', `[${pads.join(',')}]`);
   if (!['constant', 'reflect', 'edge'].includes(mode)) unsupported(node, `Pad mode '${mode}'`, 'constant, reflect or edge', mode);
-  const attrs: Record<string, unknown> = { pads: [pads[2], pads[3], pads[6], pads[7]], mode };
+  const [h, w] = layout === 'NCHW' ? [2, 3] : [1, 2];
+  const attrs: Record<string, unknown> = { pads: [pads[h], pads[w], pads[h + 4], pads[w + 4]], mode };
   if (mode === 'constant' && value !== 0) attrs['value'] = value;
-  ctx.bind(output(node), ctx.emit('pad', [image(ctx, node)], attrs, node, output(node)));
+  const x = layout === 'NCHW' ? image(ctx, node) : ctx.withLayout(input(ctx, node, 0), 'NHWC', node);
+  ctx.bind(output(node), ctx.emit('pad', [x], attrs, node, output(node)));
 };
 
 const COORD_MODES = ['half_pixel', 'asymmetric', 'pytorch_half_pixel', 'align_corners'];

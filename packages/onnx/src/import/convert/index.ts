@@ -4,6 +4,7 @@ import { LINEAR_CONVERTERS } from './linear';
 import { SHAPE_CONVERTERS } from './shape';
 import { Slice } from './slice';
 import { Gather } from './select';
+import { Einsum } from './einsum';
 import type { Converter } from './util';
 
 export const CONVERTERS: Readonly<Record<string, Converter>> = {
@@ -12,6 +13,7 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
   ...SHAPE_CONVERTERS,
   Slice,
   Gather,
+  Einsum,
 };
 
 export type { Converter } from './util';

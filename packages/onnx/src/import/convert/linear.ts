@@ -159,7 +159,10 @@ const alias: Converter = (node, ctx) => {
   onlyFirstOutput(node, (o) => ctx.isUsed(o));
   if (node.opType === 'Dropout') {
     const training = ctx.opset >= 12 && hasInput(node, 2) ? numbers(constInput(ctx, node, 2, 'training_mode'))[0] : ctx.opset < 7 ? (ctx.attrs(node).int('is_test', 0) === 0 ? 1 : 0) : 0;
-    if (training) unsupported(node, 'training-mode Dropout (random)', 'training_mode false (inference)', 'true');
+    // With ratio 0 training mode keeps every element (scale 1 / (1 - 0)): torchvision 0.14's Swin
+    // calls F.dropout(attn, p=0.0) without training=, which exports exactly that.
+    const ratio = ctx.opset >= 12 ? (hasInput(node, 1) ? numbers(constInput(ctx, node, 1, 'ratio'))[0] : 0.5) : ctx.attrs(node).float('ratio', 0.5);
+    if (training && ratio !== 0) unsupported(node, 'training-mode Dropout (random)', 'training_mode false (inference), or ratio 0', `training_mode true, ratio ${ratio}`);
   }
   ctx.bind(output(node), input(ctx, node, 0));
 };
