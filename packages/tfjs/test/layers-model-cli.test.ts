@@ -46,12 +46,18 @@ async function loadFromDisk(modelFile: string): Promise<tfl.LayersModel> {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/verify on tfjs:cpu with plain tf\.loadLayersModel \(atol 0\.0001, rtol 0\.001\): ok/);
-    // CNN merges are Keras layers; the U-Net's center-crop concat, the highway and attention matmuls need ours.
+    // CNN merges are Keras layers; the U-Net's center-crop concat, the highway, attention matmuls and other slopes need ours.
     const needs: Record<string, RegExp> = {
       skip_zoo: /after import '@skipconn\/tfjs\/layers' \(it registers SkipconnConcat, SkipconnHighway\)/,
       transformer_pre_ln: /\(it registers SkipconnOp\)/,
       transformer_post_ln: /\(it registers SkipconnOp\)/,
       vit_tiny: /\(it registers SkipconnOp\)/,
+      // attention matmuls of rank 4 and broadcasting adds
+      maxvit_tiny: /\(it registers SkipconnOp\)/,
+      // PyTorch's Hardsigmoid slope (1/6) is not Keras' hard_sigmoid (0.2)
+      mobilenetv3_small_narrow: /\(it registers SkipconnOp\)/,
+      // torch.roll's slices joined by a concat the export writes as SkipconnConcat, and attention matmuls
+      swin_tiny: /\(it registers SkipconnConcat, SkipconnOp\)/,
     };
     expect(r.stdout).toMatch(needs[name] ?? /standard Keras layers only: plain tf\.loadLayersModel loads it/);
     const model = await loadFromDisk(path.join(out, 'model.json'));
