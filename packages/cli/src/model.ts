@@ -16,7 +16,7 @@ export interface LoadedModel {
   readonly weights: Map<string, HostTensor>;
   readonly validated: ValidatedGraph;
   /** The weight quantization of the source file ('uint8', 'uint16', 'float16'), when all its quantized weights share one. */
-  readonly weightQuantization?: string;
+  readonly weightQuantization?: 'uint8' | 'uint16' | 'float16';
 }
 
 /** A reader for one model format; packages add theirs to MODEL_READERS. */

@@ -35,8 +35,9 @@ export async function loadTfjs(purpose = '--to tfjs'): Promise<typeof TfjsNodeMo
   }
 }
 
-const QUANTIZATIONS = ['uint8', 'uint16', 'float16'] as const;
-type Quantization = (typeof QUANTIZATIONS)[number];
+type Quantization = TfjsModule.WeightQuantization;
+/** tfjs's WEIGHT_QUANTIZATIONS, known before @skipconn/tfjs loads (so a bad value is a usage error without it). */
+const QUANTIZATIONS = ['uint8', 'uint16', 'float16'] as const satisfies readonly Quantization[];
 
 /** The weights as a quantized export stores them and tfjs reads them back (float weights only). */
 function dequantizedWeights(weights: ReadonlyMap<string, HostTensor>, kind: Quantization, quantizeWeight: typeof TfjsModule.quantizeWeight): Map<string, HostTensor> {
@@ -69,8 +70,7 @@ export async function portToTfjs(parsed: ParsedArgs, io: CommandIO): Promise<num
   checkOutputDir(out);
   const model = await loadModel(parsed.positional[0]!, io.cwd);
   // Without --quantize, a quantized tfjs source stays quantized the same way (22 MB stays 22 MB).
-  const fromSource = (QUANTIZATIONS as readonly string[]).includes(model.weightQuantization ?? '') ? (model.weightQuantization as Quantization) : undefined;
-  const quantize = quantizeArg === 'none' ? undefined : ((quantizeArg as Quantization | undefined) ?? fromSource);
+  const quantize = quantizeArg === 'none' ? undefined : ((quantizeArg as Quantization | undefined) ?? model.weightQuantization);
   const tfjs = await loadTfjs();
   const saved = tfjs.saveLayersModel(out, model.validated, model.weights, { layout, ...(quantize !== undefined ? { quantize } : {}) });
 

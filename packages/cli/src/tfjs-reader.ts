@@ -6,17 +6,9 @@
  * on any adapter. @skipconn/tfjs is loaded only when such a file is read; the import itself needs
  * no tfjs runtime.
  */
-import * as fs from 'fs';
 import type * as TfjsNodeModule from '@skipconn/tfjs/node';
 import { MissingPackageError, SkipconnError, isModuleNotFound } from '@skipconn/core';
 import type { ModelReader } from './model';
-
-/** The one quantization dtype of the manifest's quantized weights (the file was parsed once already, so it is JSON). */
-function sourceQuantization(file: string): string | undefined {
-  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { weightsManifest?: { weights?: { quantization?: { dtype?: unknown } }[] }[] };
-  const kinds = new Set((json.weightsManifest ?? []).flatMap((g) => g.weights ?? []).flatMap((w) => (typeof w.quantization?.dtype === 'string' ? [w.quantization.dtype] : [])));
-  return kinds.size === 1 ? [...kinds][0] : undefined;
-}
 
 export const tfjsReader: ModelReader = {
   format: 'tfjs',
@@ -33,8 +25,7 @@ export const tfjsReader: ModelReader = {
       throw new SkipconnError('INPUT_INVALID', `${file}: reading a tfjs model.json needs @skipconn/tfjs, which failed to load (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`);
     }
     // The content, not the name, tells the two apart: both are model.json.
-    const { graph, weights, validated } = tfjs.isGraphModelFile(file) ? tfjs.loadGraphModelFile(file) : tfjs.loadLayersModelFile(file);
-    const weightQuantization = sourceQuantization(file);
-    return { graph, weights, validated, ...(weightQuantization !== undefined ? { weightQuantization } : {}) };
+    const { graph, weights, validated, source } = tfjs.isGraphModelFile(file) ? tfjs.loadGraphModelFile(file) : tfjs.loadLayersModelFile(file);
+    return { graph, weights, validated, ...(source.weightQuantization !== undefined ? { weightQuantization: source.weightQuantization } : {}) };
   },
 };

@@ -31,6 +31,7 @@ import { reshapeF32, transposeF32, type F32 } from '../layers-model/host';
 import { ImportGraph, keraslayout } from '../layers-model/import/graph';
 import { foldActivations, fuseZeroPadding } from '../layers-model/import';
 import { decodeWeights } from '../layers-model/import/weights';
+import { manifestQuantization, type WeightQuantization } from '../layers-model/export/quantize';
 import { GRAPH_MODEL_FORMAT, isGraphModelJson, type GraphModelArtifacts, type TfAttrValue, type TfNodeJson, type TfTensorJson } from './format';
 
 export interface GraphModelImportOptions {
@@ -54,7 +55,8 @@ export interface GraphModelImport {
   /** The TF tensor names ('node:0') of the IR graph's inputs and outputs, in IR order. */
   readonly tfInputs: readonly string[];
   readonly tfOutputs: readonly string[];
-  readonly source: { readonly generatedBy?: string; readonly convertedBy?: string };
+  /** Facts of the source; weightQuantization: how its weights were stored, when all alike (an export keeps it). */
+  readonly source: { readonly generatedBy?: string; readonly convertedBy?: string; readonly weightQuantization?: WeightQuantization };
 }
 
 /** A constant known at import time (a Const node or a folded shape computation). */
@@ -958,7 +960,15 @@ export function importGraphModel(artifacts: GraphModelArtifacts, options: GraphM
   if (recognizeSkips) foldActivations(g, outputs);
   const graph = g.graph(options.name ?? 'graph-model', outputs);
   const validated = validateGraph(graph);
-  return { graph, weights: g.weights, validated, tfInputs, tfOutputs: outputRefs, source: { generatedBy: json.generatedBy, convertedBy: json.convertedBy ?? undefined } };
+  const weightQuantization = manifestQuantization(json.weightsManifest);
+  return {
+    graph,
+    weights: g.weights,
+    validated,
+    tfInputs,
+    tfOutputs: outputRefs,
+    source: { generatedBy: json.generatedBy, convertedBy: json.convertedBy ?? undefined, ...(weightQuantization ? { weightQuantization } : {}) },
+  };
 }
 
 /** The signature's outputs, else (as tfjs does) every node no other node reads, in node order. */

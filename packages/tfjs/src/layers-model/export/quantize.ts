@@ -29,6 +29,16 @@ export interface QuantizedWeight {
   readonly dequantized: Float32Array;
 }
 
+/**
+ * The one quantization a manifest's weights were stored with, or undefined when none is, or the
+ * quantized weights disagree: what an export of that model keeps by default.
+ */
+export function manifestQuantization(groups: readonly { readonly weights: readonly { readonly quantization?: { readonly dtype: string } }[] }[] | undefined): WeightQuantization | undefined {
+  const kinds = new Set((groups ?? []).flatMap((g) => g.weights.flatMap((w) => (w.quantization === undefined ? [] : [w.quantization.dtype]))));
+  const [only] = kinds;
+  return kinds.size === 1 && (WEIGHT_QUANTIZATIONS as readonly string[]).includes(only!) ? (only as WeightQuantization) : undefined;
+}
+
 export function quantizeWeight(values: Float32Array, kind: WeightQuantization): QuantizedWeight {
   if (kind === 'float16') {
     const bits = new Uint16Array(values.length);

@@ -6,6 +6,7 @@
  * a Keras ResNet's skips as it lists a PyTorch one's. Unsupported layers raise UnsupportedError
  * naming the class, the layer and the supported classes.
  */
+import { manifestQuantization, type WeightQuantization } from '../export/quantize';
 import { FileFormatError, SkipconnError, UnsupportedError, clipUserText, pad as padOp, readIntList, validateGraph, type Graph, type HostTensor, type Layout, type ValidatedGraph } from '@skipconn/core';
 import { DEFAULT_WEIGHTS_FILE, OP_LAYER_CLASS, SKIP_LAYER_CLASSES, type LayersModelArtifacts } from '../format';
 import { ImportGraph, keraslayout } from './graph';
@@ -72,7 +73,7 @@ export interface LayersModelImport {
   readonly weights: Map<string, HostTensor>;
   readonly validated: ValidatedGraph;
   /** Facts of the source: the Keras/tfjs version and what generated the file. */
-  readonly source: { readonly kerasVersion?: string; readonly generatedBy?: string };
+  readonly source: { readonly kerasVersion?: string; readonly generatedBy?: string; readonly weightQuantization?: WeightQuantization };
 }
 
 /** Input layout: NHWC by rank, NCHW for a rank-4 input read only by Permute([2, 3, 1]) (an exported NCHW model). */
@@ -149,7 +150,8 @@ export function importLayersModel(artifacts: LayersModelArtifacts, options: Laye
   const graph = g.graph(topology.name, outputs);
   const validated = validateGraph(graph);
   const mj = json.modelTopology as { keras_version?: string };
-  return { graph, weights: g.weights, validated, source: { kerasVersion: mj.keras_version, generatedBy: json.generatedBy } };
+  const weightQuantization = manifestQuantization(json.weightsManifest);
+  return { graph, weights: g.weights, validated, source: { kerasVersion: mj.keras_version, generatedBy: json.generatedBy, ...(weightQuantization ? { weightQuantization } : {}) } };
 }
 
 /** Add / Concatenate / Multiply as plain ops (recognizeSkips false). */
