@@ -19,6 +19,7 @@ import {
   sizeOf,
   spatialSize,
   stridesOf,
+  transposeInto,
   tensor,
   validateGraph,
   type Attrs,
@@ -550,21 +551,12 @@ function isValList(v: Val | readonly Val[]): v is readonly Val[] {
 
 /** A constant transposed by perm (any rank). */
 function foldTranspose(x: Constant, perm: readonly number[]): Constant {
-  const shape = perm.map((p) => x.shape[p]!);
-  const inStrides = stridesOf(x.shape);
-  const outStrides = stridesOf(shape);
   const data = new Float64Array(x.data.length);
-  for (let i = 0; i < data.length; i++) {
-    let rest = i;
-    let from = 0;
-    for (let d = 0; d < shape.length; d++) {
-      const q = Math.floor(rest / outStrides[d]!);
-      rest -= q * outStrides[d]!;
-      from += q * inStrides[perm[d]!]!;
-    }
-    data[i] = x.data[from]!;
-  }
-  return constant(shape, data);
+  transposeInto(x.data, x.shape, perm, data);
+  return constant(
+    perm.map((p) => x.shape[p]!),
+    data,
+  );
 }
 
 const transposeOp: OpConverter = (c) => {
