@@ -48,7 +48,7 @@ const FILES: readonly [string, string, () => CaseDef[]][] = [
   ['ops-pool', 'maxPool2d, avgPool2d and globalAvgPool', poolCases],
   ['ops-resize', 'resize: nearest and bilinear, every coordinate transform and rounding', resizeCases],
   ['ops-pad', 'pad: constant, reflect, edge', padCases],
-  ['ops-shape', 'reshape, flatten, transpose', shapeCases],
+  ['ops-shape', 'reshape, flatten, transpose, slice (ONNX bounds, steps, negative steps, empty results)', shapeCases],
   ['blocks', 'composite skip blocks: ResNet, DenseNet, highway, SE, U-Net, transformers, ReZero, LayerScale, DeepNorm, stochastic depth, a 20-block stack', blockCases],
 ];
 

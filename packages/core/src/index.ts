@@ -23,6 +23,7 @@ export * from './ops/avg-pool2d';
 export * from './ops/batch-norm';
 export * from './ops/clip';
 export * from './ops/hard-sigmoid';
+export * from './ops/slice';
 export * from './ops/concat';
 export * from './ops/conv-transpose2d';
 export * from './ops/conv2d';

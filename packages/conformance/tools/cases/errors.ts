@@ -150,6 +150,18 @@ export function errorCases(): CaseDef[] {
     err('transpose/not-a-permutation', 'perm repeats an axis', 'ATTRIBUTE_INVALID', 'not a permutation', (g) => {
       g.output(g.node('transpose', [g.input('x', [2, 3, 4])], { perm: [0, 0, 1] }, 't'));
     }),
+    err('slice/axis-out-of-range', 'axis 2 of a rank-2 value: the error names the axis and the shape', 'SHAPE_MISMATCH', 'slice axis 2 (entry 0) is out of range', (g) => {
+      g.output(g.node('slice', [g.input('x', [2, 3])], { starts: [0], ends: [1], axes: [2] }, 's'));
+    }),
+    err('slice/axis-twice', 'axes 1 and -1 are the same axis of a rank-2 value', 'ATTRIBUTE_INVALID', 'slice axis 1 is named twice', (g) => {
+      g.output(g.node('slice', [g.input('x', [2, 3])], { starts: [0, 1], ends: [1, 2], axes: [1, -1] }, 's'));
+    }),
+    err('slice/zero-step', 'a step of 0', 'ATTRIBUTE_INVALID', 'zero step', (g) => {
+      g.output(g.node('slice', [g.input('x', [2, 3])], { starts: [0], ends: [3], axes: [1], steps: [0] }, 's'));
+    }),
+    err('slice/ends-length', 'two starts and one end', 'ATTRIBUTE_INVALID', "attribute 'ends' is invalid", (g) => {
+      g.output(g.node('slice', [g.input('x', [2, 3])], { starts: [0, 0], ends: [1] }, 's'));
+    }),
     err('softmax/channels-without-layout', "axis 'channels' on data without a layout", 'SHAPE_MISMATCH', 'needs a layout', (g) => {
       g.output(g.node('softmax', [g.input('x', [2, 8])], { axis: 'channels' }, 'sm'));
     }),

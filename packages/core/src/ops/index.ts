@@ -36,6 +36,7 @@ import { pad } from './pad';
 import { reshape } from './reshape';
 import { flatten } from './flatten';
 import { transpose } from './transpose';
+import { slice } from './slice';
 import { residual } from './residual';
 import { concat } from './concat';
 import { highway } from './highway';
@@ -79,6 +80,7 @@ export const OPS = [
   reshape,
   flatten,
   transpose,
+  slice,
 ] as const;
 
 /** The definition of any op of the vocabulary (a union, one member per op). */

@@ -35,6 +35,7 @@ import { padKernel } from './pad';
 import { reshapeKernel } from './reshape';
 import { flattenKernel } from './flatten';
 import { transposeKernel } from './transpose';
+import { sliceKernel } from './slice';
 
 export const TFJS_KERNELS: { readonly [K in OpType]: TfKernelConfig<K> | Unsupported } = {
   residual: residualKernel,
@@ -67,6 +68,7 @@ export const TFJS_KERNELS: { readonly [K in OpType]: TfKernelConfig<K> | Unsuppo
   reshape: reshapeKernel,
   flatten: flattenKernel,
   transpose: transposeKernel,
+  slice: sliceKernel,
 };
 
 /** The ops the tfjs kernels implement, in vocabulary order. */

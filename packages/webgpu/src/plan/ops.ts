@@ -29,6 +29,7 @@ import { emitResize } from './emitters/resize';
 import { emitPad } from './emitters/pad';
 import { emitConcat } from './emitters/concat';
 import { emitViewCopy } from './emitters/view';
+import { emitSlice } from './emitters/slice';
 
 export interface ElementwiseOpDef<K extends OpType> {
   readonly kind: 'elementwise';
@@ -103,6 +104,7 @@ export const WEBGPU_OPS: { readonly [K in OpType]: WebGpuOpDef<K> | Unsupported 
   reshape: { kind: 'view', emit: emitViewCopy },
   flatten: { kind: 'view', emit: emitViewCopy },
   transpose: { kind: 'elementwise', lower: lowerTranspose },
+  slice: { kind: 'standalone', emit: emitSlice },
 };
 
 /** Ops with a kernel here, in vocabulary order. */

@@ -18,6 +18,7 @@ import { padKernel } from './pad';
 import { reshapeKernel } from './reshape';
 import { flattenKernel } from './flatten';
 import { transposeKernel } from './transpose';
+import { sliceKernel } from './slice';
 import { residualKernel } from './residual';
 import { concatKernel } from './concat';
 import { highwayKernel } from './highway';
@@ -54,4 +55,5 @@ export const REFERENCE_KERNELS: { readonly [K in OpType]: ReferenceKernel<K> } =
   reshape: reshapeKernel,
   flatten: flattenKernel,
   transpose: transposeKernel,
+  slice: sliceKernel,
 };

@@ -1,10 +1,10 @@
 /**
- * Export of dense, matmul, layerNorm and the shape ops (reshape, flatten, transpose). These work
+ * Export of dense, matmul, layerNorm and the shape ops (reshape, flatten, transpose, slice). These work
  * on logical axes, so a permuted input is transposed back first, except dense on an NHWC value
  * held permuted, which is exactly a 1x1 Conv on the NCHW data and stays permuted.
  */
-import { tensor, type HostTensor } from '@skipconn/core';
-import { transposeMatrix, type ExportContext } from '../context';
+import { sliceWindow, tensor, windowAsAttrs, type HostTensor } from '@skipconn/core';
+import { TO_NCHW, transposeMatrix, type ExportContext } from '../context';
 import type { OpExporter } from './types';
 
 function weightOrTransposed(ctx: ExportContext, w: string): string {
@@ -104,4 +104,29 @@ const transpose: OpExporter<'transpose'> = (node, ctx) => {
   ctx.define(out, out);
 };
 
-export const LINEAR_EXPORTERS = { dense, matmul, layerNorm, reshape, flatten, transpose };
+/**
+ * Slice with int64 starts/ends/axes/steps initializers, written from core's resolved window (so
+ * every bound is already normalised and clamped) for the axes that change only. An NHWC value held
+ * permuted is sliced in place on the matching NCHW axes and stays permuted.
+ */
+const slice: OpExporter<'slice'> = (node, ctx) => {
+  const x = node.spec.inputs[0]!;
+  const out = node.spec.outputs[0]!;
+  const shape = ctx.info(x).shape;
+  const window = sliceWindow(node.attrs, shape, { node: node.spec.name, op: 'slice' });
+  const permuted = ctx.isPermuted(x);
+  const name = ctx.outputName(out, permuted);
+  const { starts, ends, axes, steps } = windowAsAttrs(window, shape);
+  if (axes.length === 0) {
+    ctx.node('Identity', [ctx.get(x, permuted)], [name], {}, node.spec.name);
+    ctx.define(out, name, permuted);
+    return;
+  }
+  const onnxAxes = permuted ? axes.map((a) => TO_NCHW.indexOf(a as 0 | 1 | 2 | 3)) : axes;
+  const inputs = [ctx.get(x, permuted), ctx.int64s('slice_starts', starts), ctx.int64s('slice_ends', ends), ctx.int64s('slice_axes', onnxAxes)];
+  if (steps.some((s) => s !== 1)) inputs.push(ctx.int64s('slice_steps', steps));
+  ctx.node('Slice', inputs, [name], {}, node.spec.name);
+  ctx.define(out, name, permuted);
+};
+
+export const LINEAR_EXPORTERS = { dense, matmul, layerNorm, reshape, flatten, transpose, slice };

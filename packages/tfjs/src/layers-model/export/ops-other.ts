@@ -5,7 +5,7 @@
  * (SkipconnResidual, SkipconnConcat, SkipconnHighway). Anything without an exact Keras
  * equivalent goes to the SkipconnOp fallback, with the reason recorded.
  */
-import { clipAttrs, layoutAxes, resolveAxisName, resolveSoftmaxAxis, scaleForm, transposePerm, type ResidualAttrs } from '@skipconn/core';
+import { clipAttrs, layoutAxes, resolveAxisName, resolveSoftmaxAxis, scaleForm, sliceWindow, transposePerm, windowAsAttrs, type ResidualAttrs } from '@skipconn/core';
 import { isIdentity, physicalAxis, transposeIsReshape } from '../../plan/perm';
 import { SKIP_LAYER_CLASSES } from '../format';
 import { reshapeF32, transposeF32 } from '../host';
@@ -118,6 +118,19 @@ export const transpose: Emitter<'transpose'> = (ctx, p) => {
   if (transposeIsReshape(x.shape, composed) && out[0] === x.shape[0]) return ctx.keras.reshape(x, out, p.node.spec.name);
   if (composed[0] === 0) return ctx.keras.layer('Permute', p.node.spec.name, { dims: composed.slice(1) }, [x], out);
   return ctx.opLayer(p.node.spec.name, 'transpose', { perm: composed }, [{ ref: x }], [{ shape: x.shape }], out, 'the transpose moves the batch axis');
+};
+
+/**
+ * slice is always a SkipconnOp: Keras has no general slice layer (Cropping1D/2D/3D crop spatial
+ * axes by unit steps only, and nothing crops channels or strides). The layer gets the resolved
+ * window with its axes moved to the storage the value has here, so it slices the same elements.
+ */
+export const slice: Emitter<'slice'> = (ctx, p) => {
+  const x = p.node.inputs[0]!;
+  const window = sliceWindow(p.node.attrs, x.shape, { node: p.node.spec.name, op: p.node.spec.op });
+  const attrs = windowAsAttrs(window, x.shape);
+  const perm = p.inputPerms[0]!;
+  return ctx.nodeAsOpLayer(p, 'Keras has no general slice layer (Cropping2D crops spatial axes by unit steps only)', { ...attrs, axes: attrs.axes.map((a) => physicalAxis(perm, a)) });
 };
 
 /** add, sub, mul, div: Add / Multiply for equal shapes, Rescaling for a scalar constant, else SkipconnOp. */

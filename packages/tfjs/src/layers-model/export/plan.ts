@@ -60,6 +60,7 @@ export const LAYERS_MODEL_EXPORTS: { readonly [K in OpType]: LayersModelOpExport
   reshape: { policy: LOGICAL, emit: other.reshape },
   flatten: { policy: LOGICAL, emit: other.flatten },
   transpose: { policy: { placement: 'any' }, emit: other.transpose },
+  slice: { policy: FOLLOW, emit: other.slice },
 };
 
 /** The ops a LayersModel export writes, in vocabulary order. */
