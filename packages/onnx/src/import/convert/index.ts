@@ -2,7 +2,7 @@
 import { IMAGE_CONVERTERS } from './image';
 import { LINEAR_CONVERTERS } from './linear';
 import { SHAPE_CONVERTERS } from './shape';
-import { Slice } from './slice';
+import { Slice, Split } from './slice';
 import { Gather } from './select';
 import { Einsum } from './einsum';
 import type { Converter } from './util';
@@ -12,6 +12,7 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
   ...LINEAR_CONVERTERS,
   ...SHAPE_CONVERTERS,
   Slice,
+  Split,
   Gather,
   Einsum,
 };

@@ -1,10 +1,10 @@
 /**
- * Gather (constant indices) and Slice of run-time values, which the IR has no op for, written as
- * a matmul with a constant 0/1 selection matrix: move the axis last, x @ S with S[i, j] = 1 where
- * output j takes input i, move it back. For finite values this is exact (x * 1 + 0 + ... + 0 = x);
- * an Inf or NaN elsewhere on the same row spreads NaN (Inf * 0), and -0 becomes +0: the importer
- * uses it only where nothing cheaper applies (sliced projections, center crops come first).
- * Typical uses: the class token of a ViT (x[:, 0]), chunking a tensor in two.
+ * Gather with constant indices on a run-time value. Evenly spaced indices (a single index, a
+ * range, a strided range: a ViT's class token x[:, 0]) are a `slice` (+ a reshape for the index
+ * tensor's shape), which copies values exactly. Any other index list is a matmul with a constant
+ * 0/1 selection matrix: move the axis last, x @ S with S[i, j] = 1 where output j takes input i,
+ * move it back. For finite values this is exact (x * 1 + 0 + ... + 0 = x); an Inf or NaN
+ * elsewhere on the same row spreads NaN (Inf * 0), and -0 becomes +0.
  */
 import { tensor } from '@skipconn/core';
 import type { NodeProto } from '../../proto/types';
@@ -47,5 +47,22 @@ export const Gather: Converter = (node, ctx) => {
     return j;
   });
   const outShape = [...shape.slice(0, axis), ...idx.shape, ...shape.slice(axis + 1)];
-  ctx.bind(output(node), selectAlong(ctx, node, input(ctx, node, 0), axis, indices, outShape, output(node)));
+  const step = indices.length > 1 ? indices[1]! - indices[0]! : 1;
+  const progression = indices.length > 0 && step !== 0 && indices.every((j, k) => j === indices[0]! + k * step);
+  if (!progression) {
+    ctx.bind(output(node), selectAlong(ctx, node, input(ctx, node, 0), axis, indices, outShape, output(node)));
+    return;
+  }
+  // Evenly spaced indices (one index, a range, a strided or reversed range) are a slice, then a
+  // reshape where the index tensor's rank is not 1 (a scalar index drops the axis: a ViT's x[:, 0]).
+  const lastIndex = indices[indices.length - 1]!;
+  const end = step > 0 ? lastIndex + 1 : lastIndex === 0 ? -dim - 1 : lastIndex - 1;
+  const x = input(ctx, node, 0);
+  const attrs = { starts: [indices[0]!], ends: [end], axes: [axis], steps: [step] };
+  if (idx.shape.length === 1) {
+    ctx.bind(output(node), ctx.emit('slice', [x], attrs, node, output(node)));
+    return;
+  }
+  const sliced = ctx.emit('slice', [x], attrs, `${node.name || `Gather_${output(node)}`}/slice`);
+  ctx.bind(output(node), ctx.emit('reshape', [sliced], { shape: outShape }, node, output(node)));
 };

@@ -1,16 +1,18 @@
 /**
- * Slice of a run-time value. The IR has no general slice; what exporters emit is a slice of a
- * linear projection's output along its feature axis (PyTorch's packed q/k/v in_proj: one MatMul
- * + Add, then three Slices). Slicing the weights instead gives the same numbers with IR ops:
- *   slice(x @ W + b, last axis, s:e)  ->  x @ W[:, s:e] + b[s:e]
- *   slice(dense(x, w, b), s:e)        ->  dense(x, w[s:e], b[s:e])
+ * Slice and Split of run-time values become the IR's `slice`, with two exceptions:
+ * - a slice of a linear projection's output along its feature axis (PyTorch's packed q/k/v
+ *   in_proj: one MatMul + Add, then three Slices) slices the weights instead, which computes
+ *   only the columns kept and leaves no slice node:
+ *     slice(x @ W + b, last axis, s:e)  ->  x @ W[:, s:e] + b[s:e]
+ *     slice(dense(x, w, b), s:e)        ->  dense(x, w[s:e], b[s:e])
+ * - a Slice that takes every axis whole is its input.
  * (Center crops feeding a Concat are handled by the U-Net concat pattern in ../fuse.ts.)
  */
-import { sizeOf, type HostTensor } from '@skipconn/core';
+import { sizeOf, sliceWindow, windowAsAttrs, type HostTensor } from '@skipconn/core';
+import { nodeRef } from '../attrs';
 import type { DraftNode, ImportContext } from '../context';
 import { numbers, transposeTensor } from '../fold';
 import { constInput, hasInput, input, output, shapeOf, unsupported, type Converter } from './util';
-import { selectAlong } from './select';
 
 /** Columns [s, e) of the last axis of a constant. */
 function sliceLast(t: HostTensor, s: number, e: number): HostTensor {
@@ -65,62 +67,74 @@ function slicedProjection(ctx: ImportContext, producer: DraftNode | undefined, s
 
 export const Slice: Converter = (node, ctx) => {
   const shape = shapeOf(ctx, node, 0);
-  const rank = shape.length;
   const starts = ctx.opset >= 10 ? numbers(constInput(ctx, node, 1, 'starts')) : (ctx.attrs(node).ints('starts') ?? []);
   const ends = ctx.opset >= 10 ? numbers(constInput(ctx, node, 2, 'ends')) : (ctx.attrs(node).ints('ends') ?? []);
   const axes = (ctx.opset >= 10 ? (hasInput(node, 3) ? numbers(constInput(ctx, node, 3, 'axes')) : undefined) : ctx.attrs(node).ints('axes')) ?? starts.map((_, i) => i);
   const steps = ctx.opset >= 10 && hasInput(node, 4) ? numbers(constInput(ctx, node, 4, 'steps')) : starts.map(() => 1);
-  const begin = shape.map(() => 0);
-  const end = [...shape];
-  const strided = new Map<number, number[]>();
-  axes.forEach((raw, i) => {
-    const a = raw < 0 ? raw + rank : raw;
-    const dim = shape[a] ?? 0;
-    const clampIdx = (v: number) => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
-    const step = steps[i]!;
-    if (step === 0) unsupported(node, 'Slice step 0', 'a non-zero step', '0');
-    if (step === 1) {
-      begin[a] = clampIdx(starts[i]!);
-      end[a] = Math.max(clampIdx(ends[i]!), begin[a]!);
-    } else {
-      // A strided or reversed slice: its index list, taken by a selection matmul below.
-      const picks: number[] = [];
-      let b = starts[i]! < 0 ? starts[i]! + dim : starts[i]!;
-      let e = ends[i]! < 0 ? ends[i]! + dim : ends[i]!;
-      if (step > 0) {
-        b = Math.min(Math.max(b, 0), dim);
-        e = Math.min(Math.max(e, 0), dim);
-        for (let k = b; k < e; k += step) picks.push(k);
-      } else {
-        b = Math.min(Math.max(b, -1), dim - 1);
-        e = Math.min(Math.max(e, -1), dim - 1);
-        for (let k = b; k > e; k += step) picks.push(k);
-      }
-      strided.set(a, picks);
-    }
-  });
-  const changed = shape
-    .map((d, a) => begin[a] !== 0 || end[a] !== d || strided.has(a))
-    .map((c, a) => (c ? a : -1))
-    .filter((a) => a >= 0);
-  let x = input(ctx, node, 0);
-  if (changed.length === 0) {
+  if (ends.length !== starts.length || axes.length !== starts.length || steps.length !== starts.length) {
+    unsupported(
+      node,
+      'Slice starts, ends, axes and steps differ in length',
+      `${starts.length} entries each (one per sliced axis)`,
+      `starts ${starts.length}, ends ${ends.length}, axes ${axes.length}, steps ${steps.length}`,
+    );
+  }
+  if (steps.includes(0)) unsupported(node, 'Slice step 0', 'a non-zero step', JSON.stringify(steps));
+  // Core resolves the bounds by ONNX's rules (INT64_MAX ends included); the IR node carries them
+  // normalised and clamped, so every attribute is a safe integer.
+  const window = sliceWindow({ starts, ends, axes, steps }, shape, nodeRef(node));
+  const attrs = windowAsAttrs(window, shape);
+  const x = input(ctx, node, 0);
+  if (attrs.axes.length === 0) {
     ctx.bind(output(node), x);
     return;
   }
-  if (changed.length === 1 && changed[0] === rank - 1 && !strided.has(rank - 1)) {
-    const y = slicedProjection(ctx, ctx.producers.get(x), begin[rank - 1]!, end[rank - 1]!, node.name || `slice_${output(node)}`);
+  const last = shape.length - 1;
+  if (attrs.axes.length === 1 && attrs.axes[0] === last && attrs.steps[0] === 1) {
+    const y = slicedProjection(ctx, ctx.producers.get(x), window.starts[last]!, window.starts[last]! + window.sizes[last]!, node.name || `slice_${output(node)}`);
     if (y !== undefined) {
       ctx.bind(output(node), y);
       return;
     }
   }
-  // Anything else: one selection matmul per sliced axis.
-  const current = [...shape];
-  changed.forEach((a, k) => {
-    const picks = strided.get(a) ?? Array.from({ length: end[a]! - begin[a]! }, (_, i) => begin[a]! + i);
-    current[a] = picks.length;
-    x = selectAlong(ctx, node, x, a, picks, [...current], k === changed.length - 1 ? output(node) : `${output(node)}__axis${a}`);
+  ctx.bind(output(node), ctx.emit('slice', [x], { ...attrs }, node, output(node)));
+};
+
+/**
+ * Split along one axis into consecutive pieces, one slice per output. The sizes come from the
+ * 'split' input (opset 13+) or attribute (before 13); without them the axis is cut into as many
+ * equal pieces as there are outputs (opset 18's num_outputs: pieces of ceil(d / n), the last one
+ * smaller; before 18 the axis must divide evenly).
+ */
+export const Split: Converter = (node, ctx) => {
+  const shape = shapeOf(ctx, node, 0);
+  const rank = shape.length;
+  const a = ctx.attrs(node);
+  const rawAxis = a.int('axis', 0);
+  const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
+  if (axis < 0 || axis >= rank) unsupported(node, 'Split axis out of range', `an axis in [${-rank}, ${rank - 1}] of x [${shape.join(',')}]`, String(rawAxis));
+  const d = shape[axis]!;
+  const count = node.output.length;
+  const given = ctx.opset >= 13 ? (hasInput(node, 1) ? numbers(constInput(ctx, node, 1, 'split')) : undefined) : a.ints('split');
+  let sizes: number[];
+  if (given !== undefined) {
+    sizes = given;
+    const total = sizes.reduce((p, v) => p + v, 0);
+    if (sizes.length !== count || sizes.some((v) => !(v >= 0)) || total !== d) {
+      unsupported(node, 'Split sizes do not cut the axis', `${count} sizes >= 0 (one per output) adding up to ${d} (axis ${axis} of x [${shape.join(',')}])`, JSON.stringify(sizes));
+    }
+  } else {
+    const pieces = ctx.opset >= 18 ? a.int('num_outputs', count) : count;
+    if (pieces !== count) unsupported(node, 'Split num_outputs differs from its outputs', `num_outputs ${count}`, String(pieces));
+    const even = ctx.opset >= 18 ? Math.ceil(d / count) : d / count;
+    if (!Number.isInteger(even)) unsupported(node, 'Split into equal pieces that do not divide the axis', `axis ${axis} of x [${shape.join(',')}] divisible by ${count} (or split sizes)`, `${d} / ${count}`);
+    sizes = Array.from({ length: count }, (_, i) => Math.max(0, Math.min(even, d - i * even)));
+  }
+  const x = input(ctx, node, 0);
+  let start = 0;
+  sizes.forEach((size, i) => {
+    const out = output(node, i);
+    if (out !== '' && ctx.isUsed(out)) ctx.bind(out, ctx.emit('slice', [x], { starts: [start], ends: [start + size], axes: [axis] }, node.name ? `${node.name}/${i}` : `Split_${out}`, out));
+    start += size;
   });
-  ctx.bind(output(node), x);
 };
