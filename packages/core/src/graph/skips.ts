@@ -7,7 +7,8 @@
  *   span  = the number of nodes on the longest path from `from` to the merge (merge excluded)
  *   bypassed = every node on some path from `from` to the merge
  *
- * Merges whose inputs share no ancestor (two independent graph inputs) are not skips.
+ * Merges whose inputs share no ancestor (two independent graph inputs) are not skips, and neither
+ * is a concat of slices of one value (a roll or a reordering of that value).
  * Works on any validated graph, including imported ones.
  */
 import { IndexHeap } from './heap';
@@ -60,6 +61,24 @@ function describe(node: ValidatedNode, shortcut: readonly string[]): string {
   return parts.join(', ');
 }
 
+/** Ops that move or relabel values without computing: looked through when tracing a concat input. */
+const VIEW_OPS: ReadonlySet<string> = new Set(['reshape', 'flatten', 'transpose']);
+
+/**
+ * A concat of slices of one value only rearranges that value (torch.roll is two slices and a
+ * concat; a concat on a non-channel axis imports with reshapes or transposes around it): no
+ * branch computes anything, so nothing is bypassed and it is not a skip.
+ */
+function isRearrangement(vg: ValidatedGraph, node: ValidatedNode): boolean {
+  if (node.type !== 'concat') return false;
+  const sources = node.spec.inputs.map((v) => {
+    let producer = vg.producers.get(v);
+    while (producer !== undefined && VIEW_OPS.has(producer.type)) producer = vg.producers.get(producer.spec.inputs[0]!);
+    return producer?.type === 'slice' ? producer.spec.inputs[0] : undefined;
+  });
+  return sources.every((s) => s !== undefined && s === sources[0]);
+}
+
 /**
  * O(nodes + edges) overall for graphs whose skips are local: nothing is computed for nodes that
  * are not merges, and each merge searches backwards only until its fork (see forkOf).
@@ -78,7 +97,7 @@ export function findSkips(vg: ValidatedGraph): SkipConnection[] {
 
   const skips: SkipConnection[] = [];
   for (const node of vg.nodes) {
-    if (node.op.category !== 'merge') continue;
+    if (node.op.category !== 'merge' || isRearrangement(vg, node)) continue;
     const inputs = dataInputs(node);
     const fork = forkOf(vg, ids, inputs);
     if (fork === undefined) continue;
