@@ -5,8 +5,8 @@
  * evaluator; outputs agree within atol 1e-4 + rtol 1e-3 (the suite's float32 tolerance).
  * Covered: Transpose, ExpandDims, ResizeBilinear and ResizeNearestNeighbor in their three
  * coordinate modes, Conv2DBackpropInput (SAME and VALID, output sizes that need output padding),
- * Square, SquaredDifference, and shape arithmetic folded at import (Shape, Unpack, FloorDiv, Sum,
- * GatherV2, Pack, Sqrt, Rsqrt, Abs).
+ * Square, SquaredDifference, StridedSlice (every mask), Split and SplitV on computed values, and
+ * shape arithmetic folded at import (Shape, Unpack, FloorDiv, Sum, GatherV2, Pack, Sqrt, Rsqrt, Abs).
  */
 import { UnsupportedError, evaluateGraph, randomTensor, sizeOf, type HostTensor } from '@skipconn/core';
 import { importGraphModel, type GraphModelArtifacts, type GraphModelJson, type TfAttrValue, type TfNodeJson } from '../src';
@@ -172,5 +172,56 @@ describe('GraphModel image and shape ops match tfjs-converter', () => {
     const artifacts = model([1, 2], [], [{ name: 'root', op: 'Sqrt', input: ['x'], attr: { T: f32 } }]);
     expect(() => importGraphModel(artifacts)).toThrow(UnsupportedError);
     expect(() => importGraphModel(artifacts)).toThrow(/node 'root' \(Sqrt\).*a computed value.*constant value/s);
+  });
+});
+
+describe('GraphModel StridedSlice, Split and SplitV on computed values match tfjs-converter', () => {
+  /** x -> StridedSlice(begin, end, strides) with the given masks -> output. */
+  const strided = (shape: number[], begin: number[], end: number[], strides: number[], masks: Record<string, number> = {}) =>
+    model(
+      shape,
+      [
+        { name: 'b', shape: [begin.length], values: begin, dtype: 'int32' },
+        { name: 'e', shape: [end.length], values: end, dtype: 'int32' },
+        { name: 's', shape: [strides.length], values: strides, dtype: 'int32' },
+      ],
+      [{ name: 'y', op: 'StridedSlice', input: ['x', 'b', 'e', 's'], attr: { T: f32, Index: i32, ...Object.fromEntries(Object.entries(masks).map(([k, v]) => [k, { i: String(v) }])) } }],
+    );
+
+  const cases: [string, number[], number[], number[], number[], Record<string, number>][] = [
+    ['channel half x[..., 4:] (begin masks for N, H, W)', [1, 2, 3, 8], [0, 0, 0, 4], [0, 0, 0, 8], [1, 1, 1, 1], { begin_mask: 7, end_mask: 7 }],
+    ['strided spatial crop x[:, 1:4:2, ::2]', [1, 5, 4, 3], [0, 1, 0], [1, 4, 4], [1, 2, 2], { begin_mask: 5, end_mask: 5 }],
+    ['negative bounds x[:, -3:-1]', [2, 6, 2], [0, -3], [0, -1], [1, 1], { begin_mask: 1, end_mask: 1 }],
+    ['reversed x[:, ::-1] (begin and end masks)', [2, 5], [0, 0], [0, 0], [1, -1], { begin_mask: 3, end_mask: 3 }],
+    ['reversed with bounds x[:, 3:0:-2]', [2, 5], [0, 3], [0, 0], [1, -2], { begin_mask: 1, end_mask: 1 }],
+    ['shrink: the class token x[:, 0]', [2, 4, 3], [0, 0], [0, 1], [1, 1], { begin_mask: 1, end_mask: 1, shrink_axis_mask: 2 }],
+    ['new axis and ellipsis x[..., None, 1:]', [2, 3, 4], [0, 0, 1], [0, 0, 0], [1, 1, 1], { ellipsis_mask: 1, new_axis_mask: 2, end_mask: 4 }],
+  ];
+  it.each(cases)('StridedSlice %s', async (label, shape, begin, end, strides, masks) => {
+    const artifacts = strided(shape, begin, end, strides, masks);
+    expect(importGraphModel(artifacts).graph.nodes.some((n) => n.op === 'slice')).toBe(true);
+    await expectLikeTfjs(artifacts, label);
+  });
+
+  it('Split (num_split 2 on the channels) and SplitV (sizes 1, -1, 2 on H)', async () => {
+    await expectLikeTfjs(
+      model(
+        [1, 4, 3, 6],
+        [
+          { name: 'caxis', shape: [], values: [3], dtype: 'int32' },
+          { name: 'haxis', shape: [], values: [1], dtype: 'int32' },
+          { name: 'sizes', shape: [3], values: [1, -1, 2], dtype: 'int32' },
+        ],
+        [
+          { name: 'sp', op: 'Split', input: ['caxis', 'x'], attr: { T: f32, num_split: { i: '2' } } },
+          { name: 'sv', op: 'SplitV', input: ['sp:1', 'sizes', 'haxis'], attr: { T: f32, Tlen: i32, num_split: { i: '3' } } },
+          { name: 'a', op: 'Relu', input: ['sp'], attr: { T: f32 } },
+          { name: 'p', op: 'Relu', input: ['sv'], attr: { T: f32 } },
+          { name: 'q', op: 'Relu', input: ['sv:1'], attr: { T: f32 } },
+          { name: 'r', op: 'Relu', input: ['sv:2'], attr: { T: f32 } },
+        ],
+      ),
+      'split',
+    );
   });
 });

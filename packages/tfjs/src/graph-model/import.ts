@@ -22,6 +22,7 @@ import {
   transposeInto,
   tensor,
   validateGraph,
+  windowAsAttrs,
   type Attrs,
   type Graph,
   type HostTensor,
@@ -527,7 +528,8 @@ const pack: OpConverter = (c) => {
   );
 };
 
-const stridedSlice: OpConverter = (c) => {
+/** StridedSlice of a shape vector (rank-1 constant, one axis): folded. */
+function foldStridedSlice(c: OpContext): Constant {
   const x = constInput(c, 0, 'value');
   const [begin, end, strides] = [1, 2, 3].map((i) => constInput(c, i, 'bound').data[0]!) as [number, number, number];
   if (x.shape.length !== 1 || constInput(c, 1, 'begin').data.length !== 1) unsupported(c, 'slicing other than one axis of a rank-1 constant', ['rank-1 constants (shape vectors)']);
@@ -541,6 +543,96 @@ const stridedSlice: OpConverter = (c) => {
   const data: number[] = [];
   for (let i = from; strides > 0 ? i < to : i > to; i += strides) data.push(x.data[i]!);
   return constant([data.length], data);
+}
+
+/**
+ * StridedSlice of a computed value, by TF's rules for each entry i of begin/end/strides:
+ * begin_mask / end_mask bit i take the axis from its start / to its end (the start and end of the
+ * walk: backwards for a negative stride), shrink_axis_mask bit i takes index begin[i] and drops
+ * the axis, new_axis_mask bit i inserts an axis of 1, ellipsis_mask bit i stands for every axis
+ * no entry names. Bounds count from the end when negative and clamp to the axis; a negative begin
+ * below -d with a negative stride is an empty axis (TF), which ONNX's rule would read as index 0,
+ * so the IR node gets the resolved window. One slice, then a reshape where axes are dropped or added.
+ */
+const stridedSlice: OpConverter = (c) => {
+  if (c.inputs[0]?.kind === 'const') return foldStridedSlice(c);
+  const x = computed(c, 0);
+  const shape = c.g.info(x).shape;
+  const rank = shape.length;
+  const [begin, end, strides] = [1, 2, 3].map((i) => [...constInput(c, i, ['begin', 'end', 'strides'][i - 1]!).data]) as [number[], number[], number[]];
+  const bits = (key: string) => Number(attr(c, key)?.i ?? 0);
+  const [beginMask, endMask, shrinkMask, newAxisMask, ellipsisMask] = ['begin_mask', 'end_mask', 'shrink_axis_mask', 'new_axis_mask', 'ellipsis_mask'].map(bits) as [number, number, number, number, number];
+  const has = (mask: number, i: number) => ((mask >> i) & 1) === 1;
+  if (strides.includes(0)) unsupported(c, 'a stride of 0', ['non-zero strides']);
+  const named = begin.filter((_, i) => !has(newAxisMask, i) && !has(ellipsisMask, i)).length;
+  if (named > rank) unsupported(c, `${named} sliced axes on a rank-${rank} value`, [`at most ${rank} entries`]);
+  const starts = shape.map(() => 0);
+  const steps = shape.map(() => 1);
+  const sizes = [...shape];
+  const outShape: number[] = [];
+  let axis = 0;
+  const take = (a: number, i: number): void => {
+    const d = shape[a]!;
+    const stride = strides[i]!;
+    const norm = (v: number) => (v < 0 ? v + d : v);
+    if (has(shrinkMask, i)) {
+      const at = norm(begin[i]!);
+      if (at < 0 || at >= d) unsupported(c, `index ${begin[i]} of axis ${a} (size ${d}) taken by shrink_axis_mask`, [`an index in [${-d}, ${d - 1}]`]);
+      [starts[a], sizes[a]] = [at, 1];
+      return;
+    }
+    const lo = stride > 0 ? 0 : -1;
+    const hi = stride > 0 ? d : d - 1;
+    const clamp = (v: number) => Math.min(Math.max(v, lo), hi);
+    const from = has(beginMask, i) ? (stride > 0 ? 0 : d - 1) : clamp(norm(begin[i]!));
+    const to = has(endMask, i) ? (stride > 0 ? d : -1) : clamp(norm(end[i]!));
+    const size = Math.max(0, Math.ceil((to - from) / stride));
+    [starts[a], steps[a], sizes[a]] = [size === 0 ? 0 : from, stride, size];
+    outShape.push(size);
+  };
+  begin.forEach((_, i) => {
+    if (has(ellipsisMask, i)) {
+      for (let k = 0; k < rank - named; k++) outShape.push(shape[axis++]!);
+    } else if (has(newAxisMask, i)) outShape.push(1);
+    else take(axis++, i);
+  });
+  for (; axis < rank; axis++) outShape.push(shape[axis]!);
+  const attrs = windowAsAttrs({ starts, steps, sizes }, shape);
+  const sliced = attrs.axes.length === 0 ? x : c.g.node('slice', [x], { ...attrs }, outShape.join() === sizes.join() ? c.node.name : `${c.node.name}/slice`);
+  if (outShape.join() === sizes.join()) return out(sliced);
+  const layout = keraslayout(outShape.length);
+  return out(c.g.node('reshape', [sliced], { shape: outShape, ...(layout ? { layout } : {}) }, c.node.name));
+};
+
+/**
+ * Split (axis, value; num_split equal pieces) and SplitV (value, size_splits with at most one -1,
+ * axis) of a computed value: one slice per output, consecutive along the axis.
+ */
+const split: OpConverter = (c) => {
+  const isSplit = c.node.op === 'Split';
+  const x = computed(c, isSplit ? 1 : 0);
+  const shape = c.g.info(x).shape;
+  const raw = constInput(c, isSplit ? 0 : 2, 'axis').data[0]!;
+  const axis = raw < 0 ? raw + shape.length : raw;
+  if (!(axis >= 0 && axis < shape.length)) unsupported(c, `axis ${raw} of a rank-${shape.length} value`, [`an axis in [${-shape.length}, ${shape.length - 1}]`]);
+  const d = shape[axis]!;
+  let sizes: number[];
+  if (isSplit) {
+    const n = Number(attr(c, 'num_split')?.i ?? 1);
+    if (!(n >= 1) || d % n !== 0) unsupported(c, `num_split ${n} on axis ${axis} of size ${d}`, [`a num_split that divides ${d}`]);
+    sizes = new Array<number>(n).fill(d / n);
+  } else {
+    sizes = [...constInput(c, 1, 'size_splits').data];
+    const inferred = sizes.indexOf(-1);
+    if (inferred >= 0) sizes[inferred] = d - sizes.reduce((p, s, i) => (i === inferred ? p : p + s), 0);
+    if (sizes.some((s) => !(s >= 0)) || sizes.reduce((p, s) => p + s, 0) !== d) unsupported(c, `size_splits [${sizes.join(', ')}] on axis ${axis} of size ${d}`, [`sizes >= 0 (one may be -1) adding up to ${d}`]);
+  }
+  let start = 0;
+  return sizes.map((size, i) => {
+    const y = c.g.node('slice', [x], { starts: [start], ends: [start + size], axes: [axis] }, `${c.node.name}/${i}`);
+    start += size;
+    return out(y);
+  });
 };
 
 // ---- more image and shape ops ------------------------------------------------------------
@@ -779,6 +871,8 @@ const CONVERTERS: Readonly<Record<string, OpConverter>> = {
   Softmax: softmax,
   Squeeze: squeeze,
   StopGradient: passThrough,
+  Split: split,
+  SplitV: split,
   StridedSlice: stridedSlice,
   Sub: binary('sub', (a, b) => a - b),
   Tanh: unary('tanh'),
