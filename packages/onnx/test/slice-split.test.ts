@@ -127,3 +127,48 @@ describe('ONNX Gather import (constant indices)', () => {
     expect(listed.outputs[0]!.data).toEqual([0, 3, 1]);
   });
 });
+
+describe('layouts through slices', () => {
+  test("slices of a reshape without a layout label the reshape (ShuffleNetV2's shuffle, then chunk): no relabelling reshapes", () => {
+    // x [1, 4, 2, 2] -> Reshape [1, 2, 2, 2, 2] -> Transpose (swap the groups) -> Reshape back -> two channel Slices -> MaxPool 1x1 each
+    const g = emptyGraph();
+    const int64s = (name: string, values: number[]) => g.initializer.push(tensorToProto(name, { dtype: 'int64', shape: [values.length], data: BigInt64Array.from(values, BigInt) }));
+    int64s('groups', [1, 2, 2, 2, 2]);
+    int64s('flat', [1, 4, 2, 2]);
+    int64s('s0', [0]);
+    int64s('s2', [2]);
+    int64s('s4', [4]);
+    int64s('ax', [1]);
+    const ints = (name: string, v: number[]): AttributeProto => ({ ...emptyAttribute(), name, type: AttrType.INTS, ints: v });
+    g.node.push(
+      { name: 'r1', opType: 'Reshape', domain: '', input: ['x', 'groups'], output: ['r1'], attribute: [] },
+      { name: 't', opType: 'Transpose', domain: '', input: ['r1'], output: ['t'], attribute: [ints('perm', [0, 2, 1, 3, 4])] },
+      { name: 'r2', opType: 'Reshape', domain: '', input: ['t', 'flat'], output: ['r2'], attribute: [] },
+      { name: 'a', opType: 'Slice', domain: '', input: ['r2', 's0', 's2', 'ax'], output: ['a'], attribute: [] },
+      { name: 'b', opType: 'Slice', domain: '', input: ['r2', 's2', 's4', 'ax'], output: ['b'], attribute: [] },
+      { name: 'pa', opType: 'MaxPool', domain: '', input: ['a'], output: ['pa'], attribute: [ints('kernel_shape', [1, 1])] },
+      { name: 'pb', opType: 'MaxPool', domain: '', input: ['b'], output: ['pb'], attribute: [ints('kernel_shape', [1, 1])] },
+    );
+    g.input.push({ name: 'x', type: { tensor: { elemType: OnnxDataType.FLOAT, shape: [1, 4, 2, 2].map((value) => ({ value })) } } });
+    for (const o of ['pa', 'pb']) g.output.push({ name: o, type: { tensor: { elemType: OnnxDataType.FLOAT, shape: [] } } });
+    const m: ModelProto = {
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      producerName: 'test',
+      producerVersion: '',
+      domain: '',
+      modelVersion: 0,
+      docString: '',
+      graph: g,
+      metadataProps: [],
+      functionCount: 0,
+    };
+    const r = run(m, [1, 4, 2, 2]);
+    expect(r.ops.filter((op) => op === 'reshape')).toHaveLength(2);
+    // channels 0..3 hold 0-3, 4-7, 8-11, 12-15; the shuffle orders them 0, 2, 1, 3
+    expect(r.outputs.map((o) => o.data)).toEqual([
+      [0, 1, 2, 3, 8, 9, 10, 11],
+      [4, 5, 6, 7, 12, 13, 14, 15],
+    ]);
+  });
+});

@@ -186,6 +186,7 @@ export class ImportContext {
       this.infos.set(irName, { ...info, layout });
       return irName;
     }
+    if (unused && producer?.op === 'slice' && info.layout === undefined && this.labelSlicedView(producer.inputs[0]!, layout)) return irName;
     const input = this.inputs.findIndex((i) => i.name === irName);
     if (unused && input >= 0) {
       this.inputs[input] = { ...this.inputs[input]!, layout };
@@ -193,6 +194,25 @@ export class ImportContext {
       return irName;
     }
     return this.emit('reshape', [irName], { shape: [...info.shape], layout }, `${source.name || source.opType}/layout`);
+  }
+
+  /**
+   * Labels `source`, a reshape or transpose output without a layout that only slices read, with
+   * `layout` in place, and every one of those slices' outputs with it (a slice keeps its input's
+   * layout). Only while no slice output has a reader yet, so no node emitted so far saw those
+   * values without the label. ShuffleNetV2's channel shuffle (reshape, transpose, reshape) feeds
+   * two slices, and the label saves a relabelling reshape after each. Returns whether it did.
+   */
+  private labelSlicedView(source: string, layout: Layout): boolean {
+    const producer = this.producers.get(source);
+    const info = this.infos.get(source)!;
+    if (producer === undefined || (producer.op !== 'reshape' && producer.op !== 'transpose') || info.layout !== undefined || info.shape.length !== 4) return false;
+    const readers = this.nodes.filter((n) => n.inputs.includes(source));
+    if (readers.length !== (this.uses.get(source) ?? 0) || readers.some((n) => n.op !== 'slice' || (this.uses.get(n.outputs[0]!) ?? 0) > 0)) return false;
+    producer.attrs['layout'] = layout;
+    this.infos.set(source, { ...info, layout });
+    for (const n of readers) this.infos.set(n.outputs[0]!, { ...this.infos.get(n.outputs[0]!)!, layout });
+    return true;
   }
 
   spec(d: DraftNode): NodeSpec {
