@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|peers|reference|chains|cli] [--cli-reps N]
+ * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|peers|reference|chains|cli|reexport] [--cli-reps N]
  *                  [--chain-sizes 25000,50000,100000]
  *                  [--budget-s S] [--peers tfjs,ort] [--ort-v8 liftoff|default] [--no-capture]
  *                  [--models a,b] [--label NAME]
@@ -18,6 +18,8 @@
  *  - `reference` (bench-results/reference.{json,md}, reference.ts): the float64 reference
  *    evaluator's GFLOP/s per kernel and its time on whole ONNX models (--models picks them,
  *    --label names an older checkout's run: reference-<label>.{json,md}). No GPU needed.
+ *  - `reexport` (bench-results/reexport.{json,md}, onnx-reexport.ts): zoo models' original ONNX
+ *    against skipconn's re-export on onnxruntime-node CPU, alternating, and their ratio.
  * GPU times come from timestamp queries when the device has
  * them; wall times are submit-to-completion per run, inputs already on the GPU. The GPU is warmed up
  * first and each block's variants are timed interleaved (see measureAll). Results go to
@@ -35,6 +37,7 @@ import { benchPeers, type PeerName } from './peers/run';
 import { benchCliStartup, renderStartup } from './cli-startup';
 import { REFERENCE_MODELS, benchReference } from './reference';
 import { benchChains } from './chains';
+import { REEXPORT_MODELS, benchReexport } from './onnx-reexport';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -87,7 +90,7 @@ async function measureAll(adapter: WebGpuAdapter, variants: readonly Variant[], 
 async function main(): Promise<void> {
   const outDir = arg('--out') ?? 'bench-results';
   const only = arg('--only');
-  if (only !== undefined && !['webgpu', 'peers', 'reference', 'chains', 'cli'].includes(only)) throw new Error(`--only: expected webgpu, peers, reference, chains or cli, received ${only}`);
+  if (only !== undefined && !['webgpu', 'peers', 'reference', 'chains', 'cli', 'reexport'].includes(only)) throw new Error(`--only: expected webgpu, peers, reference, chains, cli or reexport, received ${only}`);
   if (only === undefined || only === 'cli') console.log(renderStartup(benchCliStartup(outDir, Number(arg('--cli-reps') ?? 9))));
   if (only === undefined || only === 'chains') {
     const sizes = (arg('--chain-sizes') ?? '25000,50000,100000').split(',').map(Number);
@@ -104,6 +107,9 @@ async function main(): Promise<void> {
       reps: Number(arg('--reps') ?? 5),
       budgetMs: 20_000,
     });
+  }
+  if (only === undefined || only === 'reexport') {
+    await benchReexport({ outDir, zooDir: path.join(outDir, 'zoo'), models: (arg('--models') ?? REEXPORT_MODELS.join(',')).split(',').filter((m) => m !== ''), reps: Number(arg('--reps') ?? 30) });
   }
 }
 
