@@ -57,6 +57,20 @@ const afterConv = (name: string, keras: string, o: string, attrs: Attrs = {}): C
   },
 });
 
+/** A conv (channels-last storage in the export) then a slice of its NCHW output: the slice's axes move with the storage. */
+const sliceAfterConv = (name: string, attrs: Attrs): Case => ({
+  name,
+  keras: OP_LAYER_CLASS,
+  make: () => {
+    const b = new GraphBuilder(name);
+    const input = b.input('x', [2, 3, 5, 5], { layout: 'NCHW' });
+    const conv = b.node('conv2d', [input, b.weight('w', randomTensor([6, 3, 1, 1], 4))], {}, 'conv');
+    b.output(b.node('slice', [conv], attrs, 'node'));
+    const g = b.build();
+    return { name, graph: g.validated, weights: g.weights, feeds: { x: randomTensor([2, 3, 5, 5], 3) } };
+  },
+});
+
 const CASES: Case[] = [
   op('conv2d 3x3 pads 1 (same)', 'Conv2D', 'conv2d', NCHW(3, 6), { pads: [1, 1, 1, 1] }, [[4, 3, 3, 3], [4]]),
   op('conv2d asymmetric pads', 'ZeroPadding2D', 'conv2d', NCHW(3, 6), { pads: [0, 1, 2, 1], strides: [2, 2] }, [[4, 3, 3, 3], [4]]),
@@ -114,6 +128,9 @@ const CASES: Case[] = [
   op('transpose NCHW -> NHWC', 'InputLayer', 'transpose', NCHW(3, 2, 4), { perm: [0, 2, 3, 1] }),
   op('transpose [0,2,1,3]', 'Permute', 'transpose', { shape: [2, 3, 4, 5] }, { perm: [0, 2, 1, 3] }),
   op('transpose moving the batch', OP_LAYER_CLASS, 'transpose', { shape: [2, 3, 4] }, { perm: [1, 0, 2] }),
+  sliceAfterConv('slice channels 3:6 of a conv (ShuffleNetV2 chunk)', { starts: [3], ends: [6], axes: [1] }),
+  sliceAfterConv('slice H by 2 and W backwards after a conv', { starts: [0, -1], ends: [5, -6], axes: [2, 3], steps: [2, -1] }),
+  op('slice a token range by steps', OP_LAYER_CLASS, 'slice', { shape: [2, 6, 4], layout: 'NTC' }, { starts: [1], ends: [100], axes: [1], steps: [2] }),
   op('add same shape', 'Add', 'add', NCHW(3, 4), {}, [], [NCHW(3, 4)]),
   op('mul same shape', 'Multiply', 'mul', NCHW(3, 4), {}, [], [NCHW(3, 4)]),
   op('add scalar weight', 'Rescaling', 'add', NCHW(3, 4), {}, [[]]),
