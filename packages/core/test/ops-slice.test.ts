@@ -2,7 +2,7 @@
  * slice: ONNX Slice bounds (negative bounds, clamping, steps of either sign, empty axes), with the
  * expected elements worked out by hand next to each case, and the errors naming axis and shape.
  */
-import { GraphBuilder, GraphError, evaluateGraph, sliceWindow, tensor, windowAsAttrs, type Attrs } from '../src';
+import { GraphBuilder, GraphError, evaluateGraph, findSkips, sliceWindow, tensor, windowAsAttrs, type Attrs } from '../src';
 
 /** x = 0, 1, ..., size - 1 in `shape`; returns the slice's shape and values. */
 function run(shape: number[], attrs: Attrs): { shape: readonly number[]; data: number[] } {
@@ -91,4 +91,16 @@ test('errors name the axis, the entry and the input shape', () => {
   expect(buildError([2, 3], { starts: [0], ends: [1], steps: [0] }).message).toMatch(/zero step.*non-zero/s);
   expect(buildError([2, 3], { starts: [0] }).message).toMatch(/'ends' is required/);
   expect(buildError([2, 3], { starts: [0], ends: [1.5] }).message).toMatch(/'ends' is invalid.*1 integers/s);
+});
+
+test('findSkips: a concat of slices of one value rearranges it (a roll); a slice beside a branch on the other half is a skip', () => {
+  const b = new GraphBuilder('roll-and-chunk');
+  const x = b.input('x', [1, 4, 2, 2], { layout: 'NCHW' });
+  const first = b.node('slice', [x], { starts: [0], ends: [2], axes: [1] }, 'first');
+  const second = b.node('slice', [x], { starts: [2], ends: [4], axes: [1] }, 'second');
+  const rolled = b.node('concat', [second, first], {}, 'roll');
+  const branch = b.node('relu', [b.node('slice', [rolled], { starts: [2], ends: [4], axes: [1] }, 'half')], {}, 'branch');
+  b.output(b.node('concat', [b.node('slice', [rolled], { starts: [0], ends: [2], axes: [1] }, 'kept'), branch], {}, 'unit'));
+  const skips = findSkips(b.build().validated);
+  expect(skips.map((s) => s.merge)).toEqual(['unit']);
 });
