@@ -1,4 +1,4 @@
-/** Sample IR graphs covering every merge kind and the ops around them (clip included), in both image layouts. */
+/** Sample IR graphs covering every merge kind and the ops around them (clip and slice included), in both image layouts. */
 import { GraphBuilder, blocks, randomTensor, tensor, type BuiltGraph, type HostTensor } from '@skipconn/core';
 
 export interface Sample {
@@ -30,6 +30,22 @@ export function samples(): Sample[] {
       x = b.node('pad', [x], { pads: [1, 0, 0, 1], mode: 'reflect' }, 'pad');
       b.output(x);
       out.push({ name: `cnn ${layout}`, built: b.build(), feeds: { x: randomTensor(shape, 1) }, skips: ['residual', 'residual', 'gate', 'residual', 'concat', 'concat'] });
+    }
+    {
+      // ShuffleNetV2's unit: the channels split in two slices, a branch on the second, a concat;
+      // then a strided, backward spatial slice (an NHWC value is sliced where it is held as NCHW).
+      const b = new GraphBuilder(`chunk-${layout}`);
+      const shape = image(layout, 1, 4, 6, 6);
+      const x = b.input('x', shape, { layout });
+      const channels = layout === 'NCHW' ? 1 : 3;
+      const conv = b.node('conv2d', [x, b.weight('stem.w', randomTensor([8, 4, 1, 1], 11))], {}, 'stem');
+      const kept = b.node('slice', [conv], { starts: [0], ends: [4], axes: [channels] }, 'kept');
+      const half = b.node('slice', [conv], { starts: [4], ends: [8], axes: [channels] }, 'half');
+      const branch = b.node('relu', [b.node('conv2d', [half, b.weight('branch.w', randomTensor([4, 4, 3, 3], 12))], { pads: [1, 1, 1, 1] }, 'branch')], {}, 'branch.relu');
+      const unit = b.node('concat', [kept, branch], {}, 'unit');
+      const spatial = layout === 'NCHW' ? [2, 3] : [1, 2];
+      b.output(b.node('slice', [unit], { starts: [-1, 1], ends: [-100, 6], axes: spatial, steps: [-2, 2] }, 'crop'));
+      out.push({ name: `chunk ${layout}`, built: b.build(), feeds: { x: randomTensor(shape, 13) }, skips: ['concat'] });
     }
     {
       const b = new GraphBuilder(`unet-${layout}`);
