@@ -1,5 +1,8 @@
 /** A CLI command: parses its own arguments, writes to the given streams, returns the exit code. */
+import * as fs from 'fs';
+import * as path from 'path';
 import { SkipconnError } from '@skipconn/core';
+import { writeFileAtomic } from '@skipconn/core/node';
 
 export const EXIT_OK = 0;
 /** A check failed: conformance, port --verify. */
@@ -72,4 +75,20 @@ export function flag(parsed: ParsedArgs, name: string): string | undefined {
   const values = parsed.flags.get(name);
   if (values !== undefined && values.length > 1) throw new UsageError(`--${name} given ${values.length} times; expected once`);
   return values?.[0];
+}
+
+/**
+ * Writes a file the user named (a report, an export) atomically, creating its folder first, as
+ * jest's --outputFile does: `--json reports/run.json` on a fresh checkout should not fail after a
+ * whole conformance run because `reports/` is missing.
+ */
+export function writeOutputFile(file: string, data: Uint8Array | string): void {
+  const dir = path.dirname(path.resolve(file));
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new SkipconnError('FILE_IO', `${file}: cannot create its folder ${dir}${code === undefined ? '' : ` (${code}: a part of the path is a file or not writable)`}`);
+  }
+  writeFileAtomic(file, data);
 }

@@ -57,6 +57,23 @@ test('a required adapter that cannot run fails the run (exit 1)', () => {
   expect(r.stdout).toContain('conformance: FAILED');
 }, 60_000);
 
+test('conformance --json and --html into folders that do not exist yet create them; a folder path through a file is refused before the run', () => {
+  const json = path.join(dir, 'new', 'reports', 'r.json');
+  const html = path.join(dir, 'new', 'html', 'r.html');
+  const r = skipconn(['conformance', '--adapters', 'reference', '--filter', 'merge/residual', '--json', json, '--html', html]);
+  expect(r.code).toBe(0);
+  expect(JSON.parse(fs.readFileSync(json, 'utf8')).summary).toMatchObject({ fail: 0, ok: true });
+  expect(fs.readFileSync(html, 'utf8')).toContain('<!DOCTYPE html>');
+
+  const blocker = path.join(dir, 'a-file');
+  fs.writeFileSync(blocker, 'x');
+  const bad = skipconn(['conformance', '--adapters', 'reference', '--filter', 'merge/residual', '--json', path.join(blocker, 'r.json')]);
+  // --json asks for errors as JSON (on stdout); the path is checked before any case runs.
+  expect(bad.code).toBe(2);
+  expect(JSON.parse(bad.stdout).error).toMatchObject({ code: 'FILE_IO', message: `${blocker}: cannot use as the output folder: it exists and is not a folder` });
+  expect(bad.stderr).not.toContain('running reference');
+}, 60_000);
+
 test('adapters --json lists every registered adapter with availability and reasons', () => {
   const r = skipconn(['adapters', '--json']);
   expect(r.code).toBe(0);

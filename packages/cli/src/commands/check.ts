@@ -11,9 +11,8 @@
  */
 import * as path from 'path';
 import { formatShape, registeredAdapters } from '@skipconn/core';
-import { writeFileAtomic } from '@skipconn/core/node';
 import { checkAsConformance, formatIndex, formatNumber, renderHtmlReport, requiredAdaptersFromEnv, runCheck, type CheckReport, type Tolerance } from '@skipconn/conformance';
-import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, parseArgs, type Command } from '../command';
+import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, parseArgs, writeOutputFile, type Command } from '../command';
 import { loadAdapterPackages, loadBrowserAdapters } from '../adapters';
 import { loadModel } from '../model';
 import { renderTable } from '../table';
@@ -131,12 +130,12 @@ export const checkCommand: Command = {
     io.out(renderCheckReport(report));
     if (jsonFile !== undefined) {
       const file = path.resolve(io.cwd, jsonFile);
-      writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
+      writeOutputFile(file, `${JSON.stringify(report, null, 2)}\n`);
       io.err(`check: JSON report written to ${file}`);
     }
     if (htmlFile !== undefined) {
       const file = path.resolve(io.cwd, htmlFile);
-      writeFileAtomic(file, renderHtmlReport(checkAsConformance(report), { title: `skipconn check ${path.basename(report.model)}`, generatedAt: report.generatedAt }));
+      writeOutputFile(file, renderHtmlReport(checkAsConformance(report), { title: `skipconn check ${path.basename(report.model)}`, generatedAt: report.generatedAt }));
       io.err(`check: HTML report written to ${file}`);
     }
     return report.summary.ok ? EXIT_OK : EXIT_CHECK_FAILED;

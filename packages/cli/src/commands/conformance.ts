@@ -10,10 +10,10 @@
  * unavailable; exit 2 on bad usage. Report files are written atomically (temp file + rename).
  */
 import * as path from 'path';
-import { writeFileAtomic } from '@skipconn/core/node';
+import { checkOutputDir } from '@skipconn/core/node';
 import { caseFilter, caseGroup, loadCases, renderHtmlReport, renderJsonReport, renderTerminalReport, requiredAdaptersFromEnv, runConformance, type CaseResult, type ProgressEvent } from '@skipconn/conformance';
 import { registeredAdapters } from '@skipconn/core';
-import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, parseArgs, type Command, type CommandIO } from '../command';
+import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, parseArgs, writeOutputFile, type Command, type CommandIO } from '../command';
 import { loadAdapterPackages, loadBrowserAdapters, packageExpectFail } from '../adapters';
 
 /** A one-line progress bar redrawn in place on a terminal. */
@@ -108,6 +108,8 @@ export const conformanceCommand: Command = {
       ['--html', htmlFile],
     ] as const) {
       if (file !== undefined && file.trim() === '') throw new UsageError(`${name} needs a file name`);
+      // Before the run, not after it: a report path through a file fails in a second, not minutes.
+      if (file !== undefined) checkOutputDir(path.dirname(path.resolve(io.cwd, file)));
     }
 
     // Explicitly named adapters must run; REQUIRE_ADAPTERS adds more (CI sets it).
@@ -120,12 +122,12 @@ export const conformanceCommand: Command = {
     io.out(renderTerminalReport(report, { color: io.isTTY }));
     if (jsonFile !== undefined) {
       const file = path.resolve(io.cwd, jsonFile);
-      writeFileAtomic(file, renderJsonReport(report));
+      writeOutputFile(file, renderJsonReport(report));
       io.err(`conformance: JSON report written to ${file}`);
     }
     if (htmlFile !== undefined) {
       const file = path.resolve(io.cwd, htmlFile);
-      writeFileAtomic(file, renderHtmlReport(report));
+      writeOutputFile(file, renderHtmlReport(report));
       io.err(`conformance: HTML report written to ${file}`);
     }
     return report.summary.ok ? EXIT_OK : EXIT_CHECK_FAILED;

@@ -7,8 +7,7 @@
  */
 import { findSkips, formatShape, skipCosts, skipSignals, type HostTensor, type SkipConnection, type SkipCost, type SkipSignal, type ValidatedGraph } from '@skipconn/core';
 import * as path from 'path';
-import { writeFileAtomic } from '@skipconn/core/node';
-import { EXIT_OK, UsageError, flag, parseArgs, type Command } from '../command';
+import { EXIT_OK, UsageError, flag, parseArgs, writeOutputFile, type Command } from '../command';
 import { renderSkipMapHtml } from '../skip-map/html';
 import { renderSkipMapSvg, type SkipMapInput } from '../skip-map/svg';
 import { seededInputs } from '../verify';
@@ -196,12 +195,12 @@ export const inspectCommand: Command = {
     const map = skipMapInput(report, model.validated);
     if (htmlFile !== undefined) {
       const file = path.resolve(io.cwd, htmlFile);
-      writeFileAtomic(file, renderSkipMapHtml(map));
+      writeOutputFile(file, renderSkipMapHtml(map));
       io.err(`inspect: skip map written to ${file}`);
     }
     if (svgFile !== undefined) {
       const file = path.resolve(io.cwd, svgFile);
-      writeFileAtomic(file, renderSkipMapSvg(map, { legend: true }));
+      writeOutputFile(file, renderSkipMapSvg(map, { legend: true }));
       io.err(`inspect: skip map SVG written to ${file}`);
     }
     return EXIT_OK;

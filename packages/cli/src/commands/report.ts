@@ -9,9 +9,9 @@
  */
 import * as path from 'path';
 import { SkipconnError } from '@skipconn/core';
-import { readFileChecked, writeFileAtomic } from '@skipconn/core/node';
+import { readFileChecked } from '@skipconn/core/node';
 import { mergeReports, renderHtmlReport, renderJsonReport, renderTerminalReport } from '@skipconn/conformance';
-import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, parseArgs, type Command } from '../command';
+import { EXIT_CHECK_FAILED, EXIT_OK, UsageError, flag, parseArgs, writeOutputFile, type Command } from '../command';
 
 function readReport(file: string, cwd: string): { file: string; data: unknown } {
   const text = new TextDecoder().decode(readFileChecked(path.resolve(cwd, file)));
@@ -43,12 +43,12 @@ export const reportCommand: Command = {
     io.out(renderTerminalReport(merged, { color: io.isTTY }));
     if (jsonFile !== undefined) {
       const file = path.resolve(io.cwd, jsonFile);
-      writeFileAtomic(file, renderJsonReport(merged));
+      writeOutputFile(file, renderJsonReport(merged));
       io.err(`report: merged JSON written to ${file}`);
     }
     if (htmlFile !== undefined) {
       const file = path.resolve(io.cwd, htmlFile);
-      writeFileAtomic(file, renderHtmlReport(merged, { title: `skipconn report (${files.length} runs merged)` }));
+      writeOutputFile(file, renderHtmlReport(merged, { title: `skipconn report (${files.length} runs merged)` }));
       io.err(`report: merged HTML written to ${file}`);
     }
     return merged.summary.ok ? EXIT_OK : EXIT_CHECK_FAILED;
