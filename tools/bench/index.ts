@@ -1,5 +1,6 @@
 /**
- * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|peers|reference|chains|cli|reexport] [--cli-reps N]
+ * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|latency|peers|reference|chains|cli|reexport] [--cli-reps N]
+ *                  [--latency-sizes 1024,65536] [--latency-runs N]
  *                  [--chain-sizes 25000,50000,100000]
  *                  [--budget-s S] [--peers tfjs,ort] [--ort-v8 liftoff|default] [--no-capture]
  *                  [--models a,b] [--label NAME]
@@ -11,7 +12,10 @@
  *    up to 100k nodes, IR and ONNX, each command in a child process (time and peak RSS).
  *  - `webgpu` (bench-results/webgpu.{json,md}): adapter `webgpu` on the same blocks: fused kernels
  *    vs fusion off (and vs the block written without merge ops), DenseNet block buffer bytes vs the
- *    sum of its feature maps, and the bandwidth of the plain residual add.
+ *    sum of its feature maps, and the bandwidth of the plain residual add; first its latency part
+ *    (`--only latency` alone; bench-results/webgpu-latency.{json,md}, latency.ts): one
+ *    `compiled.run()` phase by phase, and time()'s single runs, at small and mid sizes
+ *    (--label NAME writes webgpu-latency-NAME.{json,md}).
  *  - `peers` (bench-results/peers.{json,md}, peers/run.ts): this adapter against `tfjs:webgpu` and
  *    `ort-web:webgpu` on the same blocks and inputs, each peer in a child process of its own,
  *    engines alternating; --budget-s bounds the section (default 600 s).
@@ -38,6 +42,7 @@ import { benchCliStartup, renderStartup } from './cli-startup';
 import { REFERENCE_MODELS, benchReference } from './reference';
 import { benchChains } from './chains';
 import { REEXPORT_MODELS, benchReexport } from './onnx-reexport';
+import { benchLatency } from './latency';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -90,14 +95,14 @@ async function measureAll(adapter: WebGpuAdapter, variants: readonly Variant[], 
 async function main(): Promise<void> {
   const outDir = arg('--out') ?? 'bench-results';
   const only = arg('--only');
-  if (only !== undefined && !['webgpu', 'peers', 'reference', 'chains', 'cli', 'reexport'].includes(only)) throw new Error(`--only: expected webgpu, peers, reference, chains, cli or reexport, received ${only}`);
+  if (only !== undefined && !['webgpu', 'latency', 'peers', 'reference', 'chains', 'cli', 'reexport'].includes(only)) throw new Error(`--only: expected webgpu, latency, peers, reference, chains, cli or reexport, received ${only}`);
   if (only === undefined || only === 'cli') console.log(renderStartup(benchCliStartup(outDir, Number(arg('--cli-reps') ?? 9))));
   if (only === undefined || only === 'chains') {
     const sizes = (arg('--chain-sizes') ?? '25000,50000,100000').split(',').map(Number);
     if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error(`--chain-sizes: expected positive integers, received ${arg('--chain-sizes')}`);
     await benchChains(outDir, sizes);
   }
-  if (only === undefined || only === 'webgpu' || only === 'peers') await benchGpu(only, outDir);
+  if (only === undefined || only === 'webgpu' || only === 'latency' || only === 'peers') await benchGpu(only, outDir);
   if (only === undefined || only === 'reference') {
     benchReference({
       outDir,
@@ -119,8 +124,14 @@ async function benchGpu(only: string | undefined, outDir: string): Promise<void>
   const device = adapter.device!;
   const quick = process.argv.includes('--quick') || (!process.argv.includes('--full') && device.isFallbackAdapter);
   try {
-    if (only !== 'peers') await benchAdapter(adapter, quick, outDir);
-    if (only !== 'webgpu') {
+    if (only !== 'peers') {
+      const sizes = (arg('--latency-sizes') ?? (quick ? '1024,65536,1048576' : '1024,65536,1048576,16777216')).split(',').map(Number);
+      if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error(`--latency-sizes: expected positive integers, received ${arg('--latency-sizes')}`);
+      console.log(`bench latency: ${device.backend}`);
+      await benchLatency(adapter, { sizes, runs: Number(arg('--latency-runs') ?? 200), budgetMs: quick ? 15_000 : 10_000, outDir, label: arg('--label') ?? 'current' });
+    }
+    if (only !== 'peers' && only !== 'latency') await benchAdapter(adapter, quick, outDir);
+    if (only !== 'webgpu' && only !== 'latency') {
       const peers = (arg('--peers') ?? 'tfjs,ort').split(',').filter((p) => p !== '');
       for (const p of peers) if (p !== 'tfjs' && p !== 'ort') throw new Error(`--peers: expected tfjs and/or ort, received ${p}`);
       const v8 = arg('--ort-v8') ?? 'liftoff';

@@ -27,6 +27,7 @@ import { WEBGPU_IMPLEMENTED_OPS, WEBGPU_OPS } from './plan/ops';
 import { LocalHost } from './host/local';
 import { WEBGPU_DTYPES, float32Graph, float32Weights } from './float16';
 import type { EngineStats, Host, TimeOptions, TimeResult } from './host/types';
+import { mark, type RunMarks } from './engine/run-trace';
 
 export { ADAPTER_NAME };
 
@@ -66,6 +67,8 @@ export interface WebGpuCompiledGraph extends CompiledGraph {
   readonly report: PlanReport;
   /** Benchmark helper: one-at-a-time and back-to-back wall times, GPU times from timestamp queries when available. */
   time(feeds: Readonly<Record<string, HostTensor>>, options: TimeOptions): Promise<TimeResult>;
+  /** Benchmark helper: `run(feeds)` with the time at each boundary between its phases (see RUN_MARKS). */
+  traceRun(feeds: Readonly<Record<string, HostTensor>>): Promise<{ readonly outputs: Record<string, HostTensor>; readonly marks: RunMarks }>;
 }
 
 export interface WebGpuAdapter extends Adapter {
@@ -145,20 +148,28 @@ export function createWebGpuAdapterWith(nodeHost: NodeHostLoader | undefined, op
       }
       const { id, report } = await h.compile(float32Graph(vg), float32Weights(vg, weights), { fusion: compileOptions.fusion ?? true, ...(compileOptions.conv ? { conv: compileOptions.conv } : {}) });
       let disposed = false;
+      const run = async (feeds: Readonly<Record<string, HostTensor>>, marks?: RunMarks): Promise<Record<string, HostTensor>> => {
+        mark(marks, 'called');
+        if (disposed) throw new SkipconnError('USAGE', 'webgpu: run() after dispose()');
+        const out = await h.run(id, feedData(vg, feeds), marks);
+        const result: Record<string, HostTensor> = {};
+        for (const name of vg.graph.outputs) {
+          const t = out.get(name)!;
+          // float16 outputs are rounded here, once.
+          const v = vg.values.get(name)!;
+          result[name] = tensor(v.dtype, v.shape, t.data);
+        }
+        mark(marks, 'returned');
+        return result;
+      };
       const compiled: WebGpuCompiledGraph = {
         info: { backend: info!.backend, executionProvider: 'webgpu (skipconn WGSL kernels)' },
         report,
-        async run(feeds) {
-          if (disposed) throw new SkipconnError('USAGE', 'webgpu: run() after dispose()');
-          const out = await h.run(id, feedData(vg, feeds));
-          const result: Record<string, HostTensor> = {};
-          for (const name of vg.graph.outputs) {
-            const t = out.get(name)!;
-            // float16 outputs are rounded here, once.
-            const v = vg.values.get(name)!;
-            result[name] = tensor(v.dtype, v.shape, t.data);
-          }
-          return result;
+        run: (feeds) => run(feeds),
+        async traceRun(feeds) {
+          const marks: RunMarks = {};
+          const outputs = await run(feeds, marks);
+          return { outputs, marks };
         },
         async time(feeds, options) {
           return h.time(id, feedData(vg, feeds), options);

@@ -4,4 +4,5 @@ export * from './skip-kernels';
 export type { PlanReport, EngineInfo, CompileSettings } from './engine/engine';
 export type { ConvSettings } from './plan/emit';
 export type { EngineStats } from './host/types';
-export type { TimeOptions, TimeResult } from './engine/timing';
+export type { SingleRunSteps, TimeOptions, TimeResult } from './engine/timing';
+export { RUN_MARKS, type RunMark, type RunMarks } from './engine/run-trace';

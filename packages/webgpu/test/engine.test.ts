@@ -4,7 +4,7 @@
  * thread is busy, input and dtype errors, device loss, and the benchmark's timing entry.
  */
 import { GraphBuilder, SkipconnError, AdapterUnavailableError, evaluateGraph, cast, randomTensor, tensor, toFloat64 } from '@skipconn/core';
-import { createWebGpuAdapter } from '../src';
+import { RUN_MARKS, createWebGpuAdapter } from '../src';
 import { errorRatio, useGpu } from './gpu';
 
 const gpu = useGpu();
@@ -89,10 +89,30 @@ describe('webgpu benchmark timing', () => {
     expect(capped.wallMs).toBeNaN();
     expect(capped.gpuMs).toBeNull();
     expect(capped.singleMs).toHaveLength(1);
+    t.singleSteps.forEach((s, i) => expect(s.encode + s.submit + s.wait).toBeCloseTo(t.singleMs[i]!, 6));
     expect(errorRatio(await c.run(feeds), evaluateGraph(validated, weights, feeds))).toBeLessThan(1);
     await expect(c.time({ x: randomTensor([4], 1), f: feeds.f }, { reps: 1 })).rejects.toThrow(/input 'x': expected float32 \[256\]/);
     await c.dispose();
     await expect(c.time(feeds, { reps: 1 })).rejects.toThrow(/was disposed/);
+  });
+});
+
+describe('webgpu traced runs', () => {
+  it("returns run()'s outputs with every phase boundary marked, in the order a run passes them", async () => {
+    const a = gpu.adapter;
+    if (!a) return;
+    const { validated, weights } = residualGraph([300]);
+    const c = await a.compile(validated, weights);
+    const feeds = { x: randomTensor([300], 3), f: randomTensor([300], 4) };
+    const { outputs, marks } = await c.traceRun(feeds);
+    expect(errorRatio(outputs, await c.run(feeds))).toBe(0);
+    // gpuDone is observed beside the wait for the readback, so it only has to fall after the submit.
+    const inOrder = RUN_MARKS.filter((m) => m !== 'gpuDone').map((m) => marks[m]);
+    expect(inOrder.every((t) => t !== undefined)).toBe(true);
+    for (let i = 1; i < inOrder.length; i++) expect(inOrder[i]!).toBeGreaterThanOrEqual(inOrder[i - 1]!);
+    expect(marks.gpuDone!).toBeGreaterThanOrEqual(marks.submitted!);
+    expect(marks.gpuDone!).toBeLessThanOrEqual(marks.returned!);
+    await c.dispose();
   });
 });
 

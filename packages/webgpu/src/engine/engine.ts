@@ -19,6 +19,7 @@ import { emitCalls, type ConvSettings } from '../plan/emit';
 import { pipelineCache, type PipelineCache } from './pipelines';
 import { BufferUsage, CHUNK_ELEMENTS, MapMode, yieldToLoop } from './gpu-constants';
 import type { UploadedPlan } from './timing';
+import { mark, type RunMarks } from './run-trace';
 
 export type { TimeOptions, TimeResult } from './timing';
 
@@ -163,8 +164,9 @@ export class Engine {
     return this.exclusive(() => this.compileNow(vg, weights, settings));
   }
 
-  run(id: number, feeds: ReadonlyMap<string, Float32Array>): Promise<Map<string, EngineTensor>> {
-    return this.exclusive(() => this.runNow(id, feeds));
+  /** Runs plan `id`; with `marks`, records the time at each phase boundary there (run-trace.ts). */
+  run(id: number, feeds: ReadonlyMap<string, Float32Array>, marks?: RunMarks): Promise<Map<string, EngineTensor>> {
+    return this.exclusive(() => this.runNow(id, feeds, marks));
   }
 
   release(id: number): Promise<void> {
@@ -373,10 +375,12 @@ export class Engine {
     }
   }
 
-  private async runNow(id: number, feeds: ReadonlyMap<string, Float32Array>): Promise<Map<string, EngineTensor>> {
+  private async runNow(id: number, feeds: ReadonlyMap<string, Float32Array>, marks: RunMarks | undefined): Promise<Map<string, EngineTensor>> {
+    mark(marks, 'started');
     const plan = this.plan(id);
     await this.withErrorScopes('running', async () => {
       await this.upload(plan, feeds);
+      mark(marks, 'uploaded');
       const enc = this.device.createCommandEncoder();
       if (plan.calls.length > 0) {
         const pass = enc.beginComputePass();
@@ -385,7 +389,15 @@ export class Engine {
       }
       for (const o of plan.outputs) if (o.size > 0) enc.copyBufferToBuffer(o.buffer, o.offset, plan.staging!, o.staging, o.size * 4);
       this.device.queue.submit([enc.finish()]);
+      mark(marks, 'submitted');
+      // Observed, not awaited: when the GPU finished, next to when the readback was mapped.
+      if (marks !== undefined)
+        void this.device.queue.onSubmittedWorkDone().then(
+          () => mark(marks, 'gpuDone'),
+          () => undefined,
+        );
     });
+    mark(marks, 'checked');
     const result = new Map<string, EngineTensor>();
     if (plan.staging === undefined) {
       for (const o of plan.outputs) result.set(o.name, { shape: o.shape, data: new Float32Array(0) });
@@ -393,6 +405,7 @@ export class Engine {
     }
     try {
       await plan.staging.mapAsync(MapMode.READ);
+      mark(marks, 'mapped');
     } catch (err) {
       if (this.lost !== undefined) throw deviceLostError(this.lost);
       throw err;
@@ -411,6 +424,7 @@ export class Engine {
     } finally {
       plan.staging.unmap();
     }
+    mark(marks, 'copied');
     return result;
   }
 }

@@ -26,6 +26,18 @@ export interface TimeResult {
   readonly wallMs: number;
   /** Each single run: encoding, submit and wait for completion. */
   readonly singleMs: readonly number[];
+  /** Each single run's parts, which add up to its `singleMs`. */
+  readonly singleSteps: readonly SingleRunSteps[];
+}
+
+/** Where one single run's time went (ms). */
+export interface SingleRunSteps {
+  /** Recording the dispatches into a command buffer. */
+  readonly encode: number;
+  /** `queue.submit`. */
+  readonly submit: number;
+  /** From the submit's return to `onSubmittedWorkDone()` resolving: the GPU's work plus the notification. */
+  readonly wait: number;
 }
 
 /** A compiled plan with its inputs on the device, as timing sees it. */
@@ -81,12 +93,18 @@ export async function timeUploadedPlan(plan: UploadedPlan, options: TimeOptions)
   submitRuns(1);
   await device.queue.onSubmittedWorkDone();
   const singleMs: number[] = [];
+  const singleSteps: SingleRunSteps[] = [];
   const singleStart = performance.now();
   for (let i = 0; i < single && (i === 0 || performance.now() - singleStart < singleMaxMs); i++) {
     const t0 = performance.now();
-    submitRuns(1);
+    const commands = encodeRuns(1);
+    const t1 = performance.now();
+    device.queue.submit([commands]);
+    const t2 = performance.now();
     await device.queue.onSubmittedWorkDone();
-    singleMs.push(performance.now() - t0);
+    const t3 = performance.now();
+    singleMs.push(t3 - t0);
+    singleSteps.push({ encode: t1 - t0, submit: t2 - t1, wait: t3 - t2 });
   }
   let wallMs = NaN;
   if (reps > 0) {
@@ -96,5 +114,5 @@ export async function timeUploadedPlan(plan: UploadedPlan, options: TimeOptions)
     await device.queue.onSubmittedWorkDone();
     wallMs = (performance.now() - t0) / reps;
   }
-  return { gpuMs, wallMs, singleMs };
+  return { gpuMs, wallMs, singleMs, singleSteps };
 }

@@ -25,7 +25,7 @@ export class LocalHost implements Host {
   }
 
   compile: Host['compile'] = (vg, weights, settings) => this.e.compile(vg, weights, settings);
-  run: Host['run'] = (id, feeds) => this.e.run(id, feeds);
+  run: Host['run'] = (id, feeds, marks) => this.e.run(id, feeds, marks);
   time: Host['time'] = (id, feeds, options) => this.e.withUploadedPlan(id, feeds, (plan) => timeUploadedPlan(plan, options));
   release: Host['release'] = (id) => this.e.release(id);
 

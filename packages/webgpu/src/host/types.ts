@@ -5,6 +5,7 @@
  */
 import type { ResourceCounts, ValidatedGraph, WeightStore } from '@skipconn/core';
 import type { CompileSettings, EngineInfo, EngineTensor, PlanReport, TimeOptions, TimeResult } from '../engine/engine';
+import type { RunMarks } from '../engine/run-trace';
 
 export interface EngineStats {
   /** Most GPU bytes held at once since the engine started. */
@@ -18,7 +19,8 @@ export type { TimeOptions, TimeResult } from '../engine/engine';
 export interface Host {
   init(): Promise<EngineInfo>;
   compile(vg: ValidatedGraph, weights: WeightStore, settings: CompileSettings): Promise<{ id: number; report: PlanReport }>;
-  run(id: number, feeds: ReadonlyMap<string, Float32Array>): Promise<Map<string, EngineTensor>>;
+  /** With `marks` (a traced run), records the phase boundaries it passes (engine/run-trace.ts). */
+  run(id: number, feeds: ReadonlyMap<string, Float32Array>, marks?: RunMarks): Promise<Map<string, EngineTensor>>;
   time(id: number, feeds: ReadonlyMap<string, Float32Array>, options: TimeOptions): Promise<TimeResult>;
   release(id: number): Promise<void>;
   /** Live resources as of the last completed operation (synchronous, for leak checks). */

@@ -7,6 +7,7 @@
 import type { Graph, ResourceCounts, WireError } from '@skipconn/core';
 import type { CompileSettings, EngineInfo, PlanReport } from '../engine/engine';
 import type { EngineStats, TimeOptions, TimeResult } from '../host/types';
+import type { RunMarks } from '../engine/run-trace';
 
 export interface WireTensor {
   readonly name: string;
@@ -17,7 +18,8 @@ export interface WireTensor {
 export type Request =
   | { readonly type: 'init'; readonly checkKeys: boolean }
   | { readonly type: 'compile'; readonly graph: Graph; readonly weights: readonly WireTensor[]; readonly settings: CompileSettings }
-  | { readonly type: 'run'; readonly id: number; readonly feeds: readonly WireTensor[] }
+  /** `trace`: reply with the run's phase marks (the benchmark's traceRun). */
+  | { readonly type: 'run'; readonly id: number; readonly feeds: readonly WireTensor[]; readonly trace: boolean }
   | { readonly type: 'time'; readonly id: number; readonly feeds: readonly WireTensor[]; readonly options: TimeOptions }
   | { readonly type: 'release'; readonly id: number }
   | { readonly type: 'lose-device' }
@@ -26,7 +28,7 @@ export type Request =
 export type Reply =
   | { readonly type: 'init'; readonly info: EngineInfo }
   | { readonly type: 'compile'; readonly id: number; readonly report: PlanReport }
-  | { readonly type: 'run'; readonly outputs: readonly WireTensor[] }
+  | { readonly type: 'run'; readonly outputs: readonly WireTensor[]; readonly marks?: RunMarks }
   | { readonly type: 'time'; readonly result: TimeResult }
   | { readonly type: 'done' };
 

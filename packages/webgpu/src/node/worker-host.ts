@@ -14,11 +14,12 @@ import { entryFile, type EntryFile } from '@skipconn/core/node';
 import type { CompileSettings, EngineInfo, EngineTensor, PlanReport } from '../engine/engine';
 import type { EngineStats, Host, TimeOptions, TimeResult } from '../host/types';
 import type { Reply, ReplyEnvelope, Request, WireTensor } from './protocol';
+import { mark, type RunMarks } from '../engine/run-trace';
 
 export class WorkerHost implements Host {
   private worker: Worker | undefined;
   private seq = 0;
-  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void; marks?: RunMarks }>();
   private lastCounts: ResourceCounts = {};
   private lastStats: EngineStats = { peakBytes: 0, pipelines: 0 };
   private exited: Error | undefined;
@@ -63,13 +64,15 @@ export class WorkerHost implements Host {
     return { id: reply.id, report: reply.report };
   }
 
-  async run(id: number, feeds: ReadonlyMap<string, Float32Array>): Promise<Map<string, EngineTensor>> {
+  async run(id: number, feeds: ReadonlyMap<string, Float32Array>, marks?: RunMarks): Promise<Map<string, EngineTensor>> {
     const list = wire(feeds);
     const reply = await this.request(
-      { type: 'run', id, feeds: list },
+      { type: 'run', id, feeds: list, trace: marks !== undefined },
       list.map((t) => t.data),
+      marks,
     );
     if (reply.type !== 'run') throw new Error('internal: unexpected reply to run');
+    if (marks !== undefined && reply.marks !== undefined) Object.assign(marks, reply.marks);
     return new Map(reply.outputs.map((o) => [o.name, { shape: o.shape, data: new Float32Array(o.data) }]));
   }
 
@@ -112,15 +115,17 @@ export class WorkerHost implements Host {
     this.lastCounts = {};
   }
 
-  private request(body: Request, transfer: ArrayBuffer[] = []): Promise<Reply> {
+  /** `marks` (a traced run): gets 'posted' once the message is posted and 'replied' when the reply arrives. */
+  private request(body: Request, transfer: ArrayBuffer[] = [], marks?: RunMarks): Promise<Reply> {
     const worker = this.worker;
     if (worker === undefined) return Promise.reject(new SkipconnError('USAGE', 'webgpu: adapter used before init() or after dispose()'));
     if (this.exited !== undefined) return Promise.reject(this.exited);
     const seq = ++this.seq;
     return new Promise<Reply>((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject });
+      this.pending.set(seq, { resolve, reject, ...(marks ? { marks } : {}) });
       if (this.pending.size === 1) worker.ref();
       worker.postMessage({ seq, body }, transfer);
+      mark(marks, 'posted');
     });
   }
 
@@ -129,6 +134,7 @@ export class WorkerHost implements Host {
     this.lastStats = env.stats;
     const p = this.pending.get(env.seq);
     if (p === undefined) return;
+    mark(p.marks, 'replied');
     this.settle(env.seq);
     if (env.error !== undefined) p.reject(decodeError(env.error, { origin: 'webgpu worker' }));
     else p.resolve(env.ok!);

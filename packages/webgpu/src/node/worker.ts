@@ -9,6 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { encodeError, tensor, validateGraph, type HostTensor } from '@skipconn/core';
 import type { Engine } from '../engine/engine';
 import { timeUploadedPlan } from '../engine/timing';
+import { mark, traceNow, type RunMarks } from '../engine/run-trace';
 import { openDevice } from './open-device';
 import type { Envelope, ReplyEnvelope, Reply, Request, WireTensor } from './protocol';
 
@@ -25,7 +26,8 @@ function need(): Engine {
   return engine;
 }
 
-async function handle(req: Request): Promise<{ reply: Reply; transfer: ArrayBuffer[] }> {
+/** `receivedAt`: when the message arrived, the first mark of a traced run here. */
+async function handle(req: Request, receivedAt: number): Promise<{ reply: Reply; transfer: ArrayBuffer[] }> {
   switch (req.type) {
     case 'init': {
       engine = await openDevice();
@@ -39,9 +41,11 @@ async function handle(req: Request): Promise<{ reply: Reply; transfer: ArrayBuff
       return { reply: { type: 'compile', id, report }, transfer: [] };
     }
     case 'run': {
-      const out = await need().run(req.id, feedsOf(req.feeds));
+      const marks: RunMarks | undefined = req.trace ? { received: receivedAt } : undefined;
+      const out = await need().run(req.id, feedsOf(req.feeds), marks);
       const outputs: WireTensor[] = [...out].map(([name, t]) => ({ name, shape: t.shape, data: t.data.buffer as ArrayBuffer }));
-      return { reply: { type: 'run', outputs }, transfer: outputs.map((o) => o.data) };
+      mark(marks, 'replying');
+      return { reply: { type: 'run', outputs, ...(marks ? { marks } : {}) }, transfer: outputs.map((o) => o.data) };
     }
     case 'time': {
       const result = await need().withUploadedPlan(req.id, feedsOf(req.feeds), (plan) => timeUploadedPlan(plan, req.options));
@@ -61,7 +65,7 @@ async function handle(req: Request): Promise<{ reply: Reply; transfer: ArrayBuff
 }
 
 port.on('message', (msg: Envelope<Request>) => {
-  void handle(msg.body).then(
+  void handle(msg.body, traceNow()).then(
     ({ reply, transfer }) => send({ seq: msg.seq, ok: reply }, transfer),
     (err: unknown) => send({ seq: msg.seq, error: encodeError(err) }, []),
   );
