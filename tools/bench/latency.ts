@@ -22,8 +22,8 @@ interface Phase {
 
 /** The phases of a run in the order it passes them, then spans across several. */
 export const RUN_PHASES: readonly Phase[] = [
-  { label: 'host: check feeds, copy them for transfer, post', from: 'called', to: 'posted' },
-  { label: 'message to the worker', from: 'posted', to: 'received' },
+  { label: 'host: check feeds, copy them for transfer', from: 'called', to: 'posting' },
+  { label: 'message to the worker (postMessage included)', from: 'posting', to: 'received' },
   { label: "worker: wait for the engine's queue", from: 'received', to: 'started' },
   { label: 'upload (writeBuffer)', from: 'started', to: 'uploaded' },
   { label: 'encode and submit', from: 'uploaded', to: 'submitted' },
@@ -31,7 +31,7 @@ export const RUN_PHASES: readonly Phase[] = [
   { label: 'readback mapped', from: 'checked', to: 'mapped' },
   { label: 'copy out of the mapped buffer, unmap', from: 'mapped', to: 'copied' },
   { label: 'worker: build the reply', from: 'copied', to: 'replying' },
-  { label: 'message to the host', from: 'replying', to: 'replied' },
+  { label: 'message to the host (postMessage included)', from: 'replying', to: 'replied' },
   { label: 'host: output tensors', from: 'replied', to: 'returned' },
 ];
 

@@ -13,8 +13,11 @@
 export const RUN_MARKS = [
   /** compiled.run() entered (host). */
   'called',
-  /** The request is posted to the worker (host; equals `called` plus feed checks without a worker). */
-  'posted',
+  /**
+   * The request is about to be posted to the worker (host; absent without a worker). Taken before
+   * `postMessage`, since the worker may have the message before that call returns here.
+   */
+  'posting',
   /** The worker's message handler has the request. */
   'received',
   /** The engine's serial queue reached the run (earlier operations done). */

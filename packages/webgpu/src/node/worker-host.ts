@@ -115,7 +115,7 @@ export class WorkerHost implements Host {
     this.lastCounts = {};
   }
 
-  /** `marks` (a traced run): gets 'posted' once the message is posted and 'replied' when the reply arrives. */
+  /** `marks` (a traced run): gets 'posting' just before the message is posted and 'replied' when the reply arrives. */
   private request(body: Request, transfer: ArrayBuffer[] = [], marks?: RunMarks): Promise<Reply> {
     const worker = this.worker;
     if (worker === undefined) return Promise.reject(new SkipconnError('USAGE', 'webgpu: adapter used before init() or after dispose()'));
@@ -124,8 +124,8 @@ export class WorkerHost implements Host {
     return new Promise<Reply>((resolve, reject) => {
       this.pending.set(seq, { resolve, reject, ...(marks ? { marks } : {}) });
       if (this.pending.size === 1) worker.ref();
+      mark(marks, 'posting');
       worker.postMessage({ seq, body }, transfer);
-      mark(marks, 'posted');
     });
   }
 
