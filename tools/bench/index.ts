@@ -14,7 +14,8 @@
  *    vs fusion off (and vs the block written without merge ops), DenseNet block buffer bytes vs the
  *    sum of its feature maps, and the bandwidth of the plain residual add; first its latency part
  *    (`--only latency` alone; bench-results/webgpu-latency.{json,md}, latency.ts): one
- *    `compiled.run()` phase by phase, and time()'s single runs, at small and mid sizes
+ *    `compiled.run()` phase by phase, and time()'s single runs, at small and mid sizes, with the
+ *    default paced wait for the GPU and with a plain await (a second adapter, `pacedWaits: false`)
  *    (--label NAME writes webgpu-latency-NAME.{json,md}).
  *  - `peers` (bench-results/peers.{json,md}, peers/run.ts): this adapter against `tfjs:webgpu` and
  *    `ort-web:webgpu` on the same blocks and inputs, each peer in a child process of its own,
@@ -128,7 +129,18 @@ async function benchGpu(only: string | undefined, outDir: string): Promise<void>
       const sizes = (arg('--latency-sizes') ?? (quick ? '1024,65536,1048576' : '1024,65536,1048576,16777216')).split(',').map(Number);
       if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error(`--latency-sizes: expected positive integers, received ${arg('--latency-sizes')}`);
       console.log(`bench latency: ${device.backend}`);
-      await benchLatency(adapter, { sizes, runs: Number(arg('--latency-runs') ?? 200), budgetMs: quick ? 15_000 : 10_000, outDir, label: arg('--label') ?? 'current' });
+      // The plain await, beside the default paced wait, in the same rounds (docs/webgpu.md, "Waiting for the GPU").
+      const plain = createWebGpuAdapter({ pacedWaits: false });
+      await plain.init();
+      try {
+        const variants = [
+          { name: 'paced wait', adapter },
+          { name: 'plain await', adapter: plain },
+        ];
+        await benchLatency(variants, { sizes, runs: Number(arg('--latency-runs') ?? 200), budgetMs: quick ? 20_000 : 10_000, outDir, label: arg('--label') ?? 'current' });
+      } finally {
+        await plain.dispose();
+      }
     }
     if (only !== 'peers' && only !== 'latency') await benchAdapter(adapter, quick, outDir);
     if (only !== 'webgpu' && only !== 'latency') {

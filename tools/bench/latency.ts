@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunMark, RunMarks, WebGpuAdapter } from '@skipconn/webgpu';
+import type { RunMark, RunMarks, SingleRunSteps, WebGpuAdapter } from '@skipconn/webgpu';
 import { residual } from './graphs';
 
 /** One phase: the time from mark `from` to mark `to`. */
@@ -44,6 +44,8 @@ export const RUN_SPANS: readonly Phase[] = [
 
 export interface LatencySize {
   readonly elements: number;
+  /** The adapter configuration measured (see `LatencyVariant`). */
+  readonly variant: string;
   /** Traced runs measured. */
   readonly runs: number;
   /** Median GPU time of one run (timestamp queries, back to back); null without timestamps. */
@@ -61,6 +63,12 @@ export interface LatencyResult {
   readonly sizes: LatencySize[];
 }
 
+/** An adapter measured under a name (the default configuration, or one kept for comparison). */
+export interface LatencyVariant {
+  readonly name: string;
+  readonly adapter: WebGpuAdapter;
+}
+
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -72,42 +80,61 @@ function spanMedian(samples: readonly RunMarks[], p: Phase): number {
   return median(d);
 }
 
+const ROUNDS = 4;
+
 /**
- * Per size: compile `y = x + f`, run it and time it untimed once, then `runs` traced runs one
- * after another, then `time()` with `runs` single runs and back-to-back runs for the GPU time.
- * `budgetMs` caps each size's traced runs (at least 5).
+ * Per size, on every variant: compile `y = x + f`, run it and time it untimed once; then, in
+ * ROUNDS rounds that take the variants in turn (so a change in the machine's load hits them
+ * alike), traced runs one after another and `time()` with as many single runs (and back-to-back
+ * runs for the GPU time). `budgetMs` caps each size's traced runs (at least 5 per variant).
  */
 export async function benchLatency(
-  adapter: WebGpuAdapter,
+  variants: readonly LatencyVariant[],
   options: { readonly sizes: readonly number[]; readonly runs: number; readonly budgetMs: number; readonly outDir: string; readonly label: string },
 ): Promise<LatencyResult> {
-  const result: LatencyResult = { date: new Date().toISOString(), device: adapter.device!.backend, label: options.label, sizes: [] };
+  const result: LatencyResult = { date: new Date().toISOString(), device: variants[0]!.adapter.device!.backend, label: options.label, sizes: [] };
+  const perRound = Math.max(2, Math.ceil(options.runs / ROUNDS));
   for (const elements of options.sizes) {
     const g = residual([elements], 1, 1, 'none');
-    const c = await adapter.compile(g.built.validated, g.built.weights);
+    const compiled = await Promise.all(variants.map((v) => v.adapter.compile(g.built.validated, g.built.weights)));
     try {
-      await c.run(g.feeds);
-      await c.time(g.feeds, { reps: 0, warmup: 3, single: 3 });
-      const samples: RunMarks[] = [];
+      for (const c of compiled) {
+        await c.run(g.feeds);
+        await c.time(g.feeds, { reps: 0, warmup: 3, single: 3 });
+      }
+      const samples: RunMarks[][] = variants.map(() => []);
+      const singles: { steps: SingleRunSteps[]; total: number[]; gpu: number[] }[] = variants.map(() => ({ steps: [], total: [], gpu: [] }));
       const until = performance.now() + options.budgetMs;
-      for (let i = 0; i < options.runs && (i < 5 || performance.now() < until); i++) samples.push((await c.traceRun(g.feeds)).marks);
-      const t = await c.time(g.feeds, { reps: Math.min(20, options.runs), warmup: 3, single: samples.length });
-      const run: Record<string, number> = {};
-      for (const p of [...RUN_PHASES, ...RUN_SPANS]) run[p.label] = spanMedian(samples, p);
-      const steps = t.singleSteps;
-      result.sizes.push({
-        elements,
-        runs: samples.length,
-        gpuMs: t.gpuMs === null ? null : median(t.gpuMs),
-        run,
-        single: { encode: median(steps.map((s) => s.encode)), submit: median(steps.map((s) => s.submit)), wait: median(steps.map((s) => s.wait)), total: median(t.singleMs), runs: steps.length },
+      for (let round = 0; round < ROUNDS && (round === 0 || performance.now() < until); round++) {
+        for (let v = 0; v < variants.length; v++) {
+          const c = compiled[v]!;
+          const before = samples[v]!.length;
+          for (let i = 0; i < perRound && (i < 5 || performance.now() < until); i++) samples[v]!.push((await c.traceRun(g.feeds)).marks);
+          const t = await c.time(g.feeds, { reps: 5, warmup: 2, single: samples[v]!.length - before });
+          singles[v]!.steps.push(...t.singleSteps);
+          singles[v]!.total.push(...t.singleMs);
+          if (t.gpuMs !== null) singles[v]!.gpu.push(...t.gpuMs);
+        }
+      }
+      variants.forEach((variant, v) => {
+        const run: Record<string, number> = {};
+        for (const p of [...RUN_PHASES, ...RUN_SPANS]) run[p.label] = spanMedian(samples[v]!, p);
+        const { steps, total, gpu } = singles[v]!;
+        const r: LatencySize = {
+          elements,
+          variant: variant.name,
+          runs: samples[v]!.length,
+          gpuMs: gpu.length === 0 ? null : median(gpu),
+          run,
+          single: { encode: median(steps.map((s) => s.encode)), submit: median(steps.map((s) => s.submit)), wait: median(steps.map((s) => s.wait)), total: median(total), runs: steps.length },
+        };
+        result.sizes.push(r);
+        console.log(
+          `  latency [${elements}] ${variant.name}: run() ${r.run['total: run() called to returned']!.toFixed(3)} ms, GPU done to returned ${r.run['GPU done to run() returned']!.toFixed(3)} ms, single run ${r.single.total.toFixed(3)} ms, GPU ${r.gpuMs?.toFixed(3) ?? '-'} ms (${r.runs} runs)`,
+        );
       });
-      const r = result.sizes[result.sizes.length - 1]!;
-      console.log(
-        `  latency [${elements}]: run() ${r.run['total: run() called to returned']!.toFixed(3)} ms, GPU done to returned ${r.run['GPU done to run() returned']!.toFixed(3)} ms, single run ${r.single.total.toFixed(3)} ms, GPU ${r.gpuMs?.toFixed(3) ?? '-'} ms (${samples.length} runs)`,
-      );
     } finally {
-      await c.dispose();
+      for (const c of compiled) await c.dispose();
     }
   }
   const base = options.label === 'current' ? 'webgpu-latency' : `webgpu-latency-${options.label}`;
@@ -121,7 +148,8 @@ export async function benchLatency(
 const ms = (v: number | null | undefined): string => (v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(3));
 
 export function renderLatency(r: LatencyResult): string {
-  const head = `| phase (median ms) | ${r.sizes.map((s) => `[${s.elements}]`).join(' | ')} |`;
+  const variants = new Set(r.sizes.map((s) => s.variant));
+  const head = `| phase (median ms) | ${r.sizes.map((s) => (variants.size > 1 ? `[${s.elements}] ${s.variant}` : `[${s.elements}]`)).join(' | ')} |`;
   const rule = `|---|${r.sizes.map(() => '---:').join('|')}|`;
   const lines = [
     '# webgpu adapter: one run, phase by phase',

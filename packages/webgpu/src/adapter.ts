@@ -53,6 +53,12 @@ export interface WebGpuAdapterOptions {
   readonly gpu?: GPU;
   /** Regenerate shader sources on pipeline-cache hits and fail on a key collision (tests). */
   readonly checkShaderKeys?: boolean;
+  /**
+   * Node: while waiting for the GPU, sleep between Dawn's event polls instead of letting them
+   * spin a CPU core (default true; false is the plain wait, kept for the latency benchmark's
+   * comparison). See docs/webgpu.md, "Waiting for the GPU".
+   */
+  readonly pacedWaits?: boolean;
 }
 
 export interface WebGpuCompileOptions extends CompileOptions {
@@ -89,7 +95,7 @@ function isNode(): boolean {
  * Starts the Node host (a worker thread that owns a Dawn device). The Node entry passes one; the
  * browser entry passes none, so bundlers never see node:worker_threads.
  */
-export type NodeHostLoader = (checkShaderKeys: boolean) => Promise<Host>;
+export type NodeHostLoader = (settings: { readonly checkShaderKeys: boolean; readonly pacedWaits: boolean }) => Promise<Host>;
 
 async function makeHost(options: WebGpuAdapterOptions, nodeHost: NodeHostLoader | undefined): Promise<Host> {
   const checkKeys = options.checkShaderKeys ?? false;
@@ -99,7 +105,7 @@ async function makeHost(options: WebGpuAdapterOptions, nodeHost: NodeHostLoader 
   if (options.host === 'local') {
     throw new AdapterUnavailableError(ADAPTER_NAME, 'navigator.gpu is not defined here', 'use a browser with WebGPU enabled, or pass a GPU object as options.gpu');
   }
-  if (isNode() && nodeHost !== undefined) return nodeHost(checkKeys);
+  if (isNode() && nodeHost !== undefined) return nodeHost({ checkShaderKeys: checkKeys, pacedWaits: options.pacedWaits ?? true });
   throw new AdapterUnavailableError(ADAPTER_NAME, 'WebGPU is not available: navigator.gpu is not defined', 'use a browser with WebGPU enabled (Chrome, Edge; Firefox and Safari behind flags)');
 }
 

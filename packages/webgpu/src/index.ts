@@ -6,12 +6,12 @@
  * Bundlers targeting browsers pick ./browser.ts instead (the `browser` export condition).
  */
 import { registerAdapter } from '@skipconn/core';
-import { ADAPTER_NAME, ADAPTER_DESCRIPTION, createWebGpuAdapterWith, type WebGpuAdapter, type WebGpuAdapterOptions } from './adapter';
+import { ADAPTER_NAME, ADAPTER_DESCRIPTION, createWebGpuAdapterWith, type NodeHostLoader, type WebGpuAdapter, type WebGpuAdapterOptions } from './adapter';
 
 export * from './exports';
 
 /** Loaded lazily: only Node reaches node:worker_threads and Dawn. */
-const workerHost = async (checkShaderKeys: boolean) => new (await import('./node/worker-host')).WorkerHost(checkShaderKeys);
+const workerHost: NodeHostLoader = async ({ checkShaderKeys, pacedWaits }) => new (await import('./node/worker-host')).WorkerHost(checkShaderKeys, pacedWaits);
 
 /** The `webgpu` adapter: navigator.gpu where it exists, else (in Node) Dawn in a worker thread. */
 export function createWebGpuAdapter(options: WebGpuAdapterOptions = {}): WebGpuAdapter {

@@ -116,6 +116,29 @@ describe('webgpu traced runs', () => {
   });
 });
 
+describe('webgpu waits for the GPU', () => {
+  it('gives the same outputs with the plain await as with the paced wait (the default)', async () => {
+    const a = gpu.adapter;
+    if (!a) return;
+    const plain = createWebGpuAdapter({ pacedWaits: false });
+    await plain.init();
+    try {
+      const { validated, weights } = residualGraph([4096]);
+      const feeds = { x: randomTensor([4096], 5), f: randomTensor([4096], 6) };
+      const paced = await a.compile(validated, weights);
+      const unpaced = await plain.compile(validated, weights);
+      const want = evaluateGraph(validated, weights, feeds);
+      for (const c of [paced, unpaced]) {
+        expect(errorRatio(await c.run(feeds), want)).toBeLessThan(1);
+        expect((await c.time(feeds, { reps: 2, warmup: 1, single: 2 })).singleMs).toHaveLength(2);
+        await c.dispose();
+      }
+    } finally {
+      await plain.dispose();
+    }
+  }, 60_000);
+});
+
 describe('webgpu errors', () => {
   it('names the input, expected and received shapes', async () => {
     const a = gpu.adapter;

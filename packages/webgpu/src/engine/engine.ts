@@ -147,6 +147,13 @@ export class Engine {
     });
   }
 
+  /**
+   * How the engine waits for GPU work (a readback's map, a submit's completion): by default it
+   * simply awaits the promise; the Node worker sets node/paced-wait.ts's `pacedWait`, which keeps
+   * Dawn's polling from spinning a core meanwhile.
+   */
+  waitForGpu: <T>(promise: Promise<T>) => Promise<T> = (promise) => promise;
+
   /** Checks shader keys on every cache hit (tests). */
   set checkShaderKeys(on: boolean) {
     this.cache.checkKeys = on;
@@ -202,7 +209,7 @@ export class Engine {
     return this.exclusive(async () => {
       const plan = this.plan(id);
       await this.upload(plan, feeds);
-      return fn({ device: this.device, timestamps: this.info.timestamps, encodeRun: (pass) => this.encodeCalls(pass, plan) });
+      return fn({ device: this.device, timestamps: this.info.timestamps, encodeRun: (pass) => this.encodeCalls(pass, plan), wait: this.waitForGpu });
     });
   }
 
@@ -404,7 +411,7 @@ export class Engine {
       return result;
     }
     try {
-      await plan.staging.mapAsync(MapMode.READ);
+      await this.waitForGpu(plan.staging.mapAsync(MapMode.READ));
       mark(marks, 'mapped');
     } catch (err) {
       if (this.lost !== undefined) throw deviceLostError(this.lost);

@@ -47,16 +47,18 @@ export interface UploadedPlan {
   readonly timestamps: boolean;
   /** Records one run's dispatches into a compute pass. */
   encodeRun(pass: GPUComputePassEncoder): void;
+  /** Waits for a GPU promise as `run()` does (the engine's `waitForGpu`). */
+  wait<T>(promise: Promise<T>): Promise<T>;
 }
 
 /**
  * `warmup` untimed runs; then GPU time per run from timestamp queries over `reps` runs (when the
  * device has them), then `single` runs issued one at a time, each timed from encoding to
- * `onSubmittedWorkDone()`, and last `reps` runs encoded into one command buffer, submitted once
+ * `onSubmittedWorkDone()` (waited for as `run()` waits for its readback), and last `reps` runs encoded into one command buffer, submitted once
  * and waited for once.
  */
 export async function timeUploadedPlan(plan: UploadedPlan, options: TimeOptions): Promise<TimeResult> {
-  const { device } = plan;
+  const { device, wait } = plan;
   const { reps, warmup = 3, single = 0, singleMaxMs = Infinity } = options;
   const encode = (enc: GPUCommandEncoder, ts?: { set: GPUQuerySet; index: number }): void => {
     const pass = enc.beginComputePass(ts === undefined ? {} : { timestampWrites: { querySet: ts.set, beginningOfPassWriteIndex: ts.index, endOfPassWriteIndex: ts.index + 1 } });
@@ -70,7 +72,7 @@ export async function timeUploadedPlan(plan: UploadedPlan, options: TimeOptions)
   };
   const submitRuns = (n: number): void => device.queue.submit([encodeRuns(n)]);
   for (let i = 0; i < warmup; i++) submitRuns(1);
-  await device.queue.onSubmittedWorkDone();
+  await wait(device.queue.onSubmittedWorkDone());
   let gpuMs: number[] | null = null;
   if (plan.timestamps && reps > 0) {
     const set = device.createQuerySet({ type: 'timestamp', count: 2 * reps });
@@ -81,7 +83,7 @@ export async function timeUploadedPlan(plan: UploadedPlan, options: TimeOptions)
     enc.resolveQuerySet(set, 0, 2 * reps, resolve, 0);
     enc.copyBufferToBuffer(resolve, 0, read, 0, 16 * reps);
     device.queue.submit([enc.finish()]);
-    await read.mapAsync(MapMode.READ);
+    await wait(read.mapAsync(MapMode.READ));
     const t = new BigUint64Array(read.getMappedRange().slice(0));
     read.unmap();
     gpuMs = [];
@@ -91,7 +93,7 @@ export async function timeUploadedPlan(plan: UploadedPlan, options: TimeOptions)
   // One untimed run and wait: what the upload and the timestamp readback leave for the next
   // completed submit (staging and query memory Dawn frees then) is done before any clock starts.
   submitRuns(1);
-  await device.queue.onSubmittedWorkDone();
+  await wait(device.queue.onSubmittedWorkDone());
   const singleMs: number[] = [];
   const singleSteps: SingleRunSteps[] = [];
   const singleStart = performance.now();
@@ -101,7 +103,7 @@ export async function timeUploadedPlan(plan: UploadedPlan, options: TimeOptions)
     const t1 = performance.now();
     device.queue.submit([commands]);
     const t2 = performance.now();
-    await device.queue.onSubmittedWorkDone();
+    await wait(device.queue.onSubmittedWorkDone());
     const t3 = performance.now();
     singleMs.push(t3 - t0);
     singleSteps.push({ encode: t1 - t0, submit: t2 - t1, wait: t3 - t2 });
@@ -111,7 +113,7 @@ export async function timeUploadedPlan(plan: UploadedPlan, options: TimeOptions)
     const commands = encodeRuns(reps);
     const t0 = performance.now();
     device.queue.submit([commands]);
-    await device.queue.onSubmittedWorkDone();
+    await wait(device.queue.onSubmittedWorkDone());
     wallMs = (performance.now() - t0) / reps;
   }
   return { gpuMs, wallMs, singleMs, singleSteps };

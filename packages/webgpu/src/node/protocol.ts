@@ -16,7 +16,8 @@ export interface WireTensor {
 }
 
 export type Request =
-  | { readonly type: 'init'; readonly checkKeys: boolean }
+  /** `pacedWaits`: wait for the GPU with node/paced-wait.ts (the default) rather than a plain await. */
+  | { readonly type: 'init'; readonly checkKeys: boolean; readonly pacedWaits: boolean }
   | { readonly type: 'compile'; readonly graph: Graph; readonly weights: readonly WireTensor[]; readonly settings: CompileSettings }
   /** `trace`: reply with the run's phase marks (the benchmark's traceRun). */
   | { readonly type: 'run'; readonly id: number; readonly feeds: readonly WireTensor[]; readonly trace: boolean }

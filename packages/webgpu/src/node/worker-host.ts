@@ -24,7 +24,10 @@ export class WorkerHost implements Host {
   private lastStats: EngineStats = { peakBytes: 0, pipelines: 0 };
   private exited: Error | undefined;
 
-  constructor(private readonly checkKeys = false) {}
+  constructor(
+    private readonly checkKeys = false,
+    private readonly pacedWaits = true,
+  ) {}
 
   async init(): Promise<EngineInfo> {
     // SHARE_ENV: the worker's process.env is the real environment, so an ICD it selects reaches
@@ -43,7 +46,7 @@ export class WorkerHost implements Host {
     worker.on('message', (env: ReplyEnvelope) => this.onReply(env));
     worker.on('error', (err) => this.fail(new SkipconnError('ADAPTER_UNAVAILABLE', `webgpu: the worker hosting the GPU device failed: ${err.message}`)));
     worker.on('exit', (code) => this.fail(new SkipconnError('ADAPTER_UNAVAILABLE', `webgpu: the worker hosting the GPU device exited (code ${code}); dispose this adapter and create a new one`)));
-    const reply = await this.request({ type: 'init', checkKeys: this.checkKeys });
+    const reply = await this.request({ type: 'init', checkKeys: this.checkKeys, pacedWaits: this.pacedWaits });
     if (reply.type !== 'init') throw new Error('internal: unexpected reply to init');
     return reply.info;
   }

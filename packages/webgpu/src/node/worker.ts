@@ -11,6 +11,7 @@ import type { Engine } from '../engine/engine';
 import { timeUploadedPlan } from '../engine/timing';
 import { mark, traceNow, type RunMarks } from '../engine/run-trace';
 import { openDevice } from './open-device';
+import { pacedWait } from './paced-wait';
 import type { Envelope, ReplyEnvelope, Reply, Request, WireTensor } from './protocol';
 
 const port = parentPort;
@@ -32,6 +33,7 @@ async function handle(req: Request, receivedAt: number): Promise<{ reply: Reply;
     case 'init': {
       engine = await openDevice();
       engine.checkShaderKeys = req.checkKeys;
+      if (req.pacedWaits) engine.waitForGpu = pacedWait;
       return { reply: { type: 'init', info: engine.info }, transfer: [] };
     }
     case 'compile': {
