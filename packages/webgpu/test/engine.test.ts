@@ -47,6 +47,22 @@ describe('webgpu resources', () => {
     await c.dispose();
   });
 
+  it("reuses its buffers without one run's outputs showing in the next", async () => {
+    const a = gpu.adapter;
+    if (!a) return;
+    const { validated, weights } = residualGraph([1000]);
+    const c = await a.compile(validated, weights);
+    const feeds = [7, 8, 7].map((s) => ({ x: randomTensor([1000], s), f: randomTensor([1000], s + 1) }));
+    const outs = [];
+    for (const f of feeds) outs.push(await c.run(f));
+    outs.forEach((o, i) => expect(errorRatio(o, evaluateGraph(validated, weights, feeds[i]!))).toBeLessThan(1));
+    expect(errorRatio(outs[1]!, outs[0]!)).toBeGreaterThan(1);
+    expect(errorRatio(outs[2]!, outs[0]!)).toBe(0);
+    // Each run hands out arrays of its own: the caller may keep or change them.
+    expect(outs[0]!['y']!.data).not.toBe(outs[2]!['y']!.data);
+    await c.dispose();
+  });
+
   it('moves 17M-element tensors (chunked transfers, a 2-D grid) while the main thread is busy', async () => {
     const a = gpu.adapter;
     if (!a) return;
@@ -146,6 +162,9 @@ describe('webgpu errors', () => {
     const { validated, weights } = residualGraph([2, 2]);
     const c = await a.compile(validated, weights);
     await expect(c.run({ x: randomTensor([4], 1), f: randomTensor([2, 2], 1) })).rejects.toThrow(/input 'x': expected float32 \[2,2\]/);
+    // The failed run left nothing behind: the next one maps the readback and is right.
+    const feeds = { x: randomTensor([2, 2], 2), f: randomTensor([2, 2], 3) };
+    expect(errorRatio(await c.run(feeds), evaluateGraph(validated, weights, feeds))).toBeLessThan(1);
     await c.dispose();
   });
 

@@ -55,6 +55,9 @@ export interface PlanReport {
   readonly constantBytes: number;
 }
 
+/** What a guarded operation did: its value or what it threw. */
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
 interface CompiledCall {
   readonly label: string;
   readonly pipeline: GPUComputePipeline;
@@ -255,16 +258,22 @@ export class Engine {
   private async withErrorScopes<T>(what: string, fn: () => Promise<T>): Promise<T> {
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
-    let outcome: { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+    let outcome: Outcome<T>;
     try {
       outcome = { ok: true, value: await fn() };
     } catch (error) {
       outcome = { ok: false, error };
     }
-    // The scopes are popped either way. What they caught explains a failure of `fn` better than
-    // its own error (an out-of-memory buffer surfaces later as an invalid object), so it wins.
-    const validation = await this.device.popErrorScope();
-    const oom = await this.device.popErrorScope();
+    return this.popErrorScopes(what, outcome);
+  }
+
+  /**
+   * Pops the two scopes `withErrorScopes` (or a run) pushed, both at once. What they caught
+   * explains a failure better than the failure's own error (an out-of-memory buffer surfaces later
+   * as an invalid object), so it wins.
+   */
+  private async popErrorScopes<T>(what: string, outcome: Outcome<T>): Promise<T> {
+    const [validation, oom] = await Promise.all([this.device.popErrorScope(), this.device.popErrorScope()]);
     if (this.lost !== undefined) throw deviceLostError(this.lost);
     if (oom !== null) throw new SkipconnError('UNSUPPORTED', `webgpu: out of GPU memory while ${what}: ${oom.message}`);
     if (validation !== null) throw new Error(`internal: WebGPU validation error while ${what}: ${validation.message}`);
@@ -385,7 +394,15 @@ export class Engine {
   private async runNow(id: number, feeds: ReadonlyMap<string, Float32Array>, marks: RunMarks | undefined): Promise<Map<string, EngineTensor>> {
     mark(marks, 'started');
     const plan = this.plan(id);
-    await this.withErrorScopes('running', async () => {
+    const staging = plan.staging;
+    // The readback is mapped as soon as the run is submitted, while the error scopes are answered,
+    // so a run costs one wait for the GPU and not a round of Dawn's event polling before it too.
+    this.device.pushErrorScope('out-of-memory');
+    this.device.pushErrorScope('validation');
+    /** Settles with what mapping the readback threw, or null once it is mapped. */
+    let mapping: Promise<unknown> | undefined;
+    let outcome: Outcome<void>;
+    try {
       await this.upload(plan, feeds);
       mark(marks, 'uploaded');
       const enc = this.device.createCommandEncoder();
@@ -394,7 +411,7 @@ export class Engine {
         this.encodeCalls(pass, plan);
         pass.end();
       }
-      for (const o of plan.outputs) if (o.size > 0) enc.copyBufferToBuffer(o.buffer, o.offset, plan.staging!, o.staging, o.size * 4);
+      for (const o of plan.outputs) if (o.size > 0) enc.copyBufferToBuffer(o.buffer, o.offset, staging!, o.staging, o.size * 4);
       this.device.queue.submit([enc.finish()]);
       mark(marks, 'submitted');
       // Observed, not awaited: when the GPU finished, next to when the readback was mapped.
@@ -403,22 +420,38 @@ export class Engine {
           () => mark(marks, 'gpuDone'),
           () => undefined,
         );
-    });
+      mapping =
+        staging === undefined
+          ? undefined
+          : this.waitForGpu(staging.mapAsync(MapMode.READ)).then(
+              () => null,
+              (err: unknown) => err,
+            );
+      outcome = { ok: true, value: undefined };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    try {
+      await this.popErrorScopes('running', outcome);
+    } catch (err) {
+      // A readback mapped after a failed run must be released, or the next run could not map it.
+      if (mapping !== undefined && (await mapping) === null) staging!.unmap();
+      throw err;
+    }
     mark(marks, 'checked');
     const result = new Map<string, EngineTensor>();
-    if (plan.staging === undefined) {
+    if (staging === undefined || mapping === undefined) {
       for (const o of plan.outputs) result.set(o.name, { shape: o.shape, data: new Float32Array(0) });
       return result;
     }
-    try {
-      await this.waitForGpu(plan.staging.mapAsync(MapMode.READ));
-      mark(marks, 'mapped');
-    } catch (err) {
+    const mapError = await mapping;
+    if (mapError !== null) {
       if (this.lost !== undefined) throw deviceLostError(this.lost);
-      throw err;
+      throw mapError;
     }
+    mark(marks, 'mapped');
     try {
-      const mapped = plan.staging.getMappedRange();
+      const mapped = staging.getMappedRange();
       for (const o of plan.outputs) {
         const data = new Float32Array(o.size);
         for (let start = 0; start < o.size; start += CHUNK_ELEMENTS) {
@@ -429,7 +462,7 @@ export class Engine {
         result.set(o.name, { shape: o.shape, data });
       }
     } finally {
-      plan.staging.unmap();
+      staging.unmap();
     }
     mark(marks, 'copied');
     return result;
