@@ -55,7 +55,8 @@ function median(xs: readonly number[]): number {
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-type Variant = [string, BenchGraph, boolean, ConvSettings?];
+/** Name, graph, fusion, convolution knobs, and whether conv2d takes an elementwise prologue (`convPrologue`, default off). */
+type Variant = [string, BenchGraph, boolean, ConvSettings?, boolean?];
 
 /**
  * Times the variants of one block interleaved: every variant is compiled first, then each round
@@ -65,8 +66,8 @@ type Variant = [string, BenchGraph, boolean, ConvSettings?];
 async function measureAll(adapter: WebGpuAdapter, variants: readonly Variant[], reps: number, warmup: number, rounds: number): Promise<Measurement[]> {
   const compiled: WebGpuCompiledGraph[] = [];
   try {
-    for (const [, g, fusion, conv] of variants) {
-      const c = await adapter.compile(g.built.validated, g.built.weights, { fusion, ...(conv ? { conv } : {}) });
+    for (const [, g, fusion, conv, convPrologue] of variants) {
+      const c = await adapter.compile(g.built.validated, g.built.weights, { fusion, convPrologue: convPrologue ?? false, ...(conv ? { conv } : {}) });
       compiled.push(c);
       await c.run(g.feeds);
     }
@@ -227,7 +228,8 @@ async function benchAdapter(adapter: WebGpuAdapter, quick: boolean, outDir: stri
   const [dn, dc, dh, dw] = d.shape;
   const dense = block('densenet', [...d.shape], 'NCHW', (b, x) => blocks.denseBlock(b, x, 'd', dc, d.growth, d.layers));
   await bench('DenseNet block', `[${d.shape.join(',')}] NCHW, growth ${d.growth}, ${d.layers} layers`, [
-    ['fused', dense, true],
+    ['fused (default: batchNorm + relu stored, plain convolutions)', dense, true],
+    ['fused with conv prologues (convPrologue: true, tiled convolutions)', dense, true, undefined, true],
     ['fusion off', dense, false],
   ]);
   const plane = dn * dh * dw * 4;
@@ -240,13 +242,15 @@ async function benchAdapter(adapter: WebGpuAdapter, quick: boolean, outDir: stri
   }
   // Convolution kernel variants on the same blocks (the defaults: direct for plain convolutions,
   // tiled for the DenseNet layers that read their own concat buffer through a fused prologue).
-  const sweep = (g: BenchGraph, fusion: boolean): Variant[] =>
-    (['never', 'always'] as const).flatMap((tiled) => ([8, 4, 1] as const).map((o): Variant => [`${tiled === 'always' ? 'tiled' : 'direct'}, ${o} outputs/thread`, g, fusion, { tiled, outputsPerThread: o }]));
-  await bench('conv variants: ResNet basic block, fused', img, sweep(resnet, true));
-  await bench('conv variants: DenseNet block, fused', `[${d.shape.join(',')}] NCHW`, sweep(dense, true));
+  const sweep = (g: BenchGraph, fusion: boolean, convPrologue: boolean): Variant[] =>
+    (['never', 'always'] as const).flatMap((tiled) =>
+      ([8, 4, 1] as const).map((o): Variant => [`${tiled === 'always' ? 'tiled' : 'direct'}, ${o} outputs/thread`, g, fusion, { tiled, outputsPerThread: o }, convPrologue]),
+    );
+  await bench('conv variants: ResNet basic block, fused', img, sweep(resnet, true, false));
+  await bench('conv variants: DenseNet block, fused with conv prologues', `[${d.shape.join(',')}] NCHW`, sweep(dense, true, true));
   // Input channels the tiled kernel stages between two barriers (1 was the only choice before).
   await bench('conv variants: DenseNet block, channels staged per barrier', `[${d.shape.join(',')}] NCHW`, [
-    ...([8, 4, 1] as const).map((cps): Variant => [`fused, tiled, ${cps} channels per stage`, dense, true, { channelsPerStage: cps }]),
+    ...([8, 4, 1] as const).map((cps): Variant => [`fused with conv prologues, tiled, ${cps} channels per stage`, dense, true, { channelsPerStage: cps }, true]),
     ['fusion off', dense, false],
   ]);
 

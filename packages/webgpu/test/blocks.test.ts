@@ -46,7 +46,7 @@ describe.each(['NCHW', 'NHWC'] as const)('blocks on webgpu (%s)', (layout) => {
   it.each([1, 2])('DenseNet block, batch %i: layers write into one concat buffer', async (n) => {
     if (!gpu.adapter) return;
     const { vg, weights, feeds } = build((b, x) => blocks.denseBlock(b, x, 'd', 4, 3, 4), image(layout, n, 4, 5, 5), layout);
-    const report = await checkAgainstReference(gpu.adapter, vg, weights, feeds, {}, 13);
+    const report = await checkAgainstReference(gpu.adapter, vg, weights, feeds, { convPrologue: true }, 13);
     const features = n * (4 + 4 * 3) * 25 * 4;
     const layers = report.kernels.filter((k) => k.shader === 'conv2d').map((k) => k.label);
     expect(layers).toEqual([1, 2, 3, 4].map((i) => `d.layer${i}.norm+d.layer${i}.relu+d.layer${i}.conv`));
@@ -64,8 +64,16 @@ describe.each(['NCHW', 'NHWC'] as const)('blocks on webgpu (%s)', (layout) => {
   it('DenseNet block on 9x9 (tiled convolutions with the batchNorm + relu prologue)', async () => {
     if (!gpu.adapter) return;
     const { vg, weights, feeds } = build((b, x) => blocks.denseBlock(b, x, 'd', 8, 4, 3), image(layout, 1, 8, 9, 9), layout);
-    const report = await checkAgainstReference(gpu.adapter, vg, weights, feeds, {}, 10);
+    const report = await checkAgainstReference(gpu.adapter, vg, weights, feeds, { convPrologue: true }, 10);
     expect(report.kernels.filter((k) => k.shader === 'conv2dTiled')).toHaveLength(3);
+  });
+
+  it.each([1, 2])('DenseNet block, batch %i, by default: batchNorm + relu stored, plain convolutions into the concat buffer', async (n) => {
+    if (!gpu.adapter) return;
+    const { vg, weights, feeds } = build((b, x) => blocks.denseBlock(b, x, 'd', 4, 3, 4), image(layout, n, 4, 5, 5), layout);
+    const report = await checkAgainstReference(gpu.adapter, vg, weights, feeds, {}, 13);
+    expect(report.kernels.filter((k) => k.shader === 'conv2d').map((k) => k.label)).toEqual([1, 2, 3, 4].map((i) => `d.layer${i}.conv`));
+    expect(report.kernels.filter((k) => k.shader === 'conv2dTiled')).toHaveLength(0);
   });
 
   it('U-Net with center crop: the up-convolution writes into the concat buffer', async () => {

@@ -19,8 +19,8 @@ function graph(make: (b: GraphBuilder, x: string) => string, shape: number[], la
   return b.build();
 }
 
-function compile(built: { validated: ValidatedGraph; weights: WeightStore }, fusion = true, maxBindings = 8) {
-  const { steps, constants } = buildSteps(built.validated, built.weights, { fusion, maxBindings });
+function compile(built: { validated: ValidatedGraph; weights: WeightStore }, fusion = true, maxBindings = 8, convPrologue = false) {
+  const { steps, constants } = buildSteps(built.validated, built.weights, { fusion, maxBindings, convPrologue });
   const placement = placeValues(built.validated, steps, constants);
   const arena = planArena(placement.allocs);
   const emitted = emitCalls(built.validated, placement, (ref) => (ref.k === 'alloc' ? `s${arena.slotOf[ref.id]}` : `c:${ref.name}`));
@@ -122,15 +122,24 @@ describe('fusion pass', () => {
 });
 
 describe('placement: zero-copy concat', () => {
-  it('DenseNet NCHW batch 1: one buffer holds the block; concat emits nothing', () => {
+  it('DenseNet NCHW batch 1 with conv prologues: one buffer holds the block; concat emits nothing', () => {
     const built = graph((b, x) => blocks.denseBlock(b, x, 'd', 4, 2, 3), [1, 4, 5, 5], 'NCHW');
-    const { placement, arena, emitted } = compile(built);
+    const { placement, arena, emitted } = compile(built, true, 8, true);
     expect(emitted.calls.map((c) => c.shaderName)).toEqual(['conv2d', 'conv2d', 'conv2d']);
     expect(placement.hosted.get('x')).toBe('d.concat3');
     expect(placement.hosted.get('d.concat1')).toBe('d.concat3'); // prefix of the last concat
     expect(arena.arenaBytes).toBe((4 + 3 * 2) * 25 * 4);
     // Each layer reads the concat buffer and writes its own slice of it: one read_write binding.
     for (const c of emitted.calls) expect(c.bindings.filter((bd) => bd.access === 'read_write')).toHaveLength(1);
+  });
+
+  it('DenseNet by default: batchNorm + relu is one stored pass, the convolution a plain one writing its slice', () => {
+    const built = graph((b, x) => blocks.denseBlock(b, x, 'd', 4, 2, 3), [1, 4, 5, 5], 'NCHW');
+    const { placement, arena, emitted } = compile(built);
+    expect(emitted.calls.map((c) => `${c.shaderName}:${c.label}`)).toEqual([1, 2, 3].flatMap((i) => [`ewise:d.layer${i}.norm+d.layer${i}.relu`, `conv2d:d.layer${i}.conv`]));
+    expect(placement.hosted.get('d.concat1')).toBe('d.concat3');
+    // The feature maps plus the largest batchNorm + relu temporary, the last layer's (8 channels).
+    expect(arena.arenaBytes).toBe((4 + 3 * 2) * 25 * 4 + 8 * 25 * 4);
   });
 
   it('chained concats (concat of a concat) share one buffer too', () => {

@@ -33,6 +33,8 @@ export interface EngineTensor {
 export interface CompileSettings {
   /** Fuse elementwise chains, epilogues, prologues and residual + layerNorm (default true). */
   readonly fusion?: boolean;
+  /** Also fuse an expression feeding only a conv2d input into it (default false: less memory, slower; plan/steps.ts). */
+  readonly convPrologue?: boolean;
   /** Convolution kernel choice (benchmarking knobs; the defaults are what the benchmark favoured). */
   readonly conv?: ConvSettings;
 }
@@ -282,7 +284,7 @@ export class Engine {
   }
 
   private async compileNow(vg: ValidatedGraph, weights: WeightStore, settings: CompileSettings): Promise<{ id: number; report: PlanReport }> {
-    const built = buildSteps(vg, weights, { fusion: settings.fusion ?? true, maxBindings: this.info.maxStorageBuffersPerShaderStage });
+    const built = buildSteps(vg, weights, { fusion: settings.fusion ?? true, convPrologue: settings.convPrologue ?? false, maxBindings: this.info.maxStorageBuffersPerShaderStage });
     await yieldToLoop();
     const placement = placeValues(vg, built.steps, built.constants);
     const arena = planArena(placement.allocs);
