@@ -52,6 +52,11 @@ export interface LatencySize {
   readonly gpuMs: number | null;
   /** Median of each phase and span of `run()`, by label (ms). */
   readonly run: Record<string, number>;
+  /**
+   * CPU time of the whole process (host, both workers) per traced run (ms): the other variant's
+   * worker is idle meanwhile, so this is what one run costs the machine's cores.
+   */
+  readonly cpuMsPerRun: number;
   /** Median of time()'s single runs: encode, submit, wait, and their total (ms). */
   readonly single: { readonly encode: number; readonly submit: number; readonly wait: number; readonly total: number; readonly runs: number };
 }
@@ -103,13 +108,17 @@ export async function benchLatency(
         await c.time(g.feeds, { reps: 0, warmup: 3, single: 3 });
       }
       const samples: RunMarks[][] = variants.map(() => []);
+      const cpuMs = variants.map(() => 0);
       const singles: { steps: SingleRunSteps[]; total: number[]; gpu: number[] }[] = variants.map(() => ({ steps: [], total: [], gpu: [] }));
       const until = performance.now() + options.budgetMs;
       for (let round = 0; round < ROUNDS && (round === 0 || performance.now() < until); round++) {
         for (let v = 0; v < variants.length; v++) {
           const c = compiled[v]!;
           const before = samples[v]!.length;
+          const cpu = process.cpuUsage();
           for (let i = 0; i < perRound && (i < 5 || performance.now() < until); i++) samples[v]!.push((await c.traceRun(g.feeds)).marks);
+          const used = process.cpuUsage(cpu);
+          cpuMs[v]! += (used.user + used.system) / 1e3;
           const t = await c.time(g.feeds, { reps: 5, warmup: 2, single: samples[v]!.length - before });
           singles[v]!.steps.push(...t.singleSteps);
           singles[v]!.total.push(...t.singleMs);
@@ -124,13 +133,14 @@ export async function benchLatency(
           elements,
           variant: variant.name,
           runs: samples[v]!.length,
+          cpuMsPerRun: cpuMs[v]! / samples[v]!.length,
           gpuMs: gpu.length === 0 ? null : median(gpu),
           run,
           single: { encode: median(steps.map((s) => s.encode)), submit: median(steps.map((s) => s.submit)), wait: median(steps.map((s) => s.wait)), total: median(total), runs: steps.length },
         };
         result.sizes.push(r);
         console.log(
-          `  latency [${elements}] ${variant.name}: run() ${r.run['total: run() called to returned']!.toFixed(3)} ms, GPU done to returned ${r.run['GPU done to run() returned']!.toFixed(3)} ms, single run ${r.single.total.toFixed(3)} ms, GPU ${r.gpuMs?.toFixed(3) ?? '-'} ms (${r.runs} runs)`,
+          `  latency [${elements}] ${variant.name}: run() ${r.run['total: run() called to returned']!.toFixed(3)} ms (CPU ${r.cpuMsPerRun.toFixed(3)} ms), GPU done to returned ${r.run['GPU done to run() returned']!.toFixed(3)} ms, single run ${r.single.total.toFixed(3)} ms, GPU ${r.gpuMs?.toFixed(3) ?? '-'} ms (${r.runs} runs)`,
         );
       });
     } finally {
@@ -162,6 +172,7 @@ export function renderLatency(r: LatencyResult): string {
     head,
     rule,
     ...[...RUN_PHASES, ...RUN_SPANS].map((p) => `| ${p.label} | ${r.sizes.map((s) => ms(s.run[p.label])).join(' | ')} |`),
+    `| process CPU time per run | ${r.sizes.map((s) => ms(s.cpuMsPerRun)).join(' | ')} |`,
     `| runs | ${r.sizes.map((s) => s.runs).join(' | ')} |`,
     '',
     "## `time()`'s single runs (inputs on the GPU, nothing read back) and GPU time",
