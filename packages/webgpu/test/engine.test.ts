@@ -53,8 +53,11 @@ describe('webgpu resources', () => {
     const { validated, weights } = residualGraph([1000]);
     const c = await a.compile(validated, weights);
     const feeds = [7, 8, 7].map((s) => ({ x: randomTensor([1000], s), f: randomTensor([1000], s + 1) }));
+    const copies = feeds.map((f) => Float32Array.from(f.x.data as Float32Array));
     const outs = [];
     for (const f of feeds) outs.push(await c.run(f));
+    // The feeds travel in the adapter's own buffers (reused from run to run): the caller's stay as they were.
+    feeds.forEach((f, i) => expect(f.x.data).toEqual(copies[i]));
     outs.forEach((o, i) => expect(errorRatio(o, evaluateGraph(validated, weights, feeds[i]!))).toBeLessThan(1));
     expect(errorRatio(outs[1]!, outs[0]!)).toBeGreaterThan(1);
     expect(errorRatio(outs[2]!, outs[0]!)).toBe(0);

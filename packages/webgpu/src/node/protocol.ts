@@ -29,7 +29,8 @@ export type Request =
 export type Reply =
   | { readonly type: 'init'; readonly info: EngineInfo }
   | { readonly type: 'compile'; readonly id: number; readonly report: PlanReport }
-  | { readonly type: 'run'; readonly outputs: readonly WireTensor[]; readonly marks?: RunMarks }
+  /** `spent`: the request's feed buffers, uploaded and handed back for the host's next run of this graph. */
+  | { readonly type: 'run'; readonly outputs: readonly WireTensor[]; readonly spent: readonly ArrayBuffer[]; readonly marks?: RunMarks }
   | { readonly type: 'time'; readonly result: TimeResult }
   | { readonly type: 'done' };
 

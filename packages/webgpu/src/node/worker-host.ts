@@ -23,6 +23,13 @@ export class WorkerHost implements Host {
   private lastCounts: ResourceCounts = {};
   private lastStats: EngineStats = { peakBytes: 0, pipelines: 0 };
   private exited: Error | undefined;
+  /**
+   * Per compiled graph, feed buffers its last runs handed back: the next run copies its feeds
+   * into them instead of into fresh ones, whose pages fault in on every run (two 4 MiB feeds on
+   * a 2-core machine: 2.7 ms fresh, 1.7 to 2.0 ms reused). At most one set per graph, dropped when
+   * the graph is released.
+   */
+  private readonly spareFeeds = new Map<number, ArrayBuffer[]>();
 
   constructor(
     private readonly checkKeys = false,
@@ -68,7 +75,9 @@ export class WorkerHost implements Host {
   }
 
   async run(id: number, feeds: ReadonlyMap<string, Float32Array>, marks?: RunMarks): Promise<Map<string, EngineTensor>> {
-    const list = wire(feeds);
+    let spare = this.spareFeeds.get(id);
+    if (spare === undefined) this.spareFeeds.set(id, (spare = []));
+    const list = [...feeds].map(([name, data]): WireTensor => ({ name, shape: [data.length], data: copyInto(takeSpare(spare, data.byteLength), data) }));
     const reply = await this.request(
       { type: 'run', id, feeds: list, trace: marks !== undefined },
       list.map((t) => t.data),
@@ -76,6 +85,9 @@ export class WorkerHost implements Host {
     );
     if (reply.type !== 'run') throw new Error('internal: unexpected reply to run');
     if (marks !== undefined && reply.marks !== undefined) Object.assign(marks, reply.marks);
+    // A graph released meanwhile has no pool any more: its buffers are dropped.
+    const pool = this.spareFeeds.get(id);
+    if (pool !== undefined) for (const b of reply.spent) if (pool.length < feeds.size) pool.push(b);
     return new Map(reply.outputs.map((o) => [o.name, { shape: o.shape, data: new Float32Array(o.data) }]));
   }
 
@@ -90,6 +102,7 @@ export class WorkerHost implements Host {
   }
 
   async release(id: number): Promise<void> {
+    this.spareFeeds.delete(id);
     if (this.worker === undefined || this.exited !== undefined) return;
     await this.request({ type: 'release', id });
   }
@@ -116,6 +129,7 @@ export class WorkerHost implements Host {
     this.exited ??= new SkipconnError('USAGE', 'webgpu: the adapter was disposed');
     await worker.terminate();
     this.lastCounts = {};
+    this.spareFeeds.clear();
   }
 
   /** `marks` (a traced run): gets 'posting' just before the message is posted and 'replied' when the reply arrives. */
@@ -160,6 +174,18 @@ export class WorkerHost implements Host {
 /** A copy of the data in its own ArrayBuffer, so transferring it never detaches the caller's array. */
 function copyOut(data: Float32Array): ArrayBuffer {
   return data.slice().buffer as ArrayBuffer;
+}
+
+/** Removes and returns a spare buffer of `bytes` bytes, or a new one. */
+function takeSpare(spare: ArrayBuffer[], bytes: number): ArrayBuffer {
+  const i = spare.findIndex((b) => b.byteLength === bytes);
+  return i < 0 ? new ArrayBuffer(bytes) : spare.splice(i, 1)[0]!;
+}
+
+/** `data` copied into `buffer` (of its byte length), so transferring it never detaches the caller's array. */
+function copyInto(buffer: ArrayBuffer, data: Float32Array): ArrayBuffer {
+  new Float32Array(buffer).set(data);
+  return buffer;
 }
 
 function wire(feeds: ReadonlyMap<string, Float32Array>): WireTensor[] {

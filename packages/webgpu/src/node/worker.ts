@@ -46,8 +46,10 @@ async function handle(req: Request, receivedAt: number): Promise<{ reply: Reply;
       const marks: RunMarks | undefined = req.trace ? { received: receivedAt } : undefined;
       const out = await need().run(req.id, feedsOf(req.feeds), marks);
       const outputs: WireTensor[] = [...out].map(([name, t]) => ({ name, shape: t.shape, data: t.data.buffer as ArrayBuffer }));
+      // writeBuffer copied the feeds: their buffers go back to the host for its next run.
+      const spent = req.feeds.map((f) => f.data);
       mark(marks, 'replying');
-      return { reply: { type: 'run', outputs, ...(marks ? { marks } : {}) }, transfer: outputs.map((o) => o.data) };
+      return { reply: { type: 'run', outputs, spent, ...(marks ? { marks } : {}) }, transfer: [...outputs.map((o) => o.data), ...spent] };
     }
     case 'time': {
       const result = await need().withUploadedPlan(req.id, feedsOf(req.feeds), (plan) => timeUploadedPlan(plan, req.options));
