@@ -6,7 +6,10 @@
  *    the inputs and a timestamp readback (the method the peers section used before; on a GPU it
  *    measured ~1.3 ms where GPU time was 0.13 ms, so the difference between these two lines says how
  *    much of that the upload and readback cost).
- *   npx tsx packages/webgpu/tools/wait-latency.ts [--n 200] [--size 1024]
+ * Both wait for the GPU as the adapter does (the paced wait); `--plain` makes the adapter await
+ * Dawn's promises plainly (`pacedWaits: false`). `npm run bench -- --only latency` breaks a run
+ * down phase by phase.
+ *   npx tsx packages/webgpu/tools/wait-latency.ts [--n 200] [--size 1024] [--plain]
  */
 import { residual } from '../../../tools/bench/graphs';
 import { createWebGpuAdapter } from '../src/index';
@@ -25,7 +28,8 @@ function summary(ms: readonly number[]): string {
 async function main(): Promise<void> {
   const n = arg('--n', 200);
   const size = arg('--size', 1024);
-  const adapter = createWebGpuAdapter();
+  const plain = process.argv.includes('--plain');
+  const adapter = createWebGpuAdapter({ pacedWaits: !plain });
   await adapter.init();
   try {
     const g = residual([size], 1, 1, 'none');
@@ -35,7 +39,7 @@ async function main(): Promise<void> {
     const resident = await c.time(g.feeds, { reps: 0, warmup: 0, single: n });
     const afterUpload: number[] = [];
     for (let i = 0; i < n; i++) afterUpload.push((await c.time(g.feeds, { reps: 1, warmup: 0 })).wallMs);
-    const head = `${adapter.device!.backend}: residual add [${size}], ${n} single runs`;
+    const head = `${adapter.device!.backend}: residual add [${size}], ${plain ? 'plain await' : 'paced wait'}, ${n} single runs`;
     console.log(`${head}, inputs resident: ${summary(resident.singleMs)}`);
     console.log(`${head}, each after an upload and a timestamp readback: ${summary(afterUpload)}`);
     await c.dispose();
