@@ -153,7 +153,8 @@ export class Engine {
   }
 
   /**
-   * How the engine waits for GPU work (a readback's map, a submit's completion): by default it
+   * How the engine waits for GPU work (a readback's map, a submit's completion, the pipelines a
+   * compile creates, which a spinning thread slows down as much on SwiftShader): by default it
    * simply awaits the promise; the Node worker sets node/paced-wait.ts's `pacedWait`, which keeps
    * Dawn's polling from spinning a core meanwhile.
    */
@@ -327,7 +328,7 @@ export class Engine {
         };
         const gpuBuffer = async (ref: BufRef): Promise<GPUBuffer> => (ref.k === 'alloc' ? slots[arena.slotOf[ref.id]!]! : constBuffer(ref.name));
 
-        const pipelines = await Promise.all(emitted.calls.map((c) => this.cache.get(c.key, c.source, c.bindings, c.label)));
+        const pipelines = await this.waitForGpu(Promise.all(emitted.calls.map((c) => this.cache.get(c.key, c.source, c.bindings, c.label))));
         const calls: CompiledCall[] = [];
         for (let i = 0; i < emitted.calls.length; i++) {
           const c = emitted.calls[i]!;
