@@ -13,7 +13,10 @@ import * as path from 'path';
 import * as ort from 'onnxruntime-node';
 import { tensor } from '@skipconn/core';
 import { readNpyFile, writeNpyFile } from '@skipconn/core/node';
-import { loadGraphModelFile } from '../src/node';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { weightSpecsOf } from '../src';
+import { loadGraphModelFile, readLayersModelFiles } from '../src/node';
 import { outputFileName } from '../../cli/src/commands/run';
 import { runCli } from '../../cli/test/helpers';
 import { GRAPH_MODEL_FIXTURES, imageInput, runWithConverter } from './graph-model-helpers';
@@ -85,6 +88,49 @@ describe.each(MODELS)('skipconn on the GraphModel %s', (name) => {
     } finally {
       await session.release();
     }
+  });
+});
+
+// The small models only (the LayersModel round trip of all five is in npm run graph-models), with
+// the custom layers each export needs: liveness' batch norm is a Mul and an Add of [C] constants,
+// which no Keras layer computes, so it takes SkipconnOp.
+describe.each([
+  ['antispoof', []],
+  ['emotion', []],
+  ['liveness', ['SkipconnOp']],
+])('port --to tfjs of the GraphModel %s', (name, customLayers) => {
+  const modelFile = path.join(GRAPH_MODEL_FIXTURES, name, 'model.json');
+  const imported = loadGraphModelFile(modelFile);
+  const input = imported.graph.inputs[0]!;
+  const x = imageInput(input.shape, 5);
+
+  test("names the custom layers it needs, and tf.loadLayersModel + predict gives tfjs-converter's outputs", async () => {
+    const out = path.join(dir, `${name}-layers`);
+    const r = await runCli(['port', modelFile, '--to', 'tfjs', '--out', out, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { customLayers: string[]; modelFile: string };
+    expect(report.customLayers).toEqual(customLayers);
+    // Only then are skipconn's layers registered (without custom layers, tfjs-layers' own classes load it).
+    if (customLayers.length > 0) await import('../src/layers');
+    const files = readLayersModelFiles(report.modelFile);
+    const data = files.weightData;
+    await tf.setBackend('cpu');
+    const model = await tfl.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: files.modelJson.modelTopology as object,
+        weightSpecs: weightSpecsOf(files.modelJson) as tf.io.WeightsManifestEntry[],
+        weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
+      }),
+    );
+    const want = await runWithConverter(modelFile, { [input.name]: x }, imported.tfOutputs);
+    const feed = tf.tensor(Float32Array.from(x.data as Float32Array), [...x.shape], 'float32');
+    const result = model.predict(feed);
+    const got = Array.isArray(result) ? result : [result];
+    expect(got).toHaveLength(want.length);
+    got.forEach((t, i) => expectWithin(tensor('float32', t.shape, t.dataSync() as Float32Array), want[i]!, `${name} output ${i}: tf.loadLayersModel vs tfjs-converter`));
+    tf.dispose([feed, ...got]);
+    model.dispose();
   });
 });
 

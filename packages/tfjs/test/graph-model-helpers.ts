@@ -19,6 +19,18 @@ export function imageInput(shape: readonly number[], seed = 11): HostTensor {
   );
 }
 
+/** A seeded input for one of a GraphModel's inputs: an image in [0, 1], or whole pixel values 0..255 for an int32 input. */
+export function graphModelInput(input: { readonly shape: readonly number[]; readonly dtype: string }, seed = 11): HostTensor {
+  const image = imageInput(input.shape, seed);
+  return input.dtype === 'int32'
+    ? tensor(
+        'int32',
+        input.shape,
+        Int32Array.from(image.data as Float32Array, (v) => Math.floor(v * 255)),
+      )
+    : image;
+}
+
 /** tfjs-converter's own run of a model.json: loadGraphModel through the in-memory IO handler, then execute. */
 export async function runWithConverter(modelFile: string, feeds: Record<string, HostTensor>, outputs: readonly string[]): Promise<HostTensor[]> {
   return runArtifactsWithConverter(readGraphModelFiles(modelFile), feeds, outputs);
@@ -40,13 +52,15 @@ export async function runArtifactsWithConverter(files: GraphModelArtifacts, feed
       signature: json.signature as never,
     }),
   );
-  const inputs = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, tf.tensor(Float32Array.from(toFloat64(v)), [...v.shape], 'float32')]));
+  const inputs = Object.fromEntries(
+    Object.entries(feeds).map(([k, v]) => [k, v.dtype === 'int32' ? tf.tensor(Int32Array.from(toFloat64(v)), [...v.shape], 'int32') : tf.tensor(Float32Array.from(toFloat64(v)), [...v.shape], 'float32')]),
+  );
   const result = model.execute(
     inputs,
     outputs.map((o) => o.replace(/:0$/, '')),
   ) as tf.Tensor | tf.Tensor[];
   const list = Array.isArray(result) ? result : [result];
-  const host = list.map((t) => tensor('float32', t.shape, t.dataSync() as Float32Array));
+  const host = list.map((t) => (t.dtype === 'int32' ? tensor('int32', t.shape, t.dataSync() as Int32Array) : tensor('float32', t.shape, Float32Array.from(t.dataSync()))));
   tf.dispose([...Object.values(inputs), ...list]);
   model.dispose();
   return host;

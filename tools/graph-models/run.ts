@@ -1,0 +1,350 @@
+/**
+ * The tfjs GraphModels on every adapter and through every port direction:
+ * `npm run graph-models -- [--only a,b] [--adapters a,b] [--models f1.json,f2.json] [--out <stem>]`
+ * (`--render [<stem>]` rewrites the Markdown of a saved report).
+ *
+ * For each GraphModel (default: packages/tfjs/test/fixtures/graph-model/*, or the model.json files
+ * given with --models) the oracle is tfjs itself: @tensorflow/tfjs-converter's loadGraphModel +
+ * execute on tfjs-backend-cpu, on the seeded inputs the graph-model tests use. Against it:
+ *   - reference and each adapter (default: every adapter available here) on the imported IR;
+ *   - `port --to onnx`: the exported bytes in a plain onnxruntime-node InferenceSession;
+ *   - `port --to tfjs`: the written LayersModel loaded with plain tf.loadLayersModel + predict on
+ *     tfjs-backend-cpu, with @skipconn/tfjs/layers registered only when the export lists custom
+ *     layers (the run is in a child process, so an earlier registration cannot help it);
+ *   - `port --to ir`: graph JSON + safetensors written, read back and run on the reference.
+ * A cell passes when every element is within 1e-4 + 1e-3 * |want|; the number is the max abs
+ * error over all outputs. Writes <out>.json and <out>.md (default bench-results/graph-models-report).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type * as tfc from '@tensorflow/tfjs-core';
+import { createAdapter, evaluateGraph, findSkips, isModuleNotFound, probeAdapter, registeredAdapters, tensor, toFloat64, type HostTensor, type Graph } from '@skipconn/core';
+import { loadGraphFile, saveGraphFile, writeFileAtomic } from '@skipconn/core/node';
+import { exportOnnx } from '@skipconn/onnx';
+import { transposeHostTensor } from '@skipconn/tfjs';
+import { loadGraphModelFile, saveLayersModel } from '@skipconn/tfjs/node';
+import { GRAPH_MODEL_FIXTURES, graphModelInput, runWithConverter } from '../../packages/tfjs/test/graph-model-helpers';
+
+const ATOL = 1e-4;
+const RTOL = 1e-3;
+const SCRIPT = path.resolve(process.argv[1] ?? 'tools/graph-models/run.ts');
+const ROOT = path.resolve(path.dirname(SCRIPT), '..', '..');
+const ADAPTER_PACKAGES = ['@skipconn/onnxruntime-node', '@skipconn/onnxruntime-web', '@skipconn/tfjs', '@skipconn/webgpu'];
+/** Column order of the adapters in the table (others follow in registry order). */
+const ADAPTER_ORDER = ['reference', 'tfjs:cpu', 'tfjs:wasm', 'ort-node:cpu', 'ort-web:wasm', 'ort-web:webgpu', 'webgpu'];
+/** The port directions, after the adapters in each row. */
+const PORTS = ['onnx file in onnxruntime-node', 'LayersModel in tf.loadLayersModel', 'IR file on reference'] as const;
+
+interface Cell {
+  readonly status: 'pass' | 'fail' | 'error';
+  readonly maxAbs?: number;
+  readonly message?: string;
+  readonly seconds: number;
+  /** LayersModel export only: the custom layers it needs (empty: plain tfjs-layers). */
+  readonly customLayers?: readonly string[];
+}
+
+interface Row {
+  readonly model: string;
+  readonly nodes: number;
+  readonly skips: number;
+  readonly maxAbsOutput: number;
+  readonly cells: Record<string, Cell>;
+}
+
+interface Report {
+  machine: string;
+  date: string;
+  atol: number;
+  rtol: number;
+  columns: string[];
+  rows: Row[];
+}
+
+function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const line = text.split('\n').find((l) => l.trim().length > 0) ?? text;
+  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
+}
+
+/** Max |got - want| (NaN on one side only is Infinity) and whether every element is within tolerance. */
+function compare(got: HostTensor, want: HostTensor): { maxAbs: number; ok: boolean } {
+  if (got.shape.join() !== want.shape.join()) throw new Error(`output shape [${got.shape.join(', ')}] differs from tfjs-converter's [${want.shape.join(', ')}]`);
+  const g = toFloat64(got);
+  const w = toFloat64(want);
+  let maxAbs = 0;
+  let ok = true;
+  for (let i = 0; i < w.length; i++) {
+    const a = g[i]!;
+    const b = w[i]!;
+    if (a === b || (Number.isNaN(a) && Number.isNaN(b))) continue;
+    const e = Number.isNaN(a) || Number.isNaN(b) ? Infinity : Math.abs(a - b);
+    if (!(e <= ATOL + RTOL * Math.abs(b))) ok = false;
+    if (!(e <= maxAbs)) maxAbs = e;
+  }
+  return { maxAbs, ok };
+}
+
+/** Max error over all outputs, pass only when each output passes. */
+function judge(got: readonly HostTensor[], want: readonly HostTensor[]): { status: 'pass' | 'fail'; maxAbs: number } {
+  if (got.length !== want.length) throw new Error(`${got.length} outputs, tfjs-converter gives ${want.length}`);
+  let maxAbs = 0;
+  let ok = true;
+  got.forEach((g, i) => {
+    const d = compare(g, want[i]!);
+    maxAbs = Math.max(maxAbs, d.maxAbs);
+    ok &&= d.ok;
+  });
+  return { status: ok ? 'pass' : 'fail', maxAbs };
+}
+
+async function timed(run: () => Promise<{ got: HostTensor[]; customLayers?: readonly string[] }>, want: readonly HostTensor[]): Promise<Cell> {
+  const t0 = performance.now();
+  try {
+    const { got, customLayers } = await run();
+    return { ...judge(got, want), seconds: (performance.now() - t0) / 1000, ...(customLayers ? { customLayers } : {}) };
+  } catch (err) {
+    return { status: 'error', message: oneLine(err), seconds: (performance.now() - t0) / 1000 };
+  }
+}
+
+/**
+ * Child process: loads a LayersModel with plain tf.loadLayersModel on tfjs-backend-cpu and prints
+ * its outputs as JSON. @skipconn/tfjs/layers is imported only with --with-custom-layers.
+ */
+async function predictChild(modelFile: string, feedsFile: string, withCustomLayers: boolean): Promise<void> {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-cpu');
+  const tfl = await import('@tensorflow/tfjs-layers');
+  if (withCustomLayers) await import('@skipconn/tfjs/layers');
+  await tf.setBackend('cpu');
+  const feeds = JSON.parse(fs.readFileSync(feedsFile, 'utf8')) as { shape: number[]; data: number[] }[];
+  // The file:// handler of tfjs-node is not loaded here; read the files as tfjs's browser handler would.
+  const json = JSON.parse(fs.readFileSync(modelFile, 'utf8')) as { modelTopology: object; weightsManifest: { paths: string[]; weights: tfc.io.WeightsManifestEntry[] }[] };
+  const shards = json.weightsManifest.flatMap((g) => g.paths.map((p) => fs.readFileSync(path.join(path.dirname(modelFile), p))));
+  const data = Buffer.concat(shards);
+  const model = await tfl.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer }),
+  );
+  const inputs = feeds.map((f) => tf.tensor(f.data, f.shape, 'float32'));
+  const out = model.predict(inputs.length === 1 ? inputs[0]! : inputs);
+  const list = Array.isArray(out) ? out : [out];
+  process.stdout.write(JSON.stringify(list.map((t) => ({ shape: t.shape, data: Array.from(t.dataSync()) }))));
+}
+
+async function loadAdapterPackages(): Promise<void> {
+  for (const pkg of ADAPTER_PACKAGES) {
+    try {
+      await import(pkg);
+    } catch (err) {
+      if (!isModuleNotFound(err, pkg)) console.error(`${pkg} failed to load: ${oneLine(err)}`);
+    }
+  }
+}
+
+async function runModel(modelFile: string, adapters: readonly string[], tmp: string): Promise<Row> {
+  const name = path.basename(modelFile) === 'model.json' ? path.basename(path.dirname(modelFile)) : path.basename(modelFile, '.json');
+  const imported = loadGraphModelFile(modelFile);
+  const feeds: Record<string, HostTensor> = {};
+  for (const input of imported.graph.inputs) feeds[input.name] = graphModelInput(input);
+  const want = await runWithConverter(modelFile, feeds, imported.tfOutputs);
+  const outputs = imported.graph.outputs;
+  const cells: Record<string, Cell> = {};
+  const note = (column: string, cell: Cell): void => {
+    cells[column] = cell;
+    console.error(`${name} ${column}: ${cell.status}${cell.maxAbs !== undefined ? ` ${cell.maxAbs.toExponential(1)}` : ''}${cell.message ? ` (${cell.message})` : ''} ${cell.seconds.toFixed(1)} s`);
+  };
+
+  note(
+    'reference',
+    await timed(async () => {
+      const got = evaluateGraph(imported.validated, imported.weights, feeds);
+      return { got: outputs.map((o) => got[o]!) };
+    }, want),
+  );
+  for (const adapterName of adapters) {
+    if (adapterName === 'reference') continue;
+    note(
+      adapterName,
+      await timed(async () => {
+        const adapter = await createAdapter(adapterName);
+        try {
+          await adapter.init();
+          const compiled = await adapter.compile(imported.validated, imported.weights);
+          try {
+            const got = await compiled.run(feeds);
+            return { got: outputs.map((o) => got[o]!) };
+          } finally {
+            await compiled.dispose();
+          }
+        } finally {
+          await adapter.dispose().catch(() => undefined);
+        }
+      }, want),
+    );
+  }
+
+  note(
+    PORTS[0],
+    await timed(async () => {
+      const session = await ort.InferenceSession.create(exportOnnx(imported.validated, imported.weights));
+      try {
+        const ortFeeds: Record<string, ort.Tensor> = {};
+        imported.graph.inputs.forEach((input, i) => {
+          const x = feeds[input.name]!;
+          ortFeeds[session.inputNames[i]!] = new ort.Tensor(x.dtype === 'int32' ? 'int32' : 'float32', x.data as Float32Array | Int32Array, [...x.shape]);
+        });
+        const results = await session.run(ortFeeds);
+        return { got: session.outputNames.map((o) => tensor('float32', results[o]!.dims, results[o]!.data as Float32Array)) };
+      } finally {
+        await session.release();
+      }
+    }, want),
+  );
+
+  note(
+    PORTS[1],
+    await timed(async () => {
+      const dir = path.join(tmp, `${name}-layers`);
+      const saved = saveLayersModel(dir, imported.validated, imported.weights);
+      const feedsFile = path.join(tmp, `${name}-feeds.json`);
+      const inputs = saved.inputs.map((i) => transposeHostTensor(feeds[i.name]!, i.perm));
+      fs.writeFileSync(feedsFile, JSON.stringify(inputs.map((t) => ({ shape: t.shape, data: Array.from(t.data as Float32Array) }))));
+      const args = [...process.execArgv, SCRIPT, '--predict-child', saved.modelFile, feedsFile, saved.customLayers.length > 0 ? 'custom' : 'plain'];
+      const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+      if (r.status !== 0) throw new Error(`tf.loadLayersModel failed: ${oneLine(r.stderr)}`);
+      const got = (JSON.parse(r.stdout) as { shape: number[]; data: number[] }[]).map((t) => tensor('float32', t.shape, Float32Array.from(t.data)));
+      const inverse = (perm: readonly number[]) => perm.map((_, a) => perm.indexOf(a));
+      return { got: saved.outputs.map((o, i) => transposeHostTensor(got[i]!, inverse(o.perm))), customLayers: saved.customLayers };
+    }, want),
+  );
+
+  note(
+    PORTS[2],
+    await timed(async () => {
+      const file = path.join(tmp, `${name}-ir.json`);
+      const graph: Graph = { ...imported.graph, weightsFile: `${name}-ir.safetensors`, weights: imported.graph.weights.map((w) => ({ name: w.name, dtype: w.dtype, shape: [...w.shape] })) };
+      saveGraphFile(file, graph, imported.weights);
+      const back = loadGraphFile(file);
+      const got = evaluateGraph(back.validated, back.weights, feeds);
+      return { got: back.validated.graph.outputs.map((o) => got[o]!) };
+    }, want),
+  );
+
+  const maxAbsOutput = Math.max(...want.map((w) => Math.max(...Array.from(w.data as Float32Array, Math.abs))));
+  return { model: name, nodes: imported.graph.nodes.length, skips: findSkips(imported.validated).length, maxAbsOutput, cells };
+}
+
+function cellText(c: Cell | undefined): string {
+  if (c === undefined) return 'not run';
+  if (c.status === 'error') return `**error**: ${(c.message ?? '').replace(/\|/g, '\\|')}`;
+  const n = c.maxAbs === 0 ? '0' : c.maxAbs!.toExponential(1);
+  const custom = c.customLayers && c.customLayers.length > 0 ? ` (needs ${c.customLayers.join(', ')})` : '';
+  return `${c.status === 'pass' ? '' : '**FAIL** '}${n}${custom}`;
+}
+
+function renderMarkdown(report: Report): string {
+  const lines = [
+    `Machine: ${report.machine}. Date: ${report.date}. Each cell: max abs error over all outputs against tfjs-converter's execute on tfjs-backend-cpu; every cell passes |got - want| <= ${report.atol} + ${report.rtol} * |want| unless marked **FAIL**.`,
+    '',
+    `| GraphModel | IR nodes | skips | max abs output | ${report.columns.join(' | ')} |`,
+    `|---|---|---|---|${report.columns.map(() => '---').join('|')}|`,
+  ];
+  for (const r of report.rows) {
+    lines.push(`| ${r.model} | ${r.nodes} | ${r.skips} | ${Number(r.maxAbsOutput.toPrecision(2))} | ${report.columns.map((c) => cellText(r.cells[c])).join(' | ')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function byAdapterOrder(a: string, b: string): number {
+  const rank = (n: string): number => (ADAPTER_ORDER.includes(n) ? ADAPTER_ORDER.indexOf(n) : ADAPTER_ORDER.length);
+  return rank(a) - rank(b);
+}
+
+function machine(): string {
+  return `${os.cpus().length}-core ${os.arch()} (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), no GPU (webgpu runs on SwiftShader), Node ${process.version}`;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (argv[0] === '--predict-child') return predictChild(argv[1]!, argv[2]!, argv[3] === 'custom');
+  if (argv[0] === '--render') {
+    // Rewrites the Markdown of a saved report (default stem, or the one given).
+    const stem = path.resolve(argv[1] ?? path.join(ROOT, 'bench-results', 'graph-models-report'));
+    const report = JSON.parse(fs.readFileSync(`${stem}.json`, 'utf8')) as Report;
+    report.columns = report.columns
+      .filter((c) => !(PORTS as readonly string[]).includes(c))
+      .sort(byAdapterOrder)
+      .concat(PORTS);
+    writeFileAtomic(`${stem}.md`, renderMarkdown(report));
+    process.stdout.write(renderMarkdown(report));
+    return;
+  }
+  let only: string[] | null = null;
+  let adapterList: string[] | null = null;
+  let models: string[] | null = null;
+  let out = path.join(ROOT, 'bench-results', 'graph-models-report');
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} expects a value`);
+      return v;
+    };
+    if (a === '--only') only = value().split(',');
+    else if (a === '--adapters') adapterList = value().split(',');
+    else if (a === '--models')
+      models = value()
+        .split(',')
+        .map((f) => path.resolve(f));
+    else if (a === '--out') out = path.resolve(value());
+    else throw new Error(`unknown option '${a}'; see the comment at the top of tools/graph-models/run.ts`);
+  }
+  await loadAdapterPackages();
+  let adapters: string[];
+  if (adapterList !== null) adapters = adapterList;
+  else {
+    adapters = [];
+    for (const reg of registeredAdapters()) {
+      const a = await probeAdapter(reg.name);
+      if (a.available) adapters.push(reg.name);
+      else console.error(`${reg.name}: unavailable here (${a.reason ?? 'no reason given'})`);
+    }
+  }
+  const files =
+    models ??
+    fs
+      .readdirSync(GRAPH_MODEL_FIXTURES)
+      .filter((d) => fs.existsSync(path.join(GRAPH_MODEL_FIXTURES, d, 'model.json')))
+      .filter((d) => only === null || only.includes(d))
+      .sort()
+      .map((d) => path.join(GRAPH_MODEL_FIXTURES, d, 'model.json'));
+  const report: Report = { machine: machine(), date: new Date().toISOString().slice(0, 10), atol: ATOL, rtol: RTOL, columns: [...new Set(['reference', ...adapters])].sort(byAdapterOrder).concat(PORTS), rows: [] };
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'skipconn-graph-models-'));
+  try {
+    for (const file of files) {
+      try {
+        report.rows.push(await runModel(file, adapters, tmp));
+      } catch (err) {
+        console.error(`${file}: ${oneLine(err)}`);
+        report.rows.push({ model: path.basename(path.dirname(file)), nodes: 0, skips: 0, maxAbsOutput: NaN, cells: { reference: { status: 'error', message: `import: ${oneLine(err)}`, seconds: 0 } } });
+      }
+      writeFileAtomic(`${out}.json`, `${JSON.stringify(report, null, 1)}\n`);
+      writeFileAtomic(`${out}.md`, renderMarkdown(report));
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  process.stdout.write(renderMarkdown(report));
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
