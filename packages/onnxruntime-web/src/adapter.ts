@@ -50,7 +50,8 @@ export interface OrtWebAdapterOptions extends OrtWebSessionOptions {
 }
 
 /** dtypes every exported op runs with on onnxruntime-web's wasm and WebGPU kernels. */
-const DTYPES: readonly DType[] = ['float32'];
+// int32: only cast reads and writes it (int32 image inputs); ONNX Cast runs on onnxruntime's own kernels.
+const DTYPES: readonly DType[] = ['float32', 'int32'];
 
 function readSessionOptions(defaults: OrtWebSessionOptions, options: CompileOptions | undefined): OrtWebSessionOptions {
   const merged = mergeSessionOptions(defaults, options);

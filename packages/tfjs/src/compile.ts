@@ -88,8 +88,14 @@ export function onBackend<T>(runtime: TfRuntime, fn: () => T): Promise<T> {
  * The dtypes a tfjs graph may hold. tfjs computes in float32; float16 graphs are decoded at the
  * boundary, computed in float32 and their outputs rounded to float16 (tfjs has no float16 math on
  * cpu and wasm; float32 accumulation with a float16 store is what the float16 tolerance allows).
+ * int32 values are tfjs int32 tensors; only cast reads and writes them (the other ops take floats).
  */
-export const TFJS_DTYPES: readonly DType[] = ['float32', 'float16'];
+export const TFJS_DTYPES: readonly DType[] = ['float32', 'float16', 'int32'];
+
+/** A host tensor as a tfjs tensor: int32 stays int32, every float dtype becomes float32. */
+function toTfTensor(tf: Tf, t: HostTensor): Tensor {
+  return t.dtype === 'int32' ? tf.tensor(new Int32Array(t.data as Int32Array), [...t.shape], 'int32') : tf.tensor(float32Values(t), [...t.shape], 'float32');
+}
 
 function checkDTypes(vg: ValidatedGraph): void {
   for (const [name, info] of vg.values) {
@@ -122,7 +128,7 @@ function buildProgram(tf: Tf, vg: ValidatedGraph, plan: LayoutPlan, weights: Wei
       const conv = conversions.get(key);
       if (conv === undefined) {
         const w = weights.get(key)!;
-        t = tf.tensor(float32Values(w), [...w.shape], 'float32');
+        t = toTfTensor(tf, w);
       } else {
         t = applySteps(tf, constantTensor(conv.from), conv);
       }
@@ -200,7 +206,7 @@ class CompiledTfjsGraph implements TfjsCompiledGraph {
           Object.fromEntries(
             this.vg.graph.inputs.map((input) => {
               const feed = feeds[input.name]!;
-              return [input.name, tf.tensor(float32Values(feed), [...feed.shape], 'float32')];
+              return [input.name, toTfTensor(tf, feed)];
             }),
           ),
         ),
@@ -213,7 +219,12 @@ class CompiledTfjsGraph implements TfjsCompiledGraph {
         // A copy: tfjs may hand back its own buffer, or the caller's feed for an input passed through.
         // float16 outputs are rounded here (tensor() encodes the half bits).
         const info = this.vg.values.get(name)!;
-        result[name] = info.dtype === 'float32' ? tensor('float32', info.shape, new Float32Array(data[i] as Float32Array)) : tensor(info.dtype, info.shape, data[i] as Float32Array);
+        result[name] =
+          info.dtype === 'float32'
+            ? tensor('float32', info.shape, new Float32Array(data[i] as Float32Array))
+            : info.dtype === 'int32'
+              ? tensor('int32', info.shape, new Int32Array(data[i] as Int32Array))
+              : tensor(info.dtype, info.shape, data[i] as Float32Array);
       });
       return result;
     } finally {

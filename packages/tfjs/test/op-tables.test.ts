@@ -46,7 +46,7 @@ describe('tfjs kernels', () => {
   test('whyUnsupported answers from the table and the dtypes', () => {
     for (const op of TFJS_OPS) expect(tfjsWhyUnsupported(op, 'float32')).toBeUndefined();
     expect(tfjsWhyUnsupported('nonexistent', 'float32')).toMatch(/'nonexistent' is not an op of the vocabulary \(residual, concat, /);
-    expect(tfjsWhyUnsupported('relu', 'int32')).toMatch(/dtype int32 is not run \(this adapter runs float32, float16\)/);
+    expect(tfjsWhyUnsupported('relu', 'float64')).toMatch(/dtype float64 is not run \(this adapter runs float32, float16, int32\)/);
   });
 
   test("the layout planner quotes an unsupported entry's reason", () => {

@@ -245,3 +245,40 @@ export function softmaxCases(): CaseDef[] {
   cases.push(unaryCase('softmax', 'nan-row', 'NC', [3, 4], {}, { special: { 5: 'NaN' }, description: 'a NaN makes its row NaN; the other rows are untouched' }));
   return cases;
 }
+
+export function castCases(): CaseDef[] {
+  const cases: CaseDef[] = [];
+  const toFloat = { to: 'float32' };
+  const toInt = { to: 'int32' };
+  const cast = (variant: string, layout: Lay, shape: number[], attrs: Record<string, unknown>, opts: RangeOptions & { dtype?: 'float16' | 'int32' | 'float32'; description?: string } = {}): CaseDef => ({
+    id: `op/cast/${variant}/${layout}/${shapeId(shape)}${opts.dtype ? `/${opts.dtype}` : ''}`,
+    description: opts.description,
+    build: (g) => g.output(g.node('cast', [g.input('x', shape, { layout: layoutOf(layout), ...opts })], attrs, 'y')),
+  });
+  // int32 -> float32: pixel values (MoveNet's int32 image), then the whole int32 range, where float32 rounds
+  cases.push(cast('int32-to-float32/pixels', 'NHWC', [1, 4, 4, 3], toFloat, { dtype: 'int32', low: 0, high: 255, description: 'an int32 image, as MoveNet takes it' }));
+  cases.push(cast('int32-to-float32/rank0', 'none', [], toFloat, { dtype: 'int32', low: -1000, high: 1000 }));
+  cases.push(cast('int32-to-float32/large', 'none', [16], toFloat, { dtype: 'int32', low: -2e9, high: 2e9, description: 'beyond 2^24 float32 rounds to nearest even' }));
+  cases.push(cast('int32-to-float32/zero-size', 'NCHW', [0, 3, 2, 2], toFloat, { dtype: 'int32' }));
+  // float -> float32: the value itself, specials included
+  cases.push(cast('float32-to-float32/specials', 'none', [12], toFloat, { special: ACT_SPECIALS, description: 'the same dtype: every value unchanged, NaN and +-Infinity included' }));
+  cases.push(cast('float16-to-float32', 'NC', [4, 16], toFloat, { dtype: 'float16', low: -100, high: 100, description: 'float16 widens exactly' }));
+  // float32 -> int32 in range (NaN and out-of-range values are this IR's choice, which runtimes do not share: see the literal case)
+  cases.push(cast('float32-to-int32', 'NCHW', [2, 3, 4, 5], toInt, { low: -300, high: 300, description: 'truncation toward zero' }));
+  cases.push(cast('float32-to-int32/large', 'none', [16], toInt, { low: -2e9, high: 2e9, description: 'in range up to +-2e9' }));
+  cases.push(cast('float32-to-int32/zero-size', 'none', [0], toInt));
+  cases.push(cast('int32-to-int32', 'NC', [3, 5], toInt, { dtype: 'int32', low: -1e9, high: 1e9, description: 'the same dtype: unchanged' }));
+  cases.push({
+    id: 'op/cast/literal/int32-to-float32/none/[6]',
+    why: '0 -> 0; -7 -> -7; 255 -> 255; 2^24 + 1 = 16777217 -> 16777216 (ties to even); 2^24 + 3 -> 16777220; 2^31 - 1 -> 2^31',
+    build: (g) => g.output(g.node('cast', [g.input('x', [6], { dtype: 'int32', values: [0, -7, 255, 16777217, 16777219, 2147483647] })], toFloat, 'y')),
+    expected: values([0, -7, 255, 16777216, 16777220, 2147483648]),
+  });
+  cases.push({
+    id: 'op/cast/literal/float32-to-int32/none/[7]',
+    why: 'truncation toward zero: 2.7 -> 2; -2.7 -> -2; 0.5 -> 0; -0.5 -> 0; -0 -> 0; 1e9 -> 1e9; -2^31 -> -2^31',
+    build: (g) => g.output(g.node('cast', [g.input('x', [7], { values: [2.7, -2.7, 0.5, -0.5, '-0', 1e9, -2147483648] })], toInt, 'y')),
+    expected: values([2, -2, 0, 0, 0, 1e9, -2147483648]),
+  });
+  return cases;
+}

@@ -37,6 +37,7 @@ import { reshape } from './reshape';
 import { flatten } from './flatten';
 import { transpose } from './transpose';
 import { slice } from './slice';
+import { castOp } from './cast';
 import { residual } from './residual';
 import { concat } from './concat';
 import { highway } from './highway';
@@ -81,6 +82,7 @@ export const OPS = [
   flatten,
   transpose,
   slice,
+  castOp,
 ] as const;
 
 /** The definition of any op of the vocabulary (a union, one member per op). */

@@ -21,6 +21,7 @@ import { siluKernel } from './silu';
 import { softmaxKernel } from './softmax';
 import { clipKernel } from './clip';
 import { hardSigmoidKernel } from './hard-sigmoid';
+import { castKernel } from './cast';
 import { denseKernel } from './dense';
 import { matmulKernel } from './matmul';
 import { conv2dKernel } from './conv2d';
@@ -69,6 +70,7 @@ export const TFJS_KERNELS: { readonly [K in OpType]: TfKernelConfig<K> | Unsuppo
   flatten: flattenKernel,
   transpose: transposeKernel,
   slice: sliceKernel,
+  cast: castKernel,
 };
 
 /** The ops the tfjs kernels implement, in vocabulary order. */

@@ -16,7 +16,7 @@
  *   - view: placement-only, a view of its input's memory (a copy only when that is strided).
  *   - concat: placement-only, members hosted in slices of its output (zero-copy concatenation).
  */
-import { implementedOps, isUnsupported, type OpType, type Unsupported, type ValidatedNodeOf } from '@skipconn/core';
+import { implementedOps, isUnsupported, unsupported, type OpType, type Unsupported, type ValidatedNodeOf } from '@skipconn/core';
 import { lowerBatchNorm, lowerBinary, lowerClip, lowerGate, lowerHardSigmoid, lowerGelu, lowerHighway, lowerResidual, lowerTranspose, lowerUnary, type ElementwiseLowering } from './elementwise';
 import type { StepEmitter } from './emitters/context';
 import { emitConv2d, emitConvTranspose2d } from './emitters/conv';
@@ -105,6 +105,7 @@ export const WEBGPU_OPS: { readonly [K in OpType]: WebGpuOpDef<K> | Unsupported 
   flatten: { kind: 'view', emit: emitViewCopy },
   transpose: { kind: 'elementwise', lower: lowerTranspose },
   slice: { kind: 'standalone', emit: emitSlice },
+  cast: unsupported('this adapter holds float32 buffers only (float16 graphs run in float32): it has no int32 tensors to cast to or from'),
 };
 
 /** Ops with a kernel here, in vocabulary order. */

@@ -2,7 +2,7 @@
 import type { ReferenceKernel } from '../kernel';
 import type { OpType } from '../../ops';
 import { addKernel, subKernel, mulKernel, divKernel } from './binary';
-import { reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, clipKernel, hardSigmoidKernel } from './unary';
+import { reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, clipKernel, hardSigmoidKernel, castKernel } from './unary';
 import { softmaxKernel } from './softmax';
 import { denseKernel } from './dense';
 import { matmulKernel } from './matmul';
@@ -56,4 +56,5 @@ export const REFERENCE_KERNELS: { readonly [K in OpType]: ReferenceKernel<K> } =
   flatten: flattenKernel,
   transpose: transposeKernel,
   slice: sliceKernel,
+  cast: castKernel,
 };

@@ -3,6 +3,7 @@ import { defineKernel, f64, type ReferenceKernel } from '../kernel';
 import { activationFn } from '../math';
 import { clipValue } from '../../ops/clip';
 import { hardSigmoidValue } from '../../ops/hard-sigmoid';
+import { castValue } from '../../ops/cast';
 import type { OpAttrs, OpType } from '../../ops';
 
 function unaryKernel<K extends OpType>(op: K, pick: (attrs: OpAttrs<K>) => (x: number) => number): ReferenceKernel<K> {
@@ -33,4 +34,10 @@ export const hardSigmoidKernel = unaryKernel(
   ({ alpha, beta }) =>
     (x) =>
       hardSigmoidValue(x, alpha, beta),
+);
+export const castKernel = unaryKernel(
+  'cast',
+  ({ to }) =>
+    (x) =>
+      castValue(x, to),
 );

@@ -9,6 +9,7 @@
 import type { ActivationKind, DType } from '@skipconn/core';
 import type { ExportContext } from '../context';
 import { permuteConst, TO_NCHW } from '../context';
+import { ONNX_TYPE_OF } from '../../tensor';
 import type { AnyOpExporter, OpExporter } from './types';
 
 /** True when an op over these data inputs should run on permuted (NCHW-stored NHWC) data. */
@@ -155,6 +156,20 @@ const hardSigmoid: OpExporter<'hardSigmoid'> = (node, ctx) => {
   ctx.define(out, name, permuted);
 };
 
+/**
+ * ONNX Cast to the node's dtype. In range it computes what the IR does (to int32 truncates toward
+ * zero); for NaN and out-of-range floats ONNX leaves the result undefined (onnxruntime on x86-64
+ * gives -2^31), where the IR gives 0 and saturation (ops/cast.ts).
+ */
+const cast: OpExporter<'cast'> = (node, ctx) => {
+  const x = node.spec.inputs[0]!;
+  const out = node.spec.outputs[0]!;
+  const permuted = ctx.isPermuted(x);
+  const name = ctx.outputName(out, permuted);
+  ctx.node('Cast', [ctx.get(x, permuted)], [name], { to: ONNX_TYPE_OF[node.attrs.to] }, node.spec.name);
+  ctx.define(out, name, permuted);
+};
+
 export const ELEMENTWISE_EXPORTERS = {
   add: binary('Add'),
   sub: binary('Sub'),
@@ -168,4 +183,5 @@ export const ELEMENTWISE_EXPORTERS = {
   softmax,
   clip,
   hardSigmoid,
+  cast,
 };

@@ -1,7 +1,7 @@
 /**
  * ONNX Gemm, MatMul, LayerNormalization, Softmax, elementwise ops and activations (Clip included) -> IR.
  */
-import { PYTORCH_HARD_SIGMOID, clipAttrs, shapesEqual, sizeOf, type HostTensor } from '@skipconn/core';
+import { CAST_SOURCES, CAST_TARGETS, PYTORCH_HARD_SIGMOID, clipAttrs, shapesEqual, sizeOf, type HostTensor } from '@skipconn/core';
 import type { ImportContext } from '../context';
 import { broadcastAll, fromNumbers, numbers, transposeTensor } from '../fold';
 import { constInput, hasInput, input, onlyFirstOutput, output, shapeOf, unsupported, type Converter } from './util';
@@ -167,12 +167,23 @@ const alias: Converter = (node, ctx) => {
   ctx.bind(output(node), input(ctx, node, 0));
 };
 
+/**
+ * Cast of a run-time value: nothing to its own dtype; the IR's cast between the dtypes it has
+ * (float32, float16 or int32 to float32 or int32), where ONNX computes the same values in range.
+ */
 const Cast: Converter = (node, ctx) => {
   const x = input(ctx, node, 0);
   const to = ctx.attrs(node).int('to', 0);
   const want = { 1: 'float32', 10: 'float16', 11: 'float64', 6: 'int32', 7: 'int64', 2: 'uint8', 9: 'bool' }[to];
-  if (want !== ctx.info(x).dtype) unsupported(node, 'Cast of a run-time value to another dtype', `a cast to ${ctx.info(x).dtype} (a no-op)`, `to ${want ?? to}`);
-  ctx.bind(output(node), x);
+  const from = ctx.info(x).dtype;
+  if (want === from) {
+    ctx.bind(output(node), x);
+    return;
+  }
+  if (!(CAST_TARGETS as readonly string[]).includes(want ?? '') || !CAST_SOURCES.includes(from)) {
+    unsupported(node, 'Cast of a run-time value to another dtype', `a cast to ${from} (a no-op), or from ${CAST_SOURCES.join('/')} to ${CAST_TARGETS.join('/')}`, `${from} to ${want ?? to}`);
+  }
+  ctx.bind(output(node), ctx.emit('cast', [x], { to: want }, node, output(node)));
 };
 
 /** HardSigmoid(alpha, beta) is hardSigmoid with the same attributes (ONNX's defaults are the IR's). */

@@ -11,7 +11,7 @@
  * LayerNormalization need logical order. An NCHW graph thus gets a Permute at its inputs and
  * outputs (or before a flatten) and none around its ops.
  */
-import { UnsupportedError, implementedOps, isOpType, isUnsupported, unsupportedReason, type OpTable, type OpType, type Unsupported, type ValidatedGraph } from '@skipconn/core';
+import { UnsupportedError, implementedOps, isOpType, isUnsupported, unsupported, unsupportedReason, type OpTable, type OpType, type Unsupported, type ValidatedGraph } from '@skipconn/core';
 import type { LayoutPolicy } from '../../kernels/kernel';
 import { planLayouts, type LayoutPlan } from '../../plan/layout';
 import type { Emitter } from './context';
@@ -61,6 +61,7 @@ export const LAYERS_MODEL_EXPORTS: { readonly [K in OpType]: LayersModelOpExport
   flatten: { policy: LOGICAL, emit: other.flatten },
   transpose: { policy: { placement: 'any' }, emit: other.transpose },
   slice: { policy: FOLLOW, emit: other.slice },
+  cast: unsupported('Keras has no cast layer, and the export writes float32 inputs and outputs only'),
 };
 
 /** The ops a LayersModel export writes, in vocabulary order. */
