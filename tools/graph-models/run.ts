@@ -1,7 +1,8 @@
 /**
  * The tfjs GraphModels on every adapter and through every port direction:
  * `npm run graph-models -- [--only a,b] [--adapters a,b] [--models f1.json,f2.json] [--out <stem>]`
- * (`--render [<stem>]` rewrites the Markdown of a saved report).
+ * (`--render [<stem>]` rewrites the Markdown of a saved report; `--cut-at node1,node2` runs each model
+ * only up to those TF nodes, see cutGraphModel).
  *
  * For each GraphModel (default: packages/tfjs/test/fixtures/graph-model/*, or the model.json files
  * given with --models) the oracle is tfjs itself: @tensorflow/tfjs-converter's loadGraphModel +
@@ -145,8 +146,40 @@ async function loadAdapterPackages(): Promise<void> {
   }
 }
 
+function modelName(modelFile: string): string {
+  return path.basename(modelFile) === 'model.json' ? path.basename(path.dirname(modelFile)) : path.basename(modelFile, '.json');
+}
+
+/**
+ * A copy of a GraphModel (in `tmp`, its weight files beside it) cut at the given TF nodes: only
+ * they and the nodes they read remain, and they are its outputs (tfjs-converter's rule without a
+ * signature: the nodes no other node reads). This runs the part of a model before a post-processing
+ * op the importer lacks (MoveNet's backbone and heads, before its ArgMax / GatherNd decoding).
+ */
+function cutGraphModel(modelFile: string, outputs: readonly string[], tmp: string): string {
+  const json = JSON.parse(fs.readFileSync(modelFile, 'utf8')) as { modelTopology: { node: { name: string; input?: string[] }[] }; weightsManifest: { paths: string[] }[]; signature?: unknown };
+  const byName = new Map(json.modelTopology.node.map((n) => [n.name, n]));
+  const keep = new Set<string>();
+  const stack = [...outputs];
+  while (stack.length > 0) {
+    const name = stack.pop()!.replace(/^\^/, '').replace(/:\d+$/, '');
+    if (keep.has(name)) continue;
+    const node = byName.get(name);
+    if (node === undefined) throw new Error(`${modelFile}: --cut-at names '${name}', which is not a node of the model`);
+    keep.add(name);
+    stack.push(...(node.input ?? []));
+  }
+  json.modelTopology.node = json.modelTopology.node.filter((n) => keep.has(n.name));
+  delete json.signature;
+  const dir = fs.mkdtempSync(path.join(tmp, 'cut-'));
+  for (const p of json.weightsManifest.flatMap((g) => g.paths)) fs.copyFileSync(path.join(path.dirname(modelFile), p), path.join(dir, p));
+  const out = path.join(dir, `${modelName(modelFile)}-cut.json`);
+  fs.writeFileSync(out, JSON.stringify(json));
+  return out;
+}
+
 async function runModel(modelFile: string, adapters: readonly string[], tmp: string): Promise<Row> {
-  const name = path.basename(modelFile) === 'model.json' ? path.basename(path.dirname(modelFile)) : path.basename(modelFile, '.json');
+  const name = modelName(modelFile);
   const imported = loadGraphModelFile(modelFile);
   const feeds: Record<string, HostTensor> = {};
   for (const input of imported.graph.inputs) feeds[input.name] = graphModelInput(input);
@@ -286,6 +319,7 @@ async function main(argv: readonly string[]): Promise<void> {
   let adapterList: string[] | null = null;
   let models: string[] | null = null;
   let out = path.join(ROOT, 'bench-results', 'graph-models-report');
+  let cutAt: string[] | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -300,6 +334,7 @@ async function main(argv: readonly string[]): Promise<void> {
         .split(',')
         .map((f) => path.resolve(f));
     else if (a === '--out') out = path.resolve(value());
+    else if (a === '--cut-at') cutAt = value().split(',');
     else throw new Error(`unknown option '${a}'; see the comment at the top of tools/graph-models/run.ts`);
   }
   await loadAdapterPackages();
@@ -327,10 +362,10 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     for (const file of files) {
       try {
-        report.rows.push(await runModel(file, adapters, tmp));
+        report.rows.push(await runModel(cutAt === null ? file : cutGraphModel(file, cutAt, tmp), adapters, tmp));
       } catch (err) {
         console.error(`${file}: ${oneLine(err)}`);
-        report.rows.push({ model: path.basename(path.dirname(file)), nodes: 0, skips: 0, maxAbsOutput: NaN, cells: { reference: { status: 'error', message: `import: ${oneLine(err)}`, seconds: 0 } } });
+        report.rows.push({ model: modelName(file), nodes: 0, skips: 0, maxAbsOutput: NaN, cells: { reference: { status: 'error', message: `import: ${oneLine(err)}`, seconds: 0 } } });
       }
       writeFileAtomic(`${out}.json`, `${JSON.stringify(report, null, 1)}\n`);
       writeFileAtomic(`${out}.md`, renderMarkdown(report));
