@@ -6,11 +6,12 @@
  * Covered: Transpose, ExpandDims, ResizeBilinear and ResizeNearestNeighbor in their three
  * coordinate modes, Conv2DBackpropInput (SAME and VALID, output sizes that need output padding),
  * Square, SquaredDifference, StridedSlice (every mask), Split and SplitV on computed values, and
- * shape arithmetic folded at import (Shape, Unpack, FloorDiv, Sum, GatherV2, Pack, Sqrt, Rsqrt, Abs).
+ * shape arithmetic folded at import (Shape, Unpack, FloorDiv, Sum, GatherV2, Pack, Sqrt, Rsqrt, Abs), and
+ * Cast of computed values (an int32 input to float32, float32 to int32).
  */
 import { UnsupportedError, evaluateGraph, randomTensor, sizeOf, type HostTensor } from '@skipconn/core';
 import { importGraphModel, type GraphModelArtifacts, type GraphModelJson, type TfAttrValue, type TfNodeJson } from '../src';
-import { runArtifactsWithConverter } from './graph-model-helpers';
+import { graphModelInput, runArtifactsWithConverter } from './graph-model-helpers';
 import { expectWithin } from './layers-model-helpers';
 
 interface ConstSpec {
@@ -25,9 +26,9 @@ const f32: TfAttrValue = { type: 'DT_FLOAT' };
 const i32: TfAttrValue = { type: 'DT_INT32' };
 const ints = (...v: number[]): TfAttrValue => ({ list: { i: v.map(String) } });
 
-/** A GraphModel with one float input 'x' of `shape`, the constants in the weights manifest and `nodes`. */
-function model(shape: readonly number[], consts: readonly ConstSpec[], nodes: readonly TfNodeJson[]): GraphModelArtifacts {
-  const placeholder: TfNodeJson = { name: 'x', op: 'Placeholder', attr: { dtype: f32, shape: { shape: { dim: shape.map((d) => ({ size: String(d) })) } } } };
+/** A GraphModel with one input 'x' of `shape` (float32 unless `inputDtype` says int32), the constants in the weights manifest and `nodes`. */
+function model(shape: readonly number[], consts: readonly ConstSpec[], nodes: readonly TfNodeJson[], inputDtype: 'float32' | 'int32' = 'float32'): GraphModelArtifacts {
+  const placeholder: TfNodeJson = { name: 'x', op: 'Placeholder', attr: { dtype: inputDtype === 'int32' ? i32 : f32, shape: { shape: { dim: shape.map((d) => ({ size: String(d) })) } } } };
   const constNodes: TfNodeJson[] = consts.map((k) => ({ name: k.name, op: 'Const', attr: { dtype: k.dtype === 'int32' ? i32 : f32 } }));
   const bytes: number[] = [];
   for (const k of consts) {
@@ -46,7 +47,7 @@ function model(shape: readonly number[], consts: readonly ConstSpec[], nodes: re
 async function expectLikeTfjs(artifacts: GraphModelArtifacts, label: string): Promise<void> {
   const imported = importGraphModel(artifacts);
   const input = imported.graph.inputs[0]!;
-  const x: HostTensor = randomTensor(input.shape, sizeOf(input.shape) + 3);
+  const x: HostTensor = input.dtype === 'int32' ? graphModelInput(input) : randomTensor(input.shape, sizeOf(input.shape) + 3);
   const want = await runArtifactsWithConverter(artifacts, { x }, imported.tfOutputs);
   const got = evaluateGraph(imported.validated, imported.weights, { x });
   imported.graph.outputs.forEach((o, i) => {
@@ -172,6 +173,38 @@ describe('GraphModel image and shape ops match tfjs-converter', () => {
     const artifacts = model([1, 2], [], [{ name: 'root', op: 'Sqrt', input: ['x'], attr: { T: f32 } }]);
     expect(() => importGraphModel(artifacts)).toThrow(UnsupportedError);
     expect(() => importGraphModel(artifacts)).toThrow(/node 'root' \(Sqrt\).*a computed value.*constant value/s);
+  });
+
+  it('Cast of computed values: an int32 image to float32 (MoveNet), and float32 to int32 truncating toward zero', async () => {
+    // y = float(x) * (1/255) - 0.5 for an int32 image x of pixel values; then int(y * 100)
+    await expectLikeTfjs(
+      model(
+        [1, 3, 4, 3],
+        [
+          { name: 'scale', shape: [], values: [1 / 255] },
+          { name: 'half', shape: [], values: [0.5] },
+          { name: 'hundred', shape: [], values: [100] },
+        ],
+        [
+          { name: 'f', op: 'Cast', input: ['x'], attr: { SrcT: i32, DstT: f32, Truncate: { b: false } } },
+          { name: 'scaled', op: 'Mul', input: ['f', 'scale'], attr: { T: f32 } },
+          { name: 'y', op: 'Sub', input: ['scaled', 'half'], attr: { T: f32 } },
+          { name: 'big', op: 'Mul', input: ['y', 'hundred'], attr: { T: f32 } },
+          { name: 'z', op: 'Cast', input: ['big'], attr: { SrcT: f32, DstT: i32, Truncate: { b: false } } },
+        ],
+        'int32',
+      ),
+      'Cast',
+    );
+    const imported = importGraphModel(model([1, 2], [], [{ name: 'same', op: 'Cast', input: ['x'], attr: { SrcT: f32, DstT: f32 } }]));
+    // A cast to the dtype a value already has is no cast node (the output that is the input gets an identity reshape).
+    expect(imported.graph.nodes.map((n) => n.op)).toEqual(['reshape']);
+  });
+
+  it('a Cast of a computed value to a dtype the IR lacks is refused naming the node and the dtypes it takes', () => {
+    const artifacts = model([1, 2], [], [{ name: 'mask', op: 'Cast', input: ['x'], attr: { SrcT: f32, DstT: { type: 'DT_BOOL' } } }]);
+    expect(() => importGraphModel(artifacts)).toThrow(UnsupportedError);
+    expect(() => importGraphModel(artifacts)).toThrow(/node 'mask' \(Cast\).*DT_BOOL.*DT_FLOAT, DT_INT32/s);
   });
 });
 

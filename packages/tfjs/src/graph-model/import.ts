@@ -506,10 +506,22 @@ const shapeOf: OpConverter = (c) => {
   return constant([shape.length], shape);
 };
 
+/** TF dtypes of computed values and their IR dtypes (Placeholders and Cast). */
+const TF_VALUE_DTYPES: Readonly<Record<string, 'float32' | 'int32'>> = { DT_FLOAT: 'float32', DT_INT32: 'int32' };
+
+/**
+ * TF's Cast: of a constant, folded (to an integer type it truncates toward zero); of a computed
+ * value, an IR cast when the dtype changes (int32 image -> float32, or float32 -> int32, which
+ * TF truncates toward zero as the IR does), nothing when it does not.
+ */
 const cast: OpConverter = (c) => {
   const v = passThrough(c);
   const to = attr(c, 'DstT')?.type;
-  if (v.kind === 'ir' && to !== undefined && to !== 'DT_FLOAT') unsupported(c, `a cast of a computed value to ${to}`, ['DT_FLOAT']);
+  if (v.kind === 'ir') {
+    const dtype = to === undefined ? undefined : TF_VALUE_DTYPES[to];
+    if (dtype === undefined) unsupported(c, `a cast of a computed value to ${clipUserText(String(to))}`, Object.keys(TF_VALUE_DTYPES));
+    return dtype === c.g.info(v.value).dtype ? v : out(c.g.node('cast', [v.value], { to: dtype }, c.node.name));
+  }
   if (v.kind === 'const' && (to === 'DT_INT32' || to === 'DT_INT64'))
     return constant(
       v.shape,
@@ -766,7 +778,22 @@ const constantBinary =
     foldBinary(c, constInput(c, 0, 'x'), constInput(c, 1, 'y'), fn);
 
 /** Unpack (tf.unstack) of a constant along an axis: one constant per slice. */
+/**
+ * Unpack of a constant, folded; of a computed value only along an axis of size 1 (tf.unstack of a
+ * batch of one image, as MoveNet's preprocessing does), which is a reshape without that axis.
+ */
 const unpack: OpConverter = (c) => {
+  const v = c.inputs[0];
+  if (v?.kind === 'ir') {
+    const inShape = c.g.info(v.value).shape;
+    const rawAxis = Number(attr(c, 'axis')?.i ?? 0);
+    const axis = rawAxis < 0 ? rawAxis + inShape.length : rawAxis;
+    if (inShape[axis] !== 1)
+      unsupported(c, `unstacking a computed value along an axis of size ${inShape[axis] ?? `${rawAxis} (outside rank ${inShape.length})`}`, ['a constant value', 'a computed value along an axis of size 1']);
+    const shape = inShape.filter((_, i) => i !== axis);
+    const layout = keraslayout(shape.length);
+    return out(c.g.node('reshape', [v.value], { shape, ...(layout ? { layout } : {}) }, c.node.name));
+  }
   const x = constInput(c, 0, 'value');
   const rawAxis = Number(attr(c, 'axis')?.i ?? 0);
   const axis = rawAxis < 0 ? rawAxis + x.shape.length : rawAxis;
@@ -985,14 +1012,20 @@ export function importGraphModel(artifacts: GraphModelArtifacts, options: GraphM
       continue;
     }
     if (node.op === 'Placeholder') {
-      const dtype = node.attr?.['dtype']?.type ?? 'DT_FLOAT';
-      if (dtype !== 'DT_FLOAT') throw new UnsupportedError(`an input of dtype ${clipUserText(dtype)}`, { node: node.name, op: node.op }, ['DT_FLOAT inputs']);
+      const tfDtype = node.attr?.['dtype']?.type ?? 'DT_FLOAT';
+      const dtype = TF_VALUE_DTYPES[tfDtype];
+      if (dtype === undefined)
+        throw new UnsupportedError(
+          `an input of dtype ${clipUserText(tfDtype)}`,
+          { node: node.name, op: node.op },
+          Object.keys(TF_VALUE_DTYPES).map((d) => `${d} inputs`),
+        );
       const declared = dims(node.attr?.['shape']?.shape);
       const shape = options.inputShapes?.[node.name] ?? declared.map((d, i) => (d === -1 && i === 0 ? (options.batch ?? 1) : d));
       if (node.attr?.['shape']?.shape?.unknownRank || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
         throw new SkipconnError('INPUT_INVALID', `${file}: input '${clipUserText(node.name)}' has shape [${declared.join(',')}] with unknown dimensions; give its full shape (inputShapes)`);
       }
-      values.set(ref, out(g.input(node.name, shape, keraslayout(shape.length))));
+      values.set(ref, out(g.input(node.name, shape, keraslayout(shape.length), dtype)));
       tfInputs.push(ref);
       continue;
     }

@@ -3,7 +3,7 @@
  * core's own shape inference as the node is added (so an error names the node at once), plus the
  * ancestry queries that decide whether a merge joins forking paths (a skip connection).
  */
-import { GRAPH_FORMAT, GRAPH_VERSION, IndexHeap, inferOpOutputs, type Attrs, type Graph, type GraphInput, type HostTensor, type Layout, type NodeSpec, type ValueInfo } from '@skipconn/core';
+import { GRAPH_FORMAT, GRAPH_VERSION, IndexHeap, inferOpOutputs, type Attrs, type DType, type Graph, type GraphInput, type HostTensor, type Layout, type NodeSpec, type ValueInfo } from '@skipconn/core';
 
 /** Layout a Keras tensor has by rank: Keras layers are channels-last. */
 export function keraslayout(rank: number): Layout | undefined {
@@ -28,9 +28,9 @@ export class ImportGraph {
     return name;
   }
 
-  input(name: string, shape: readonly number[], layout: Layout | undefined): string {
+  input(name: string, shape: readonly number[], layout: Layout | undefined, dtype: DType = 'float32'): string {
     const n = this.unique(name);
-    const info: ValueInfo = { dtype: 'float32', shape: [...shape], ...(layout ? { layout } : {}) };
+    const info: ValueInfo = { dtype, shape: [...shape], ...(layout ? { layout } : {}) };
     this.inputs.push({ name: n, ...info });
     this.infos.set(n, info);
     this.order.set(n, this.order.size);
