@@ -7,7 +7,7 @@
  * coordinate modes, Conv2DBackpropInput (SAME and VALID, output sizes that need output padding),
  * Square, SquaredDifference, StridedSlice (every mask), Split and SplitV on computed values, and
  * shape arithmetic folded at import (Shape, Unpack, FloorDiv, Sum, GatherV2, Pack, Sqrt, Rsqrt, Abs), and
- * Cast of computed values (an int32 input to float32, float32 to int32).
+ * Cast of computed values (an int32 input to float32, float32 to int32), and LeakyRelu (standalone and fused).
  */
 import { UnsupportedError, evaluateGraph, randomTensor, sizeOf, type HostTensor } from '@skipconn/core';
 import { importGraphModel, type GraphModelArtifacts, type GraphModelJson, type TfAttrValue, type TfNodeJson } from '../src';
@@ -205,6 +205,39 @@ describe('GraphModel image and shape ops match tfjs-converter', () => {
     const artifacts = model([1, 2], [], [{ name: 'mask', op: 'Cast', input: ['x'], attr: { SrcT: f32, DstT: { type: 'DT_BOOL' } } }]);
     expect(() => importGraphModel(artifacts)).toThrow(UnsupportedError);
     expect(() => importGraphModel(artifacts)).toThrow(/node 'mask' \(Cast\).*DT_BOOL.*DT_FLOAT, DT_INT32/s);
+  });
+
+  it('LeakyRelu, standalone and fused into _FusedConv2D after BiasAdd', async () => {
+    // relu(x) - alpha * relu(-x): x where x > 0, alpha * x elsewhere
+    const filter = Array.from({ length: 6 }, (_, i) => (i % 3) - 1 + i / 10);
+    await expectLikeTfjs(
+      model(
+        [1, 3, 3, 2],
+        [
+          { name: 'w', shape: [1, 1, 2, 3], values: filter },
+          { name: 'b', shape: [3], values: [0.1, -0.2, 0.3] },
+        ],
+        [
+          {
+            name: 'conv',
+            op: '_FusedConv2D',
+            input: ['x', 'w', 'b'],
+            attr: {
+              T: f32,
+              strides: ints(1, 1, 1, 1),
+              padding: { s: b64('VALID') },
+              data_format: { s: b64('NHWC') },
+              dilations: ints(1, 1, 1, 1),
+              fused_ops: { list: { s: [b64('BiasAdd'), b64('LeakyRelu')] } },
+              num_args: { i: '1' },
+              leakyrelu_alpha: { f: 0.3 },
+            },
+          },
+          { name: 'y', op: 'LeakyRelu', input: ['conv'], attr: { T: f32, alpha: { f: 0.1 } } },
+        ],
+      ),
+      'LeakyRelu',
+    );
   });
 });
 

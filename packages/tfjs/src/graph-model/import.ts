@@ -213,7 +213,7 @@ function fusedSteps(c: OpContext, firstArg: number): { bias?: string; after: (y:
     norm = (y) => c.g.node('batchNorm', [c.g.withLayout(y, keraslayout(c.g.info(y).shape.length)), ...params], { epsilon }, `${c.node.name}.batchNorm`);
     nextArg += 4;
   } else if (first !== undefined) rest.unshift(first);
-  const supported = ['BiasAdd or FusedBatchNorm, then at most one of ' + [...Object.keys(ACTIVATIONS), 'Prelu'].join(', ')];
+  const supported = ['BiasAdd or FusedBatchNorm, then at most one of ' + [...Object.keys(ACTIVATIONS), 'LeakyRelu', 'Prelu'].join(', ')];
   if (rest.length > 1) unsupported(c, `fused_ops ${JSON.stringify(ops)}`, supported);
   return {
     bias,
@@ -221,6 +221,7 @@ function fusedSteps(c: OpContext, firstArg: number): { bias?: string; after: (y:
       let v = norm ? norm(y) : y;
       // The fused Prelu's alpha is the argument after the bias (or the batch norm's four).
       if (rest[0] === 'Prelu') v = prelu(c, v, c.weight(nextArg, 'alpha'), c.node.name);
+      else if (rest[0] === 'LeakyRelu') v = leakyRelu(c, v, floatAttr(c, 'leakyrelu_alpha', 0.2), c.node.name);
       else if (rest[0] !== undefined) v = activation(c, rest[0], v, `${c.node.name}.${rest[0].toLowerCase()}`);
       return v;
     },
@@ -238,6 +239,11 @@ function prelu(c: OpContext, x: string, alpha: string, name: string): string {
   const negative = c.g.node('relu', [negated], {}, `${name}.negative`);
   const scaled = c.g.node('mul', [negative, alpha], {}, `${name}.scaled`);
   return c.g.node('sub', [positive, scaled], {}, name);
+}
+
+/** LeakyRelu(x; alpha) = x where x > 0, alpha * x elsewhere (TF's definition): prelu with a scalar alpha. */
+function leakyRelu(c: OpContext, x: string, alpha: number, name: string): string {
+  return prelu(c, x, c.g.weight(`${name}/alpha`, tensor('float32', [], [alpha])), name);
 }
 
 /** The main node's name: the TF name when nothing follows it, so outputs keep TF's names. */
@@ -342,6 +348,7 @@ const bound =
   };
 
 const preluOp: OpConverter = (c) => out(prelu(c, computed(c, 0), c.weight(1, 'alpha'), c.node.name));
+const leakyReluOp: OpConverter = (c) => out(leakyRelu(c, computed(c, 0), floatAttr(c, 'alpha', 0.2), c.node.name));
 
 function foldBinary(c: OpContext, a: Constant, b: Constant, fn: (x: number, y: number) => number): Constant {
   const rank = Math.max(a.shape.length, b.shape.length);
@@ -888,6 +895,7 @@ const CONVERTERS: Readonly<Record<string, OpConverter>> = {
   Pad: pad,
   PadV2: pad,
   Prelu: preluOp,
+  LeakyRelu: leakyReluOp,
   RealDiv: binary('div', (a, b) => a / b),
   Relu: unary('relu'),
   Relu6: unary('clip', { min: 0, max: 6 }),
