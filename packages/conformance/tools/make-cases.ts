@@ -18,7 +18,7 @@ import { makeCase, type CaseDef } from './lib';
 import { residualCases } from './cases/merge-residual';
 import { concatCases, gateCases, highwayCases } from './cases/merge-others';
 import { errorCases } from './cases/errors';
-import { activationCases, binaryCases, castCases, clipCases, hardSigmoidCases, softmaxCases } from './cases/ops-elementwise';
+import { activationCases, binaryCases, castCases, clipCases, eluCases, hardSigmoidCases, softmaxCases } from './cases/ops-elementwise';
 import { linearCases } from './cases/ops-linear';
 import { convCases } from './cases/ops-conv';
 import { normCases } from './cases/ops-norm';
@@ -40,7 +40,11 @@ const FILES: readonly [string, string, () => CaseDef[]][] = [
   ['merge-gate', 'gate merges: squeeze-and-excitation and token gates with declared broadcast axes', gateCases],
   ['errors', 'invalid graphs every adapter must refuse with the core error before running anything', errorCases],
   ['ops-elementwise', 'add, sub, mul, div: ranks 0 to 4, NumPy broadcasting, zero-size, special values', binaryCases],
-  ['ops-activation', 'relu, gelu (erf and tanh), sigmoid, tanh, silu, clip (ReLU6 and one-sided bounds), hardSigmoid (ONNX and PyTorch slopes)', () => [...activationCases(), ...clipCases(), ...hardSigmoidCases()]],
+  [
+    'ops-activation',
+    'relu, gelu (erf and tanh), sigmoid, tanh, silu, clip (ReLU6 and one-sided bounds), hardSigmoid (ONNX and PyTorch slopes), elu',
+    () => [...activationCases(), ...clipCases(), ...hardSigmoidCases(), ...eluCases()],
+  ],
   ['ops-softmax', 'softmax along integer and semantic axes', softmaxCases],
   ['ops-cast', 'cast: int32 to float32 (pixels, rounding beyond 2^24), float32 to int32 (truncation toward zero), same-dtype casts', castCases],
   ['ops-linear', 'dense and matmul', linearCases],

@@ -25,6 +25,7 @@ export * from './ops/clip';
 export * from './ops/hard-sigmoid';
 export * from './ops/slice';
 export * from './ops/cast';
+export * from './ops/elu';
 export * from './ops/concat';
 export * from './ops/conv-transpose2d';
 export * from './ops/conv2d';

@@ -282,3 +282,38 @@ export function castCases(): CaseDef[] {
   });
   return cases;
 }
+
+export function eluCases(): CaseDef[] {
+  const cases: CaseDef[] = [];
+  const forms: [string, Record<string, unknown>, string][] = [
+    ['default', {}, 'alpha 1 (ONNX default, TF Elu, Keras elu)'],
+    ['alpha', { alpha: 0.5 }, 'alpha 0.5: -Infinity gives -0.5'],
+  ];
+  for (const [form, attrs, what] of forms) {
+    const v = (s: string) => `${form}/${s}`;
+    const range = { low: -6, high: 6, description: what };
+    cases.push(unaryCase('elu', v('rank0'), 'none', [], attrs));
+    cases.push(unaryCase('elu', v('rank1'), 'none', [9], attrs, range));
+    cases.push(unaryCase('elu', v('rank2'), 'NC', [4, 16], attrs, range));
+    cases.push(unaryCase('elu', v('rank4'), 'NCHW', [2, 3, 4, 5], attrs, range));
+    cases.push(unaryCase('elu', v('rank4'), 'NHWC', [2, 4, 5, 3], attrs, range));
+    cases.push(unaryCase('elu', v('zero-size'), 'NCHW', [0, 3, 4, 4], attrs));
+    cases.push(unaryCase('elu', v('specials'), 'none', [12], attrs, { special: ACT_SPECIALS, description: 'NaN passes, +Infinity stays, -Infinity gives -alpha, -0 stays -0, +-1e30, 1e-30' }));
+    cases.push(unaryCase('elu', v('large'), 'NC', [3, 8], attrs, { low: -1e30, high: 1e30 }));
+    cases.push(unaryCase('elu', v('small'), 'none', [16], attrs, { low: -1e-3, high: 1e-3, description: 'near 0, where exp(x) - 1 cancels' }));
+    cases.push(unaryCase('elu', v('rank2'), 'NC', [4, 16], attrs, { ...range, dtype: 'float16' }));
+  }
+  cases.push({
+    id: 'op/elu/default/literal/none/[6]',
+    why: 'x >= 0 passes: 2 -> 2, 0 -> 0; -1 -> e^-1 - 1 = -0.6321205588285577; -Infinity -> -1; NaN stays NaN; +Infinity stays',
+    build: (g) => g.output(g.node('elu', [g.input('x', [6], { values: [2, 0, -1, '-Infinity', 'NaN', 'Infinity'] })], {}, 'y')),
+    expected: values([2, 0, Math.exp(-1) - 1, -1, 'NaN', 'Infinity']),
+  });
+  cases.push({
+    id: 'op/elu/alpha/literal/none/[3]',
+    why: 'alpha 0.5: -ln 2 -> 0.5 * (1/2 - 1) = -0.25; -Infinity -> -0.5; 3 -> 3',
+    build: (g) => g.output(g.node('elu', [g.input('x', [3], { values: [-Math.LN2, '-Infinity', 3] })], { alpha: 0.5 }, 'y')),
+    expected: values([-0.25, -0.5, 3]),
+  });
+  return cases;
+}

@@ -38,6 +38,7 @@ import { flatten } from './flatten';
 import { transpose } from './transpose';
 import { slice } from './slice';
 import { castOp } from './cast';
+import { elu } from './elu';
 import { residual } from './residual';
 import { concat } from './concat';
 import { highway } from './highway';
@@ -63,6 +64,7 @@ export const OPS = [
   softmax,
   clip,
   hardSigmoid,
+  elu,
   // linear and convolution
   dense,
   matmul,

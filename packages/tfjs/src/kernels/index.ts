@@ -22,6 +22,7 @@ import { softmaxKernel } from './softmax';
 import { clipKernel } from './clip';
 import { hardSigmoidKernel } from './hard-sigmoid';
 import { castKernel } from './cast';
+import { eluKernel } from './elu';
 import { denseKernel } from './dense';
 import { matmulKernel } from './matmul';
 import { conv2dKernel } from './conv2d';
@@ -55,6 +56,7 @@ export const TFJS_KERNELS: { readonly [K in OpType]: TfKernelConfig<K> | Unsuppo
   softmax: softmaxKernel,
   clip: clipKernel,
   hardSigmoid: hardSigmoidKernel,
+  elu: eluKernel,
   dense: denseKernel,
   matmul: matmulKernel,
   conv2d: conv2dKernel,

@@ -7,7 +7,7 @@
  */
 import { lit, sfx, type ScalarType } from './wgsl';
 
-export type EOp = 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'gelu_tanh' | 'silu' | 'atleast' | 'atmost';
+export type EOp = 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'gelu_tanh' | 'silu' | 'atleast' | 'atmost' | 'elu';
 
 export type ENode = { readonly k: 'leaf'; readonly i: number } | { readonly k: 'self' } | { readonly k: 'const'; readonly v: number } | { readonly k: 'op'; readonly op: EOp; readonly a: readonly number[] };
 
@@ -115,7 +115,7 @@ export function emitExpr(e: Expr, t: ScalarType, p: string, leaf: (i: number) =>
         const args = n.a.map((x) => `${p}${x}`);
         if (sym !== undefined) v = `${args[0]} ${sym} ${args[1]}`;
         else if (n.op === 'sqrt') v = `sqrt(${args[0]})`;
-        else if (n.op === 'atleast' || n.op === 'atmost') v = `${n.op}_${s}(${args[0]}, ${args[1]})`;
+        else if (n.op === 'atleast' || n.op === 'atmost' || n.op === 'elu') v = `${n.op}_${s}(${args[0]}, ${args[1]})`;
         else v = `${FN[n.op]}_${s}(${args[0]})`;
         break;
       }

@@ -187,6 +187,8 @@ fn gelu_${s}(x: ${t}) -> ${t} { let c = erfc_${s}(abs(x) * 0.7071067811865476); 
 // 0.5x(1 + tanh(u)) = x * sigmoid(2u).
 fn gelut_${s}(x: ${t}) -> ${t} { return x * sigm_${s}(1.5957691216057308 * (x + 0.044715 * x * x * x)); }
 fn silu_${s}(x: ${t}) -> ${t} { return x * sigm_${s}(x); }
+// elu(x; a): a * (exp(x) - 1) below 0, else x; NaN passes by its bits (exp(NaN) is Infinity on SwiftShader).
+fn elu_${s}(x: ${t}, a: ${t}) -> ${t} { return select(select(x, a * (exp(x) - 1.0), x < ${zero}), x, isnan_${s}(x)); }
 `;
 }
 

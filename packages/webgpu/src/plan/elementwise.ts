@@ -140,6 +140,9 @@ export const lowerHardSigmoid: ElementwiseLowering<'hardSigmoid'> = (node, { eb,
   return eb.op('atmost', eb.op('atleast', t, eb.c(0)), eb.c(1));
 };
 
+/** elu: one expression op with alpha as its constant second operand. */
+export const lowerElu: ElementwiseLowering<'elu'> = (node, { eb, arg }) => eb.op('elu', arg(0, SAME), eb.c(node.attrs.alpha));
+
 /** clip: an infinite bound is no comparison at all. */
 export const lowerClip: ElementwiseLowering<'clip'> = (node, { eb, arg }) => {
   const { min, max } = node.attrs;

@@ -17,7 +17,7 @@
  *   - concat: placement-only, members hosted in slices of its output (zero-copy concatenation).
  */
 import { implementedOps, isUnsupported, unsupported, type OpType, type Unsupported, type ValidatedNodeOf } from '@skipconn/core';
-import { lowerBatchNorm, lowerBinary, lowerClip, lowerGate, lowerHardSigmoid, lowerGelu, lowerHighway, lowerResidual, lowerTranspose, lowerUnary, type ElementwiseLowering } from './elementwise';
+import { lowerBatchNorm, lowerBinary, lowerClip, lowerElu, lowerGate, lowerHardSigmoid, lowerGelu, lowerHighway, lowerResidual, lowerTranspose, lowerUnary, type ElementwiseLowering } from './elementwise';
 import type { StepEmitter } from './emitters/context';
 import { emitConv2d, emitConvTranspose2d } from './emitters/conv';
 import { emitDense } from './emitters/dense';
@@ -89,6 +89,7 @@ export const WEBGPU_OPS: { readonly [K in OpType]: WebGpuOpDef<K> | Unsupported 
   softmax: { kind: 'standalone', emit: emitSoftmax },
   clip: { kind: 'elementwise', lower: lowerClip },
   hardSigmoid: { kind: 'elementwise', lower: lowerHardSigmoid },
+  elu: { kind: 'elementwise', lower: lowerElu },
   dense: { kind: 'anchor', prologue: false, emit: emitDense },
   matmul: { kind: 'anchor', prologue: false, emit: emitMatmul },
   // Only conv2d applies a prologue to its input reads (DenseNet's batchNorm + relu before each conv).

@@ -2,7 +2,7 @@
 import type { ReferenceKernel } from '../kernel';
 import type { OpType } from '../../ops';
 import { addKernel, subKernel, mulKernel, divKernel } from './binary';
-import { reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, clipKernel, hardSigmoidKernel, castKernel } from './unary';
+import { reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, clipKernel, hardSigmoidKernel, castKernel, eluKernel } from './unary';
 import { softmaxKernel } from './softmax';
 import { denseKernel } from './dense';
 import { matmulKernel } from './matmul';
@@ -41,6 +41,7 @@ export const REFERENCE_KERNELS: { readonly [K in OpType]: ReferenceKernel<K> } =
   softmax: softmaxKernel,
   clip: clipKernel,
   hardSigmoid: hardSigmoidKernel,
+  elu: eluKernel,
   dense: denseKernel,
   matmul: matmulKernel,
   conv2d: conv2dKernel,

@@ -4,6 +4,7 @@ import { activationFn } from '../math';
 import { clipValue } from '../../ops/clip';
 import { hardSigmoidValue } from '../../ops/hard-sigmoid';
 import { castValue } from '../../ops/cast';
+import { eluValue } from '../../ops/elu';
 import type { OpAttrs, OpType } from '../../ops';
 
 function unaryKernel<K extends OpType>(op: K, pick: (attrs: OpAttrs<K>) => (x: number) => number): ReferenceKernel<K> {
@@ -40,4 +41,10 @@ export const castKernel = unaryKernel(
   ({ to }) =>
     (x) =>
       castValue(x, to),
+);
+export const eluKernel = unaryKernel(
+  'elu',
+  ({ alpha }) =>
+    (x) =>
+      eluValue(x, alpha),
 );

@@ -156,6 +156,16 @@ const hardSigmoid: OpExporter<'hardSigmoid'> = (node, ctx) => {
   ctx.define(out, name, permuted);
 };
 
+/** Elu with the node's alpha (ONNX's definition is the IR's). */
+const elu: OpExporter<'elu'> = (node, ctx) => {
+  const x = node.spec.inputs[0]!;
+  const out = node.spec.outputs[0]!;
+  const permuted = ctx.isPermuted(x);
+  const name = ctx.outputName(out, permuted);
+  ctx.node('Elu', [ctx.get(x, permuted)], [name], { alpha: { float: node.attrs.alpha } }, node.spec.name);
+  ctx.define(out, name, permuted);
+};
+
 /**
  * ONNX Cast to the node's dtype. In range it computes what the IR does (to int32 truncates toward
  * zero); for NaN and out-of-range floats ONNX leaves the result undefined (onnxruntime on x86-64
@@ -183,5 +193,6 @@ export const ELEMENTWISE_EXPORTERS = {
   softmax,
   clip,
   hardSigmoid,
+  elu,
   cast,
 };

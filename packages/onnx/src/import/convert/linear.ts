@@ -192,6 +192,9 @@ const HardSigmoid = unary('hardSigmoid', (node, ctx) => {
   return { alpha: a.float('alpha', 0.2), beta: a.float('beta', 0.5) };
 });
 
+/** Elu(alpha) is elu with the same alpha (default 1 in both). */
+const Elu = unary('elu', (node, ctx) => ({ alpha: ctx.attrs(node).float('alpha', 1) }));
+
 /** HardSwish (opset 14) is x * HardSigmoid(x; 1/6, 1/2) by ONNX's own definition: two IR nodes. */
 const HardSwish: Converter = (node, ctx) => {
   const x = input(ctx, node, 0);
@@ -215,6 +218,7 @@ export const LINEAR_CONVERTERS: Record<string, Converter> = {
   Clip,
   HardSigmoid,
   HardSwish,
+  Elu,
   Identity: alias,
   Dropout: alias,
   Cast,

@@ -35,6 +35,17 @@ export const hardSigmoid: Emitter<'hardSigmoid'> = (ctx, p) => {
   return ctx.nodeAsOpLayer(p, `hardSigmoid(alpha ${alpha}, beta ${beta}) (Keras' hard_sigmoid is alpha 0.2, beta 0.5 only)`, { alpha, beta });
 };
 
+/**
+ * elu with alpha 1 is Keras' 'elu' activation (tfjs-layers runs tf.elu, and refuses any other
+ * alpha there and in its ELU layer); other alphas go to SkipconnOp.
+ */
+export const elu: Emitter<'elu'> = (ctx, p) => {
+  const { alpha } = p.node.attrs;
+  const x = refOf(ctx.inputs(p)[0]!, p.node, 'the input x');
+  if (alpha === 1) return ctx.keras.layer('Activation', p.node.spec.name, { activation: 'elu' }, [x], p.outputShapes[0]!);
+  return ctx.nodeAsOpLayer(p, `elu(alpha ${alpha}) (tfjs-layers runs alpha 1 only)`, { alpha });
+};
+
 /** clip(0, max) is Keras ReLU(max_value) (ReLU6 with max 6), clip(0, Infinity) is relu; other bounds go to SkipconnOp. */
 export const clip: Emitter<'clip'> = (ctx, p) => {
   const a = p.node.attrs;

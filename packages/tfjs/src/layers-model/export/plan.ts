@@ -46,6 +46,7 @@ export const LAYERS_MODEL_EXPORTS: { readonly [K in OpType]: LayersModelOpExport
   softmax: { policy: FOLLOW, emit: other.softmax },
   clip: { policy: FOLLOW, emit: other.clip },
   hardSigmoid: { policy: FOLLOW, emit: other.hardSigmoid },
+  elu: { policy: FOLLOW, emit: other.elu },
   dense: { policy: LOGICAL, emit: other.dense },
   matmul: { policy: LOGICAL, emit: other.matmul },
   conv2d: { policy: CHANNELS_LAST, emit: image.conv2d },
