@@ -7,7 +7,8 @@
  * coordinate modes, Conv2DBackpropInput (SAME and VALID, output sizes that need output padding),
  * Square, SquaredDifference, StridedSlice (every mask), Split and SplitV on computed values, and
  * shape arithmetic folded at import (Shape, Unpack, FloorDiv, Sum, GatherV2, Pack, Sqrt, Rsqrt, Abs), and
- * Cast of computed values (an int32 input to float32, float32 to int32), and LeakyRelu (standalone and fused).
+ * Cast of computed values (an int32 input to float32, float32 to int32), LeakyRelu and Elu (standalone and
+ * fused).
  */
 import { UnsupportedError, evaluateGraph, randomTensor, sizeOf, type HostTensor } from '@skipconn/core';
 import { importGraphModel, type GraphModelArtifacts, type GraphModelJson, type TfAttrValue, type TfNodeJson } from '../src';
@@ -237,6 +238,29 @@ describe('GraphModel image and shape ops match tfjs-converter', () => {
         ],
       ),
       'LeakyRelu',
+    );
+  });
+
+  it('Elu, standalone and fused into _FusedMatMul after BiasAdd', async () => {
+    // x where x >= 0, exp(x) - 1 below (TF's Elu has alpha 1)
+    await expectLikeTfjs(
+      model(
+        [2, 3],
+        [
+          { name: 'w', shape: [3, 4], values: Array.from({ length: 12 }, (_, i) => (i % 5) - 2 + i / 7) },
+          { name: 'b', shape: [4], values: [0.5, -1, 0, 2] },
+        ],
+        [
+          {
+            name: 'fc',
+            op: '_FusedMatMul',
+            input: ['x', 'w', 'b'],
+            attr: { T: f32, transpose_a: { b: false }, transpose_b: { b: false }, fused_ops: { list: { s: [b64('BiasAdd'), b64('Elu')] } }, num_args: { i: '1' } },
+          },
+          { name: 'y', op: 'Elu', input: ['fc'], attr: { T: f32 } },
+        ],
+      ),
+      'Elu',
     );
   });
 });

@@ -186,6 +186,8 @@ const ACTIVATIONS: Readonly<Record<string, { op: string; attrs?: Attrs }>> = {
   Relu6: { op: 'clip', attrs: { min: 0, max: 6 } },
   Sigmoid: { op: 'sigmoid' },
   Tanh: { op: 'tanh' },
+  // TF's Elu has no alpha: 1.
+  Elu: { op: 'elu' },
 };
 
 function activation(c: OpContext, kind: string, x: string, name: string): string {
@@ -898,6 +900,7 @@ const CONVERTERS: Readonly<Record<string, OpConverter>> = {
   LeakyRelu: leakyReluOp,
   RealDiv: binary('div', (a, b) => a / b),
   Relu: unary('relu'),
+  Elu: unary('elu'),
   Relu6: unary('clip', { min: 0, max: 6 }),
   Reshape: reshape,
   Shape: shapeOf,
