@@ -1,7 +1,7 @@
 /**
  * The tfjs GraphModels on every adapter and through every port direction:
  * `npm run graph-models -- [--only a,b] [--adapters a,b] [--models f1.json,f2.json] [--out <stem>]`
- * (`--render [<stem>]` rewrites the Markdown of a saved report; `--cut-at node1,node2` runs each model
+ * (`--adapters` may name the browser harness's '<adapter>@chromium' proxies; `--render [<stem>]` rewrites the Markdown of a saved report; `--cut-at node1,node2` runs each model
  * only up to those TF nodes, see cutGraphModel).
  *
  * For each GraphModel (default: packages/tfjs/test/fixtures/graph-model/*, or the model.json files
@@ -338,6 +338,9 @@ async function main(argv: readonly string[]): Promise<void> {
     else throw new Error(`unknown option '${a}'; see the comment at the top of tools/graph-models/run.ts`);
   }
   await loadAdapterPackages();
+  // The '@chromium' adapters (tfjs:webgpu and tfjs:webgl among them) run inside headless Chromium
+  // through the browser harness; they are registered only when asked for, since each starts a browser.
+  if (adapterList?.some((a) => a.endsWith('@chromium'))) (await import('@skipconn/browser-harness')).registerBrowserAdapters();
   let adapters: string[];
   if (adapterList !== null) adapters = adapterList;
   else {
