@@ -122,6 +122,17 @@ describe('a tfjs functional ResNet-style model', () => {
     again.dispose();
   });
 
+  test("Keras' elu activation imports as elu and matches tfjs predict", async () => {
+    const input = tfl.input({ batchShape: [4, 3] });
+    const m = tfl.model({ inputs: input, outputs: apply(tfl.layers.dense({ units: 5, activation: 'elu', name: 'fc' }), input) });
+    const x = randomTensor([4, 3], 9);
+    const imported = importLayersModel(await saveToArtifacts(m));
+    expect(imported.graph.nodes.map((n) => n.op)).toEqual(['dense', 'elu']);
+    const got = evaluateGraph(imported.validated, imported.weights, { [imported.graph.inputs[0]!.name]: x })[imported.graph.outputs[0]!]!;
+    expectWithin(got, predict(m, [x])[0]!, 'elu');
+    m.dispose();
+  });
+
   test('a Sequential model imports too', async () => {
     const seq = tfl.sequential({
       layers: [tfl.layers.conv2d({ batchInputShape: [1, 6, 6, 2], filters: 3, kernelSize: 3, activation: 'relu' }), tfl.layers.maxPooling2d({ poolSize: 2 }), tfl.layers.flatten(), tfl.layers.dense({ units: 2 })],
@@ -172,8 +183,8 @@ describe('import errors', () => {
 
   test('an activation tfjs has but the IR lacks is named', async () => {
     const input = tfl.input({ batchShape: [1, 3] });
-    const m = tfl.model({ inputs: input, outputs: apply(tfl.layers.dense({ units: 2, activation: 'elu', name: 'fc' }), input) });
-    await expect(saveToArtifacts(m).then((a) => importLayersModel(a))).rejects.toThrow(/node 'fc' \(Dense\): activation 'elu' is not supported; supported: linear, relu/);
+    const m = tfl.model({ inputs: input, outputs: apply(tfl.layers.dense({ units: 2, activation: 'selu', name: 'fc' }), input) });
+    await expect(saveToArtifacts(m).then((a) => importLayersModel(a))).rejects.toThrow(/node 'fc' \(Dense\): activation 'selu' is not supported; supported: linear, relu/);
   });
 
   describe('files', () => {

@@ -21,9 +21,11 @@ const ACTIVATIONS: Readonly<Record<string, { op: string; attrs?: Attrs } | null>
   gelu: { op: 'gelu' },
   geluNew: { op: 'gelu', attrs: { approximate: 'tanh' } },
   softmax: { op: 'softmax', attrs: { axis: -1 } },
+  // Keras' 'elu' activation has alpha 1 (tfjs-layers runs no other).
+  elu: { op: 'elu' },
 };
 
-export const SUPPORTED_ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'swish', 'silu', 'gelu', 'gelu_new', 'softmax'];
+export const SUPPORTED_ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'swish', 'silu', 'gelu', 'gelu_new', 'softmax', 'elu'];
 
 /** Applies a Keras activation (by name) to `value`; 'linear' and none return it unchanged. */
 export function activate(c: CallContext, value: string, activation: unknown, name = `${c.name}.${camel(String(activation ?? 'linear'))}`): string {
