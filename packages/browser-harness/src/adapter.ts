@@ -20,8 +20,8 @@ export interface BrowserAdapterOptions {
 
 /** What each page adapter does not run, known on the Node side without loading the browser. */
 function defaultWhyUnsupported(pageName: string): (op: string, dtype: DType) => string | undefined {
-  // ort-web exports every op through @skipconn/onnx and runs float32 (as in Node).
-  if (pageName.startsWith('ort-web:')) return (op, dtype) => tableWhyUnsupported(EXPORTERS, ['float32'], op, dtype);
+  // ort-web exports every op through @skipconn/onnx and runs float32, and int32 in and out of cast (its DTYPES in Node).
+  if (pageName.startsWith('ort-web:')) return (op, dtype) => tableWhyUnsupported(EXPORTERS, ['float32', 'int32'], op, dtype);
   // tfjs: every core op, float32 and float16 (computed in float32), on every backend.
   if (pageName.startsWith('tfjs:')) return tfjsWhyUnsupported;
   // webgpu: float32 and float16 (computed in float32), every op with a kernel.

@@ -51,7 +51,7 @@ export interface OrtWebAdapterOptions extends OrtWebSessionOptions {
 
 /** dtypes every exported op runs with on onnxruntime-web's wasm and WebGPU kernels. */
 // int32: only cast reads and writes it (int32 image inputs); ONNX Cast runs on onnxruntime's own kernels.
-const DTYPES: readonly DType[] = ['float32', 'int32'];
+export const ORT_WEB_DTYPES: readonly DType[] = ['float32', 'int32'];
 
 function readSessionOptions(defaults: OrtWebSessionOptions, options: CompileOptions | undefined): OrtWebSessionOptions {
   const merged = mergeSessionOptions(defaults, options);
@@ -174,7 +174,7 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
       runtime = rt;
     },
     whyUnsupported(op, dtype) {
-      return tableWhyUnsupported(EXPORTERS, DTYPES, op, dtype);
+      return tableWhyUnsupported(EXPORTERS, ORT_WEB_DTYPES, op, dtype);
     },
     async compile(graph, weights, compileOptions) {
       const rt = load();

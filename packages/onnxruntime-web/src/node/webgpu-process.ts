@@ -13,7 +13,7 @@ import { createRequire } from 'module';
 import { AdapterUnavailableError, SkipconnError, checkFeeds, tableWhyUnsupported, decodeError, type Adapter, type CompiledGraph, type HostTensor, type ResourceCounts } from '@skipconn/core';
 import { entryFile, selectSwiftShader, type EntryFile } from '@skipconn/core/node';
 import { EXPORTERS } from '@skipconn/onnx';
-import { ORT_WEB_WEBGPU, type OrtWebSessionOptions } from '../adapter';
+import { ORT_WEB_DTYPES, ORT_WEB_WEBGPU, type OrtWebSessionOptions } from '../adapter';
 import { DAWN_FIX } from './dawn';
 import type { CompileReply, HostReply, HostRequest } from './protocol';
 
@@ -133,7 +133,7 @@ export function createOrtWebGpuProcessAdapter(options: OrtWebGpuProcessOptions =
       }
     },
     whyUnsupported(op, dtype) {
-      return tableWhyUnsupported(EXPORTERS, ['float32'], op, dtype);
+      return tableWhyUnsupported(EXPORTERS, ORT_WEB_DTYPES, op, dtype);
     },
     async compile(graph, weights, compileOptions) {
       const reply = await call<CompileReply>({ op: 'compile', graph: graph.graph, weights: [...weights], options: { ...(compileOptions ?? {}) } });
