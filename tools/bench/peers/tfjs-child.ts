@@ -4,16 +4,15 @@
  *
  * The graph is compiled by @skipconn/tfjs's own compiler (`compileTfjs`: the program of tfjs calls
  * that the `tfjs:webgpu` adapter runs), on tfjs-backend-webgpu 4.22 over Dawn. Its `run()` would
- * upload the feeds and download every output, so the bench calls the compiled program's one-run
- * step (`execute`, inside one tf.tidy) with inputs that are already tfjs tensors on the GPU:
- * tensors wrapping the uploaded GPUBuffers (`tf.tensor({ buffer, zeroCopy: true })`), handed to
- * the program through its `tf.tensor` call on the feed (a zero-copy `tf.clone`).
+ * upload the feeds and download every output, so the bench calls the compiled program's public
+ * one-run step on tf.Tensors (`runTensors`, inside one tf.tidy) with inputs that are already tfjs
+ * tensors on the GPU: tensors wrapping the uploaded GPUBuffers (`tf.tensor({ buffer, zeroCopy: true })`).
  *
  * One run = tf.tidy(program) + disposing its outputs; the GPU is waited for by flushing tfjs's
  * pending command encoder (what tfjs does itself before a read) and `queue.onSubmittedWorkDone()`.
  */
 import type * as tfc from '@tensorflow/tfjs-core';
-import { sizeOf, type HostTensor } from '@skipconn/core';
+import { sizeOf } from '@skipconn/core';
 import { compileTfjs, type TfRuntime } from '@skipconn/tfjs';
 import { checkBuffer, installNavigatorGpu, serve, type PeerGraph } from './child';
 import { describeAdapter } from './describe';
@@ -58,33 +57,18 @@ serve({
 
   async compile(_variant, vg, weights, inputs) {
     // Inputs: tfjs tensors over the uploaded buffers (zeroCopy: tfjs neither copies nor frees them).
-    const resident = new Map<Float32Array, tfc.Tensor>();
-    const feeds: Record<string, HostTensor> = {};
-    for (const [name, input] of Object.entries(inputs)) {
-      const marker = new Float32Array(0);
-      resident.set(marker, tf.tensor({ buffer: input.buffer, zeroCopy: true }, [...input.shape], 'float32'));
-      feeds[name] = { dtype: 'float32', shape: input.shape, data: marker };
-    }
-    // The program's tf.tensor(feed) becomes a zero-copy clone of the resident input.
-    const tensor = ((values: unknown, shape?: number[], dtype?: tfc.DataType) => {
-      const t = values instanceof Float32Array ? resident.get(values) : undefined;
-      return t !== undefined ? tf.clone(t) : (tf.tensor as (v: unknown, s?: number[], d?: tfc.DataType) => tfc.Tensor)(values, shape, dtype);
-    }) as Tf['tensor'];
-    const runtime: TfRuntime = { tf: { ...tf, tensor } as Tf, backend: 'webgpu' };
+    const feeds: Record<string, tfc.Tensor> = {};
+    for (const [name, input] of Object.entries(inputs)) feeds[name] = tf.tensor({ buffer: input.buffer, zeroCopy: true }, [...input.shape], 'float32');
+    const runtime: TfRuntime = { tf, backend: 'webgpu' };
     const compiled = await compileTfjs(runtime, vg, weights);
-    const execute = (compiled as unknown as { execute?: (f: Readonly<Record<string, HostTensor>>) => tfc.Tensor[] }).execute;
-    if (typeof execute !== 'function') {
-      throw new Error("@skipconn/tfjs's compiled graph has no execute() step any more: update tools/bench/peers/tfjs-child.ts");
-    }
-    const once = (): tfc.Tensor[] => tf.tidy(() => execute.call(compiled, feeds));
+    const once = (): tfc.Tensor[] => tf.tidy(() => compiled.runTensors(feeds));
     const dispose = (ts: readonly tfc.Tensor[]): void => {
       for (const t of ts) t.dispose();
     };
 
-    // What one run dispatches (tf.profile, once; the input clones are zero-copy Identity kernels).
+    // What one run dispatches (tf.profile, once).
     const profile = await tf.profile(() => dispose(once()));
-    const names = profile.kernels.map((k) => k.name);
-    const kernels = names.filter((n, i) => !(n === 'Identity' && i < resident.size));
+    const kernels = profile.kernels.map((k) => k.name);
     flush();
     await backend.queue.onSubmittedWorkDone();
 
@@ -114,7 +98,7 @@ serve({
       },
       async dispose() {
         await compiled.dispose();
-        dispose([...resident.values()]);
+        dispose(Object.values(feeds));
       },
     };
     return graph;
