@@ -1,4 +1,7 @@
-/** The peers benchmark's result format (bench-results/peers.json) and its Markdown rendering. */
+/**
+ * The result format of the peers-style sections (bench-results/peers.json: blocks;
+ * bench-results/models.json: whole models) and their Markdown rendering.
+ */
 
 export interface EngineRun {
   /** 'webgpu', 'tfjs:webgpu' or 'ort-web:webgpu'. */
@@ -30,6 +33,8 @@ export interface BlockResult {
 }
 
 export interface PeersResult {
+  /** 'peers': the blocks of peers/run.ts; 'models': the whole models of models/run.ts. */
+  readonly section: 'peers' | 'models';
   readonly date: string;
   readonly device: string;
   readonly sizes: 'quick' | 'full';
@@ -77,9 +82,41 @@ function infoText(info: EngineRun['info']): string {
     .replace(/\|/g, '/');
 }
 
+/**
+ * One line per block: this adapter's one run and back to back, each peer's with its ratio, and
+ * whether its output matched (the table docs/benchmarks.md shows for whole models).
+ */
+export function renderSummaryTable(r: PeersResult): string[] {
+  const peers = r.engines.filter((e) => e.engine !== 'webgpu');
+  const lines = [
+    `| ${r.section === 'models' ? 'model' : 'block'} | webgpu: one run / back to back | ${peers.map((e) => `${e.engine} ${e.variant}: one run, back to back`).join(' | ')} |`,
+    `|---|---|${peers.map(() => '---').join('|')}|`,
+  ];
+  for (const b of r.blocks) {
+    const ours = b.runs.find((x) => x.engine === 'webgpu');
+    const head = `| ${b.name}, ${b.shape} | `;
+    if (b.skipped !== undefined && (ours === undefined || ours.single.length === 0)) {
+      lines.push(`${head}skipped: ${b.skipped.replace(/\|/g, '/').slice(0, 200)} |${peers.map(() => ' |').join('')}`);
+      continue;
+    }
+    const ourCell = ours === undefined ? '-' : ours.error !== undefined ? `**failed**: ${ours.error.replace(/\|/g, '/').slice(0, 200)}` : `${ms(median(ours.single))} / ${ms(median(ours.pipelined))} ms`;
+    const cells = peers.map((e) => {
+      const x = b.runs.find((run) => run.engine === e.engine && run.variant === e.variant);
+      if (x === undefined) return 'not run';
+      if (x.error !== undefined) return `**failed**: ${x.error.replace(/\|/g, '/').slice(0, 200)}`;
+      const s = median(x.single);
+      const p = median(x.pipelined);
+      const check = x.check === undefined ? '' : x.check.matches ? ', output matches' : ', **output differs**';
+      return `${ms(s)} ms (${ratio(s, ours ? median(ours.single) : null)}), ${ms(p)} ms (${ratio(p, ours ? median(ours.pipelined) : null)})${check}`;
+    });
+    lines.push(`${head}${ourCell} | ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
 export function renderPeersMarkdown(r: PeersResult): string {
   const lines = [
-    '# webgpu adapter vs the web peers: same blocks, same inputs, same run',
+    r.section === 'models' ? '# webgpu adapter vs the web peers: same whole models, same weights and inputs, same run' : '# webgpu adapter vs the web peers: same blocks, same inputs, same run',
     '',
     `- device (this adapter): ${r.device}`,
     `- date: ${r.date}; sizes: ${r.sizes}; time budget ${r.budgetS} s, used ${r.elapsedS.toFixed(1)} s${r.complete ? '' : ' (**incomplete**: stopped early or still running)'}`,
@@ -87,6 +124,7 @@ export function renderPeersMarkdown(r: PeersResult): string {
     '  "back to back": N runs issued without waiting, then one wait, time / N (median over rounds). Engines alternate in',
     "  rounds, in a rotating order. Ratios are peer time / this adapter's time: above 1 this adapter is faster.",
     '',
+    ...(r.section === 'models' ? ['## Summary', '', ...renderSummaryTable(r), ''] : []),
     '| engine | variant | where it runs | what is timed |',
     '|---|---|---|---|',
     ...r.engines.map((e) => `| ${e.engine} | ${e.variant} | ${e.where}; ${e.backend} | ${e.timed} |`),
@@ -111,7 +149,7 @@ export function renderPeersMarkdown(r: PeersResult): string {
     }
     lines.push('');
   }
-  const targets = r.blocks.filter((b) => b.runs.length > 0);
+  const targets = r.section === 'peers' ? r.blocks.filter((b) => b.runs.length > 0) : [];
   if (targets.length > 0) {
     lines.push('## Target: a compiled residual block >= 10x faster than both web peers', '');
     lines.push('| block | peer | variant | one run | back to back | >= 10x (one run) |', '|---|---|---|---:|---:|---|');

@@ -229,7 +229,39 @@ function compare(ours: OutputCheck, peer: OutputCheck): { matches: boolean; deta
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-export async function benchPeers(adapter: WebGpuAdapter, device: string, opts: PeersOptions): Promise<PeersResult> {
+/** One block (or whole model) of a peers-style section: built once, every engine gets the same graph and inputs. */
+export interface PeerBlock {
+  readonly name: string;
+  readonly shape: string;
+  /** Builds the graph and its inputs; an error skips the block and says why. */
+  make(): BenchGraph | Promise<BenchGraph>;
+}
+
+/** Where a peers-style section writes: `<outDir>/<section>.{json,md}`. */
+export type PeerSection = PeersResult['section'];
+
+/** The three blocks of the `peers` section at full or quick sizes. */
+export function peerBlocks(quick: boolean): PeerBlock[] {
+  const sizes = quick ? PEER_SIZES.quick : PEER_SIZES.full;
+  const [n, c, h, w] = sizes.image;
+  const flat = [sizes.flat];
+  return [
+    { name: 'residual add y = x + f', shape: `[${sizes.flat}]`, make: () => residual(flat, 1, 1, 'none') },
+    { name: 'fused residual y = relu(0.5x + 2f)', shape: `[${sizes.flat}]`, make: () => residual(flat, 0.5, 2, 'relu') },
+    { name: 'ResNet basic block', shape: `[${sizes.image.join(',')}] NCHW`, make: () => block('resnet-basic', [n, c, h, w], 'NCHW', (b, x) => blocks.resnetBasicBlock(b, x, 'r', c, c)) },
+  ];
+}
+
+export function benchPeers(adapter: WebGpuAdapter, device: string, opts: PeersOptions): Promise<PeersResult> {
+  return benchPeerBlocks(adapter, device, opts, 'peers', peerBlocks(opts.quick));
+}
+
+/**
+ * Times `defs` on this adapter and the peers (see the file comment); used by the `peers` section
+ * (blocks) and the `models` section (whole models, models/run.ts). A peer whose process died on
+ * one block is started again before the next, while the budget lasts.
+ */
+export async function benchPeerBlocks(adapter: WebGpuAdapter, device: string, opts: PeersOptions, section: PeerSection, defs: readonly PeerBlock[]): Promise<PeersResult> {
   const t0 = performance.now();
   const deadline = t0 + opts.budgetS * 1000;
   const left = (): number => deadline - performance.now();
@@ -239,29 +271,28 @@ export async function benchPeers(adapter: WebGpuAdapter, device: string, opts: P
   const S = opts.single ?? (quick ? 5 : 20);
   const K = opts.pipelined ?? (quick ? 10 : 50);
   const R = opts.rounds ?? (quick ? 3 : 5);
-  const sizes = quick ? PEER_SIZES.quick : PEER_SIZES.full;
 
-  const result: PeersResult = { date: new Date().toISOString(), device, sizes: quick ? 'quick' : 'full', budgetS: opts.budgetS, elapsedS: 0, complete: false, engines: [], blocks: [] };
+  const result: PeersResult = { section, date: new Date().toISOString(), device, sizes: quick ? 'quick' : 'full', budgetS: opts.budgetS, elapsedS: 0, complete: false, engines: [], blocks: [] };
   const write = (): void => {
     result.elapsedS = (performance.now() - t0) / 1000;
     fs.mkdirSync(opts.outDir, { recursive: true });
-    fs.writeFileSync(path.join(opts.outDir, 'peers.json'), `${JSON.stringify(result, null, 2)}\n`);
-    fs.writeFileSync(path.join(opts.outDir, 'peers.md'), renderPeersMarkdown(result));
+    fs.writeFileSync(path.join(opts.outDir, `${section}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    fs.writeFileSync(path.join(opts.outDir, `${section}.md`), renderPeersMarkdown(result));
   };
 
-  const procs = opts.peers.map((p) => peerProcess(p, opts.ortV8));
+  const startPeer = async (name: PeerName): Promise<PeerProcess> => {
+    const p = peerProcess(name, opts.ortV8);
+    p.start();
+    try {
+      p.backend = (await p.call<InitReply>({ op: 'init' }, Math.min(120_000, Math.max(5000, left())))).backend;
+      console.log(`${section}: ${p.name}: ${p.backend}`);
+    } catch (err) {
+      console.log(`${section}: ${p.name} unavailable: ${errorText(err)}`);
+    }
+    return p;
+  };
+  const procs = await Promise.all(opts.peers.map(startPeer));
   try {
-    await Promise.all(
-      procs.map(async (p) => {
-        p.start();
-        try {
-          p.backend = (await p.call<InitReply>({ op: 'init' }, Math.min(120_000, Math.max(5000, left())))).backend;
-          console.log(`peers: ${p.name}: ${p.backend}`);
-        } catch (err) {
-          console.log(`peers: ${p.name} unavailable: ${errorText(err)}`);
-        }
-      }),
-    );
     result.engines.push({ engine: 'webgpu', variant: 'compiled, fused (default)', where: "this process, device in the adapter's worker thread", backend: device, timed: TIMED.webgpu });
     for (const p of procs) {
       const backend = p.dead === undefined ? p.backend : `unavailable: ${p.dead}`;
@@ -272,14 +303,6 @@ export async function benchPeers(adapter: WebGpuAdapter, device: string, opts: P
       }
     }
     write();
-
-    const [n, c, h, w] = sizes.image;
-    const flat = [sizes.flat];
-    const defs: { name: string; shape: string; make(): BenchGraph }[] = [
-      { name: 'residual add y = x + f', shape: `[${sizes.flat}]`, make: () => residual(flat, 1, 1, 'none') },
-      { name: 'fused residual y = relu(0.5x + 2f)', shape: `[${sizes.flat}]`, make: () => residual(flat, 0.5, 2, 'relu') },
-      { name: 'ResNet basic block', shape: `[${sizes.image.join(',')}] NCHW`, make: () => block('resnet-basic', [n, c, h, w], 'NCHW', (b, x) => blocks.resnetBasicBlock(b, x, 'r', c, c)) },
-    ];
 
     let warm = false;
     for (let bi = 0; bi < defs.length; bi++) {
@@ -293,7 +316,24 @@ export async function benchPeers(adapter: WebGpuAdapter, device: string, opts: P
         continue;
       }
       const blockEnd = blockStart + left() / (defs.length - bi);
-      const g = def.make();
+      // A peer that crashed on an earlier block gets a fresh process (an init within the budget).
+      for (let i = 0; i < procs.length; i++) {
+        const p = procs[i]!;
+        if (p.dead !== undefined && p.backend !== '' && left() > 15_000) {
+          console.log(`${section}: restarting ${p.name} (${p.dead})`);
+          await p.stop();
+          procs[i] = await startPeer(p.name);
+        }
+      }
+      let g: BenchGraph;
+      try {
+        g = await def.make();
+      } catch (err) {
+        res.skipped = `could not be built: ${errorText(err)}`;
+        console.log(`${section}: ${def.name}: ${res.skipped}`);
+        write();
+        continue;
+      }
       const slots: Slot[] = [oursSlot(adapter, g)];
       const live = procs.filter((p) => p.dead === undefined);
       // Inputs to every peer first (4 MiB slices: see child.ts), then compile and check everything.
@@ -309,7 +349,7 @@ export async function benchPeers(adapter: WebGpuAdapter, device: string, opts: P
             inputKeys[p.name]![input.name] = key;
           }
         } catch (err) {
-          console.log(`peers: ${p.name}: upload failed: ${errorText(err)}`);
+          console.log(`${section}: ${p.name}: upload failed: ${errorText(err)}`);
         }
         const variants = p.name === 'tfjs' ? [['tfjs:webgpu', 'compiled program']] : [['ort-web:webgpu', 'session.run'], ...(opts.capture ? [['ort-web:webgpu', 'graph capture']] : [])];
         for (const [engine, variant] of variants) slots.push(peerSlot(p, engine!, variant!, `${bi}/${variant}`, g, inputKeys[p.name]!, timeout));
@@ -330,7 +370,7 @@ export async function benchPeers(adapter: WebGpuAdapter, device: string, opts: P
           ok.push(s);
         } catch (err) {
           s.run.error = errorText(err);
-          console.log(`peers: ${def.name}: ${s.run.engine} (${s.run.variant}) failed: ${s.run.error}`);
+          console.log(`${section}: ${def.name}: ${s.run.engine} (${s.run.variant}) failed: ${s.run.error}`);
         }
       }
       write();
@@ -366,7 +406,7 @@ export async function benchPeers(adapter: WebGpuAdapter, device: string, opts: P
             s.run.gpu.push(...many.gpu);
           } catch (err) {
             s.run.error = errorText(err);
-            console.log(`peers: ${def.name}: ${s.run.engine} (${s.run.variant}) failed: ${s.run.error}`);
+            console.log(`${section}: ${def.name}: ${s.run.engine} (${s.run.variant}) failed: ${s.run.error}`);
           }
         }
         res.rounds = round + 1;
@@ -382,7 +422,7 @@ export async function benchPeers(adapter: WebGpuAdapter, device: string, opts: P
       res.seconds = (performance.now() - blockStart) / 1000;
       if (res.rounds === 0 && res.skipped === undefined) res.skipped = 'no round fitted in the time budget';
       write();
-      printBlock(res);
+      printBlock(section, res);
     }
     result.complete = result.blocks.every((b) => b.skipped === undefined && b.runs.every((r) => r.error === undefined));
     write();
@@ -392,7 +432,7 @@ export async function benchPeers(adapter: WebGpuAdapter, device: string, opts: P
   }
 }
 
-function printBlock(b: BlockResult): void {
+function printBlock(section: PeerSection, b: BlockResult): void {
   const ours = b.runs.find((r) => r.engine === 'webgpu');
   const f = (v: number | null): string => (v === null ? '-' : v.toFixed(v < 1 ? 4 : 2));
   const parts = [`webgpu ${f(median(ours?.single ?? []))} ms (gpu ${f(median(ours?.gpu ?? []))}, back to back ${f(median(ours?.pipelined ?? []))})`];
@@ -404,5 +444,5 @@ function printBlock(b: BlockResult): void {
         `${q.engine} ${q.variant} ${f(median(r.single))} ms = ${q.single?.toFixed(1) ?? '-'}x (back to back ${f(median(r.pipelined))} = ${q.pipelined?.toFixed(1) ?? '-'}x)${r.check && !r.check.matches ? ' OUTPUT DIFFERS' : ''}`,
       );
   }
-  console.log(`peers: ${b.name} ${b.shape}, ${b.rounds} rounds: ${parts.join(' | ')}`);
+  console.log(`${section}: ${b.name} ${b.shape}, ${b.rounds} rounds: ${parts.join(' | ')}`);
 }
