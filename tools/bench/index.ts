@@ -1,8 +1,9 @@
 /**
- * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|latency|peers|reference|chains|cli|reexport] [--cli-reps N]
+ * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|latency|peers|models|reference|chains|cli|reexport] [--cli-reps N]
  *                  [--latency-sizes 1024,65536] [--latency-runs N]
  *                  [--chain-sizes 25000,50000,100000]
  *                  [--budget-s S] [--peers tfjs,ort] [--ort-v8 liftoff|default] [--no-capture]
+ *                  [--models-budget-s S] [--whole-models a,b] [--models-dir DIR]
  *                  [--models a,b] [--label NAME]
  *
  * Sections, all by default in one run (webgpu and peers on one adapter):
@@ -20,6 +21,9 @@
  *  - `peers` (bench-results/peers.{json,md}, peers/run.ts): this adapter against `tfjs:webgpu` and
  *    `ort-web:webgpu` on the same blocks and inputs, each peer in a child process of its own,
  *    engines alternating; --budget-s bounds the section (default 600 s).
+ *  - `models` (bench-results/models.{json,md}, models/run.ts): the same comparison on whole models
+ *    (ResNet-50, MobileNetV2, DenseNet-121, ViT-B/16, a TransformerEncoder stack) refilled from
+ *    weight-less ONNX skeletons; --models-budget-s bounds it (default 900 s).
  *  - `reference` (bench-results/reference.{json,md}, reference.ts): the float64 reference
  *    evaluator's GFLOP/s per kernel and its time on whole ONNX models (--models picks them,
  *    --label names an older checkout's run: reference-<label>.{json,md}). No GPU needed.
@@ -38,7 +42,9 @@ import * as path from 'node:path';
 import { createWebGpuAdapter, type ConvSettings, type WebGpuAdapter, type WebGpuCompiledGraph } from '@skipconn/webgpu';
 import { FULL, QUICK, blocks, block, highway, residual, residualDecomposed, type BenchGraph, type Sizes } from './graphs';
 import { renderMarkdown, type BenchResult, type Measurement } from './report';
-import { benchPeers, type PeerName } from './peers/run';
+import { benchPeers, type PeerName, type PeersOptions } from './peers/run';
+import { benchModels, parseModelNames } from './models/run';
+import { DEFAULT_MODELS_DIR, MODEL_NAMES } from './models/models';
 import { benchCliStartup, renderStartup } from './cli-startup';
 import { REFERENCE_MODELS, benchReference } from './reference';
 import { benchChains } from './chains';
@@ -97,14 +103,14 @@ async function measureAll(adapter: WebGpuAdapter, variants: readonly Variant[], 
 async function main(): Promise<void> {
   const outDir = arg('--out') ?? 'bench-results';
   const only = arg('--only');
-  if (only !== undefined && !['webgpu', 'latency', 'peers', 'reference', 'chains', 'cli', 'reexport'].includes(only)) throw new Error(`--only: expected webgpu, latency, peers, reference, chains, cli or reexport, received ${only}`);
+  if (only !== undefined && !['webgpu', 'latency', 'peers', 'models', 'reference', 'chains', 'cli', 'reexport'].includes(only)) throw new Error(`--only: expected webgpu, latency, peers, models, reference, chains, cli or reexport, received ${only}`);
   if (only === undefined || only === 'cli') console.log(renderStartup(benchCliStartup(outDir, Number(arg('--cli-reps') ?? 9))));
   if (only === undefined || only === 'chains') {
     const sizes = (arg('--chain-sizes') ?? '25000,50000,100000').split(',').map(Number);
     if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error(`--chain-sizes: expected positive integers, received ${arg('--chain-sizes')}`);
     await benchChains(outDir, sizes);
   }
-  if (only === undefined || only === 'webgpu' || only === 'latency' || only === 'peers') await benchGpu(only, outDir);
+  if (only === undefined || only === 'webgpu' || only === 'latency' || only === 'peers' || only === 'models') await benchGpu(only, outDir);
   if (only === undefined || only === 'reference') {
     benchReference({
       outDir,
@@ -126,7 +132,7 @@ async function benchGpu(only: string | undefined, outDir: string): Promise<void>
   const device = adapter.device!;
   const quick = process.argv.includes('--quick') || (!process.argv.includes('--full') && device.isFallbackAdapter);
   try {
-    if (only !== 'peers') {
+    if (only === undefined || only === 'webgpu' || only === 'latency') {
       const sizes = (arg('--latency-sizes') ?? (quick ? '1024,65536,1048576' : '1024,65536,1048576,16777216')).split(',').map(Number);
       if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error(`--latency-sizes: expected positive integers, received ${arg('--latency-sizes')}`);
       console.log(`bench latency: ${device.backend}`);
@@ -143,18 +149,22 @@ async function benchGpu(only: string | undefined, outDir: string): Promise<void>
         await plain.dispose();
       }
     }
-    if (only !== 'peers' && only !== 'latency') await benchAdapter(adapter, quick, outDir);
-    if (only !== 'webgpu' && only !== 'latency') {
+    if (only === undefined || only === 'webgpu') await benchAdapter(adapter, quick, outDir);
+    if (only === undefined || only === 'peers' || only === 'models') {
       const peers = (arg('--peers') ?? 'tfjs,ort').split(',').filter((p) => p !== '');
       for (const p of peers) if (p !== 'tfjs' && p !== 'ort') throw new Error(`--peers: expected tfjs and/or ort, received ${p}`);
       const v8 = arg('--ort-v8') ?? 'liftoff';
       if (v8 !== 'liftoff' && v8 !== 'default') throw new Error(`--ort-v8: expected liftoff or default, received ${v8}`);
-      const num = (name: string): number | undefined => (arg(name) === undefined ? undefined : Number(arg(name)));
-      console.log(`bench peers: ${device.backend}; ${quick ? 'quick' : 'full'} sizes, budget ${arg('--budget-s') ?? 600} s`);
-      await benchPeers(adapter, device.backend, {
+      const num = (name: string): number | undefined => {
+        const v = arg(name);
+        if (v === undefined) return undefined;
+        const n = Number(v);
+        if (!Number.isFinite(n) || n < 0) throw new Error(`${name}: expected a non-negative number, received ${v}`);
+        return n;
+      };
+      const common: Omit<PeersOptions, 'budgetS'> = {
         quick,
         outDir,
-        budgetS: Number(arg('--budget-s') ?? 600),
         peers: peers as PeerName[],
         ortV8: v8,
         capture: !process.argv.includes('--no-capture'),
@@ -162,8 +172,20 @@ async function benchGpu(only: string | undefined, outDir: string): Promise<void>
         ...(num('--peer-pipelined') !== undefined ? { pipelined: num('--peer-pipelined')! } : {}),
         ...(num('--peer-rounds') !== undefined ? { rounds: num('--peer-rounds')! } : {}),
         ...(num('--warmup-s') !== undefined ? { warmupS: num('--warmup-s')! } : {}),
-      });
-      console.log(`bench: wrote ${path.join(outDir, 'peers.json')} and peers.md`);
+      };
+      if (only !== 'models') {
+        console.log(`bench peers: ${device.backend}; ${quick ? 'quick' : 'full'} sizes, budget ${num('--budget-s') ?? 600} s`);
+        await benchPeers(adapter, device.backend, { ...common, budgetS: num('--budget-s') ?? 600 });
+        console.log(`bench: wrote ${path.join(outDir, 'peers.json')} and peers.md`);
+      }
+      if (only !== 'peers') {
+        const size = quick ? 'small' : 'full';
+        const budgetS = num('--models-budget-s') ?? 900;
+        console.log(`bench models: ${device.backend}; ${size} models, budget ${budgetS} s`);
+        const names = parseModelNames(arg('--whole-models') ?? MODEL_NAMES.join(','));
+        await benchModels(adapter, device.backend, { ...common, budgetS, modelsDir: arg('--models-dir') ?? DEFAULT_MODELS_DIR, size, names });
+        console.log(`bench: wrote ${path.join(outDir, 'models.json')} and models.md`);
+      }
     }
   } finally {
     await adapter.dispose();
