@@ -10,8 +10,9 @@
  * after every round (bench-results/peers.json and peers.md), so a run cut short keeps what it had.
  *
  * A time budget (--budget-s) bounds the whole section: each block gets an equal share of what is
- * left, rounds stop when the next would not fit, and a peer that does not answer in time is killed
- * and reported as failed.
+ * left, rounds stop when the next would not fit, and a peer that does not answer within its
+ * block's share (compiling included) is killed and reported as failed, so one slow compile (an
+ * onnxruntime session of a whole model on a software adapter) cannot eat the later blocks' time.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -316,6 +317,8 @@ export async function benchPeerBlocks(adapter: WebGpuAdapter, device: string, op
         continue;
       }
       const blockEnd = blockStart + left() / (defs.length - bi);
+      /** Longest wait for one peer request of this block: what is left of its share, plus a little. */
+      const blockTimeout = (): number => Math.max(5000, Math.min(blockEnd, deadline) - performance.now() + 5000);
       // A peer that crashed on an earlier block gets a fresh process (an init within the budget).
       for (let i = 0; i < procs.length; i++) {
         const p = procs[i]!;
@@ -352,14 +355,14 @@ export async function benchPeerBlocks(adapter: WebGpuAdapter, device: string, op
           console.log(`${section}: ${p.name}: upload failed: ${errorText(err)}`);
         }
         const variants = p.name === 'tfjs' ? [['tfjs:webgpu', 'compiled program']] : [['ort-web:webgpu', 'session.run'], ...(opts.capture ? [['ort-web:webgpu', 'graph capture']] : [])];
-        for (const [engine, variant] of variants) slots.push(peerSlot(p, engine!, variant!, `${bi}/${variant}`, g, inputKeys[p.name]!, timeout));
+        for (const [engine, variant] of variants) slots.push(peerSlot(p, engine!, variant!, `${bi}/${variant}`, g, inputKeys[p.name]!, blockTimeout));
       }
       res.runs.push(...slots.map((s) => s.run));
       let reference: OutputCheck | undefined;
       const ok: Slot[] = [];
       for (const s of slots) {
-        if (left() <= 0) {
-          s.run.error = 'the time budget ran out before it was compiled';
+        if (performance.now() >= Math.min(blockEnd, deadline)) {
+          s.run.error = "this block's share of the time budget ran out before it was compiled";
           continue;
         }
         try {
