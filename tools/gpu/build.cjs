@@ -67,6 +67,9 @@ function bundleScripts() {
       external: ['webgpu', 'onnxruntime-web', 'onnxruntime-web/*', 'onnxruntime-node', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'tsx', 'tsx/*'],
       logLevel: 'error',
       legalComments: 'none',
+      // The packages' `sideEffects` lists name their dist/ entries, so esbuild would drop the
+      // import of a source entry that registers an adapter (conformance.ts's '@skipconn/webgpu').
+      ignoreAnnotations: true,
     });
   }
 }
