@@ -7,7 +7,8 @@
 # Environment: OUT (default ./gpu-out), TOTAL_S (wall-clock budget of everything, unpacking
 # included; default 480), SIZES (full, default, or quick: the SwiftShader sizes, to try this
 # script on a CPU machine after `node tools/gpu/build.cjs --sizes full,small`), PEERS_S (the
-# peers blocks' budget, default 90), CONFORMANCE_S (time kept for conformance, default 90),
+# peers blocks' budget, default 90), LATENCY_S (the single-run latency phases' limit, default
+# 60), CONFORMANCE_S (time kept for conformance, default 90),
 # WORK (where to unpack, default /tmp/skipconn-gpu), CONFORMANCE_FILTER (a case glob, default all),
 # MODELS (comma-separated, default all: resnet50,mobilenet_v2,densenet121,vit_b_16,encoder).
 #
@@ -15,6 +16,7 @@
 # stop the next:
 #   1. Vulkan loader from gl/*.deb (skipped when libvulkan.so.1 is installed), Node and the bundle;
 #   2. nvidia-smi, and torch.add on 16M float32 with this machine's PyTorch (torch-add.json);
+#   2b. one run phase by phase, paced wait and plain await, 1K to 16M (webgpu-latency.{json,md});
 #   3. the peers blocks (peers.{json,md}) and the whole models (models.{json,md}) at full size;
 #   4. the conformance suite on adapter webgpu (conformance.json), with the time that is left.
 # Logs of each step: $OUT/<step>.log.
@@ -23,6 +25,7 @@ T0=$(date +%s)
 TOTAL_S=${TOTAL_S:-480}
 SIZES=${SIZES:-full}
 PEERS_S=${PEERS_S:-90}
+LATENCY_S=${LATENCY_S:-60}
 CONFORMANCE_S=${CONFORMANCE_S:-90}
 OUT=${OUT:-$PWD/gpu-out}
 WORK=${WORK:-/tmp/skipconn-gpu}
@@ -93,6 +96,10 @@ log "unpacked: $("$NODE" --version), bundle $(du -sm "$B" | cut -f1) MB"
 # 2. The GPU and PyTorch's own add.
 (nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv || echo 'no nvidia-smi') > "$OUT/nvidia-smi.txt" 2>&1
 step torch-add 60 python3 "$HERE/torch_add.py" --json "$OUT/torch-add.json"
+
+# 2b. Where a single run's time goes (docs/benchmarks.md, "One run, phase by phase"): the
+# constant between GPU done and run() returned, and the 16M add's single run against GPU time.
+step latency "$LATENCY_S" "$NODE" "$B/bench.js" --only latency $SIZE_FLAG --latency-runs 400 --out "$OUT"
 
 # 3. Peers blocks, then whole models, keeping CONFORMANCE_S for step 4. The bench's own budget
 # is the time it may spend after start-up; the hard limit leaves it 45 s more.
