@@ -2,26 +2,11 @@
  * cast: hand-computed values for both targets (truncation toward zero, rounding to float32 beyond
  * 2^24, the IR's NaN and saturation rule) and the attribute and dtype rules.
  */
-import { GraphBuilder, GraphError, castValue, evaluateGraph, tensor, type Attrs, type DType, type HostTensor } from '../src';
+import { castValue, tensor, type Attrs, type DType, type GraphError, type HostTensor } from '../src';
+import { evaluateOneOp, oneOpBuildError } from './one-op';
 
-function run(x: HostTensor, to: 'float32' | 'int32'): HostTensor {
-  const b = new GraphBuilder('cast-case');
-  b.output(b.node('cast', [b.input('x', x.shape, { dtype: x.dtype })], { to }, 'y'));
-  const { validated, weights } = b.build();
-  return evaluateGraph(validated, weights, { x })['y']!;
-}
-
-function buildError(attrs: Attrs, dtype: DType = 'float32'): GraphError {
-  const b = new GraphBuilder('bad');
-  b.output(b.node('cast', [b.input('x', [2], { dtype })], attrs, 'y'));
-  try {
-    b.build();
-  } catch (err) {
-    if (err instanceof GraphError) return err;
-    throw err;
-  }
-  throw new Error('expected a GraphError');
-}
+const run = (x: HostTensor, to: 'float32' | 'int32'): HostTensor => evaluateOneOp('cast', x, { to });
+const buildError = (attrs: Attrs, dtype: DType = 'float32'): GraphError => oneOpBuildError('cast', [2], attrs, dtype);
 
 test('int32 -> float32 is exact up to 2^24 and rounds to nearest even beyond', () => {
   // 2^24 + 1 = 16777217 lies halfway between 16777216 and 16777218: ties to even -> 16777216;

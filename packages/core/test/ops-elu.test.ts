@@ -2,26 +2,11 @@
  * elu: x for x >= 0, alpha * (exp(x) - 1) below; hand-computed values (the arithmetic is next to
  * each) and the attribute rules (default 1, finite numbers only, no unknown attributes).
  */
-import { GraphBuilder, GraphError, evaluateGraph, tensor, type Attrs } from '../src';
+import { tensor, type Attrs, type GraphError } from '../src';
+import { evaluateOneOp, oneOpBuildError } from './one-op';
 
-function run(data: number[], attrs: Attrs): number[] {
-  const b = new GraphBuilder('elu-case');
-  b.output(b.node('elu', [b.input('x', [data.length], { dtype: 'float64' })], attrs, 'y'));
-  const { validated, weights } = b.build();
-  return Array.from(evaluateGraph(validated, weights, { x: tensor('float64', [data.length], data) }, { float64: true })['y']!.data as Float64Array);
-}
-
-function attrError(attrs: Attrs): GraphError {
-  const b = new GraphBuilder('bad');
-  b.output(b.node('elu', [b.input('x', [2])], attrs, 'y'));
-  try {
-    b.build();
-  } catch (err) {
-    if (err instanceof GraphError) return err;
-    throw err;
-  }
-  throw new Error('expected a GraphError');
-}
+const run = (data: number[], attrs: Attrs): number[] => Array.from(evaluateOneOp('elu', tensor('float64', [data.length], data), attrs).data as Float64Array);
+const attrError = (attrs: Attrs): GraphError => oneOpBuildError('elu', [2], attrs);
 
 test('alpha 1 by default: x >= 0 passes, exp(x) - 1 below', () => {
   // 2 -> 2; 0 -> 0; -ln 2 -> 1/2 - 1 = -0.5; -ln 4 -> 1/4 - 1 = -0.75

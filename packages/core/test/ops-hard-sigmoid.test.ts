@@ -2,26 +2,11 @@
  * hardSigmoid: y = max(0, min(1, alpha * x + beta)), hand-computed values (the arithmetic is next
  * to each) and the attribute rules (defaults, finite numbers only, no unknown attributes).
  */
-import { GraphBuilder, GraphError, PYTORCH_HARD_SIGMOID, evaluateGraph, tensor, type Attrs } from '../src';
+import { PYTORCH_HARD_SIGMOID, tensor, type Attrs, type GraphError } from '../src';
+import { evaluateOneOp, oneOpBuildError } from './one-op';
 
-function run(data: number[], attrs: Attrs): number[] {
-  const b = new GraphBuilder('hard-sigmoid-case');
-  b.output(b.node('hardSigmoid', [b.input('x', [data.length], { dtype: 'float64' })], attrs, 'n'));
-  const { validated, weights } = b.build();
-  return Array.from(evaluateGraph(validated, weights, { x: tensor('float64', [data.length], data) }, { float64: true })['n']!.data as Float64Array);
-}
-
-function attrError(attrs: Attrs): GraphError {
-  const b = new GraphBuilder('bad');
-  b.output(b.node('hardSigmoid', [b.input('x', [2])], attrs, 'n'));
-  try {
-    b.build();
-  } catch (err) {
-    if (err instanceof GraphError) return err;
-    throw err;
-  }
-  throw new Error('expected a GraphError');
-}
+const run = (data: number[], attrs: Attrs): number[] => Array.from(evaluateOneOp('hardSigmoid', tensor('float64', [data.length], data), attrs).data as Float64Array);
+const attrError = (attrs: Attrs): GraphError => oneOpBuildError('hardSigmoid', [2], attrs);
 
 test("defaults are ONNX's: alpha 0.2, beta 0.5", () => {
   // 0.2 * -3 + 0.5 = -0.1 -> 0; 0.2 * 0 + 0.5 = 0.5; 0.2 * 1 + 0.5 = 0.7; 0.2 * 3 + 0.5 = 1.1 -> 1

@@ -2,40 +2,25 @@
  * slice: ONNX Slice bounds (negative bounds, clamping, steps of either sign, empty axes), with the
  * expected elements worked out by hand next to each case, and the errors naming axis and shape.
  */
-import { GraphBuilder, GraphError, evaluateGraph, findSkips, sliceWindow, tensor, windowAsAttrs, type Attrs } from '../src';
+import { GraphBuilder, findSkips, sliceWindow, tensor, windowAsAttrs, type Attrs, type GraphError } from '../src';
+import { evaluateOneOp, oneOpBuildError } from './one-op';
 
 /** x = 0, 1, ..., size - 1 in `shape`; returns the slice's shape and values. */
 function run(shape: number[], attrs: Attrs): { shape: readonly number[]; data: number[] } {
   const size = shape.reduce((a, b) => a * b, 1);
-  const b = new GraphBuilder('slice-case');
-  b.output(b.node('slice', [b.input('x', shape, { dtype: 'float64' })], attrs, 'n'));
-  const { validated, weights } = b.build();
-  const y = evaluateGraph(
-    validated,
-    weights,
-    {
-      x: tensor(
-        'float64',
-        shape,
-        Array.from({ length: size }, (_, i) => i),
-      ),
-    },
-    { float64: true },
-  )['n']!;
+  const y = evaluateOneOp(
+    'slice',
+    tensor(
+      'float64',
+      shape,
+      Array.from({ length: size }, (_, i) => i),
+    ),
+    attrs,
+  );
   return { shape: y.shape, data: Array.from(y.data as Float64Array) };
 }
 
-function buildError(shape: number[], attrs: Attrs): GraphError {
-  const b = new GraphBuilder('bad');
-  b.output(b.node('slice', [b.input('x', shape)], attrs, 'n'));
-  try {
-    b.build();
-  } catch (err) {
-    if (err instanceof GraphError) return err;
-    throw err;
-  }
-  throw new Error('expected a GraphError');
-}
+const buildError = (shape: number[], attrs: Attrs): GraphError => oneOpBuildError('slice', shape, attrs);
 
 test('a channel chunk of NCHW data keeps the layout and takes whole planes', () => {
   // x [1, 4, 1, 2]: channel c holds 2c, 2c + 1; channels 2:4 -> 4, 5, 6, 7
