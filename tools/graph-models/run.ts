@@ -22,15 +22,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type * as tfc from '@tensorflow/tfjs-core';
-import { createAdapter, evaluateGraph, findSkips, isModuleNotFound, probeAdapter, registeredAdapters, tensor, toFloat64, type HostTensor, type Graph } from '@skipconn/core';
+import { createAdapter, evaluateGraph, findSkips, isModuleNotFound, probeAdapter, registeredAdapters, tensor, type HostTensor, type Graph } from '@skipconn/core';
 import { loadGraphFile, saveGraphFile, writeFileAtomic } from '@skipconn/core/node';
 import { exportOnnx } from '@skipconn/onnx';
 import { transposeHostTensor } from '@skipconn/tfjs';
 import { loadGraphModelFile, saveLayersModel } from '@skipconn/tfjs/node';
 import { GRAPH_MODEL_FIXTURES, graphModelInput, runWithConverter } from '../../packages/tfjs/test/graph-model-helpers';
+import { ATOL, RTOL, compareOutput, machineLine, oneLineError } from '../model-check';
 
-const ATOL = 1e-4;
-const RTOL = 1e-3;
 const SCRIPT = path.resolve(process.argv[1] ?? 'tools/graph-models/run.ts');
 const ROOT = path.resolve(path.dirname(SCRIPT), '..', '..');
 const ADAPTER_PACKAGES = ['@skipconn/onnxruntime-node', '@skipconn/onnxruntime-web', '@skipconn/tfjs', '@skipconn/webgpu'];
@@ -65,37 +64,13 @@ interface Report {
   rows: Row[];
 }
 
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  const line = text.split('\n').find((l) => l.trim().length > 0) ?? text;
-  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
-}
-
-/** Max |got - want| (NaN on one side only is Infinity) and whether every element is within tolerance. */
-function compare(got: HostTensor, want: HostTensor): { maxAbs: number; ok: boolean } {
-  if (got.shape.join() !== want.shape.join()) throw new Error(`output shape [${got.shape.join(', ')}] differs from tfjs-converter's [${want.shape.join(', ')}]`);
-  const g = toFloat64(got);
-  const w = toFloat64(want);
-  let maxAbs = 0;
-  let ok = true;
-  for (let i = 0; i < w.length; i++) {
-    const a = g[i]!;
-    const b = w[i]!;
-    if (a === b || (Number.isNaN(a) && Number.isNaN(b))) continue;
-    const e = Number.isNaN(a) || Number.isNaN(b) ? Infinity : Math.abs(a - b);
-    if (!(e <= ATOL + RTOL * Math.abs(b))) ok = false;
-    if (!(e <= maxAbs)) maxAbs = e;
-  }
-  return { maxAbs, ok };
-}
-
 /** Max error over all outputs, pass only when each output passes. */
 function judge(got: readonly HostTensor[], want: readonly HostTensor[]): { status: 'pass' | 'fail'; maxAbs: number } {
   if (got.length !== want.length) throw new Error(`${got.length} outputs, tfjs-converter gives ${want.length}`);
   let maxAbs = 0;
   let ok = true;
   got.forEach((g, i) => {
-    const d = compare(g, want[i]!);
+    const d = compareOutput(g, want[i]!, 'tfjs-converter');
     maxAbs = Math.max(maxAbs, d.maxAbs);
     ok &&= d.ok;
   });
@@ -108,7 +83,7 @@ async function timed(run: () => Promise<{ got: HostTensor[]; customLayers?: read
     const { got, customLayers } = await run();
     return { ...judge(got, want), seconds: (performance.now() - t0) / 1000, ...(customLayers ? { customLayers } : {}) };
   } catch (err) {
-    return { status: 'error', message: oneLine(err), seconds: (performance.now() - t0) / 1000 };
+    return { status: 'error', message: oneLineError(err, 300), seconds: (performance.now() - t0) / 1000 };
   }
 }
 
@@ -141,7 +116,7 @@ async function loadAdapterPackages(): Promise<void> {
     try {
       await import(pkg);
     } catch (err) {
-      if (!isModuleNotFound(err, pkg)) console.error(`${pkg} failed to load: ${oneLine(err)}`);
+      if (!isModuleNotFound(err, pkg)) console.error(`${pkg} failed to load: ${oneLineError(err, 300)}`);
     }
   }
 }
@@ -248,7 +223,7 @@ async function runModel(modelFile: string, adapters: readonly string[], tmp: str
       fs.writeFileSync(feedsFile, JSON.stringify(inputs.map((t) => ({ shape: t.shape, data: Array.from(t.data as Float32Array) }))));
       const args = [...process.execArgv, SCRIPT, '--predict-child', saved.modelFile, feedsFile, saved.customLayers.length > 0 ? 'custom' : 'plain'];
       const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
-      if (r.status !== 0) throw new Error(`tf.loadLayersModel failed: ${oneLine(r.stderr)}`);
+      if (r.status !== 0) throw new Error(`tf.loadLayersModel failed: ${oneLineError(r.stderr, 300)}`);
       const got = (JSON.parse(r.stdout) as { shape: number[]; data: number[] }[]).map((t) => tensor('float32', t.shape, Float32Array.from(t.data)));
       const inverse = (perm: readonly number[]) => perm.map((_, a) => perm.indexOf(a));
       return { got: saved.outputs.map((o, i) => transposeHostTensor(got[i]!, inverse(o.perm))), customLayers: saved.customLayers };
@@ -295,10 +270,6 @@ function renderMarkdown(report: Report): string {
 function byAdapterOrder(a: string, b: string): number {
   const rank = (n: string): number => (ADAPTER_ORDER.includes(n) ? ADAPTER_ORDER.indexOf(n) : ADAPTER_ORDER.length);
   return rank(a) - rank(b);
-}
-
-function machine(): string {
-  return `${os.cpus().length}-core ${os.arch()} (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), no GPU (webgpu runs on SwiftShader), Node ${process.version}`;
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -359,7 +330,7 @@ async function main(argv: readonly string[]): Promise<void> {
       .filter((d) => only === null || only.includes(d))
       .sort()
       .map((d) => path.join(GRAPH_MODEL_FIXTURES, d, 'model.json'));
-  const report: Report = { machine: machine(), date: new Date().toISOString().slice(0, 10), atol: ATOL, rtol: RTOL, columns: [...new Set(['reference', ...adapters])].sort(byAdapterOrder).concat(PORTS), rows: [] };
+  const report: Report = { machine: machineLine(), date: new Date().toISOString().slice(0, 10), atol: ATOL, rtol: RTOL, columns: [...new Set(['reference', ...adapters])].sort(byAdapterOrder).concat(PORTS), rows: [] };
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'skipconn-graph-models-'));
   try {
@@ -367,8 +338,8 @@ async function main(argv: readonly string[]): Promise<void> {
       try {
         report.rows.push(await runModel(cutAt === null ? file : cutGraphModel(file, cutAt, tmp), adapters, tmp));
       } catch (err) {
-        console.error(`${file}: ${oneLine(err)}`);
-        report.rows.push({ model: modelName(file), nodes: 0, skips: 0, maxAbsOutput: NaN, cells: { reference: { status: 'error', message: `import: ${oneLine(err)}`, seconds: 0 } } });
+        console.error(`${file}: ${oneLineError(err, 300)}`);
+        report.rows.push({ model: modelName(file), nodes: 0, skips: 0, maxAbsOutput: NaN, cells: { reference: { status: 'error', message: `import: ${oneLineError(err, 300)}`, seconds: 0 } } });
       }
       writeFileAtomic(`${out}.json`, `${JSON.stringify(report, null, 1)}\n`);
       writeFileAtomic(`${out}.md`, renderMarkdown(report));

@@ -24,14 +24,12 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { createAdapter, findSkips, isModuleNotFound, probeAdapter, registeredAdapters, toFloat64, type Adapter, type HostTensor } from '@skipconn/core';
+import { createAdapter, findSkips, isModuleNotFound, probeAdapter, registeredAdapters, type Adapter, type HostTensor } from '@skipconn/core';
 import { readNpyFile, writeFileAtomic } from '@skipconn/core/node';
 import { loadOnnxFile } from '@skipconn/onnx/node';
+import { ATOL, RTOL, compareOutput, machineLine, oneLineError } from '../model-check';
 
-const ATOL = 1e-4;
-const RTOL = 1e-3;
 const OPSETS = [13, 17] as const;
 /** This script (tsx puts it in argv[1]); the child processes run it again with --worker. */
 const SCRIPT = path.resolve(process.argv[1] ?? 'tools/zoo/run.ts');
@@ -136,30 +134,6 @@ async function loadAdapterPackages(): Promise<void> {
   }
 }
 
-/** Max |got - want| (NaN on one side only is Infinity) and whether all are within tolerance. */
-export function compare(got: HostTensor, want: HostTensor): { maxAbs: number; ok: boolean } {
-  if (got.shape.join() !== want.shape.join()) throw new Error(`output shape [${got.shape.join(', ')}] differs from PyTorch's [${want.shape.join(', ')}]`);
-  const g = toFloat64(got);
-  const w = toFloat64(want);
-  let maxAbs = 0;
-  let ok = true;
-  for (let i = 0; i < w.length; i++) {
-    const a = g[i]!;
-    const b = w[i]!;
-    if (a === b || (Number.isNaN(a) && Number.isNaN(b))) continue;
-    const e = Number.isNaN(a) || Number.isNaN(b) ? Infinity : Math.abs(a - b);
-    if (!(e <= ATOL + RTOL * Math.abs(b))) ok = false;
-    if (!(e <= maxAbs)) maxAbs = e;
-  }
-  return { maxAbs, ok };
-}
-
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  const line = text.split('\n').find((l) => l.trim().length > 0) ?? text;
-  return line.length > 400 ? `${line.slice(0, 400)}...` : line;
-}
-
 /**
  * The child process: imports one model and runs it on the given adapters, printing one JSON
  * line per cell ({"start": adapter} before each, so the parent knows which one crashed).
@@ -172,7 +146,7 @@ async function worker(modelDir: string, opset: number, adapters: readonly string
   try {
     model = loadOnnxFile(file);
   } catch (err) {
-    emit({ adapter: 'import', cell: { status: 'error', message: oneLine(err), seconds: (performance.now() - t0) / 1000 } });
+    emit({ adapter: 'import', cell: { status: 'error', message: oneLineError(err), seconds: (performance.now() - t0) / 1000 } });
     return;
   }
   const ops = [...new Set(model.validated.nodes.map((n) => n.type))].sort();
@@ -182,7 +156,7 @@ async function worker(modelDir: string, opset: number, adapters: readonly string
   const want64Path = path.join(modelDir, 'output_f64.npy');
   const want32 = readNpyFile(path.join(modelDir, 'output_f32.npy'));
   const want64 = fs.existsSync(want64Path) ? readNpyFile(want64Path) : undefined;
-  const torch32vs64 = want64 ? compare(want32, want64).maxAbs : undefined;
+  const torch32vs64 = want64 ? compareOutput(want32, want64, 'PyTorch').maxAbs : undefined;
   emit({ adapter: 'import', cell: { status: 'pass', nodes: model.validated.nodes.length, ops, skips, ...(torch32vs64 !== undefined ? { torch32vs64 } : {}), seconds } });
   if (adapters.length === 0) return;
 
@@ -204,8 +178,8 @@ async function worker(modelDir: string, opset: number, adapters: readonly string
       } finally {
         await compiled.dispose();
       }
-      const d32 = compare(got, want32);
-      const d64 = want64 ? compare(got, want64) : undefined;
+      const d32 = compareOutput(got, want32, 'PyTorch');
+      const d64 = want64 ? compareOutput(got, want64, 'PyTorch') : undefined;
       const ok = (d64 ?? d32).ok;
       emit({
         adapter: name,
@@ -218,7 +192,7 @@ async function worker(modelDir: string, opset: number, adapters: readonly string
         },
       });
     } catch (err) {
-      emit({ adapter: name, cell: { status: 'error', message: oneLine(err), seconds: (performance.now() - t) / 1000 } });
+      emit({ adapter: name, cell: { status: 'error', message: oneLineError(err), seconds: (performance.now() - t) / 1000 } });
     } finally {
       await adapter?.dispose().catch(() => undefined);
     }
@@ -268,7 +242,7 @@ function runChild(modelDir: string, opset: number, adapters: readonly string[], 
         const seconds = (performance.now() - lastMark) / 1000;
         const why = timedOut
           ? `did not finish within ${timeoutS} s (all adapters of this model together, ${((performance.now() - t0) / 1000).toFixed(0)} s spent)`
-          : `the process died (${signal ?? `exit ${code}`}): ${oneLine(
+          : `the process died (${signal ?? `exit ${code}`}): ${oneLineError(
               stderr
                 .split('\n')
                 .filter((l) => l.trim())
@@ -344,10 +318,6 @@ export function renderMarkdown(report: ZooReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function machine(): string {
-  return `${os.cpus().length}-core ${os.arch()} (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, no GPU (webgpu runs on SwiftShader), Node ${process.version}`;
-}
-
 async function main(argv: readonly string[]): Promise<void> {
   if (argv[0] === '--worker') {
     await worker(argv[1]!, Number(argv[2]), argv[3] ? argv[3].split(',').filter(Boolean) : []);
@@ -355,7 +325,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const o = parseOptions(argv);
   const jsonFile = `${o.out}.json`;
-  const report: ZooReport = fs.existsSync(jsonFile) ? (JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as ZooReport) : { machine: machine(), date: '', atol: ATOL, rtol: RTOL, adapters: [], models: {} };
+  const report: ZooReport = fs.existsSync(jsonFile) ? (JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as ZooReport) : { machine: machineLine(), date: '', atol: ATOL, rtol: RTOL, adapters: [], models: {} };
   const save = (): void => {
     report.date = new Date().toISOString().slice(0, 10);
     writeFileAtomic(jsonFile, `${JSON.stringify(report, null, 1)}\n`);
