@@ -103,7 +103,8 @@ async function measureAll(adapter: WebGpuAdapter, variants: readonly Variant[], 
 async function main(): Promise<void> {
   const outDir = arg('--out') ?? 'bench-results';
   const only = arg('--only');
-  if (only !== undefined && !['webgpu', 'latency', 'peers', 'models', 'reference', 'chains', 'cli', 'reexport'].includes(only)) throw new Error(`--only: expected webgpu, latency, peers, models, reference, chains, cli or reexport, received ${only}`);
+  if (only !== undefined && !['webgpu', 'latency', 'peers', 'models', 'reference', 'chains', 'cli', 'reexport'].includes(only))
+    throw new Error(`--only: expected webgpu, latency, peers, models, reference, chains, cli or reexport, received ${only}`);
   if (only === undefined || only === 'cli') console.log(renderStartup(benchCliStartup(outDir, Number(arg('--cli-reps') ?? 9))));
   if (only === undefined || only === 'chains') {
     const sizes = (arg('--chain-sizes') ?? '25000,50000,100000').split(',').map(Number);
