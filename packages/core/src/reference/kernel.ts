@@ -6,6 +6,7 @@
  */
 import type { ValidatedNodeOf } from '../graph/validate';
 import type { OpAttrs, OpType } from '../ops';
+import { stridesOf } from '../tensor';
 
 export interface F64Tensor {
   readonly shape: readonly number[];
@@ -28,4 +29,25 @@ export function f64(shape: readonly number[], data?: Float64Array): F64Tensor {
   let size = 1;
   for (const d of shape) size *= d;
   return { shape: [...shape], data: data ?? new Float64Array(size) };
+}
+
+/**
+ * A copy that reads, for output coordinate (c0, c1, ...), input element
+ * `offset + sum(c[a] * srcStrides[a])`: transpose (strides permuted) and slice (start offset,
+ * strides scaled by the steps) are both this loop.
+ */
+export function stridedGather(x: F64Tensor, outShape: readonly number[], offset: number, srcStrides: readonly number[]): F64Tensor {
+  const out = f64(outShape);
+  const outStrides = stridesOf(outShape);
+  for (let i = 0; i < out.data.length; i++) {
+    let rem = i;
+    let src = offset;
+    for (let a = 0; a < outShape.length; a++) {
+      const coord = Math.floor(rem / outStrides[a]!);
+      rem -= coord * outStrides[a]!;
+      src += coord * srcStrides[a]!;
+    }
+    out.data[i] = x.data[src]!;
+  }
+  return out;
 }

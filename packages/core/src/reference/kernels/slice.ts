@@ -1,4 +1,4 @@
-import { defineKernel, f64 } from '../kernel';
+import { defineKernel, stridedGather } from '../kernel';
 import { stridesOf } from '../../tensor';
 import { sliceWindow } from '../../ops/slice';
 
@@ -7,20 +7,15 @@ export const sliceKernel = defineKernel({
   op: 'slice',
   run([x], attrs, node) {
     const window = sliceWindow(attrs, x!.shape, { node: node.spec.name, op: 'slice' });
-    const rank = x!.shape.length;
-    const out = f64(window.sizes);
     const inStrides = stridesOf(x!.shape);
-    const outStrides = stridesOf(out.shape);
-    for (let i = 0; i < out.data.length; i++) {
-      let rem = i;
-      let src = 0;
-      for (let a = 0; a < rank; a++) {
-        const k = Math.floor(rem / outStrides[a]!);
-        rem -= k * outStrides[a]!;
-        src += (window.starts[a]! + k * window.steps[a]!) * inStrides[a]!;
-      }
-      out.data[i] = x!.data[src]!;
-    }
-    return [out];
+    const offset = window.starts.reduce((sum, s, a) => sum + s * inStrides[a]!, 0);
+    return [
+      stridedGather(
+        x!,
+        window.sizes,
+        offset,
+        window.steps.map((step, a) => step * inStrides[a]!),
+      ),
+    ];
   },
 });
