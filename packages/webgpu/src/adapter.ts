@@ -72,6 +72,11 @@ export interface WebGpuCompileOptions extends CompileOptions {
   readonly convPrologue?: boolean;
   /** Convolution kernel knobs, for benchmarking (see ConvSettings). */
   readonly conv?: ConvSettings;
+  /**
+   * Run dense, matmul and gemm products with one output row on the matrix-vector kernel
+   * (default true); false keeps the 16x16-tiled GEMM, for benchmark comparisons.
+   */
+  readonly gemv?: boolean;
 }
 
 /** A compiled graph, with what the compiler did (fused kernels, arena and peak bytes). */
@@ -162,6 +167,7 @@ export function createWebGpuAdapterWith(nodeHost: NodeHostLoader | undefined, op
         fusion: compileOptions.fusion ?? true,
         convPrologue: compileOptions.convPrologue ?? false,
         ...(compileOptions.conv ? { conv: compileOptions.conv } : {}),
+        gemv: compileOptions.gemv ?? true,
       });
       let disposed = false;
       const run = async (feeds: Readonly<Record<string, HostTensor>>, marks?: RunMarks): Promise<Record<string, HostTensor>> => {

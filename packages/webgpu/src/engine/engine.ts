@@ -37,6 +37,8 @@ export interface CompileSettings {
   readonly convPrologue?: boolean;
   /** Convolution kernel choice (benchmarking knobs; the defaults are what the benchmark favoured). */
   readonly conv?: ConvSettings;
+  /** One-row dense and matmul on the matrix-vector kernel (default true; false keeps the tiled GEMM, for comparisons). */
+  readonly gemv?: boolean;
 }
 
 /** What a compiled graph costs and how it was fused; `docs/webgpu.md` explains each field. */
@@ -290,7 +292,7 @@ export class Engine {
     const placement = placeValues(vg, built.steps, built.constants);
     const arena = planArena(placement.allocs);
     const physical = (ref: BufRef): string => (ref.k === 'alloc' ? `s${arena.slotOf[ref.id]}` : `c:${ref.name}`);
-    const emitted = emitCalls(vg, placement, physical, settings.conv);
+    const emitted = emitCalls(vg, placement, physical, { ...(settings.conv ? { conv: settings.conv } : {}), gemv: settings.gemv ?? true });
     await yieldToLoop();
 
     const maxBinding = this.device.limits.maxStorageBufferBindingSize;

@@ -47,8 +47,14 @@ function emitNodeStep<K extends OpType>(node: ValidatedNodeOf<K>, step: NodeStep
   throw new Error(`internal: a '${step.kind}' step for op '${node.type}', whose kind is '${def.kind}'`);
 }
 
-export function emitCalls(vg: ValidatedGraph, placement: Placement, physical: (ref: BufRef) => string, conv: ConvSettings = {}): Emitted {
-  const { ctx, calls } = createEmitContext(vg, placement, physical, conv);
+/** Kernel choices: the convolution knobs, and `gemv` (default true) for one-row products on the matrix-vector kernel. */
+export interface EmitSettings {
+  readonly conv?: ConvSettings;
+  readonly gemv?: boolean;
+}
+
+export function emitCalls(vg: ValidatedGraph, placement: Placement, physical: (ref: BufRef) => string, settings: EmitSettings = {}): Emitted {
+  const { ctx, calls } = createEmitContext(vg, placement, physical, settings.conv ?? {}, settings.gemv ?? true);
   placement.steps.forEach((step, index) => {
     const label = step.nodes.join('+') || step.outs.join(',');
     if (step.kind === 'ewise') {

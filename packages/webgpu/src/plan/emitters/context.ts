@@ -34,6 +34,8 @@ export interface EmitContext {
   /** The physical buffer of a reference: two references to one buffer bind once. */
   readonly physical: (ref: BufRef) => string;
   readonly conv: ConvSettings;
+  /** Whether products with one row take the matrix-vector kernel (kernels/gemv.ts) instead of the tiled GEMM. */
+  readonly gemv: boolean;
   /** Constants the kernels need beyond the graph's weights (resize tables), by value name. */
   readonly constants: Map<string, Float32Array>;
   /** Concat slices already written by an earlier member copy (a prefix family shares its buffer). */
@@ -66,7 +68,7 @@ export function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-export function createEmitContext(vg: ValidatedGraph, placement: Placement, physical: (ref: BufRef) => string, conv: ConvSettings): { ctx: EmitContext; calls: readonly KernelCall[] } {
+export function createEmitContext(vg: ValidatedGraph, placement: Placement, physical: (ref: BufRef) => string, conv: ConvSettings, gemv: boolean): { ctx: EmitContext; calls: readonly KernelCall[] } {
   const calls: KernelCall[] = [];
   const { loc } = placement;
 
@@ -92,6 +94,7 @@ export function createEmitContext(vg: ValidatedGraph, placement: Placement, phys
     loc,
     physical,
     conv,
+    gemv,
     constants: new Map(),
     writtenSlices: new Set(),
     binder: () => new Binder(physical),

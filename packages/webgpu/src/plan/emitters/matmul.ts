@@ -1,10 +1,11 @@
-/** matmul: batched, with NumPy broadcasting of batch axes and rank-1 promotion, and a fused epilogue. */
+/** matmul: batched, with NumPy broadcasting of batch axes and rank-1 promotion, and a fused epilogue; products with one row take the matrix-vector kernel. */
 import { matmulDims } from '@skipconn/core';
 import { matmulShader, matmulTiles } from '../../kernels/matmul';
 import { geometry } from '../../kernels/wgsl';
 import { alignLoc } from '../binding';
 import type { Loc } from '../placement';
 import { size, type AnyStepEmitter } from './context';
+import { dropAxes, emitGemv } from './gemv';
 
 /** Reads no attributes (matmul has none). */
 export const emitMatmul: AnyStepEmitter<'anchor'> = (node, step, label, ctx) => {
@@ -47,6 +48,20 @@ export const emitMatmul: AnyStepEmitter<'anchor'> = (node, step, label, ctx) => 
           expr: step.epi.expr,
           leaves: step.epi.leaves.map((leaf) => binder.view(expand(alignLoc(ctx.loc(leaf.value), leaf, out.shape)))),
         };
+  if (ctx.gemv && dims.m === 1 && size(full) > 0) {
+    // One row per product: drop the row axis (size 1) from x, the output and the epilogue.
+    const row = [r - 2];
+    emitGemv(label, binder, ctx, {
+      batch: dims.batch,
+      k: dims.k,
+      n: dims.n,
+      x: dropAxes(av, row),
+      w: bv,
+      out: dropAxes(ov, row),
+      ...(epi ? { epi: { expr: epi.expr, leaves: epi.leaves.map((l) => dropAxes(l, row)) } } : {}),
+    });
+    return;
+  }
   const tiles = matmulTiles(full, dims.k);
   if (size(full) > 0) {
     ctx.call(label, matmulShader, binder, ctx.withBindings(binder, { bindings: [], wg: 256, gx: geometry(tiles).gx, a: av, b: bv, out: ov, ...(epi ? { epi } : {}) }), tiles);
