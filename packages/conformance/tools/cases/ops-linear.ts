@@ -44,6 +44,23 @@ export function linearCases(): CaseDef[] {
     denseCase('specials', 'NC', [3, 4], 2, { rx: { special: { 0: 'NaN', 5: 'Infinity', 10: '-0' } }, description: 'a NaN row, an Inf row (signs follow w), -0' }),
     denseCase('large', 'NC', [2, 8], 3, { rx: { low: 1e29, high: 1e30 }, positiveW: true, description: 'magnitudes near 1e30 without cancellation' }),
     denseCase('bias', 'NC', [4, 8], 6, { dtype: 'float16' }),
+    // One row (a batch-1 classifier head): a matrix-vector product, which GPU adapters may run
+    // on a kernel of its own; k odd, k a multiple of 4 but not of 256, k over 2048, many columns.
+    denseCase('one-row', 'NC', [1, 37], 300, { description: 'one row, k odd and shorter than a 256-wide workgroup, more columns than a workgroup' }),
+    denseCase('one-row', 'NC', [1, 1000], 17, { description: 'one row, k a multiple of 4, not of 256' }),
+    denseCase('one-row', 'NC', [1, 2100], 3, { description: 'one row, k over 8 x 256 and not a multiple of 4' }),
+    denseCase('one-row', 'NTC', [1, 1, 64], 2000, { description: 'one token, 2000 out-features' }),
+    denseCase('one-row', 'NC', [1, 64], 40, { dtype: 'float16' }),
+    {
+      id: 'op/dense/one-row-residual-relu/NC/[1,300]->70',
+      description: 'relu(s + dense(x)) with one row: a fused epilogue on the one-row path',
+      build: (g) => {
+        const x = g.input('x', [1, 300], { layout: 'NC' });
+        const s = g.input('s', [1, 70], { layout: 'NC' });
+        const d = g.node('dense', [x, g.param('w', [70, 300], 300), g.param('b', [70], 300)], {}, 'fc');
+        g.output(g.node('residual', [s, d], { activation: 'relu' }, 'y'));
+      },
+    },
     {
       id: 'op/dense/literal/NC/[1,2]->2',
       why: 'w = [[1,2],[3,4]] (out-major), b = [10,20], x = [1,1]: [1+2+10, 3+4+20] = [13, 27]',
@@ -65,6 +82,11 @@ export function linearCases(): CaseDef[] {
     matmulCase('specials', [3, 4], [4, 2], { ra: { special: { 0: 'NaN', 5: 'Infinity', 10: '-0' } } }),
     matmulCase('large', [2, 4], [4, 3], { ra: { low: 1e29, high: 1e30 }, rb: { low: 0, high: 1 } }),
     matmulCase('2d', [3, 8], [8, 5], { dtype: 'float16' }),
+    matmulCase('vector-matrix', [37], [37, 50], { description: 'k odd' }),
+    matmulCase('one-row', [1, 300], [300, 1000], { description: 'one row, 1000 columns' }),
+    matmulCase('one-row', [1, 300], [300, 1], { description: 'one row, one column' }),
+    matmulCase('one-row-batched', [2, 1, 40], [2, 40, 12], { description: 'a batch of one-row products (one query token per head)' }),
+    matmulCase('one-row-broadcast', [2, 1, 1, 40], [3, 40, 12], { description: 'one-row products, batch dims broadcast' }),
     {
       id: 'op/matmul/literal/2d/none/[2,2]@[2,2]',
       why: '[[1,2],[3,4]] @ [[5,6],[7,8]] = [[1*5+2*7, 1*6+2*8], [3*5+4*7, 3*6+4*8]] = [[19,22],[43,50]]',
