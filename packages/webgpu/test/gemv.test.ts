@@ -27,6 +27,8 @@ describe('gemv: dense with one row', () => {
     [37, 300],
     [1000, 17],
     [4100, 9],
+    // 256 lanes per column: partial sums added in two stages
+    [8201, 3],
     [64, 5000],
   ])('k=%i, n=%i, bias', async (k, n) => {
     if (!gpu.adapter) return;
@@ -110,7 +112,7 @@ describe('planGemv (no GPU)', () => {
     expect(p).toMatchObject({ form: 'k', lanes: 256, vec4: true, groups: 4096 });
     expect([...p.vecBindings].sort()).toEqual([0, 1]);
     // Short rows: several columns per workgroup.
-    expect(planGemv([], 512, 1000, view(0, 0, [512], [1]), view(1, 0, [512, 1000], [1, 512]), [2])).toMatchObject({ form: 'k', lanes: 16, vec4: true, groups: 63 });
+    expect(planGemv([], 512, 1000, view(0, 0, [512], [1]), view(1, 0, [512, 1000], [1, 512]), [2])).toMatchObject({ form: 'k', lanes: 4, vec4: true, groups: 16 });
   });
 
   it('falls back to scalar loads on an odd offset, an odd k, or a vec4 binding also read one float at a time', () => {

@@ -6,11 +6,10 @@
  *
  *  - `k` form, for a matrix contiguous along k (dense's w[o, k], a transposed matmul operand):
  *    `lanes` invocations share one output column and stride over k together; each workgroup
- *    covers 256 / lanes columns and sums each column's partial sums with a tree in workgroup
- *    memory.
+ *    covers 256 / lanes columns and sums each column's partial sums in workgroup memory.
  *  - `n` form, for a matrix contiguous along the columns (matmul's [k, n] operand): invocations
- *    side by side own neighbouring columns, `lanes` groups of them split k, and the same tree sums
- *    the groups.
+ *    side by side own neighbouring columns, `lanes` groups of them split k, and their partial
+ *    sums are added the same way.
  *
  * With `vec4`, each invocation loads four consecutive matrix elements at once (along k in the `k`
  * form, along n in the `n` form); the emitter sets it only where offsets and strides keep every
@@ -83,9 +82,11 @@ export function planGemv(batch: readonly number[], k: number, n: number, x: View
   if (form === 'k') {
     const vec4 = k % 4 === 0 && sk === 1 && x.strides[r] === 1 && aligned4(x, batchAxes) && aligned4(w, [...batchAxes, r + 1]) && !scalar.has(x.b) && !scalar.has(w.b);
     const units = vec4 ? k / 4 : k;
-    // About 8 loads per invocation before the tree: enough in flight per column, and columns
-    // with short rows share a workgroup instead of leaving most of it idle.
-    const lanes = Math.min(GEMV_WG, nextPow2(Math.ceil(units / 8)));
+    // About 32 loads per invocation: loads in flight on a GPU come from the many columns
+    // (4096 columns of k = 4096 are 131072 invocations), fewer invocations per column mean fewer
+    // partial sums to add, and columns with short rows share a workgroup instead of leaving most
+    // of it idle. A group of lanes still reads at least 4 consecutive floats of its row per step.
+    const lanes = Math.min(GEMV_WG, nextPow2(Math.ceil(units / 32)));
     const cols = GEMV_WG / lanes;
     return { form, lanes, vec4, vecBindings: new Set(vec4 ? [x.b, w.b] : []), groups: batchSize * Math.ceil(n / cols) };
   }
@@ -98,13 +99,25 @@ export function planGemv(batch: readonly number[], k: number, n: number, x: View
   return { form, lanes, vec4, vecBindings: new Set(vec4 ? [w.b] : []), groups: batchSize * Math.ceil(units / side) };
 }
 
-/** The tree over `lanes` partial sums `stride` apart in `red`, lane index `li`; barriers stay in uniform control flow. */
-function tree(lanes: number, stride: number, li: string): string[] {
+/**
+ * Sums the `lanes` partial sums `stride` apart in `red` (lane index `li`, lane 0's slot at
+ * `lid.x`) in stages of up to 16 terms, so 256 lanes take two stages (one barrier between them)
+ * instead of the eight of a binary tree: barriers are cheap on a GPU but cost every invocation a
+ * context switch on software rasterizers. Returns the lines and the expression holding the total,
+ * valid in lane 0 only. Barriers stay in uniform control flow.
+ */
+function reduceLanes(lanes: number, stride: number, li: string, type: string): { lines: string[]; total: string } {
   const lines: string[] = ['workgroupBarrier();'];
-  for (let h = lanes / 2; h >= 1; h /= 2) {
-    lines.push(`if (${li} < ${u(h)}) { red[lid.x] += red[lid.x + ${u(h * stride)}]; }`, 'workgroupBarrier();');
+  let live = lanes;
+  while (live > 16) {
+    const next = live / 16;
+    const terms = Array.from({ length: 15 }, (_, j) => `red[lid.x + ${u((j + 1) * next * stride)}]`);
+    lines.push(`if (${li} < ${u(next)}) { red[lid.x] = red[lid.x] + ${terms.join(' + ')}; }`, 'workgroupBarrier();');
+    live = next;
   }
-  return lines;
+  const terms = Array.from({ length: live }, (_, j) => (j === 0 ? 'red[lid.x]' : `red[lid.x + ${u(j * stride)}]`));
+  lines.push(`var total = ${type}(0.0);`, `if (${li} == 0u) { total = ${terms.join(' + ')}; }`);
+  return { lines, total: 'total' };
 }
 
 export const gemvShader = defineShader<GemvSpec>('gemv', (spec) => {
@@ -139,8 +152,9 @@ export const gemvShader = defineShader<GemvSpec>('gemv', (spec) => {
       body.push(`  for (var kk = li; kk < ${u(k)}; kk += ${u(lanes)}) { acc += b${x.b}[${xAt('kk')}] * b${w.b}[${wAt('kk', 'col')}]; }`);
       body.push('}', 'red[lid.x] = acc;');
     }
-    body.push(...tree(lanes, 1, 'li'));
-    body.push(`if (li == 0u && col < ${u(n)}) {`, ...finish('col', 'red[lid.x]', '').map((l) => `  ${l}`), '}');
+    const sum = reduceLanes(lanes, 1, 'li', 'f32');
+    body.push(...sum.lines);
+    body.push(`if (li == 0u && col < ${u(n)}) {`, ...finish('col', sum.total, '').map((l) => `  ${l}`), '}');
   } else {
     const side = GEMV_WG / lanes;
     const units = vec4 ? n / 4 : n;
@@ -156,8 +170,9 @@ export const gemvShader = defineShader<GemvSpec>('gemv', (spec) => {
     } else {
       body.push(`  for (var kk = li; kk < ${u(k)}; kk += ${u(lanes)}) { acc += b${x.b}[${xAt('kk')}] * b${w.b}[${wAt('kk', 'cq')}]; }`);
     }
-    body.push('}', 'red[lid.x] = acc;', ...tree(lanes, side, 'li'));
-    body.push(`if (li == 0u && cq < ${u(units)}) {`, '  let s = red[lid.x];');
+    const sum = reduceLanes(lanes, side, 'li', red);
+    body.push('}', 'red[lid.x] = acc;', ...sum.lines);
+    body.push(`if (li == 0u && cq < ${u(units)}) {`, `  let s = ${sum.total};`);
     if (vec4) {
       ['x', 'y', 'z', 'w'].forEach((c, j) => {
         body.push('  {', `    let col = cq * 4u + ${u(j)};`, ...finish('col', `s.${c}`, '').map((l) => `    ${l}`), '  }');
