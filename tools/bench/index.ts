@@ -1,8 +1,8 @@
 /**
- * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|latency|peers|models|reference|chains|cli|reexport] [--cli-reps N]
+ * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|latency|peers|gemv|models|reference|chains|cli|reexport] [--cli-reps N]
  *                  [--latency-sizes 1024,65536] [--latency-runs N]
  *                  [--chain-sizes 25000,50000,100000]
- *                  [--budget-s S] [--peers tfjs,ort] [--ort-v8 liftoff|default] [--no-capture]
+ *                  [--budget-s S] [--gemv-budget-s S] [--peers tfjs,ort] [--ort-v8 liftoff|default] [--no-capture]
  *                  [--models-budget-s S] [--whole-models a,b] [--models-dir DIR]
  *                  [--models a,b] [--label NAME]
  *
@@ -21,6 +21,9 @@
  *  - `peers` (bench-results/peers.{json,md}, peers/run.ts): this adapter against `tfjs:webgpu` and
  *    `ort-web:webgpu` on the same blocks and inputs, each peer in a child process of its own,
  *    engines alternating; --budget-s bounds the section (default 600 s).
+ *  - `gemv` (bench-results/gemv.{json,md}, gemv.ts): one-row dense at VGG and ResNet head sizes on
+ *    the matrix-vector kernel, on the tiled GEMM (`gemv: false`) and on the peers, in the same
+ *    rounds; --gemv-budget-s bounds it (default 600 s).
  *  - `models` (bench-results/models.{json,md}, models/run.ts): the same comparison on whole models
  *    (ResNet-50, MobileNetV2, DenseNet-121, ViT-B/16, a TransformerEncoder stack) refilled from
  *    weight-less ONNX skeletons; --models-budget-s bounds it (default 900 s).
@@ -50,6 +53,7 @@ import { REFERENCE_MODELS, benchReference } from './reference';
 import { benchChains } from './chains';
 import { REEXPORT_MODELS, benchReexport } from './onnx-reexport';
 import { benchLatency } from './latency';
+import { benchGemv } from './gemv';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -103,15 +107,15 @@ async function measureAll(adapter: WebGpuAdapter, variants: readonly Variant[], 
 async function main(): Promise<void> {
   const outDir = arg('--out') ?? 'bench-results';
   const only = arg('--only');
-  if (only !== undefined && !['webgpu', 'latency', 'peers', 'models', 'reference', 'chains', 'cli', 'reexport'].includes(only))
-    throw new Error(`--only: expected webgpu, latency, peers, models, reference, chains, cli or reexport, received ${only}`);
+  if (only !== undefined && !['webgpu', 'latency', 'peers', 'gemv', 'models', 'reference', 'chains', 'cli', 'reexport'].includes(only))
+    throw new Error(`--only: expected webgpu, latency, peers, gemv, models, reference, chains, cli or reexport, received ${only}`);
   if (only === undefined || only === 'cli') console.log(renderStartup(benchCliStartup(outDir, Number(arg('--cli-reps') ?? 9))));
   if (only === undefined || only === 'chains') {
     const sizes = (arg('--chain-sizes') ?? '25000,50000,100000').split(',').map(Number);
     if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error(`--chain-sizes: expected positive integers, received ${arg('--chain-sizes')}`);
     await benchChains(outDir, sizes);
   }
-  if (only === undefined || only === 'webgpu' || only === 'latency' || only === 'peers' || only === 'models') await benchGpu(only, outDir);
+  if (only === undefined || only === 'webgpu' || only === 'latency' || only === 'peers' || only === 'gemv' || only === 'models') await benchGpu(only, outDir);
   if (only === undefined || only === 'reference') {
     benchReference({
       outDir,
@@ -151,7 +155,7 @@ async function benchGpu(only: string | undefined, outDir: string): Promise<void>
       }
     }
     if (only === undefined || only === 'webgpu') await benchAdapter(adapter, quick, outDir);
-    if (only === undefined || only === 'peers' || only === 'models') {
+    if (only === undefined || only === 'peers' || only === 'gemv' || only === 'models') {
       const peers = (arg('--peers') ?? 'tfjs,ort').split(',').filter((p) => p !== '');
       for (const p of peers) if (p !== 'tfjs' && p !== 'ort') throw new Error(`--peers: expected tfjs and/or ort, received ${p}`);
       const v8 = arg('--ort-v8') ?? 'liftoff';
@@ -174,12 +178,18 @@ async function benchGpu(only: string | undefined, outDir: string): Promise<void>
         ...(num('--peer-rounds') !== undefined ? { rounds: num('--peer-rounds')! } : {}),
         ...(num('--warmup-s') !== undefined ? { warmupS: num('--warmup-s')! } : {}),
       };
-      if (only !== 'models') {
+      if (only === undefined || only === 'gemv') {
+        const budgetS = num('--gemv-budget-s') ?? 600;
+        console.log(`bench gemv: ${device.backend}; one-row dense, budget ${budgetS} s`);
+        await benchGemv(adapter, device.backend, { ...common, budgetS });
+        console.log(`bench: wrote ${path.join(outDir, 'gemv.json')} and gemv.md`);
+      }
+      if (only === undefined || only === 'peers') {
         console.log(`bench peers: ${device.backend}; ${quick ? 'quick' : 'full'} sizes, budget ${num('--budget-s') ?? 600} s`);
         await benchPeers(adapter, device.backend, { ...common, budgetS: num('--budget-s') ?? 600 });
         console.log(`bench: wrote ${path.join(outDir, 'peers.json')} and peers.md`);
       }
-      if (only !== 'peers') {
+      if (only === undefined || only === 'models') {
         const size = quick ? 'small' : 'full';
         const budgetS = num('--models-budget-s') ?? 900;
         console.log(`bench models: ${device.backend}; ${size} models, budget ${budgetS} s`);

@@ -33,8 +33,8 @@ export interface BlockResult {
 }
 
 export interface PeersResult {
-  /** 'peers': the blocks of peers/run.ts; 'models': the whole models of models/run.ts. */
-  readonly section: 'peers' | 'models';
+  /** 'peers': the blocks of peers/run.ts; 'models': the whole models of models/run.ts; 'gemv': one-row dense (gemv.ts). */
+  readonly section: 'peers' | 'models' | 'gemv';
   readonly date: string;
   readonly device: string;
   readonly sizes: 'quick' | 'full';

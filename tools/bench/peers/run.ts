@@ -17,7 +17,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { WebGpuAdapter, WebGpuCompiledGraph } from '@skipconn/webgpu';
+import type { WebGpuAdapter, WebGpuCompileOptions, WebGpuCompiledGraph } from '@skipconn/webgpu';
 import { block, blocks, residual, type BenchGraph } from '../graphs';
 import { checkOutput, piecesOf, type CompileReply, type InitReply, type OutputCheck, type PeerReply, type PeerRequest } from './protocol';
 import { median, ratios, renderPeersMarkdown, type BlockResult, type EngineRun, type PeersResult } from './report';
@@ -40,6 +40,11 @@ export interface PeersOptions {
   readonly rounds?: number;
   /** Seconds of this adapter's runs before the first block is timed (GPU clocks). */
   readonly warmupS?: number;
+  /**
+   * More configurations of this adapter, timed beside the default in the same rounds (engine
+   * 'webgpu', compared with the default like a peer).
+   */
+  readonly oursVariants?: readonly { readonly variant: string; readonly options: WebGpuCompileOptions }[];
 }
 
 /** Peer-benchmark sizes: the issue's 16M-element residual add and a ResNet stage-1 block. */
@@ -158,9 +163,11 @@ function emptyRun(engine: string, variant: string): EngineRun {
   return { engine, variant, info: {}, single: [], pipelined: [], pipelinedRuns: [], gpu: [] };
 }
 
-function oursSlot(adapter: WebGpuAdapter, g: BenchGraph): Slot {
+const OURS_DEFAULT = 'compiled, fused (default)';
+
+function oursSlot(adapter: WebGpuAdapter, g: BenchGraph, variant = OURS_DEFAULT, options: WebGpuCompileOptions = {}): Slot {
   let compiled: WebGpuCompiledGraph | undefined;
-  const run = emptyRun('webgpu', 'compiled, fused (default)');
+  const run = emptyRun('webgpu', variant);
   const need = (): WebGpuCompiledGraph => {
     if (compiled === undefined) throw new Error('not compiled');
     return compiled;
@@ -168,7 +175,7 @@ function oursSlot(adapter: WebGpuAdapter, g: BenchGraph): Slot {
   return {
     run,
     async compile() {
-      compiled = await adapter.compile(g.built.validated, g.built.weights);
+      compiled = await adapter.compile(g.built.validated, g.built.weights, options);
       run.info = { dispatches: compiled.report.dispatches, kernels: compiled.report.kernels.map((k) => k.label).join(' ') };
     },
     async check() {
@@ -294,7 +301,8 @@ export async function benchPeerBlocks(adapter: WebGpuAdapter, device: string, op
   };
   const procs = await Promise.all(opts.peers.map(startPeer));
   try {
-    result.engines.push({ engine: 'webgpu', variant: 'compiled, fused (default)', where: "this process, device in the adapter's worker thread", backend: device, timed: TIMED.webgpu });
+    result.engines.push({ engine: 'webgpu', variant: OURS_DEFAULT, where: "this process, device in the adapter's worker thread", backend: device, timed: TIMED.webgpu });
+    for (const v of opts.oursVariants ?? []) result.engines.push({ engine: 'webgpu', variant: v.variant, where: "this process, device in the adapter's worker thread", backend: device, timed: TIMED.webgpu });
     for (const p of procs) {
       const backend = p.dead === undefined ? p.backend : `unavailable: ${p.dead}`;
       if (p.name === 'tfjs') result.engines.push({ engine: 'tfjs:webgpu', variant: 'compiled program', where: 'child process', backend, timed: TIMED.tfjs });
@@ -337,7 +345,7 @@ export async function benchPeerBlocks(adapter: WebGpuAdapter, device: string, op
         write();
         continue;
       }
-      const slots: Slot[] = [oursSlot(adapter, g)];
+      const slots: Slot[] = [oursSlot(adapter, g), ...(opts.oursVariants ?? []).map((v) => oursSlot(adapter, g, v.variant, v.options))];
       const live = procs.filter((p) => p.dead === undefined);
       // Inputs to every peer first (4 MiB slices: see child.ts), then compile and check everything.
       const inputKeys: Record<string, Record<string, string>> = {};
@@ -368,7 +376,8 @@ export async function benchPeerBlocks(adapter: WebGpuAdapter, device: string, op
         try {
           await s.compile();
           const check = await s.check();
-          if (s.run.engine === 'webgpu') reference = check;
+          // The first configuration of this adapter that ran is what every other run is compared with.
+          if (reference === undefined && s.run.engine === 'webgpu') reference = check;
           else if (reference !== undefined) s.run.check = compare(reference, check);
           ok.push(s);
         } catch (err) {
