@@ -7,7 +7,7 @@
 # Environment: OUT (default ./gpu-out), TOTAL_S (wall-clock budget of everything, unpacking
 # included; default 480), SIZES (full, default, or quick: the SwiftShader sizes, to try this
 # script on a CPU machine after `node tools/gpu/build.cjs --sizes full,small`), PEERS_S (the
-# peers blocks' budget, default 90), LATENCY_S (the single-run latency phases' limit, default
+# peers blocks' budget, default 90), GEMV_S (the one-row dense section's budget, default 60), LATENCY_S (the single-run latency phases' limit, default
 # 60), CONFORMANCE_S (time kept for conformance, default 90),
 # WORK (where to unpack, default /tmp/skipconn-gpu), CONFORMANCE_FILTER (a case glob, default all),
 # MODELS (comma-separated, default all: resnet50,mobilenet_v2,densenet121,vit_b_16,encoder).
@@ -17,7 +17,8 @@
 #   1. Vulkan loader from gl/*.deb (skipped when libvulkan.so.1 is installed), Node and the bundle;
 #   2. nvidia-smi, and torch.add on 16M float32 with this machine's PyTorch (torch-add.json);
 #   2b. one run phase by phase, paced wait and plain await, 1K to 16M (webgpu-latency.{json,md});
-#   3. the peers blocks (peers.{json,md}) and the whole models (models.{json,md}) at full size;
+#   3. the peers blocks (peers.{json,md}), one-row dense (gemv.{json,md}) and the whole models
+#      (models.{json,md}) at full size;
 #   4. the conformance suite on adapter webgpu (conformance.json), with the time that is left.
 # Logs of each step: $OUT/<step>.log.
 set -u
@@ -25,6 +26,7 @@ T0=$(date +%s)
 TOTAL_S=${TOTAL_S:-480}
 SIZES=${SIZES:-full}
 PEERS_S=${PEERS_S:-90}
+GEMV_S=${GEMV_S:-60}
 LATENCY_S=${LATENCY_S:-60}
 CONFORMANCE_S=${CONFORMANCE_S:-90}
 OUT=${OUT:-$PWD/gpu-out}
@@ -104,6 +106,8 @@ step latency "$LATENCY_S" "$NODE" "$B/bench.js" --only latency $SIZE_FLAG --late
 # 3. Peers blocks, then whole models, keeping CONFORMANCE_S for step 4. The bench's own budget
 # is the time it may spend after start-up; the hard limit leaves it 45 s more.
 step peers $((PEERS_S + 45)) "$NODE" "$B/bench.js" --only peers $SIZE_FLAG --budget-s "$PEERS_S" --ort-v8 default --out "$OUT"
+# One-row dense (VGG and ResNet heads): the matrix-vector kernel, the tiled GEMM and the peers.
+step gemv $((GEMV_S + 45)) "$NODE" "$B/bench.js" --only gemv $SIZE_FLAG --gemv-budget-s "$GEMV_S" --ort-v8 default --out "$OUT"
 MODELS=${MODELS:-resnet50,mobilenet_v2,densenet121,vit_b_16,encoder}
 MODELS_S=$(($(left) - CONFORMANCE_S - 60))
 [ "$MODELS_S" -lt 0 ] && MODELS_S=0
