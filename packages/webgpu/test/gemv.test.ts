@@ -30,6 +30,8 @@ describe('gemv: dense with one row', () => {
     // 256 lanes per column: partial sums added in two stages
     [8201, 3],
     [64, 5000],
+    // no in-features: the output is the bias
+    [0, 6],
   ])('k=%i, n=%i, bias', async (k, n) => {
     if (!gpu.adapter) return;
     const b = new GraphBuilder();
