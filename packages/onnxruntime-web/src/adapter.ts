@@ -19,7 +19,7 @@ import type * as ort from 'onnxruntime-web';
 import { AdapterUnavailableError, GraphBuilder, SerialQueues, SkipconnError, describeGpuAdapter, tableWhyUnsupported, tensor, type Adapter, type CompileOptions, type DType, type GpuAdapterLike } from '@skipconn/core';
 import { EXPORTERS, OrtSessionSet, checkIntegerOption, encodeModel, exportModel, fromOrtTensor, mergeSessionOptions, type OrtCommonSessionOptions } from '@skipconn/onnx';
 import { runtimeBytes, toOrt } from './convert';
-import { STUCK_BACKEND, webgpuRefusal } from './webgpu-limits';
+import { STUCK_BACKEND, splitWideConcats, webgpuRefusal } from './webgpu-limits';
 
 export type OrtWebRuntime = typeof ort;
 export type OrtWebDevice = 'wasm' | 'webgpu';
@@ -179,11 +179,13 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
     async compile(graph, weights, compileOptions) {
       const rt = load();
       const opts = readSessionOptions(defaults, compileOptions);
-      const model = exportModel(graph, weights, { opset: opts.opset });
+      const exported = exportModel(graph, weights, { opset: opts.opset });
       if (device === 'webgpu') {
-        const refusal = webgpuRefusal(model);
+        const refusal = webgpuRefusal(exported);
         if (refusal !== undefined) throw new SkipconnError('UNSUPPORTED', `${name}: ${refusal}`);
       }
+      // The model the session really runs: JSEP computes a Concat of more than seven inputs wrong.
+      const model = device === 'webgpu' ? splitWideConcats(exported) : exported;
       const bytes = encodeModel(model);
       const { session, executionProvider } = await serialized(rt, () => open(rt, bytes, opts));
       return sessions.compiled({

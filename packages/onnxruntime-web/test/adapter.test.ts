@@ -1,11 +1,13 @@
 /**
  * The ort-web adapters beyond conformance: what info reports, session accounting and release,
  * usage errors, the WebGPU checks (no navigator.gpu, CPU fallback reported or refused, graphs
- * refused before onnxruntime sees them) and the Node WebGPU host's prompt exit.
+ * refused before onnxruntime sees them, Concats over seven inputs split) and the Node WebGPU
+ * host's prompt exit.
  */
-import { AdapterUnavailableError, GraphBuilder, SkipconnError, tensor, type Adapter } from '@skipconn/core';
+import { AdapterUnavailableError, GraphBuilder, SkipconnError, evaluateGraph, tensor, type Adapter, type HostTensor } from '@skipconn/core';
 import { requiredAdaptersFromEnv } from '@skipconn/conformance';
-import { createOrtWebAdapter, createOrtWebGpuProcessAdapter, createOrtWebWasmAdapter, type OrtWebRuntime } from '@skipconn/onnxruntime-web';
+import { encodeModel, exportModel, importOnnx } from '@skipconn/onnx';
+import { JSEP_MAX_CONCAT_INPUTS, createOrtWebAdapter, createOrtWebGpuProcessAdapter, createOrtWebWasmAdapter, splitWideConcats, type OrtWebRuntime } from '@skipconn/onnxruntime-web';
 
 function convResidual() {
   const b = new GraphBuilder('conv-residual');
@@ -27,6 +29,28 @@ function ceilPool() {
   const b = new GraphBuilder('ceil-pool');
   b.output(b.node('maxPool2d', [b.input('x', [1, 1, 5, 5], { layout: 'NCHW' })], { kernel: [2, 2], strides: [2, 2], ceilMode: true }, 'pool'));
   return b.build();
+}
+
+/** A channel concat of `n` graph inputs of 1 to 3 channels each (DenseNet joins up to 25). */
+function wideConcat(n: number) {
+  const b = new GraphBuilder(`concat-${n}`);
+  const inputs = Array.from({ length: n }, (_, i) => b.input(`x${i}`, [1, 1 + (i % 3), 2, 2], { layout: 'NCHW' }));
+  b.output(b.node('concat', inputs, {}, 'y'));
+  return b.build();
+}
+
+/** Distinct values in every input, so a misplaced or missing input shows. */
+function wideConcatFeeds(n: number): Record<string, HostTensor> {
+  const feeds: Record<string, HostTensor> = {};
+  for (let i = 0; i < n; i++) {
+    const c = 1 + (i % 3);
+    feeds[`x${i}`] = tensor(
+      'float32',
+      [1, c, 2, 2],
+      Array.from({ length: c * 4 }, (_, j) => i * 100 + j + 0.5),
+    );
+  }
+  return feeds;
 }
 
 const input = tensor(
@@ -212,6 +236,39 @@ describe('ort-web:webgpu checks (fake runtime)', () => {
   });
 });
 
+describe('splitWideConcats (Concat on the JSEP WebGPU EP)', () => {
+  it('leaves a model without a Concat over seven inputs as it is', () => {
+    const { validated, weights } = wideConcat(JSEP_MAX_CONCAT_INPUTS);
+    const model = exportModel(validated, weights);
+    expect(splitWideConcats(model)).toBe(model);
+  });
+
+  it.each([8, 19, 60])('splits a %i-input Concat into Concats of at most seven, with the same output', (n) => {
+    const { validated, weights } = wideConcat(n);
+    const model = exportModel(validated, weights);
+    const split = splitWideConcats(model);
+    const concats = split.graph!.node.filter((node) => node.opType === 'Concat');
+    expect(Math.max(...concats.map((node) => node.input.length))).toBeLessThanOrEqual(JSEP_MAX_CONCAT_INPUTS);
+    // Every input is read exactly once, every partial result exactly once, and the last node writes the graph output.
+    const read = concats.flatMap((node) => node.input);
+    expect(new Set(read).size).toBe(read.length);
+    expect(read.filter((name) => /^x\d+$/.test(name)).sort()).toEqual(Array.from({ length: n }, (_, i) => `x${i}`).sort());
+    expect(concats.at(-1)!.output).toEqual(['y']);
+    expect(concats.length).toBe({ 8: 2, 19: 4, 60: 12 }[n]);
+    // The original model object is not touched.
+    expect(model.graph!.node.filter((node) => node.opType === 'Concat').map((node) => node.input.length)).toEqual([n]);
+    // Imported back and run on the float64 reference evaluator, it gives the original graph's output.
+    const feeds = wideConcatFeeds(n);
+    const back = importOnnx(encodeModel(split));
+    expect(Array.from(evaluateGraph(back.validated, back.weights, feeds)['y']!.data as Float32Array)).toEqual(Array.from(evaluateGraph(validated, weights, feeds)['y']!.data as Float32Array));
+  });
+
+  it('refuses a limit under two inputs', () => {
+    const { validated, weights } = wideConcat(8);
+    expect(() => splitWideConcats(exportModel(validated, weights), 1)).toThrow(/maxInputs must be an integer of at least 2, received 1/);
+  });
+});
+
 describe('ort-web:webgpu host process in Node', () => {
   it('runs a graph on Dawn and exits promptly after a JSEP session (no ~28 s exit delay)', async () => {
     const adapter = createOrtWebGpuProcessAdapter();
@@ -235,6 +292,14 @@ describe('ort-web:webgpu host process in Node', () => {
     expect(adapter.resources()).toEqual({ sessions: 1 });
     await compiled.dispose();
     expect(adapter.resources()).toEqual({ sessions: 0 });
+    // Concat over seven inputs: JSEP's shader would need more storage buffers than its device
+    // allows and leave the output unwritten; split, it matches the reference evaluator exactly.
+    const wide = wideConcat(19);
+    const wideFeeds = wideConcatFeeds(19);
+    const wideCompiled = await adapter.compile(wide.validated, wide.weights);
+    const wideGot = await wideCompiled.run(wideFeeds);
+    expect(Array.from(wideGot['y']!.data as Float32Array)).toEqual(Array.from(evaluateGraph(wide.validated, wide.weights, wideFeeds)['y']!.data as Float32Array));
+    await wideCompiled.dispose();
     const start = performance.now();
     await adapter.dispose();
     expect(performance.now() - start).toBeLessThan(10_000);
