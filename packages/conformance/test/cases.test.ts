@@ -18,7 +18,9 @@ test('every op of the vocabulary has cases, including zero-size, NaN, Inf and la
   for (const op of OP_TYPES) {
     const own = prefix(MERGE_OPS.includes(op) ? `merge/${op}/` : `op/${op}/`);
     if (own.length < 3) missing.push(`${op}: only ${own.length} cases`);
-    for (const tag of ['zero-size', 'nan', 'inf', 'large']) {
+    // floorDiv reads int32 only, which has no NaN or Infinity.
+    const tags = op === 'floorDiv' ? ['zero-size', 'large'] : ['zero-size', 'nan', 'inf', 'large'];
+    for (const tag of tags) {
       if (!own.some((c) => tagged(c, tag))) missing.push(`${op}: no ${tag} case`);
     }
     if (!own.some((c) => c.expected !== 'golden' && !isErrorExpectation(c.expected)) && !['reshape', 'silu', 'tanh', 'div'].includes(op)) {

@@ -18,7 +18,8 @@ import { makeCase, type CaseDef } from './lib';
 import { residualCases } from './cases/merge-residual';
 import { concatCases, gateCases, highwayCases } from './cases/merge-others';
 import { errorCases } from './cases/errors';
-import { activationCases, binaryCases, castCases, clipCases, eluCases, hardSigmoidCases, softmaxCases } from './cases/ops-elementwise';
+import { argMaxCases, gatherNdCases, intArithmeticCases } from './cases/ops-index';
+import { activationCases, binaryCases, castCases, clipCases, eluCases, hardSigmoidCases, softmaxCases, sqrtCases } from './cases/ops-elementwise';
 import { linearCases } from './cases/ops-linear';
 import { convCases } from './cases/ops-conv';
 import { normCases } from './cases/ops-norm';
@@ -42,11 +43,13 @@ const FILES: readonly [string, string, () => CaseDef[]][] = [
   ['ops-elementwise', 'add, sub, mul, div: ranks 0 to 4, NumPy broadcasting, zero-size, special values', binaryCases],
   [
     'ops-activation',
-    'relu, gelu (erf and tanh), sigmoid, tanh, silu, clip (ReLU6 and one-sided bounds), hardSigmoid (ONNX and PyTorch slopes), elu',
-    () => [...activationCases(), ...clipCases(), ...hardSigmoidCases(), ...eluCases()],
+    'relu, gelu (erf and tanh), sigmoid, tanh, silu, clip (ReLU6 and one-sided bounds), hardSigmoid (ONNX and PyTorch slopes), elu, sqrt',
+    () => [...activationCases(), ...clipCases(), ...hardSigmoidCases(), ...eluCases(), ...sqrtCases()],
   ],
   ['ops-softmax', 'softmax along integer and semantic axes', softmaxCases],
   ['ops-cast', 'cast: int32 to float32 (pixels, rounding beyond 2^24), float32 to int32 (truncation toward zero), same-dtype casts', castCases],
+  ['ops-int', "int32 add, sub and mul (two's complement wrapping), floorDiv (toward -Infinity), int32 concat and reshape", intArithmeticCases],
+  ['ops-index', 'argMax (first maximum, NaN wins) and gatherNd (TF GatherNd, ONNX GatherND batch_dims 0)', () => [...argMaxCases(), ...gatherNdCases()]],
   ['ops-linear', 'dense and matmul', linearCases],
   ['ops-conv', 'conv2d and convTranspose2d: strides, pads, dilations, groups', convCases],
   ['ops-norm', 'batchNorm (inference) and layerNorm', normCases],

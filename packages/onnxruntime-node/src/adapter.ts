@@ -24,7 +24,8 @@ export const ORT_NODE_CUDA = 'ort-node:cuda';
 const EP_NAME: Record<OrtDevice, string> = { cpu: 'CPUExecutionProvider', cuda: 'CUDAExecutionProvider' };
 
 /** dtypes every exported op runs with on onnxruntime's kernels (conformance covers both; float64 kernels are missing for Conv and others). */
-// int32: only cast reads and writes it (int32 image inputs); ONNX Cast runs on onnxruntime's own kernels.
+// int32: what core lets ops read or write it (cast, argMax, gatherNd's indices, int32 add, sub, mul,
+// floorDiv, concat, reshape) runs on onnxruntime's own int32 kernels.
 const DTYPES: readonly DType[] = ['float32', 'float16', 'int32'];
 
 function readSessionOptions(defaults: OrtSessionOptions, options: CompileOptions | undefined): OrtSessionOptions {

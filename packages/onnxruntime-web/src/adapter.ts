@@ -50,7 +50,8 @@ export interface OrtWebAdapterOptions extends OrtWebSessionOptions {
 }
 
 /** dtypes every exported op runs with on onnxruntime-web's wasm and WebGPU kernels. */
-// int32: only cast reads and writes it (int32 image inputs); ONNX Cast runs on onnxruntime's own kernels.
+// int32: what core lets ops read or write it (cast, argMax, gatherNd's indices, int32 add, sub, mul,
+// floorDiv, concat, reshape) runs on onnxruntime's own int32 kernels.
 export const ORT_WEB_DTYPES: readonly DType[] = ['float32', 'int32'];
 
 function readSessionOptions(defaults: OrtWebSessionOptions, options: CompileOptions | undefined): OrtWebSessionOptions {

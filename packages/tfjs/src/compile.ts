@@ -88,7 +88,8 @@ export function onBackend<T>(runtime: TfRuntime, fn: () => T): Promise<T> {
  * The dtypes a tfjs graph may hold. tfjs computes in float32; float16 graphs are decoded at the
  * boundary, computed in float32 and their outputs rounded to float16 (tfjs has no float16 math on
  * cpu and wasm; float32 accumulation with a float16 store is what the float16 tolerance allows).
- * int32 values are tfjs int32 tensors; only cast reads and writes them (the other ops take floats).
+ * int32 values are tfjs int32 tensors: cast, argMax, gatherNd's indices, int32 add, sub, mul and
+ * floorDiv, and the data-movement ops that carry them (core decides which ops read int32).
  */
 export const TFJS_DTYPES: readonly DType[] = ['float32', 'float16', 'int32'];
 

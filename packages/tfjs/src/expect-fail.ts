@@ -11,7 +11,10 @@ const TFJS_COMMON: ExpectFailMap = {};
 
 export const TFJS_CPU_EXPECT_FAIL: ExpectFailMap = { ...TFJS_COMMON };
 
-export const TFJS_WASM_EXPECT_FAIL: ExpectFailMap = { ...TFJS_COMMON };
+export const TFJS_WASM_EXPECT_FAIL: ExpectFailMap = {
+  ...TFJS_COMMON,
+  'op/floorDiv/literal/large/none/[4]': "tfjs-wasm's FloorDiv divides int32 values in float32, so quotients of dividends beyond 2^24 are off by up to a few dozen (715827904 for 2147483647 // 3)",
+};
 
 // Both GPU backends start every max-pool window at -1e20 (tfjs's "minus infinity" constant).
 const GPU_MAXPOOL_FLOOR = 'tfjs GPU maxPool starts each window at -1e20, so a window of only -Inf gives -1e20';

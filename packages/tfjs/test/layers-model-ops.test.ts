@@ -120,6 +120,7 @@ const CASES: Case[] = [
   op("hardSigmoid PyTorch's alpha 1/6", OP_LAYER_CLASS, 'hardSigmoid', NCHW(2, 3), { alpha: 1 / 6, beta: 0.5 }),
   op('elu with alpha 1', 'Activation', 'elu', NCHW(2, 3)),
   op('elu with alpha 0.5', OP_LAYER_CLASS, 'elu', NCHW(2, 3), { alpha: 0.5 }),
+  afterRelu('sqrt after relu (no Keras layer)', OP_LAYER_CLASS, 'sqrt', NCHW(2, 3), {}),
   op('dense on NC', 'Dense', 'dense', { shape: [3, 6], layout: 'NC' }, {}, [[4, 6], [4]]),
   op('dense on the W axis of NCHW', 'Dense', 'dense', NCHW(2, 3, 5), {}, [[4, 5]]),
   op('matmul by a weight', 'Dense', 'matmul', { shape: [2, 3, 6], layout: 'NTC' }, {}, [[6, 4]]),

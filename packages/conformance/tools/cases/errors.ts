@@ -128,6 +128,18 @@ export function errorCases(): CaseDef[] {
     err('add/no-broadcast', '[3,4] + [2,4] do not broadcast', 'SHAPE_MISMATCH', 'do not broadcast', (g) => {
       g.output(g.node('add', [g.input('a', [3, 4]), g.input('b', [2, 4])], {}, 'sum'));
     }),
+    err('div/int32', 'div of two int32 values: integer division is floorDiv', 'SHAPE_MISMATCH', 'integer division is floorDiv', (g) => {
+      g.output(g.node('div', [g.input('a', [4], { dtype: 'int32' }), g.input('b', [4], { dtype: 'int32' })], {}, 'q'));
+    }),
+    err('argMax/empty-axis', 'argMax along an axis of size 0 has no maximum', 'SHAPE_MISMATCH', 'is empty', (g) => {
+      g.output(g.node('argMax', [g.input('x', [3, 0])], { axis: 1 }, 'i'));
+    }),
+    err('gatherNd/float-indices', 'gatherNd with float32 indices', 'SHAPE_MISMATCH', 'indices must be int32', (g) => {
+      g.output(g.node('gatherNd', [g.input('x', [4, 5]), g.input('i', [3, 2])], {}, 'y'));
+    }),
+    err('gatherNd/coordinate-too-long', 'coordinates of length 3 into a rank-2 x', 'SHAPE_MISMATCH', 'indices do not fit x', (g) => {
+      g.output(g.node('gatherNd', [g.input('x', [4, 5]), g.input('i', [3, 3], { dtype: 'int32' })], {}, 'y'));
+    }),
     err('batchNorm/param-shape', 'batchNorm statistics of the wrong channel count', 'SHAPE_MISMATCH', 'has the wrong shape', (g) => {
       const x = g.input('x', [1, 4, 3, 3], { layout: 'NHWC' });
       g.output(g.node('batchNorm', [x, g.weight('s', [4]), g.weight('b', [4]), g.weight('m', [4]), g.weight('v', [4], { low: 0.5, high: 1.5 })], {}, 'bn'));

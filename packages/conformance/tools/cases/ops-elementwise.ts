@@ -317,3 +317,20 @@ export function eluCases(): CaseDef[] {
   });
   return cases;
 }
+
+export function sqrtCases(): CaseDef[] {
+  const cases: CaseDef[] = [];
+  cases.push(unaryCase('sqrt', 'rank0', 'none', [], {}, { low: 0, high: 100 }));
+  cases.push(unaryCase('sqrt', 'rank2', 'NC', [4, 16], {}, { low: 0, high: 100 }));
+  cases.push(unaryCase('sqrt', 'rank4', 'NHWC', [2, 4, 5, 3], {}, { low: 0, high: 4 }));
+  cases.push(unaryCase('sqrt', 'zero-size', 'NCHW', [0, 3, 4, 4], {}));
+  cases.push(unaryCase('sqrt', 'large', 'NC', [3, 8], {}, { low: 0, high: 1e30 }));
+  cases.push(unaryCase('sqrt', 'rank2', 'NC', [4, 16], {}, { low: 0, high: 100, dtype: 'float16' }));
+  cases.push({
+    id: 'op/sqrt/literal/none/[8]',
+    why: '4 -> 2; 2 -> 1.4142135623730951; 0 -> 0; -0 -> -0; +Infinity -> +Infinity; -1, -Infinity and NaN -> NaN',
+    build: (g) => g.output(g.node('sqrt', [g.input('x', [8], { values: [4, 2, 0, '-0', 'Infinity', -1, '-Infinity', 'NaN'] })], {}, 'y')),
+    expected: values([2, Math.SQRT2, 0, '-0', 'Infinity', 'NaN', 'NaN', 'NaN']),
+  });
+  return cases;
+}

@@ -1,5 +1,18 @@
-/** Shared definition of the elementwise binary ops (add, sub, mul, div): NumPy broadcasting. */
+/**
+ * Shared definition of the elementwise binary ops (add, sub, mul, div, floorDiv): NumPy
+ * broadcasting, both operands of one dtype, which is the output's.
+ *
+ * int32 (add, sub, mul, floorDiv): exact integer arithmetic wrapped to 32 bits, two's complement
+ * (2147483647 + 1 = -2147483648; 65536 * 65536 = 0), which is what ONNX Runtime's and tfjs's
+ * int32 kernels give. Two runtimes only approximate it: tfjs:cpu multiplies int32 in float64, so
+ * its products wrap exactly while |a * b| <= 2^53, and tfjs:webgl holds int32 values in float32
+ * textures, exact while every value and result stays within 2^24 in magnitude. The indices and
+ * counts these ops carry in real graphs (keypoint decoding: idx // W, idx - (idx // W) * W) are
+ * far inside both bounds.
+ */
+import { GraphError } from '../errors';
 import type { ValueInfo } from '../graph/types';
+import type { DType } from '../tensor';
 import { defineOp, type OpDef } from './op';
 import { parseNoAttrs } from './attrs';
 import { broadcastShapes, requireSameDType } from './shape';
@@ -7,7 +20,13 @@ import { shapesEqual } from '../tensor';
 
 export type BinaryAttrs = Record<string, never>;
 
-export function binaryOp<T extends string>(type: T, summary: string): OpDef<BinaryAttrs, T> {
+/** The floating-point dtypes, which every elementwise op reads. */
+export const FLOAT_DTYPES: readonly DType[] = ['float32', 'float16', 'float64'];
+
+/** What add, sub and mul read: floats, and int32 with two's complement wrapping. */
+export const ARITHMETIC_DTYPES: readonly DType[] = [...FLOAT_DTYPES, 'int32'];
+
+export function binaryOp<T extends string>(type: T, summary: string, dtypes: readonly DType[] = ARITHMETIC_DTYPES, hint?: string): OpDef<BinaryAttrs, T> {
   return defineOp<BinaryAttrs, T>({
     type,
     category: 'elementwise',
@@ -19,6 +38,9 @@ export function binaryOp<T extends string>(type: T, summary: string): OpDef<Bina
     inferShape(inputs, _attrs, ref) {
       const [a, b] = inputs as [ValueInfo, ValueInfo];
       requireSameDType(inputs, ref);
+      if (!dtypes.includes(a.dtype)) {
+        throw new GraphError('SHAPE_MISMATCH', ref, `${type} does not read dtype ${a.dtype}`, { expected: dtypes.join(', '), received: a.dtype, hint });
+      }
       const shape = broadcastShapes(a.shape, b.shape, ref);
       // The output keeps the layout of an input that already has the output's shape.
       const layout = (shapesEqual(a.shape, shape) ? a.layout : undefined) ?? (shapesEqual(b.shape, shape) ? b.layout : undefined);

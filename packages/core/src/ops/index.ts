@@ -14,6 +14,7 @@ import { add } from './add';
 import { sub } from './sub';
 import { mul } from './mul';
 import { div } from './div';
+import { floorDiv } from './floor-div';
 import { relu } from './relu';
 import { gelu } from './gelu';
 import { clip } from './clip';
@@ -39,6 +40,9 @@ import { transpose } from './transpose';
 import { slice } from './slice';
 import { castOp } from './cast';
 import { elu } from './elu';
+import { sqrt } from './sqrt';
+import { argMax } from './arg-max';
+import { gatherNd } from './gather-nd';
 import { residual } from './residual';
 import { concat } from './concat';
 import { highway } from './highway';
@@ -55,6 +59,7 @@ export const OPS = [
   sub,
   mul,
   div,
+  floorDiv,
   // activations
   relu,
   gelu,
@@ -65,6 +70,7 @@ export const OPS = [
   clip,
   hardSigmoid,
   elu,
+  sqrt,
   // linear and convolution
   dense,
   matmul,
@@ -85,6 +91,8 @@ export const OPS = [
   transpose,
   slice,
   castOp,
+  argMax,
+  gatherNd,
 ] as const;
 
 /** The definition of any op of the vocabulary (a union, one member per op). */

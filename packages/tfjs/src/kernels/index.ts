@@ -13,6 +13,10 @@ import { addKernel } from './add';
 import { subKernel } from './sub';
 import { mulKernel } from './mul';
 import { divKernel } from './div';
+import { floorDivKernel } from './floor-div';
+import { sqrtKernel } from './sqrt';
+import { argMaxKernel } from './arg-max';
+import { gatherNdKernel } from './gather-nd';
 import { reluKernel } from './relu';
 import { geluKernel } from './gelu';
 import { sigmoidKernel } from './sigmoid';
@@ -48,6 +52,7 @@ export const TFJS_KERNELS: { readonly [K in OpType]: TfKernelConfig<K> | Unsuppo
   sub: subKernel,
   mul: mulKernel,
   div: divKernel,
+  floorDiv: floorDivKernel,
   relu: reluKernel,
   gelu: geluKernel,
   sigmoid: sigmoidKernel,
@@ -57,6 +62,7 @@ export const TFJS_KERNELS: { readonly [K in OpType]: TfKernelConfig<K> | Unsuppo
   clip: clipKernel,
   hardSigmoid: hardSigmoidKernel,
   elu: eluKernel,
+  sqrt: sqrtKernel,
   dense: denseKernel,
   matmul: matmulKernel,
   conv2d: conv2dKernel,
@@ -73,6 +79,8 @@ export const TFJS_KERNELS: { readonly [K in OpType]: TfKernelConfig<K> | Unsuppo
   transpose: transposeKernel,
   slice: sliceKernel,
   cast: castKernel,
+  argMax: argMaxKernel,
+  gatherNd: gatherNdKernel,
 };
 
 /** The ops the tfjs kernels implement, in vocabulary order. */

@@ -72,6 +72,9 @@ export type WebGpuOpDef<K extends OpType> = ElementwiseOpDef<K> | AnchorOpDef<K>
 
 export type WebGpuOpKind = WebGpuOpDef<OpType>['kind'];
 
+/** Why the ops that read or write int32 values have no kernel here. */
+const NO_INT32 = 'this adapter holds float32 buffers only (float16 graphs run in float32): it has no int32 tensors';
+
 export const WEBGPU_OPS: { readonly [K in OpType]: WebGpuOpDef<K> | Unsupported } = {
   residual: { kind: 'elementwise', lower: lowerResidual },
   concat: { kind: 'concat', centerCrop: (node) => node.attrs.crop === 'center', emit: emitConcat },
@@ -81,6 +84,7 @@ export const WEBGPU_OPS: { readonly [K in OpType]: WebGpuOpDef<K> | Unsupported 
   sub: { kind: 'elementwise', lower: lowerBinary('sub') },
   mul: { kind: 'elementwise', lower: lowerBinary('mul') },
   div: { kind: 'elementwise', lower: lowerBinary('div') },
+  floorDiv: unsupported(NO_INT32),
   relu: { kind: 'elementwise', lower: lowerUnary('relu') },
   gelu: { kind: 'elementwise', lower: lowerGelu },
   sigmoid: { kind: 'elementwise', lower: lowerUnary('sigmoid') },
@@ -90,6 +94,7 @@ export const WEBGPU_OPS: { readonly [K in OpType]: WebGpuOpDef<K> | Unsupported 
   clip: { kind: 'elementwise', lower: lowerClip },
   hardSigmoid: { kind: 'elementwise', lower: lowerHardSigmoid },
   elu: { kind: 'elementwise', lower: lowerElu },
+  sqrt: { kind: 'elementwise', lower: lowerUnary('sqrt') },
   dense: { kind: 'anchor', prologue: false, emit: emitDense },
   matmul: { kind: 'anchor', prologue: false, emit: emitMatmul },
   // Only conv2d applies a prologue to its input reads (DenseNet's batchNorm + relu before each conv).
@@ -106,7 +111,9 @@ export const WEBGPU_OPS: { readonly [K in OpType]: WebGpuOpDef<K> | Unsupported 
   flatten: { kind: 'view', emit: emitViewCopy },
   transpose: { kind: 'elementwise', lower: lowerTranspose },
   slice: { kind: 'standalone', emit: emitSlice },
-  cast: unsupported('this adapter holds float32 buffers only (float16 graphs run in float32): it has no int32 tensors to cast to or from'),
+  cast: unsupported(NO_INT32),
+  argMax: unsupported(NO_INT32),
+  gatherNd: unsupported(`${NO_INT32}, and gatherNd reads int32 indices`),
 };
 
 /** Ops with a kernel here, in vocabulary order. */

@@ -1,8 +1,10 @@
 /** Every reference kernel: the oracle implements every op, so this table has no Unsupported entries. */
 import type { ReferenceKernel } from '../kernel';
 import type { OpType } from '../../ops';
-import { addKernel, subKernel, mulKernel, divKernel } from './binary';
-import { reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, clipKernel, hardSigmoidKernel, castKernel, eluKernel } from './unary';
+import { addKernel, subKernel, mulKernel, divKernel, floorDivKernel } from './binary';
+import { argMaxKernel } from './arg-max';
+import { gatherNdKernel } from './gather-nd';
+import { reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, clipKernel, hardSigmoidKernel, castKernel, eluKernel, sqrtKernel } from './unary';
 import { softmaxKernel } from './softmax';
 import { denseKernel } from './dense';
 import { matmulKernel } from './matmul';
@@ -33,6 +35,7 @@ export const REFERENCE_KERNELS: { readonly [K in OpType]: ReferenceKernel<K> } =
   sub: subKernel,
   mul: mulKernel,
   div: divKernel,
+  floorDiv: floorDivKernel,
   relu: reluKernel,
   gelu: geluKernel,
   sigmoid: sigmoidKernel,
@@ -42,6 +45,7 @@ export const REFERENCE_KERNELS: { readonly [K in OpType]: ReferenceKernel<K> } =
   clip: clipKernel,
   hardSigmoid: hardSigmoidKernel,
   elu: eluKernel,
+  sqrt: sqrtKernel,
   dense: denseKernel,
   matmul: matmulKernel,
   conv2d: conv2dKernel,
@@ -58,4 +62,6 @@ export const REFERENCE_KERNELS: { readonly [K in OpType]: ReferenceKernel<K> } =
   transpose: transposeKernel,
   slice: sliceKernel,
   cast: castKernel,
+  argMax: argMaxKernel,
+  gatherNd: gatherNdKernel,
 };

@@ -48,3 +48,4 @@ export const eluKernel = unaryKernel(
     (x) =>
       eluValue(x, alpha),
 );
+export const sqrtKernel = unaryKernel('sqrt', () => Math.sqrt);

@@ -180,11 +180,45 @@ const cast: OpExporter<'cast'> = (node, ctx) => {
   ctx.define(out, name, permuted);
 };
 
+/**
+ * floorDiv on int32: ONNX's integer Div truncates toward zero (and traps on a zero divisor), so
+ * both operands go to float64, where a / b is floored and cast back. Exact: an int32 quotient
+ * that is not an integer lies at least 1/|b| from one, far more than float64 rounding moves it.
+ */
+const floorDiv: OpExporter<'floorDiv'> = (node, ctx) => {
+  const [a, b] = node.spec.inputs as [string, string];
+  const out = node.spec.outputs[0]!;
+  const permuted = followPermuted(ctx, [a, b], node.outputs[0]!.shape.length);
+  const name = ctx.outputName(out, permuted);
+  const wide = [a, b].map((v) => {
+    const t = ctx.temp(`${out}__${v === a ? 'a' : 'b'}_f64`);
+    ctx.node('Cast', [operand(ctx, v, permuted)], [t], { to: ONNX_TYPE_OF.float64 });
+    return t;
+  });
+  const quotient = ctx.temp(`${out}__quotient`);
+  ctx.node('Div', wide, [quotient]);
+  const floored = ctx.temp(`${out}__floor`);
+  ctx.node('Floor', [quotient], [floored]);
+  ctx.node('Cast', [floored], [name], { to: ONNX_TYPE_OF.int32 }, node.spec.name);
+  ctx.define(out, name, permuted);
+};
+
+/** Sqrt (ONNX's definition is the IR's: IEEE square root). */
+const sqrt: OpExporter<'sqrt'> = (node, ctx) => {
+  const x = node.spec.inputs[0]!;
+  const out = node.spec.outputs[0]!;
+  const permuted = ctx.isPermuted(x);
+  const name = ctx.outputName(out, permuted);
+  ctx.node('Sqrt', [ctx.get(x, permuted)], [name], {}, node.spec.name);
+  ctx.define(out, name, permuted);
+};
+
 export const ELEMENTWISE_EXPORTERS = {
   add: binary('Add'),
   sub: binary('Sub'),
   mul: binary('Mul'),
   div: binary('Div'),
+  floorDiv,
   relu: activation('relu'),
   sigmoid: activation('sigmoid'),
   tanh: activation('tanh'),
@@ -194,5 +228,6 @@ export const ELEMENTWISE_EXPORTERS = {
   clip,
   hardSigmoid,
   elu,
+  sqrt,
   cast,
 };

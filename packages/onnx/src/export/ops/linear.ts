@@ -1,10 +1,12 @@
 /**
- * Export of dense, matmul, layerNorm and the shape ops (reshape, flatten, transpose, slice). These work
+ * Export of dense, matmul, layerNorm and the shape ops (reshape, flatten, transpose, slice, argMax,
+ * gatherNd). These work
  * on logical axes, so a permuted input is transposed back first, except dense on an NHWC value
  * held permuted, which is exactly a 1x1 Conv on the NCHW data and stays permuted.
  */
-import { sliceWindow, tensor, windowAsAttrs, type HostTensor } from '@skipconn/core';
+import { normalizeAxis, sliceWindow, tensor, windowAsAttrs, type HostTensor } from '@skipconn/core';
 import { TO_NCHW, transposeMatrix, type ExportContext } from '../context';
+import { ONNX_TYPE_OF } from '../../tensor';
 import type { OpExporter } from './types';
 
 function weightOrTransposed(ctx: ExportContext, w: string): string {
@@ -129,4 +131,50 @@ const slice: OpExporter<'slice'> = (node, ctx) => {
   ctx.define(out, name, permuted);
 };
 
-export const LINEAR_EXPORTERS = { dense, matmul, layerNorm, reshape, flatten, transpose, slice };
+/**
+ * argMax: ONNX ArgMax (select_last_index 0: the first maximum) gives int64, cast to the IR's
+ * int32 (an index below 2^31 is exact). ONNX leaves NaN open and onnxruntime's ArgMax passes over
+ * it (its max compares with >), where the IR makes the first NaN win; so on floats the export
+ * also takes ArgMax of the IsNaN mask (its first 1), reads the mask there with GatherElements (1
+ * when the row has a NaN at all) and picks that index with Where. keepdims is 1 throughout, so
+ * GatherElements lines up; a Reshape drops the axis for keepDims false.
+ */
+const argMax: OpExporter<'argMax'> = (node, ctx) => {
+  const x = node.spec.inputs[0]!;
+  const out = node.spec.outputs[0]!;
+  const axis = normalizeAxis(node.attrs.axis, node.inputs[0]!.shape.length, { node: node.spec.name, op: 'argMax' });
+  const keep = { axis, keepdims: 1 };
+  let index = ctx.temp(`${out}__argmax`);
+  ctx.node('ArgMax', [ctx.get(x)], [index], keep, node.spec.name);
+  if (node.inputs[0]!.dtype !== 'int32') {
+    const isNaN = ctx.temp(`${out}__isnan`);
+    ctx.node('IsNaN', [ctx.get(x)], [isNaN]);
+    const mask = ctx.temp(`${out}__nan_mask`);
+    ctx.node('Cast', [isNaN], [mask], { to: ONNX_TYPE_OF.int32 });
+    const firstNaN = ctx.temp(`${out}__first_nan`);
+    ctx.node('ArgMax', [mask], [firstNaN], keep);
+    const hasNaN = ctx.temp(`${out}__has_nan`);
+    ctx.node('GatherElements', [mask, firstNaN], [hasNaN], { axis });
+    const cond = ctx.temp(`${out}__has_nan_bool`);
+    ctx.node('Cast', [hasNaN], [cond], { to: ONNX_TYPE_OF.bool });
+    const picked = ctx.temp(`${out}__picked`);
+    ctx.node('Where', [cond, firstNaN, index], [picked]);
+    index = picked;
+  }
+  const int32 = node.attrs.keepDims ? out : ctx.temp(`${out}__kept`);
+  ctx.node('Cast', [index], [int32], { to: ONNX_TYPE_OF.int32 });
+  if (!node.attrs.keepDims) ctx.node('Reshape', [int32, ctx.int64s('shape', node.outputs[0]!.shape)], [out]);
+  ctx.define(out, out);
+};
+
+/** gatherNd: ONNX GatherND (batch_dims 0) reads int64 indices, so the IR's int32 ones are cast first. */
+const gatherNd: OpExporter<'gatherNd'> = (node, ctx) => {
+  const [x, indices] = node.spec.inputs as [string, string];
+  const out = node.spec.outputs[0]!;
+  const wide = ctx.temp(`${indices}__int64`);
+  ctx.node('Cast', [ctx.get(indices)], [wide], { to: ONNX_TYPE_OF.int64 });
+  ctx.node('GatherND', [ctx.get(x), wide], [out], {}, node.spec.name);
+  ctx.define(out, out);
+};
+
+export const LINEAR_EXPORTERS = { dense, matmul, layerNorm, reshape, flatten, transpose, slice, argMax, gatherNd };

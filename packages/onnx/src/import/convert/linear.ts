@@ -213,6 +213,7 @@ export const LINEAR_CONVERTERS: Record<string, Converter> = {
   Div: binary('div'),
   Relu: unary('relu'),
   Sigmoid: unary('sigmoid'),
+  Sqrt: unary('sqrt'),
   Tanh: unary('tanh'),
   Gelu,
   Clip,

@@ -46,6 +46,9 @@ export const elu: Emitter<'elu'> = (ctx, p) => {
   return ctx.nodeAsOpLayer(p, `elu(alpha ${alpha}) (tfjs-layers runs alpha 1 only)`, { alpha });
 };
 
+/** sqrt: Keras has no square-root layer or activation, so it is a SkipconnOp (tf.sqrt). */
+export const sqrt: Emitter<'sqrt'> = (ctx, p) => ctx.nodeAsOpLayer(p, 'Keras has no sqrt layer or activation');
+
 /** clip(0, max) is Keras ReLU(max_value) (ReLU6 with max 6), clip(0, Infinity) is relu; other bounds go to SkipconnOp. */
 export const clip: Emitter<'clip'> = (ctx, p) => {
   const a = p.node.attrs;

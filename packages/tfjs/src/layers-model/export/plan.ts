@@ -29,6 +29,9 @@ const FOLLOW: LayoutPolicy = { placement: 'follow' };
 const LOGICAL: LayoutPolicy = { placement: 'logical' };
 const BROADCAST: LayoutPolicy = { placement: 'follow', inputRole: () => 'broadcast' };
 
+/** Why the ops that read or write int32 values are not exported. */
+const NO_INT32 = 'Keras has no layer for it, and the export writes float32 inputs and outputs only (int32 values would need a cast layer Keras does not have)';
+
 export const LAYERS_MODEL_EXPORTS: { readonly [K in OpType]: LayersModelOpExport<K> | Unsupported } = {
   residual: { policy: { placement: 'follow', inputRole: (i) => (i < 2 ? 'data' : 'param') }, emit: other.residual },
   concat: { policy: FOLLOW, emit: other.concat },
@@ -47,6 +50,7 @@ export const LAYERS_MODEL_EXPORTS: { readonly [K in OpType]: LayersModelOpExport
   clip: { policy: FOLLOW, emit: other.clip },
   hardSigmoid: { policy: FOLLOW, emit: other.hardSigmoid },
   elu: { policy: FOLLOW, emit: other.elu },
+  sqrt: { policy: FOLLOW, emit: other.sqrt },
   dense: { policy: LOGICAL, emit: other.dense },
   matmul: { policy: LOGICAL, emit: other.matmul },
   conv2d: { policy: CHANNELS_LAST, emit: image.conv2d },
@@ -62,7 +66,10 @@ export const LAYERS_MODEL_EXPORTS: { readonly [K in OpType]: LayersModelOpExport
   flatten: { policy: LOGICAL, emit: other.flatten },
   transpose: { policy: { placement: 'any' }, emit: other.transpose },
   slice: { policy: FOLLOW, emit: other.slice },
-  cast: unsupported('Keras has no cast layer, and the export writes float32 inputs and outputs only'),
+  cast: unsupported(NO_INT32),
+  floorDiv: unsupported(NO_INT32),
+  argMax: unsupported(NO_INT32),
+  gatherNd: unsupported(`${NO_INT32}; gatherNd reads int32 indices`),
 };
 
 /** The ops a LayersModel export writes, in vocabulary order. */
