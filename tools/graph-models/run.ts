@@ -129,7 +129,7 @@ function modelName(modelFile: string): string {
  * A copy of a GraphModel (in `tmp`, its weight files beside it) cut at the given TF nodes: only
  * they and the nodes they read remain, and they are its outputs (tfjs-converter's rule without a
  * signature: the nodes no other node reads). This runs the part of a model before a post-processing
- * op the importer lacks (MoveNet's backbone and heads, before its ArgMax / GatherNd decoding).
+ * op the importer lacks (centernet's heads, before its Equal / TopKV2 decoding).
  */
 function cutGraphModel(modelFile: string, outputs: readonly string[], tmp: string): string {
   const json = JSON.parse(fs.readFileSync(modelFile, 'utf8')) as { modelTopology: { node: { name: string; input?: string[] }[] }; weightsManifest: { paths: string[] }[]; signature?: unknown };

@@ -8,7 +8,8 @@
  * Square, SquaredDifference, StridedSlice (every mask), Split and SplitV on computed values, and
  * shape arithmetic folded at import (Shape, Unpack, FloorDiv, Sum, GatherV2, Pack, Sqrt, Rsqrt, Abs), and
  * Cast of computed values (an int32 input to float32, float32 to int32), LeakyRelu and Elu (standalone and
- * fused).
+ * fused), and a keypoint decoding as MoveNet writes it (ArgMax, int32 FloorDiv / Mul / Sub, Pack
+ * and ConcatV2 of int32 columns with constants, GatherNd, Unpack of a computed value, Sqrt).
  */
 import { UnsupportedError, evaluateGraph, randomTensor, sizeOf, type HostTensor } from '@skipconn/core';
 import { importGraphModel, type GraphModelArtifacts, type GraphModelJson, type TfAttrValue, type TfNodeJson } from '../src';
@@ -171,9 +172,9 @@ describe('GraphModel image and shape ops match tfjs-converter', () => {
   });
 
   it('a computed input to import-time math is refused naming the op and node', () => {
-    const artifacts = model([1, 2], [], [{ name: 'root', op: 'Sqrt', input: ['x'], attr: { T: f32 } }]);
+    const artifacts = model([1, 2], [], [{ name: 'root', op: 'Rsqrt', input: ['x'], attr: { T: f32 } }]);
     expect(() => importGraphModel(artifacts)).toThrow(UnsupportedError);
-    expect(() => importGraphModel(artifacts)).toThrow(/node 'root' \(Sqrt\).*a computed value.*constant value/s);
+    expect(() => importGraphModel(artifacts)).toThrow(/node 'root' \(Rsqrt\).*a computed value.*constant value/s);
   });
 
   it('Cast of computed values: an int32 image to float32 (MoveNet), and float32 to int32 truncating toward zero', async () => {
@@ -262,6 +263,69 @@ describe('GraphModel image and shape ops match tfjs-converter', () => {
       ),
       'Elu',
     );
+  });
+});
+
+describe('GraphModel keypoint decoding (MoveNet) matches tfjs-converter', () => {
+  // 3 keypoint heatmaps on a 4x4 grid: the best cell of each, split into row and column with int32
+  // arithmetic, the score there (GatherNd on [b, row, col, k]) and the 3 channel values there
+  // (GatherNd on [b, row, col]), unstacked and added to the float row and column, then a distance.
+  const consts: ConstSpec[] = [
+    { name: 'flat_shape', shape: [3], values: [1, 16, 3], dtype: 'int32' },
+    { name: 'axis1', shape: [], values: [1], dtype: 'int32' },
+    { name: 'width', shape: [], values: [4], dtype: 'int32' },
+    { name: 'vec_shape', shape: [1], values: [3], dtype: 'int32' },
+    { name: 'batch', shape: [3], values: [0, 0, 0], dtype: 'int32' },
+    { name: 'keypoints', shape: [3, 1], values: [0, 1, 2], dtype: 'int32' },
+    { name: 'concat_axis', shape: [], values: [1], dtype: 'int32' },
+    { name: 'target', shape: [], values: [1.5] },
+  ];
+  const nodes: TfNodeJson[] = [
+    { name: 'heat', op: 'Sigmoid', input: ['x'], attr: { T: f32 } },
+    { name: 'flat', op: 'Reshape', input: ['heat', 'flat_shape'], attr: { T: f32, Tshape: i32 } },
+    { name: 'idx', op: 'ArgMax', input: ['flat', 'axis1'], attr: { T: f32, Tidx: i32, output_type: i32 } },
+    { name: 'row', op: 'FloorDiv', input: ['idx', 'width'], attr: { T: i32 } },
+    { name: 'row_w', op: 'Mul', input: ['row', 'width'], attr: { T: i32 } },
+    { name: 'col', op: 'Sub', input: ['idx', 'row_w'], attr: { T: i32 } },
+    { name: 'row_v', op: 'Reshape', input: ['row', 'vec_shape'], attr: { T: i32, Tshape: i32 } },
+    { name: 'col_v', op: 'Reshape', input: ['col', 'vec_shape'], attr: { T: i32, Tshape: i32 } },
+    { name: 'cells', op: 'Pack', input: ['batch', 'row_v', 'col_v'], attr: { T: i32, N: { i: '3' }, axis: { i: '1' } } },
+    { name: 'points', op: 'ConcatV2', input: ['cells', 'keypoints', 'concat_axis'], attr: { T: i32, Tidx: i32, N: { i: '2' } } },
+    { name: 'score', op: 'GatherNd', input: ['heat', 'points'], attr: { Tparams: f32, Tindices: i32 } },
+    { name: 'vectors', op: 'GatherNd', input: ['x', 'cells'], attr: { Tparams: f32, Tindices: i32 } },
+    { name: 'parts', op: 'Unpack', input: ['vectors'], attr: { T: f32, num: { i: '3' }, axis: { i: '1' } } },
+    { name: 'row_f', op: 'Cast', input: ['row'], attr: { SrcT: i32, DstT: f32, Truncate: { b: false } } },
+    { name: 'col_f', op: 'Cast', input: ['col'], attr: { SrcT: i32, DstT: f32, Truncate: { b: false } } },
+    { name: 'y0', op: 'AddV2', input: ['row_f', 'parts'], attr: { T: f32 } },
+    { name: 'x0', op: 'AddV2', input: ['col_f', 'parts:2'], attr: { T: f32 } },
+    { name: 'dy', op: 'SquaredDifference', input: ['y0', 'target'], attr: { T: f32 } },
+    { name: 'dx', op: 'SquaredDifference', input: ['x0', 'target'], attr: { T: f32 } },
+    { name: 'd2', op: 'AddV2', input: ['dy', 'dx'], attr: { T: f32 } },
+    { name: 'dist', op: 'Sqrt', input: ['d2'], attr: { T: f32 } },
+  ];
+
+  it('ArgMax, FloorDiv, int32 Mul and Sub, Pack, ConcatV2, GatherNd, Unpack, Sqrt', async () => {
+    const artifacts = model([1, 4, 4, 3], consts, nodes);
+    await expectLikeTfjs(artifacts, 'keypoint decoding');
+    const imported = importGraphModel(artifacts);
+    const ops = new Set(imported.graph.nodes.map((n) => n.op));
+    for (const op of ['argMax', 'floorDiv', 'mul', 'sub', 'concat', 'gatherNd', 'slice', 'sqrt']) expect([op, ops.has(op)]).toEqual([op, true]);
+    // The int32 constants beside int32 values are int32 weights, and the int32 values are index arithmetic only.
+    expect(
+      imported.graph.weights
+        .filter((w) => w.dtype === 'int32')
+        .map((w) => w.name)
+        .sort(),
+    ).toEqual(['batch', 'keypoints', 'width']);
+    const int32Ops = new Set(imported.validated.nodes.filter((n) => n.outputs[0]!.dtype === 'int32').map((n) => n.type));
+    expect([...int32Ops].sort()).toEqual(['argMax', 'concat', 'floorDiv', 'mul', 'reshape', 'sub']);
+  });
+
+  it("an ArgMax with TF's default int64 output and a FloorDiv of floats are refused naming the node", () => {
+    const argMax64 = model([1, 6], [{ name: 'axis1', shape: [], values: [1], dtype: 'int32' }], [{ name: 'best', op: 'ArgMax', input: ['x', 'axis1'], attr: { T: f32, Tidx: i32 } }]);
+    expect(() => importGraphModel(argMax64)).toThrow(/node 'best' \(ArgMax\).*output_type DT_INT64.*output_type DT_INT32/s);
+    const floatDiv = model([1, 6], [{ name: 'two', shape: [], values: [2] }], [{ name: 'half', op: 'FloorDiv', input: ['x', 'two'], attr: { T: f32 } }]);
+    expect(() => importGraphModel(floatDiv)).toThrow(/node 'half' \(FloorDiv\).*FloorDiv of float values.*FloorDiv of int32 values/s);
   });
 });
 

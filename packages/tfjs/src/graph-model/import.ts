@@ -82,8 +82,11 @@ interface OpContext {
   readonly g: ImportGraph;
   readonly file: string;
   readonly recognizeSkips: boolean;
-  /** The IR weight for a constant, re-laid by `relayout` and added once per (constant, key). */
-  weight(index: number, key: string, relayout?: (t: F32) => F32): string;
+  /**
+   * The IR weight for a constant, re-laid by `relayout` and added once per (constant, key), as
+   * float32 or, beside int32 values, as int32 (TF's int32 constants hold integers exactly).
+   */
+  weight(index: number, key: string, relayout?: (t: F32) => F32, dtype?: 'float32' | 'int32'): string;
 }
 
 /** A node's value, or one per output for ops with several ('name:0', 'name:1', ...). */
@@ -319,15 +322,27 @@ function addComputed(c: OpContext, x: string, y: string, name: string): string {
   return c.g.node('add', [x, y], {}, name);
 }
 
-/** Elementwise arithmetic: folded on constants, a weight operand for one constant. */
+/** The dtype of the computed inputs of a node (a constant beside them becomes a weight of it). */
+function computedDType(c: OpContext): 'float32' | 'int32' {
+  const v = c.inputs.find((x): x is Computed => x.kind === 'ir');
+  return v !== undefined && c.g.info(v.value).dtype === 'int32' ? 'int32' : 'float32';
+}
+
+/**
+ * Elementwise arithmetic: folded on constants, a weight operand for one constant. On int32
+ * values (MoveNet's idx // W, idx - row * W) the constant is an int32 weight and no residual is
+ * recognised: an int32 sum is index arithmetic, not a skip connection.
+ */
 const binary =
-  (op: 'add' | 'sub' | 'mul' | 'div', fn: (a: number, b: number) => number): OpConverter =>
+  (op: 'add' | 'sub' | 'mul' | 'div' | 'floorDiv', fn: (a: number, b: number) => number): OpConverter =>
   (c) => {
     const [a, b] = c.inputs as [Val, Val];
     if (c.inputs.length !== 2) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}) has ${c.inputs.length} inputs; expected 2`);
     if (a.kind === 'const' && b.kind === 'const') return foldBinary(c, a, b, fn);
-    if (op === 'add' && a.kind === 'ir' && b.kind === 'ir') return out(addComputed(c, a.value, b.value, c.node.name));
-    const operand = (v: Val, i: number) => (v.kind === 'ir' ? v.value : c.weight(i, 'operand'));
+    const dtype = computedDType(c);
+    if (op === 'floorDiv' && dtype !== 'int32') unsupported(c, 'FloorDiv of float values (the IR floor-divides int32 only)', ['FloorDiv of int32 values', 'FloorDiv of constants']);
+    if (op === 'add' && dtype === 'float32' && a.kind === 'ir' && b.kind === 'ir') return out(addComputed(c, a.value, b.value, c.node.name));
+    const operand = (v: Val, i: number) => (v.kind === 'ir' ? v.value : c.weight(i, 'operand', undefined, dtype));
     return out(c.g.node(op, [operand(a, 0), operand(b, 1)], {}, c.node.name));
   };
 
@@ -436,7 +451,10 @@ const concat: OpConverter = (c) => {
     const data = consts.flatMap((p) => [...p.data]);
     return constant([data.length], data);
   }
-  const values = parts.map((_, i) => computed(c, i));
+  // Constants beside computed values become weights of their dtype (MoveNet appends a constant
+  // keypoint-index column to int32 coordinates).
+  const dtype = computedDType(c);
+  const values = parts.map((p, i) => (p.kind === 'ir' ? p.value : c.weight(i, 'part', undefined, dtype)));
   const rank = c.g.info(values[0]!).shape.length;
   const axis = axisConst.data[0]! < 0 ? axisConst.data[0]! + rank : axisConst.data[0]!;
   const layout = keraslayout(rank);
@@ -539,14 +557,34 @@ const cast: OpConverter = (c) => {
   return v;
 };
 
+/**
+ * Pack (tf.stack): of scalar constants on axis 0, a folded shape vector; with computed values,
+ * each value (constants as weights of the computed values' dtype) gets a new axis of 1 by a
+ * reshape and the concat joins them there. The IR concatenates on a layout's channel axis, so
+ * the new axis must be the last (MoveNet stacks [17] rows and columns into [17, 3] coordinates).
+ */
 const pack: OpConverter = (c) => {
-  if (Number(attr(c, 'axis')?.i ?? 0) !== 0) unsupported(c, 'an axis other than 0', ['axis 0']);
-  const parts = c.inputs.map((_, i) => constInput(c, i, 'value'));
-  if (parts.some((p) => p.shape.length !== 0)) unsupported(c, 'packing non-scalars', ['scalars (shape vectors)']);
-  return constant(
-    [parts.length],
-    parts.map((p) => p.data[0]!),
-  );
+  const rawAxis = Number(attr(c, 'axis')?.i ?? 0);
+  if (c.inputs.every((v) => v.kind === 'const')) {
+    if (rawAxis !== 0) unsupported(c, 'packing constants on an axis other than 0', ['axis 0']);
+    const parts = c.inputs.map((_, i) => constInput(c, i, 'value'));
+    if (parts.some((p) => p.shape.length !== 0)) unsupported(c, 'packing non-scalar constants', ['scalars (shape vectors)']);
+    return constant(
+      [parts.length],
+      parts.map((p) => p.data[0]!),
+    );
+  }
+  const dtype = computedDType(c);
+  const shapes = c.inputs.map((v) => (v.kind === 'const' ? v.shape : c.g.info(v.value).shape));
+  const inShape = shapes[0]!;
+  if (shapes.some((s) => s.join() !== inShape.join())) unsupported(c, `packing values of different shapes (${shapes.map((s) => formatShape(s)).join(', ')})`, ['values of one shape']);
+  const rank = inShape.length + 1;
+  const axis = rawAxis < 0 ? rawAxis + rank : rawAxis;
+  const layout = keraslayout(rank);
+  if (axis !== rank - 1 || layout === undefined) unsupported(c, `packing rank-${inShape.length} values on axis ${rawAxis}`, ['packing rank 1, 2 or 3 values on a new last axis']);
+  const shape = [...inShape, 1];
+  const parts = c.inputs.map((v, i) => c.g.node('reshape', [v.kind === 'ir' ? v.value : c.weight(i, 'value', undefined, dtype)], { shape, layout }, `${c.node.name}/${i}`));
+  return out(parts.length === 1 ? parts[0]! : c.g.node('concat', parts, {}, c.node.name));
 };
 
 /** StridedSlice of a shape vector (rank-1 constant, one axis): folded. */
@@ -780,16 +818,11 @@ const constantMath =
     return constant(x.shape, x.data.map(fn));
   };
 
-/** Arithmetic the IR has no op for (FloorDiv): only on two constants (shape arithmetic). */
-const constantBinary =
-  (fn: (a: number, b: number) => number): OpConverter =>
-  (c) =>
-    foldBinary(c, constInput(c, 0, 'x'), constInput(c, 1, 'y'), fn);
-
-/** Unpack (tf.unstack) of a constant along an axis: one constant per slice. */
 /**
- * Unpack of a constant, folded; of a computed value only along an axis of size 1 (tf.unstack of a
- * batch of one image, as MoveNet's preprocessing does), which is a reshape without that axis.
+ * Unpack (tf.unstack) along an axis: of a constant, one constant per slice; of a computed value,
+ * a reshape without the axis where it has size 1 (tf.unstack of a batch of one image, as
+ * MoveNet's preprocessing does), else one slice per index, each reshaped without the axis
+ * (MoveNet's [17, 2] keypoint offsets into rows and columns).
  */
 const unpack: OpConverter = (c) => {
   const v = c.inputs[0];
@@ -797,11 +830,15 @@ const unpack: OpConverter = (c) => {
     const inShape = c.g.info(v.value).shape;
     const rawAxis = Number(attr(c, 'axis')?.i ?? 0);
     const axis = rawAxis < 0 ? rawAxis + inShape.length : rawAxis;
-    if (inShape[axis] !== 1)
-      unsupported(c, `unstacking a computed value along an axis of size ${inShape[axis] ?? `${rawAxis} (outside rank ${inShape.length})`}`, ['a constant value', 'a computed value along an axis of size 1']);
+    if (!(axis >= 0 && axis < inShape.length)) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): axis ${rawAxis} is outside a rank-${inShape.length} value`);
     const shape = inShape.filter((_, i) => i !== axis);
     const layout = keraslayout(shape.length);
-    return out(c.g.node('reshape', [v.value], { shape, ...(layout ? { layout } : {}) }, c.node.name));
+    const dropAxis = (x: string, name: string) => c.g.node('reshape', [x], { shape, ...(layout ? { layout } : {}) }, name);
+    if (inShape[axis] === 1) return out(dropAxis(v.value, c.node.name));
+    return Array.from({ length: inShape[axis]! }, (_, k) => {
+      const name = k === 0 ? c.node.name : `${c.node.name}/${k}`;
+      return out(dropAxis(c.g.node('slice', [v.value], { starts: [k], ends: [k + 1], axes: [axis] }, `${name}/slice`), name));
+    });
   }
   const x = constInput(c, 0, 'value');
   const rawAxis = Number(attr(c, 'axis')?.i ?? 0);
@@ -857,16 +894,47 @@ const gather: OpConverter = (c) => {
   return constant([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], data);
 };
 
+/** Sqrt: folded on constants, the IR's sqrt on computed values. */
+const sqrtOp: OpConverter = (c) => {
+  const x = c.inputs[0];
+  if (x?.kind === 'const') return constant(x.shape, x.data.map(Math.sqrt));
+  return out(c.g.node('sqrt', [computed(c, 0)], {}, c.node.name));
+};
+
+/**
+ * ArgMax (the axis a constant, output_type int32) is argMax without keepDims. TF's ties keep the
+ * first maximum, as the IR's do; TF leaves NaN to its kernels, the IR makes the first NaN win.
+ */
+const argMaxOp: OpConverter = (c) => {
+  const x = computed(c, 0);
+  const rank = c.g.info(x).shape.length;
+  const raw = constInput(c, 1, 'dimension').data[0]!;
+  const outType = attr(c, 'output_type')?.type ?? 'DT_INT64';
+  if (outType !== 'DT_INT32') unsupported(c, `output_type ${clipUserText(outType)}`, ['output_type DT_INT32 (the IR has no int64 values)']);
+  if (!(raw >= -rank && raw < rank)) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}): axis ${raw} is outside [${-rank}, ${rank - 1}]`);
+  return out(c.g.node('argMax', [x], { axis: raw < 0 ? raw + rank : raw, keepDims: false }, c.node.name));
+};
+
+/** GatherNd of a computed value by computed or constant int32 indices (batch_dims 0, TF's only form). */
+const gatherNdOp: OpConverter = (c) => {
+  const x = computed(c, 0);
+  const indices = c.inputs[1]?.kind === 'const' ? c.weight(1, 'indices', undefined, 'int32') : computed(c, 1);
+  if (c.g.info(indices).dtype !== 'int32') unsupported(c, `indices of dtype ${c.g.info(indices).dtype}`, ['int32 indices']);
+  return out(c.g.node('gatherNd', [x, indices], {}, c.node.name));
+};
+
 const CONVERTERS: Readonly<Record<string, OpConverter>> = {
   Abs: constantMath(Math.abs),
   Conv2DBackpropInput: conv2DBackpropInput,
   ExpandDims: expandDims,
-  FloorDiv: constantBinary((a, b) => Math.floor(a / b)),
+  FloorDiv: binary('floorDiv', (a, b) => Math.floor(a / b)),
+  ArgMax: argMaxOp,
+  GatherNd: gatherNdOp,
   GatherV2: gather,
   ResizeBilinear: resizeOp('bilinear'),
   ResizeNearestNeighbor: resizeOp('nearest'),
   Rsqrt: constantMath((v) => 1 / Math.sqrt(v)),
-  Sqrt: constantMath(Math.sqrt),
+  Sqrt: sqrtOp,
   Square: square,
   SquaredDifference: squaredDifference,
   Sum: sum,
@@ -1053,16 +1121,16 @@ export function importGraphModel(artifacts: GraphModelArtifacts, options: GraphM
       g,
       file,
       recognizeSkips,
-      weight(index, key, relayout) {
+      weight(index, key, relayout, dtype = 'float32') {
         const v = inputs[index];
         if (v === undefined) throw new FileFormatError(file, `node '${clipUserText(node.name)}' (${node.op}) has ${inputs.length} inputs; expected at least ${index + 1}`);
         if (v.kind !== 'const') throw new UnsupportedError(`a computed value as input ${index}`, { node: node.name, op: node.op }, [`a constant input ${index}`]);
-        const cacheKey = `${inputRefs[index]}|${key}`;
+        const cacheKey = `${inputRefs[index]}|${key}|${dtype}`;
         let name = irWeights.get(cacheKey);
         if (name === undefined) {
           let t: F32 = { shape: [...v.shape], data: Float32Array.from(v.data) };
           if (relayout) t = relayout(t);
-          name = g.weight(nodeOf(inputRefs[index]!), tensor('float32', t.shape, t.data));
+          name = g.weight(nodeOf(inputRefs[index]!), dtype === 'int32' ? tensor('int32', t.shape, Array.from(t.data)) : tensor('float32', t.shape, t.data));
           irWeights.set(cacheKey, name);
         }
         return name;
