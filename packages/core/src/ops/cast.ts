@@ -1,8 +1,10 @@
 /**
  * cast: y = x converted to dtype `to`, elementwise; shape and layout are kept. TF's Cast and
  * ONNX's Cast for the dtypes below. This is how an int32 image input (MoveNet's) becomes the
- * float32 the rest of a graph computes with; the other ops take floating point only, so int32
- * values live between graph inputs, casts and graph outputs.
+ * float32 the rest of a graph computes with, and how index arithmetic (argMax, floorDiv) becomes
+ * float coordinates again. int32 values live between graph inputs, casts, argMax, the int32
+ * arithmetic of add, sub, mul and floorDiv, gatherNd's indices, the data-movement ops and graph
+ * outputs; every other op takes floating point only.
  *
  * Attributes:
  *   to   'float32' or 'int32' (required)
