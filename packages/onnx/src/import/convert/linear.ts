@@ -176,7 +176,10 @@ const Cast: Converter = (node, ctx) => {
   const to = ctx.attrs(node).int('to', 0);
   const want = { 1: 'float32', 10: 'float16', 11: 'float64', 6: 'int32', 7: 'int64', 2: 'uint8', 9: 'bool' }[to];
   const from = ctx.info(x).dtype;
-  if (want === from) {
+  // int32 widened to int64 only to be GatherND's indices: the same values, which the IR's
+  // gatherNd reads as int32, so nothing is emitted (any other int64 reader is refused below).
+  const onlyIndices = (ctx.consumers.get(output(node)) ?? []).every((n) => n.opType === 'GatherND' && n.input[0] !== output(node));
+  if (want === from || (from === 'int32' && want === 'int64' && onlyIndices && !ctx.graphOutputs.has(output(node)))) {
     ctx.bind(output(node), x);
     return;
   }
@@ -184,6 +187,54 @@ const Cast: Converter = (node, ctx) => {
     unsupported(node, 'Cast of a run-time value to another dtype', `a cast to ${from} (a no-op), or from ${CAST_SOURCES.join('/')} to ${CAST_TARGETS.join('/')}`, `${from} to ${want ?? to}`);
   }
   ctx.bind(output(node), ctx.emit('cast', [x], { to: want }, node, output(node)));
+};
+
+/**
+ * ArgMax (axis, keepdims, select_last_index 0) is argMax. ONNX's result is int64, which the IR
+ * has no values of, so it imports only where every reader casts it to INT32 or FLOAT at once
+ * (what exporters write before using an index): the IR's int32 argMax then feeds those casts.
+ * ONNX leaves NaN open; the IR's rule (the first NaN wins) is one ONNX allows.
+ */
+const ArgMax: Converter = (node, ctx) => {
+  const a = ctx.attrs(node);
+  if (a.int('select_last_index', 0) !== 0) unsupported(node, 'select_last_index 1 (the last maximum)', "select_last_index 0 (the first maximum, the IR's rule)", '1');
+  const readers = ctx.consumers.get(output(node)) ?? [];
+  const castAway = readers.length > 0 && !ctx.graphOutputs.has(output(node)) && readers.every((n) => n.opType === 'Cast' && [1, 6].includes(ctx.attrs(n).int('to', 0)));
+  if (!castAway)
+    unsupported(
+      node,
+      'an int64 ArgMax result read as int64',
+      'every reader a Cast to INT32 or FLOAT (the IR holds indices as int32)',
+      `readers ${readers.map((n) => n.opType).join(', ') || 'none'}${ctx.graphOutputs.has(output(node)) ? ' and the graph output' : ''}`,
+    );
+  ctx.bind(output(node), ctx.emit('argMax', [input(ctx, node, 0)], { axis: a.int('axis', 0), keepDims: a.int('keepdims', 1) === 1 }, node, output(node)));
+};
+
+/**
+ * GatherND (batch_dims 0) is gatherNd. Its int64 indices are either an int32 value widened by a
+ * Cast (read as the int32 value, see Cast) or a constant, stored as int32 with ONNX's negative
+ * indices counted from the end (the IR leaves negative indices undefined).
+ */
+const GatherND: Converter = (node, ctx) => {
+  if (ctx.attrs(node).int('batch_dims', 0) !== 0) unsupported(node, 'batch_dims other than 0', 'batch_dims 0', String(ctx.attrs(node).int('batch_dims', 0)));
+  const x = input(ctx, node, 0);
+  const c = ctx.const(node.input[1] ?? '');
+  let indices: string;
+  if (c !== undefined) {
+    const shape = ctx.info(x).shape;
+    const k = c.shape[c.shape.length - 1] ?? 0;
+    const values = numbers(c).map((v, i) => {
+      const d = shape[i % Math.max(k, 1)] ?? 0;
+      const at = v < 0 ? v + d : v;
+      if (!(at >= 0 && at < d)) unsupported(node, `index ${v} outside an axis of ${d}`, `indices in [${-d}, ${d - 1}]`, String(v));
+      return at;
+    });
+    indices = ctx.addWeight(`${node.input[1]}__int32`, fromNumbers('int32', c.shape, values));
+  } else {
+    indices = input(ctx, node, 1);
+    if (ctx.info(indices).dtype !== 'int32') unsupported(node, `run-time indices of dtype ${ctx.info(indices).dtype}`, 'int32 indices widened by a Cast to INT64, or constant indices', ctx.info(indices).dtype);
+  }
+  ctx.bind(output(node), ctx.emit('gatherNd', [x, indices], {}, node, output(node)));
 };
 
 /** HardSigmoid(alpha, beta) is hardSigmoid with the same attributes (ONNX's defaults are the IR's). */
@@ -223,4 +274,6 @@ export const LINEAR_CONVERTERS: Record<string, Converter> = {
   Identity: alias,
   Dropout: alias,
   Cast,
+  ArgMax,
+  GatherND,
 };
