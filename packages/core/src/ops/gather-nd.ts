@@ -7,10 +7,12 @@
  * Inputs: x of any dtype the graph holds; indices int32 of rank >= 1.
  * Output: x's dtype, shape indices.shape[:-1] ++ x.shape[K:], no layout.
  *
- * An index outside [0, size) of its axis is undefined, and the runtimes do differ: tfjs's cpu
- * kernel throws, its GPU kernels read 0 or another element, ONNX Runtime counts a negative index
- * from the end and refuses the rest. Conformance holds no adapter to them; the reference evaluator
- * refuses every such index with INPUT_INVALID.
+ * An index outside [0, size) of its axis is undefined, and the runtimes do differ (measured on a
+ * [2, 3] x): tfjs's cpu kernel throws on a negative index but reads one past its axis as the flat
+ * offset it makes ([0, 3] gives x[1, 0]), its wasm kernel reads memory outside x for a negative
+ * one, and ONNX Runtime counts a negative index from the end and refuses one past the axis
+ * ("invalid index found"). Conformance holds no adapter to them; the reference evaluator refuses
+ * every such index with INPUT_INVALID.
  */
 import { GraphError } from '../errors';
 import { formatShape } from '../tensor';

@@ -2,7 +2,8 @@ import { defineTfKernel } from './kernel';
 
 /**
  * gatherNd (core ops/gather-nd.ts) in logical order: tf.gatherND with the int32 indices as they
- * are. Out-of-range indices are undefined in the IR; tfjs's cpu backend throws on them.
+ * are. Out-of-range indices are undefined in the IR, and tfjs does not check them all (core
+ * ops/gather-nd.ts says what each backend does).
  */
 export const gatherNdKernel = defineTfKernel({
   op: 'gatherNd',
