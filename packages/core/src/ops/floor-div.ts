@@ -5,9 +5,11 @@
  * (-7 / 2 = -3), so the ONNX export corrects its quotient where the remainder is non-zero and the
  * signs differ.
  *
- * Undefined, so conformance holds no adapter to them: b = 0 (ONNX Runtime's integer Div traps on
- * x86-64, tfjs returns 0 on cpu and anything on the GPUs) and -2^31 // -1, whose quotient 2^31 is
- * outside int32 (the same trap). The reference evaluator refuses both with INPUT_INVALID.
+ * Undefined, so conformance holds no adapter to them: b = 0 and -2^31 // -1, whose quotient 2^31
+ * is outside int32. The runtimes differ there (measured): ONNX Runtime's integer Div refuses a
+ * zero divisor ("Integer division by zero") and kills the process on -2^31 / -1 (SIGFPE on
+ * x86-64), which is one reason the ONNX export divides in float64 instead; tfjs's cpu backend
+ * gives 0 for b = 0. The reference evaluator refuses both with INPUT_INVALID.
  */
 import { SkipconnError } from '../errors';
 import { binaryOp } from './binary';
