@@ -11,8 +11,9 @@
  * Exact values, per reduced row:
  *   ties: the first maximum wins (the lowest index); -0 and +0 are equal.
  *   NaN: larger than every number, so the first NaN of a row wins, as NumPy's and PyTorch's
- *     argmax say. The runtimes do not agree here (tfjs compares with >, which never picks a NaN
- *     unless it comes first), so their adapters test for NaN themselves.
+ *     argmax say. The runtimes differ (measured on [1, NaN, 3, NaN, 0]: tfjs's cpu
+ *     argMax and onnxruntime's ArgMax both give 2, passing over the NaNs, and pick a NaN only
+ *     when it comes first), so their adapters test for NaN themselves.
  */
 import { GraphError } from '../errors';
 import { formatShape } from '../tensor';

@@ -2,8 +2,8 @@ import { normalizeAxis } from '@skipconn/core';
 import { defineTfKernel } from './kernel';
 
 /**
- * argMax (core ops/arg-max.ts) in logical order. tf.argMax keeps the first maximum but compares
- * with >, so it never picks a NaN that is not first in its row; the IR makes the first NaN win.
+ * argMax (core ops/arg-max.ts) in logical order. tf.argMax keeps the first maximum but passes
+ * over a NaN that is not first in its row; the IR makes the first NaN win.
  * On floats the kernel therefore also takes tf.argMax of the NaN mask (its first 1) and uses that
  * index in every row that has a NaN. The axis is first moved last by a transpose (the other axes
  * keep their order, so the result is already the output's element order): tfjs-webgpu's argMax

@@ -134,7 +134,7 @@ const slice: OpExporter<'slice'> = (node, ctx) => {
 /**
  * argMax: ONNX ArgMax (select_last_index 0: the first maximum) gives int64, cast to the IR's
  * int32 (an index below 2^31 is exact). ONNX leaves NaN open and onnxruntime's ArgMax passes over
- * it (its max compares with >), where the IR makes the first NaN win; so on floats the export
+ * it ([1, NaN, 3] gives 2), where the IR makes the first NaN win; so on floats the export
  * also takes ArgMax of the IsNaN mask (its first 1), reads the mask there with GatherElements (1
  * when the row has a NaN at all) and picks that index with Where. keepdims is 1 throughout, so
  * GatherElements lines up; a Reshape drops the axis for keepDims false.
