@@ -70,6 +70,12 @@ export function intArithmeticCases(): CaseDef[] {
     build: (g) => g.output(g.node('mul', [g.input('a', [4], { dtype: 'int32', values: [65536, 70000, -46341, -12] }), g.input('b', [4], { dtype: 'int32', values: [65536, 70000, 46341, 48] })], {}, 'y')),
     expected: values([0, 605032704, 2147479015, -576]),
   });
+  cases.push({
+    id: 'op/mul/int32/literal/wrap-large/none/[3]',
+    why: "two's complement of products past float64's 2^53: (2^31 - 1)^2 = 2^62 - 2^32 + 1 -> 1; 123456789 * 987654321 = 121932631112635269 -> -67153019; -2^31 * 3 = -6442450944 -> -2^31",
+    build: (g) => g.output(g.node('mul', [g.input('a', [3], { dtype: 'int32', values: [2147483647, 123456789, -2147483648] }), g.input('b', [3], { dtype: 'int32', values: [2147483647, 987654321, 3] })], {}, 'y')),
+    expected: values([1, -67153019, -2147483648]),
+  });
   // The decoding itself: a flat index split into row and column of a 48-wide grid.
   cases.push({
     id: 'op/floorDiv/int32/row-col/none/[17]',

@@ -4,11 +4,12 @@
  *
  * int32 (add, sub, mul, floorDiv): exact integer arithmetic wrapped to 32 bits, two's complement
  * (2147483647 + 1 = -2147483648; 65536 * 65536 = 0), which is what ONNX Runtime's and tfjs's
- * int32 kernels give. Two runtimes only approximate it: tfjs:cpu multiplies int32 in float64, so
- * its products wrap exactly while |a * b| <= 2^53, and tfjs:webgl holds int32 values in float32
- * textures, exact while every value and result stays within 2^24 in magnitude. The indices and
- * counts these ops carry in real graphs (keypoint decoding: idx // W, idx - (idx // W) * W) are
- * far inside both bounds.
+ * int32 kernels give for sums and for products below 2^53. tfjs's cpu kernel multiplies in
+ * float64, so a product beyond 2^53 loses its low bits before it wraps ((2^31 - 1)^2 gives 0,
+ * not 1): the tfjs adapter splits int32 products on the cpu backend, and its GPU backends, which
+ * hand small int32 products to that kernel, expect that case to fail. The indices and counts
+ * these ops carry in real graphs (keypoint decoding: idx // W, idx - (idx // W) * W) are far
+ * inside every bound.
  */
 import { GraphError } from '../errors';
 import type { ValueInfo } from '../graph/types';
