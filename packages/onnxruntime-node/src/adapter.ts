@@ -6,7 +6,7 @@
  */
 import type * as ort from 'onnxruntime-node';
 import { AdapterUnavailableError, SkipconnError, tableWhyUnsupported, type Adapter, type CompileOptions, type DType } from '@skipconn/core';
-import { EXPORTERS, OrtSessionSet, checkIntegerOption, encodeModel, exportModel, mergeSessionOptions, toOrtTensor, type OrtCommonSessionOptions } from '@skipconn/onnx';
+import { EXPORTERS, OrtSessionSet, checkIntegerOption, encodeModel, exportModel, mergeSessionOptions, splitExternalData, toOrtTensor, type OrtCommonSessionOptions } from '@skipconn/onnx';
 import { CUDA_FIX, cudaUnavailableReason } from './cuda';
 
 export type OrtDevice = 'cpu' | 'cuda';
@@ -30,7 +30,7 @@ const DTYPES: readonly DType[] = ['float32', 'float16', 'int32'];
 
 function readSessionOptions(defaults: OrtSessionOptions, options: CompileOptions | undefined): OrtSessionOptions {
   const merged = mergeSessionOptions(defaults, options);
-  for (const key of ['intraOpNumThreads', 'interOpNumThreads', 'opset']) checkIntegerOption(merged, key, true);
+  for (const key of ['intraOpNumThreads', 'interOpNumThreads', 'opset', 'maxInlineInitializerBytes']) checkIntegerOption(merged, key, true);
   return merged as OrtSessionOptions;
 }
 
@@ -67,7 +67,9 @@ export function createOrtNodeAdapter(device: OrtDevice, defaults: OrtSessionOpti
       const rt = load();
       const opts = readSessionOptions(defaults, options);
       const model = exportModel(graph, weights, { opset: opts.opset });
-      const session = await rt.InferenceSession.create(encodeModel(model), {
+      const split = splitExternalData(model, opts.maxInlineInitializerBytes);
+      const session = await rt.InferenceSession.create(encodeModel(split.model), {
+        ...(split.externalData.length > 0 ? { externalData: split.externalData } : {}),
         executionProviders: [device],
         graphOptimizationLevel: opts.graphOptimizationLevel ?? 'all',
         ...(opts.intraOpNumThreads !== undefined ? { intraOpNumThreads: opts.intraOpNumThreads } : {}),

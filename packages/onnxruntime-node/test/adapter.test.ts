@@ -6,7 +6,8 @@
  * onnxruntime's CPU provider and match the reference evaluator; info reports the provider that
  * ran; sessions are counted and released; ort-node:cuda refuses to exist without CUDA binaries.
  */
-import { AdapterUnavailableError, createAdapter, evaluateGraph, probeAdapter, registeredAdapters } from '@skipconn/core';
+import { AdapterUnavailableError, GraphBuilder, createAdapter, evaluateGraph, probeAdapter, registeredAdapters, tensor } from '@skipconn/core';
+import { exportModel, splitExternalData } from '@skipconn/onnx';
 import { createOrtNodeAdapter, cudaUnavailableReason } from '@skipconn/onnxruntime-node';
 import { expectClose } from '../../onnx/test/compare';
 import { samples } from '../../onnx/test/samples';
@@ -40,6 +41,45 @@ describe('ort-node:cpu on sample graphs', () => {
     await c.dispose();
     await expect(adapter.compile(validated, weights, { graphOptimizationLevel: 'fast' })).rejects.toThrow(/graphOptimizationLevel/);
     await expect(adapter.compile(validated, weights, { intraOpNumThreads: -1 })).rejects.toThrow(/intraOpNumThreads/);
+  });
+
+  it('hands initializers over as in-memory external data past maxInlineInitializerBytes', async () => {
+    // The samples (small constants that must stay inline for shape inference) and a conv whose
+    // 2.3 KB weight moves out.
+    const b = new GraphBuilder('conv-external');
+    const x = b.input('x', [1, 8, 4, 4], { layout: 'NCHW' });
+    const w = b.weight(
+      'w',
+      tensor(
+        'float32',
+        [8, 8, 3, 3],
+        Array.from({ length: 576 }, (_, i) => ((i % 7) - 3) / 20),
+      ),
+    );
+    b.output(b.node('residual', [x, b.node('conv2d', [x, w], { pads: [1, 1, 1, 1] }, 'conv')], { activation: 'relu' }, 'add'));
+    const conv = {
+      name: 'conv-external',
+      built: b.build(),
+      feeds: {
+        x: tensor(
+          'float32',
+          [1, 8, 4, 4],
+          Array.from({ length: 128 }, (_, i) => (i - 64) / 32),
+        ),
+      },
+    };
+    expect(splitExternalData(exportModel(conv.built.validated, conv.built.weights), 0).externalData.length).toBe(1);
+    for (const sample of [...samples(), conv]) {
+      const { validated, weights } = sample.built;
+      const want = evaluateGraph(validated, weights, sample.feeds);
+      // 0: every initializer leaves the protobuf, as those of a model over 2 GiB do.
+      const c = await adapter.compile(validated, weights, { maxInlineInitializerBytes: 0 });
+      const got = await c.run(sample.feeds);
+      for (const name of validated.graph.outputs) expectClose(got[name], want[name], 1e-4, 1e-3, `${sample.name} ${name}, external data`);
+      await c.dispose();
+    }
+    const { validated, weights } = samples()[0]!.built;
+    await expect(adapter.compile(validated, weights, { maxInlineInitializerBytes: 1.5 })).rejects.toThrow(/maxInlineInitializerBytes: expected a non-negative integer, received 1.5/);
   });
 
   it('checks feeds', async () => {

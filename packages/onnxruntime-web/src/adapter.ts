@@ -17,7 +17,7 @@
  */
 import type * as ort from 'onnxruntime-web';
 import { AdapterUnavailableError, GraphBuilder, SerialQueues, SkipconnError, describeGpuAdapter, tableWhyUnsupported, tensor, type Adapter, type CompileOptions, type DType, type GpuAdapterLike } from '@skipconn/core';
-import { EXPORTERS, OrtSessionSet, checkIntegerOption, encodeModel, exportModel, fromOrtTensor, mergeSessionOptions, type OrtCommonSessionOptions } from '@skipconn/onnx';
+import { EXPORTERS, OrtSessionSet, checkIntegerOption, encodeModel, exportModel, fromOrtTensor, mergeSessionOptions, splitExternalData, type ExternalDataFile, type OrtCommonSessionOptions } from '@skipconn/onnx';
 import { runtimeBytes, toOrt } from './convert';
 import { STUCK_BACKEND, splitWideConcats, webgpuRefusal } from './webgpu-limits';
 
@@ -57,6 +57,7 @@ export const ORT_WEB_DTYPES: readonly DType[] = ['float32', 'int32'];
 function readSessionOptions(defaults: OrtWebSessionOptions, options: CompileOptions | undefined): OrtWebSessionOptions {
   const merged = mergeSessionOptions(defaults, options);
   checkIntegerOption(merged, 'opset', false);
+  checkIntegerOption(merged, 'maxInlineInitializerBytes', true);
   const fallback = merged['cpuFallback'];
   if (fallback !== undefined && fallback !== 'report' && fallback !== 'forbid') {
     throw new SkipconnError('USAGE', `cpuFallback: expected 'report' or 'forbid', received ${JSON.stringify(fallback)}`);
@@ -110,25 +111,26 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
     throw new SkipconnError('USAGE', `adapter ${name}: call init() before compile()`);
   };
 
-  const createSession = async (rt: OrtWebRuntime, bytes: Uint8Array, level: string, forbidCpu: boolean): Promise<ort.InferenceSession> =>
+  const createSession = async (rt: OrtWebRuntime, bytes: Uint8Array, externalData: readonly ExternalDataFile[], level: string, forbidCpu: boolean): Promise<ort.InferenceSession> =>
     rt.InferenceSession.create(runtimeBytes(rt, bytes), {
+      ...(externalData.length > 0 ? { externalData: externalData.map((f) => ({ path: f.path, data: runtimeBytes(rt, f.data) })) } : {}),
       executionProviders: [device],
       graphOptimizationLevel: level as ort.InferenceSession.SessionOptions['graphOptimizationLevel'],
       ...(forbidCpu ? { extra: { session: { disable_cpu_ep_fallback: '1' } } } : {}),
     });
 
   /** Opens a session; for webgpu also finds out whether onnxruntime needed its CPU EP. */
-  const open = async (rt: OrtWebRuntime, bytes: Uint8Array, opts: OrtWebSessionOptions): Promise<{ session: ort.InferenceSession; executionProvider: string }> => {
+  const open = async (rt: OrtWebRuntime, bytes: Uint8Array, opts: OrtWebSessionOptions, externalData: readonly ExternalDataFile[] = []): Promise<{ session: ort.InferenceSession; executionProvider: string }> => {
     const level = opts.graphOptimizationLevel ?? 'all';
-    if (device === 'wasm') return { session: await createSession(rt, bytes, level, false), executionProvider: 'wasm' };
+    if (device === 'wasm') return { session: await createSession(rt, bytes, externalData, level, false), executionProvider: 'wasm' };
     try {
-      return { session: await createSession(rt, bytes, level, true), executionProvider: 'webgpu' };
+      return { session: await createSession(rt, bytes, externalData, level, true), executionProvider: 'webgpu' };
     } catch (err) {
       if (!CPU_FALLBACK_REFUSED.test(message(err))) throw err;
       if (opts.cpuFallback === 'forbid') {
         throw new SkipconnError('UNSUPPORTED', `${name}: onnxruntime-web's WebGPU EP cannot run every node of this graph and cpuFallback is 'forbid' (onnxruntime: ${message(err)})`);
       }
-      return { session: await createSession(rt, bytes, level, false), executionProvider: 'webgpu+wasm' };
+      return { session: await createSession(rt, bytes, externalData, level, false), executionProvider: 'webgpu+wasm' };
     }
   };
 
@@ -187,8 +189,9 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
       }
       // The model the session really runs: JSEP computes a Concat of more than seven inputs wrong.
       const model = device === 'webgpu' ? splitWideConcats(exported) : exported;
-      const bytes = encodeModel(model);
-      const { session, executionProvider } = await serialized(rt, () => open(rt, bytes, opts));
+      const split = splitExternalData(model, opts.maxInlineInitializerBytes);
+      const bytes = encodeModel(split.model);
+      const { session, executionProvider } = await serialized(rt, () => open(rt, bytes, opts, split.externalData));
       return sessions.compiled({
         adapter: name,
         runtime: 'onnxruntime-web',

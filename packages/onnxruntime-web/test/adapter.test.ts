@@ -6,18 +6,19 @@
  */
 import { AdapterUnavailableError, GraphBuilder, SkipconnError, evaluateGraph, tensor, type Adapter, type HostTensor } from '@skipconn/core';
 import { requiredAdaptersFromEnv } from '@skipconn/conformance';
-import { encodeModel, exportModel, importOnnx } from '@skipconn/onnx';
+import { encodeModel, exportModel, importOnnx, splitExternalData } from '@skipconn/onnx';
 import { JSEP_MAX_CONCAT_INPUTS, createOrtWebAdapter, createOrtWebGpuProcessAdapter, createOrtWebWasmAdapter, splitWideConcats, type OrtWebRuntime } from '@skipconn/onnxruntime-web';
 
-function convResidual() {
+/** x + relu(conv(x)) on `channels` channels (8: a 2.3 KB weight, large enough to go to external data). */
+function convResidual(channels = 2) {
   const b = new GraphBuilder('conv-residual');
-  const x = b.input('x', [1, 2, 4, 4], { layout: 'NCHW' });
+  const x = b.input('x', [1, channels, 4, 4], { layout: 'NCHW' });
   const w = b.weight(
     'w',
     tensor(
       'float32',
-      [2, 2, 3, 3],
-      Array.from({ length: 36 }, (_, i) => ((i % 5) - 2) / 10),
+      [channels, channels, 3, 3],
+      Array.from({ length: channels * channels * 9 }, (_, i) => ((i % 5) - 2) / 10),
     ),
   );
   const h = b.node('conv2d', [x, w], { pads: [1, 1, 1, 1] }, 'conv');
@@ -91,6 +92,28 @@ describe('ort-web:wasm in Node', () => {
     } finally {
       await compiled.dispose();
     }
+  });
+
+  it('hands initializers over as in-memory external data past maxInlineInitializerBytes, with the same result', async () => {
+    const { validated, weights } = convResidual(8);
+    expect(splitExternalData(exportModel(validated, weights), 0).externalData.length).toBe(1);
+    const input = tensor(
+      'float32',
+      [1, 8, 4, 4],
+      Array.from({ length: 128 }, (_, i) => (i - 64) / 32),
+    );
+    const inline = await adapter.compile(validated, weights);
+    // 0: every initializer leaves the protobuf, as those of a model over 2 GiB do.
+    const external = await adapter.compile(validated, weights, { maxInlineInitializerBytes: 0 });
+    try {
+      const want = (await inline.run({ x: input }))['add']!;
+      const got = (await external.run({ x: input }))['add']!;
+      expect(Array.from(got.data as Float32Array)).toEqual(Array.from(want.data as Float32Array));
+    } finally {
+      await inline.dispose();
+      await external.dispose();
+    }
+    await expect(adapter.compile(validated, weights, { maxInlineInitializerBytes: -1 })).rejects.toThrow(/maxInlineInitializerBytes: expected a non-negative integer, received -1/);
   });
 
   it('refuses unknown session options', async () => {

@@ -12,6 +12,12 @@ export interface OrtCommonSessionOptions {
   readonly graphOptimizationLevel?: GraphOptimizationLevel;
   /** ONNX opset to export with (default 17). */
   readonly opset?: number;
+  /**
+   * Initializers larger than this in total go to onnxruntime as in-memory external data instead
+   * of inside the protobuf, which cannot pass 2 GiB (default DEFAULT_MAX_INLINE_INITIALIZER_BYTES,
+   * 2 GiB less 64 MiB for the graph).
+   */
+  readonly maxInlineInitializerBytes?: number;
 }
 
 /** `defaults` overridden by `options`, with graphOptimizationLevel checked. */
