@@ -7,6 +7,7 @@ import { AdapterUnavailableError, tableWhyUnsupported, type Adapter, type DType,
 import { compileTfjs, TFJS_DTYPES, type TfjsCompiledGraph, type TfRuntime } from './compile';
 import { TFJS_KERNELS } from './kernels';
 import type { Tf } from './tf';
+import { wasmMemoryBytes, wasmMemoryError } from './wasm-memory';
 
 export interface TfjsBackendSpec {
   /** Adapter name, e.g. 'tfjs:wasm'. */
@@ -60,7 +61,11 @@ export function createTfjsAdapter(spec: TfjsBackendSpec): TfjsAdapter {
       if (active !== spec.backend) {
         throw new AdapterUnavailableError(spec.name, `tfjs backend '${spec.backend}' was requested but '${active}' is active after setBackend`, spec.fix);
       }
-      runtime = { tf, backend: spec.backend };
+      runtime = {
+        tf,
+        backend: spec.backend,
+        ...(spec.backend === 'wasm' ? { explainError: (err: unknown, weightBytes: number) => wasmMemoryError(spec.name, err, wasmMemoryBytes(tf), weightBytes) } : {}),
+      };
     },
     whyUnsupported: tfjsWhyUnsupported,
     async compile(graph, weights) {

@@ -32,6 +32,11 @@ export interface TfRuntime {
   readonly tf: Tf;
   /** The tfjs backend name: 'cpu', 'wasm', 'webgpu', 'webgl' or 'tensorflow'. */
   readonly backend: string;
+  /**
+   * Turns an error the backend raised while compiling or running a graph with `weightBytes` of
+   * weights into the one to throw (the wasm backend names its full 4 GiB memory); absent: as is.
+   */
+  readonly explainError?: (err: unknown, weightBytes: number) => unknown;
 }
 
 export interface TfjsCompiledGraph extends CompiledGraph {
@@ -112,8 +117,15 @@ export async function compileTfjs(runtime: TfRuntime, vg: ValidatedGraph, weight
   for (const name of vg.weightNames) {
     if (!weights.has(name)) throw new SkipconnError('INPUT_INVALID', `weight '${name}' is missing from the weight store`);
   }
-  const program = await onBackend(runtime, () => buildProgram(runtime.tf, vg, plan, weights));
-  return new CompiledTfjsGraph(runtime, vg, plan, program, onDispose);
+  let weightBytes = 0;
+  for (const name of vg.weightNames) weightBytes += weights.get(name)!.data.byteLength;
+  let program: Program;
+  try {
+    program = await onBackend(runtime, () => buildProgram(runtime.tf, vg, plan, weights));
+  } catch (err) {
+    throw runtime.explainError?.(err, weightBytes) ?? err;
+  }
+  return new CompiledTfjsGraph(runtime, vg, plan, program, weightBytes, onDispose);
 }
 
 function buildProgram(tf: Tf, vg: ValidatedGraph, plan: LayoutPlan, weights: WeightStore): Program {
@@ -187,6 +199,7 @@ class CompiledTfjsGraph implements TfjsCompiledGraph {
     private readonly vg: ValidatedGraph,
     readonly plan: LayoutPlan,
     private readonly program: Program,
+    private readonly weightBytes: number,
     private readonly onDispose?: () => void,
   ) {
     this.info = { backend: runtime.backend };
@@ -200,19 +213,25 @@ class CompiledTfjsGraph implements TfjsCompiledGraph {
     if (this.disposed) throw new SkipconnError('USAGE', 'run() on a disposed compiled graph');
     checkFeeds(this.vg, feeds);
     const { tf } = this.runtime;
-    const outputs = await onBackend(this.runtime, () => {
-      this.info.backend = tf.getBackend();
-      return tf.tidy(() =>
-        this.runTensors(
-          Object.fromEntries(
-            this.vg.graph.inputs.map((input) => {
-              const feed = feeds[input.name]!;
-              return [input.name, toTfTensor(tf, feed)];
-            }),
+    let outputs: Tensor[];
+    try {
+      outputs = await onBackend(this.runtime, () => {
+        this.info.backend = tf.getBackend();
+        return tf.tidy(() =>
+          this.runTensors(
+            Object.fromEntries(
+              this.vg.graph.inputs.map((input) => {
+                const feed = feeds[input.name]!;
+                return [input.name, toTfTensor(tf, feed)];
+              }),
+            ),
           ),
-        ),
-      );
-    });
+        );
+      });
+    } catch (err) {
+      // Intermediates that no longer fit beside the weights fail here rather than in compile().
+      throw this.runtime.explainError?.(err, this.weightBytes) ?? err;
+    }
     try {
       const data = await Promise.all(outputs.map((t) => t.data()));
       const result: Record<string, HostTensor> = {};
