@@ -36,6 +36,7 @@ export function wasmMemoryError(adapter: string, err: unknown, memoryBytes: numb
   const gib = (n: number): string => `${(n / 2 ** 30).toFixed(2)} GiB`;
   return new SkipconnError(
     'UNSUPPORTED',
-    `${adapter}: tfjs's WebAssembly memory is full (${gib(memoryBytes)} of wasm32's 4 GiB limit; the graph's weights alone are ${gib(weightBytes)}, before their kernel-ready copies): tfjs: ${message}`,
+    // Short, so that a report that cuts long messages still shows tfjs's own error.
+    `${adapter}: wasm memory full (${gib(memoryBytes)} of wasm32's 4 GiB; weights ${gib(weightBytes)}): tfjs: ${message}`,
   );
 }
