@@ -1,7 +1,8 @@
 /**
  * What the model-table runners (tools/zoo/run.ts against PyTorch, tools/graph-models/run.ts
  * against tfjs-converter) share: the suite's float32 tolerance, the element-wise judgement of an
- * output against its oracle, and the one-line forms of errors and of the machine for the tables.
+ * output against its oracle, the one-line forms of errors and of the machine for the tables, and
+ * the heap limit of their child processes.
  */
 import * as os from 'node:os';
 import { toFloat64, type HostTensor } from '@skipconn/core';
@@ -40,4 +41,15 @@ export function oneLineError(err: unknown, max = 400): string {
 /** This machine in one line for a table's header (these runners run without a GPU). */
 export function machineLine(): string {
   return `${os.cpus().length}-core ${os.arch()} (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, no GPU (webgpu runs on SwiftShader), Node ${process.version}`;
+}
+
+/**
+ * NODE_OPTIONS for a child process: `options` with a V8 heap limit of `defaultMb` added, unless
+ * it already sets one. Node takes the last --max-old-space-size it sees, so appending ours after
+ * a caller's would silently override a larger limit the caller asked for.
+ */
+export function withHeapLimit(options: string | undefined, defaultMb: number): string {
+  const given = (options ?? '').trim();
+  if (/(^|\s)--max-old-space-size[=\s]/.test(given)) return given;
+  return `${given} --max-old-space-size=${defaultMb}`.trim();
 }

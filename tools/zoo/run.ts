@@ -28,7 +28,7 @@ import * as path from 'node:path';
 import { createAdapter, findSkips, isModuleNotFound, probeAdapter, registeredAdapters, type Adapter, type HostTensor } from '@skipconn/core';
 import { readNpyFile, writeFileAtomic } from '@skipconn/core/node';
 import { loadOnnxFile } from '@skipconn/onnx/node';
-import { ATOL, RTOL, compareOutput, machineLine, oneLineError } from '../model-check';
+import { ATOL, RTOL, compareOutput, machineLine, oneLineError, withHeapLimit } from '../model-check';
 
 const OPSETS = [13, 17] as const;
 /** This script (tsx puts it in argv[1]); the child processes run it again with --worker. */
@@ -208,7 +208,7 @@ function runChild(modelDir: string, opset: number, adapters: readonly string[], 
     const t0 = performance.now();
     const child = spawn(process.execPath, [...process.execArgv, SCRIPT, '--worker', modelDir, String(opset), adapters.join(',')], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --max-old-space-size=8192`.trim() },
+      env: { ...process.env, NODE_OPTIONS: withHeapLimit(process.env['NODE_OPTIONS'], 8192) },
     });
     let pending = '';
     let current: string | null = 'import';
