@@ -2,7 +2,7 @@
  * npm run bench [-- --quick | --full] [--reps N] [--out DIR] [--only webgpu|latency|peers|gemv|models|reference|chains|cli|reexport] [--cli-reps N]
  *                  [--latency-sizes 1024,65536] [--latency-runs N]
  *                  [--chain-sizes 25000,50000,100000]
- *                  [--budget-s S] [--gemv-budget-s S] [--peers tfjs,ort] [--ort-v8 liftoff|default] [--no-capture]
+ *                  [--budget-s S] [--gemv-budget-s S] [--peers tfjs,ort] [--ort-v8 liftoff|default] [--ort-limits adapter|default] [--no-capture]
  *                  [--models-budget-s S] [--whole-models a,b] [--models-dir DIR]
  *                  [--models a,b] [--label NAME]
  *
@@ -160,6 +160,8 @@ async function benchGpu(only: string | undefined, outDir: string): Promise<void>
       for (const p of peers) if (p !== 'tfjs' && p !== 'ort') throw new Error(`--peers: expected tfjs and/or ort, received ${p}`);
       const v8 = arg('--ort-v8') ?? 'liftoff';
       if (v8 !== 'liftoff' && v8 !== 'default') throw new Error(`--ort-v8: expected liftoff or default, received ${v8}`);
+      const ortLimits = arg('--ort-limits') ?? 'adapter';
+      if (ortLimits !== 'adapter' && ortLimits !== 'default') throw new Error(`--ort-limits: expected adapter or default, received ${ortLimits}`);
       const num = (name: string): number | undefined => {
         const v = arg(name);
         if (v === undefined) return undefined;
@@ -172,6 +174,7 @@ async function benchGpu(only: string | undefined, outDir: string): Promise<void>
         outDir,
         peers: peers as PeerName[],
         ortV8: v8,
+        ortLimits,
         capture: !process.argv.includes('--no-capture'),
         ...(num('--peer-single') !== undefined ? { single: num('--peer-single')! } : {}),
         ...(num('--peer-pipelined') !== undefined ? { pipelined: num('--peer-pipelined')! } : {}),

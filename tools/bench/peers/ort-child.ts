@@ -19,6 +19,8 @@
  * V8 flags: the bench starts this process with `--liftoff-only` unless told otherwise, as the
  * adapter's host does (docs/onnxruntime-web.md: TurboFan tier-up of the 28 MB JSEP wasm delays the
  * process by 40-90 s on two cores; Liftoff code is slower, which counts against this peer).
+ *
+ * Device limits (`--storage-buffers=adapter`, the default, or `=default`): see withAdapterStorageBuffers.
  */
 import type * as ortTypes from 'onnxruntime-web';
 import { GraphBuilder, sizeOf } from '@skipconn/core';
@@ -63,21 +65,64 @@ async function countKernels(run: () => Promise<void>): Promise<number | null> {
   return count > 0 ? count : null;
 }
 
+/**
+ * onnxruntime-web 1.30's JSEP backend always requests its device itself (WebGpuBackend.initialize):
+ * a device the caller puts in `env.webgpu.device` is replaced by it, and its request names a fixed
+ * list of limits (workgroup sizes, buffer and binding sizes) without maxStorageBuffersPerShaderStage,
+ * so the device has WebGPU's default of 8 storage buffers per stage. Its Concat kernel binds one
+ * storage buffer per input plus one for the output, and Dawn refuses the pipeline of a concat of
+ * 8 inputs or more on such a device (the concat then does not run and the output is wrong).
+ * The one handle the caller has is `env.webgpu.adapter` (deprecated, still honoured: validated by
+ * its limits, features and requestDevice alone), so the bench passes the adapter on with a
+ * requestDevice that adds the adapter's own maxStorageBuffersPerShaderStage to onnxruntime's
+ * request: the limit the webgpu adapter requests for its own device (packages/webgpu/src/engine/engine.ts).
+ */
+function withAdapterStorageBuffers(adapter: GPUAdapter): GPUAdapter {
+  const max = adapter.limits.maxStorageBuffersPerShaderStage;
+  const passedOn = {
+    limits: adapter.limits,
+    features: adapter.features,
+    info: adapter.info,
+    requestDevice: (descriptor?: GPUDeviceDescriptor): Promise<GPUDevice> => adapter.requestDevice({ ...descriptor, requiredLimits: { ...descriptor?.requiredLimits, maxStorageBuffersPerShaderStage: max } }),
+  };
+  return passedOn as unknown as GPUAdapter;
+}
+
+function storageBuffersArg(): 'adapter' | 'default' {
+  const given = process.argv.find((a) => a.startsWith('--storage-buffers='))?.slice('--storage-buffers='.length) ?? 'adapter';
+  if (given !== 'adapter' && given !== 'default') throw new Error(`--storage-buffers: expected adapter or default, received ${given}`);
+  return given;
+}
+
+/** Concat nodes whose inputs and output need more storage buffers than `limit`: Dawn refuses their pipelines. */
+function concatsOverLimit(model: ReturnType<typeof exportModel>, limit: number): { over: number; total: number } {
+  const concats = model.graph!.node.filter((n) => n.opType === 'Concat');
+  return { over: concats.filter((n) => n.input.length + 1 > limit).length, total: concats.length };
+}
+
 serve({
   async init() {
-    installNavigatorGpu();
+    const gpu = installNavigatorGpu();
+    const limits = storageBuffersArg();
     // Loaded only now, after navigator.gpu exists; require() takes the package's CommonJS build,
     // as this CommonJS script's other imports do, rather than a second, ES module copy.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     ort = require('onnxruntime-web/all') as Ort;
     ort.env.logLevel = 'error';
+    if (limits === 'adapter') {
+      // The adapter onnxruntime-web would pick itself: requestAdapter() without options.
+      const adapter = await gpu.requestAdapter();
+      if (adapter === null) throw new Error('navigator.gpu.requestAdapter() returned null: no WebGPU adapter for onnxruntime-web');
+      ort.env.webgpu.adapter = withAdapterStorageBuffers(adapter);
+    }
     const probe = await ort.InferenceSession.create(probeModel(), options(false, true));
     await probe.release();
     device = (await ort.env.webgpu.device) as GPUDevice;
     const v8 = process.execArgv.includes('--liftoff-only') ? 'V8 --liftoff-only' : 'V8 default tiers';
     const threads = ort.env.wasm.numThreads;
+    const buffers = `${device.limits.maxStorageBuffersPerShaderStage} storage buffers per stage (${limits === 'adapter' ? "the adapter's maximum, requested by the bench" : "onnxruntime-web's own request"})`;
     return {
-      backend: `onnxruntime-web ${ort.env.versions?.web ?? ''} /all (JSEP) WebGPU EP, ${v8}${typeof threads === 'number' ? `, ${threads} wasm threads` : ''}, Dawn on ${describeAdapter(device)}`,
+      backend: `onnxruntime-web ${ort.env.versions?.web ?? ''} /all (JSEP) WebGPU EP, ${v8}${typeof threads === 'number' ? `, ${threads} wasm threads` : ''}, Dawn on ${describeAdapter(device)}, ${buffers}`,
       device,
     };
   },
@@ -108,8 +153,10 @@ serve({
     };
     // The first run records the graph when capturing; count dispatches on a plain session only.
     const kernels = capture ? null : await countKernels(issue).catch(() => null);
+    const concats = concatsOverLimit(model, device.limits.maxStorageBuffersPerShaderStage);
+    const refused: Record<string, string> = concats.over > 0 ? { concatsOverStorageLimit: `${concats.over} of ${concats.total} (limit ${device.limits.maxStorageBuffersPerShaderStage})` } : {};
     const graph: PeerGraph = {
-      info: { executionProvider, graphCapture: capture, onnxNodes: model.graph!.node.length, ...(kernels !== null ? { kernels } : {}) },
+      info: { executionProvider, graphCapture: capture, onnxNodes: model.graph!.node.length, ...(kernels !== null ? { kernels } : {}), ...refused },
       issue,
       async finish() {
         await device.queue.onSubmittedWorkDone();

@@ -32,6 +32,12 @@ export interface PeersOptions {
   readonly peers: readonly PeerName[];
   /** ort-web's child: 'liftoff' (--liftoff-only, as the adapter's host runs) or V8's default tiers. */
   readonly ortV8: 'liftoff' | 'default';
+  /**
+   * The device onnxruntime-web gets: 'adapter' (default) with the adapter's
+   * maxStorageBuffersPerShaderStage, as this adapter requests for itself; 'default' as
+   * onnxruntime-web requests it alone (WebGPU's default of 8). See ort-child.ts.
+   */
+  readonly ortLimits?: 'adapter' | 'default';
   /** Also time onnxruntime-web with graph capture. */
   readonly capture: boolean;
   /** Single-run samples per engine per round, back-to-back runs per round, rounds per block. */
@@ -81,10 +87,11 @@ class PeerProcess {
     readonly name: PeerName,
     private readonly file: string,
     private readonly execArgv: readonly string[],
+    private readonly args: readonly string[] = [],
   ) {}
 
   start(): void {
-    const proc = fork(this.file, [], { execArgv: [...this.execArgv], serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const proc = fork(this.file, [...this.args], { execArgv: [...this.execArgv], serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     this.proc = proc;
     const onText = (chunk: string): void => {
       for (const line of chunk.split('\n')) {
@@ -142,11 +149,12 @@ class PeerProcess {
 }
 
 /** Starts a peer's child: the bundled script beside this bundle on a GPU machine, the TypeScript source through tsx here. */
-function peerProcess(name: PeerName, ortV8: PeersOptions['ortV8']): PeerProcess {
+function peerProcess(name: PeerName, opts: Pick<PeersOptions, 'ortV8' | 'ortLimits'>): PeerProcess {
   const bundled = !__filename.endsWith('.ts');
   const file = bundled ? path.join(__dirname, `peer-${name}.js`) : path.join(__dirname, `${name}-child.ts`);
-  const v8 = name === 'ort' && ortV8 === 'liftoff' ? ['--liftoff-only'] : [];
-  return new PeerProcess(name, file, [...v8, ...(bundled ? [] : ['--require', require.resolve('tsx/cjs')])]);
+  const v8 = name === 'ort' && opts.ortV8 === 'liftoff' ? ['--liftoff-only'] : [];
+  const args = name === 'ort' ? [`--storage-buffers=${opts.ortLimits ?? 'adapter'}`] : [];
+  return new PeerProcess(name, file, [...v8, ...(bundled ? [] : ['--require', require.resolve('tsx/cjs')])], args);
 }
 
 /** One engine configuration on one block. */
@@ -289,7 +297,7 @@ export async function benchPeerBlocks(adapter: WebGpuAdapter, device: string, op
   };
 
   const startPeer = async (name: PeerName): Promise<PeerProcess> => {
-    const p = peerProcess(name, opts.ortV8);
+    const p = peerProcess(name, opts);
     p.start();
     try {
       p.backend = (await p.call<InitReply>({ op: 'init' }, Math.min(120_000, Math.max(5000, left())))).backend;
