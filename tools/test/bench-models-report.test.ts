@@ -25,7 +25,7 @@ function result(): PeersResult {
         seconds: 5,
         runs: [
           run('webgpu', 'compiled', [2, 4], [1]),
-          run('tfjs:webgpu', 'compiled program', [6], [3], { check: { matches: true, detail: 'ok' } }),
+          run('tfjs:webgpu', 'compiled program', [6], [3], { check: { matches: true, detail: 'ok' }, compileS: 41.26, checkS: 3.5 }),
           run('ort-web:webgpu', 'session.run', [], [], { error: 'no reply to | compile' }),
         ],
       },
@@ -43,11 +43,12 @@ describe('whole-model bench report', () => {
     expect(lines[3]).toBe('| ViT-B/16, [1,3,32,32] | skipped: the time budget ran out before this block | | |');
     const md = renderPeersMarkdown(result());
     expect(md).toContain('## Summary');
+    expect(md).toContain('| tfjs:webgpu | compiled program | 6.000 (1) | 2.0x | 3.000 (2) | 3.0x | - | matches: ok | compiled in 41.3 s, first run 3.5 s |');
     expect(md).not.toContain('>= 10x');
   });
 
   it('refuses unknown model names, naming the known ones', () => {
     expect(parseModelNames('resnet50,encoder')).toEqual(['resnet50', 'encoder']);
-    expect(() => parseModelNames('resnet50,vgg16')).toThrow('--whole-models: expected some of resnet50,mobilenet_v2,densenet121,vit_b_16,encoder, received vgg16');
+    expect(() => parseModelNames('resnet50,vgg16')).toThrow('--whole-models: expected some of encoder,mobilenet_v2,densenet121,resnet50,vit_b_16, received vgg16');
   });
 });

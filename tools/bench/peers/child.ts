@@ -24,7 +24,7 @@ export interface PeerGraph {
   issue(): Promise<void> | void;
   /** Resolves when the GPU has finished everything issued so far. */
   finish(): Promise<void>;
-  /** One run; its output read back and summarized. */
+  /** The output of one run read back and summarized: the run made while compiling, if its output was not read yet, else a new one. */
   check(): Promise<OutputCheck>;
   dispose(): Promise<void> | void;
 }

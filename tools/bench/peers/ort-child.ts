@@ -152,7 +152,15 @@ serve({
       await session.run(feeds, fetches);
     };
     // The first run records the graph when capturing; count dispatches on a plain session only.
-    const kernels = capture ? null : await countKernels(issue).catch(() => null);
+    // That run's output is what the first check reads (one run of a whole model on a software
+    // adapter can take tens of seconds).
+    let unread = false;
+    const kernels = capture
+      ? null
+      : await countKernels(async () => {
+          await issue();
+          unread = true;
+        }).catch(() => null);
     const concats = concatsOverLimit(model, device.limits.maxStorageBuffersPerShaderStage);
     const refused: Record<string, string> = concats.over > 0 ? { concatsOverStorageLimit: `${concats.over} of ${concats.total} (limit ${device.limits.maxStorageBuffersPerShaderStage})` } : {};
     const graph: PeerGraph = {
@@ -162,7 +170,8 @@ serve({
         await device.queue.onSubmittedWorkDone();
       },
       async check() {
-        await issue();
+        if (!unread) await issue();
+        unread = false;
         return checkBuffer(device, outBuffer, count);
       },
       async dispose() {

@@ -30,7 +30,7 @@ export type PeerRequest =
       readonly weights: readonly (readonly [string, HostTensor])[];
       readonly inputs: Readonly<Record<string, string>>;
     }
-  /** One run, its output read back and summarized (not timed). */
+  /** The output of one run read back and summarized (not timed): see PeerGraph.check in child.ts. */
   | { readonly id: number; readonly op: 'check'; readonly handle: string }
   /** Up to `reps` runs, each issued alone and waited for; stops early after `maxMs` (at least one run). */
   | { readonly id: number; readonly op: 'single'; readonly handle: string; readonly reps: number; readonly maxMs: number }

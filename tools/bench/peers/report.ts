@@ -17,6 +17,9 @@ export interface EngineRun {
   readonly pipelinedRuns: number[];
   /** webgpu only: GPU time per run from timestamp queries (single-run samples), ms. */
   readonly gpu: number[];
+  /** Seconds from handing the engine the graph to its compiled plan or session (weights uploaded), and of its first checked run. */
+  compileS?: number;
+  checkS?: number;
   /** Output compared with this adapter's output on the same input. */
   check?: { readonly matches: boolean; readonly detail: string };
   error?: string;
@@ -144,7 +147,9 @@ export function renderPeersMarkdown(r: PeersResult): string {
       const os = ours && x !== ours ? ratio(s, median(ours.single)) : x === ours ? '1' : '-';
       const op = ours && x !== ours ? ratio(p, median(ours.pipelined)) : x === ours ? '1' : '-';
       const check = x === ours ? '(reference)' : x.check === undefined ? '-' : `${x.check.matches ? 'matches' : '**differs**'}: ${x.check.detail}`;
-      const what = x.error !== undefined ? `**failed**: ${x.error.replace(/\|/g, '/').slice(0, 300)}` : infoText(x.info);
+      const took = x.compileS === undefined ? '' : `compiled in ${x.compileS.toFixed(1)} s${x.checkS === undefined ? '' : `, first run ${x.checkS.toFixed(1)} s`}`;
+      const ran = x.error !== undefined ? `**failed**: ${x.error.replace(/\|/g, '/').slice(0, 300)}` : infoText(x.info);
+      const what = [took, ran].filter((t) => t !== '').join('; ');
       lines.push(`| ${x.engine} | ${x.variant} | ${ms(s)} (${x.single.length}) | ${os} | ${ms(p)} (${x.pipelinedRuns.reduce((a, c) => a + c, 0)}) | ${op} | ${ms(median(x.gpu))} | ${check} | ${what} |`);
     }
     lines.push('');

@@ -10,9 +10,11 @@
  * after every round (bench-results/peers.json and peers.md), so a run cut short keeps what it had.
  *
  * A time budget (--budget-s) bounds the whole section: each block gets an equal share of what is
- * left, rounds stop when the next would not fit, and a peer that does not answer within its
- * block's share (compiling included) is killed and reported as failed, so one slow compile (an
- * onnxruntime session of a whole model on a software adapter) cannot eat the later blocks' time.
+ * left, and rounds after the first stop when the next would not fit in it. Compiling and the first
+ * round (one single run and one back-to-back batch of at least 2 runs per engine) are bounded by the
+ * section's budget alone, so every block that starts gets at least one timed sample of every
+ * engine; time a block takes beyond its share comes out of the later blocks' shares. A peer that
+ * does not answer before the section's budget ends (plus 5 s) is killed and reported as failed.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -333,8 +335,6 @@ export async function benchPeerBlocks(adapter: WebGpuAdapter, device: string, op
         continue;
       }
       const blockEnd = blockStart + left() / (defs.length - bi);
-      /** Longest wait for one peer request of this block: what is left of its share, plus a little. */
-      const blockTimeout = (): number => Math.max(5000, Math.min(blockEnd, deadline) - performance.now() + 5000);
       // A peer that crashed on an earlier block gets a fresh process (an init within the budget).
       for (let i = 0; i < procs.length; i++) {
         const p = procs[i]!;
@@ -354,6 +354,8 @@ export async function benchPeerBlocks(adapter: WebGpuAdapter, device: string, op
         continue;
       }
       const slots: Slot[] = [oursSlot(adapter, g), ...(opts.oursVariants ?? []).map((v) => oursSlot(adapter, g, v.variant, v.options))];
+      /** The slots of each process (this adapter's configurations, each peer's): one process compiles one graph at a time. */
+      const groups: Slot[][] = [[...slots]];
       const live = procs.filter((p) => p.dead === undefined);
       // Inputs to every peer first (4 MiB slices: see child.ts), then compile and check everything.
       const inputKeys: Record<string, Record<string, string>> = {};
@@ -371,28 +373,47 @@ export async function benchPeerBlocks(adapter: WebGpuAdapter, device: string, op
           console.log(`${section}: ${p.name}: upload failed: ${errorText(err)}`);
         }
         const variants = p.name === 'tfjs' ? [['tfjs:webgpu', 'compiled program']] : [['ort-web:webgpu', 'session.run'], ...(opts.capture ? [['ort-web:webgpu', 'graph capture']] : [])];
-        for (const [engine, variant] of variants) slots.push(peerSlot(p, engine!, variant!, `${bi}/${variant}`, g, inputKeys[p.name]!, blockTimeout));
+        const group = variants.map(([engine, variant]) => peerSlot(p, engine!, variant!, `${bi}/${variant}`, g, inputKeys[p.name]!, timeout));
+        slots.push(...group);
+        groups.push(group);
       }
       res.runs.push(...slots.map((s) => s.run));
-      let reference: OutputCheck | undefined;
-      const ok: Slot[] = [];
-      for (const s of slots) {
-        if (performance.now() >= Math.min(blockEnd, deadline)) {
-          s.run.error = "this block's share of the time budget ran out before it was compiled";
-          continue;
+      // Nothing is timed while compiling, so the processes compile at the same time (each its own
+      // slots in turn). Neither the compiles nor the first round below are cut by the block's
+      // share, only by the section's budget: on a software adapter a peer's compile of a whole
+      // model (its first run creating every pipeline) can take minutes, and a block without one
+      // timed round of every engine is not a comparison.
+      const checks = new Map<Slot, OutputCheck>();
+      const compileSlot = async (s: Slot): Promise<void> => {
+        if (left() <= 0) {
+          s.run.error = 'the time budget ran out before it was compiled';
+          return;
         }
         try {
+          const c0 = performance.now();
           await s.compile();
-          const check = await s.check();
-          // The first configuration of this adapter that ran is what every other run is compared with.
-          if (reference === undefined && s.run.engine === 'webgpu') reference = check;
-          else if (reference !== undefined) s.run.check = compare(reference, check);
-          ok.push(s);
+          s.run.compileS = (performance.now() - c0) / 1000;
+          const c1 = performance.now();
+          checks.set(s, await s.check());
+          s.run.checkS = (performance.now() - c1) / 1000;
         } catch (err) {
           s.run.error = errorText(err);
           console.log(`${section}: ${def.name}: ${s.run.engine} (${s.run.variant}) failed: ${s.run.error}`);
         }
+      };
+      await Promise.all(
+        groups.map(async (group) => {
+          for (const s of group) await compileSlot(s);
+        }),
+      );
+      // The first configuration of this adapter that ran is what every other run is compared with.
+      const referenceSlot = slots.find((s) => s.run.engine === 'webgpu' && checks.has(s));
+      const reference = referenceSlot === undefined ? undefined : checks.get(referenceSlot);
+      for (const s of slots) {
+        const check = checks.get(s);
+        if (s !== referenceSlot && reference !== undefined && check !== undefined) s.run.check = compare(reference, check);
       }
+      const ok = slots.filter((s) => checks.has(s));
       write();
       if (!warm && (opts.warmupS ?? (quick ? 0 : 3)) > 0 && ok[0]?.run.engine === 'webgpu') {
         const until = performance.now() + 1000 * (opts.warmupS ?? 3);
@@ -410,6 +431,7 @@ export async function benchPeerBlocks(adapter: WebGpuAdapter, device: string, op
         const now = performance.now();
         const active = ok.filter((s) => s.run.error === undefined);
         if (active.length === 0 || left() <= 0) break;
+        // The first round always runs (one single run and one back-to-back pair at least, per engine).
         if (round > 0 && (now + lastRound > blockEnd || lastRound > left())) break;
         const perSlot = Math.max(0, (Math.min(blockEnd, deadline) - now) / (R - round)) / active.length;
         for (let i = 0; i < active.length; i++) {
