@@ -28,7 +28,7 @@ const OUT = path.join(ROOT, '.gpu');
 const STAGE = path.join(OUT, 'stage');
 const BUNDLE = path.join(STAGE, 'bundle');
 const LIMIT_MIB = 60;
-const MODEL_NAMES = ['resnet50', 'mobilenet_v2', 'densenet121', 'vit_b_16', 'encoder'];
+const MODEL_NAMES = ['encoder', 'mobilenet_v2', 'densenet121', 'resnet50', 'vit_b_16'];
 
 function arg(name) {
   const i = process.argv.indexOf(name);

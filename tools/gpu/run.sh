@@ -10,7 +10,7 @@
 # peers blocks' budget, default 90), GEMV_S (the one-row dense section's budget, default 60), LATENCY_S (the single-run latency phases' limit, default
 # 60), CONFORMANCE_S (time kept for conformance, default 90),
 # WORK (where to unpack, default /tmp/skipconn-gpu), CONFORMANCE_FILTER (a case glob, default all),
-# MODELS (comma-separated, default all: resnet50,mobilenet_v2,densenet121,vit_b_16,encoder).
+# MODELS (comma-separated, default all: encoder,mobilenet_v2,densenet121,resnet50,vit_b_16).
 #
 # Steps, each logged to $OUT/run.log with its exit code and seconds; a step that fails does not
 # stop the next:
@@ -108,7 +108,7 @@ step latency "$LATENCY_S" "$NODE" "$B/bench.js" --only latency $SIZE_FLAG --late
 step peers $((PEERS_S + 45)) "$NODE" "$B/bench.js" --only peers $SIZE_FLAG --budget-s "$PEERS_S" --ort-v8 default --out "$OUT"
 # One-row dense (VGG and ResNet heads): the matrix-vector kernel, the tiled GEMM and the peers.
 step gemv $((GEMV_S + 45)) "$NODE" "$B/bench.js" --only gemv $SIZE_FLAG --gemv-budget-s "$GEMV_S" --ort-v8 default --out "$OUT"
-MODELS=${MODELS:-resnet50,mobilenet_v2,densenet121,vit_b_16,encoder}
+MODELS=${MODELS:-encoder,mobilenet_v2,densenet121,resnet50,vit_b_16}
 MODELS_S=$(($(left) - CONFORMANCE_S - 60))
 [ "$MODELS_S" -lt 0 ] && MODELS_S=0
 step models $((MODELS_S + 45)) "$NODE" "$B/bench.js" --only models $SIZE_FLAG --whole-models "$MODELS" --models-budget-s "$MODELS_S" --ort-v8 default --models-dir "$B/models" --out "$OUT"

@@ -21,7 +21,7 @@ import { readOnnxFile } from '@skipconn/onnx/node';
 import type { BenchGraph } from '../graphs';
 import { makeSkeleton, refillSkeleton, skeletonInfo } from './skeleton';
 
-export const MODEL_NAMES = ['resnet50', 'mobilenet_v2', 'densenet121', 'vit_b_16', 'encoder'] as const;
+export const MODEL_NAMES = ['encoder', 'mobilenet_v2', 'densenet121', 'resnet50', 'vit_b_16'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 export type ModelSize = 'full' | 'small';
 
