@@ -43,7 +43,7 @@ describe('whole-model bench report', () => {
     expect(lines[3]).toBe('| ViT-B/16, [1,3,32,32] | skipped: the time budget ran out before this block | | |');
     const md = renderPeersMarkdown(result());
     expect(md).toContain('## Summary');
-    expect(md).toContain('| tfjs:webgpu | compiled program | 6.000 (1) | 2.0x | 3.000 (2) | 3.0x | - | matches: ok | compiled in 41.3 s, first run 3.5 s |');
+    expect(md).toContain('| tfjs:webgpu | compiled program | 6.000 (1) | 2.0x | 3.000 (2) | 3.0x | - | matches: ok | compiled in 41.3 s, checked in 3.5 s |');
     expect(md).not.toContain('>= 10x');
   });
 

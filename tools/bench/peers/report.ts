@@ -17,7 +17,7 @@ export interface EngineRun {
   readonly pipelinedRuns: number[];
   /** webgpu only: GPU time per run from timestamp queries (single-run samples), ms. */
   readonly gpu: number[];
-  /** Seconds from handing the engine the graph to its compiled plan or session (weights uploaded), and of its first checked run. */
+  /** Seconds from handing the engine the graph to its compiled plan or session (weights uploaded), and of the output check after it (a run, unless the compile made one: see PeerGraph.check). */
   compileS?: number;
   checkS?: number;
   /** Output compared with this adapter's output on the same input. */
@@ -147,7 +147,7 @@ export function renderPeersMarkdown(r: PeersResult): string {
       const os = ours && x !== ours ? ratio(s, median(ours.single)) : x === ours ? '1' : '-';
       const op = ours && x !== ours ? ratio(p, median(ours.pipelined)) : x === ours ? '1' : '-';
       const check = x === ours ? '(reference)' : x.check === undefined ? '-' : `${x.check.matches ? 'matches' : '**differs**'}: ${x.check.detail}`;
-      const took = x.compileS === undefined ? '' : `compiled in ${x.compileS.toFixed(1)} s${x.checkS === undefined ? '' : `, first run ${x.checkS.toFixed(1)} s`}`;
+      const took = x.compileS === undefined ? '' : `compiled in ${x.compileS.toFixed(1)} s${x.checkS === undefined ? '' : `, checked in ${x.checkS.toFixed(1)} s`}`;
       const ran = x.error !== undefined ? `**failed**: ${x.error.replace(/\|/g, '/').slice(0, 300)}` : infoText(x.info);
       const what = [took, ran].filter((t) => t !== '').join('; ');
       lines.push(`| ${x.engine} | ${x.variant} | ${ms(s)} (${x.single.length}) | ${os} | ${ms(p)} (${x.pipelinedRuns.reduce((a, c) => a + c, 0)}) | ${op} | ${ms(median(x.gpu))} | ${check} | ${what} |`);
