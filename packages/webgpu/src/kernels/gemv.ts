@@ -23,7 +23,8 @@ export const GEMV_WG = 256;
 
 export type GemvForm = 'k' | 'n';
 
-export interface GemvSpec extends ShaderSpec {
+/** The operands of one-row products, as the planner hands them over. */
+export interface GemvOperands {
   /** Shape of the batch of products ([] for dense). */
   readonly batch: readonly number[];
   readonly k: number;
@@ -38,6 +39,9 @@ export interface GemvSpec extends ShaderSpec {
   readonly bias?: { readonly b: number; readonly off: number };
   /** Leaves are [batch..., n] views. */
   readonly epi?: FusedExpr;
+}
+
+export interface GemvSpec extends ShaderSpec, GemvOperands {
   readonly form: GemvForm;
   /** Invocations per column (`k` form) or groups splitting k (`n` form); a power of two dividing 256. */
   readonly lanes: number;

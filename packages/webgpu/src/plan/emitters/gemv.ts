@@ -3,8 +3,7 @@
  * kernels/gemv.ts): views arrive in the operator's own shapes and leave as the kernel's
  * [batch..., k], [batch..., k, n] and [batch..., n].
  */
-import type { FusedExpr } from '../../kernels/conv2d';
-import { GEMV_WG, gemvShader, planGemv } from '../../kernels/gemv';
+import { GEMV_WG, gemvShader, planGemv, type GemvOperands } from '../../kernels/gemv';
 import { geometry, type ViewSpec } from '../../kernels/wgsl';
 import type { Binder } from '../binding';
 import type { EmitContext } from './context';
@@ -14,17 +13,6 @@ export function dropAxes(v: ViewSpec, drop: readonly number[]): ViewSpec {
   for (const a of drop) if (v.shape[a] !== 1) throw new Error(`internal: dropping axis ${a} of a view shaped [${v.shape.join(',')}], expected size 1`);
   const keep = (_: number, a: number): boolean => !drop.includes(a);
   return { b: v.b, off: v.off, shape: v.shape.filter(keep), strides: v.strides.filter(keep) };
-}
-
-export interface GemvOperands {
-  readonly batch: readonly number[];
-  readonly k: number;
-  readonly n: number;
-  readonly x: ViewSpec;
-  readonly w: ViewSpec;
-  readonly out: ViewSpec;
-  readonly bias?: { readonly b: number; readonly off: number };
-  readonly epi?: FusedExpr;
 }
 
 export function emitGemv(label: string, binder: Binder, ctx: EmitContext, o: GemvOperands): void {
