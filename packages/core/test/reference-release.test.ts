@@ -73,4 +73,14 @@ describe('reference evaluator memory plan', () => {
     expect(() => evaluateGraph(validated, partial, { x: tensor('float32', [1, 4], [0, 0, 0, 0]) }, { onNode: (n) => ran.push(n.spec.name) })).toThrow("weight 'w2' is missing from the weight store");
     expect(ran).toEqual([]);
   });
+  it('returns a graph output that is a weight no node reads, and one that is an input', () => {
+    const b = new GraphBuilder('weight-out');
+    const x = b.input('x', [2]);
+    const w = b.weight('w', tensor('float32', [2], [1, 2]));
+    b.output(x, w);
+    const { validated, weights } = b.build();
+    const out = evaluateGraph(validated, weights, { x: tensor('float32', [2], [3, 4]) });
+    expect(Array.from(out['w']!.data as Float32Array)).toEqual([1, 2]);
+    expect(Array.from(out['x']!.data as Float32Array)).toEqual([3, 4]);
+  });
 });

@@ -89,7 +89,7 @@ export function evaluateGraph(vg: ValidatedGraph, weights: WeightStore, feeds: R
   });
   const result: Record<string, HostTensor> = {};
   for (const name of vg.graph.outputs) {
-    const t = env.get(name)!;
+    const t = value(name); // a graph output may be a weight that no node reads
     const info = vg.values.get(name)!;
     result[name] = options.float64 ? fromFloat64('float64', t.shape, t.data) : fromFloat64(info.dtype, t.shape, t.data);
   }
