@@ -10,6 +10,7 @@ import type { ActivationKind, DType } from '@skipconn/core';
 import type { ExportContext } from '../context';
 import { permuteConst, TO_NCHW } from '../context';
 import { ONNX_TYPE_OF } from '../../tensor';
+import type { OpType, ValidatedNodeOf } from '@skipconn/core';
 import type { AnyOpExporter, OpExporter } from './types';
 
 /** True when an op over these data inputs should run on permuted (NCHW-stored NHWC) data. */
@@ -105,15 +106,24 @@ export function emitActivation(ctx: ExportContext, kind: ActivationKind, input: 
   }
 }
 
-function activation(kind: ActivationKind): AnyOpExporter {
+/**
+ * An exporter for a one-input op that keeps its input's layout: `emit` writes the ONNX nodes from
+ * the input's ONNX name to the output's, on data stored NCHW when the input is (elementwise ops
+ * do not care which order the axes are stored in).
+ */
+function sameLayout<K extends OpType>(emit: (node: ValidatedNodeOf<K>, ctx: ExportContext, input: string, output: string) => void): OpExporter<K> {
   return (node, ctx) => {
     const x = node.spec.inputs[0]!;
     const out = node.spec.outputs[0]!;
     const permuted = ctx.isPermuted(x);
     const name = ctx.outputName(out, permuted);
-    emitActivation(ctx, kind, ctx.get(x, permuted), name, node.outputs[0]!.dtype, node.spec.name);
+    emit(node, ctx, ctx.get(x, permuted), name);
     ctx.define(out, name, permuted);
   };
+}
+
+function activation(kind: ActivationKind): AnyOpExporter {
+  return sameLayout<OpType>((node, ctx, input, output) => emitActivation(ctx, kind, input, output, node.outputs[0]!.dtype, node.spec.name));
 }
 
 const gelu: OpExporter<'gelu'> = (node, ctx) => activation(node.attrs.approximate === 'tanh' ? 'gelu_tanh' : 'gelu')(node, ctx);
@@ -133,52 +143,26 @@ const softmax: OpExporter<'softmax'> = (node, ctx) => {
   ctx.define(out, name, permuted);
 };
 
-const clip: OpExporter<'clip'> = (node, ctx) => {
-  const x = node.spec.inputs[0]!;
-  const out = node.spec.outputs[0]!;
+const clip = sameLayout<'clip'>((node, ctx, input, output) => {
   const { min, max } = node.attrs;
   const dtype = node.outputs[0]!.dtype;
-  const permuted = ctx.isPermuted(x);
-  const name = ctx.outputName(out, permuted);
   // Both bounds always: ONNX defines a missing bound as the dtype's lowest / largest finite value
   // (onnxruntime clips Infinity to 3.4e38), while the IR's missing bound is no bound at all.
-  ctx.node('Clip', [ctx.get(x, permuted), ctx.scalar(min, dtype), ctx.scalar(max, dtype)], [name], {}, node.spec.name);
-  ctx.define(out, name, permuted);
-};
+  ctx.node('Clip', [input, ctx.scalar(min, dtype), ctx.scalar(max, dtype)], [output], {}, node.spec.name);
+});
 
 /** HardSigmoid with the node's slope and offset (float attributes, as ONNX defines them). */
-const hardSigmoid: OpExporter<'hardSigmoid'> = (node, ctx) => {
-  const x = node.spec.inputs[0]!;
-  const out = node.spec.outputs[0]!;
-  const permuted = ctx.isPermuted(x);
-  const name = ctx.outputName(out, permuted);
-  ctx.node('HardSigmoid', [ctx.get(x, permuted)], [name], { alpha: { float: node.attrs.alpha }, beta: { float: node.attrs.beta } }, node.spec.name);
-  ctx.define(out, name, permuted);
-};
+const hardSigmoid = sameLayout<'hardSigmoid'>((node, ctx, input, output) => ctx.node('HardSigmoid', [input], [output], { alpha: { float: node.attrs.alpha }, beta: { float: node.attrs.beta } }, node.spec.name));
 
 /** Elu with the node's alpha (ONNX's definition is the IR's). */
-const elu: OpExporter<'elu'> = (node, ctx) => {
-  const x = node.spec.inputs[0]!;
-  const out = node.spec.outputs[0]!;
-  const permuted = ctx.isPermuted(x);
-  const name = ctx.outputName(out, permuted);
-  ctx.node('Elu', [ctx.get(x, permuted)], [name], { alpha: { float: node.attrs.alpha } }, node.spec.name);
-  ctx.define(out, name, permuted);
-};
+const elu = sameLayout<'elu'>((node, ctx, input, output) => ctx.node('Elu', [input], [output], { alpha: { float: node.attrs.alpha } }, node.spec.name));
 
 /**
  * ONNX Cast to the node's dtype. In range it computes what the IR does (to int32 truncates toward
  * zero); for NaN and out-of-range floats ONNX leaves the result undefined (onnxruntime on x86-64
  * gives -2^31), where the IR gives 0 and saturation (ops/cast.ts).
  */
-const cast: OpExporter<'cast'> = (node, ctx) => {
-  const x = node.spec.inputs[0]!;
-  const out = node.spec.outputs[0]!;
-  const permuted = ctx.isPermuted(x);
-  const name = ctx.outputName(out, permuted);
-  ctx.node('Cast', [ctx.get(x, permuted)], [name], { to: ONNX_TYPE_OF[node.attrs.to] }, node.spec.name);
-  ctx.define(out, name, permuted);
-};
+const cast = sameLayout<'cast'>((node, ctx, input, output) => ctx.node('Cast', [input], [output], { to: ONNX_TYPE_OF[node.attrs.to] }, node.spec.name));
 
 /**
  * floorDiv on int32: ONNX's integer Div truncates toward zero (and traps on a zero divisor), so
@@ -204,14 +188,7 @@ const floorDiv: OpExporter<'floorDiv'> = (node, ctx) => {
 };
 
 /** Sqrt (ONNX's definition is the IR's: IEEE square root). */
-const sqrt: OpExporter<'sqrt'> = (node, ctx) => {
-  const x = node.spec.inputs[0]!;
-  const out = node.spec.outputs[0]!;
-  const permuted = ctx.isPermuted(x);
-  const name = ctx.outputName(out, permuted);
-  ctx.node('Sqrt', [ctx.get(x, permuted)], [name], {}, node.spec.name);
-  ctx.define(out, name, permuted);
-};
+const sqrt = sameLayout<'sqrt'>((node, ctx, input, output) => ctx.node('Sqrt', [input], [output], {}, node.spec.name));
 
 export const ELEMENTWISE_EXPORTERS = {
   add: binary('Add'),
