@@ -47,7 +47,8 @@ export function splitWideConcats(model: ModelProto, maxInputs = JSEP_MAX_CONCAT_
     throw new SkipconnError('USAGE', `splitWideConcats: maxInputs must be an integer of at least 2, received ${String(maxInputs)}`);
   }
   const graph = model.graph;
-  if (graph === undefined || !graph.node.some((n) => n.opType === 'Concat' && (n.domain === '' || n.domain === 'ai.onnx') && n.input.length > maxInputs)) return model;
+  const isWide = (n: NodeProto): boolean => n.opType === 'Concat' && (n.domain === '' || n.domain === 'ai.onnx') && n.input.length > maxInputs;
+  if (graph === undefined || !graph.node.some(isWide)) return model;
   const taken = new Set<string>([...graph.input.map((v) => v.name), ...graph.initializer.map((t) => t.name), ...graph.node.flatMap((n) => [...n.output, n.name])]);
   const fresh = (base: string): string => {
     let name = base;
@@ -57,7 +58,7 @@ export function splitWideConcats(model: ModelProto, maxInputs = JSEP_MAX_CONCAT_
   };
   const nodes: NodeProto[] = [];
   for (const node of graph.node) {
-    if (node.opType !== 'Concat' || !(node.domain === '' || node.domain === 'ai.onnx') || node.input.length <= maxInputs) {
+    if (!isWide(node)) {
       nodes.push(node);
       continue;
     }
