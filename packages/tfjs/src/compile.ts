@@ -114,11 +114,12 @@ function checkDTypes(vg: ValidatedGraph): void {
 export async function compileTfjs(runtime: TfRuntime, vg: ValidatedGraph, weights: WeightStore, onDispose?: () => void): Promise<TfjsCompiledGraph> {
   checkDTypes(vg);
   const plan = planLayouts(vg, (op) => (isOpType(op) ? TFJS_KERNELS[op] : undefined), TFJS_OPS);
-  for (const name of vg.weightNames) {
-    if (!weights.has(name)) throw new SkipconnError('INPUT_INVALID', `weight '${name}' is missing from the weight store`);
-  }
   let weightBytes = 0;
-  for (const name of vg.weightNames) weightBytes += weights.get(name)!.data.byteLength;
+  for (const name of vg.weightNames) {
+    const w = weights.get(name);
+    if (w === undefined) throw new SkipconnError('INPUT_INVALID', `weight '${name}' is missing from the weight store`);
+    weightBytes += w.data.byteLength;
+  }
   let program: Program;
   try {
     program = await onBackend(runtime, () => buildProgram(runtime.tf, vg, plan, weights));
