@@ -77,6 +77,16 @@ export interface WebGpuCompileOptions extends CompileOptions {
    * (default true); false keeps the 16x16-tiled GEMM, for benchmark comparisons.
    */
   readonly gemv?: boolean;
+  /**
+   * How the weights of dense, matmul (right operand) and conv2d live in GPU memory: 'float16'
+   * packs them two per 32-bit word (half the bytes and the bandwidth; read with
+   * `unpack2x16float`, accumulated in float32), 'float32' keeps them as they are computed with.
+   * Default: a graph's float16 weights are stored as float16 (exact: they were float16 already)
+   * and its float32 weights as float32. 'float16' on a float32 graph rounds those weights to
+   * float16, so results are then within the spec's float16 tolerance, not float32's. Other weights
+   * (biases, elementwise constants, weights also read elsewhere) stay float32 either way.
+   */
+  readonly weightStorage?: 'float32' | 'float16';
 }
 
 /** A compiled graph, with what the compiler did (fused kernels, arena and peak bytes). */
@@ -118,6 +128,15 @@ async function makeHost(options: WebGpuAdapterOptions, nodeHost: NodeHostLoader 
   }
   if (isNode() && nodeHost !== undefined) return nodeHost({ checkShaderKeys: checkKeys, pacedWaits: options.pacedWaits ?? true });
   throw new AdapterUnavailableError(ADAPTER_NAME, 'WebGPU is not available: navigator.gpu is not defined', 'use a browser with WebGPU enabled (Chrome, Edge; Firefox and Safari behind flags)');
+}
+
+/** The weights the engine may store as float16 under `storage` (see WebGpuCompileOptions.weightStorage). */
+function float16WeightCandidates(vg: ValidatedGraph, storage: WebGpuCompileOptions['weightStorage']): string[] {
+  if (storage !== undefined && storage !== 'float32' && storage !== 'float16') {
+    throw new SkipconnError('USAGE', `webgpu: compile option weightStorage must be 'float32' or 'float16', received ${JSON.stringify(storage)}`);
+  }
+  if (storage === 'float32') return [];
+  return vg.graph.weights.filter((w) => storage === 'float16' || w.dtype === 'float16').map((w) => w.name);
 }
 
 function feedData(vg: ValidatedGraph, feeds: Readonly<Record<string, HostTensor>>): Map<string, Float32Array> {
@@ -168,6 +187,7 @@ export function createWebGpuAdapterWith(nodeHost: NodeHostLoader | undefined, op
         convPrologue: compileOptions.convPrologue ?? false,
         ...(compileOptions.conv ? { conv: compileOptions.conv } : {}),
         gemv: compileOptions.gemv ?? true,
+        float16Weights: float16WeightCandidates(vg, compileOptions.weightStorage),
       });
       let disposed = false;
       const run = async (feeds: Readonly<Record<string, HostTensor>>, marks?: RunMarks): Promise<Record<string, HostTensor>> => {

@@ -16,6 +16,7 @@ import { buildSteps } from '../plan/steps';
 import { placeValues, type BufRef } from '../plan/placement';
 import { planArena } from '../plan/arena';
 import { emitCalls, type ConvSettings } from '../plan/emit';
+import { halfWeightNames, packHalves } from '../plan/half-weights';
 import { pipelineCache, type PipelineCache } from './pipelines';
 import { BufferUsage, CHUNK_ELEMENTS, MapMode, yieldToLoop } from './gpu-constants';
 import type { UploadedPlan } from './timing';
@@ -24,6 +25,9 @@ import { mark, type RunMarks } from './run-trace';
 export type { TimeOptions, TimeResult } from './timing';
 
 export const ADAPTER_NAME = 'webgpu';
+
+/** Values rounded and packed per piece when writing float16 weights (even, so every piece starts on a word). */
+const HALF_PACK_ELEMENTS = 1 << 18;
 
 export interface EngineTensor {
   readonly shape: readonly number[];
@@ -39,6 +43,11 @@ export interface CompileSettings {
   readonly conv?: ConvSettings;
   /** One-row dense and matmul on the matrix-vector kernel (default true; false keeps the tiled GEMM, for comparisons). */
   readonly gemv?: boolean;
+  /**
+   * Weights to store as packed float16 where every kernel reading them can (plan/half-weights.ts);
+   * the rest stay float32. The adapter fills it from its `weightStorage` option.
+   */
+  readonly float16Weights?: readonly string[];
 }
 
 /** What a compiled graph costs and how it was fused; `docs/webgpu.md` explains each field. */
@@ -57,6 +66,8 @@ export interface PlanReport {
   readonly peakLiveBytes: number;
   /** Bytes of weights and derived constants on the device. */
   readonly constantBytes: number;
+  /** The weights stored as packed float16 (two per u32 word), sorted. */
+  readonly float16Weights: readonly string[];
 }
 
 /** What a guarded operation did: its value or what it threw. */
@@ -260,6 +271,19 @@ export class Engine {
     }
   }
 
+  /**
+   * Rounds `data` to float16 and writes it packed (plan/half-weights.ts), a piece at a time: the
+   * rounding is JavaScript work on the device's thread, which must not block for long.
+   */
+  private async writeHalvesChunked(buffer: GPUBuffer, data: Float32Array): Promise<void> {
+    const piece = HALF_PACK_ELEMENTS;
+    for (let start = 0; start < data.length; start += piece) {
+      const words = packHalves(data.subarray(start, Math.min(data.length, start + piece)));
+      this.device.queue.writeBuffer(buffer, start * 2, words.buffer, words.byteOffset, words.byteLength);
+      if (data.length > piece) await yieldToLoop();
+    }
+  }
+
   private async withErrorScopes<T>(what: string, fn: () => Promise<T>): Promise<T> {
     this.device.pushErrorScope('out-of-memory');
     this.device.pushErrorScope('validation');
@@ -292,7 +316,8 @@ export class Engine {
     const placement = placeValues(vg, built.steps, built.constants);
     const arena = planArena(placement.allocs);
     const physical = (ref: BufRef): string => (ref.k === 'alloc' ? `s${arena.slotOf[ref.id]}` : `c:${ref.name}`);
-    const emitted = emitCalls(vg, placement, physical, { ...(settings.conv ? { conv: settings.conv } : {}), gemv: settings.gemv ?? true });
+    const halfWeights = halfWeightNames(vg, settings.float16Weights ?? []);
+    const emitted = emitCalls(vg, placement, physical, { ...(settings.conv ? { conv: settings.conv } : {}), gemv: settings.gemv ?? true, halfWeights });
     await yieldToLoop();
 
     const maxBinding = this.device.limits.maxStorageBufferBindingSize;
@@ -320,11 +345,14 @@ export class Engine {
           let b = consts.get(name);
           if (b === undefined) {
             const data = constData(name);
-            if (data.length * 4 > maxBinding) throw new SkipconnError('UNSUPPORTED', `webgpu: weight '${name}' (${data.length * 4} bytes) exceeds maxStorageBufferBindingSize ${maxBinding}`);
-            b = this.createBuffer(data.length * 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, name);
+            const half = halfWeights.has(name);
+            // Packed float16: two bytes a value, an odd count padded to a whole word.
+            const bytes = half ? Math.ceil(data.length / 2) * 4 : data.length * 4;
+            if (bytes > maxBinding) throw new SkipconnError('UNSUPPORTED', `webgpu: weight '${name}' (${bytes} bytes) exceeds maxStorageBufferBindingSize ${maxBinding}`);
+            b = this.createBuffer(bytes, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, name);
             owned.push(b);
             consts.set(name, b);
-            await this.writeChunked(b, 0, data);
+            await (half ? this.writeHalvesChunked(b, data) : this.writeChunked(b, 0, data));
           }
           return b;
         };
@@ -367,6 +395,7 @@ export class Engine {
           arenaBytes: arena.arenaBytes,
           peakLiveBytes: arena.peakLiveBytes,
           constantBytes,
+          float16Weights: [...halfWeights].filter((name) => consts.has(name)).sort(),
         };
         const id = this.nextId++;
         this.plans.set(id, { id, calls, buffers: owned, inputs, outputs, ...(staging ? { staging } : {}), report });

@@ -24,6 +24,12 @@ export interface BindingSpec {
   readonly access: Access;
   /** Declared as array<vec4<f32>> (vectorized elementwise path) instead of array<f32>. */
   readonly vec4?: boolean;
+  /**
+   * The buffer holds float16 weights packed two to a u32 word (element i in the low half of word
+   * i / 2 when i is even, the high half when odd): declared array<u32> (array<vec2<u32>> with
+   * `vec4`, four halves per load) and read only through `elem` / `elem4`, which unpack to f32.
+   */
+  readonly packedHalves?: boolean;
 }
 
 /** What every shader spec carries: its bindings and its dispatch geometry. */
@@ -127,9 +133,35 @@ export function load(v: ViewSpec, coords: readonly string[]): string {
   return `b${v.b}[${addr(v, coords)}]`;
 }
 
-/** Binding declarations for a spec. */
+/**
+ * The f32 element at `index` of binding `b`, whichever way the binding stores it: a kernel that
+ * may read a weight stored as float16 (dense, matmul, gemv, conv2d) reads it through this.
+ */
+export function elem(spec: ShaderSpec, b: number, index: string): string {
+  return spec.bindings[b]?.packedHalves === true ? `half${b}(${index})` : `b${b}[${index}]`;
+}
+
+/** The vec4<f32> at vec4 index `q` (elements 4q .. 4q + 3) of a binding declared with `vec4`. */
+export function elem4(spec: ShaderSpec, b: number, q: string): string {
+  return spec.bindings[b]?.packedHalves === true ? `halves${b}(${q})` : `b${b}[${q}]`;
+}
+
+function elementType(bd: BindingSpec): string {
+  if (bd.packedHalves === true) return bd.vec4 === true ? 'vec2<u32>' : 'u32';
+  return bd.vec4 === true ? 'vec4<f32>' : 'f32';
+}
+
+/** The unpacking function of a float16 binding (core built-ins, no shader-f16 needed). */
+function unpackFunction(bd: BindingSpec, i: number): string {
+  if (bd.vec4 === true) return `fn halves${i}(q: u32) -> vec4<f32> { let p = b${i}[q]; return vec4<f32>(unpack2x16float(p.x), unpack2x16float(p.y)); }`;
+  return `fn half${i}(e: u32) -> f32 { return unpack2x16float(b${i}[e >> 1u])[e & 1u]; }`;
+}
+
+/** Binding declarations for a spec, and the unpacking function of each float16 binding. */
 export function bindings(spec: ShaderSpec): string {
-  return spec.bindings.map((bd, i) => `@group(0) @binding(${i}) var<storage, ${bd.access}> b${i}: array<${bd.vec4 ? 'vec4<f32>' : 'f32'}>;`).join('\n');
+  const decls = spec.bindings.map((bd, i) => `@group(0) @binding(${i}) var<storage, ${bd.access}> b${i}: array<${elementType(bd)}>;`);
+  const unpack = spec.bindings.flatMap((bd, i) => (bd.packedHalves === true ? [unpackFunction(bd, i)] : []));
+  return [...decls, ...unpack].join('\n');
 }
 
 /**

@@ -14,7 +14,11 @@ export class Binder {
   readonly access: Access[] = [];
   private readonly keys: string[] = [];
 
-  constructor(private readonly physical: (ref: BufRef) => string) {}
+  /** `packedHalves`: whether a reference's buffer holds float16 weights packed in pairs (see BindingSpec). */
+  constructor(
+    private readonly physical: (ref: BufRef) => string,
+    private readonly packedHalves: (ref: BufRef) => boolean = () => false,
+  ) {}
 
   bind(ref: BufRef, write = false): number {
     const key = this.physical(ref);
@@ -34,7 +38,7 @@ export class Binder {
   }
 
   bindings(vec4: ReadonlySet<number> = new Set()): BindingSpec[] {
-    return this.access.map((access, i) => (vec4.has(i) ? { access, vec4: true } : { access }));
+    return this.access.map((access, i) => ({ access, ...(vec4.has(i) ? { vec4: true } : {}), ...(this.packedHalves(this.refs[i]!) ? { packedHalves: true } : {}) }));
   }
 }
 

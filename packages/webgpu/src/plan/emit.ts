@@ -47,14 +47,19 @@ function emitNodeStep<K extends OpType>(node: ValidatedNodeOf<K>, step: NodeStep
   throw new Error(`internal: a '${step.kind}' step for op '${node.type}', whose kind is '${def.kind}'`);
 }
 
-/** Kernel choices: the convolution knobs, and `gemv` (default true) for one-row products on the matrix-vector kernel. */
+/**
+ * Kernel choices: the convolution knobs, `gemv` (default true) for one-row products on the
+ * matrix-vector kernel, and `halfWeights`, the weights stored as packed float16 (see
+ * ./half-weights.ts, which decides which may be).
+ */
 export interface EmitSettings {
   readonly conv?: ConvSettings;
   readonly gemv?: boolean;
+  readonly halfWeights?: ReadonlySet<string>;
 }
 
 export function emitCalls(vg: ValidatedGraph, placement: Placement, physical: (ref: BufRef) => string, settings: EmitSettings = {}): Emitted {
-  const { ctx, calls } = createEmitContext(vg, placement, physical, settings.conv ?? {}, settings.gemv ?? true);
+  const { ctx, calls } = createEmitContext(vg, placement, physical, settings.conv ?? {}, settings.gemv ?? true, settings.halfWeights ?? new Set());
   placement.steps.forEach((step, index) => {
     const label = step.nodes.join('+') || step.outs.join(',');
     if (step.kind === 'ewise') {

@@ -68,9 +68,22 @@ export function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-export function createEmitContext(vg: ValidatedGraph, placement: Placement, physical: (ref: BufRef) => string, conv: ConvSettings, gemv: boolean): { ctx: EmitContext; calls: readonly KernelCall[] } {
+/**
+ * `halfWeights`: weights whose buffers hold packed float16 pairs; every binding of one is marked
+ * so (BindingSpec.packedHalves), and only kernels that read through `elem` may bind them.
+ */
+export function createEmitContext(
+  vg: ValidatedGraph,
+  placement: Placement,
+  physical: (ref: BufRef) => string,
+  conv: ConvSettings,
+  gemv: boolean,
+  halfWeights: ReadonlySet<string> = new Set(),
+): { ctx: EmitContext; calls: readonly KernelCall[] } {
   const calls: KernelCall[] = [];
   const { loc } = placement;
+  const packedHalves = (ref: BufRef): boolean => ref.k === 'const' && halfWeights.has(ref.name);
+  const newBinder = (): Binder => new Binder(physical, packedHalves);
 
   const call = <S extends ShaderSpec>(label: string, shader: ShaderDef<S>, binder: Binder, spec: S, groups: number): void => {
     if (groups <= 0) return;
@@ -81,7 +94,7 @@ export function createEmitContext(vg: ValidatedGraph, placement: Placement, phys
   const ewiseLocs = (label: string, expr: Fused['expr'], leafLocs: readonly Loc[], out: Loc): void => {
     const total = size(out.shape);
     if (total === 0) return;
-    const binder = new Binder(physical);
+    const binder = newBinder();
     const o = binder.view(out, true);
     const leaves = leafLocs.map((l) => binder.view(l));
     const { vec, vecBindings } = ewiseVectorizable(o, leaves);
@@ -97,7 +110,7 @@ export function createEmitContext(vg: ValidatedGraph, placement: Placement, phys
     gemv,
     constants: new Map(),
     writtenSlices: new Set(),
-    binder: () => new Binder(physical),
+    binder: newBinder,
     call,
     fusedViews: (binder, f, shape, layout) => ({
       expr: f.expr,
