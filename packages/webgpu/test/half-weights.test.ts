@@ -8,7 +8,7 @@
  *  - float16 graphs, whose weights are stored as float16 by default: the outputs equal those with
  *    `weightStorage: 'float32'` bit for bit (the same float32 arithmetic on the same values).
  */
-import { GraphBuilder, float16BitsToNumber, randomTensor, toFloat64, validateGraph, type HostTensor } from '@skipconn/core';
+import { GraphBuilder, evaluateGraph, float16BitsToNumber, randomTensor, toFloat64, validateGraph, type HostTensor } from '@skipconn/core';
 import { compareValues, decodeValues, loadCases, loadGoldens, longestPath, materializeCase, toleranceFor, type LoadedCase } from '@skipconn/conformance';
 import { denseShader } from '../src/kernels/dense';
 import { gemvShader } from '../src/kernels/gemv';
@@ -177,6 +177,33 @@ describe('float16 weight storage on a device', () => {
     const cmp = compareValues(outs[1]!, outs[0]!, [1, n], toleranceFor('float16', 1));
     expect(cmp.pass).toBe(true);
   }, 120_000);
+
+  it.each([
+    // [label, x shape, matrix shape, op]: each form of the matrix-vector kernel, scalar and vec4 loads
+    ['dense k=4096 (k form, vec4)', [1, 4096], [8, 4096], 'dense'],
+    ['dense k=37 (k form, scalar)', [1, 37], [5, 37], 'dense'],
+    ['matmul [1,300] @ [300,1000] (n form, vec4)', [1, 300], [300, 1000], 'matmul'],
+    ['matmul [1,37] @ [37,50] (n form, scalar)', [1, 37], [37, 50], 'matmul'],
+    ['matmul [3,37] @ [37,50] (tiled)', [3, 37], [37, 50], 'matmul'],
+  ] as const)('%s with a float16 matrix is within the float16 tolerance of the reference', async (_label, xShape, wShape, op) => {
+    if (!gpu.adapter) return;
+    const b = new GraphBuilder();
+    const x = b.input('x', xShape);
+    b.output(b.node(op, [x, b.weight('w', randomTensor(wShape, 1))], {}, 'y'));
+    const { validated, weights } = b.build();
+    const feeds = { x: randomTensor(xShape, 2) };
+    const compiled = await gpu.adapter.compile(validated, weights, { weightStorage: 'float16' });
+    try {
+      expect(compiled.report.float16Weights).toEqual(['w']);
+      expect(compiled.report.kernels.map((kk) => kk.shader)).toEqual([xShape[0] === 1 ? 'gemv' : op]);
+      const got = await compiled.run(feeds);
+      const want = evaluateGraph(validated, weights, feeds);
+      const cmp = compareValues(toFloat64(got.y!), toFloat64(want.y!), want.y!.shape, toleranceFor('float16', 1));
+      expect([cmp.mismatches, cmp.errorRatio < 1]).toEqual([0, true]);
+    } finally {
+      await compiled.dispose();
+    }
+  });
 
   it('rejects an unknown weightStorage naming the accepted values', async () => {
     if (!gpu.adapter) return;
