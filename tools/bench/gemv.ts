@@ -1,7 +1,8 @@
 /**
  * The `gemv` section (bench-results/gemv.{json,md}): one-row dense, the batch-1 classifier heads
  * of VGG (25088 -> 4096, 4096 -> 4096) and ResNet (512 -> 1000), on this adapter's matrix-vector
- * kernel (the default), on its 16x16-tiled GEMM (`gemv: false`) and on tfjs:webgpu (and
+ * kernel (the default), on its 16x16-tiled GEMM (`gemv: false`), on the matrix-vector kernel with
+ * float16 weight storage (`weightStorage: 'float16'`) and on tfjs:webgpu (and
  * ort-web:webgpu with --peers ort), all in one run with the peers section's machinery
  * (peers/run.ts): same graph, weights and input everywhere, engines alternating in rounds.
  */
@@ -43,5 +44,10 @@ export function oneRowDense(k: number, n: number): BenchGraph {
 
 export function benchGemv(adapter: WebGpuAdapter, device: string, opts: Omit<PeersOptions, 'oursVariants'>): Promise<PeersResult> {
   const defs: PeerBlock[] = (opts.quick ? GEMV_HEADS_QUICK : GEMV_HEADS).map(([k, n]) => ({ name: 'one-row dense', shape: `[1,${k}] -> ${n}`, make: () => oneRowDense(k, n) }));
-  return benchPeerBlocks(adapter, device, { ...opts, oursVariants: [{ variant: 'tiled GEMM (gemv: false)', options: { gemv: false } }] }, 'gemv', defs);
+  const oursVariants = [
+    { variant: 'tiled GEMM (gemv: false)', options: { gemv: false } },
+    // Half the weight bytes to read (rounded to float16, so its output differs from float32 storage's within the float16 tolerance).
+    { variant: "float16 weights (weightStorage: 'float16')", options: { weightStorage: 'float16' } },
+  ] as const;
+  return benchPeerBlocks(adapter, device, { ...opts, oursVariants }, 'gemv', defs);
 }

@@ -186,7 +186,7 @@ function oursSlot(adapter: WebGpuAdapter, g: BenchGraph, variant = OURS_DEFAULT,
     run,
     async compile() {
       compiled = await adapter.compile(g.built.validated, g.built.weights, options);
-      run.info = { dispatches: compiled.report.dispatches, kernels: compiled.report.kernels.map((k) => k.label).join(' ') };
+      run.info = { dispatches: compiled.report.dispatches, kernels: compiled.report.kernels.map((k) => k.label).join(' '), weightBytes: compiled.report.constantBytes };
     },
     async check() {
       const out = await need().run(g.feeds);
