@@ -17,6 +17,7 @@ import {
   clipUserText,
   formatShape,
   sizeOf,
+  float32Values,
   spatialSize,
   stridesOf,
   transposeInto,
@@ -1085,7 +1086,8 @@ export function importGraphModel(artifacts: GraphModelArtifacts, options: GraphM
     if (node.op === 'Const') {
       const t = stored.get(node.name);
       const inline = node.attr?.['value']?.tensor;
-      if (t !== undefined) values.set(ref, constant(t.shape, t.data as Float32Array));
+      if (t !== undefined)
+        values.set(ref, constant(t.shape, float32Values(t))); // int32 weights decode exact; the importer reads them as float32
       else if (inline !== undefined) values.set(ref, inlineTensor(inline, node.name, file));
       else throw new FileFormatError(file, `Const '${clipUserText(node.name)}' has no value: not in the weights manifest (${weightsFile}) and no inline tensor`);
       continue;

@@ -118,12 +118,13 @@ export function writeLayersModelFiles(dir: string, artifacts: LayersModelArtifac
   const groups = artifacts.modelJson.weightsManifest;
   if (groups.some((g) => g.paths.length !== 1)) throw new SkipconnError('USAGE', 'writeLayersModelFiles writes one weight file per manifest group');
   const bytesPer = (w: WeightSpecJson): number | undefined => {
+    if (w.dtype === 'int32') return w.quantization === undefined ? 4 : undefined;
     if (w.dtype !== 'float32') return undefined;
     const q = w.quantization?.dtype;
     return q === undefined ? 4 : q === 'uint8' ? 1 : q === 'uint16' || q === 'float16' ? 2 : undefined;
   };
   if (weightSpecsOf(artifacts.modelJson).some((w) => bytesPer(w) === undefined)) {
-    throw new SkipconnError('USAGE', 'writeLayersModelFiles writes float32 weights, stored as float32 or quantized to uint8, uint16 or float16, exactly as the manifest lists them');
+    throw new SkipconnError('USAGE', 'writeLayersModelFiles writes float32 weights, stored as float32 or quantized to uint8, uint16 or float16, and unquantized int32 weights, exactly as the manifest lists them');
   }
   const groupBytes = groups.map((g) => g.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * bytesPer(w)!, 0));
   if (groupBytes.reduce((a, b) => a + b, 0) !== artifacts.weightData.byteLength) {

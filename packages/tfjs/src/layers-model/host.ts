@@ -1,4 +1,4 @@
-/** Host-side float32 arrays with shapes: the weight re-layouts done once at export and import. */
+/** Host-side float32 and int32 arrays with shapes: the weight re-layouts done once at export and import. */
 import { sizeOf, float32Values, tensor, transposeInto, type HostTensor } from '@skipconn/core';
 
 export interface F32 {
@@ -6,27 +6,40 @@ export interface F32 {
   readonly data: Float32Array;
 }
 
+/** Exact int32 values (index tables, int32 divisors): never routed through float32, which is exact only below 2^24. */
+export interface I32 {
+  readonly shape: readonly number[];
+  readonly data: Int32Array;
+}
+
 /** A host tensor as float32 (float16 and float64 are converted; NaN and infinities kept). */
 export function f32(t: HostTensor): F32 {
   return { shape: [...t.shape], data: float32Values(t) };
 }
 
-/** transpose: output axis a is input axis perm[a] (NumPy). */
-export function transposeF32(t: F32, perm: readonly number[]): F32 {
-  const out = new Float32Array(t.data.length);
+/** transpose: output axis a is input axis perm[a] (NumPy); int32 arrays stay int32. */
+export function transposeF32<T extends F32 | I32>(t: T, perm: readonly number[]): T {
+  const out = t.data instanceof Int32Array ? new Int32Array(t.data.length) : new Float32Array(t.data.length);
   transposeInto(t.data, t.shape, perm, out);
-  return { shape: perm.map((a) => t.shape[a]!), data: out };
+  return { shape: perm.map((a) => t.shape[a]!), data: out } as unknown as T;
 }
 
-/** A host tensor transposed (as float32): e.g. NCHW feeds for a model exported with layout 'NHWC'. */
+/**
+ * A host tensor transposed: e.g. NCHW feeds for a model exported with layout 'NHWC'. int32
+ * tensors stay int32 (exact); every other dtype is read as float32, as tfjs runs it.
+ */
 export function transposeHostTensor(t: HostTensor, perm: readonly number[]): HostTensor {
+  if (t.dtype === 'int32') {
+    const out = transposeF32({ shape: t.shape, data: t.data as Int32Array }, perm);
+    return tensor('int32', out.shape, out.data);
+  }
   const out = transposeF32(f32(t), perm);
   return tensor('float32', out.shape, out.data);
 }
 
-export function reshapeF32(t: F32, shape: readonly number[]): F32 {
+export function reshapeF32<T extends F32 | I32>(t: T, shape: readonly number[]): T {
   if (sizeOf(shape) !== t.data.length) throw new RangeError(`cannot reshape ${t.data.length} values to [${shape.join(',')}]`);
-  return { shape: [...shape], data: t.data };
+  return { shape: [...shape], data: t.data } as unknown as T;
 }
 
 /**

@@ -36,7 +36,7 @@ function requireOneTfjsCore(): void {
   }
 }
 
-/** Runs the model.json on `feeds` (in the model's input order); outputs in its output order. */
+/** Runs the model.json on `feeds` (in the model's input order); outputs in its output order, int32 outputs as int32. */
 export async function predictLayersModelFile(modelFile: string, feeds: readonly HostTensor[], backend: PredictBackend = 'cpu'): Promise<HostTensor[]> {
   if (!PREDICT_BACKENDS.includes(backend)) throw new SkipconnError('USAGE', `backend '${backend}': expected one of ${PREDICT_BACKENDS.join(', ')}`);
   const feature = 'running a tfjs LayersModel';
@@ -57,12 +57,13 @@ export async function predictLayersModelFile(modelFile: string, feeds: readonly 
     }),
   );
   try {
-    const inputs = feeds.map((f) => tf.tensor(Float32Array.from(toFloat64(f)), [...f.shape], 'float32'));
+    // int32 feeds stay int32 (an int32 InputLayer would truncate a float feed); others run as float32.
+    const inputs = feeds.map((f) => (f.dtype === 'int32' ? tf.tensor(f.data as Int32Array, [...f.shape], 'int32') : tf.tensor(Float32Array.from(toFloat64(f)), [...f.shape], 'float32')));
     const x = inputs.length === 1 ? inputs[0]! : inputs;
     // predict() slices all inputs by one batch size; apply() runs inputs of different batches as they are.
     const out = (inputs.every((t) => t.shape[0] === inputs[0]!.shape[0]) ? model.predict(x) : model.apply(x, { training: false })) as tfc.Tensor | tfc.Tensor[];
     const list = Array.isArray(out) ? out : [out];
-    const result = await Promise.all(list.map(async (t) => tensor('float32', t.shape, new Float32Array(await t.data()))));
+    const result = await Promise.all(list.map(async (t) => (t.dtype === 'int32' ? tensor('int32', t.shape, new Int32Array(await t.data())) : tensor('float32', t.shape, new Float32Array(await t.data())))));
     tf.dispose([...inputs, ...list]);
     return result;
   } finally {

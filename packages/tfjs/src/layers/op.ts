@@ -5,9 +5,13 @@
  * average pooling that counts padding in ceil mode, half-pixel bilinear resize, reflect/edge pad,
  * ...); everything else becomes standard Keras layers.
  *
- * Config: { op, attrs, inputs: [{ shape, layout?, constant? }] }. Shapes are full (batch first) and
- * physical: the op runs on the tensors exactly as the layer receives them. Constant inputs are
- * the layer's (non-trainable) weights `input<i>`; the others are the layer's inputs, in order.
+ * Config: { op, attrs, inputs: [{ shape, layout?, dtype?, constant? }] }. Shapes are full (batch
+ * first) and physical: the op runs on the tensors exactly as the layer receives them. Constant
+ * inputs are the layer's (non-trainable) weights `input<i>`; the others are the layer's inputs, in
+ * order. `dtype` is 'int32' for int32 inputs (float32 when absent). An int32 output is typed
+ * int32 on the layer's symbolic output: tfjs-layers types every layer output float32 and its
+ * executor casts each output to that type before the next layer reads it, so without this an
+ * int32 index would travel on as float32.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -19,10 +23,15 @@ import { irAttrValue } from '../layers-model/spelling';
 
 type LayerArgs = ConstructorParameters<typeof tfl.layers.Layer>[0];
 
+/** The tensor dtypes a SkipconnOp reads and writes. */
+export type SkipOpDtype = 'float32' | 'int32';
+
 export interface SkipOpInput {
   /** Full shape, batch first, as the layer receives the tensor. */
   readonly shape: readonly number[];
   readonly layout?: Layout;
+  /** 'int32' for int32 tensors; float32 when absent. */
+  readonly dtype?: SkipOpDtype;
   /** A weight of the layer rather than a layer input. */
   readonly constant?: boolean;
 }
@@ -40,7 +49,7 @@ export function opLayerNode(name: string, op: string, attrs: Attrs, inputs: read
     format: GRAPH_FORMAT,
     version: GRAPH_VERSION,
     // Constants are graph inputs here too: only their infos matter, and a weight could not carry a layout.
-    inputs: inputs.map((info, i) => ({ name: names[i]!, dtype: 'float32' as const, shape: [...info.shape], ...(info.layout ? { layout: info.layout } : {}) })),
+    inputs: inputs.map((info, i) => ({ name: names[i]!, dtype: info.dtype ?? 'float32', shape: [...info.shape], ...(info.layout ? { layout: info.layout } : {}) })),
     outputs: [name],
     weights: [],
     nodes: [{ name, op, inputs: names, outputs: [name], attrs }],
@@ -72,6 +81,12 @@ function irLayout(v: unknown): Layout | undefined {
   return typeof v === 'string' ? (v.toUpperCase() as Layout) : undefined;
 }
 
+function inputDtype(v: unknown, layer: string, index: number): SkipOpDtype | undefined {
+  if (v === undefined || v === null || v === 'float32') return undefined;
+  if (v === 'int32') return 'int32';
+  throw new SkipconnError('INPUT_INVALID', `SkipconnOp layer '${layer}': input ${index} has dtype ${JSON.stringify(v)}; expected 'float32' or 'int32'`);
+}
+
 export class SkipOp extends tfl.layers.Layer {
   static readonly className = 'SkipconnOp';
   readonly op: string;
@@ -86,9 +101,10 @@ export class SkipOp extends tfl.layers.Layer {
     super(args);
     this.op = args.op;
     this.attrs = irAttrValue(args.attrs ?? {}) as Attrs;
-    this.inputInfos = args.inputs.map((i) => {
+    this.inputInfos = args.inputs.map((i, k) => {
       const layout = irLayout(i.layout);
-      return { shape: [...i.shape], ...(layout ? { layout } : {}), ...(i.constant ? { constant: true } : {}) };
+      const dtype = inputDtype(i.dtype, this.name, k);
+      return { shape: [...i.shape], ...(layout ? { layout } : {}), ...(dtype ? { dtype } : {}), ...(i.constant ? { constant: true } : {}) };
     });
     const why = unsupportedReason(TFJS_KERNELS, this.op);
     if (why !== undefined) throw new UnsupportedError(`op '${this.op}' (${why})`, { node: this.name, op: this.op }, TFJS_OPS);
@@ -97,7 +113,7 @@ export class SkipOp extends tfl.layers.Layer {
 
   override build(_inputShape: tfl.Shape | tfl.Shape[]): void {
     this.inputInfos.forEach((info, i) => {
-      this.constants[i] = info.constant ? this.addWeight(`input${i}`, [...info.shape], 'float32', tfl.initializers.zeros(), undefined, false) : undefined;
+      this.constants[i] = info.constant ? this.addWeight(`input${i}`, [...info.shape], info.dtype ?? 'float32', tfl.initializers.zeros(), undefined, false) : undefined;
     });
     this.built = true;
   }
@@ -106,11 +122,23 @@ export class SkipOp extends tfl.layers.Layer {
     return [...this.node.outputs[0]!.shape];
   }
 
+  /** The dtype of the op's output (int32 for argMax, int32 arithmetic, casts to int32, ...). */
+  get outputDtype(): SkipOpDtype {
+    return this.node.outputs[0]!.dtype === 'int32' ? 'int32' : 'float32';
+  }
+
+  override apply(inputs: tf.Tensor | tf.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[], kwargs?: Record<string, unknown>): tf.Tensor | tf.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[] {
+    const out = super.apply(inputs, kwargs);
+    // tfjs-layers types every symbolic output float32 (see the module comment); an int32 output says int32.
+    if (this.outputDtype === 'int32') for (const t of Array.isArray(out) ? out : [out]) if (t instanceof tfl.SymbolicTensor) (t as { dtype: string }).dtype = 'int32';
+    return out;
+  }
+
   override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Record<string, unknown>): tf.Tensor {
     return tf.tidy(() => {
       const given = Array.isArray(inputs) ? inputs : [inputs];
       const shape = [...this.node.outputs[0]!.shape];
-      if (sizeOf(shape) === 0) return tf.zeros(shape);
+      if (sizeOf(shape) === 0) return tf.zeros(shape, this.outputDtype);
       let next = 0;
       const all = this.inputInfos.map((info, i) => (info.constant ? this.constants[i]!.read() : given[next++]!));
       return this.compiled().run(all)[0]! as tf.Tensor;

@@ -8,7 +8,7 @@
 import { quantizeWeight, type WeightQuantization } from './quantize';
 import { formatShape, shapesEqual, sizeOf } from '@skipconn/core';
 import { DEFAULT_WEIGHTS_FILE, GENERATED_BY, KERAS_VERSION, LAYERS_MODEL_FORMAT, type KerasLayerJson, type LayersModelArtifacts, type WeightSpecJson } from '../format';
-import type { F32 } from '../host';
+import type { F32, I32 } from '../host';
 
 /** A tensor in the Keras graph: the output of `layer`, with its full physical shape (batch first). */
 export interface KerasRef {
@@ -16,12 +16,18 @@ export interface KerasRef {
   readonly shape: readonly number[];
 }
 
+/** A weight a layer owns: float32 (quantizable) or exact int32. */
+export interface LayerWeight {
+  readonly name: string;
+  readonly value: F32 | I32;
+}
+
 interface Entry {
   readonly name: string;
   readonly className: string;
   readonly config: Record<string, unknown>;
   readonly inputs: readonly KerasRef[];
-  readonly weights: readonly { readonly name: string; readonly value: F32 }[];
+  readonly weights: readonly LayerWeight[];
 }
 
 /** tfjs variable names: /^[A-Za-z0-9][-A-Za-z0-9._/]*$/; '/' is kept out of layer names. */
@@ -35,6 +41,13 @@ function float32LittleEndian(values: Float32Array): Uint8Array {
   const out = new Uint8Array(values.length * 4);
   const view = new DataView(out.buffer);
   values.forEach((v, i) => view.setFloat32(4 * i, v, true));
+  return out;
+}
+
+function int32LittleEndian(values: Int32Array): Uint8Array {
+  const out = new Uint8Array(values.length * 4);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => view.setInt32(4 * i, v, true));
   return out;
 }
 
@@ -56,16 +69,16 @@ export class KerasModelBuilder {
   }
 
   /** A model input (InputLayer) with a fixed batch: skipconn graphs have static shapes. */
-  input(base: string, shape: readonly number[]): KerasRef {
+  input(base: string, shape: readonly number[], dtype: 'float32' | 'int32' = 'float32'): KerasRef {
     const name = this.unique(base);
-    this.entries.set(name, { name, className: 'InputLayer', config: { batch_input_shape: [...shape], dtype: 'float32', sparse: false, name }, inputs: [], weights: [] });
+    this.entries.set(name, { name, className: 'InputLayer', config: { batch_input_shape: [...shape], dtype, sparse: false, name }, inputs: [], weights: [] });
     const ref = { layer: name, shape: [...shape] };
     this.inputRefs.push(ref);
     return ref;
   }
 
   /** Adds one layer applied to `inputs`; `shape` is the output's full shape (checked against tfjs on load). */
-  layer(className: string, base: string, config: Record<string, unknown>, inputs: readonly KerasRef[], shape: readonly number[], weights: readonly { name: string; value: F32 }[] = []): KerasRef {
+  layer(className: string, base: string, config: Record<string, unknown>, inputs: readonly KerasRef[], shape: readonly number[], weights: readonly LayerWeight[] = []): KerasRef {
     const name = this.unique(base);
     this.entries.set(name, { name, className, config: { ...config, name, trainable: true }, inputs, weights });
     return { layer: name, shape: [...shape] };
@@ -121,7 +134,11 @@ export class KerasModelBuilder {
       });
       for (const w of entry.weights) {
         const name = `${entry.name}/${w.name}`;
-        if (quantize === undefined) {
+        if (w.value.data instanceof Int32Array) {
+          // tfjs quantizes float weights only; int32 values are stored exactly.
+          specs.push({ name, shape: [...w.value.shape], dtype: 'int32' });
+          chunks.push(int32LittleEndian(w.value.data));
+        } else if (quantize === undefined) {
           specs.push({ name, shape: [...w.value.shape], dtype: 'float32' });
           chunks.push(float32LittleEndian(w.value.data));
         } else {

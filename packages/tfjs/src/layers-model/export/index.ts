@@ -11,12 +11,33 @@
  */
 import type { WeightQuantization } from './quantize';
 import { SkipconnError, UnsupportedError, formatShape, isUnsupported, shapesEqual, type Layout, type OpType, type ValidatedGraph, type WeightStore } from '@skipconn/core';
-import { conversionSteps, type PlannedNodeOf } from '../../plan/layout';
-import { CHANNELS_LAST, identityPerm, physicalShape, type Perm } from '../../plan/perm';
+import { conversionSteps, type PlannedNode, type PlannedNodeOf } from '../../plan/layout';
+import { CHANNELS_LAST, identityPerm, isIdentity, physicalShape, type Perm } from '../../plan/perm';
 import { OP_LAYER_CLASS, SKIP_LAYER_CLASSES, type KerasModelJson, type LayersModelArtifacts } from '../format';
-import { ExportContext, NeedsOpLayer, type OpLayerUse } from './context';
+import { ExportContext, INT32_REASON, NeedsOpLayer, type OpLayerUse } from './context';
+import { slice as sliceOf } from './ops-other';
 import { EXPORTABLE_OPS, LAYERS_MODEL_EXPORTS, checkExportable, planExport } from './plan';
 import type { KerasRef } from './builder';
+
+/** Ops whose SkipconnOp runs on the tensors as stored whatever their axis order (elementwise, or broadcasting inputs the plan stores alike). */
+const ELEMENTWISE_INT32_OPS: ReadonlySet<OpType> = new Set<OpType>(['cast', 'add', 'sub', 'mul', 'floorDiv']);
+
+/**
+ * A node that reads or writes int32 as a SkipconnOp (INT32_REASON): with its IR attributes when
+ * its values are stored in the IR's axis order or the op is elementwise, the slice emitter's
+ * physical window for a slice; any other re-laid int32 node is refused naming it.
+ */
+function emitInt32Node(ctx: ExportContext, p: PlannedNode): KerasRef {
+  const logical = [...p.inputPerms, ...p.outputPerms].every((perm) => isIdentity(perm));
+  if (logical || ELEMENTWISE_INT32_OPS.has(p.node.type)) return ctx.nodeAsOpLayer(p, INT32_REASON);
+  if (p.node.type === 'slice') return sliceOf(ctx, p as PlannedNodeOf<'slice'>);
+  const relaid = p.node.inputs.findIndex((_, i) => !isIdentity(p.inputPerms[i]!));
+  throw new UnsupportedError(
+    `op '${p.node.type}' on int32 values stored in another axis order than the IR's (input ${relaid < 0 ? 'order kept, output re-laid' : relaid}, dtype int32) in a LayersModel export`,
+    { node: p.node.spec.name, op: p.node.type },
+    ['int32 values in the IR axis order (no layout), or elementwise int32 ops and slices'],
+  );
+}
 
 /** Writes one planned node with its op's emitter (the node's attrs reach it typed by the op). */
 function emitNode<K extends OpType>(ctx: ExportContext, p: PlannedNodeOf<K>): KerasRef {
@@ -82,9 +103,13 @@ export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, opti
   const layout = options.layout ?? 'source';
   if (layout !== 'source' && layout !== 'NHWC') throw new SkipconnError('USAGE', `layout: expected 'source' or 'NHWC', received ${JSON.stringify(layout)}`);
   for (const [name, info] of vg.values) {
-    if (info.dtype !== 'float32' && info.dtype !== 'float16') {
+    if (info.dtype !== 'float32' && info.dtype !== 'float16' && info.dtype !== 'int32') {
       const producer = vg.producers.get(name);
-      throw new UnsupportedError(`dtype ${info.dtype} (value '${name}') in a LayersModel export`, producer ? { node: producer.spec.name, op: producer.spec.op } : {}, ['float32', 'float16 (exported as float32)']);
+      throw new UnsupportedError(`dtype ${info.dtype} (value '${name}') in a LayersModel export`, producer ? { node: producer.spec.name, op: producer.spec.op } : {}, [
+        'float32',
+        'float16 (exported as float32)',
+        'int32',
+      ]);
     }
   }
   checkExportable(vg);
@@ -93,7 +118,7 @@ export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, opti
 
   const inputs = vg.graph.inputs.map((input) => {
     const ext = externalPerm(input, layout);
-    const ref = ctx.keras.input(input.name, physicalShape(input.shape, ext));
+    const ref = ctx.keras.input(input.name, physicalShape(input.shape, ext), input.dtype === 'int32' ? 'int32' : 'float32');
     const stored = plan.storage.get(input.name)!;
     const key = plan.inputs.find((i) => i.name === input.name)!.key;
     ctx.set(key, { ref: ctx.convertRef(ref, conversionSteps(input.shape, ext, { perm: stored, rank: input.shape.length }), input.name) });
@@ -105,7 +130,7 @@ export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, opti
     if (ctx.foldIfConstant(p)) continue;
     let ref: KerasRef;
     try {
-      ref = emitNode(ctx, p);
+      ref = [...p.node.inputs, ...p.node.outputs].some((v) => v.dtype === 'int32') ? emitInt32Node(ctx, p) : emitNode(ctx, p);
     } catch (err) {
       if (!(err instanceof NeedsOpLayer)) throw err;
       ref = ctx.nodeAsOpLayer(p, err.message);

@@ -49,6 +49,16 @@ export const elu: Emitter<'elu'> = (ctx, p) => {
 /** sqrt: Keras has no square-root layer or activation, so it is a SkipconnOp (tf.sqrt). */
 export const sqrt: Emitter<'sqrt'> = (ctx, p) => ctx.nodeAsOpLayer(p, 'Keras has no sqrt layer or activation');
 
+/**
+ * cast, argMax, floorDiv and gatherNd are SkipconnOp layers: Keras has no layer for them (no cast
+ * layer, no argmax, no integer division, no gather). They read or write int32 values, which the
+ * export sends to SkipconnOp anyway (see INT32_REASON); a cast between float dtypes lands here.
+ */
+export const cast: Emitter<'cast'> = (ctx, p) => ctx.nodeAsOpLayer(p, 'Keras has no cast layer');
+export const argMax: Emitter<'argMax'> = (ctx, p) => ctx.nodeAsOpLayer(p, 'Keras has no argmax layer');
+export const floorDiv: Emitter<'floorDiv'> = (ctx, p) => ctx.nodeAsOpLayer(p, 'Keras has no integer division layer');
+export const gatherNd: Emitter<'gatherNd'> = (ctx, p) => ctx.nodeAsOpLayer(p, 'Keras has no gather layer');
+
 /** clip(0, max) is Keras ReLU(max_value) (ReLU6 with max 6), clip(0, Infinity) is relu; other bounds go to SkipconnOp. */
 export const clip: Emitter<'clip'> = (ctx, p) => {
   const a = p.node.attrs;

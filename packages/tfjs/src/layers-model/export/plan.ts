@@ -11,7 +11,7 @@
  * LayerNormalization need logical order. An NCHW graph thus gets a Permute at its inputs and
  * outputs (or before a flatten) and none around its ops.
  */
-import { UnsupportedError, implementedOps, isOpType, isUnsupported, unsupported, unsupportedReason, type OpTable, type OpType, type Unsupported, type ValidatedGraph } from '@skipconn/core';
+import { UnsupportedError, implementedOps, isOpType, isUnsupported, unsupportedReason, type OpTable, type OpType, type Unsupported, type ValidatedGraph } from '@skipconn/core';
 import type { LayoutPolicy } from '../../kernels/kernel';
 import { planLayouts, type LayoutPlan } from '../../plan/layout';
 import type { Emitter } from './context';
@@ -28,9 +28,6 @@ const CHANNELS_LAST: LayoutPolicy = { placement: 'channelsLast' };
 const FOLLOW: LayoutPolicy = { placement: 'follow' };
 const LOGICAL: LayoutPolicy = { placement: 'logical' };
 const BROADCAST: LayoutPolicy = { placement: 'follow', inputRole: () => 'broadcast' };
-
-/** Why the ops that read or write int32 values are not exported. */
-const NO_INT32 = 'Keras has no layer for it, and the export writes float32 inputs and outputs only (int32 values would need a cast layer Keras does not have)';
 
 export const LAYERS_MODEL_EXPORTS: { readonly [K in OpType]: LayersModelOpExport<K> | Unsupported } = {
   residual: { policy: { placement: 'follow', inputRole: (i) => (i < 2 ? 'data' : 'param') }, emit: other.residual },
@@ -66,10 +63,10 @@ export const LAYERS_MODEL_EXPORTS: { readonly [K in OpType]: LayersModelOpExport
   flatten: { policy: LOGICAL, emit: other.flatten },
   transpose: { policy: { placement: 'any' }, emit: other.transpose },
   slice: { policy: FOLLOW, emit: other.slice },
-  cast: unsupported(NO_INT32),
-  floorDiv: unsupported(NO_INT32),
-  argMax: unsupported(NO_INT32),
-  gatherNd: unsupported(`${NO_INT32}; gatherNd reads int32 indices`),
+  cast: { policy: FOLLOW, emit: other.cast },
+  floorDiv: { policy: BROADCAST, emit: other.floorDiv },
+  argMax: { policy: LOGICAL, emit: other.argMax },
+  gatherNd: { policy: LOGICAL, emit: other.gatherNd },
 };
 
 /** The ops a LayersModel export writes, in vocabulary order. */

@@ -1,5 +1,5 @@
 /** What a layer converter gets: the call, its IR inputs, the graph, and typed config readers. */
-import { FileFormatError, UnsupportedError, clipUserText, tensor, type HostTensor } from '@skipconn/core';
+import { FileFormatError, UnsupportedError, clipUserText, float32Values, tensor, type HostTensor } from '@skipconn/core';
 import { camel } from '../spelling';
 import { reshapeF32, transposeF32, type F32 } from '../host';
 import { keraslayout, type ImportGraph } from './graph';
@@ -73,7 +73,8 @@ export function relaid(c: CallContext, weight: string, perm?: readonly number[],
     if (perm !== undefined && keras.shape.length !== perm.length) {
       throw new FileFormatError(c.file, `layer '${clipUserText(c.call.layer)}' (${clipUserText(c.call.className)}): weight '${weight}' has shape [${keras.shape.join(',')}]; expected rank ${perm.length}`);
     }
-    let t: F32 = { shape: [...keras.shape], data: keras.data as Float32Array };
+    // int32 Keras weights (kept exact when decoded) are float32 for every layer but SkipconnOp's int32 inputs.
+    let t: F32 = { shape: [...keras.shape], data: float32Values(keras) };
     if (perm !== undefined) t = transposeF32(t, perm);
     if (shape !== undefined) t = reshapeF32(t, shape);
     return f32Tensor(t);

@@ -199,13 +199,23 @@ export const skipGate: Converter = (c) => {
   return c.g.node('gate', [layout === undefined ? x : c.g.withLayout(x, layout), c.inputs[1]!], { broadcast: names }, c.name);
 };
 
+/** An int32 constant of a SkipconnOp as it is stored (exact); a float32 one there is the file's fault. */
+function int32Weight(c: CallContext, weight: string): string {
+  return c.irWeight(`${weight}:int32`, () => {
+    const keras = c.kerasWeight(weight);
+    if (keras.dtype !== 'int32') throw new FileFormatError(c.file, `layer '${clipUserText(c.call.layer)}' (${OP_LAYER_CLASS}): weight '${weight}' is ${keras.dtype} in the manifest; its config says int32`);
+    return keras;
+  });
+}
+
 /** SkipconnOp (written by skipconn's exporter): the IR node it carries, on the tensors as they are. */
 export const skipOp: Converter = (c) => {
   const op = String(config(c, 'op'));
   const attrs = irAttrValue(config(c, 'attrs') ?? {}) as Attrs;
-  const infos = (config(c, 'inputs') as { shape: number[]; layout?: string; constant?: boolean }[] | undefined) ?? [];
+  const infos = (config(c, 'inputs') as { shape: number[]; layout?: string; dtype?: string; constant?: boolean }[] | undefined) ?? [];
   let next = 0;
   const inputs = infos.map((info, i) => {
+    if (info.constant === true && info.dtype === 'int32') return int32Weight(c, `input${i}`);
     if (info.constant === true) return relaid(c, `input${i}`);
     const value = c.inputs[next++];
     if (value === undefined) unsupported(c, `${OP_LAYER_CLASS} with more declared inputs than inbound tensors`, ['a config that matches the layer inputs']);

@@ -105,7 +105,7 @@ export function importLayersModel(artifacts: LayersModelArtifacts, options: Laye
         `${file}: input '${clipUserText(input.layer)}' has dimensions [${input.shape.map((d) => d ?? 'null').join(',')}] that are unknown or not non-negative safe integers; give its full shape (inputShapes)`,
       );
     }
-    values.set(refKey({ layer: input.layer, node: 0, tensor: 0 }), g.input(input.layer, shape, inputLayout(topology, input.layer, shape.length)));
+    values.set(refKey({ layer: input.layer, node: 0, tensor: 0 }), g.input(input.layer, shape, inputLayout(topology, input.layer, shape.length), input.dtype));
   }
 
   const irWeights = new Map<string, string>();

@@ -4,7 +4,7 @@
  * ([[layer, node, tensor, kwargs], ...]) and Keras 3 ({ args: [keras tensors], kwargs }). Config
  * keys are camel-cased, so 'batch_input_shape' and 'batchInputShape' read the same.
  */
-import { FileFormatError } from '@skipconn/core';
+import { FileFormatError, UnsupportedError, clipUserText } from '@skipconn/core';
 import type { LayersModelJson } from '../format';
 import { camelKeys } from '../spelling';
 
@@ -30,6 +30,8 @@ export interface KerasInput {
   readonly layer: string;
   /** Full shape; null for unknown dims (the batch, usually). */
   readonly shape: readonly (number | null)[];
+  /** The InputLayer's dtype: float32 unless it says int32. */
+  readonly dtype: 'float32' | 'int32';
 }
 
 export interface Topology {
@@ -72,6 +74,14 @@ function parseInbound(node: unknown, file: string, where: string): TensorRef[] {
   return node.map((r) => parseRef(r, file, where));
 }
 
+/** An input layer's dtype; the ones tfjs feeds besides float32 and int32 (bool, complex64, string) are refused naming the layer. */
+function inputDtype(config: Config, layer: string): 'float32' | 'int32' {
+  const dtype = config['dtype'];
+  if (dtype === undefined || dtype === null || dtype === 'float32') return 'float32';
+  if (dtype === 'int32') return 'int32';
+  throw new UnsupportedError(`input dtype ${clipUserText(JSON.stringify(dtype))}`, { node: layer, op: 'InputLayer' }, ['float32', 'int32']);
+}
+
 function inputShape(config: Config): (number | null)[] | undefined {
   const shape = config['batchInputShape'] ?? config['batchShape'];
   return Array.isArray(shape) ? (shape as (number | null)[]) : undefined;
@@ -99,7 +109,7 @@ export function parseTopology(json: LayersModelJson, file: string): Topology {
     if (l['className'] === 'InputLayer') {
       const shape = inputShape(cfg);
       if (shape === undefined) throw new FileFormatError(file, `input layer '${name}' has no batch_input_shape`);
-      inputs.push({ layer: name, shape });
+      inputs.push({ layer: name, shape, dtype: inputDtype(cfg, name) });
       return;
     }
     const inbound = Array.isArray(l['inboundNodes']) ? (l['inboundNodes'] as unknown[]) : [];
@@ -127,7 +137,7 @@ function parseSequential(config: unknown, file: string): Topology {
       const shape = inputShape(cfg);
       if (shape === undefined) throw new FileFormatError(file, `the first layer of the Sequential model ('${name}') has no batch_input_shape`);
       const input = l['className'] === 'InputLayer' ? name : `${name}_input`;
-      inputs.push({ layer: input, shape });
+      inputs.push({ layer: input, shape, dtype: inputDtype(cfg, input) });
       previous = { layer: input, node: 0, tensor: 0 };
       if (l['className'] === 'InputLayer') return;
     }

@@ -49,7 +49,13 @@ export function decodeWeights(json: LayersModelJson, data: Uint8Array, file: str
       const wide = q.dtype === 'uint16';
       for (let i = 0; i < n; i++) values[i] = (wide ? view.getUint16(offset + 2 * i, true) : view.getUint8(offset + i)) * scale + min;
     } else if (spec.dtype === 'int32') {
-      for (let i = 0; i < n; i++) values[i] = view.getInt32(offset + 4 * i, true);
+      // Kept exact (int32 tensors): SkipconnOp layers read int32 constants; other layers convert them to float32.
+      const ints = new Int32Array(n);
+      for (let i = 0; i < n; i++) ints[i] = view.getInt32(offset + 4 * i, true);
+      offset += n * bytesPer(spec, file);
+      if (out.has(spec.name)) throw new FileFormatError(file, `weight '${spec.name}' is listed twice in the manifest`);
+      out.set(spec.name, tensor('int32', spec.shape, ints));
+      continue;
     } else {
       for (let i = 0; i < n; i++) values[i] = view.getFloat32(offset + 4 * i, true);
     }
