@@ -23,6 +23,8 @@ export interface EngineRun {
   /** Output compared with this adapter's output on the same input. */
   check?: { readonly matches: boolean; readonly detail: string };
   error?: string;
+  /** Why a later round ended this engine's runs (the engine is left out of later rounds; the samples of its earlier rounds stand). */
+  stopped?: string;
 }
 
 export interface BlockResult {
@@ -110,7 +112,8 @@ export function renderSummaryTable(r: PeersResult): string[] {
       const s = median(x.single);
       const p = median(x.pipelined);
       const check = x.check === undefined ? '' : x.check.matches ? ', output matches' : ', **output differs**';
-      return `${ms(s)} ms (${ratio(s, ours ? median(ours.single) : null)}), ${ms(p)} ms (${ratio(p, ours ? median(ours.pipelined) : null)})${check}`;
+      const stopped = x.stopped === undefined ? '' : `; ${x.stopped.replace(/\|/g, '/').slice(0, 200)}`;
+      return `${ms(s)} ms (${ratio(s, ours ? median(ours.single) : null)}), ${ms(p)} ms (${ratio(p, ours ? median(ours.pipelined) : null)})${check}${stopped}`;
     });
     lines.push(`${head}${ourCell} | ${cells.join(' | ')} |`);
   }
@@ -149,7 +152,7 @@ export function renderPeersMarkdown(r: PeersResult): string {
       const check = x === ours ? '(reference)' : x.check === undefined ? '-' : `${x.check.matches ? 'matches' : '**differs**'}: ${x.check.detail}`;
       const took = x.compileS === undefined ? '' : `compiled in ${x.compileS.toFixed(1)} s${x.checkS === undefined ? '' : `, checked in ${x.checkS.toFixed(1)} s`}`;
       const ran = x.error !== undefined ? `**failed**: ${x.error.replace(/\|/g, '/').slice(0, 300)}` : infoText(x.info);
-      const what = [took, ran].filter((t) => t !== '').join('; ');
+      const what = [took, ran, x.stopped?.replace(/\|/g, '/').slice(0, 300) ?? ''].filter((t) => t !== '').join('; ');
       lines.push(`| ${x.engine} | ${x.variant} | ${ms(s)} (${x.single.length}) | ${os} | ${ms(p)} (${x.pipelinedRuns.reduce((a, c) => a + c, 0)}) | ${op} | ${ms(median(x.gpu))} | ${check} | ${what} |`);
     }
     lines.push('');

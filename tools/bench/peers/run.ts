@@ -429,7 +429,7 @@ export async function benchPeerBlocks(adapter: WebGpuAdapter, device: string, op
       let lastRound = 0;
       for (let round = 0; round < R; round++) {
         const now = performance.now();
-        const active = ok.filter((s) => s.run.error === undefined);
+        const active = ok.filter((s) => s.run.error === undefined && s.run.stopped === undefined);
         if (active.length === 0 || left() <= 0) break;
         // The first round always runs (one single run and one back-to-back pair at least, per engine).
         if (round > 0 && (now + lastRound > blockEnd || lastRound > left())) break;
@@ -447,8 +447,11 @@ export async function benchPeerBlocks(adapter: WebGpuAdapter, device: string, op
             s.run.pipelinedRuns.push(k);
             s.run.gpu.push(...many.gpu);
           } catch (err) {
-            s.run.error = errorText(err);
-            console.log(`${section}: ${def.name}: ${s.run.engine} (${s.run.variant}) failed: ${s.run.error}`);
+            // A failure after complete rounds (a kill at the budget's end, mostly) ends this
+            // engine's runs but does not void the samples it has.
+            if (s.run.single.length > 0 && s.run.pipelined.length > 0) s.run.stopped = `stopped in round ${round + 1}: ${errorText(err)}`;
+            else s.run.error = errorText(err);
+            console.log(`${section}: ${def.name}: ${s.run.engine} (${s.run.variant}) failed: ${errorText(err)}`);
           }
         }
         res.rounds = round + 1;
@@ -466,7 +469,7 @@ export async function benchPeerBlocks(adapter: WebGpuAdapter, device: string, op
       write();
       printBlock(section, res);
     }
-    result.complete = result.blocks.every((b) => b.skipped === undefined && b.runs.every((r) => r.error === undefined));
+    result.complete = result.blocks.every((b) => b.skipped === undefined && b.runs.every((r) => r.error === undefined && r.stopped === undefined));
     write();
     return result;
   } finally {
