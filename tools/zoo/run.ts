@@ -18,7 +18,7 @@
  *   --dir <folder>         the exported models
  *   --out <file.json>      the report (default docs/bench/zoo-report.json)
  *   --doc <file.md>        the Markdown file whose zoo-table block is rewritten (default docs/porting.md)
- *   --only a,b             architectures to run (default: every exported one)
+ *   --only a,b             architectures to run, in this order (default: every exported one, by name)
  *   --adapters a,b         adapters to run (default: every adapter available here); 'none' imports only
  *   --opsets 13,17         opsets to run
  *   --max-params N         leave models with more parameters out of the adapter runs (import still runs)
@@ -295,6 +295,21 @@ function readMeta(dir: string, name: string): ExportMeta | null {
   return fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, 'utf8')) as ExportMeta) : null;
 }
 
+/**
+ * The row of a model zoo.py could not export. When torch.onnx refused the same operator at every
+ * opset, that is PyTorch's limit, and the note says so in those words rather than quoting the
+ * first opset's message alone.
+ */
+function exportFailureNote(meta: ExportMeta): string {
+  const failed = Object.entries(meta.exports ?? {}).filter(([, e]) => !e.ok);
+  const operators = new Set(failed.map(([, e]) => /UnsupportedOperatorError: Exporting the operator '([^']+)'/.exec(e.error ?? '')?.[1]));
+  const [operator] = [...operators];
+  if (failed.length > 0 && failed.length === Object.keys(meta.exports ?? {}).length && operators.size === 1 && operator !== undefined) {
+    return `PyTorch cannot export it: torch.onnx ${meta.torch ?? ''} has no export of '${operator}' at opset ${failed.map(([opset]) => opset).join(' or ')} (UnsupportedOperatorError); nothing to import`;
+  }
+  return `not exported: ${meta.reason ?? meta.status}`;
+}
+
 function readReport(file: string): ZooReport {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ZooReport) : { machines: {}, atol: ATOL, rtol: RTOL, adapters: [], models: {} };
 }
@@ -381,7 +396,8 @@ async function main(argv: readonly string[]): Promise<void> {
     }
   }
   const stamp = (cell: Cell): Cell => ({ ...cell, machine, date: new Date().toISOString().slice(0, 10) });
-  const names = (o.only ?? exported).sort();
+  // --only runs in the order given (cheapest first, say); otherwise by name.
+  const names = o.only ?? exported.sort();
   for (const name of names) {
     const meta = readMeta(o.dir, name);
     if (meta === null) throw new Error(`${name}: no ${path.join(o.dir, name, 'meta.json')}; export it with tools/fixtures/zoo.py --only ${name}`);
@@ -397,7 +413,7 @@ async function main(argv: readonly string[]): Promise<void> {
       if (meta.input) e.input = meta.input;
       if (meta.params !== undefined) e.params = meta.params;
       if (meta.status === 'ok') delete e.note;
-      else e.note = `not exported: ${meta.reason ?? meta.status}`;
+      else e.note = exportFailureNote(meta);
     });
     if (meta.status !== 'ok') {
       writer.save();
