@@ -127,7 +127,7 @@ export function renderMarkdown(report: ZooReport): string {
   const machines = [...marks.entries()].map(([key, mark]) => `${mark ? `[${mark}]` : 'unmarked'}: ${report.machines[key]}`);
   const lines: string[] = [];
   lines.push(
-    `Rendered from docs/bench/zoo-report.json by \`npm run zoo -- --render\`. Machines (the cell's mark): ${machines.join('; ')}. Dates: ${[...dates].sort().join(', ')}. Pass: every element within ${report.atol} + ${report.rtol} * |want| of PyTorch's float64 output; the number is the max abs error against it. "torch f32" is PyTorch's own float32 output against its float64 output ("over tol." where it fails the same tolerance); "within torch f32": a failing cell no further off than PyTorch's own float32 output of the export it ran on. "(= opset N)": not run at this opset because its import has the same IR fingerprint as opset N's, whose cell it shows. –: not run.`,
+    `Rendered from docs/bench/zoo-report.json by \`npm run zoo -- --render\`. Machines (the cell's mark): ${machines.join('; ')}. Dates: ${[...dates].sort().join(', ')}. Pass: every element within ${report.atol} + ${report.rtol} * |want| of PyTorch's float64 output; the number is the max abs error against it. "torch f32" is PyTorch's own float32 output against its float64 output ("over tol." where it fails the same tolerance); "within torch f32": a failing cell no further off than PyTorch's own float32 output of the export it ran on. "(= opset N)": not run at this opset because its import has the same IR fingerprint as opset N's, whose cell it shows; "(earlier IR)": run on an import before the importer changed this model's IR. –: not run.`,
   );
   lines.push('');
   const adapters = report.adapters;
@@ -152,7 +152,11 @@ export function renderMarkdown(report: ZooReport): string {
       const t32Text = `${formatNumber(t32?.torch32vs64)}${t32?.torch32Pass === false ? ' (over tol.)' : ''}`;
       const adapterTexts = adapters.map((a) => {
         const shared = sharedCell(m, opset, a);
-        return shared ? `${cellText(shared.cell, marks)} (= opset ${shared.opset})` : cellText(cells[a], marks);
+        if (shared) return `${cellText(shared.cell, marks)} (= opset ${shared.opset})`;
+        const own = cells[a];
+        // A cell from before the row's import was redone, on an IR the importer has since changed.
+        const earlier = own !== undefined && own.status !== 'skipped' && imp?.status === 'pass' && imp.fingerprint !== undefined && !ranOnImport(own, imp) && (own.fingerprint !== undefined || own.irNodes !== undefined);
+        return `${cellText(own, marks)}${earlier ? ` (earlier IR${own.irNodes !== undefined ? ` of ${own.irNodes} nodes` : ''})` : ''}`;
       });
       lines.push(`| ${name} | ${input} | ${opset} | ${impText} | ${t32Text} | ${adapterTexts.join(' | ')} |`);
     }
