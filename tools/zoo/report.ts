@@ -67,11 +67,12 @@ function ranOnImport(cell: Cell, ranOn: Cell | undefined): boolean {
 /**
  * The cell another opset of the same architecture shares with `opset` on `adapter`: one whose
  * import has the same IR fingerprint as this opset's import and which ran on that IR. Null when
- * this opset has its own cell, or no other opset's cell is the same computation.
+ * this opset has its own cell (other than a skip), or no other opset's cell is the same computation.
  */
 export function sharedCell(entry: ModelEntry, opset: string, adapter: string): { opset: string; cell: Cell } | null {
   const own = entry.cells[opset];
-  if (own === undefined || own[adapter] !== undefined) return null;
+  // A 'skipped' cell says why it was not run; the same computation run at the other opset answers for it.
+  if (own === undefined || (own[adapter] !== undefined && own[adapter].status !== 'skipped')) return null;
   const fingerprint = own['import']?.fingerprint;
   if (fingerprint === undefined) return null;
   for (const [other, cells] of Object.entries(entry.cells)) {
