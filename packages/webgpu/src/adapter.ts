@@ -23,7 +23,7 @@ import {
 } from '@skipconn/core';
 import { ADAPTER_NAME, type EngineInfo, type PlanReport } from './engine/engine';
 import type { ConvSettings } from './plan/emit';
-import { WEBGPU_IMPLEMENTED_OPS, WEBGPU_OPS } from './plan/ops';
+import { WEBGPU_IMPLEMENTED_OPS, WEBGPU_INT32_OPS, WEBGPU_OPS } from './plan/ops';
 import { LocalHost } from './host/local';
 import { WEBGPU_DTYPES, float32Graph, float32Weights } from './float16';
 import type { EngineStats, Host, TimeOptions, TimeResult } from './host/types';
@@ -41,9 +41,38 @@ export const ADAPTER_DESCRIPTION = "WebGPU: skipconn's own WGSL kernels with fus
  */
 export const SUPPORTED_OPS: ReadonlySet<string> = new Set<string>(WEBGPU_IMPLEMENTED_OPS);
 
+/** Why int32 values may not reach an op here. */
+function noInt32Kernel(op: string): string {
+  return `op ${op} has no int32 kernel here (int32 runs at ${[...WEBGPU_INT32_OPS].join(', ')})`;
+}
+
 /** Why this adapter does not run `op` on `dtype` (answerable without a device, e.g. by browser proxies). */
 export function webgpuWhyUnsupported(op: string, dtype: DType): string | undefined {
-  return tableWhyUnsupported(WEBGPU_OPS, WEBGPU_DTYPES, op, dtype);
+  const why = tableWhyUnsupported(WEBGPU_OPS, WEBGPU_DTYPES, op, dtype);
+  if (why !== undefined) return why;
+  return dtype === 'int32' && !(WEBGPU_INT32_OPS as ReadonlySet<string>).has(op) ? noInt32Kernel(op) : undefined;
+}
+
+/**
+ * Refuses, naming node, op and dtype, a graph holding a dtype this adapter has no buffers for, or
+ * an int32 value at an op whose kernels are float32 only (core's validator keeps int32 from most
+ * ops; conv2d and convTranspose2d it lets through).
+ */
+function checkDTypes(vg: ValidatedGraph): void {
+  for (const [name, v] of vg.values) {
+    if (!WEBGPU_DTYPES.includes(v.dtype)) {
+      const n = vg.producers.get(name);
+      throw new UnsupportedError(`dtype ${v.dtype} (value '${name}')`, n ? { node: n.spec.name, op: n.spec.op } : {}, WEBGPU_DTYPES);
+    }
+  }
+  for (const n of vg.nodes) {
+    if (WEBGPU_INT32_OPS.has(n.type)) continue;
+    const int32 = [...n.inputs, ...n.outputs].findIndex((v) => v.dtype === 'int32');
+    if (int32 >= 0) {
+      const value = int32 < n.inputs.length ? `input '${n.spec.inputs[int32]}'` : `output '${n.spec.outputs[int32 - n.inputs.length]}'`;
+      throw new UnsupportedError(`dtype int32 (${value}) at op ${n.type}`, { node: n.spec.name, op: n.spec.op }, [`int32 at ${[...WEBGPU_INT32_OPS].join(', ')}`, 'float32 and float16 at every op']);
+    }
+  }
 }
 
 export interface WebGpuAdapterOptions {
@@ -139,9 +168,15 @@ function float16WeightCandidates(vg: ValidatedGraph, storage: WebGpuCompileOptio
   return vg.graph.weights.filter((w) => storage === 'float16' || w.dtype === 'float16').map((w) => w.name);
 }
 
-function feedData(vg: ValidatedGraph, feeds: Readonly<Record<string, HostTensor>>): Map<string, Float32Array> {
+/** The feeds as the engine holds them: int32 ones as they are, every other one as float32. */
+function feedData(vg: ValidatedGraph, feeds: Readonly<Record<string, HostTensor>>): Map<string, Float32Array | Int32Array> {
   checkFeeds(vg, feeds);
-  return new Map(vg.graph.inputs.map((i) => [i.name, float32Values(feeds[i.name]!)]));
+  return new Map(
+    vg.graph.inputs.map((i) => {
+      const t = feeds[i.name]!;
+      return [i.name, t.dtype === 'int32' ? (t.data as Int32Array) : float32Values(t)];
+    }),
+  );
 }
 
 /** The adapter, with the given way to reach a GPU from Node (see index.ts and browser.ts). */
@@ -176,12 +211,7 @@ export function createWebGpuAdapterWith(nodeHost: NodeHostLoader | undefined, op
     whyUnsupported: webgpuWhyUnsupported,
     async compile(vg, weights, compileOptions = {}) {
       const h = ready();
-      for (const [name, v] of vg.values) {
-        if (!WEBGPU_DTYPES.includes(v.dtype)) {
-          const n = vg.producers.get(name);
-          throw new UnsupportedError(`dtype ${v.dtype} (value '${name}')`, n ? { node: n.spec.name, op: n.spec.op } : {}, WEBGPU_DTYPES);
-        }
-      }
+      checkDTypes(vg);
       const { id, report } = await h.compile(float32Graph(vg), float32Weights(vg, weights), {
         fusion: compileOptions.fusion ?? true,
         convPrologue: compileOptions.convPrologue ?? false,

@@ -6,8 +6,8 @@
  */
 import { float32Values, validateGraph, type DType, type Graph, type HostTensor, type ValidatedGraph, type WeightStore } from '@skipconn/core';
 
-/** The dtypes a graph may hold on this adapter. */
-export const WEBGPU_DTYPES: readonly DType[] = ['float32', 'float16'];
+/** The dtypes a graph may hold on this adapter (int32 in i32 buffers, at the ops WEBGPU_INT32_OPS names). */
+export const WEBGPU_DTYPES: readonly DType[] = ['float32', 'float16', 'int32'];
 
 const asFloat32 = <T extends { readonly dtype: DType }>(v: T): T => (v.dtype === 'float16' ? { ...v, dtype: 'float32' } : v);
 
@@ -19,12 +19,12 @@ export function float32Graph(vg: ValidatedGraph): ValidatedGraph {
   return validateGraph(promoted);
 }
 
-/** Weights as float32 tensors (float16 ones decoded; float32 ones as they are). */
+/** Weights with every float16 one decoded to float32 (float32 and int32 ones as they are). */
 export function float32Weights(vg: ValidatedGraph, weights: WeightStore): WeightStore {
   const out = new Map<string, HostTensor>();
   for (const name of vg.weightNames) {
     const w = weights.get(name);
-    if (w !== undefined) out.set(name, w.dtype === 'float32' ? w : { dtype: 'float32', shape: w.shape, data: float32Values(w) });
+    if (w !== undefined) out.set(name, w.dtype === 'float16' ? { dtype: 'float32', shape: w.shape, data: float32Values(w) } : w);
   }
   return out;
 }

@@ -29,9 +29,12 @@ export const ADAPTER_NAME = 'webgpu';
 /** Values rounded and packed per piece when writing float16 weights (even, so every piece starts on a word). */
 const HALF_PACK_ELEMENTS = 1 << 18;
 
+/** A tensor's values on the host: float32 (float16 graphs run in float32) or int32, both 4 bytes an element. */
+export type EngineData = Float32Array | Int32Array;
+
 export interface EngineTensor {
   readonly shape: readonly number[];
-  readonly data: Float32Array;
+  readonly data: EngineData;
 }
 
 export interface CompileSettings {
@@ -89,6 +92,8 @@ interface Transfer {
   readonly shape: readonly number[];
   /** Output only: byte offset in the staging buffer. */
   readonly staging: number;
+  /** Whether its values are int32 (read back as an Int32Array) rather than float32. */
+  readonly int32: boolean;
 }
 
 interface Plan {
@@ -191,7 +196,7 @@ export class Engine {
   }
 
   /** Runs plan `id`; with `marks`, records the time at each phase boundary there (run-trace.ts). */
-  run(id: number, feeds: ReadonlyMap<string, Float32Array>, marks?: RunMarks): Promise<Map<string, EngineTensor>> {
+  run(id: number, feeds: ReadonlyMap<string, EngineData>, marks?: RunMarks): Promise<Map<string, EngineTensor>> {
     return this.exclusive(() => this.runNow(id, feeds, marks));
   }
 
@@ -224,7 +229,7 @@ export class Engine {
    * Runs `fn` on plan `id` with `feeds` uploaded, after every earlier operation and before any
    * later one, so that nothing else uses the device meanwhile (benchmark timing).
    */
-  withUploadedPlan<T>(id: number, feeds: ReadonlyMap<string, Float32Array>, fn: (plan: UploadedPlan) => Promise<T>): Promise<T> {
+  withUploadedPlan<T>(id: number, feeds: ReadonlyMap<string, EngineData>, fn: (plan: UploadedPlan) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       const plan = this.plan(id);
       await this.upload(plan, feeds);
@@ -263,7 +268,7 @@ export class Engine {
     buffer.destroy();
   }
 
-  private async writeChunked(buffer: GPUBuffer, offsetBytes: number, data: Float32Array): Promise<void> {
+  private async writeChunked(buffer: GPUBuffer, offsetBytes: number, data: EngineData): Promise<void> {
     for (let start = 0; start < data.length; start += CHUNK_ELEMENTS) {
       const n = Math.min(CHUNK_ELEMENTS, data.length - start);
       this.device.queue.writeBuffer(buffer, offsetBytes + start * 4, data.buffer, data.byteOffset + start * 4, n * 4);
@@ -326,33 +331,36 @@ export class Engine {
       try {
         const slots = arena.slotSizes.map((elements, i) => {
           if (elements * 4 > maxBinding) {
-            throw new SkipconnError('UNSUPPORTED', `webgpu: a tensor of ${elements} float32 values (${elements * 4} bytes) exceeds this device's maxStorageBufferBindingSize of ${maxBinding} bytes`);
+            throw new SkipconnError('UNSUPPORTED', `webgpu: a tensor of ${elements} values (${elements * 4} bytes) exceeds this device's maxStorageBufferBindingSize of ${maxBinding} bytes`);
           }
           const b = this.createBuffer(elements * 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, `slot ${i}`);
           owned.push(b);
           return b;
         });
-        const constData = (name: string): Float32Array => {
+        const constData = (name: string): EngineData => {
           const derived = built.constants.get(name) ?? emitted.constants.get(name);
           if (derived !== undefined) return derived;
           const w = weights.get(name);
           if (w === undefined) throw new SkipconnError('INPUT_INVALID', `weight '${name}' is missing from the weight store`);
-          if (w.dtype !== 'float32') throw new SkipconnError('UNSUPPORTED', `webgpu: weight '${name}' is ${w.dtype}; this adapter runs float32 only`);
-          return w.data as Float32Array;
+          if (w.dtype === 'float32') return w.data as Float32Array;
+          if (w.dtype === 'int32') return w.data as Int32Array;
+          throw new SkipconnError('UNSUPPORTED', `webgpu: weight '${name}' is ${w.dtype}; the engine holds float32 and int32 values (float16 is decoded before)`);
         };
         const consts = new Map<string, GPUBuffer>();
         const constBuffer = async (name: string): Promise<GPUBuffer> => {
           let b = consts.get(name);
           if (b === undefined) {
             const data = constData(name);
-            const half = halfWeights.has(name);
+            // Only float weights read by dense, matmul or conv2d are packed (plan/half-weights.ts).
+            if (halfWeights.has(name) && !(data instanceof Float32Array)) throw new Error(`internal: weight '${name}' is marked for float16 storage but holds int32 values`);
+            const halves = halfWeights.has(name) && data instanceof Float32Array ? data : undefined;
             // Packed float16: two bytes a value, an odd count padded to a whole word.
-            const bytes = half ? Math.ceil(data.length / 2) * 4 : data.length * 4;
+            const bytes = halves !== undefined ? Math.ceil(halves.length / 2) * 4 : data.length * 4;
             if (bytes > maxBinding) throw new SkipconnError('UNSUPPORTED', `webgpu: weight '${name}' (${bytes} bytes) exceeds maxStorageBufferBindingSize ${maxBinding}`);
             b = this.createBuffer(bytes, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST, name);
             owned.push(b);
             consts.set(name, b);
-            await (half ? this.writeHalvesChunked(b, data) : this.writeChunked(b, 0, data));
+            await (halves !== undefined ? this.writeHalvesChunked(b, halves) : this.writeChunked(b, 0, data));
           }
           return b;
         };
@@ -372,14 +380,14 @@ export class Engine {
         for (const input of vg.graph.inputs) {
           const l = placement.loc(input.name);
           const size = input.shape.reduce((a, b) => a * b, 1);
-          if (size > 0) inputs.push({ name: input.name, buffer: await gpuBuffer(l.buf), offset: l.off * 4, size, shape: input.shape, staging: 0 });
+          if (size > 0) inputs.push({ name: input.name, buffer: await gpuBuffer(l.buf), offset: l.off * 4, size, shape: input.shape, staging: 0, int32: input.dtype === 'int32' });
         }
         const outputs: Transfer[] = [];
         let stagingBytes = 0;
         for (const name of vg.graph.outputs) {
           const l = placement.outputs.get(name)!;
           const size = l.shape.reduce((a, b) => a * b, 1);
-          outputs.push({ name, buffer: await gpuBuffer(l.buf), offset: l.off * 4, size, shape: l.shape, staging: stagingBytes });
+          outputs.push({ name, buffer: await gpuBuffer(l.buf), offset: l.off * 4, size, shape: l.shape, staging: stagingBytes, int32: vg.values.get(name)!.dtype === 'int32' });
           stagingBytes += size * 4;
         }
         const staging = stagingBytes > 0 ? this.createBuffer(stagingBytes, BufferUsage.MAP_READ | BufferUsage.COPY_DST, 'readback') : undefined;
@@ -407,11 +415,13 @@ export class Engine {
     });
   }
 
-  private async upload(plan: Plan, feeds: ReadonlyMap<string, Float32Array>): Promise<void> {
+  private async upload(plan: Plan, feeds: ReadonlyMap<string, EngineData>): Promise<void> {
     for (const t of plan.inputs) {
       const data = feeds.get(t.name);
-      if (data === undefined || data.length !== t.size) {
-        throw new SkipconnError('INPUT_INVALID', `input '${t.name}': expected float32 ${formatShape(t.shape)} (${t.size} values), received ${data === undefined ? 'nothing' : `${data.length} values`}`);
+      const dtype = t.int32 ? 'int32' : 'float32';
+      if (data === undefined || data.length !== t.size || data instanceof Int32Array !== t.int32) {
+        const received = data === undefined ? 'nothing' : `${data instanceof Int32Array ? 'int32' : 'float32'} (${data.length} values)`;
+        throw new SkipconnError('INPUT_INVALID', `input '${t.name}': expected ${dtype} ${formatShape(t.shape)} (${t.size} values), received ${received}`);
       }
       await this.writeChunked(t.buffer, t.offset, data);
     }
@@ -425,7 +435,7 @@ export class Engine {
     }
   }
 
-  private async runNow(id: number, feeds: ReadonlyMap<string, Float32Array>, marks: RunMarks | undefined): Promise<Map<string, EngineTensor>> {
+  private async runNow(id: number, feeds: ReadonlyMap<string, EngineData>, marks: RunMarks | undefined): Promise<Map<string, EngineTensor>> {
     mark(marks, 'started');
     const plan = this.plan(id);
     const staging = plan.staging;
@@ -475,7 +485,7 @@ export class Engine {
     mark(marks, 'checked');
     const result = new Map<string, EngineTensor>();
     if (staging === undefined || mapping === undefined) {
-      for (const o of plan.outputs) result.set(o.name, { shape: o.shape, data: new Float32Array(0) });
+      for (const o of plan.outputs) result.set(o.name, { shape: o.shape, data: o.int32 ? new Int32Array(0) : new Float32Array(0) });
       return result;
     }
     const mapError = await mapping;
@@ -487,10 +497,10 @@ export class Engine {
     try {
       const mapped = staging.getMappedRange();
       for (const o of plan.outputs) {
-        const data = new Float32Array(o.size);
+        const data = o.int32 ? new Int32Array(o.size) : new Float32Array(o.size);
         for (let start = 0; start < o.size; start += CHUNK_ELEMENTS) {
           const n = Math.min(CHUNK_ELEMENTS, o.size - start);
-          data.set(new Float32Array(mapped, o.staging + start * 4, n), start);
+          data.set(o.int32 ? new Int32Array(mapped, o.staging + start * 4, n) : new Float32Array(mapped, o.staging + start * 4, n), start);
           if (o.size > CHUNK_ELEMENTS) await yieldToLoop();
         }
         result.set(o.name, { shape: o.shape, data });

@@ -4,7 +4,7 @@
  * block for long). The adapter talks to either through this interface.
  */
 import type { ResourceCounts, ValidatedGraph, WeightStore } from '@skipconn/core';
-import type { CompileSettings, EngineInfo, EngineTensor, PlanReport, TimeOptions, TimeResult } from '../engine/engine';
+import type { CompileSettings, EngineData, EngineInfo, EngineTensor, PlanReport, TimeOptions, TimeResult } from '../engine/engine';
 import type { RunMarks } from '../engine/run-trace';
 
 export interface EngineStats {
@@ -20,8 +20,8 @@ export interface Host {
   init(): Promise<EngineInfo>;
   compile(vg: ValidatedGraph, weights: WeightStore, settings: CompileSettings): Promise<{ id: number; report: PlanReport }>;
   /** With `marks` (a traced run), records the phase boundaries it passes (engine/run-trace.ts). */
-  run(id: number, feeds: ReadonlyMap<string, Float32Array>, marks?: RunMarks): Promise<Map<string, EngineTensor>>;
-  time(id: number, feeds: ReadonlyMap<string, Float32Array>, options: TimeOptions): Promise<TimeResult>;
+  run(id: number, feeds: ReadonlyMap<string, EngineData>, marks?: RunMarks): Promise<Map<string, EngineTensor>>;
+  time(id: number, feeds: ReadonlyMap<string, EngineData>, options: TimeOptions): Promise<TimeResult>;
   release(id: number): Promise<void>;
   /** Live resources as of the last completed operation (synchronous, for leak checks). */
   counts(): ResourceCounts;

@@ -10,7 +10,7 @@
  */
 import { stridesOf } from '@skipconn/core';
 import { emitExpr, type Expr } from './expr';
-import { bindings, defineShader, itemEntry, load, mathLibrary, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
+import { bindings, defineShader, elemOf, itemEntry, load, mathLibrary, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
 
 export interface EwiseSpec extends ShaderSpec {
   readonly out: ViewSpec;
@@ -60,7 +60,7 @@ export const ewiseShader = defineShader<EwiseSpec>('ewise', (spec) => {
   if (vec) {
     leafAt = (i) => {
       const l = leaves[i]!;
-      return isScalarView(l) ? `vec4<f32>(b${l.b}[${u(l.off)}])` : `b${l.b}[${u(l.off / 4)} + gi]`;
+      return isScalarView(l) ? `vec4<${elemOf(spec, l.b)}>(b${l.b}[${u(l.off)}])` : `b${l.b}[${u(l.off / 4)} + gi]`;
     };
     store = (v) => `b${out.b}[${u(out.off / 4)} + gi] = ${v};`;
   } else if (flat) {

@@ -7,7 +7,12 @@
  */
 import { lit, sfx, type ScalarType } from './wgsl';
 
-export type EOp = 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'gelu_tanh' | 'silu' | 'atleast' | 'atmost' | 'elu';
+/**
+ * Expression ops. add, sub and mul serve float32 and int32 operands alike (WGSL's i32 arithmetic
+ * wraps, as the IR's does); floordiv reads int32; f2i and i2f are the casts between the two. An
+ * expression's constants are float32: the int32 lowerings (binary ops, casts, copies) make none.
+ */
+export type EOp = 'add' | 'sub' | 'mul' | 'div' | 'floordiv' | 'f2i' | 'i2f' | 'sqrt' | 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'gelu_tanh' | 'silu' | 'atleast' | 'atmost' | 'elu';
 
 export type ENode = { readonly k: 'leaf'; readonly i: number } | { readonly k: 'self' } | { readonly k: 'const'; readonly v: number } | { readonly k: 'op'; readonly op: EOp; readonly a: readonly number[] };
 
@@ -115,7 +120,7 @@ export function emitExpr(e: Expr, t: ScalarType, p: string, leaf: (i: number) =>
         const args = n.a.map((x) => `${p}${x}`);
         if (sym !== undefined) v = `${args[0]} ${sym} ${args[1]}`;
         else if (n.op === 'sqrt') v = `sqrt(${args[0]})`;
-        else if (n.op === 'atleast' || n.op === 'atmost' || n.op === 'elu') v = `${n.op}_${s}(${args[0]}, ${args[1]})`;
+        else if (n.op === 'atleast' || n.op === 'atmost' || n.op === 'elu' || n.op === 'floordiv') v = `${n.op}_${s}(${args[0]}, ${args[1]})`;
         else v = `${FN[n.op]}_${s}(${args[0]})`;
         break;
       }
@@ -125,4 +130,4 @@ export function emitExpr(e: Expr, t: ScalarType, p: string, leaf: (i: number) =>
   return { code, result: `${p}${e.root}` };
 }
 
-const FN: Record<string, string> = { relu: 'relu', sigmoid: 'sigm', tanh: 'tanh', gelu: 'gelu', gelu_tanh: 'gelut', silu: 'silu' };
+const FN: Record<string, string> = { relu: 'relu', sigmoid: 'sigm', tanh: 'tanh', gelu: 'gelu', gelu_tanh: 'gelut', silu: 'silu', f2i: 'f2i', i2f: 'i2f' };

@@ -20,9 +20,15 @@ export interface ViewSpec {
 
 export type Access = 'read' | 'read_write';
 
+/**
+ * The WGSL element type of a buffer's values: f32 (float32, and float16 graphs computed in
+ * float32) or i32 (int32). Both are 4 bytes, so offsets, strides and buffer sizes are the same.
+ */
+export type ElemType = 'f32' | 'i32';
+
 export interface BindingSpec {
   readonly access: Access;
-  /** Declared as array<vec4<f32>> (vectorized elementwise path) instead of array<f32>. */
+  /** Declared as array<vec4<...>> (vectorized elementwise path) instead of scalars. */
   readonly vec4?: boolean;
   /**
    * The buffer holds float16 weights packed two to a u32 word (element i in the low half of word
@@ -30,6 +36,13 @@ export interface BindingSpec {
    * `vec4`, four halves per load) and read only through `elem` / `elem4`, which unpack to f32.
    */
   readonly packedHalves?: boolean;
+  /** Present for i32 bindings only, so that float32 specs (and their cache keys) stay as they were. */
+  readonly elem?: 'i32';
+}
+
+/** The element type binding `b` of `spec` declares. */
+export function elemOf(spec: ShaderSpec, b: number): ElemType {
+  return spec.bindings[b]?.elem ?? 'f32';
 }
 
 /** What every shader spec carries: its bindings and its dispatch geometry. */
@@ -148,7 +161,8 @@ export function elem4(spec: ShaderSpec, b: number, q: string): string {
 
 function elementType(bd: BindingSpec): string {
   if (bd.packedHalves === true) return bd.vec4 === true ? 'vec2<u32>' : 'u32';
-  return bd.vec4 === true ? 'vec4<f32>' : 'f32';
+  const scalar = bd.elem ?? 'f32';
+  return bd.vec4 === true ? `vec4<${scalar}>` : scalar;
 }
 
 /** The unpacking function of a float16 binding (core built-ins, no shader-f16 needed). */
@@ -221,6 +235,38 @@ fn gelut_${s}(x: ${t}) -> ${t} { return x * sigm_${s}(1.5957691216057308 * (x + 
 fn silu_${s}(x: ${t}) -> ${t} { return x * sigm_${s}(x); }
 // elu(x; a): a * (exp(x) - 1) below 0, else x; NaN passes by its bits (exp(NaN) is Infinity on SwiftShader).
 fn elu_${s}(x: ${t}, a: ${t}) -> ${t} { return select(select(x, a * (exp(x) - 1.0), x < ${zero}), x, isnan_${s}(x)); }
+${intMathFor(t)}`;
+}
+
+/**
+ * int32 arithmetic and the casts between int32 and float32, at the scalar or vec4 shape of `t`.
+ * WGSL's i32 +, - and * wrap around 2^32 (two's complement), which is the IR's int32 rule, so
+ * they need no function; these are the operations WGSL does not give as the spec defines them.
+ */
+function intMathFor(t: ScalarType): string {
+  const s = sfx(t);
+  const vec = t !== 'f32';
+  const i = vec ? 'vec4<i32>' : 'i32';
+  const b = vec ? 'vec4<bool>' : 'bool';
+  const both = vec ? '&' : '&&';
+  return `// floorDiv: WGSL's / truncates toward zero; one less where a remainder is left and the signs
+// differ rounds toward -Infinity. (b = 0 and -2^31 / -1 are undefined in the IR; WGSL defines
+// both as a, and so does this.)
+fn floordiv_${s}(a: ${i}, b: ${i}) -> ${i} {
+  let q = a / b;
+  let down: ${b} = (q * b != a) ${both} ((a < ${i}(0)) != (b < ${i}(0)));
+  return q - select(${i}(0), ${i}(1), down);
+}
+// float32 to int32: truncation toward zero, out-of-range values saturate, NaN gives 0 (tested by
+// its bits, last, so no comparison above can hide it). i32(x) is only used where x is in range.
+fn f2i_${s}(x: ${t}) -> ${i} {
+  let r = select(select(${i}(x), ${i}(2147483647), x >= ${t}(2147483648.0)), ${i}(-2147483647 - 1), x < ${t}(-2147483648.0));
+  return select(r, ${i}(0), isnan_${s}(x));
+}
+// int32 to float32, rounded to nearest (ties to even) as the IR says: WGSL's f32(i32) may round
+// either way beyond 2^24. The high 16 bits times 2^16 and the low 16 bits are exact in f32, so
+// their sum is one correctly rounded addition (or one fused multiply-add, rounded once as well).
+fn i2f_${s}(x: ${i}) -> ${t} { return ${t}(x >> ${vec ? 'vec4<u32>(16u)' : '16u'}) * 65536.0 + ${t}(x & ${i}(65535)); }
 `;
 }
 

@@ -13,6 +13,8 @@ export interface WireTensor {
   readonly name: string;
   readonly shape: readonly number[];
   readonly data: ArrayBuffer;
+  /** Its bytes are int32 values; float32 otherwise. */
+  readonly int32: boolean;
 }
 
 export type Request =

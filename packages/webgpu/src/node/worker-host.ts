@@ -11,7 +11,7 @@ import { SHARE_ENV, Worker } from 'node:worker_threads';
 import type { ResourceCounts, ValidatedGraph, WeightStore } from '@skipconn/core';
 import { SkipconnError, decodeError } from '@skipconn/core';
 import { entryFile, type EntryFile } from '@skipconn/core/node';
-import type { CompileSettings, EngineInfo, EngineTensor, PlanReport } from '../engine/engine';
+import type { CompileSettings, EngineData, EngineInfo, EngineTensor, PlanReport } from '../engine/engine';
 import type { EngineStats, Host, TimeOptions, TimeResult } from '../host/types';
 import type { Reply, ReplyEnvelope, Request, WireTensor } from './protocol';
 import { mark, type RunMarks } from '../engine/run-trace';
@@ -63,8 +63,8 @@ export class WorkerHost implements Host {
     for (const name of vg.weightNames) {
       const w = weights.get(name);
       if (w === undefined) throw new SkipconnError('INPUT_INVALID', `weight '${name}' is missing from the weight store`);
-      if (w.dtype !== 'float32') throw new SkipconnError('UNSUPPORTED', `webgpu: weight '${name}' is ${w.dtype}; this adapter runs float32 only`);
-      list.push({ name, shape: w.shape, data: copyOut(w.data as Float32Array) });
+      if (w.dtype !== 'float32' && w.dtype !== 'int32') throw new SkipconnError('UNSUPPORTED', `webgpu: weight '${name}' is ${w.dtype}; the worker takes float32 and int32 weights (float16 is decoded before)`);
+      list.push({ name, shape: w.shape, data: copyOut(w.data as EngineData), int32: w.dtype === 'int32' });
     }
     const reply = await this.request(
       { type: 'compile', graph: vg.graph, weights: list, settings },
@@ -74,10 +74,10 @@ export class WorkerHost implements Host {
     return { id: reply.id, report: reply.report };
   }
 
-  async run(id: number, feeds: ReadonlyMap<string, Float32Array>, marks?: RunMarks): Promise<Map<string, EngineTensor>> {
+  async run(id: number, feeds: ReadonlyMap<string, EngineData>, marks?: RunMarks): Promise<Map<string, EngineTensor>> {
     let spare = this.spareFeeds.get(id);
     if (spare === undefined) this.spareFeeds.set(id, (spare = []));
-    const list = [...feeds].map(([name, data]): WireTensor => ({ name, shape: [data.length], data: copyInto(takeSpare(spare, data.byteLength), data) }));
+    const list = [...feeds].map(([name, data]): WireTensor => ({ name, shape: [data.length], data: copyInto(takeSpare(spare, data.byteLength), data), int32: data instanceof Int32Array }));
     const reply = await this.request(
       { type: 'run', id, feeds: list, trace: marks !== undefined },
       list.map((t) => t.data),
@@ -88,10 +88,10 @@ export class WorkerHost implements Host {
     // A graph released meanwhile has no pool any more: its buffers are dropped.
     const pool = this.spareFeeds.get(id);
     if (pool !== undefined) for (const b of reply.spent) if (pool.length < feeds.size) pool.push(b);
-    return new Map(reply.outputs.map((o) => [o.name, { shape: o.shape, data: new Float32Array(o.data) }]));
+    return new Map(reply.outputs.map((o) => [o.name, { shape: o.shape, data: o.int32 ? new Int32Array(o.data) : new Float32Array(o.data) }]));
   }
 
-  async time(id: number, feeds: ReadonlyMap<string, Float32Array>, options: TimeOptions): Promise<TimeResult> {
+  async time(id: number, feeds: ReadonlyMap<string, EngineData>, options: TimeOptions): Promise<TimeResult> {
     const list = wire(feeds);
     const reply = await this.request(
       { type: 'time', id, feeds: list, options },
@@ -172,7 +172,7 @@ export class WorkerHost implements Host {
 }
 
 /** A copy of the data in its own ArrayBuffer, so transferring it never detaches the caller's array. */
-function copyOut(data: Float32Array): ArrayBuffer {
+function copyOut(data: EngineData): ArrayBuffer {
   return data.slice().buffer as ArrayBuffer;
 }
 
@@ -183,11 +183,12 @@ function takeSpare(spare: ArrayBuffer[], bytes: number): ArrayBuffer {
 }
 
 /** `data` copied into `buffer` (of its byte length), so transferring it never detaches the caller's array. */
-function copyInto(buffer: ArrayBuffer, data: Float32Array): ArrayBuffer {
-  new Float32Array(buffer).set(data);
+function copyInto(buffer: ArrayBuffer, data: EngineData): ArrayBuffer {
+  // Bytes, not values: an int32 feed must not pass through float32.
+  new Uint8Array(buffer).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   return buffer;
 }
 
-function wire(feeds: ReadonlyMap<string, Float32Array>): WireTensor[] {
-  return [...feeds].map(([name, data]) => ({ name, shape: [data.length], data: copyOut(data) }));
+function wire(feeds: ReadonlyMap<string, EngineData>): WireTensor[] {
+  return [...feeds].map(([name, data]) => ({ name, shape: [data.length], data: copyOut(data), int32: data instanceof Int32Array }));
 }

@@ -18,8 +18,12 @@ const port = parentPort;
 if (port === null) throw new Error('worker.ts must run in a worker thread');
 let engine: Engine | undefined;
 
-function feedsOf(list: readonly WireTensor[]): Map<string, Float32Array> {
-  return new Map(list.map((t) => [t.name, new Float32Array(t.data)]));
+function valuesOf(t: WireTensor): Float32Array | Int32Array {
+  return t.int32 ? new Int32Array(t.data) : new Float32Array(t.data);
+}
+
+function feedsOf(list: readonly WireTensor[]): Map<string, Float32Array | Int32Array> {
+  return new Map(list.map((t) => [t.name, valuesOf(t)]));
 }
 
 function need(): Engine {
@@ -38,14 +42,14 @@ async function handle(req: Request, receivedAt: number): Promise<{ reply: Reply;
     }
     case 'compile': {
       const vg = validateGraph(req.graph);
-      const weights = new Map<string, HostTensor>(req.weights.map((w) => [w.name, tensor('float32', w.shape, new Float32Array(w.data))]));
+      const weights = new Map<string, HostTensor>(req.weights.map((w) => [w.name, w.int32 ? tensor('int32', w.shape, new Int32Array(w.data)) : tensor('float32', w.shape, new Float32Array(w.data))]));
       const { id, report } = await need().compile(vg, weights, req.settings);
       return { reply: { type: 'compile', id, report }, transfer: [] };
     }
     case 'run': {
       const marks: RunMarks | undefined = req.trace ? { received: receivedAt } : undefined;
       const out = await need().run(req.id, feedsOf(req.feeds), marks);
-      const outputs: WireTensor[] = [...out].map(([name, t]) => ({ name, shape: t.shape, data: t.data.buffer as ArrayBuffer }));
+      const outputs: WireTensor[] = [...out].map(([name, t]) => ({ name, shape: t.shape, data: t.data.buffer as ArrayBuffer, int32: t.data instanceof Int32Array }));
       // writeBuffer copied the feeds: their buffers go back to the host for its next run.
       const spent = req.feeds.map((f) => f.data);
       mark(marks, 'replying');

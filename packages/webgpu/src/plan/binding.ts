@@ -4,14 +4,20 @@
  * binding slot (read, or read_write when the kernel writes it anywhere).
  */
 import { layoutAxes, type Layout } from '@skipconn/core';
-import type { Access, BindingSpec, ViewSpec } from '../kernels/wgsl';
+import type { Access, BindingSpec, ElemType, ViewSpec } from '../kernels/wgsl';
 import type { BufRef, Loc } from './placement';
 import type { Leaf } from './steps';
 
-/** Assigns binding slots to physical buffers for one dispatch. */
+/**
+ * Assigns binding slots to physical buffers for one dispatch, each declared with the element type
+ * of the values the dispatch reads or writes there. One binding holds one type: an allocation's
+ * values share their root's dtype (concat members and reshapes do), so two views of one buffer in
+ * one dispatch with different types would be a planner bug, and throw.
+ */
 export class Binder {
   readonly refs: BufRef[] = [];
   readonly access: Access[] = [];
+  readonly elems: ElemType[] = [];
   private readonly keys: string[] = [];
 
   /** `packedHalves`: whether a reference's buffer holds float16 weights packed in pairs (see BindingSpec). */
@@ -20,7 +26,7 @@ export class Binder {
     private readonly packedHalves: (ref: BufRef) => boolean = () => false,
   ) {}
 
-  bind(ref: BufRef, write = false): number {
+  bind(ref: BufRef, write = false, elem: ElemType = 'f32'): number {
     const key = this.physical(ref);
     let i = this.keys.indexOf(key);
     if (i < 0) {
@@ -28,17 +34,25 @@ export class Binder {
       this.keys.push(key);
       this.refs.push(ref);
       this.access.push('read');
+      this.elems.push(elem);
+    } else if (this.elems[i] !== elem) {
+      throw new Error(`internal: buffer ${key} is bound as ${this.elems[i]} and as ${elem} in one dispatch`);
     }
     if (write) this.access[i] = 'read_write';
     return i;
   }
 
   view(loc: Loc, write = false): ViewSpec {
-    return { b: this.bind(loc.buf, write), off: loc.off, shape: [...loc.shape], strides: [...loc.strides] };
+    return { b: this.bind(loc.buf, write, loc.elem), off: loc.off, shape: [...loc.shape], strides: [...loc.strides] };
   }
 
   bindings(vec4: ReadonlySet<number> = new Set()): BindingSpec[] {
-    return this.access.map((access, i) => ({ access, ...(vec4.has(i) ? { vec4: true } : {}), ...(this.packedHalves(this.refs[i]!) ? { packedHalves: true } : {}) }));
+    return this.access.map((access, i) => ({
+      access,
+      ...(vec4.has(i) ? { vec4: true } : {}),
+      ...(this.packedHalves(this.refs[i]!) ? { packedHalves: true } : {}),
+      ...(this.elems[i] === 'i32' ? { elem: 'i32' as const } : {}),
+    }));
   }
 }
 
@@ -68,7 +82,7 @@ export function alignLoc(loc: Loc, leaf: Pick<Leaf, 'align' | 'slice'>, shape: r
       break;
     }
   }
-  return { buf: l.buf, off: l.off, shape: [...shape], strides };
+  return { buf: l.buf, elem: l.elem, off: l.off, shape: [...shape], strides };
 }
 
 /** [N, C, H, W] order of a 4-D image view in `layout`. */

@@ -42,9 +42,9 @@ function activation(eb: ExprBuilder, kind: ActivationKind, x: number): number {
   return kind === 'none' ? x : eb.op(kind as EOp, x);
 }
 
-/** add, sub, mul, div: NumPy broadcasting. */
+/** add, sub, mul, div, floorDiv (`floordiv`): NumPy broadcasting; the operands' type (f32 or i32) is the bindings'. */
 export const lowerBinary =
-  (op: 'add' | 'sub' | 'mul' | 'div'): AnyElementwiseLowering =>
+  (op: 'add' | 'sub' | 'mul' | 'div' | 'floordiv'): AnyElementwiseLowering =>
   (_node, { eb, arg }) =>
     eb.op(op, arg(0, NUMPY), arg(1, NUMPY));
 
@@ -123,6 +123,18 @@ export const lowerBatchNorm: ElementwiseLowering<'batchNorm'> = (node, ctx) => {
   // (x - mean) * (scale / d) + bias: the reference's value up to rounding, and the factor
   // depends on the channel only, so a conv prologue computes it once per channel.
   return eb.op('add', eb.op('mul', eb.op('sub', x, m), eb.op('div', s, d)), b);
+};
+
+/**
+ * cast: f2i (truncation, saturation, NaN to 0) from float to int32, i2f (rounded to nearest) from
+ * int32 to float32, and the value itself between equal types (float16 runs as float32 here).
+ */
+export const lowerCast: ElementwiseLowering<'cast'> = (node, { eb, arg }) => {
+  const x = arg(0, SAME);
+  const fromInt = node.inputs[0]!.dtype === 'int32';
+  const toInt = node.attrs.to === 'int32';
+  if (fromInt === toInt) return x;
+  return eb.op(toInt ? 'f2i' : 'i2f', x);
 };
 
 /** transpose: a copy whose leaf reads the input with permuted strides. */

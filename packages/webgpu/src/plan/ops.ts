@@ -15,9 +15,13 @@
  *   - standalone: a kernel of its own, never fused.
  *   - view: placement-only, a view of its input's memory (a copy only when that is strided).
  *   - concat: placement-only, members hosted in slices of its output (zero-copy concatenation).
+ *
+ * `int32: true` marks the ops whose kernels are also generated for int32 operands (i32 bindings):
+ * the int32 arithmetic, the casts, argMax, gatherNd and the data-movement ops, which are every op
+ * core lets int32 values reach. compile() refuses an int32 value at any other op (adapter.ts).
  */
-import { implementedOps, isUnsupported, unsupported, type OpType, type Unsupported, type ValidatedNodeOf } from '@skipconn/core';
-import { lowerBatchNorm, lowerBinary, lowerClip, lowerElu, lowerGate, lowerHardSigmoid, lowerGelu, lowerHighway, lowerResidual, lowerTranspose, lowerUnary, type ElementwiseLowering } from './elementwise';
+import { implementedOps, isUnsupported, type OpType, type Unsupported, type ValidatedNodeOf } from '@skipconn/core';
+import { lowerBatchNorm, lowerBinary, lowerCast, lowerClip, lowerElu, lowerGate, lowerHardSigmoid, lowerGelu, lowerHighway, lowerResidual, lowerTranspose, lowerUnary, type ElementwiseLowering } from './elementwise';
 import type { StepEmitter } from './emitters/context';
 import { emitConv2d, emitConvTranspose2d } from './emitters/conv';
 import { emitDense } from './emitters/dense';
@@ -30,36 +34,43 @@ import { emitPad } from './emitters/pad';
 import { emitConcat } from './emitters/concat';
 import { emitViewCopy } from './emitters/view';
 import { emitSlice } from './emitters/slice';
+import { emitArgMax } from './emitters/arg-max';
+import { emitGatherNd } from './emitters/gather-nd';
 
-export interface ElementwiseOpDef<K extends OpType> {
+interface OpDefBase {
+  /** Its kernel is generated for int32 operands too, so int32 values may reach it. */
+  readonly int32?: true;
+}
+
+export interface ElementwiseOpDef<K extends OpType> extends OpDefBase {
   readonly kind: 'elementwise';
   readonly lower: ElementwiseLowering<K>;
 }
 
-export interface AnchorOpDef<K extends OpType> {
+export interface AnchorOpDef<K extends OpType> extends OpDefBase {
   readonly kind: 'anchor';
   /** Whether an elementwise chain feeding only its first input may become its prologue. */
   readonly prologue: boolean;
   readonly emit: StepEmitter<K, 'anchor'>;
 }
 
-export interface NormalizeOpDef<K extends OpType> {
+export interface NormalizeOpDef<K extends OpType> extends OpDefBase {
   readonly kind: 'normalize';
   readonly emit: StepEmitter<K, 'normalize'>;
 }
 
-export interface StandaloneOpDef<K extends OpType> {
+export interface StandaloneOpDef<K extends OpType> extends OpDefBase {
   readonly kind: 'standalone';
   readonly emit: StepEmitter<K, 'standalone'>;
 }
 
-export interface ViewOpDef<K extends OpType> {
+export interface ViewOpDef<K extends OpType> extends OpDefBase {
   readonly kind: 'view';
   /** The copy when its input is not dense. */
   readonly emit: StepEmitter<K, 'view'>;
 }
 
-export interface ConcatOpDef<K extends OpType> {
+export interface ConcatOpDef<K extends OpType> extends OpDefBase {
   readonly kind: 'concat';
   /** Whether members larger than the output are center-cropped to it (U-Net skips); such members are copied. */
   readonly centerCrop: (node: ValidatedNodeOf<K>) => boolean;
@@ -72,19 +83,16 @@ export type WebGpuOpDef<K extends OpType> = ElementwiseOpDef<K> | AnchorOpDef<K>
 
 export type WebGpuOpKind = WebGpuOpDef<OpType>['kind'];
 
-/** Why the ops that read or write int32 values have no kernel here. */
-const NO_INT32 = 'this adapter holds float32 buffers only (float16 graphs run in float32): it has no int32 tensors';
-
 export const WEBGPU_OPS: { readonly [K in OpType]: WebGpuOpDef<K> | Unsupported } = {
   residual: { kind: 'elementwise', lower: lowerResidual },
-  concat: { kind: 'concat', centerCrop: (node) => node.attrs.crop === 'center', emit: emitConcat },
+  concat: { kind: 'concat', int32: true, centerCrop: (node) => node.attrs.crop === 'center', emit: emitConcat },
   highway: { kind: 'elementwise', lower: lowerHighway },
   gate: { kind: 'elementwise', lower: lowerGate },
-  add: { kind: 'elementwise', lower: lowerBinary('add') },
-  sub: { kind: 'elementwise', lower: lowerBinary('sub') },
-  mul: { kind: 'elementwise', lower: lowerBinary('mul') },
+  add: { kind: 'elementwise', int32: true, lower: lowerBinary('add') },
+  sub: { kind: 'elementwise', int32: true, lower: lowerBinary('sub') },
+  mul: { kind: 'elementwise', int32: true, lower: lowerBinary('mul') },
   div: { kind: 'elementwise', lower: lowerBinary('div') },
-  floorDiv: unsupported(NO_INT32),
+  floorDiv: { kind: 'elementwise', int32: true, lower: lowerBinary('floordiv') },
   relu: { kind: 'elementwise', lower: lowerUnary('relu') },
   gelu: { kind: 'elementwise', lower: lowerGelu },
   sigmoid: { kind: 'elementwise', lower: lowerUnary('sigmoid') },
@@ -107,17 +115,20 @@ export const WEBGPU_OPS: { readonly [K in OpType]: WebGpuOpDef<K> | Unsupported 
   globalAvgPool: { kind: 'standalone', emit: emitGlobalAvgPool },
   resize: { kind: 'standalone', emit: emitResize },
   pad: { kind: 'standalone', emit: emitPad },
-  reshape: { kind: 'view', emit: emitViewCopy },
-  flatten: { kind: 'view', emit: emitViewCopy },
-  transpose: { kind: 'elementwise', lower: lowerTranspose },
-  slice: { kind: 'standalone', emit: emitSlice },
-  cast: unsupported(NO_INT32),
-  argMax: unsupported(NO_INT32),
-  gatherNd: unsupported(`${NO_INT32}, and gatherNd reads int32 indices`),
+  reshape: { kind: 'view', int32: true, emit: emitViewCopy },
+  flatten: { kind: 'view', int32: true, emit: emitViewCopy },
+  transpose: { kind: 'elementwise', int32: true, lower: lowerTranspose },
+  slice: { kind: 'standalone', int32: true, emit: emitSlice },
+  cast: { kind: 'elementwise', int32: true, lower: lowerCast },
+  argMax: { kind: 'standalone', int32: true, emit: emitArgMax },
+  gatherNd: { kind: 'standalone', int32: true, emit: emitGatherNd },
 };
 
 /** Ops with a kernel here, in vocabulary order. */
 export const WEBGPU_IMPLEMENTED_OPS: readonly OpType[] = implementedOps(WEBGPU_OPS);
+
+/** Ops whose kernels take int32 operands (`int32: true` above). */
+export const WEBGPU_INT32_OPS: ReadonlySet<OpType> = new Set(WEBGPU_IMPLEMENTED_OPS.filter((op) => (WEBGPU_OPS[op] as OpDefBase).int32 === true));
 
 /** The kind of `op` here; undefined when this adapter does not run it. */
 export function webgpuOpKind(op: OpType): WebGpuOpKind | undefined {

@@ -17,12 +17,15 @@
  */
 import { channelAxis, stridesOf, type ValidatedGraph } from '@skipconn/core';
 import { isDenseView } from '../kernels/ewise';
+import type { ElemType } from '../kernels/wgsl';
 import { copyFused, stepReads, type Step } from './steps';
 
 export type BufRef = { readonly k: 'alloc'; readonly id: number } | { readonly k: 'const'; readonly name: string };
 
 export interface Loc {
   readonly buf: BufRef;
+  /** The WGSL type of its values: i32 for int32 values, f32 for the rest (float16 runs in float32). */
+  readonly elem: ElemType;
   readonly off: number;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
@@ -62,6 +65,9 @@ export function placeValues(vg: ValidatedGraph, built: readonly Step[], constant
   const steps = [...built];
   const isConst = (v: string): boolean => vg.weightNames.has(v) || constants.has(v);
   const shapes = new Map<string, readonly number[]>([...constants].map(([name, data]) => [name, [data.length]]));
+  /** Dense copies of outputs (`name#dense`) hold their output's values; derived constants are float32. */
+  const copyOf = new Map<string, string>();
+  const elemOf = (v: string): ElemType => (vg.values.get(copyOf.get(v) ?? v)?.dtype === 'int32' ? 'i32' : 'f32');
   const producerKind = new Map<string, Step['kind']>();
   steps.forEach((s) => s.outs.forEach((o) => producerKind.set(o, s.kind)));
 
@@ -121,19 +127,20 @@ export function placeValues(vg: ValidatedGraph, built: readonly Step[], constant
     const hit = cache.get(v);
     if (hit !== undefined) return hit;
     const shape = shapeOf(v);
+    const elem = elemOf(v);
     let l: Loc;
     if (isConst(v)) {
-      l = { buf: { k: 'const', name: v }, off: 0, shape, strides: stridesOf(shape) };
+      l = { buf: { k: 'const', name: v }, elem, off: 0, shape, strides: stridesOf(shape) };
     } else if (host.has(v)) {
       const h = host.get(v)!;
       const hl = loc(h.host);
       const axis = channelAxis(vg.values.get(h.host)!.layout!);
-      l = { buf: hl.buf, off: hl.off + h.offset * hl.strides[axis]!, shape, strides: hl.strides };
+      l = { buf: hl.buf, elem, off: hl.off + h.offset * hl.strides[axis]!, shape, strides: hl.strides };
     } else if (aliasOf.has(v)) {
       const src = loc(aliasOf.get(v)!);
-      l = { buf: src.buf, off: src.off, shape, strides: stridesOf(shape) };
+      l = { buf: src.buf, elem, off: src.off, shape, strides: stridesOf(shape) };
     } else {
-      l = { buf: { k: 'alloc', id: rootAlloc(v).id }, off: 0, shape, strides: stridesOf(shape) };
+      l = { buf: { k: 'alloc', id: rootAlloc(v).id }, elem, off: 0, shape, strides: stridesOf(shape) };
     }
     cache.set(v, l);
     return l;
@@ -163,6 +170,7 @@ export function placeValues(vg: ValidatedGraph, built: readonly Step[], constant
     } else {
       const copy = `${name}#dense`;
       shapes.set(copy, l.shape);
+      copyOf.set(copy, name);
       steps.push({ kind: 'ewise', nodes: [], outs: [copy], fused: copyFused(name) });
       outputs.set(name, loc(copy));
     }

@@ -11,7 +11,9 @@
  *     and running a plain one (see StepsOptions.convPrologue);
  *   - an expression feeding a layerNorm becomes its prologue (residual + layerNorm, post-LN), and
  *     when its value is also used elsewhere the layerNorm kernel stores it too (pre-LN).
- * A fusion is only taken when the kernel's storage bindings stay within the device's limit.
+ * A fusion is only taken when the kernel's storage bindings stay within the device's limit, and
+ * an expression reading or writing int32 values is never an anchor's or a normalization's
+ * prologue or epilogue: those kernels bind their operands as f32.
  * With fusion off every node is its own step (merges are still one kernel each).
  * What may fuse with what follows from each op's kind in the op table (./ops.ts).
  */
@@ -127,6 +129,9 @@ export function buildSteps(vg: ValidatedGraph, weights: WeightStore, options: St
   const consumerPositions = new Map<string, number[]>();
   vg.nodes.forEach((n, idx) => n.spec.inputs.forEach((i) => consumerPositions.set(i, [...(consumerPositions.get(i) ?? []), idx])));
   const singleUse = (v: string): boolean => uses.get(v) === 1 && !outputs.has(v);
+  const isInt32 = (v: string): boolean => vg.values.get(v)?.dtype === 'int32';
+  /** Whether an expression computing `out` reads an int32 leaf or yields int32. */
+  const touchesInt32 = (f: Fused, out: string): boolean => isInt32(out) || f.leaves.some((l) => isInt32(l.value));
 
   const placed: { step: Step; pos: number; dead: boolean }[] = [];
   const producer = new Map<string, (typeof placed)[number]>();
@@ -226,6 +231,7 @@ export function buildSteps(vg: ValidatedGraph, weights: WeightStore, options: St
         ] as const) {
           const r = lowerElementwise(node, role.lower, allowInline, allowAnchor && !feedsNormalization.has(out));
           if (r.bindings > options.maxBindings && allowInline) continue;
+          if (r.anchor !== undefined && touchesInt32(r.fused, out)) continue;
           r.absorbed.forEach((p) => (p.dead = true));
           if (r.anchor !== undefined) place({ ...r.anchor, nodes: r.nodes, outs: [out], epi: r.fused }, idx);
           else place({ kind: 'ewise', nodes: r.nodes, outs: [out], fused: r.fused }, idx);
@@ -235,7 +241,7 @@ export function buildSteps(vg: ValidatedGraph, weights: WeightStore, options: St
       }
       case 'anchor': {
         const p = role.prologue && options.convPrologue ? absorbable(node.spec.inputs[0]!) : undefined;
-        if (p !== undefined && p.step.kind === 'ewise') {
+        if (p !== undefined && p.step.kind === 'ewise' && !touchesInt32(p.step.fused, p.step.outs[0]!)) {
           const names = new Set([...p.step.fused.leaves.map((l) => l.value), ...node.spec.inputs.slice(1), '#out']);
           if (names.size <= options.maxBindings) {
             p.dead = true;
@@ -249,7 +255,7 @@ export function buildSteps(vg: ValidatedGraph, weights: WeightStore, options: St
       case 'normalize': {
         const x = node.spec.inputs[0]!;
         const p = options.fusion ? producer.get(x) : undefined;
-        if (p !== undefined && !p.dead && p.step.kind === 'ewise' && shapesEqual(vg.values.get(x)!.shape, node.outputs[0]!.shape)) {
+        if (p !== undefined && !p.dead && p.step.kind === 'ewise' && !touchesInt32(p.step.fused, x) && shapesEqual(vg.values.get(x)!.shape, node.outputs[0]!.shape)) {
           const others = (consumerPositions.get(x) ?? []).filter((q) => q !== idx);
           const keep = others.length > 0 || outputs.has(x);
           const later = others.every((q) => q > idx);

@@ -19,7 +19,7 @@ export const emitConcat: AnyStepEmitter<'concat'> = (node, step, label, ctx) => 
   node.spec.inputs.forEach((m) => {
     const info = vg.values.get(m)!;
     const target = outInfo.shape.map((d, a) => (a === axis ? info.shape[a]! : d));
-    const slice: Loc = { buf: dst.buf, off: dst.off + offset * dst.strides[axis]!, shape: target, strides: dst.strides };
+    const slice: Loc = { buf: dst.buf, elem: dst.elem, off: dst.off + offset * dst.strides[axis]!, shape: target, strides: dst.strides };
     offset += info.shape[axis]!;
     const src = ctx.loc(m);
     const starts = step.centerCrop ? centerCropOffsets(info.shape, target) : target.map(() => 0);

@@ -29,7 +29,7 @@ export const emitMatmul: AnyStepEmitter<'anchor'> = (node, step, label, ctx) => 
       if (i >= r - 2) return l.strides[i - lead]!;
       return i < lead || l.shape[i - lead] === 1 ? 0 : l.strides[i - lead]!;
     });
-    return { buf: l.buf, off: l.off, shape: [...dims.batch, ...inner], strides };
+    return { buf: l.buf, elem: l.elem, off: l.off, shape: [...dims.batch, ...inner], strides };
   };
   const av = binder.view(batchView(promote(al, aRank1, true), [dims.m, dims.k]));
   const bv = binder.view(batchView(promote(bl, bRank1, false), [dims.k, dims.n]));
