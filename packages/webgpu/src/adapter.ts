@@ -55,8 +55,8 @@ export function webgpuWhyUnsupported(op: string, dtype: DType): string | undefin
 
 /**
  * Refuses, naming node, op and dtype, a graph holding a dtype this adapter has no buffers for, or
- * an int32 value at an op whose kernels are float32 only (core's validator keeps int32 from most
- * ops; conv2d and convTranspose2d it lets through).
+ * an int32 value at an op whose kernels are float32 only. Core's validator already keeps int32
+ * from those ops today; this keeps a later vocabulary change from reaching a float kernel silently.
  */
 function checkDTypes(vg: ValidatedGraph): void {
   for (const [name, v] of vg.values) {

@@ -205,6 +205,53 @@ describe('webgpu errors', () => {
     await c.dispose();
   });
 
+  it('holds int32 inputs, weights and outputs bit for bit, through copies, wrapping arithmetic and casts', async () => {
+    const a = gpu.adapter;
+    if (!a) return;
+    const b = new GraphBuilder();
+    // -1 and -8388607 are NaN bit patterns as float32: a float copy could change them.
+    const x = b.input('x', [2, 4], { dtype: 'int32', layout: 'NC' });
+    const w = b.weight('w', tensor('int32', [2, 4], [1, 1, -1, 7, 2, -3, 5, 2147483647]));
+    const sum = b.node('add', [x, w], {}, 'sum');
+    const t = b.node('transpose', [sum], { perm: [1, 0] }, 't');
+    const s = b.node('slice', [t], { starts: [3], ends: [-5], axes: [0], steps: [-1] }, 's');
+    const j = b.node('concat', [x, sum], {}, 'j');
+    const q = b.node('floorDiv', [x, w], {}, 'q');
+    const f = b.node('cast', [x], { to: 'float32' }, 'f');
+    const back = b.node('cast', [b.node('mul', [f, b.weight('k', tensor('float32', [1], [1.5]))], {}, 'm')], { to: 'int32' }, 'back');
+    b.output(s, j, q, f, back);
+    const { validated, weights } = b.build();
+    const c = await a.compile(validated, weights);
+    // 2147483647 + 1 wraps; 16777217 and 16777219 are not float32 values (ties round to even);
+    // 2147483647 * 1.5 saturates when cast back.
+    const feeds = { x: tensor('int32', [2, 4], [2147483647, -8388607, -1, 16777217, 16777219, -7, 9, 1]) };
+    const out = await c.run(feeds);
+    const expected = evaluateGraph(validated, weights, feeds);
+    for (const name of ['s', 'j', 'q', 'back']) {
+      expect(out[name]!.dtype).toBe('int32');
+      expect(out[name]!.data).toBeInstanceOf(Int32Array);
+      expect([...out[name]!.data]).toEqual([...toFloat64(expected[name]!)]);
+    }
+    expect([...out['f']!.data]).toEqual([2147483648, -8388607, -1, 16777216, 16777220, -7, 9, 1]);
+    expect([...out['back']!.data]).toEqual([2147483647, -12582910, -1, 25165824, 25165830, -10, 13, 1]);
+    await c.dispose();
+  });
+
+  it('casts float32 to int32 by truncation, saturating out-of-range values and giving 0 for NaN', async () => {
+    const a = gpu.adapter;
+    if (!a) return;
+    const b = new GraphBuilder();
+    const x = b.input('x', [8]);
+    b.output(b.node('cast', [x], { to: 'int32' }, 'y'));
+    const { validated, weights } = b.build();
+    const c = await a.compile(validated, weights);
+    const feeds = { x: tensor('float32', [8], [2.7, -2.7, -0, NaN, Infinity, -Infinity, 3e9, -2147483648]) };
+    const y = (await c.run(feeds))['y']!;
+    expect([...y.data]).toEqual([2, -2, 0, 0, 2147483647, -2147483648, 2147483647, -2147483648]);
+    expect([...y.data]).toEqual([...toFloat64(evaluateGraph(validated, weights, feeds)['y']!)]);
+    await c.dispose();
+  });
+
   it('reports device loss clearly, and a new adapter works again', async () => {
     if (!gpu.adapter) return;
     const a = createWebGpuAdapter();

@@ -2,13 +2,13 @@
  * The compiler without a GPU: fusion decisions, concat placement and the arena. These run on
  * every machine, GPU or not.
  */
-import { GraphBuilder, OP_TYPES, blocks, implementedOps, randomTensor, validateGraph, type Layout, type OpType, type ValidatedGraph, type WeightStore } from '@skipconn/core';
+import { GraphBuilder, OP_TYPES, blocks, implementedOps, randomTensor, tensor, validateGraph, type Layout, type OpType, type ValidatedGraph, type WeightStore } from '@skipconn/core';
 import { loadCases, materializeCase } from '@skipconn/conformance';
 import { buildSteps } from '../src/plan/steps';
 import { placeValues } from '../src/plan/placement';
 import { planArena } from '../src/plan/arena';
 import { emitCalls } from '../src/plan/emit';
-import { WEBGPU_OPS, webgpuOpKind } from '../src/plan/ops';
+import { WEBGPU_INT32_OPS, WEBGPU_OPS, webgpuOpKind } from '../src/plan/ops';
 import type { Alloc } from '../src/plan/placement';
 import { SUPPORTED_OPS, webgpuWhyUnsupported } from '../src';
 
@@ -29,18 +29,35 @@ function compile(built: { validated: ValidatedGraph; weights: WeightStore }, fus
 
 // Each op's entry in WEBGPU_OPS is required by the compiler (a missing op does not type-check) and
 // carries its lowering or emitter; what tsc cannot see is whether the fusion pass routes a node to
-// it. These compile every float32 conformance graph with fusion off (one step per node) and look
+// it. These compile every float32 and int32 conformance graph with fusion off (one step per node) and look
 // for each op's nodes among the kernel calls.
 describe('op table', () => {
-  it('implements every op of the vocabulary but those of int32 values, and SUPPORTED_OPS and whyUnsupported follow it', () => {
-    const int32Ops = ['floorDiv', 'cast', 'argMax', 'gatherNd'];
-    const implemented = OP_TYPES.filter((op) => !int32Ops.includes(op));
-    expect(implementedOps(WEBGPU_OPS)).toEqual(implemented);
-    expect([...SUPPORTED_OPS]).toEqual(implemented);
-    for (const op of int32Ops) expect(webgpuWhyUnsupported(op, 'float32')).toMatch(/float32 buffers only .* no int32 tensors/);
+  it('implements every op of the vocabulary, int32 at the ops core lets int32 reach, and SUPPORTED_OPS and whyUnsupported follow it', () => {
+    expect(implementedOps(WEBGPU_OPS)).toEqual(OP_TYPES);
+    expect([...SUPPORTED_OPS]).toEqual(OP_TYPES);
+    expect([...WEBGPU_INT32_OPS].sort()).toEqual(['add', 'argMax', 'cast', 'concat', 'flatten', 'floorDiv', 'gatherNd', 'mul', 'reshape', 'slice', 'sub', 'transpose']);
+    for (const op of WEBGPU_INT32_OPS) expect(webgpuWhyUnsupported(op, 'int32')).toBeUndefined();
     expect(webgpuWhyUnsupported('conv2d', 'float32')).toBeUndefined();
     expect(webgpuWhyUnsupported('conv3d', 'float32')).toMatch(/'conv3d' is not an op of the vocabulary/);
-    expect(webgpuWhyUnsupported('relu', 'int32')).toMatch(/dtype int32 is not run/);
+    expect(webgpuWhyUnsupported('relu', 'int32')).toMatch(/op relu has no int32 kernel here/);
+    expect(webgpuWhyUnsupported('relu', 'float64')).toMatch(/dtype float64 is not run/);
+  });
+
+  it('binds int32 values as i32 and keeps int32 expressions out of anchor epilogues', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [1, 2, 4, 4], { layout: 'NCHW' });
+    const conv = b.node('conv2d', [x, b.weight('w', randomTensor([2, 2, 1, 1], 3))], {}, 'conv');
+    const toInt = b.node('cast', [conv], { to: 'int32' }, 'toInt');
+    const idx = b.node('argMax', [b.node('reshape', [conv], { shape: [2, 16] }, 'flat')], { axis: 1 }, 'idx');
+    b.output(b.node('mul', [toInt, b.weight('k', tensor('int32', [1], [3]))], {}, 'thrice'), idx);
+    const { emitted } = compile(b.build());
+    // The cast is not the convolution's epilogue: it reads the f32 convolution output in a pass of its own.
+    expect(emitted.calls.map((c) => c.label)).toEqual(['conv', 'idx', 'toInt+thrice']);
+    const [, argMax, ewise] = emitted.calls;
+    expect(ewise!.bindings.map((bd) => bd.elem ?? 'f32')).toEqual(['i32', 'f32', 'i32']);
+    expect(argMax!.bindings.map((bd) => bd.elem ?? 'f32')).toEqual(['f32', 'i32']);
+    expect(ewise!.source()).toMatch(/array<(vec4<)?i32>?>/);
+    expect(ewise!.source()).toContain('f2i_');
   });
 
   it('every op that writes a kernel of its own reaches its lowering or emitter', () => {
@@ -48,7 +65,7 @@ describe('op table', () => {
     let compiled = 0;
     for (const c of loadCases()) {
       if (typeof c.expected === 'object' && 'error' in c.expected) continue;
-      if (![...c.graph.inputs, ...c.graph.weights].every((v) => v.dtype === 'float32')) continue;
+      if (![...c.graph.inputs, ...c.graph.weights].every((v) => v.dtype === 'float32' || v.dtype === 'int32')) continue;
       const validated = validateGraph(c.graph);
       if (validated.nodes.some((n) => !SUPPORTED_OPS.has(n.type))) continue;
       const { weights } = materializeCase(c);
