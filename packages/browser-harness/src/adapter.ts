@@ -24,7 +24,7 @@ function defaultWhyUnsupported(pageName: string): (op: string, dtype: DType) => 
   if (pageName.startsWith('ort-web:')) return (op, dtype) => tableWhyUnsupported(EXPORTERS, ['float32', 'int32'], op, dtype);
   // tfjs: every core op, float32 and float16 (computed in float32), on every backend.
   if (pageName.startsWith('tfjs:')) return tfjsWhyUnsupported;
-  // webgpu: float32 and float16 (computed in float32), every op with a kernel.
+  // webgpu: float32, float16 (computed in float32) and int32 at the ops with int32 kernels.
   if (pageName === 'webgpu') return webgpuWhyUnsupported;
   return (_op, dtype) => (dtype === 'float32' ? undefined : `dtype ${dtype} is not run (this page adapter runs float32)`);
 }
