@@ -23,6 +23,7 @@ import {
 } from '@skipconn/core';
 import { ADAPTER_NAME, type EngineInfo, type PlanReport } from './engine/engine';
 import type { ConvSettings } from './plan/emit';
+import { halfWeightNames } from './plan/half-weights';
 import { WEBGPU_IMPLEMENTED_OPS, WEBGPU_INT32_OPS, WEBGPU_OPS } from './plan/ops';
 import { LocalHost } from './host/local';
 import { WEBGPU_DTYPES, float32Graph, float32Weights } from './float16';
@@ -168,6 +169,30 @@ function float16WeightCandidates(vg: ValidatedGraph, storage: WebGpuCompileOptio
   return vg.graph.weights.filter((w) => storage === 'float16' || w.dtype === 'float16').map((w) => w.name);
 }
 
+/** float16's largest finite value is 65504; a finite float32 at or above 65520 in magnitude rounds to Infinity. */
+const FLOAT16_OVERFLOW = 65520;
+
+/**
+ * Refuses float32 weights that float16 storage would turn into Infinity: opting a float32 graph
+ * into `weightStorage: 'float16'` may round its weights, but must not compute something else.
+ */
+function checkFloat16Range(vg: ValidatedGraph, weights: WeightStore, names: readonly string[]): void {
+  for (const name of halfWeightNames(vg, names)) {
+    const w = weights.get(name);
+    if (w === undefined || w.dtype !== 'float32') continue;
+    const data = w.data as Float32Array;
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i]!;
+      if (Number.isFinite(v) && Math.abs(v) >= FLOAT16_OVERFLOW) {
+        throw new SkipconnError(
+          'UNSUPPORTED',
+          `webgpu: weight '${name}' holds ${v} at element ${i}, beyond float16's range (largest finite 65504), so weightStorage 'float16' would store it as Infinity; compile with weightStorage: 'float32'`,
+        );
+      }
+    }
+  }
+}
+
 /** The feeds as the engine holds them: int32 ones as they are, every other one as float32. */
 function feedData(vg: ValidatedGraph, feeds: Readonly<Record<string, HostTensor>>): Map<string, Float32Array | Int32Array> {
   checkFeeds(vg, feeds);
@@ -212,12 +237,14 @@ export function createWebGpuAdapterWith(nodeHost: NodeHostLoader | undefined, op
     async compile(vg, weights, compileOptions = {}) {
       const h = ready();
       checkDTypes(vg);
+      const float16Weights = float16WeightCandidates(vg, compileOptions.weightStorage);
+      checkFloat16Range(vg, weights, float16Weights);
       const { id, report } = await h.compile(float32Graph(vg), float32Weights(vg, weights), {
         fusion: compileOptions.fusion ?? true,
         convPrologue: compileOptions.convPrologue ?? false,
         ...(compileOptions.conv ? { conv: compileOptions.conv } : {}),
         gemv: compileOptions.gemv ?? true,
-        float16Weights: float16WeightCandidates(vg, compileOptions.weightStorage),
+        float16Weights,
       });
       let disposed = false;
       const run = async (feeds: Readonly<Record<string, HostTensor>>, marks?: RunMarks): Promise<Record<string, HostTensor>> => {

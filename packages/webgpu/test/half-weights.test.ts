@@ -212,4 +212,19 @@ describe('float16 weight storage on a device', () => {
     const { validated, weights } = b.build();
     await expect(gpu.adapter.compile(validated, weights, { weightStorage: 'bfloat16' as 'float16' })).rejects.toThrow("webgpu: compile option weightStorage must be 'float32' or 'float16', received \"bfloat16\"");
   });
+
+  it("refuses weightStorage 'float16' for a weight that float16 would turn into Infinity, and stores it as float32 otherwise", async () => {
+    if (!gpu.adapter) return;
+    const b = new GraphBuilder();
+    const big = new Float32Array([0.5, -1, 2, 70000, 3, -4, 1, 0.25]);
+    b.output(b.node('dense', [b.input('x', [1, 4]), b.weight('w', { dtype: 'float32', shape: [2, 4], data: big })], {}, 'd'));
+    const { validated, weights } = b.build();
+    await expect(gpu.adapter.compile(validated, weights, { weightStorage: 'float16' })).rejects.toThrow(
+      "webgpu: weight 'w' holds 70000 at element 3, beyond float16's range (largest finite 65504), so weightStorage 'float16' would store it as Infinity; compile with weightStorage: 'float32'",
+    );
+    const compiled = await gpu.adapter.compile(validated, weights, { weightStorage: 'float32' });
+    const x: HostTensor = { dtype: 'float32', shape: [1, 4], data: new Float32Array([1, 1, 1, 1]) };
+    expect([...toFloat64((await compiled.run({ x })).d!)]).toEqual([...toFloat64(evaluateGraph(validated, weights, { x }).d!)].map(Math.fround));
+    await compiled.dispose();
+  });
 });
