@@ -15,6 +15,7 @@ import { sub } from './sub';
 import { mul } from './mul';
 import { div } from './div';
 import { floorDiv } from './floor-div';
+import { equal } from './equal';
 import { relu } from './relu';
 import { gelu } from './gelu';
 import { clip } from './clip';
@@ -43,6 +44,7 @@ import { elu } from './elu';
 import { sqrt } from './sqrt';
 import { argMax } from './arg-max';
 import { gatherNd } from './gather-nd';
+import { topK } from './top-k';
 import { residual } from './residual';
 import { concat } from './concat';
 import { highway } from './highway';
@@ -60,6 +62,7 @@ export const OPS = [
   mul,
   div,
   floorDiv,
+  equal,
   // activations
   relu,
   gelu,
@@ -93,6 +96,7 @@ export const OPS = [
   castOp,
   argMax,
   gatherNd,
+  topK,
 ] as const;
 
 /** The definition of any op of the vocabulary (a union, one member per op). */

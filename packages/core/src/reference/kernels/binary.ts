@@ -6,6 +6,7 @@
 import { defineKernel, f64, type F64Tensor, type ReferenceKernel } from '../kernel';
 import { broadcastIndex } from '../broadcast';
 import { floorDivValue } from '../../ops/floor-div';
+import { equalValue } from '../../ops/equal';
 import type { OpType } from '../../ops';
 
 type Fn = (a: number, b: number) => number;
@@ -37,5 +38,6 @@ export const subKernel = binaryKernel(
 export const mulKernel = binaryKernel('mul', (a, b) => a * b, Math.imul);
 export const divKernel = binaryKernel('div', (a, b) => a / b);
 export const floorDivKernel = binaryKernel('floorDiv', floorDivValue);
+export const equalKernel = binaryKernel('equal', equalValue);
 
 export type { F64Tensor };

@@ -1,7 +1,8 @@
 /** Every reference kernel: the oracle implements every op, so this table has no Unsupported entries. */
 import type { ReferenceKernel } from '../kernel';
 import type { OpType } from '../../ops';
-import { addKernel, subKernel, mulKernel, divKernel, floorDivKernel } from './binary';
+import { addKernel, subKernel, mulKernel, divKernel, floorDivKernel, equalKernel } from './binary';
+import { topKKernel } from './top-k';
 import { argMaxKernel } from './arg-max';
 import { gatherNdKernel } from './gather-nd';
 import { reluKernel, geluKernel, sigmoidKernel, tanhKernel, siluKernel, clipKernel, hardSigmoidKernel, castKernel, eluKernel, sqrtKernel } from './unary';
@@ -36,6 +37,7 @@ export const REFERENCE_KERNELS: { readonly [K in OpType]: ReferenceKernel<K> } =
   mul: mulKernel,
   div: divKernel,
   floorDiv: floorDivKernel,
+  equal: equalKernel,
   relu: reluKernel,
   gelu: geluKernel,
   sigmoid: sigmoidKernel,
@@ -64,4 +66,5 @@ export const REFERENCE_KERNELS: { readonly [K in OpType]: ReferenceKernel<K> } =
   cast: castKernel,
   argMax: argMaxKernel,
   gatherNd: gatherNdKernel,
+  topK: topKKernel,
 };
