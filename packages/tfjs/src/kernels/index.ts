@@ -14,9 +14,11 @@ import { subKernel } from './sub';
 import { mulKernel } from './mul';
 import { divKernel } from './div';
 import { floorDivKernel } from './floor-div';
+import { equalKernel } from './equal';
 import { sqrtKernel } from './sqrt';
 import { argMaxKernel } from './arg-max';
 import { gatherNdKernel } from './gather-nd';
+import { topKKernel } from './top-k';
 import { reluKernel } from './relu';
 import { geluKernel } from './gelu';
 import { sigmoidKernel } from './sigmoid';
@@ -53,6 +55,7 @@ export const TFJS_KERNELS: { readonly [K in OpType]: TfKernelConfig<K> | Unsuppo
   mul: mulKernel,
   div: divKernel,
   floorDiv: floorDivKernel,
+  equal: equalKernel,
   relu: reluKernel,
   gelu: geluKernel,
   sigmoid: sigmoidKernel,
@@ -81,6 +84,7 @@ export const TFJS_KERNELS: { readonly [K in OpType]: TfKernelConfig<K> | Unsuppo
   cast: castKernel,
   argMax: argMaxKernel,
   gatherNd: gatherNdKernel,
+  topK: topKKernel,
 };
 
 /** The ops the tfjs kernels implement, in vocabulary order. */

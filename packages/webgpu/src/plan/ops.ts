@@ -20,7 +20,7 @@
  * the int32 arithmetic, the casts, argMax, gatherNd and the data-movement ops, which are every op
  * core lets int32 values reach. compile() refuses an int32 value at any other op (adapter.ts).
  */
-import { implementedOps, isUnsupported, type OpType, type Unsupported, type ValidatedNodeOf } from '@skipconn/core';
+import { implementedOps, isUnsupported, unsupported, type OpType, type Unsupported, type ValidatedNodeOf } from '@skipconn/core';
 import { lowerBatchNorm, lowerBinary, lowerCast, lowerClip, lowerElu, lowerGate, lowerHardSigmoid, lowerGelu, lowerHighway, lowerResidual, lowerTranspose, lowerUnary, type ElementwiseLowering } from './elementwise';
 import type { StepEmitter } from './emitters/context';
 import { emitConv2d, emitConvTranspose2d } from './emitters/conv';
@@ -93,6 +93,7 @@ export const WEBGPU_OPS: { readonly [K in OpType]: WebGpuOpDef<K> | Unsupported 
   mul: { kind: 'elementwise', int32: true, lower: lowerBinary('mul') },
   div: { kind: 'elementwise', lower: lowerBinary('div') },
   floorDiv: { kind: 'elementwise', int32: true, lower: lowerBinary('floordiv') },
+  equal: unsupported('this adapter has no WGSL comparison kernel'),
   relu: { kind: 'elementwise', lower: lowerUnary('relu') },
   gelu: { kind: 'elementwise', lower: lowerGelu },
   sigmoid: { kind: 'elementwise', lower: lowerUnary('sigmoid') },
@@ -122,6 +123,7 @@ export const WEBGPU_OPS: { readonly [K in OpType]: WebGpuOpDef<K> | Unsupported 
   cast: { kind: 'elementwise', int32: true, lower: lowerCast },
   argMax: { kind: 'standalone', int32: true, emit: emitArgMax },
   gatherNd: { kind: 'standalone', int32: true, emit: emitGatherNd },
+  topK: unsupported('this adapter has no WGSL selection (sort) kernel for topK'),
 };
 
 /** Ops with a kernel here, in vocabulary order. */

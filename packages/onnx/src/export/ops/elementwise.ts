@@ -187,6 +187,21 @@ const floorDiv: OpExporter<'floorDiv'> = (node, ctx) => {
   ctx.define(out, name, permuted);
 };
 
+/**
+ * equal: ONNX Equal (IEEE equality, so NaN equals nothing) gives a bool, cast to the operands'
+ * dtype as the IR gives 1 and 0 there.
+ */
+const equal: OpExporter<'equal'> = (node, ctx) => {
+  const [a, b] = node.spec.inputs as [string, string];
+  const out = node.spec.outputs[0]!;
+  const permuted = followPermuted(ctx, [a, b], node.outputs[0]!.shape.length);
+  const name = ctx.outputName(out, permuted);
+  const test = ctx.temp(`${out}__equal`);
+  ctx.node('Equal', [operand(ctx, a, permuted), operand(ctx, b, permuted)], [test], {}, node.spec.name);
+  ctx.node('Cast', [test], [name], { to: ONNX_TYPE_OF[node.outputs[0]!.dtype] });
+  ctx.define(out, name, permuted);
+};
+
 /** Sqrt (ONNX's definition is the IR's: IEEE square root). */
 const sqrt = sameLayout<'sqrt'>((node, ctx, input, output) => ctx.node('Sqrt', [input], [output], {}, node.spec.name));
 
@@ -196,6 +211,7 @@ export const ELEMENTWISE_EXPORTERS = {
   mul: binary('Mul'),
   div: binary('Div'),
   floorDiv,
+  equal,
   relu: activation('relu'),
   sigmoid: activation('sigmoid'),
   tanh: activation('tanh'),

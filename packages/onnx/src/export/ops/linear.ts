@@ -177,4 +177,17 @@ const gatherNd: OpExporter<'gatherNd'> = (node, ctx) => {
   ctx.define(out, out);
 };
 
-export const LINEAR_EXPORTERS = { dense, matmul, layerNorm, reshape, flatten, transpose, slice, argMax, gatherNd };
+/**
+ * topK: ONNX TopK on the last axis, largest and sorted, which puts the lower index first among
+ * equal values as the IR does; its int64 indices are cast to the IR's int32 (exact below 2^31).
+ */
+const topK: OpExporter<'topK'> = (node, ctx) => {
+  const [values, indices] = node.spec.outputs as [string, string];
+  const wide = ctx.temp(`${indices}__int64`);
+  ctx.node('TopK', [ctx.get(node.spec.inputs[0]!), ctx.int64s('k', [node.attrs.k])], [values, wide], { axis: -1, largest: 1, sorted: 1 }, node.spec.name);
+  ctx.node('Cast', [wide], [indices], { to: ONNX_TYPE_OF.int32 });
+  ctx.define(values, values);
+  ctx.define(indices, indices);
+};
+
+export const LINEAR_EXPORTERS = { dense, matmul, layerNorm, reshape, flatten, transpose, slice, argMax, gatherNd, topK };
