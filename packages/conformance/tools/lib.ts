@@ -79,6 +79,13 @@ export class G {
     return n;
   }
 
+  /** A node with several outputs (topK's values and indices), named `<name>` and `<name>_<output>`. */
+  nodeOutputs(op: string, inputs: readonly string[], attrs: Attrs, name: string, outputs: readonly string[]): string[] {
+    const names = outputs.map((o) => `${name}_${o}`);
+    this.nodes.push({ name, op, inputs: [...inputs], outputs: names, attrs });
+    return names;
+  }
+
   output(...names: string[]): void {
     this.outputs.push(...names);
   }

@@ -19,6 +19,7 @@ import { residualCases } from './cases/merge-residual';
 import { concatCases, gateCases, highwayCases } from './cases/merge-others';
 import { errorCases } from './cases/errors';
 import { argMaxCases, gatherNdCases, intArithmeticCases } from './cases/ops-index';
+import { equalCases, topKCases } from './cases/top-k';
 import { activationCases, binaryCases, castCases, clipCases, eluCases, hardSigmoidCases, softmaxCases, sqrtCases } from './cases/ops-elementwise';
 import { linearCases } from './cases/ops-linear';
 import { convCases } from './cases/ops-conv';
@@ -50,6 +51,7 @@ const FILES: readonly [string, string, () => CaseDef[]][] = [
   ['ops-cast', 'cast: int32 to float32 (pixels, rounding beyond 2^24), float32 to int32 (truncation toward zero), same-dtype casts', castCases],
   ['ops-int', "int32 add, sub and mul (two's complement wrapping), floorDiv (toward -Infinity), int32 concat and reshape", intArithmeticCases],
   ['ops-index', 'argMax (first maximum, NaN wins) and gatherNd (TF GatherNd, ONNX GatherND batch_dims 0)', () => [...argMaxCases(), ...gatherNdCases()]],
+  ['ops-topk', "equal (1 and 0 in the operands' dtype; the max-pool peak test) and topK (descending, lower index first among equals)", () => [...equalCases(), ...topKCases()]],
   ['ops-linear', 'dense and matmul', linearCases],
   ['ops-conv', 'conv2d and convTranspose2d: strides, pads, dilations, groups', convCases],
   ['ops-norm', 'batchNorm (inference) and layerNorm', normCases],

@@ -180,9 +180,19 @@ const gatherNd: OpExporter<'gatherNd'> = (node, ctx) => {
 /**
  * topK: ONNX TopK on the last axis, largest and sorted, which puts the lower index first among
  * equal values as the IR does; its int64 indices are cast to the IR's int32 (exact below 2^31).
+ * An input without elements gets empty constants instead: onnxruntime's TopK kills the process
+ * on one with zero rows (SIGFPE, measured on a [0, 5] input with k = 3 in onnxruntime-node 1.30).
  */
 const topK: OpExporter<'topK'> = (node, ctx) => {
   const [values, indices] = node.spec.outputs as [string, string];
+  const shape = node.outputs[0]!.shape;
+  if (node.inputs[0]!.shape.includes(0)) {
+    ctx.node('Identity', [ctx.constant(`${values}__empty`, tensor(node.outputs[0]!.dtype, shape, []))], [values], {}, node.spec.name);
+    ctx.node('Identity', [ctx.constant(`${indices}__empty`, tensor('int32', shape, []))], [indices]);
+    ctx.define(values, values);
+    ctx.define(indices, indices);
+    return;
+  }
   const wide = ctx.temp(`${indices}__int64`);
   ctx.node('TopK', [ctx.get(node.spec.inputs[0]!), ctx.int64s('k', [node.attrs.k])], [values, wide], { axis: -1, largest: 1, sorted: 1 }, node.spec.name);
   ctx.node('Cast', [wide], [indices], { to: ONNX_TYPE_OF.int32 });
