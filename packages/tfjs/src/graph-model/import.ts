@@ -335,7 +335,7 @@ function computedDType(c: OpContext): 'float32' | 'int32' {
  * recognised: an int32 sum is index arithmetic, not a skip connection.
  */
 const binary =
-  (op: 'add' | 'sub' | 'mul' | 'div' | 'floorDiv', fn: (a: number, b: number) => number): OpConverter =>
+  (op: 'add' | 'sub' | 'mul' | 'div' | 'floorDiv' | 'equal', fn: (a: number, b: number) => number): OpConverter =>
   (c) => {
     const [a, b] = c.inputs as [Val, Val];
     if (c.inputs.length !== 2) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}) has ${c.inputs.length} inputs; expected 2`);
@@ -346,6 +346,22 @@ const binary =
     const operand = (v: Val, i: number) => (v.kind === 'ir' ? v.value : c.weight(i, 'operand', undefined, dtype));
     return out(c.g.node(op, [operand(a, 0), operand(b, 1)], {}, c.node.name));
   };
+
+/**
+ * FloorMod on int32 (centernet's idx mod W): x - floorDiv(x, m) * m, the remainder with the
+ * divisor's sign as TF's FloorMod gives it; folded on constants. Float FloorMod is refused.
+ */
+const floorMod: OpConverter = (c) => {
+  const [a, b] = c.inputs as [Val, Val];
+  if (c.inputs.length !== 2) throw new FileFormatError(c.file, `node '${clipUserText(c.node.name)}' (${c.node.op}) has ${c.inputs.length} inputs; expected 2`);
+  if (a.kind === 'const' && b.kind === 'const') return foldBinary(c, a, b, (x, m) => x - Math.floor(x / m) * m);
+  const dtype = computedDType(c);
+  if (dtype !== 'int32') unsupported(c, 'FloorMod of float values (the IR floor-divides int32 only)', ['FloorMod of int32 values', 'FloorMod of constants']);
+  const operand = (v: Val, i: number) => (v.kind === 'ir' ? v.value : c.weight(i, 'operand', undefined, dtype));
+  const [x, m] = [operand(a, 0), operand(b, 1)];
+  const quotient = c.g.node('floorDiv', [x, m], {}, `${c.node.name}/quotient`);
+  return out(c.g.node('sub', [x, c.g.node('mul', [quotient, m], {}, `${c.node.name}/multiple`)], {}, c.node.name));
+};
 
 /** AddN (the grappler's rewrite of chained adds): pairwise, each pair a residual where it forks. */
 const addN: OpConverter = (c) => {
@@ -874,8 +890,14 @@ const sum: OpConverter = (c) => {
   return constant(keep ? kept : x.shape.filter((_, i) => !axes.has(i)), data);
 };
 
-/** GatherV2 of a constant by constant indices along a constant axis (batch_dims 0). */
+/**
+ * GatherV2 (batch_dims 0, a constant axis): folded when params and indices are constants; on
+ * axis 0 of a computed value (centernet's BatchGather of the box sizes at the peaks), gatherNd
+ * with the indices as one-long coordinates (TF's GatherV2 on axis 0 is GatherNd of
+ * indices[..., None]).
+ */
 const gather: OpConverter = (c) => {
+  if (c.inputs[0]?.kind === 'ir' || c.inputs[1]?.kind === 'ir') return gatherComputed(c);
   const x = constInput(c, 0, 'params');
   const indices = constInput(c, 1, 'indices');
   const rawAxis = constInput(c, 2, 'axis').data[0]!;
@@ -893,6 +915,31 @@ const gather: OpConverter = (c) => {
     }
   }
   return constant([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], data);
+};
+
+function gatherComputed(c: OpContext): Val {
+  if (Number(attr(c, 'batch_dims')?.i ?? 0) !== 0) unsupported(c, 'batch_dims other than 0', ['batch_dims 0']);
+  const x = c.inputs[0]?.kind === 'const' ? c.weight(0, 'params') : computed(c, 0);
+  const rank = c.g.info(x).shape.length;
+  const rawAxis = constInput(c, 2, 'axis').data[0]!;
+  if ((rawAxis < 0 ? rawAxis + rank : rawAxis) !== 0) unsupported(c, `gathering a computed value along axis ${rawAxis}`, ['axis 0 (or constant params and indices)']);
+  const indices = c.inputs[1]?.kind === 'const' ? c.weight(1, 'indices', undefined, 'int32') : computed(c, 1);
+  if (c.g.info(indices).dtype !== 'int32') unsupported(c, `indices of dtype ${c.g.info(indices).dtype}`, ['int32 indices']);
+  const coordinates = c.g.node('reshape', [indices], { shape: [...c.g.info(indices).shape, 1] }, `${c.node.name}/coordinates`);
+  return out(c.g.node('gatherNd', [x, coordinates], {}, c.node.name));
+}
+
+/**
+ * TopKV2 (sorted, k a constant) is topK: values at ':0', int32 indices at ':1'. TF orders equal
+ * values by the lower index first, as the IR does. sorted false leaves TF's order open, so the
+ * sorted order the IR gives is one TF may give.
+ */
+const topKOp: OpConverter = (c) => {
+  const x = computed(c, 0);
+  const k = constInput(c, 1, 'k');
+  if (k.data.length !== 1) unsupported(c, `k of shape ${formatShape(k.shape)}`, ['a scalar k']);
+  const [values, indices] = c.g.nodeWithOutputs('topK', [x], { k: k.data[0]! }, c.node.name, ['', 'indices']);
+  return [out(values!), out(indices!)];
 };
 
 /** Sqrt: folded on constants, the IR's sqrt on computed values. */
@@ -932,6 +979,9 @@ const CONVERTERS: Readonly<Record<string, OpConverter>> = {
   ArgMax: argMaxOp,
   GatherNd: gatherNdOp,
   GatherV2: gather,
+  Equal: binary('equal', (a, b) => (a === b ? 1 : 0)),
+  FloorMod: floorMod,
+  TopKV2: topKOp,
   ResizeBilinear: resizeOp('bilinear'),
   ResizeNearestNeighbor: resizeOp('nearest'),
   Rsqrt: constantMath((v) => 1 / Math.sqrt(v)),

@@ -60,20 +60,32 @@ export class ImportGraph {
 
   /** Adds one node; its output info comes from the op's shape inference (errors name the node). */
   node(op: string, inputs: readonly string[], attrs: Attrs, base: string): string {
+    return this.nodeWithOutputs(op, inputs, attrs, base, [''])[0]!;
+  }
+
+  /**
+   * Adds one node with an output per suffix (topK: values and indices); the output with suffix
+   * '' is named like the node, the others `<node>:<suffix>` (made unique). Returns the output
+   * names in order.
+   */
+  nodeWithOutputs(op: string, inputs: readonly string[], attrs: Attrs, base: string, suffixes: readonly string[]): string[] {
     const name = this.unique(base);
     const ref = { node: name, op };
-    const [info] = inferOpOutputs(
+    const infos = inferOpOutputs(
       op,
       attrs,
       inputs.map((i) => this.info(i)),
       ref,
     );
-    const spec: NodeSpec = Object.keys(attrs).length > 0 ? { name, op, inputs: [...inputs], outputs: [name], attrs } : { name, op, inputs: [...inputs], outputs: [name] };
+    const outputs = suffixes.map((s) => (s === '' ? name : this.unique(`${name}:${s}`)));
+    const spec: NodeSpec = Object.keys(attrs).length > 0 ? { name, op, inputs: [...inputs], outputs, attrs } : { name, op, inputs: [...inputs], outputs };
     this.nodes.push(spec);
-    this.infos.set(name, info!);
-    this.producers.set(name, spec);
-    this.order.set(name, this.order.size);
-    return name;
+    outputs.forEach((o, i) => {
+      this.infos.set(o, infos[i]!);
+      this.producers.set(o, spec);
+      this.order.set(o, this.order.size);
+    });
+    return outputs;
   }
 
   /**
