@@ -379,3 +379,63 @@ describe('GraphModel StridedSlice, Split and SplitV on computed values match tfj
     );
   });
 });
+
+describe('GraphModel peak decoding (centernet) matches tfjs-converter', () => {
+  // 4 class heatmaps on a 6x6 grid: the local maxima of a 3x3 max-pool (Equal, Cast), the 5 best
+  // peaks over every class and cell (TopKV2), the class and the cell of each (int32 FloorMod and
+  // FloorDiv), the row and column of the cell, and the 4 box values of x at each cell (GatherV2 of
+  // a computed [36, 4] value on axis 0).
+  const consts: ConstSpec[] = [
+    { name: 'flat_shape', shape: [2], values: [1, 144], dtype: 'int32' },
+    { name: 'k', shape: [], values: [5], dtype: 'int32' },
+    { name: 'classes', shape: [], values: [4], dtype: 'int32' },
+    { name: 'width', shape: [], values: [6], dtype: 'int32' },
+    { name: 'cells_shape', shape: [2], values: [36, 4], dtype: 'int32' },
+    { name: 'vec_shape', shape: [1], values: [5], dtype: 'int32' },
+    { name: 'axis0', shape: [], values: [0], dtype: 'int32' },
+  ];
+  const nodes: TfNodeJson[] = [
+    { name: 'heat', op: 'Sigmoid', input: ['x'], attr: { T: f32 } },
+    { name: 'pooled', op: 'MaxPool', input: ['heat'], attr: { T: f32, ksize: ints(1, 3, 3, 1), strides: ints(1, 1, 1, 1), padding: { s: b64('SAME') }, data_format: { s: b64('NHWC') } } },
+    { name: 'is_peak', op: 'Equal', input: ['heat', 'pooled'], attr: { T: f32, incompatible_shape_error: { b: true } } },
+    { name: 'peak_f', op: 'Cast', input: ['is_peak'], attr: { SrcT: { type: 'DT_BOOL' }, DstT: f32, Truncate: { b: false } } },
+    { name: 'kept', op: 'Mul', input: ['heat', 'peak_f'], attr: { T: f32 } },
+    { name: 'flat', op: 'Reshape', input: ['kept', 'flat_shape'], attr: { T: f32, Tshape: i32 } },
+    { name: 'top', op: 'TopKV2', input: ['flat', 'k'], attr: { T: f32, sorted: { b: true } } },
+    { name: 'cls', op: 'FloorMod', input: ['top:1', 'classes'], attr: { T: i32 } },
+    { name: 'cell', op: 'FloorDiv', input: ['top:1', 'classes'], attr: { T: i32 } },
+    { name: 'row', op: 'FloorDiv', input: ['cell', 'width'], attr: { T: i32 } },
+    { name: 'col', op: 'FloorMod', input: ['cell', 'width'], attr: { T: i32 } },
+    { name: 'row_f', op: 'Cast', input: ['row'], attr: { SrcT: i32, DstT: f32, Truncate: { b: false } } },
+    { name: 'col_f', op: 'Cast', input: ['col'], attr: { SrcT: i32, DstT: f32, Truncate: { b: false } } },
+    { name: 'cls_f', op: 'Cast', input: ['cls'], attr: { SrcT: i32, DstT: f32, Truncate: { b: false } } },
+    { name: 'cells', op: 'Reshape', input: ['x', 'cells_shape'], attr: { T: f32, Tshape: i32 } },
+    { name: 'cell_v', op: 'Reshape', input: ['cell', 'vec_shape'], attr: { T: i32, Tshape: i32 } },
+    { name: 'boxes', op: 'GatherV2', input: ['cells', 'cell_v', 'axis0'], attr: { Tparams: f32, Tindices: i32, Taxis: i32, batch_dims: { i: '0' } } },
+    { name: 'scores', op: 'Identity', input: ['top'], attr: { T: f32 } },
+  ];
+
+  it('MaxPool, Equal, Cast of a bool, TopKV2, int32 FloorMod and FloorDiv, GatherV2 of a computed value', async () => {
+    const artifacts = model([1, 6, 6, 4], consts, nodes);
+    await expectLikeTfjs(artifacts, 'peak decoding');
+    const imported = importGraphModel(artifacts);
+    const ops = new Set(imported.graph.nodes.map((n) => n.op));
+    for (const op of ['equal', 'topK', 'floorDiv', 'gatherNd']) expect([op, ops.has(op)]).toEqual([op, true]);
+    // The bool of Equal is the equal's 1/0 in float32, so its Cast to float adds no node.
+    expect(imported.graph.nodes.filter((n) => n.op === 'cast').map((n) => n.name)).toEqual(['row_f', 'col_f', 'cls_f']);
+  });
+
+  it('a FloorMod of floats and a TopKV2 with a computed k are refused naming the node', () => {
+    const floatMod = model([1, 6], [{ name: 'two', shape: [], values: [2] }], [{ name: 'rem', op: 'FloorMod', input: ['x', 'two'], attr: { T: f32 } }]);
+    expect(() => importGraphModel(floatMod)).toThrow(/node 'rem' \(FloorMod\).*FloorMod of float values.*FloorMod of int32 values/s);
+    const computedK = model(
+      [1, 6],
+      [{ name: 'axis1', shape: [], values: [1], dtype: 'int32' }],
+      [
+        { name: 'best', op: 'ArgMax', input: ['x', 'axis1'], attr: { T: f32, Tidx: i32, output_type: i32 } },
+        { name: 'top', op: 'TopKV2', input: ['x', 'best'], attr: { T: f32, sorted: { b: true } } },
+      ],
+    );
+    expect(() => importGraphModel(computedK)).toThrow(/node 'top' \(TopKV2\).*computed k.*a constant k/s);
+  });
+});
