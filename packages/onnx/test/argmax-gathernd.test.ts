@@ -42,7 +42,7 @@ test('ArgMax cast to FLOAT keeps its axis by default', () => {
 
 test('an ArgMax read as int64, or with select_last_index 1, is refused naming what it takes', () => {
   expect(() => importModel(model([node('ArgMax', ['x'], ['y'], [int('axis', 1)])], OnnxDataType.INT64))).toThrow(
-    /int64 ArgMax result read as int64: expected every reader a Cast to INT32 or FLOAT.*received readers none and the graph output/,
+    /int64 ArgMax result read as int64: expected every reader a Cast to INT32, FLOAT or FLOAT16.*received readers none and the graph output/,
   );
   const last = model([node('ArgMax', ['x'], ['i'], [int('select_last_index', 1)]), node('Cast', ['i'], ['y'], [int('to', OnnxDataType.INT32)])], OnnxDataType.INT32);
   expect(() => importModel(last)).toThrow(/select_last_index 1/);

@@ -163,6 +163,30 @@ export class ImportContext {
     return out;
   }
 
+  /**
+   * Emits one IR node with several outputs (topK: values and indices), each named by its entry in
+   * `outputs` where that name is free (else a fresh one). Returns the output names in order.
+   */
+  emitOutputs(op: string, inputs: readonly string[], attrs: Attrs, source: NodeProto, outputs: readonly string[]): string[] {
+    const name = this.freshNode(source.name || `${source.opType}_${source.output[0] ?? ''}`);
+    const names = outputs.map((o) => (o !== '' && !this.infos.has(o) ? o : this.fresh(`${name}__out`)));
+    for (const n of names) this.usedNames.add(n);
+    const infos = inferOpOutputs(
+      op,
+      attrs,
+      inputs.map((i) => this.infos.get(i)!),
+      { node: name, op },
+    );
+    const draft: DraftNode = { name, op, inputs: [...inputs], outputs: names, attrs: { ...attrs } };
+    this.nodes.push(draft);
+    names.forEach((n, i) => {
+      this.producers.set(n, draft);
+      this.infos.set(n, infos[i]!);
+    });
+    for (const i of inputs) this.uses.set(i, (this.uses.get(i) ?? 0) + 1);
+    return names;
+  }
+
   bind(onnxName: string, irName: string): void {
     this.values.set(onnxName, irName);
   }

@@ -195,18 +195,29 @@ const Cast: Converter = (node, ctx) => {
  * (what exporters write before using an index): the IR's int32 argMax then feeds those casts.
  * ONNX leaves NaN open; the IR's rule (the first NaN wins) is one ONNX allows.
  */
-const ArgMax: Converter = (node, ctx) => {
-  const a = ctx.attrs(node);
-  if (a.int('select_last_index', 0) !== 0) unsupported(node, 'select_last_index 1 (the last maximum)', "select_last_index 0 (the first maximum, the IR's rule)", '1');
-  const readers = ctx.consumers.get(output(node)) ?? [];
-  const castAway = readers.length > 0 && !ctx.graphOutputs.has(output(node)) && readers.every((n) => n.opType === 'Cast' && [1, 6].includes(ctx.attrs(n).int('to', 0)));
+/**
+ * Refuses an ONNX output of a dtype the IR lacks (ArgMax's and TopK's int64 indices, Equal's bool)
+ * unless every reader casts it at once to INT32, FLOAT or FLOAT16 (what exporters write before using an
+ * index or a mask): the IR value, int32 indices or equal's 1/0, then feeds those casts. An output
+ * nothing reads (TopK's indices when only the values are used) needs no cast.
+ */
+function requireCastAway(node: Parameters<Converter>[0], ctx: ImportContext, name: string, what: string, unread: 'allowed' | 'refused'): void {
+  const readers = ctx.consumers.get(name) ?? [];
+  if (readers.length === 0 && unread === 'allowed' && !ctx.graphOutputs.has(name)) return;
+  const castAway = readers.length > 0 && !ctx.graphOutputs.has(name) && readers.every((n) => n.opType === 'Cast' && [1, 6, 10].includes(ctx.attrs(n).int('to', 0)));
   if (!castAway)
     unsupported(
       node,
-      'an int64 ArgMax result read as int64',
-      'every reader a Cast to INT32 or FLOAT (the IR holds indices as int32)',
-      `readers ${readers.map((n) => n.opType).join(', ') || 'none'}${ctx.graphOutputs.has(output(node)) ? ' and the graph output' : ''}`,
+      what,
+      'every reader a Cast to INT32, FLOAT or FLOAT16 (the IR holds indices as int32 and masks as 1/0)',
+      `readers ${readers.map((n) => n.opType).join(', ') || 'none'}${ctx.graphOutputs.has(name) ? ' and the graph output' : ''}`,
     );
+}
+
+const ArgMax: Converter = (node, ctx) => {
+  const a = ctx.attrs(node);
+  if (a.int('select_last_index', 0) !== 0) unsupported(node, 'select_last_index 1 (the last maximum)', "select_last_index 0 (the first maximum, the IR's rule)", '1');
+  requireCastAway(node, ctx, output(node), 'an int64 ArgMax result read as int64', 'refused');
   ctx.bind(output(node), ctx.emit('argMax', [input(ctx, node, 0)], { axis: a.int('axis', 0), keepDims: a.int('keepdims', 1) === 1 }, node, output(node)));
 };
 
@@ -235,6 +246,38 @@ const GatherND: Converter = (node, ctx) => {
     if (ctx.info(indices).dtype !== 'int32') unsupported(node, `run-time indices of dtype ${ctx.info(indices).dtype}`, 'int32 indices widened by a Cast to INT64, or constant indices', ctx.info(indices).dtype);
   }
   ctx.bind(output(node), ctx.emit('gatherNd', [x, indices], {}, node, output(node)));
+};
+
+/**
+ * Equal is equal: its bool becomes the IR's 1/0 in the operands' dtype, so it imports where
+ * every reader casts it to INT32 or FLOAT (the exporter's Equal + Cast, torch.onnx's
+ * (a == b).float()); the Cast then converts or vanishes as for any value.
+ */
+const Equal: Converter = (node, ctx) => {
+  requireCastAway(node, ctx, output(node), 'a bool Equal result read as bool', 'refused');
+  binary('equal')(node, ctx);
+};
+
+/**
+ * TopK (largest 1, sorted 1, on the last axis, K a constant) is topK, as torch.topk exports.
+ * ONNX puts the lower index first among equal values, as the IR does; its int64 indices import
+ * where every reader casts them to INT32 or FLOAT, or where nothing reads them.
+ */
+const TopK: Converter = (node, ctx) => {
+  const a = ctx.attrs(node);
+  const x = input(ctx, node, 0);
+  const rank = ctx.info(x).shape.length;
+  const axis = a.int('axis', -1);
+  if (axis !== -1 && axis !== rank - 1) unsupported(node, `axis ${axis}`, `the last axis (-1 or ${rank - 1})`, String(axis));
+  if (a.int('largest', 1) !== 1) unsupported(node, 'largest 0 (the smallest elements)', 'largest 1', '0');
+  if (a.int('sorted', 1) !== 1) unsupported(node, 'sorted 0', 'sorted 1', '0');
+  const k = numbers(constInput(ctx, node, 1, 'K'));
+  if (k.length !== 1) unsupported(node, `K of ${k.length} values`, 'one value', String(k.length));
+  const [values, indices] = [node.output[0] ?? '', node.output[1] ?? ''];
+  requireCastAway(node, ctx, indices, 'int64 TopK indices read as int64', 'allowed');
+  const [v, i] = ctx.emitOutputs('topK', [x], { k: k[0]! }, node, [values, indices]);
+  ctx.bind(values, v!);
+  if (indices !== '') ctx.bind(indices, i!);
 };
 
 /** HardSigmoid(alpha, beta) is hardSigmoid with the same attributes (ONNX's defaults are the IR's). */
@@ -276,4 +319,6 @@ export const LINEAR_CONVERTERS: Record<string, Converter> = {
   Cast,
   ArgMax,
   GatherND,
+  Equal,
+  TopK,
 };
