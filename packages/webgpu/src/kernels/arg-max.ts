@@ -22,13 +22,7 @@ export const argMaxShader = defineShader<ArgMaxSpec>('argMax', (spec) => {
   const coords = rows.shape.map((_, a) => `c${a}`);
   const float = elemOf(spec, rows.b) === 'f32';
   const at = (k: string): string => `b${rows.b}[base + ${k} * ${u(stride)}]`;
-  const walk = [
-    `for (var k = 1u; k < ${u(length)}; k++) {`,
-    `  let v = ${at('k')};`,
-    ...(float ? ['  if (is_nan(v)) { best = k; break; }'] : []),
-    '  if (v > m) { m = v; best = k; }',
-    '}',
-  ];
+  const walk = [`for (var k = 1u; k < ${u(length)}; k++) {`, `  let v = ${at('k')};`, ...(float ? ['  if (is_nan(v)) { best = k; break; }'] : []), '  if (v > m) { m = v; best = k; }', '}'];
   const body = [
     ...unravel(rows.shape, 'gi', 'c'),
     `let base = ${addr(rows, coords)};`,
