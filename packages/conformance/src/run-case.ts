@@ -47,15 +47,17 @@ export function longestPath(vg: ValidatedGraph): number {
 
 /**
  * 'op (dtype): reason' for every op of the graph that the adapter declares it does not run, by
- * the dtype of the node's output. This is the only way a case skips: an op the adapter claims
+ * the dtype of each of the node's outputs. This is the only way a case skips: an op the adapter claims
  * and then fails on is a failure.
  */
 export function unsupportedOps(adapter: Adapter, vg: ValidatedGraph): string[] {
   const out = new Set<string>();
   for (const n of vg.nodes) {
-    const dtype = n.outputs[0]!.dtype;
-    const why = adapter.whyUnsupported(n.spec.op, dtype);
-    if (why !== undefined) out.add(`${n.spec.op} (${dtype}): ${why}`);
+    // Every output's dtype: topK gives float values and int32 indices.
+    for (const dtype of new Set(n.outputs.map((o) => o.dtype))) {
+      const why = adapter.whyUnsupported(n.spec.op, dtype);
+      if (why !== undefined) out.add(`${n.spec.op} (${dtype}): ${why}`);
+    }
   }
   return [...out];
 }
