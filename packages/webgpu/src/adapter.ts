@@ -176,8 +176,8 @@ const FLOAT16_OVERFLOW = 65520;
  * Refuses float32 weights that float16 storage would turn into Infinity: opting a float32 graph
  * into `weightStorage: 'float16'` may round its weights, but must not compute something else.
  */
-function checkFloat16Range(vg: ValidatedGraph, weights: WeightStore, names: readonly string[]): void {
-  for (const name of halfWeightNames(vg, names)) {
+function checkFloat16Range(weights: WeightStore, names: Iterable<string>): void {
+  for (const name of names) {
     const w = weights.get(name);
     if (w === undefined || w.dtype !== 'float32') continue;
     const data = w.data as Float32Array;
@@ -237,8 +237,9 @@ export function createWebGpuAdapterWith(nodeHost: NodeHostLoader | undefined, op
     async compile(vg, weights, compileOptions = {}) {
       const h = ready();
       checkDTypes(vg);
-      const float16Weights = float16WeightCandidates(vg, compileOptions.weightStorage);
-      checkFloat16Range(vg, weights, float16Weights);
+      // The engine stores exactly these as float16 (it applies the same rule again, as a guard).
+      const float16Weights = [...halfWeightNames(vg, float16WeightCandidates(vg, compileOptions.weightStorage))];
+      checkFloat16Range(weights, float16Weights);
       const { id, report } = await h.compile(float32Graph(vg), float32Weights(vg, weights), {
         fusion: compileOptions.fusion ?? true,
         convPrologue: compileOptions.convPrologue ?? false,

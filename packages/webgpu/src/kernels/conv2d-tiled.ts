@@ -11,7 +11,7 @@
  */
 import { emitExpr } from './expr';
 import { convGeometry, epilogueStore, type Conv2dSpec } from './conv2d';
-import { bindings, defineShader, elem, load, mathLibrary, u, unravel } from './wgsl';
+import { bindings, defineShader, weightAt, load, mathLibrary, u, unravel } from './wgsl';
 
 export const CONV_TILE = 8;
 
@@ -83,7 +83,7 @@ export const conv2dTiledShader = defineShader<Conv2dTiledSpec>('conv2dTiled', (s
     `        let v = xs[xrow + r * ${u(dw)}];`,
     `        let wk = wrow + p * ${u(kw)} + r;`,
   );
-  for (let k = 0; k < ob; k++) body.push(`        acc[${k}] += v * ${elem(spec, w.b, `wk${k === 0 ? '' : ` + ${u(k * cg * kh * kw)}`}`)};`);
+  for (let k = 0; k < ob; k++) body.push(`        acc[${k}] += v * ${weightAt(spec, w.b, `wk${k === 0 ? '' : ` + ${u(k * cg * kh * kw)}`}`)};`);
   body.push('      }', '    }', '  }', '  workgroupBarrier();', '}');
   body.push(`if (oh < ${u(OH)} && ow < ${u(OW)}) {`);
   for (let k = 0; k < ob; k++) {

@@ -12,7 +12,7 @@
  * reference.
  */
 import { emitExpr, invariantNodes, type Expr } from './expr';
-import { bindings, defineShader, elem, itemEntry, load, mathLibrary, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
+import { bindings, defineShader, weightAt, itemEntry, load, mathLibrary, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
 
 /** Prologue/epilogue: an expression whose leaves are views in the kernel's canonical coordinates. */
 export interface FusedExpr {
@@ -119,7 +119,7 @@ export const conv2dShader = defineShader<Conv2dSpec>('conv2d', (spec) => {
   }
   body.push('      }');
   body.push(`      let wk = wrow + p * ${u(kw)} + q;`);
-  for (let k = 0; k < ob; k++) body.push(`      acc[${k}] += v * ${elem(spec, w.b, `wk${k === 0 ? '' : ` + ${u(k * cg * kh * kw)}`}`)};`);
+  for (let k = 0; k < ob; k++) body.push(`      acc[${k}] += v * ${weightAt(spec, w.b, `wk${k === 0 ? '' : ` + ${u(k * cg * kh * kw)}`}`)};`);
   body.push('    }', '  }', '}');
   for (let k = 0; k < ob; k++) {
     const ok = k === 0 ? 'o' : `(o + ${u(k)})`;

@@ -5,7 +5,7 @@
  */
 import { epilogueStore, type FusedExpr } from './conv2d';
 import { gemmBody, gemmEntry, gemmShared, gemmTiles } from './gemm';
-import { bindings, defineShader, elem, load, mathLibrary, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
+import { bindings, defineShader, weightAt, load, mathLibrary, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
 
 export interface DenseSpec extends ShaderSpec {
   readonly x: ViewSpec;
@@ -35,7 +35,7 @@ export const denseShader = defineShader<DenseSpec>('dense', (spec) => {
     k,
     rowSetup: (row: string, p: string) => unravel(lead, `min(${row}, ${u(Math.max(0, m - 1))})`, p),
     a: (_row: string, kk: string) => load(x, [...leadCoords('ra'), kk]),
-    b: (kk: string, col: string) => elem(spec, w.b, `${u(w.off)} + ${col} * ${u(k)} + ${kk}`),
+    b: (kk: string, col: string) => weightAt(spec, w.b, `${u(w.off)} + ${col} * ${u(k)} + ${kk}`),
     store: (_row: string, col: string, value: string) => [
       bias === undefined ? `let r = ${value};` : `let r = ${value} + b${bias.b}[${u(bias.off)} + ${col}];`,
       ...epilogueStore(epi, out, 'r', [...leadCoords('ra'), col]),

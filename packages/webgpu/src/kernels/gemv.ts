@@ -17,7 +17,7 @@
  * [batch..., n] (output, epilogue leaves), so strided and broadcast operands need no copy.
  */
 import { epilogueStore, type FusedExpr } from './conv2d';
-import { addr, bindings, defineShader, elem, elem4, mathLibrary, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
+import { addr, bindings, defineShader, weightAt, weightVec4At, mathLibrary, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
 
 export const GEMV_WG = 256;
 
@@ -149,11 +149,11 @@ export const gemvShader = defineShader<GemvSpec>('gemv', (spec) => {
       // Both views step by 1 along k and start on a multiple of 4: vec4 index = element index / 4.
       body.push('var acc = vec4<f32>(0.0);', `if (col < ${u(n)}) {`);
       body.push(`  let xq = (${xAt('0u')}) / 4u;`, `  let wq = (${wAt('0u', 'col')}) / 4u;`);
-      body.push(`  for (var q = li; q < ${u(k / 4)}; q += ${u(lanes)}) { acc += b${x.b}[xq + q] * ${elem4(spec, w.b, 'wq + q')}; }`);
+      body.push(`  for (var q = li; q < ${u(k / 4)}; q += ${u(lanes)}) { acc += b${x.b}[xq + q] * ${weightVec4At(spec, w.b, 'wq + q')}; }`);
       body.push('}', 'red[lid.x] = acc.x + acc.y + acc.z + acc.w;');
     } else {
       body.push('var acc = 0.0;', `if (col < ${u(n)}) {`);
-      body.push(`  for (var kk = li; kk < ${u(k)}; kk += ${u(lanes)}) { acc += b${x.b}[${xAt('kk')}] * ${elem(spec, w.b, wAt('kk', 'col'))}; }`);
+      body.push(`  for (var kk = li; kk < ${u(k)}; kk += ${u(lanes)}) { acc += b${x.b}[${xAt('kk')}] * ${weightAt(spec, w.b, wAt('kk', 'col'))}; }`);
       body.push('}', 'red[lid.x] = acc;');
     }
     const sum = reduceLanes(lanes, 1, 'li', 'f32');
@@ -170,9 +170,9 @@ export const gemvShader = defineShader<GemvSpec>('gemv', (spec) => {
     body.push(`var acc = ${red}(0.0);`, `if (cq < ${u(units)}) {`);
     if (vec4) {
       // The matrix steps by 1 along n and by a multiple of 4 along k: vec4 index = element index / 4.
-      body.push(`  for (var kk = li; kk < ${u(k)}; kk += ${u(lanes)}) { acc += b${x.b}[${xAt('kk')}] * ${elem4(spec, w.b, `(${wAt('kk', '0u')}) / 4u + cq`)}; }`);
+      body.push(`  for (var kk = li; kk < ${u(k)}; kk += ${u(lanes)}) { acc += b${x.b}[${xAt('kk')}] * ${weightVec4At(spec, w.b, `(${wAt('kk', '0u')}) / 4u + cq`)}; }`);
     } else {
-      body.push(`  for (var kk = li; kk < ${u(k)}; kk += ${u(lanes)}) { acc += b${x.b}[${xAt('kk')}] * ${elem(spec, w.b, wAt('kk', 'cq'))}; }`);
+      body.push(`  for (var kk = li; kk < ${u(k)}; kk += ${u(lanes)}) { acc += b${x.b}[${xAt('kk')}] * ${weightAt(spec, w.b, wAt('kk', 'cq'))}; }`);
     }
     const sum = reduceLanes(lanes, side, 'li', red);
     body.push('}', 'red[lid.x] = acc;', ...sum.lines);

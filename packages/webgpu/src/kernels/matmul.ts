@@ -5,7 +5,7 @@
  */
 import { epilogueStore, type FusedExpr } from './conv2d';
 import { gemmBody, gemmEntry, gemmShared, gemmTiles } from './gemm';
-import { addr, bindings, defineShader, elem, load, mathLibrary, type ShaderSpec, type ViewSpec } from './wgsl';
+import { addr, bindings, defineShader, weightAt, load, mathLibrary, type ShaderSpec, type ViewSpec } from './wgsl';
 
 export interface MatmulSpec extends ShaderSpec {
   readonly a: ViewSpec;
@@ -30,7 +30,7 @@ export const matmulShader = defineShader<MatmulSpec>('matmul', (spec) => {
     n: out.shape[r - 1]!,
     k: a.shape[r - 1]!,
     a: (row: string, kk: string) => load(a, [...bc, row, kk]),
-    b: (kk: string, col: string) => elem(spec, b.b, addr(b, [...bc, kk, col])),
+    b: (kk: string, col: string) => weightAt(spec, b.b, addr(b, [...bc, kk, col])),
     store: (row: string, col: string, value: string) => epilogueStore(epi, out, value, [...bc, row, col]),
   };
   return `${bindings(spec)}

@@ -33,7 +33,7 @@ export interface BindingSpec {
   /**
    * The buffer holds float16 weights packed two to a u32 word (element i in the low half of word
    * i / 2 when i is even, the high half when odd): declared array<u32> (array<vec2<u32>> with
-   * `vec4`, four halves per load) and read only through `elem` / `elem4`, which unpack to f32.
+   * `vec4`, four halves per load) and read only through `weightAt` / `weightVec4At`, which unpack to f32.
    */
   readonly packedHalves?: boolean;
   /** Present for i32 bindings only, so that float32 specs (and their cache keys) stay as they were. */
@@ -150,12 +150,12 @@ export function load(v: ViewSpec, coords: readonly string[]): string {
  * The f32 element at `index` of binding `b`, whichever way the binding stores it: a kernel that
  * may read a weight stored as float16 (dense, matmul, gemv, conv2d) reads it through this.
  */
-export function elem(spec: ShaderSpec, b: number, index: string): string {
+export function weightAt(spec: ShaderSpec, b: number, index: string): string {
   return spec.bindings[b]?.packedHalves === true ? `half${b}(${index})` : `b${b}[${index}]`;
 }
 
 /** The vec4<f32> at vec4 index `q` (elements 4q .. 4q + 3) of a binding declared with `vec4`. */
-export function elem4(spec: ShaderSpec, b: number, q: string): string {
+export function weightVec4At(spec: ShaderSpec, b: number, q: string): string {
   return spec.bindings[b]?.packedHalves === true ? `halves${b}(${q})` : `b${b}[${q}]`;
 }
 

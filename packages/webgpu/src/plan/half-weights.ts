@@ -1,13 +1,13 @@
 /**
  * Weights stored on the GPU as float16: two halves per u32 word, read with WGSL's core built-in
  * `unpack2x16float` (no `shader-f16` needed) and accumulated in float32. A weight qualifies only
- * where every kernel binding it reads it through `elem` / `elem4` (kernels/wgsl.ts): the matrix of
+ * where every kernel binding it reads it through `weightAt` / `weightVec4At` (kernels/wgsl.ts): the matrix of
  * dense (also on the matrix-vector kernel), matmul's right operand and conv2d's filter. A weight
  * read anywhere else (an elementwise leaf, a concat member, a graph output, a bias) stays float32.
  */
 import { float32ToFloat16Bits, type OpType, type ValidatedGraph } from '@skipconn/core';
 
-/** The (op, input index) pairs whose kernels read that input through `elem`. */
+/** The (op, input index) pairs whose kernels read that input through `weightAt`. */
 const HALF_READERS: Readonly<Partial<Record<OpType, number>>> = { dense: 1, matmul: 1, conv2d: 1 };
 
 /** The weights among `candidates` that every reader reads as a packed-float16 operand. */

@@ -70,7 +70,7 @@ export function size(shape: readonly number[]): number {
 
 /**
  * `halfWeights`: weights whose buffers hold packed float16 pairs; every binding of one is marked
- * so (BindingSpec.packedHalves), and only kernels that read through `elem` may bind them.
+ * so (BindingSpec.packedHalves), and only kernels that read through `weightAt` may bind them.
  */
 export function createEmitContext(
   vg: ValidatedGraph,
