@@ -63,3 +63,15 @@ export async function checkAgainstReference(adapter: WebGpuAdapter, vg: Validate
     await compiled.dispose();
   }
 }
+
+/** Every output element with the same value (Object.is: -0 is not +0, NaN is NaN). */
+export function expectSame(got: Record<string, HostTensor>, want: Record<string, HostTensor>): void {
+  for (const [name, w] of Object.entries(want)) {
+    const g = got[name]!;
+    expect(g.shape).toEqual(w.shape);
+    expect(g.dtype).toBe(w.dtype);
+    let bad = -1;
+    for (let i = 0; i < w.data.length && bad < 0; i++) if (!Object.is(Number(g.data[i]), Number(w.data[i]))) bad = i;
+    if (bad >= 0) throw new Error(`${name}[${bad}]: got ${Number(g.data[bad])}, want ${Number(w.data[bad])}`);
+  }
+}

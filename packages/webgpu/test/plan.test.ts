@@ -32,14 +32,14 @@ function compile(built: { validated: ValidatedGraph; weights: WeightStore }, fus
 // it. These compile every float32 and int32 conformance graph with fusion off (one step per node) and look
 // for each op's nodes among the kernel calls.
 describe('op table', () => {
-  it('implements every op of the vocabulary but topK and equal, int32 at the ops core lets int32 reach, and SUPPORTED_OPS and whyUnsupported follow it', () => {
-    const implemented = OP_TYPES.filter((op) => op !== 'topK' && op !== 'equal');
+  it('implements every op of the vocabulary but topK, int32 at the ops core lets int32 reach, and SUPPORTED_OPS and whyUnsupported follow it', () => {
+    const implemented = OP_TYPES.filter((op) => op !== 'topK');
     expect(implementedOps(WEBGPU_OPS)).toEqual(implemented);
     expect([...SUPPORTED_OPS]).toEqual(implemented);
-    expect([...WEBGPU_INT32_OPS].sort()).toEqual(['add', 'argMax', 'cast', 'concat', 'flatten', 'floorDiv', 'gatherNd', 'mul', 'reshape', 'slice', 'sub', 'transpose']);
+    expect([...WEBGPU_INT32_OPS].sort()).toEqual(['add', 'argMax', 'cast', 'concat', 'equal', 'flatten', 'floorDiv', 'gatherNd', 'mul', 'reshape', 'slice', 'sub', 'transpose']);
     for (const op of WEBGPU_INT32_OPS) expect(webgpuWhyUnsupported(op, 'int32')).toBeUndefined();
     expect(webgpuWhyUnsupported('topK', 'float32')).toMatch(/no WGSL selection \(sort\) kernel/);
-    expect(webgpuWhyUnsupported('equal', 'float32')).toMatch(/no WGSL comparison kernel/);
+    expect(webgpuWhyUnsupported('equal', 'float32')).toBeUndefined();
     expect(webgpuWhyUnsupported('conv2d', 'float32')).toBeUndefined();
     expect(webgpuWhyUnsupported('conv3d', 'float32')).toMatch(/'conv3d' is not an op of the vocabulary/);
     expect(webgpuWhyUnsupported('relu', 'int32')).toMatch(/op relu has no int32 kernel here/);

@@ -9,10 +9,11 @@ import { lit, sfx, type ScalarType } from './wgsl';
 
 /**
  * Expression ops. add, sub and mul serve float32 and int32 operands alike (WGSL's i32 arithmetic
- * wraps, as the IR's does); floordiv reads int32; f2i and i2f are the casts between the two. An
+ * wraps, as the IR's does); floordiv reads int32; f2i and i2f are the casts between the two; eq
+ * and ieq are equal on floats and on int32, yielding 1 or 0 in their operands' type. An
  * expression's constants are float32: the int32 lowerings (binary ops, casts, copies) make none.
  */
-export type EOp = 'add' | 'sub' | 'mul' | 'div' | 'floordiv' | 'f2i' | 'i2f' | 'sqrt' | 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'gelu_tanh' | 'silu' | 'atleast' | 'atmost' | 'elu';
+export type EOp = 'add' | 'sub' | 'mul' | 'div' | 'floordiv' | 'f2i' | 'i2f' | 'sqrt' | 'relu' | 'sigmoid' | 'tanh' | 'gelu' | 'gelu_tanh' | 'silu' | 'atleast' | 'atmost' | 'elu' | 'eq' | 'ieq';
 
 export type ENode = { readonly k: 'leaf'; readonly i: number } | { readonly k: 'self' } | { readonly k: 'const'; readonly v: number } | { readonly k: 'op'; readonly op: EOp; readonly a: readonly number[] };
 
@@ -120,7 +121,7 @@ export function emitExpr(e: Expr, t: ScalarType, p: string, leaf: (i: number) =>
         const args = n.a.map((x) => `${p}${x}`);
         if (sym !== undefined) v = `${args[0]} ${sym} ${args[1]}`;
         else if (n.op === 'sqrt') v = `sqrt(${args[0]})`;
-        else if (n.op === 'atleast' || n.op === 'atmost' || n.op === 'elu' || n.op === 'floordiv') v = `${n.op}_${s}(${args[0]}, ${args[1]})`;
+        else if (n.op === 'atleast' || n.op === 'atmost' || n.op === 'elu' || n.op === 'floordiv' || n.op === 'eq' || n.op === 'ieq') v = `${n.op}_${s}(${args[0]}, ${args[1]})`;
         else v = `${FN[n.op]}_${s}(${args[0]})`;
         break;
       }

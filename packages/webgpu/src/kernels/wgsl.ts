@@ -235,6 +235,15 @@ fn gelut_${s}(x: ${t}) -> ${t} { return x * sigm_${s}(1.5957691216057308 * (x + 
 fn silu_${s}(x: ${t}) -> ${t} { return x * sigm_${s}(x); }
 // elu(x; a): a * (exp(x) - 1) below 0, else x; NaN passes by its bits (exp(NaN) is Infinity on SwiftShader).
 fn elu_${s}(x: ${t}, a: ${t}) -> ${t} { return select(select(x, a * (exp(x) - 1.0), x < ${zero}), x, isnan_${s}(x)); }
+// equal by the bits, so that no fast-math comparison can call a NaN equal or flush a subnormal to
+// zero: the same bits and not NaN, or both zeros (-0 == +0).
+fn eq_${s}(a: ${t}, b: ${t}) -> ${t} {
+  let x = bitcast<${u32t}>(a);
+  let y = bitcast<${u32t}>(b);
+  let same = (x == y) ${t === 'f32' ? '&&' : '&'} !isnan_${s}(a);
+  let zeros = ((x | y) & ${u32t}(0x7fffffffu)) == ${u32t}(0u);
+  return select(${zero}, ${t}(1.0), same ${t === 'f32' ? '||' : '|'} zeros);
+}
 ${intMathFor(t)}`;
 }
 
@@ -263,6 +272,7 @@ fn f2i_${s}(x: ${t}) -> ${i} {
   let r = select(select(${i}(x), ${i}(2147483647), x >= ${t}(2147483648.0)), ${i}(-2147483647 - 1), x < ${t}(-2147483648.0));
   return select(r, ${i}(0), isnan_${s}(x));
 }
+fn ieq_${s}(a: ${i}, b: ${i}) -> ${i} { return select(${i}(0), ${i}(1), a == b); }
 // int32 to float32, rounded to nearest (ties to even) as the IR says: WGSL's f32(i32) may round
 // either way beyond 2^24. The high 16 bits times 2^16 and the low 16 bits are exact in f32, so
 // their sum is one correctly rounded addition (or one fused multiply-add, rounded once as well).

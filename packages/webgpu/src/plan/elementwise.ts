@@ -48,6 +48,9 @@ export const lowerBinary =
   (_node, { eb, arg }) =>
     eb.op(op, arg(0, NUMPY), arg(1, NUMPY));
 
+/** equal: 1 or 0 in the operands' type, `eq` on floats (by their bits, see kernels/wgsl.ts) and `ieq` on int32. */
+export const lowerEqual: ElementwiseLowering<'equal'> = (node, { eb, arg }) => eb.op(node.inputs[0]!.dtype === 'int32' ? 'ieq' : 'eq', arg(0, NUMPY), arg(1, NUMPY));
+
 /** An activation without attributes. */
 export const lowerUnary =
   (eop: EOp): AnyElementwiseLowering =>

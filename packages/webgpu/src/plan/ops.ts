@@ -17,11 +17,26 @@
  *   - concat: placement-only, members hosted in slices of its output (zero-copy concatenation).
  *
  * `int32: true` marks the ops whose kernels are also generated for int32 operands (i32 bindings):
- * the int32 arithmetic, the casts, argMax, gatherNd and the data-movement ops, which are every op
- * core lets int32 values reach. compile() refuses an int32 value at any other op (adapter.ts).
+ * the int32 arithmetic and comparison, the casts, argMax, gatherNd and the data-movement ops,
+ * which are every op core lets int32 values reach. compile() refuses an int32 value at any other op (adapter.ts).
  */
 import { implementedOps, isUnsupported, unsupported, type OpType, type Unsupported, type ValidatedNodeOf } from '@skipconn/core';
-import { lowerBatchNorm, lowerBinary, lowerCast, lowerClip, lowerElu, lowerGate, lowerHardSigmoid, lowerGelu, lowerHighway, lowerResidual, lowerTranspose, lowerUnary, type ElementwiseLowering } from './elementwise';
+import {
+  lowerBatchNorm,
+  lowerBinary,
+  lowerCast,
+  lowerClip,
+  lowerElu,
+  lowerEqual,
+  lowerGate,
+  lowerHardSigmoid,
+  lowerGelu,
+  lowerHighway,
+  lowerResidual,
+  lowerTranspose,
+  lowerUnary,
+  type ElementwiseLowering,
+} from './elementwise';
 import type { StepEmitter } from './emitters/context';
 import { emitConv2d, emitConvTranspose2d } from './emitters/conv';
 import { emitDense } from './emitters/dense';
@@ -93,7 +108,7 @@ export const WEBGPU_OPS: { readonly [K in OpType]: WebGpuOpDef<K> | Unsupported 
   mul: { kind: 'elementwise', int32: true, lower: lowerBinary('mul') },
   div: { kind: 'elementwise', lower: lowerBinary('div') },
   floorDiv: { kind: 'elementwise', int32: true, lower: lowerBinary('floordiv') },
-  equal: unsupported('this adapter has no WGSL comparison kernel'),
+  equal: { kind: 'elementwise', int32: true, lower: lowerEqual },
   relu: { kind: 'elementwise', lower: lowerUnary('relu') },
   gelu: { kind: 'elementwise', lower: lowerGelu },
   sigmoid: { kind: 'elementwise', lower: lowerUnary('sigmoid') },
