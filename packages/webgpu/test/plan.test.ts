@@ -32,13 +32,12 @@ function compile(built: { validated: ValidatedGraph; weights: WeightStore }, fus
 // it. These compile every float32 and int32 conformance graph with fusion off (one step per node) and look
 // for each op's nodes among the kernel calls.
 describe('op table', () => {
-  it('implements every op of the vocabulary but topK, int32 at the ops core lets int32 reach, and SUPPORTED_OPS and whyUnsupported follow it', () => {
-    const implemented = OP_TYPES.filter((op) => op !== 'topK');
-    expect(implementedOps(WEBGPU_OPS)).toEqual(implemented);
-    expect([...SUPPORTED_OPS]).toEqual(implemented);
-    expect([...WEBGPU_INT32_OPS].sort()).toEqual(['add', 'argMax', 'cast', 'concat', 'equal', 'flatten', 'floorDiv', 'gatherNd', 'mul', 'reshape', 'slice', 'sub', 'transpose']);
+  it('implements every op of the vocabulary, int32 at the ops core lets int32 reach, and SUPPORTED_OPS and whyUnsupported follow it', () => {
+    expect(implementedOps(WEBGPU_OPS)).toEqual([...OP_TYPES]);
+    expect([...SUPPORTED_OPS]).toEqual([...OP_TYPES]);
+    expect([...WEBGPU_INT32_OPS].sort()).toEqual(['add', 'argMax', 'cast', 'concat', 'equal', 'flatten', 'floorDiv', 'gatherNd', 'mul', 'reshape', 'slice', 'sub', 'topK', 'transpose']);
     for (const op of WEBGPU_INT32_OPS) expect(webgpuWhyUnsupported(op, 'int32')).toBeUndefined();
-    expect(webgpuWhyUnsupported('topK', 'float32')).toMatch(/no WGSL selection \(sort\) kernel/);
+    expect(webgpuWhyUnsupported('topK', 'float32')).toBeUndefined();
     expect(webgpuWhyUnsupported('equal', 'float32')).toBeUndefined();
     expect(webgpuWhyUnsupported('conv2d', 'float32')).toBeUndefined();
     expect(webgpuWhyUnsupported('conv3d', 'float32')).toMatch(/'conv3d' is not an op of the vocabulary/);
@@ -61,6 +60,21 @@ describe('op table', () => {
     expect(argMax!.bindings.map((bd) => bd.elem ?? 'f32')).toEqual(['f32', 'i32']);
     expect(ewise!.source()).toMatch(/array<(vec4<)?i32>?>/);
     expect(ewise!.source()).toContain('f2i_');
+  });
+
+  it('topK is one dispatch of a workgroup per row writing values and i32 indices; equal of int32 is an i32 expression', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [3, 4, 50]);
+    const n = b.input('n', [6], { dtype: 'int32' });
+    const [values, indices] = b.nodeOutputs('topK', [x], { k: 5 }, 'top', 2);
+    b.output(values!, indices!, b.node('equal', [n, b.weight('m', tensor('int32', [1], [2]))], {}, 'same'));
+    const { emitted } = compile(b.build());
+    const [top, same] = emitted.calls;
+    expect(emitted.calls.map((c) => c.label)).toEqual(['top', 'same']);
+    expect(top!.groups).toEqual({ gx: 12, gy: 1 });
+    expect(top!.bindings).toEqual([{ access: 'read' }, { access: 'read_write' }, { access: 'read_write', elem: 'i32' }]);
+    expect(same!.bindings.map((bd) => bd.elem ?? 'f32')).toEqual(['i32', 'i32', 'i32']);
+    expect(same!.source()).toContain('ieq_');
   });
 
   it('every op that writes a kernel of its own reaches its lowering or emitter', () => {

@@ -17,10 +17,11 @@
  *   - concat: placement-only, members hosted in slices of its output (zero-copy concatenation).
  *
  * `int32: true` marks the ops whose kernels are also generated for int32 operands (i32 bindings):
- * the int32 arithmetic and comparison, the casts, argMax, gatherNd and the data-movement ops,
- * which are every op core lets int32 values reach. compile() refuses an int32 value at any other op (adapter.ts).
+ * the int32 arithmetic and comparison, the casts, argMax, gatherNd, topK and the data-movement
+ * ops, which are every op core lets int32 values reach. compile() refuses an int32 value at any
+ * other op (adapter.ts).
  */
-import { implementedOps, isUnsupported, unsupported, type OpType, type Unsupported, type ValidatedNodeOf } from '@skipconn/core';
+import { implementedOps, isUnsupported, type OpType, type Unsupported, type ValidatedNodeOf } from '@skipconn/core';
 import {
   lowerBatchNorm,
   lowerBinary,
@@ -51,6 +52,7 @@ import { emitViewCopy } from './emitters/view';
 import { emitSlice } from './emitters/slice';
 import { emitArgMax } from './emitters/arg-max';
 import { emitGatherNd } from './emitters/gather-nd';
+import { emitTopK } from './emitters/top-k';
 
 interface OpDefBase {
   /** Its kernel is generated for int32 operands too, so int32 values may reach it. */
@@ -138,7 +140,7 @@ export const WEBGPU_OPS: { readonly [K in OpType]: WebGpuOpDef<K> | Unsupported 
   cast: { kind: 'elementwise', int32: true, lower: lowerCast },
   argMax: { kind: 'standalone', int32: true, emit: emitArgMax },
   gatherNd: { kind: 'standalone', int32: true, emit: emitGatherNd },
-  topK: unsupported('this adapter has no WGSL selection (sort) kernel for topK'),
+  topK: { kind: 'standalone', int32: true, emit: emitTopK },
 };
 
 /** Ops with a kernel here, in vocabulary order. */
