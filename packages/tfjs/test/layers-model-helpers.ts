@@ -1,4 +1,6 @@
 /** Helpers for the LayersModel tests: plain tfjs loading, tensors in and out, tolerance checks. */
+import * as path from 'path';
+import { execFileSync } from 'child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { tensor, toFloat64, type HostTensor } from '@skipconn/core';
@@ -85,4 +87,40 @@ export function transposeHost(t: HostTensor, perm: readonly number[]): HostTenso
     }
   }
   return tensor('float32', shape, out);
+}
+
+const REPO = path.join(__dirname, '../../..');
+
+/**
+ * Loads the model.json in a new Node process with tfjs-core, tfjs-backend-cpu and tfjs-layers,
+ * plus `@skipconn/tfjs/layers` (run from its sources through tsx) for SkipconnOp, and predicts on
+ * `feeds` (int32 feeds as int32 tensors, others float32), so nothing else this process
+ * registered can help the model load.
+ */
+export function predictInFreshProcess(modelFile: string, feeds: readonly HostTensor[]): { dtype: string; shape: number[]; data: number[] }[] {
+  const inputs = feeds.map((f) => ({ data: Array.from(toFloat64(f)), shape: [...f.shape], dtype: f.dtype === 'int32' ? 'int32' : 'float32' }));
+  const script = `
+    const tf = require('@tensorflow/tfjs-core');
+    require('@tensorflow/tfjs-backend-cpu');
+    const tfl = require('@tensorflow/tfjs-layers');
+    process.env.TSX_TSCONFIG_PATH = ${JSON.stringify(path.join(REPO, 'tsconfig.json'))};
+    require('tsx/cjs');
+    require(${JSON.stringify(path.join(REPO, 'packages/tfjs/src/layers/index.ts'))});
+    const { readFileSync } = require('node:fs');
+    const { dirname, join } = require('node:path');
+    (async () => {
+      await tf.setBackend('cpu');
+      const json = JSON.parse(readFileSync(${JSON.stringify(modelFile)}, 'utf8'));
+      const bytes = readFileSync(join(dirname(${JSON.stringify(modelFile)}), json.weightsManifest[0].paths[0]));
+      const model = await tfl.loadLayersModel(tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+      }));
+      const feeds = ${JSON.stringify(inputs)}.map((f) => tf.tensor(f.data, f.shape, f.dtype));
+      const out = model.predict(feeds.length === 1 ? feeds[0] : feeds);
+      process.stdout.write(JSON.stringify((Array.isArray(out) ? out : [out]).map((t) => ({ dtype: t.dtype, shape: t.shape, data: Array.from(t.dataSync()) }))));
+    })();
+  `;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: REPO, encoding: 'utf8', maxBuffer: 16 << 20 })) as { dtype: string; shape: number[]; data: number[] }[];
 }

@@ -8,7 +8,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { execFileSync } from 'child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -17,8 +16,7 @@ import { exportLayersModel, importLayersModel } from '../src';
 import { saveGraphFile, writeNpyFile } from '@skipconn/core/node';
 import { saveLayersModel } from '../src/node';
 import { runCli } from '../../cli/test/helpers';
-
-const REPO = path.join(__dirname, '../../..');
+import { predictInFreshProcess } from './layers-model-helpers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -55,36 +53,6 @@ function imageFeed(): HostTensor {
   return tensor('int32', [1, 4, 4, 3], data);
 }
 
-/**
- * Loads the model.json in a new Node process with tfjs-core, tfjs-backend-cpu and tfjs-layers,
- * plus `@skipconn/tfjs/layers` (run from its sources through tsx) for SkipconnOp, and predicts.
- */
-function predictInFreshProcess(modelFile: string, feed: HostTensor): { dtype: string; shape: number[]; data: number[] }[] {
-  const script = `
-    const tf = require('@tensorflow/tfjs-core');
-    require('@tensorflow/tfjs-backend-cpu');
-    const tfl = require('@tensorflow/tfjs-layers');
-    process.env.TSX_TSCONFIG_PATH = ${JSON.stringify(path.join(REPO, 'tsconfig.json'))};
-    require('tsx/cjs');
-    require(${JSON.stringify(path.join(REPO, 'packages/tfjs/src/layers/index.ts'))});
-    const { readFileSync } = require('node:fs');
-    const { dirname, join } = require('node:path');
-    (async () => {
-      await tf.setBackend('cpu');
-      const json = JSON.parse(readFileSync(${JSON.stringify(modelFile)}, 'utf8'));
-      const bytes = readFileSync(join(dirname(${JSON.stringify(modelFile)}), json.weightsManifest[0].paths[0]));
-      const model = await tfl.loadLayersModel(tf.io.fromMemory({
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest[0].weights,
-        weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-      }));
-      const out = model.predict(tf.tensor(${JSON.stringify(Array.from(toFloat64(feed)))}, ${JSON.stringify(feed.shape)}, 'int32'));
-      process.stdout.write(JSON.stringify(out.map((t) => ({ dtype: t.dtype, shape: t.shape, data: Array.from(t.dataSync()) }))));
-    })();
-  `;
-  return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: REPO, encoding: 'utf8', maxBuffer: 16 << 20 })) as { dtype: string; shape: number[]; data: number[] }[];
-}
-
 describe('LayersModel export of an int32 graph (keypoint decoding)', () => {
   const g = decodingGraph();
   const feed = imageFeed();
@@ -114,7 +82,7 @@ describe('LayersModel export of an int32 graph (keypoint decoding)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'skipconn-int32-'));
     try {
       const saved = saveLayersModel(dir, g.validated, g.weights);
-      const got = predictInFreshProcess(saved.modelFile, feed);
+      const got = predictInFreshProcess(saved.modelFile, [feed]);
       expect(got.map((t) => t.dtype)).toEqual(['float32', 'int32', 'float32']);
       const names = ['gathered', 'wrapped', 'coordsF'];
       got.forEach((t, i) => {
