@@ -11,11 +11,14 @@
  * order. `dtype` is 'int32' for int32 inputs (float32 when absent). An int32 output is typed
  * int32 on the layer's symbolic output: tfjs-layers types every layer output float32 and its
  * executor casts each output to that type before the next layer reads it, so without this an
- * int32 index would travel on as float32.
+ * int32 index would travel on as float32. An op with several outputs (topK: values and int32
+ * indices) is one layer with several output tensors, as tfjs-layers allows (a layer whose
+ * computeOutputShape gives a list of shapes gets one symbolic tensor each; the topology refers to
+ * them by tensor index); each is typed by its own dtype.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { GRAPH_FORMAT, GRAPH_VERSION, SkipconnError, UnsupportedError, sizeOf, unsupportedReason, validateGraph, type Attrs, type Graph, type Layout, type ValidatedNode } from '@skipconn/core';
+import { GRAPH_FORMAT, GRAPH_VERSION, SkipconnError, UnsupportedError, inferOpOutputs, sizeOf, unsupportedReason, validateGraph, type Attrs, type Graph, type Layout, type ValidatedNode } from '@skipconn/core';
 import { TFJS_KERNELS, TFJS_OPS, compileTfjsKernel, type CompiledKernel } from '../kernels';
 import { identityPerm } from '../plan/perm';
 import type { Tensor } from '../tf';
@@ -42,17 +45,20 @@ export interface SkipOpArgs extends NonNullable<LayerArgs> {
   readonly inputs: readonly SkipOpInput[];
 }
 
-/** The one-node IR graph a SkipconnOp config describes, validated (errors name the layer). */
+/** The one-node IR graph a SkipconnOp config describes, validated (errors name the layer); its outputs are `name`, then `name:1`, ... */
 export function opLayerNode(name: string, op: string, attrs: Attrs, inputs: readonly SkipOpInput[]): ValidatedNode {
   const names = inputs.map((_, i) => `input${i}`);
+  // Constants are graph inputs here too: only their infos matter, and a weight could not carry a layout.
+  const graphInputs = inputs.map((info, i) => ({ name: names[i]!, dtype: info.dtype ?? 'float32', shape: [...info.shape], ...(info.layout ? { layout: info.layout } : {}) }));
+  const count = inferOpOutputs(op, attrs, graphInputs, { node: name, op }).length;
+  const outputs = Array.from({ length: count }, (_, i) => (i === 0 ? name : `${name}:${i}`));
   const graph: Graph = {
     format: GRAPH_FORMAT,
     version: GRAPH_VERSION,
-    // Constants are graph inputs here too: only their infos matter, and a weight could not carry a layout.
-    inputs: inputs.map((info, i) => ({ name: names[i]!, dtype: info.dtype ?? 'float32', shape: [...info.shape], ...(info.layout ? { layout: info.layout } : {}) })),
-    outputs: [name],
+    inputs: graphInputs,
+    outputs,
     weights: [],
-    nodes: [{ name, op, inputs: names, outputs: [name], attrs }],
+    nodes: [{ name, op, inputs: names, outputs, attrs }],
   };
   return validateGraph(graph).nodes[0]!;
 }
@@ -118,30 +124,44 @@ export class SkipOp extends tfl.layers.Layer {
     this.built = true;
   }
 
-  override computeOutputShape(_inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
-    return [...this.node.outputs[0]!.shape];
+  override computeOutputShape(_inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape | tfl.Shape[] {
+    const shapes = this.node.outputs.map((o) => [...o.shape]);
+    return shapes.length === 1 ? shapes[0]! : shapes;
   }
 
-  /** The dtype of the op's output (int32 for argMax, int32 arithmetic, casts to int32, ...). */
+  /** The dtype of the op's first output (int32 for argMax, int32 arithmetic, casts to int32, ...). */
   get outputDtype(): SkipOpDtype {
-    return this.node.outputs[0]!.dtype === 'int32' ? 'int32' : 'float32';
+    return this.outputDtypes[0]!;
+  }
+
+  /** The dtype of each of the op's outputs (topK: its values', then int32). */
+  get outputDtypes(): SkipOpDtype[] {
+    return this.node.outputs.map((o) => (o.dtype === 'int32' ? 'int32' : 'float32'));
   }
 
   override apply(inputs: tf.Tensor | tf.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[], kwargs?: Record<string, unknown>): tf.Tensor | tf.Tensor[] | tfl.SymbolicTensor | tfl.SymbolicTensor[] {
     const out = super.apply(inputs, kwargs);
     // tfjs-layers types every symbolic output float32 (see the module comment); an int32 output says int32.
-    if (this.outputDtype === 'int32') for (const t of Array.isArray(out) ? out : [out]) if (t instanceof tfl.SymbolicTensor) (t as { dtype: string }).dtype = 'int32';
+    const dtypes = this.outputDtypes;
+    (Array.isArray(out) ? out : [out]).forEach((t, i) => {
+      if (t instanceof tfl.SymbolicTensor && dtypes[i] === 'int32') (t as { dtype: string }).dtype = 'int32';
+    });
     return out;
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Record<string, unknown>): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
     return tf.tidy(() => {
       const given = Array.isArray(inputs) ? inputs : [inputs];
-      const shape = [...this.node.outputs[0]!.shape];
-      if (sizeOf(shape) === 0) return tf.zeros(shape, this.outputDtype);
-      let next = 0;
-      const all = this.inputInfos.map((info, i) => (info.constant ? this.constants[i]!.read() : given[next++]!));
-      return this.compiled().run(all)[0]! as tf.Tensor;
+      const dtypes = this.outputDtypes;
+      let outs: tf.Tensor[];
+      if (this.node.outputs.every((o) => sizeOf(o.shape) === 0)) {
+        outs = this.node.outputs.map((o, i) => tf.zeros([...o.shape], dtypes[i]));
+      } else {
+        let next = 0;
+        const all = this.inputInfos.map((info, i) => (info.constant ? this.constants[i]!.read() : given[next++]!));
+        outs = this.compiled().run(all) as tf.Tensor[];
+      }
+      return outs.length === 1 ? outs[0]! : outs;
     });
   }
 

@@ -1,6 +1,7 @@
 /**
  * Builds a Keras functional topology as JSON, layer by layer, with the weights each layer owns.
- * Every layer is applied once, so each reference is [layer, 0, 0]. Layer names are sanitized to
+ * Every layer is applied once, so each reference is [layer, 0, tensor], tensor 0 but for the
+ * later outputs of a layer with several (a SkipconnOp for topK). Layer names are sanitized to
  * what tfjs accepts for variable names and made unique; weights are named `<layer>/<weight>` as
  * tfjs-layers names them, which is how tf.loadLayersModel matches them. Layers that no output
  * depends on are dropped when the model is finished.
@@ -14,6 +15,12 @@ import type { F32, I32 } from '../host';
 export interface KerasRef {
   readonly layer: string;
   readonly shape: readonly number[];
+  /** Which of the layer's output tensors (absent: the first, as for every layer with one). */
+  readonly index?: number;
+}
+
+function refJson(r: KerasRef): [string, number, number] {
+  return [r.layer, 0, r.index ?? 0];
 }
 
 /** A weight a layer owns: float32 (quantizable) or exact int32. */
@@ -84,6 +91,12 @@ export class KerasModelBuilder {
     return { layer: name, shape: [...shape] };
   }
 
+  /** Adds one layer with an output tensor per shape in `shapes` (tfjs-layers gives such a layer a list of symbolic tensors). */
+  layerOutputs(className: string, base: string, config: Record<string, unknown>, inputs: readonly KerasRef[], shapes: readonly (readonly number[])[], weights: readonly LayerWeight[] = []): KerasRef[] {
+    const first = this.layer(className, base, config, inputs, shapes[0]!, weights);
+    return shapes.map((shape, i) => (i === 0 ? first : { layer: first.layer, shape: [...shape], index: i }));
+  }
+
   /**
    * Keras Reshape to a full shape with the same batch. Reshapes of reshapes collapse into one,
    * and a reshape to the same shape is no layer at all.
@@ -130,7 +143,7 @@ export class KerasModelBuilder {
         name: entry.name,
         class_name: entry.className,
         config: entry.config,
-        inbound_nodes: entry.inputs.length === 0 ? [] : [entry.inputs.map((r) => [r.layer, 0, 0, {}])],
+        inbound_nodes: entry.inputs.length === 0 ? [] : [entry.inputs.map((r) => [...refJson(r), {}])],
       });
       for (const w of entry.weights) {
         const name = `${entry.name}/${w.name}`;
@@ -165,7 +178,7 @@ export class KerasModelBuilder {
             name: sanitizeLayerName(this.modelName),
             layers,
             input_layers: this.inputRefs.map((r) => [r.layer, 0, 0]),
-            output_layers: outputs.map((r) => [r.layer, 0, 0]),
+            output_layers: outputs.map(refJson),
           },
           keras_version: KERAS_VERSION,
           backend: 'tensor_flow.js',

@@ -25,8 +25,8 @@ export interface OpLayerInputInfo {
   readonly dtype?: DType;
 }
 
-/** Writes the Keras layers for one planned node of op K (its attrs typed by the op) and returns its output. */
-export type Emitter<K extends OpType> = (ctx: ExportContext, p: PlannedNodeOf<K>) => KerasRef;
+/** Writes the Keras layers for one planned node of op K (its attrs typed by the op) and returns its output, or its outputs in order (topK). */
+export type Emitter<K extends OpType> = (ctx: ExportContext, p: PlannedNodeOf<K>) => KerasRef | readonly KerasRef[];
 
 /** An emitter that reads no attributes, so it serves any op's slot (activations, binaries, reshapes). */
 export type AnyOpEmitter = (ctx: ExportContext, p: PlannedNode) => KerasRef;
@@ -142,6 +142,11 @@ export class ExportContext {
    * shape and layout; constants become the layer's weights.
    */
   opLayer(base: string, op: string, attrs: Attrs, inputs: readonly ExportInput[], infos: readonly OpLayerInputInfo[], outShape: readonly number[], reason: string): KerasRef {
+    return this.opLayerOutputs(base, op, attrs, inputs, infos, [outShape], reason)[0]!;
+  }
+
+  /** `opLayer` for an op with an output per shape in `outShapes` (topK): one layer, one output tensor each. */
+  opLayerOutputs(base: string, op: string, attrs: Attrs, inputs: readonly ExportInput[], infos: readonly OpLayerInputInfo[], outShapes: readonly (readonly number[])[], reason: string): KerasRef[] {
     const refs = inputs.flatMap((i) => (i.ref !== undefined ? [i.ref] : []));
     if (refs.length === 0) {
       throw new UnsupportedError(`a node that reads only weights (op ${op})`, { node: base, op }, ['nodes with at least one activation input; fold constant subgraphs before export']);
@@ -162,13 +167,19 @@ export class ExportContext {
       return value !== undefined ? [{ name: `input${i}`, value }] : [];
     });
     this.opLayers.push({ node: base, op, reason });
-    return this.keras.layer(OP_LAYER_CLASS, base, config, refs, outShape, weights);
+    return this.keras.layerOutputs(OP_LAYER_CLASS, base, config, refs, outShapes, weights);
   }
 
   /** A node as a SkipconnOp on its physical inputs (the fallback for ops Keras cannot express exactly). */
   nodeAsOpLayer(p: PlannedNode, reason: string, attrs: Attrs = p.node.spec.attrs ?? {}): KerasRef {
+    if (p.node.outputs.length !== 1) throw new Error(`@skipconn/tfjs bug: node '${p.node.spec.name}' (${p.node.spec.op}) has ${p.node.outputs.length} outputs; use nodeAsOpLayerOutputs`);
+    return this.nodeAsOpLayerOutputs(p, reason, attrs)[0]!;
+  }
+
+  /** `nodeAsOpLayer` with every output of the node (topK: values and indices), in order. */
+  nodeAsOpLayerOutputs(p: PlannedNode, reason: string, attrs: Attrs = p.node.spec.attrs ?? {}): KerasRef[] {
     const infos = p.inputShapes.map((shape, i) => ({ shape, layout: physicalLayout(p.node.inputs[i]!.layout, p.node.inputs[i]!.shape.length, p.inputPerms[i]!, shape.length), dtype: p.node.inputs[i]!.dtype }));
-    return this.opLayer(p.node.spec.name, p.node.spec.op, attrs, this.inputs(p), infos, p.outputShapes[0]!, reason);
+    return this.opLayerOutputs(p.node.spec.name, p.node.spec.op, attrs, this.inputs(p), infos, p.outputShapes, reason);
   }
 }
 

@@ -27,9 +27,9 @@ const ELEMENTWISE_INT32_OPS: ReadonlySet<OpType> = new Set<OpType>(['cast', 'add
  * its values are stored in the IR's axis order or the op is elementwise, the slice emitter's
  * physical window for a slice; any other re-laid int32 node is refused naming it.
  */
-function emitInt32Node(ctx: ExportContext, p: PlannedNode): KerasRef {
+function emitInt32Node(ctx: ExportContext, p: PlannedNode): KerasRef | readonly KerasRef[] {
   const logical = [...p.inputPerms, ...p.outputPerms].every((perm) => isIdentity(perm));
-  if (logical || ELEMENTWISE_INT32_OPS.has(p.node.type)) return ctx.nodeAsOpLayer(p, INT32_REASON);
+  if (logical || ELEMENTWISE_INT32_OPS.has(p.node.type)) return ctx.nodeAsOpLayerOutputs(p, INT32_REASON);
   if (p.node.type === 'slice') return sliceOf(ctx, p as PlannedNodeOf<'slice'>);
   const relaid = p.node.inputs.findIndex((_, i) => !isIdentity(p.inputPerms[i]!));
   throw new UnsupportedError(
@@ -40,7 +40,7 @@ function emitInt32Node(ctx: ExportContext, p: PlannedNode): KerasRef {
 }
 
 /** Writes one planned node with its op's emitter (the node's attrs reach it typed by the op). */
-function emitNode<K extends OpType>(ctx: ExportContext, p: PlannedNodeOf<K>): KerasRef {
+function emitNode<K extends OpType>(ctx: ExportContext, p: PlannedNodeOf<K>): KerasRef | readonly KerasRef[] {
   const entry = LAYERS_MODEL_EXPORTS[p.node.type];
   if (isUnsupported(entry)) throw new UnsupportedError(`op '${p.node.type}' in a LayersModel export (${entry.reason})`, { node: p.node.spec.name, op: p.node.type }, EXPORTABLE_OPS);
   return entry.emit(ctx, p);
@@ -64,6 +64,8 @@ export interface ExportedValue {
   readonly name: string;
   /** The Keras layer that takes or gives it. */
   readonly layer: string;
+  /** Which of that layer's output tensors gives it, when not the first (topK's indices: 1). */
+  readonly index?: number;
   /** Its shape in the exported model (batch first). */
   readonly shape: readonly number[];
   /** Its layout in the exported model. */
@@ -90,10 +92,10 @@ function externalPerm(info: { shape: readonly number[]; layout?: Layout }, layou
   return layout === 'NHWC' && info.layout === 'NCHW' ? CHANNELS_LAST : identityPerm(info.shape.length);
 }
 
-function exported(name: string, layer: string, info: { shape: readonly number[]; layout?: Layout }, perm: Perm): ExportedValue {
+function exported(name: string, ref: Pick<KerasRef, 'layer' | 'index'>, info: { shape: readonly number[]; layout?: Layout }, perm: Perm): ExportedValue {
   const moved = perm === CHANNELS_LAST;
   const layout = moved ? 'NHWC' : info.layout;
-  return { name, layer, shape: physicalShape(info.shape, perm), ...(layout ? { layout } : {}), perm: [...perm] };
+  return { name, layer: ref.layer, ...(ref.index ? { index: ref.index } : {}), shape: physicalShape(info.shape, perm), ...(layout ? { layout } : {}), perm: [...perm] };
 }
 
 export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, options: LayersModelExportOptions = {}): LayersModelExport {
@@ -122,23 +124,29 @@ export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, opti
     const stored = plan.storage.get(input.name)!;
     const key = plan.inputs.find((i) => i.name === input.name)!.key;
     ctx.set(key, { ref: ctx.convertRef(ref, conversionSteps(input.shape, ext, { perm: stored, rank: input.shape.length }), input.name) });
-    return exported(input.name, ref.layer, input, ext);
+    return exported(input.name, ref, input, ext);
   });
 
   for (const p of plan.nodes) {
     // A node that reads only weights is computed here, once, and becomes a constant.
     if (ctx.foldIfConstant(p)) continue;
-    let ref: KerasRef;
+    let written: KerasRef | readonly KerasRef[];
     try {
-      ref = [...p.node.inputs, ...p.node.outputs].some((v) => v.dtype === 'int32') ? emitInt32Node(ctx, p) : emitNode(ctx, p);
+      written = [...p.node.inputs, ...p.node.outputs].some((v) => v.dtype === 'int32') ? emitInt32Node(ctx, p) : emitNode(ctx, p);
     } catch (err) {
       if (!(err instanceof NeedsOpLayer)) throw err;
-      ref = ctx.nodeAsOpLayer(p, err.message);
+      written = ctx.nodeAsOpLayerOutputs(p, err.message);
     }
-    if (!shapesEqual(ref.shape, p.outputShapes[0]!)) {
-      throw new Error(`@skipconn/tfjs bug: the Keras layers for node '${p.node.spec.name}' (${p.node.spec.op}) give ${formatShape(ref.shape)} where the plan says ${formatShape(p.outputShapes[0])}`);
+    const refs: readonly KerasRef[] = 'layer' in written ? [written] : written;
+    if (refs.length !== p.node.outputs.length) {
+      throw new Error(`@skipconn/tfjs bug: the Keras layers for node '${p.node.spec.name}' (${p.node.spec.op}) give ${refs.length} outputs where the node has ${p.node.outputs.length}`);
     }
-    ctx.set(p.node.spec.outputs[0]!, { ref });
+    refs.forEach((ref, i) => {
+      if (!shapesEqual(ref.shape, p.outputShapes[i]!)) {
+        throw new Error(`@skipconn/tfjs bug: the Keras layers for node '${p.node.spec.name}' (${p.node.spec.op}) give ${formatShape(ref.shape)} where the plan says ${formatShape(p.outputShapes[i])}`);
+      }
+      ctx.set(p.node.spec.outputs[i]!, { ref });
+    });
   }
 
   const outputs = vg.graph.outputs.map((name) => {
@@ -150,7 +158,7 @@ export function exportLayersModel(vg: ValidatedGraph, weights: WeightStore, opti
     const stored = ctx.get(key);
     if (stored.ref === undefined) throw new UnsupportedError(`graph output '${name}', computed from weights only,`, {}, ['outputs computed from the graph inputs']);
     const ref = ctx.convertRef(stored.ref, steps, name);
-    return { ref, value: exported(name, ref.layer, info, ext) };
+    return { ref, value: exported(name, ref, info, ext) };
   });
 
   const artifacts = ctx.keras.build(

@@ -19,7 +19,8 @@ export interface CallContext {
   irWeight(key: string, make: () => HostTensor): string;
 }
 
-export type Converter = (c: CallContext) => string;
+/** Converts one layer call; returns the IR value of its output, or of each output tensor in order (a SkipconnOp for topK). */
+export type Converter = (c: CallContext) => string | readonly string[];
 
 export function config(c: CallContext, key: string): unknown {
   // Own keys only: a config read for 'constructor' or 'valueOf' must not find Object.prototype's.

@@ -208,7 +208,7 @@ function int32Weight(c: CallContext, weight: string): string {
   });
 }
 
-/** SkipconnOp (written by skipconn's exporter): the IR node it carries, on the tensors as they are. */
+/** SkipconnOp (written by skipconn's exporter): the IR node it carries, on the tensors as they are; one output tensor per output of the op (topK: two). */
 export const skipOp: Converter = (c) => {
   const op = String(config(c, 'op'));
   const attrs = irAttrValue(config(c, 'attrs') ?? {}) as Attrs;
@@ -221,5 +221,6 @@ export const skipOp: Converter = (c) => {
     if (value === undefined) unsupported(c, `${OP_LAYER_CLASS} with more declared inputs than inbound tensors`, ['a config that matches the layer inputs']);
     return info.layout ? c.g.withLayout(value, info.layout.toUpperCase() as Layout) : value;
   });
-  return c.g.node(op, inputs, attrs, c.name);
+  const outputs = c.g.nodeAllOutputs(op, inputs, attrs, c.name);
+  return outputs.length === 1 ? outputs[0]! : outputs;
 };

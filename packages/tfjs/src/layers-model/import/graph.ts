@@ -63,6 +63,17 @@ export class ImportGraph {
     return this.nodeWithOutputs(op, inputs, attrs, base, [''])[0]!;
   }
 
+  /** Adds one node with every output its op gives: the first named like the node, output i > 0 `<node>:<i>`. */
+  nodeAllOutputs(op: string, inputs: readonly string[], attrs: Attrs, base: string): string[] {
+    const count = inferOpOutputs(
+      op,
+      attrs,
+      inputs.map((i) => this.info(i)),
+      { node: base, op },
+    ).length;
+    return this.nodeWithOutputs(op, inputs, attrs, base, ['', ...Array.from({ length: count - 1 }, (_, i) => String(i + 1))]);
+  }
+
   /**
    * Adds one node with an output per suffix (topK: values and indices); the output with suffix
    * '' is named like the node, the others `<node>:<suffix>` (made unique). Returns the output

@@ -115,7 +115,7 @@ export function importLayersModel(artifacts: LayersModelArtifacts, options: Laye
     if (convert === undefined) throw new UnsupportedError(`layer class ${clipUserText(String(call.className))}`, { node: call.layer, op: call.className }, SUPPORTED_LAYERS);
     const inputs = call.inputs.map((r) => {
       const v = values.get(refKey(r));
-      if (v === undefined || r.tensor !== 0) throw new FileFormatError(file, `layer '${call.layer}': input ${refKey(r)} is not available (only output 0 of each layer call exists)`);
+      if (v === undefined) throw new FileFormatError(file, `layer '${call.layer}': input ${refKey(r)} is not available (no earlier layer call gives that output)`);
       return v;
     });
     const ctx: CallContext = {
@@ -137,7 +137,7 @@ export function importLayersModel(artifacts: LayersModelArtifacts, options: Laye
     };
     const plainMerges = !recognize && ['Add', 'Concatenate', 'Multiply'].includes(call.className);
     const out = plainMerges ? plainMerge(ctx) : convert(ctx);
-    values.set(refKey({ layer: call.layer, node: call.node, tensor: 0 }), out);
+    (typeof out === 'string' ? [out] : out).forEach((v, tensor) => values.set(refKey({ layer: call.layer, node: call.node, tensor }), v));
   }
 
   const outputs = topology.outputs.map((r) => {

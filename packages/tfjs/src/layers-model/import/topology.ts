@@ -147,30 +147,33 @@ function parseSequential(config: unknown, file: string): Topology {
   return { name: isObject(config) && typeof config['name'] === 'string' ? config['name'] : 'sequential', inputs, calls, outputs: [previous!] };
 }
 
-/** Orders calls so each comes after the calls producing its inputs (Kahn, stable). */
+/**
+ * Orders calls so each comes after the calls producing its inputs (Kahn, stable). A call gives
+ * all its output tensors at once (a SkipconnOp for topK has two); whether the tensor index a
+ * reference names exists is known once the call is converted.
+ */
 function sortCalls(calls: readonly LayerCall[], inputs: readonly KerasInput[], file: string): LayerCall[] {
-  const available = new Set(inputs.map((i) => refKey({ layer: i.layer, node: 0, tensor: 0 })));
-  const produced = new Set(calls.map((c) => `${c.layer}:${c.node}`));
+  const callKey = (r: { layer: string; node: number }): string => `${r.layer}:${r.node}`;
+  const available = new Set(inputs.map((i) => callKey({ layer: i.layer, node: 0 })));
+  const produced = new Set(calls.map(callKey));
   const ordered: LayerCall[] = [];
   let pending = [...calls];
   while (pending.length > 0) {
     const next: LayerCall[] = [];
     for (const call of pending) {
-      if (call.inputs.every((r) => available.has(refKey(r)))) {
+      if (call.inputs.every((r) => available.has(callKey(r)))) {
         ordered.push(call);
-        available.add(refKey({ layer: call.layer, node: call.node, tensor: 0 }));
+        available.add(callKey(call));
       } else {
         next.push(call);
       }
     }
     if (next.length === pending.length) {
       const call = next[0]!;
-      const missing = call.inputs.find((r) => !available.has(refKey(r)))!;
+      const missing = call.inputs.find((r) => !available.has(callKey(r)))!;
       throw new FileFormatError(
         file,
-        produced.has(`${missing.layer}:${missing.node}`)
-          ? `layer '${call.layer}': input ${refKey(missing)} is part of a cycle or a multi-output tensor (only output 0 is supported)`
-          : `layer '${call.layer}': input layer '${missing.layer}' (node ${missing.node}) does not exist`,
+        produced.has(callKey(missing)) ? `layer '${call.layer}': input ${refKey(missing)} is part of a cycle` : `layer '${call.layer}': input layer '${missing.layer}' (node ${missing.node}) does not exist`,
       );
     }
     pending = next;
