@@ -20,7 +20,7 @@ import { EXPORTABLE_OPS, LAYERS_MODEL_EXPORTS, checkExportable, planExport } fro
 import type { KerasRef } from './builder';
 
 /** Ops whose SkipconnOp runs on the tensors as stored whatever their axis order (elementwise, or broadcasting inputs the plan stores alike). */
-const ELEMENTWISE_INT32_OPS: ReadonlySet<OpType> = new Set<OpType>(['cast', 'add', 'sub', 'mul', 'floorDiv']);
+const ELEMENTWISE_INT32_OPS: ReadonlySet<OpType> = new Set<OpType>(['cast', 'add', 'sub', 'mul', 'floorDiv', 'equal']);
 
 /**
  * A node that reads or writes int32 as a SkipconnOp (INT32_REASON): with its IR attributes when

@@ -58,6 +58,10 @@ export const cast: Emitter<'cast'> = (ctx, p) => ctx.nodeAsOpLayer(p, 'Keras has
 export const argMax: Emitter<'argMax'> = (ctx, p) => ctx.nodeAsOpLayer(p, 'Keras has no argmax layer');
 export const floorDiv: Emitter<'floorDiv'> = (ctx, p) => ctx.nodeAsOpLayer(p, 'Keras has no integer division layer');
 export const gatherNd: Emitter<'gatherNd'> = (ctx, p) => ctx.nodeAsOpLayer(p, 'Keras has no gather layer');
+/** equal: Keras has no comparison layer; the SkipconnOp's 1 and 0 are in the operands' dtype, as the IR's. */
+export const equal: Emitter<'equal'> = (ctx, p) => ctx.nodeAsOpLayer(p, 'Keras has no elementwise comparison layer');
+/** topK: one SkipconnOp with two output tensors, the values and the int32 indices (tfjs-layers takes layers with several outputs). */
+export const topK: Emitter<'topK'> = (ctx, p) => ctx.nodeAsOpLayerOutputs(p, 'Keras has no top-k layer');
 
 /** clip(0, max) is Keras ReLU(max_value) (ReLU6 with max 6), clip(0, Infinity) is relu; other bounds go to SkipconnOp. */
 export const clip: Emitter<'clip'> = (ctx, p) => {

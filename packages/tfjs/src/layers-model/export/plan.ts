@@ -11,7 +11,7 @@
  * LayerNormalization need logical order. An NCHW graph thus gets a Permute at its inputs and
  * outputs (or before a flatten) and none around its ops.
  */
-import { UnsupportedError, implementedOps, isOpType, isUnsupported, unsupported, unsupportedReason, type OpTable, type OpType, type Unsupported, type ValidatedGraph } from '@skipconn/core';
+import { UnsupportedError, implementedOps, isOpType, isUnsupported, unsupportedReason, type OpTable, type OpType, type Unsupported, type ValidatedGraph } from '@skipconn/core';
 import type { LayoutPolicy } from '../../kernels/kernel';
 import { planLayouts, type LayoutPlan } from '../../plan/layout';
 import type { Emitter } from './context';
@@ -67,8 +67,8 @@ export const LAYERS_MODEL_EXPORTS: { readonly [K in OpType]: LayersModelOpExport
   floorDiv: { policy: BROADCAST, emit: other.floorDiv },
   argMax: { policy: LOGICAL, emit: other.argMax },
   gatherNd: { policy: LOGICAL, emit: other.gatherNd },
-  equal: unsupported('Keras has no layer for an elementwise comparison'),
-  topK: unsupported('no Keras layer or SkipconnOp export computes topK yet'),
+  equal: { policy: BROADCAST, emit: other.equal },
+  topK: { policy: LOGICAL, emit: other.topK },
 };
 
 /** The ops a LayersModel export writes, in vocabulary order. */
