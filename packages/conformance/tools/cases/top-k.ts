@@ -27,6 +27,8 @@ export function topKCases(): CaseDef[] {
     topKCase('all', [2, 7], 7, { description: 'k = the whole axis: a full descending sort' }),
     topKCase('k0', [3, 5], 0, { description: 'k = 0: empty outputs' }),
     topKCase('rank1', [50], 5),
+    topKCase('k1', [4, 33], 1, { dtype: 'int32', low: 0, high: 3, description: 'k = 1 among ties: the maximum at the first index holding it' }),
+    topKCase('ties-long', [2, 3000], 1100, { dtype: 'int32', low: -50, high: 50, description: 'long rows of about 100 distinct values: runs of ties straddle k and rank 1024' }),
     topKCase('detections', [1, 20480], 100, { description: 'centernet: 100 best of a flattened 16x16x80 heatmap (the model: 128x128x80)' }),
     topKCase('image', [2, 3, 4, 6], 2, { layout: 'NHWC', description: 'an NHWC input: topK along the channels, in logical order' }),
     topKCase('zero-size', [0, 5], 3, { description: 'an empty batch' }),
