@@ -88,10 +88,12 @@ async function timed(run: () => Promise<{ got: HostTensor[]; customLayers?: read
 }
 
 /**
- * Child process: loads a LayersModel with plain tf.loadLayersModel on tfjs-backend-cpu and prints
- * its outputs as JSON. @skipconn/tfjs/layers is imported only with --with-custom-layers.
+ * Child process: loads a LayersModel with plain tf.loadLayersModel on tfjs-backend-cpu and writes
+ * its outputs as JSON to `outFile`: a file, because main() ends with process.exit, which would cut
+ * a large write to a pipe short (centernet's 1.3M-element heatmaps). @skipconn/tfjs/layers is
+ * imported only when the export lists custom layers ('custom').
  */
-async function predictChild(modelFile: string, feedsFile: string, withCustomLayers: boolean): Promise<void> {
+async function predictChild(modelFile: string, feedsFile: string, withCustomLayers: boolean, outFile: string): Promise<void> {
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-cpu');
   const tfl = await import('@tensorflow/tfjs-layers');
@@ -108,7 +110,7 @@ async function predictChild(modelFile: string, feedsFile: string, withCustomLaye
   const inputs = feeds.map((f) => tf.tensor(f.data, f.shape, 'float32'));
   const out = model.predict(inputs.length === 1 ? inputs[0]! : inputs);
   const list = Array.isArray(out) ? out : [out];
-  process.stdout.write(JSON.stringify(list.map((t) => ({ shape: t.shape, data: Array.from(t.dataSync()) }))));
+  fs.writeFileSync(outFile, JSON.stringify(list.map((t) => ({ shape: t.shape, data: Array.from(t.dataSync()) }))));
 }
 
 async function loadAdapterPackages(): Promise<void> {
@@ -221,10 +223,11 @@ async function runModel(modelFile: string, adapters: readonly string[], tmp: str
       const feedsFile = path.join(tmp, `${name}-feeds.json`);
       const inputs = saved.inputs.map((i) => transposeHostTensor(feeds[i.name]!, i.perm));
       fs.writeFileSync(feedsFile, JSON.stringify(inputs.map((t) => ({ shape: t.shape, data: Array.from(t.data as Float32Array) }))));
-      const args = [...process.execArgv, SCRIPT, '--predict-child', saved.modelFile, feedsFile, saved.customLayers.length > 0 ? 'custom' : 'plain'];
+      const outFile = path.join(tmp, `${name}-predicted.json`);
+      const args = [...process.execArgv, SCRIPT, '--predict-child', saved.modelFile, feedsFile, saved.customLayers.length > 0 ? 'custom' : 'plain', outFile];
       const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
       if (r.status !== 0) throw new Error(`tf.loadLayersModel failed: ${oneLineError(r.stderr, 300)}`);
-      const got = (JSON.parse(r.stdout) as { shape: number[]; data: number[] }[]).map((t) => tensor('float32', t.shape, Float32Array.from(t.data)));
+      const got = (JSON.parse(fs.readFileSync(outFile, 'utf8')) as { shape: number[]; data: number[] }[]).map((t) => tensor('float32', t.shape, Float32Array.from(t.data)));
       const inverse = (perm: readonly number[]) => perm.map((_, a) => perm.indexOf(a));
       return { got: saved.outputs.map((o, i) => transposeHostTensor(got[i]!, inverse(o.perm))), customLayers: saved.customLayers };
     }, want),
@@ -275,7 +278,7 @@ function byAdapterOrder(a: string, b: string): number {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  if (argv[0] === '--predict-child') return predictChild(argv[1]!, argv[2]!, argv[3] === 'custom');
+  if (argv[0] === '--predict-child') return predictChild(argv[1]!, argv[2]!, argv[3] === 'custom', argv[4]!);
   if (argv[0] === '--render') {
     // Rewrites the Markdown of a saved report (default stem, or the one given).
     const stem = path.resolve(argv[1] ?? path.join(ROOT, 'bench-results', 'graph-models-report'));
