@@ -62,16 +62,19 @@ describe('op table', () => {
     expect(ewise!.source()).toContain('f2i_');
   });
 
-  it('topK is one dispatch of a workgroup per row writing values and i32 indices; equal of int32 is an i32 expression', () => {
+  it('topK is one dispatch (a workgroup per row, an invocation per element of short rows) writing values and i32 indices; equal of int32 is an i32 expression', () => {
     const b = new GraphBuilder();
-    const x = b.input('x', [3, 4, 50]);
+    const x = b.input('x', [3, 4, 300]);
+    const short = b.input('short', [3, 4, 50]);
     const n = b.input('n', [6], { dtype: 'int32' });
     const [values, indices] = b.nodeOutputs('topK', [x], { k: 5 }, 'top', 2);
-    b.output(values!, indices!, b.node('equal', [n, b.weight('m', tensor('int32', [1], [2]))], {}, 'same'));
+    const [shortValues] = b.nodeOutputs('topK', [short], { k: 5 }, 'shortTop', 2);
+    b.output(values!, indices!, shortValues!, b.node('equal', [n, b.weight('m', tensor('int32', [1], [2]))], {}, 'same'));
     const { emitted } = compile(b.build());
-    const [top, same] = emitted.calls;
-    expect(emitted.calls.map((c) => c.label)).toEqual(['top', 'same']);
+    const [top, shortTop, same] = emitted.calls;
+    expect(emitted.calls.map((c) => `${c.label}:${c.shaderName}`)).toEqual(['top:topK', 'shortTop:topKRank', 'same:ewise']);
     expect(top!.groups).toEqual({ gx: 12, gy: 1 });
+    expect(shortTop!.groups).toEqual({ gx: Math.ceil((12 * 50) / 128), gy: 1 });
     expect(top!.bindings).toEqual([{ access: 'read' }, { access: 'read_write' }, { access: 'read_write', elem: 'i32' }]);
     expect(same!.bindings.map((bd) => bd.elem ?? 'f32')).toEqual(['i32', 'i32', 'i32']);
     expect(same!.source()).toContain('ieq_');

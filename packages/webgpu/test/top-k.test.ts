@@ -1,12 +1,12 @@
 /**
- * The topK selection kernel beyond the conformance cases, bit for bit
- * against the reference evaluator: rows around the 256-lane workgroup and past the 1024-rank
+ * The topK kernels beyond the conformance cases, bit for bit against the reference evaluator:
+ * rows on both sides of the rank kernel's limit (256) and past the selection kernel's 1024-rank
  * window, ties that straddle k and the window edges (so the index passes of the selection run),
- * int32 extremes, subnormals, -0 beside +0, a strided input (a concat member) and centernet's row
+ * int32 extremes, subnormals, -0 beside +0, strided inputs (concat members) and centernet's row
  * of 1310720 elements.
  */
 import { GraphBuilder, evaluateGraph, seededRandom, tensor, type HostTensor } from '@skipconn/core';
-import { TOP_K_WINDOW } from '../src/kernels/top-k';
+import { TOP_K_RANK_MAX, TOP_K_WINDOW } from '../src/kernels/top-k';
 import { expectSame, useGpu } from './gpu';
 
 const gpu = useGpu();
@@ -63,23 +63,28 @@ describe('webgpu topK', () => {
 
   it('int32 extremes and ties, the lower index first', async () => {
     await check(ties([3, 600], [-2147483648, -1, 0, 1, 2147483647], 8, 'int32'), 400);
+    await check(ties([5, 200], [-2147483648, -1, 0, 1, 2147483647], 16, 'int32'), 150);
   });
 
   it('-0 ties with +0, subnormals and infinities keep their order and bits', async () => {
     const specials = [0, -0, 1e-40, -1e-40, 1.4e-45, -1.4e-45, Infinity, -Infinity, 3.4028234663852886e38, -3.4028234663852886e38, 1, -1];
     await check(ties([4, 500], specials, 9), 300);
+    await check(ties([6, 120], specials, 15), 50);
   });
 
-  it('reads a strided row (an input hosted in a batch-2 concat slice)', async () => {
+  it.each([
+    [[2, 3, 4, 5], 3],
+    [[2, 3, 2, 300], 40],
+  ])('reads strided rows (an input hosted in a batch-2 concat slice) of %j, k = %i', async (shape, k) => {
     const r = seededRandom(10);
     const x = tensor(
       'float32',
-      [2, 3, 4, 5],
-      Array.from({ length: 120 }, () => Math.round(r() * 8) / 4),
+      shape,
+      Array.from({ length: shape.reduce((p, d) => p * d, 1) }, () => Math.round(r() * 8) / 4),
     );
     await check(
       x,
-      3,
+      k,
       (b, input) => {
         const relu = b.node('relu', [input], {}, 'r');
         const joined = b.node('concat', [relu, input], {}, 'c');
@@ -88,6 +93,13 @@ describe('webgpu topK', () => {
       },
       'NCHW',
     );
+  });
+
+  it('many short rows (the rank kernel) and rows one past it (the selection kernel)', async () => {
+    expect(TOP_K_RANK_MAX).toBe(256);
+    await check(ties([300, 40], smallInts, 12), 7);
+    await check(ties([3, 256], smallInts, 13), 256);
+    await check(ties([3, 257], smallInts, 14), 257);
   });
 
   it("centernet's row: 100 of 1310720 heatmap scores", async () => {

@@ -1,7 +1,8 @@
 /**
  * topK (core/ops/top-k.ts), one workgroup per row of the last axis. Sorting a whole row would
  * waste the work on the elements it drops (centernet keeps 100 of 1310720), so the kernel selects
- * first and orders only what it keeps.
+ * first and orders only what it keeps. Rows of at most TOP_K_RANK_MAX elements take a simpler
+ * kernel, one invocation per element counting its rank (topKRankShader).
  *
  * Every element gets a u32 key whose unsigned order is the value's order: float32 bits with the
  * sign bit set are inverted, the others get the sign bit (the usual radix-sort map), -0 is read as
@@ -23,10 +24,17 @@
  * window elements before it, counted from workgroup memory. A row costs (4 + index passes + 1)
  * reads of the row per window plus WINDOW^2 / 256 comparisons per window; k = 100 is one window.
  */
-import { addr, bindings, defineShader, elemOf, rowEntry, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
+import { addr, bindings, defineShader, elemOf, itemEntry, rowEntry, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
 
 /** Ranks ordered per window: the kept elements gathered into workgroup memory at once (8 bytes each). */
 export const TOP_K_WINDOW = 1024;
+
+/**
+ * Rows up to this long take the rank kernel (topKRankShader): one invocation per element, which
+ * counts the elements before it in the row. On short rows the selection's passes, barriers and
+ * 256-bin walks cost far more than the n comparisons (4096 rows of 100, k = 10, on SwiftShader).
+ */
+export const TOP_K_RANK_MAX = 256;
 
 /** Invocations per workgroup; one histogram bin per lane. */
 const LANES = 256;
@@ -58,6 +66,50 @@ function histogramPass(scan: string[], walk: string[]): string[] {
   // A block of its own, so that each pass's names are its own.
   return ['{', ...lines.map((l) => `  ${l}`), '}'];
 }
+
+/** The key function of the module comment, for x's element type. */
+function keyFunction(float: boolean): string {
+  return float
+    ? // -0 is read as +0; then negative floats are inverted (larger magnitude, smaller key) and the rest get the top bit.
+      `fn key(v: f32) -> u32 {
+  var b = bitcast<u32>(v);
+  if ((b & 0x7fffffffu) == 0u) { b = 0u; }
+  return select(b | 0x80000000u, ~b, (b & 0x80000000u) != 0u);
+}`
+    : 'fn key(v: i32) -> u32 { return bitcast<u32>(v) ^ 0x80000000u; }';
+}
+
+/**
+ * Short rows: one invocation per element j of a row, whose rank is the number of elements i before
+ * it in the order (a larger key, or an equal key and i < j); ranks below k write their output.
+ */
+export const topKRankShader = defineShader<TopKSpec>('topKRank', (spec) => {
+  const { rows, length, stride, k, values, valuesStride, indices, indicesStride } = spec;
+  const total = rows.shape.reduce((a, b) => a * b, 1) * length;
+  const coords = rows.shape.map((_, a) => `c${a}`);
+  const at = (j: string): string => `b${rows.b}[base + ${j} * ${u(stride)}]`;
+  const body = [
+    `let row = gi / ${u(length)};`,
+    `let j = gi % ${u(length)};`,
+    ...unravel(rows.shape, 'row', 'c'),
+    `let base = ${addr(rows, coords)};`,
+    `let v = ${at('j')};`,
+    'let kj = key(v);',
+    'var r = 0u;',
+    `for (var i = 0u; i < ${u(length)}; i++) {`,
+    `  let ki = key(${at('i')});`,
+    '  r += select(0u, 1u, ki > kj || (ki == kj && i < j));',
+    '}',
+    `if (r < ${u(k)}) {`,
+    `  b${values.b}[${addr(values, coords)} + r * ${u(valuesStride)}] = v;`,
+    `  b${indices.b}[${addr(indices, coords)} + r * ${u(indicesStride)}] = i32(j);`,
+    '}',
+  ];
+  return `${bindings(spec)}
+${keyFunction(elemOf(spec, rows.b) === 'f32')}
+${itemEntry(spec, total, body)}
+`;
+});
 
 export const topKShader = defineShader<TopKSpec>('topK', (spec) => {
   const { rows, length, stride, k, values, valuesStride, indices, indicesStride } = spec;
@@ -156,16 +208,8 @@ export const topKShader = defineShader<TopKSpec>('topK', (spec) => {
     '  pb = bound;',
     '}',
   ];
-  const keyFn = float
-    ? // -0 is read as +0; then negative floats are inverted (larger magnitude, smaller key) and the rest get the top bit.
-      `fn key(v: f32) -> u32 {
-  var b = bitcast<u32>(v);
-  if ((b & 0x7fffffffu) == 0u) { b = 0u; }
-  return select(b | 0x80000000u, ~b, (b & 0x80000000u) != 0u);
-}`
-    : 'fn key(v: i32) -> u32 { return bitcast<u32>(v) ^ 0x80000000u; }';
   return `${bindings(spec)}
-${keyFn}
+${keyFunction(float)}
 var<workgroup> hist: array<atomic<u32>, ${LANES}>;
 var<workgroup> sel: array<u32, 5>;
 var<workgroup> slots: atomic<u32>;

@@ -1,5 +1,5 @@
-/** topK: one workgroup per row of the last axis (kernels/top-k.ts). */
-import { topKShader } from '../../kernels/top-k';
+/** topK: one workgroup per row of the last axis, or one invocation per element of short rows (kernels/top-k.ts). */
+import { TOP_K_RANK_MAX, topKRankShader, topKShader } from '../../kernels/top-k';
 import { geometry } from '../../kernels/wgsl';
 import { size, type StepEmitter } from './context';
 
@@ -14,12 +14,10 @@ export const emitTopK: StepEmitter<'topK', 'standalone'> = (node, _step, label, 
   const rows = size(rowsShape);
   if (k === 0 || rows === 0) return;
   const atRowStart = (v: typeof x) => ({ ...v, shape: rowsShape });
-  const spec = {
-    bindings: [],
-    wg: 256,
-    gx: geometry(rows).gx,
+  const length = x.shape[last]!;
+  const common = {
     rows: atRowStart(x),
-    length: x.shape[last]!,
+    length,
     stride: x.strides[last]!,
     k,
     values: atRowStart(values),
@@ -27,5 +25,9 @@ export const emitTopK: StepEmitter<'topK', 'standalone'> = (node, _step, label, 
     indices: atRowStart(indices),
     indicesStride: indices.strides[last]!,
   };
-  ctx.call(label, topKShader, binder, ctx.withBindings(binder, spec), rows);
+  if (length <= TOP_K_RANK_MAX) {
+    ctx.items(label, topKRankShader, binder, rows * length, (base) => ctx.withBindings(binder, { ...base, ...common }));
+    return;
+  }
+  ctx.call(label, topKShader, binder, ctx.withBindings(binder, { bindings: [], wg: 256, gx: geometry(rows).gx, ...common }), rows);
 };
