@@ -18,11 +18,12 @@
  * those elements (from the bottom) find the last index kept. An element is then kept when its key
  * is larger, or equal with an index up to that bound: exactly R of them.
  *
- * The kept elements are ordered in windows of WINDOW ranks: window w holds ranks [w*WINDOW,
- * min(k, (w+1)*WINDOW)), the elements kept at its end's threshold and not at its start's. They are
- * gathered into workgroup memory (in any order) and each one's rank in the window is the number of
- * window elements before it, counted from workgroup memory. A row costs (4 + index passes + 1)
- * reads of the row per window plus WINDOW^2 / 256 comparisons per window; k = 100 is one window.
+ * The kept elements are ordered in windows of W = TOP_K_WINDOW ranks: window w holds ranks
+ * [w*W, min(k, (w+1)*W)), the elements kept at its end's threshold and not at its start's. They
+ * are gathered into workgroup memory (in any order) and each one's rank in the window is the
+ * number of window elements before it, counted from workgroup memory. A row costs (4 + index
+ * passes + 1) reads of the row per window plus W^2 / 256 comparisons per invocation and window;
+ * k = 100 is one window.
  */
 import { addr, bindings, defineShader, elemOf, itemEntry, rowEntry, u, unravel, type ShaderSpec, type ViewSpec } from './wgsl';
 
