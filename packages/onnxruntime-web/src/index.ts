@@ -15,7 +15,7 @@ export { JSEP_MAX_CONCAT_INPUTS, splitWideConcats, webgpuRefusal } from './webgp
 export { ORT_WEB_EXPECT_FAIL, ORT_WEB_WASM_EXPECT_FAIL, ORT_WEB_WEBGPU_EXPECT_FAIL } from './expect-fail';
 export { loadOrtWeb, ORT_WEB_FIX } from './node/runtime';
 export type { OrtWebBuild } from './node/runtime';
-export { createOrtWebGpuProcessAdapter } from './node/webgpu-process';
+export { createOrtWebGpuProcessAdapter, weightBatches } from './node/webgpu-process';
 export type { OrtWebGpuProcessOptions } from './node/webgpu-process';
 
 /** `ort-web:wasm` in this Node process. */

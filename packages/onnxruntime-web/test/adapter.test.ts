@@ -7,7 +7,7 @@
 import { AdapterUnavailableError, GraphBuilder, SkipconnError, evaluateGraph, tensor, type Adapter, type HostTensor } from '@skipconn/core';
 import { requiredAdaptersFromEnv } from '@skipconn/conformance';
 import { encodeModel, exportModel, importOnnx, splitExternalData } from '@skipconn/onnx';
-import { JSEP_MAX_CONCAT_INPUTS, createOrtWebAdapter, createOrtWebGpuProcessAdapter, createOrtWebWasmAdapter, splitWideConcats, type OrtWebRuntime } from '@skipconn/onnxruntime-web';
+import { JSEP_MAX_CONCAT_INPUTS, createOrtWebAdapter, createOrtWebGpuProcessAdapter, createOrtWebWasmAdapter, splitWideConcats, weightBatches, type OrtWebRuntime } from '@skipconn/onnxruntime-web';
 
 /** x + relu(conv(x)) on `channels` channels (8: a 2.3 KB weight, large enough to go to external data). */
 function convResidual(channels = 2) {
@@ -292,9 +292,40 @@ describe('splitWideConcats (Concat on the JSEP WebGPU EP)', () => {
   });
 });
 
+describe('weightBatches (weights to the WebGPU host process, in messages Node can deserialize)', () => {
+  const w = (n: number): HostTensor => tensor('float32', [n], new Float32Array(n));
+  it('groups weights in order up to the byte limit; a larger one travels alone', () => {
+    const batches = weightBatches(
+      [
+        ['a', w(4)],
+        ['b', w(4)],
+        ['c', w(20)],
+        ['d', w(2)],
+      ],
+      32,
+    );
+    expect(batches.map((b) => b.map(([k]) => k))).toEqual([['a', 'b'], ['c'], ['d']]);
+  });
+  it('copies a weight that views a larger buffer (structured clone would send all of it)', () => {
+    const big = new Float32Array(1000);
+    big[10] = 7;
+    const view = tensor('float32', [2], big.subarray(10, 12));
+    expect(view.data.buffer.byteLength).toBe(4000);
+    const [[[, sent]]] = weightBatches([['v', view]], 1024) as [[[string, HostTensor]]];
+    expect(sent.data.buffer.byteLength).toBe(8);
+    expect(Array.from(sent.data as Float32Array)).toEqual([7, 0]);
+  });
+  it('refuses a weight of 2 GiB or more, naming it, its bytes and the limit', () => {
+    // Only byteLength and buffer are read before the refusal, so no 2 GiB array is needed.
+    const huge = { dtype: 'float32', shape: [2 ** 29], data: { byteLength: 2 ** 31, buffer: { byteLength: 2 ** 31 } } } as unknown as HostTensor;
+    expect(() => weightBatches([['head.weight', huge]], 1024)).toThrow(/weight 'head\.weight' is 2147483648 bytes; Node's IPC channel to the WebGPU host process carries at most 2080374784 bytes/);
+  });
+});
+
 describe('ort-web:webgpu host process in Node', () => {
   it('runs a graph on Dawn and exits promptly after a JSEP session (no ~28 s exit delay)', async () => {
-    const adapter = createOrtWebGpuProcessAdapter();
+    // 64-byte batches: the conv's weight and bias cross in separate messages, as a large model's do.
+    const adapter = createOrtWebGpuProcessAdapter({ ipcBatchBytes: 64 });
     try {
       await adapter.init();
     } catch (err) {

@@ -8,7 +8,7 @@
  * (NodePlatform::DrainTasks) and again at exit: that was the "~28 s exit delay" (see
  * docs/onnxruntime-web.md). Liftoff code is plenty for the work the wasm side does here.
  */
-import { SerialQueue, encodeError, validateGraph, type Adapter, type CompiledGraph } from '@skipconn/core';
+import { SerialQueue, encodeError, validateGraph, type Adapter, type CompiledGraph, type HostTensor } from '@skipconn/core';
 import { createOrtWebAdapter } from '../adapter';
 import { DAWN_FIX, installDawnNavigator } from './dawn';
 import { ORT_WEB_FIX, loadOrtWeb } from './runtime';
@@ -16,6 +16,8 @@ import type { CompileReply, HostReply, HostRequest } from './protocol';
 
 let adapter: Adapter | undefined;
 const compiled = new Map<number, CompiledGraph>();
+/** Weights received for a compile that has not arrived yet, by upload number. */
+const staged = new Map<number, [string, HostTensor][]>();
 let nextHandle = 1;
 
 function send(reply: HostReply): void {
@@ -48,8 +50,16 @@ async function handle(req: HostRequest): Promise<unknown> {
       await adapter.init();
       return null;
     }
+    case 'weights': {
+      const list = staged.get(req.upload) ?? [];
+      for (const w of req.weights) list.push([w[0], w[1]]);
+      staged.set(req.upload, list);
+      return null;
+    }
     case 'compile': {
-      const g = await loaded().compile(validateGraph(req.graph), new Map(req.weights), req.options);
+      const weights = new Map(staged.get(req.upload) ?? []);
+      staged.delete(req.upload);
+      const g = await loaded().compile(validateGraph(req.graph), weights, req.options);
       const h = nextHandle++;
       compiled.set(h, g);
       const reply: CompileReply = { handle: h, info: { ...g.info } };
@@ -65,6 +75,7 @@ async function handle(req: HostRequest): Promise<unknown> {
     }
     case 'dispose': {
       compiled.clear();
+      staged.clear();
       await adapter?.dispose();
       return null;
     }

@@ -15,15 +15,49 @@ import { entryFile, selectSwiftShader, type EntryFile } from '@skipconn/core/nod
 import { EXPORTERS } from '@skipconn/onnx';
 import { ORT_WEB_DTYPES, ORT_WEB_WEBGPU, type OrtWebSessionOptions } from '../adapter';
 import { DAWN_FIX } from './dawn';
-import type { CompileReply, HostReply, HostRequest } from './protocol';
+import { IPC_BATCH_BYTES, IPC_MAX_WEIGHT_BYTES, type CompileReply, type HostReply, type HostRequest } from './protocol';
 
 export interface OrtWebGpuProcessOptions extends OrtWebSessionOptions {
   readonly name?: string;
   /** Longest wait for the host to start and prove WebGPU works (default 120 s). */
   readonly initTimeoutMs?: number;
+  /** Weight bytes per IPC message to the host (default IPC_BATCH_BYTES; small values are for tests). */
+  readonly ipcBatchBytes?: number;
 }
 
 type Pending = { resolve(value: unknown): void; reject(err: Error): void };
+type WeightEntry = readonly [string, HostTensor];
+
+/**
+ * The weights in groups of at most `maxBytes` of data each, in their order; a weight larger
+ * than `maxBytes` travels alone. A weight whose data is a view into a larger buffer is copied
+ * out, since structured clone sends a view's whole buffer. Refuses a weight that no IPC message
+ * can carry, naming it, its bytes and the limit.
+ */
+export function weightBatches(weights: Iterable<WeightEntry>, maxBytes: number, name = ORT_WEB_WEBGPU): WeightEntry[][] {
+  const batches: WeightEntry[][] = [];
+  let current: WeightEntry[] = [];
+  let bytes = 0;
+  for (const [key, t] of weights) {
+    const data = t.data;
+    if (data.byteLength > IPC_MAX_WEIGHT_BYTES) {
+      throw new SkipconnError(
+        'UNSUPPORTED',
+        `${name}: weight '${key}' is ${data.byteLength} bytes; Node's IPC channel to the WebGPU host process carries at most ${IPC_MAX_WEIGHT_BYTES} bytes in one message (it cannot deserialize 2 GiB), and a weight is not split`,
+      );
+    }
+    const compact = data.byteLength === data.buffer.byteLength ? t : { ...t, data: data.slice() };
+    if (current.length > 0 && bytes + data.byteLength > maxBytes) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push([key, compact as HostTensor]);
+    bytes += data.byteLength;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
 /** A request before the proxy numbers it (Omit over each member of the union). */
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type RequestBody = WithoutId<HostRequest>;
@@ -40,11 +74,12 @@ function resolvable(spec: string): string | undefined {
 
 export function createOrtWebGpuProcessAdapter(options: OrtWebGpuProcessOptions = {}): Adapter {
   const name = options.name ?? ORT_WEB_WEBGPU;
-  const { initTimeoutMs = 120_000, ...sessionOptions } = options;
+  const { initTimeoutMs = 120_000, ipcBatchBytes = IPC_BATCH_BYTES, ...sessionOptions } = options;
   let child: ChildProcess | undefined;
   let dead: string | undefined;
   let resources: ResourceCounts = { sessions: 0 };
   let nextId = 1;
+  let nextUpload = 1;
   const pending = new Map<number, Pending>();
   const stderrTail: string[] = [];
 
@@ -136,7 +171,10 @@ export function createOrtWebGpuProcessAdapter(options: OrtWebGpuProcessOptions =
       return tableWhyUnsupported(EXPORTERS, ORT_WEB_DTYPES, op, dtype);
     },
     async compile(graph, weights, compileOptions) {
-      const reply = await call<CompileReply>({ op: 'compile', graph: graph.graph, weights: [...weights], options: { ...(compileOptions ?? {}) } });
+      // The weights cross first, in messages Node's IPC can carry (protocol.ts), then the graph.
+      const upload = nextUpload++;
+      for (const batch of weightBatches(weights, ipcBatchBytes, name)) await call({ op: 'weights', upload, weights: batch });
+      const reply = await call<CompileReply>({ op: 'compile', graph: graph.graph, upload, options: { ...(compileOptions ?? {}) } });
       let disposed = false;
       const compiled: CompiledGraph = {
         info: reply.info,
