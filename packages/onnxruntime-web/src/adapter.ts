@@ -19,7 +19,7 @@ import type * as ort from 'onnxruntime-web';
 import { AdapterUnavailableError, GraphBuilder, SerialQueues, SkipconnError, describeGpuAdapter, tableWhyUnsupported, tensor, type Adapter, type CompileOptions, type DType, type GpuAdapterLike } from '@skipconn/core';
 import { EXPORTERS, OrtSessionSet, checkIntegerOption, encodeModel, exportModel, fromOrtTensor, mergeSessionOptions, splitExternalData, type ExternalDataFile, type OrtCommonSessionOptions } from '@skipconn/onnx';
 import { runtimeBytes, toOrt } from './convert';
-import { STUCK_BACKEND, splitWideConcats, webgpuRefusal } from './webgpu-limits';
+import { STUCK_BACKEND, separateActivationChains, splitWideConcats, webgpuRefusal } from './webgpu-limits';
 
 export type OrtWebRuntime = typeof ort;
 export type OrtWebDevice = 'wasm' | 'webgpu';
@@ -187,8 +187,9 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
         const refusal = webgpuRefusal(exported);
         if (refusal !== undefined) throw new SkipconnError('UNSUPPORTED', `${name}: ${refusal}`);
       }
-      // The model the session really runs: JSEP computes a Concat of more than seven inputs wrong.
-      const model = device === 'webgpu' ? splitWideConcats(exported) : exported;
+      // The model the session really runs: JSEP computes a Concat of more than seven inputs wrong,
+      // and a Conv followed by two activations as the Conv and the last activation alone.
+      const model = device === 'webgpu' ? separateActivationChains(splitWideConcats(exported)) : exported;
       const split = splitExternalData(model, opts.maxInlineInitializerBytes);
       const bytes = encodeModel(split.model);
       const { session, executionProvider } = await serialized(rt, () => open(rt, bytes, opts, split.externalData));

@@ -85,3 +85,71 @@ export function splitWideConcats(model: ModelProto, maxInputs = JSEP_MAX_CONCAT_
   }
   return { ...model, graph: { ...graph, node: nodes } };
 }
+
+/**
+ * The activations onnxruntime's ConvActivationFusion folds into a Conv on the JSEP EP (1.30;
+ * Clip only with constant bounds, which the export always writes).
+ */
+export const JSEP_CONV_FUSED_ACTIVATIONS: readonly string[] = ['Relu', 'Sigmoid', 'Tanh', 'LeakyRelu', 'Clip', 'HardSigmoid'];
+
+/**
+ * The model with a one-input Max (an exact copy) between every two activations of
+ * JSEP_CONV_FUSED_ACTIVATIONS where the second is the only reader of the first.
+ *
+ * Why: on the JSEP EP, onnxruntime's layout transformation turns Conv into the internal NHWC
+ * domain's Conv, and ConvActivationFusion writes the fused node back as that same op with an
+ * `activation` attribute. The fusion then matches the fused node again and folds the next
+ * activation in too, overwriting the attribute: Conv -> Clip(max 6) -> Clip(min 0), which is how
+ * TF's relu6 imports, runs as Conv -> Clip(min 0), and Conv -> Sigmoid -> Relu as Conv -> Relu
+ * (measured with onnxruntime-web 1.30.0, graphOptimizationLevel 'extended' and 'all'; 'basic'
+ * is right). A per-channel Mul and Add between the Conv and the first activation (a batch norm
+ * as tensorflowjs_converter writes it) do not stop it: the basic level folds them into the Conv. A Max of one input is no
+ * activation to the fusion, so the Conv keeps the first activation and the rest run as written.
+ * An Identity or a same-shape Reshape in the same place does not help (measured).
+ * Every such pair gets the copy, not only those behind a Conv; elsewhere it costs one copy.
+ */
+export function separateActivationChains(model: ModelProto): ModelProto {
+  const graph = model.graph;
+  if (graph === undefined) return model;
+  const isActivation = (n: NodeProto): boolean => (n.domain === '' || n.domain === 'ai.onnx') && JSEP_CONV_FUSED_ACTIVATIONS.includes(n.opType);
+  const readers = new Map<string, NodeProto[]>();
+  for (const node of graph.node) {
+    for (const name of node.input) {
+      if (name === '') continue;
+      const list = readers.get(name) ?? [];
+      list.push(node);
+      readers.set(name, list);
+    }
+  }
+  const graphOutputs = new Set(graph.output.map((v) => v.name));
+  const separate = new Set<NodeProto>();
+  for (const node of graph.node) {
+    if (!isActivation(node)) continue;
+    const out = node.output[0];
+    if (out === undefined || graphOutputs.has(out)) continue;
+    const next = readers.get(out) ?? [];
+    // One reader reading it once: the fusion's lone-consumer test.
+    if (next.length === 1 && isActivation(next[0]!) && next[0]!.input.filter((i) => i === out).length === 1 && next[0]!.input[0] === out) separate.add(node);
+  }
+  if (separate.size === 0) return model;
+  const taken = new Set<string>([...graph.input.map((v) => v.name), ...graph.initializer.map((t) => t.name), ...graph.node.flatMap((n) => [...n.output, n.name])]);
+  const fresh = (base: string): string => {
+    let name = base;
+    for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
+    taken.add(name);
+    return name;
+  };
+  const renamed = new Map<string, string>();
+  const nodes: NodeProto[] = [];
+  for (const node of graph.node) {
+    const input = node.input.map((i) => renamed.get(i) ?? i);
+    nodes.push(input.some((v, k) => v !== node.input[k]) ? { ...node, input } : node);
+    if (separate.has(node)) {
+      const out = node.output[0]!;
+      const copy = fresh(`${out}/unfused`);
+      nodes.push({ name: fresh(`${node.name || out}/unfused`), opType: 'Max', domain: '', input: [out], output: [copy], attribute: [] });
+      renamed.set(out, copy);
+    }
+  }
+  return { ...model, graph: { ...graph, node: nodes } };
+}

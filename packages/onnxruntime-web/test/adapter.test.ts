@@ -1,13 +1,23 @@
 /**
  * The ort-web adapters beyond conformance: what info reports, session accounting and release,
  * usage errors, the WebGPU checks (no navigator.gpu, CPU fallback reported or refused, graphs
- * refused before onnxruntime sees them, Concats over seven inputs split) and the Node WebGPU
+ * refused before onnxruntime sees them, Concats over seven inputs split, activation chains kept
+ * out of JSEP's Conv fusion) and the Node WebGPU
  * host's prompt exit.
  */
 import { AdapterUnavailableError, GraphBuilder, SkipconnError, evaluateGraph, tensor, type Adapter, type HostTensor } from '@skipconn/core';
 import { requiredAdaptersFromEnv } from '@skipconn/conformance';
 import { encodeModel, exportModel, importOnnx, splitExternalData } from '@skipconn/onnx';
-import { JSEP_MAX_CONCAT_INPUTS, createOrtWebAdapter, createOrtWebGpuProcessAdapter, createOrtWebWasmAdapter, splitWideConcats, weightBatches, type OrtWebRuntime } from '@skipconn/onnxruntime-web';
+import {
+  JSEP_MAX_CONCAT_INPUTS,
+  createOrtWebAdapter,
+  createOrtWebGpuProcessAdapter,
+  createOrtWebWasmAdapter,
+  separateActivationChains,
+  splitWideConcats,
+  weightBatches,
+  type OrtWebRuntime,
+} from '@skipconn/onnxruntime-web';
 
 /** x + relu(conv(x)) on `channels` channels (8: a 2.3 KB weight, large enough to go to external data). */
 function convResidual(channels = 2) {
@@ -53,6 +63,32 @@ function wideConcatFeeds(n: number): Record<string, HostTensor> {
   }
   return feeds;
 }
+
+/**
+ * A depthwise conv with its batch norm as a per-channel Mul and Add, then TF's relu6 as
+ * tensorflowjs_converter writes it (Relu, Minimum 6, Maximum 0), as in faceres; and a second conv
+ * followed by Sigmoid and Relu. Weights of up to 2 on inputs of up to 4 put many values past 6.
+ */
+function convActivationChains() {
+  const b = new GraphBuilder('conv-activation-chains');
+  const x = b.input('x', [1, 4, 6, 6], { layout: 'NCHW' });
+  const ramp = (n: number, scale: number) => Array.from({ length: n }, (_, i) => (((i * 7) % 11) - 5) * scale);
+  const dw = b.node('conv2d', [x, b.weight('dw_kernel', tensor('float32', [4, 1, 3, 3], ramp(36, 0.4)))], { pads: [1, 1, 1, 1], groups: 4 }, 'dw');
+  const scaled = b.node('mul', [dw, b.weight('scale', tensor('float32', [4, 1, 1], [0.9, 1.1, 1.3, 0.7]))], {}, 'bn_mul');
+  const shifted = b.node('add', [scaled, b.weight('shift', tensor('float32', [4, 1, 1], [0.5, -0.5, 1, -1]))], {}, 'bn_add');
+  const relu = b.node('relu', [shifted], {}, 'relu');
+  const upper = b.node('clip', [relu], { max: 6 }, 'relu6_min');
+  b.output(b.node('clip', [upper], { min: 0 }, 'relu6'));
+  const conv = b.node('conv2d', [x, b.weight('conv_kernel', tensor('float32', [2, 4, 3, 3], ramp(72, 0.2)))], { pads: [1, 1, 1, 1] }, 'conv');
+  b.output(b.node('relu', [b.node('sigmoid', [conv], {}, 'sigmoid')], {}, 'sigmoid_relu'));
+  return b.build();
+}
+
+const chainInput = tensor(
+  'float32',
+  [1, 4, 6, 6],
+  Array.from({ length: 144 }, (_, i) => ((i * 13) % 17) / 2 - 4),
+);
 
 const input = tensor(
   'float32',
@@ -322,6 +358,44 @@ describe('weightBatches (weights to the WebGPU host process, in messages Node ca
   });
 });
 
+describe('separateActivationChains (Conv + activation fusion on the JSEP WebGPU EP)', () => {
+  it('puts a one-input Max between two activations where the second is the only reader of the first', () => {
+    const { validated, weights } = convActivationChains();
+    const model = exportModel(validated, weights);
+    const out = separateActivationChains(model);
+    const ops = (m: typeof model) => m.graph!.node.map((n) => n.opType).filter((op) => op !== 'Transpose');
+    expect(ops(model)).toEqual(['Conv', 'Mul', 'Add', 'Relu', 'Clip', 'Clip', 'Conv', 'Sigmoid', 'Relu']);
+    // Relu -> Clip, Clip -> Clip and Sigmoid -> Relu each get one copy; the Convs are untouched.
+    expect(ops(out)).toEqual(['Conv', 'Mul', 'Add', 'Relu', 'Max', 'Clip', 'Max', 'Clip', 'Conv', 'Sigmoid', 'Max', 'Relu']);
+    for (const max of out.graph!.node.filter((n) => n.opType === 'Max')) {
+      expect(max.input).toHaveLength(1);
+      const readers = out.graph!.node.filter((n) => n.input.includes(max.output[0]!));
+      expect(readers).toHaveLength(1);
+      expect(readers[0]!.input[0]).toBe(max.output[0]);
+    }
+    expect(out.graph!.output.map((v) => v.name)).toEqual(model.graph!.output.map((v) => v.name));
+    expect(ops(model)).toEqual(['Conv', 'Mul', 'Add', 'Relu', 'Clip', 'Clip', 'Conv', 'Sigmoid', 'Relu']);
+    // A one-input Max is the identity (ONNX's Max of one input), so reading through it gives the original graph back.
+    const through = new Map(out.graph!.node.filter((n) => n.opType === 'Max').map((n) => [n.output[0]!, n.input[0]!]));
+    const restored = out.graph!.node.filter((n) => n.opType !== 'Max').map((n) => ({ ...n, input: n.input.map((i) => through.get(i) ?? i) }));
+    expect(restored).toEqual(model.graph!.node);
+  });
+
+  it('leaves a single activation, one read twice and one that is a graph output as they are', () => {
+    const b = new GraphBuilder('no-chain');
+    const x = b.input('x', [1, 2, 4, 4], { layout: 'NCHW' });
+    const conv = b.node('conv2d', [x, b.weight('w', tensor('float32', [2, 2, 1, 1], [1, 0, 0, 1]))], {}, 'conv');
+    const relu = b.node('relu', [conv], {}, 'relu');
+    b.output(b.node('add', [b.node('sigmoid', [relu], {}, 'a'), b.node('tanh', [relu], {}, 'b')], {}, 'sum'));
+    const shown = b.node('clip', [x], { min: 0, max: 6 }, 'shown');
+    b.output(shown);
+    b.output(b.node('sigmoid', [shown], {}, 'after_shown'));
+    const { validated, weights } = b.build();
+    const model = exportModel(validated, weights);
+    expect(separateActivationChains(model)).toBe(model);
+  });
+});
+
 describe('ort-web:webgpu host process in Node', () => {
   it('runs a graph on Dawn and exits promptly after a JSEP session (no ~28 s exit delay)', async () => {
     // 64-byte batches: the conv's weight and bias cross in separate messages, as a large model's do.
@@ -354,6 +428,18 @@ describe('ort-web:webgpu host process in Node', () => {
     const wideGot = await wideCompiled.run(wideFeeds);
     expect(Array.from(wideGot['y']!.data as Float32Array)).toEqual(Array.from(evaluateGraph(wide.validated, wide.weights, wideFeeds)['y']!.data as Float32Array));
     await wideCompiled.dispose();
+    // Two activations after a Conv: JSEP's fusion would keep only the last (relu6 unclipped at
+    // 6, the sigmoid lost); kept apart, both outputs match the reference evaluator.
+    const chains = convActivationChains();
+    const chainWant = evaluateGraph(chains.validated, chains.weights, { x: chainInput });
+    expect(Array.from(chainWant['relu6']!.data as Float32Array).filter((v) => v === 6).length).toBeGreaterThan(10);
+    const chainCompiled = await adapter.compile(chains.validated, chains.weights);
+    const chainGot = await chainCompiled.run({ x: chainInput });
+    for (const name of ['relu6', 'sigmoid_relu']) {
+      const w = chainWant[name]!.data as Float32Array;
+      expect(Array.from(chainGot[name]!.data as Float32Array).map((v, i) => Math.abs(v - w[i]!) <= 1e-5 + 1e-5 * Math.abs(w[i]!))).not.toContain(false);
+    }
+    await chainCompiled.dispose();
     const start = performance.now();
     await adapter.dispose();
     expect(performance.now() - start).toBeLessThan(10_000);
