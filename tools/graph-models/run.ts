@@ -1,8 +1,9 @@
 /**
  * The tfjs GraphModels on every adapter and through every port direction:
- * `npm run graph-models -- [--only a,b] [--adapters a,b] [--models f1.json,f2.json] [--out <stem>]`
+ * `npm run graph-models -- [--only a,b] [--adapters a,b] [--models f1.json,f2.json] [--out <stem>] [--init-timeout <s>]`
  * (`--adapters` may name the browser harness's '<adapter>@chromium' proxies; `--render [<stem>]` rewrites the Markdown of a saved report; `--cut-at node1,node2` runs each model
- * only up to those TF nodes, see cutGraphModel).
+ * only up to those TF nodes, see cutGraphModel; `--init-timeout` is how long ort-web:webgpu's host
+ * process may take to start and prove WebGPU works, default 120 s, which SwiftShader under load can pass).
  *
  * For each GraphModel (default: packages/tfjs/test/fixtures/graph-model/*, or the model.json files
  * given with --models) the oracle is tfjs itself: @tensorflow/tfjs-converter's loadGraphModel +
@@ -14,7 +15,10 @@
  *     layers (the run is in a child process, so an earlier registration cannot help it);
  *   - `port --to ir`: graph JSON + safetensors written, read back and run on the reference.
  * A cell passes when every element is within 1e-4 + 1e-3 * |want|; the number is the max abs
- * error over all outputs. Writes <out>.json and <out>.md (default bench-results/graph-models-report).
+ * error over all outputs. A failing cell also lists each output's max abs error and, for an output
+ * whose rows are the oracle's in another order (a topK's detections), which rows moved and how far
+ * apart the oracle's scores of them are (compare.ts). Writes <out>.json and <out>.md (default
+ * bench-results/graph-models-report).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,13 +26,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type * as tfc from '@tensorflow/tfjs-core';
-import { createAdapter, evaluateGraph, findSkips, isModuleNotFound, probeAdapter, registeredAdapters, tensor, type HostTensor, type Graph } from '@skipconn/core';
+import { createAdapter, evaluateGraph, type Adapter, findSkips, isModuleNotFound, probeAdapter, registeredAdapters, tensor, type HostTensor, type Graph } from '@skipconn/core';
 import { loadGraphFile, saveGraphFile, writeFileAtomic } from '@skipconn/core/node';
 import { exportOnnx } from '@skipconn/onnx';
 import { transposeHostTensor } from '@skipconn/tfjs';
 import { loadGraphModelFile, saveLayersModel } from '@skipconn/tfjs/node';
 import { GRAPH_MODEL_FIXTURES, graphModelInput, runWithConverter } from '../../packages/tfjs/test/graph-model-helpers';
-import { ATOL, RTOL, compareOutput, machineLine, oneLineError } from '../model-check';
+import { ATOL, RTOL, machineLine, oneLineError } from '../model-check';
+import { describeOutputs, diffOutputs, type OutputDiff } from './compare';
 
 const SCRIPT = path.resolve(process.argv[1] ?? 'tools/graph-models/run.ts');
 const ROOT = path.resolve(path.dirname(SCRIPT), '..', '..');
@@ -45,6 +50,8 @@ interface Cell {
   readonly seconds: number;
   /** LayersModel export only: the custom layers it needs (empty: plain tfjs-layers). */
   readonly customLayers?: readonly string[];
+  /** A failing cell only: each output against the oracle's. */
+  readonly outputs?: readonly OutputDiff[];
 }
 
 interface Row {
@@ -64,24 +71,19 @@ interface Report {
   rows: Row[];
 }
 
-/** Max error over all outputs, pass only when each output passes. */
-function judge(got: readonly HostTensor[], want: readonly HostTensor[]): { status: 'pass' | 'fail'; maxAbs: number } {
-  if (got.length !== want.length) throw new Error(`${got.length} outputs, tfjs-converter gives ${want.length}`);
-  let maxAbs = 0;
-  let ok = true;
-  got.forEach((g, i) => {
-    const d = compareOutput(g, want[i]!, 'tfjs-converter');
-    maxAbs = Math.max(maxAbs, d.maxAbs);
-    ok &&= d.ok;
-  });
-  return { status: ok ? 'pass' : 'fail', maxAbs };
+/** Max error over all outputs, pass only when each output passes; a failure keeps each output's diff. */
+function judge(names: readonly string[], got: readonly HostTensor[], want: readonly HostTensor[]): { status: 'pass' | 'fail'; maxAbs: number; outputs?: OutputDiff[] } {
+  const outputs = diffOutputs(names, got, want, 'tfjs-converter');
+  const maxAbs = outputs.reduce((m, o) => (o.maxAbs > m || Number.isNaN(o.maxAbs) ? o.maxAbs : m), 0);
+  const ok = outputs.every((o) => o.ok);
+  return ok ? { status: 'pass', maxAbs } : { status: 'fail', maxAbs, outputs };
 }
 
-async function timed(run: () => Promise<{ got: HostTensor[]; customLayers?: readonly string[] }>, want: readonly HostTensor[]): Promise<Cell> {
+async function timed(names: readonly string[], run: () => Promise<{ got: HostTensor[]; customLayers?: readonly string[] }>, want: readonly HostTensor[]): Promise<Cell> {
   const t0 = performance.now();
   try {
     const { got, customLayers } = await run();
-    return { ...judge(got, want), seconds: (performance.now() - t0) / 1000, ...(customLayers ? { customLayers } : {}) };
+    return { ...judge(names, got, want), seconds: (performance.now() - t0) / 1000, ...(customLayers ? { customLayers } : {}) };
   } catch (err) {
     return { status: 'error', message: oneLineError(err, 300), seconds: (performance.now() - t0) / 1000 };
   }
@@ -155,7 +157,7 @@ function cutGraphModel(modelFile: string, outputs: readonly string[], tmp: strin
   return out;
 }
 
-async function runModel(modelFile: string, adapters: readonly string[], tmp: string): Promise<Row> {
+async function runModel(modelFile: string, adapters: readonly string[], tmp: string, makeAdapter: (name: string) => Promise<Adapter>): Promise<Row> {
   const name = modelName(modelFile);
   const imported = loadGraphModelFile(modelFile);
   const feeds: Record<string, HostTensor> = {};
@@ -165,84 +167,106 @@ async function runModel(modelFile: string, adapters: readonly string[], tmp: str
   const cells: Record<string, Cell> = {};
   const note = (column: string, cell: Cell): void => {
     cells[column] = cell;
-    console.error(`${name} ${column}: ${cell.status}${cell.maxAbs !== undefined ? ` ${cell.maxAbs.toExponential(1)}` : ''}${cell.message ? ` (${cell.message})` : ''} ${cell.seconds.toFixed(1)} s`);
+    console.error(
+      `${name} ${column}: ${cell.status}${cell.maxAbs !== undefined ? ` ${cell.maxAbs.toExponential(1)}` : ''}${cell.message ? ` (${cell.message})` : ''}${cell.outputs ? ` (${describeOutputs(cell.outputs)})` : ''} ${cell.seconds.toFixed(1)} s`,
+    );
   };
 
   note(
     'reference',
-    await timed(async () => {
-      const got = evaluateGraph(imported.validated, imported.weights, feeds);
-      return { got: outputs.map((o) => got[o]!) };
-    }, want),
+    await timed(
+      outputs,
+      async () => {
+        const got = evaluateGraph(imported.validated, imported.weights, feeds);
+        return { got: outputs.map((o) => got[o]!) };
+      },
+      want,
+    ),
   );
   for (const adapterName of adapters) {
     if (adapterName === 'reference') continue;
     note(
       adapterName,
-      await timed(async () => {
-        const adapter = await createAdapter(adapterName);
-        try {
-          await adapter.init();
-          const compiled = await adapter.compile(imported.validated, imported.weights);
+      await timed(
+        outputs,
+        async () => {
+          const adapter = await makeAdapter(adapterName);
           try {
-            const got = await compiled.run(feeds);
-            return { got: outputs.map((o) => got[o]!) };
+            await adapter.init();
+            const compiled = await adapter.compile(imported.validated, imported.weights);
+            try {
+              const got = await compiled.run(feeds);
+              return { got: outputs.map((o) => got[o]!) };
+            } finally {
+              await compiled.dispose();
+            }
           } finally {
-            await compiled.dispose();
+            await adapter.dispose().catch(() => undefined);
           }
-        } finally {
-          await adapter.dispose().catch(() => undefined);
-        }
-      }, want),
+        },
+        want,
+      ),
     );
   }
 
   note(
     PORTS[0],
-    await timed(async () => {
-      const session = await ort.InferenceSession.create(exportOnnx(imported.validated, imported.weights));
-      try {
-        const ortFeeds: Record<string, ort.Tensor> = {};
-        imported.graph.inputs.forEach((input, i) => {
-          const x = feeds[input.name]!;
-          ortFeeds[session.inputNames[i]!] = new ort.Tensor(x.dtype === 'int32' ? 'int32' : 'float32', x.data as Float32Array | Int32Array, [...x.shape]);
-        });
-        const results = await session.run(ortFeeds);
-        return { got: session.outputNames.map((o) => tensor('float32', results[o]!.dims, results[o]!.data as Float32Array)) };
-      } finally {
-        await session.release();
-      }
-    }, want),
+    await timed(
+      outputs,
+      async () => {
+        const session = await ort.InferenceSession.create(exportOnnx(imported.validated, imported.weights));
+        try {
+          const ortFeeds: Record<string, ort.Tensor> = {};
+          imported.graph.inputs.forEach((input, i) => {
+            const x = feeds[input.name]!;
+            ortFeeds[session.inputNames[i]!] = new ort.Tensor(x.dtype === 'int32' ? 'int32' : 'float32', x.data as Float32Array | Int32Array, [...x.shape]);
+          });
+          const results = await session.run(ortFeeds);
+          return { got: session.outputNames.map((o) => tensor('float32', results[o]!.dims, results[o]!.data as Float32Array)) };
+        } finally {
+          await session.release();
+        }
+      },
+      want,
+    ),
   );
 
   note(
     PORTS[1],
-    await timed(async () => {
-      const dir = path.join(tmp, `${name}-layers`);
-      const saved = saveLayersModel(dir, imported.validated, imported.weights);
-      const feedsFile = path.join(tmp, `${name}-feeds.json`);
-      const inputs = saved.inputs.map((i) => transposeHostTensor(feeds[i.name]!, i.perm));
-      fs.writeFileSync(feedsFile, JSON.stringify(inputs.map((t) => ({ shape: t.shape, data: Array.from(t.data as Float32Array) }))));
-      const outFile = path.join(tmp, `${name}-predicted.json`);
-      const args = [...process.execArgv, SCRIPT, '--predict-child', saved.modelFile, feedsFile, saved.customLayers.length > 0 ? 'custom' : 'plain', outFile];
-      const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
-      if (r.status !== 0) throw new Error(`tf.loadLayersModel failed: ${oneLineError(r.stderr, 300)}`);
-      const got = (JSON.parse(fs.readFileSync(outFile, 'utf8')) as { shape: number[]; data: number[] }[]).map((t) => tensor('float32', t.shape, Float32Array.from(t.data)));
-      const inverse = (perm: readonly number[]) => perm.map((_, a) => perm.indexOf(a));
-      return { got: saved.outputs.map((o, i) => transposeHostTensor(got[i]!, inverse(o.perm))), customLayers: saved.customLayers };
-    }, want),
+    await timed(
+      outputs,
+      async () => {
+        const dir = path.join(tmp, `${name}-layers`);
+        const saved = saveLayersModel(dir, imported.validated, imported.weights);
+        const feedsFile = path.join(tmp, `${name}-feeds.json`);
+        const inputs = saved.inputs.map((i) => transposeHostTensor(feeds[i.name]!, i.perm));
+        fs.writeFileSync(feedsFile, JSON.stringify(inputs.map((t) => ({ shape: t.shape, data: Array.from(t.data as Float32Array) }))));
+        const outFile = path.join(tmp, `${name}-predicted.json`);
+        const args = [...process.execArgv, SCRIPT, '--predict-child', saved.modelFile, feedsFile, saved.customLayers.length > 0 ? 'custom' : 'plain', outFile];
+        const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+        if (r.status !== 0) throw new Error(`tf.loadLayersModel failed: ${oneLineError(r.stderr, 300)}`);
+        const got = (JSON.parse(fs.readFileSync(outFile, 'utf8')) as { shape: number[]; data: number[] }[]).map((t) => tensor('float32', t.shape, Float32Array.from(t.data)));
+        const inverse = (perm: readonly number[]) => perm.map((_, a) => perm.indexOf(a));
+        return { got: saved.outputs.map((o, i) => transposeHostTensor(got[i]!, inverse(o.perm))), customLayers: saved.customLayers };
+      },
+      want,
+    ),
   );
 
   note(
     PORTS[2],
-    await timed(async () => {
-      const file = path.join(tmp, `${name}-ir.json`);
-      const graph: Graph = { ...imported.graph, weightsFile: `${name}-ir.safetensors`, weights: imported.graph.weights.map((w) => ({ name: w.name, dtype: w.dtype, shape: [...w.shape] })) };
-      saveGraphFile(file, graph, imported.weights);
-      const back = loadGraphFile(file);
-      const got = evaluateGraph(back.validated, back.weights, feeds);
-      return { got: back.validated.graph.outputs.map((o) => got[o]!) };
-    }, want),
+    await timed(
+      outputs,
+      async () => {
+        const file = path.join(tmp, `${name}-ir.json`);
+        const graph: Graph = { ...imported.graph, weightsFile: `${name}-ir.safetensors`, weights: imported.graph.weights.map((w) => ({ name: w.name, dtype: w.dtype, shape: [...w.shape] })) };
+        saveGraphFile(file, graph, imported.weights);
+        const back = loadGraphFile(file);
+        const got = evaluateGraph(back.validated, back.weights, feeds);
+        return { got: back.validated.graph.outputs.map((o) => got[o]!) };
+      },
+      want,
+    ),
   );
 
   // A loop, not Math.max(...values): spreading centernet's 1.3M heatmap values overflows the stack.
@@ -256,7 +280,8 @@ function cellText(c: Cell | undefined): string {
   if (c.status === 'error') return `**error**: ${(c.message ?? '').replace(/\|/g, '\\|')}`;
   const n = c.maxAbs === 0 ? '0' : c.maxAbs!.toExponential(1);
   const custom = c.customLayers && c.customLayers.length > 0 ? ` (needs ${c.customLayers.join(', ')})` : '';
-  return `${c.status === 'pass' ? '' : '**FAIL** '}${n}${custom}`;
+  const outputs = c.outputs ? ` (per output: ${describeOutputs(c.outputs).replace(/\|/g, '\\|')})` : '';
+  return `${c.status === 'pass' ? '' : '**FAIL** '}${n}${custom}${outputs}`;
 }
 
 function renderMarkdown(report: Report): string {
@@ -296,6 +321,7 @@ async function main(argv: readonly string[]): Promise<void> {
   let models: string[] | null = null;
   let out = path.join(ROOT, 'bench-results', 'graph-models-report');
   let cutAt: string[] | null = null;
+  let initTimeoutS: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -311,7 +337,10 @@ async function main(argv: readonly string[]): Promise<void> {
         .map((f) => path.resolve(f));
     else if (a === '--out') out = path.resolve(value());
     else if (a === '--cut-at') cutAt = value().split(',');
-    else throw new Error(`unknown option '${a}'; see the comment at the top of tools/graph-models/run.ts`);
+    else if (a === '--init-timeout') {
+      initTimeoutS = Number(value());
+      if (!(initTimeoutS > 0)) throw new Error(`--init-timeout expects seconds above 0, received '${argv[i]}'`);
+    } else throw new Error(`unknown option '${a}'; see the comment at the top of tools/graph-models/run.ts`);
   }
   await loadAdapterPackages();
   // The '@chromium' adapters (tfjs:webgpu and tfjs:webgl among them) run inside headless Chromium
@@ -327,6 +356,13 @@ async function main(argv: readonly string[]): Promise<void> {
       else console.error(`${reg.name}: unavailable here (${a.reason ?? 'no reason given'})`);
     }
   }
+  const timeoutMs = initTimeoutS === null ? null : initTimeoutS * 1000;
+  // The registry's ort-web:webgpu waits 120 s for its host; --init-timeout makes a proxy of its own.
+  const makeAdapter = async (adapterName: string): Promise<Adapter> => {
+    if (adapterName !== 'ort-web:webgpu' || timeoutMs === null) return createAdapter(adapterName);
+    const { createOrtWebGpuProcessAdapter } = await import('@skipconn/onnxruntime-web');
+    return createOrtWebGpuProcessAdapter({ initTimeoutMs: timeoutMs });
+  };
   const files =
     models ??
     fs
@@ -341,7 +377,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     for (const file of files) {
       try {
-        report.rows.push(await runModel(cutAt === null ? file : cutGraphModel(file, cutAt, tmp), adapters, tmp));
+        report.rows.push(await runModel(cutAt === null ? file : cutGraphModel(file, cutAt, tmp), adapters, tmp, makeAdapter));
       } catch (err) {
         console.error(`${file}: ${oneLineError(err, 300)}`);
         report.rows.push({ model: modelName(file), nodes: 0, skips: 0, maxAbsOutput: NaN, cells: { reference: { status: 'error', message: `import: ${oneLineError(err, 300)}`, seconds: 0 } } });
