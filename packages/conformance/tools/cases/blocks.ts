@@ -185,6 +185,23 @@ export function blockCases(): CaseDef[] {
       },
     });
   }
+  // TF's relu6 as tensorflowjs_converter writes it: Relu, Minimum 6, Maximum 0, three activations
+  // in a row after each conv (onnxruntime's Conv + activation fusion on JSEP kept only the last).
+  cases.push({
+    id: 'block/mobilenetv1-tf-relu6/depthwise-separable/NHWC',
+    description:
+      'a MobileNetV1 block as a tfjs GraphModel imports it (faceres): 3x3 depthwise conv, batch norm as a per-channel mul and add, relu6 as relu, clip max 6, clip min 0; then a 1x1 conv with bias and the same relu6 (8 -> 16 channels)',
+    build: (g) => {
+      const x = g.input('x', img('NHWC', 1, 8, 6, 6), { layout: 'NHWC', low: -8, high: 8 });
+      const relu6 = (h: string, name: string): string => g.node('clip', [g.node('clip', [relu(g, h, `${name}/Relu`)], { max: 6 }, `${name}/clip_by_value/Minimum`)], { min: 0 }, `${name}/clip_by_value`);
+      const dw = conv(g, x, 'conv_dw_1', 8, 8, 3, { pad: 1, groups: 8, bias: false });
+      const scaled = g.node('mul', [dw, g.weight('conv_dw_1_bn.mul', [8], { low: 0.5, high: 2 })], {}, 'conv_dw_1_bn/mul_1');
+      const shifted = g.node('add', [scaled, g.weight('conv_dw_1_bn.sub', [8], { low: -0.5, high: 0.5 })], {}, 'conv_dw_1_bn/add_1');
+      // Weights of +-1 (not +-1/sqrt(8)) so that the 1x1 conv also passes 6 in places.
+      const pw = g.node('conv2d', [relu6(shifted, 'conv_dw_1_relu'), g.weight('conv_pw_1.weight', [16, 8, 1, 1], { low: -1, high: 1 }), g.weight('conv_pw_1.bias', [16], { low: -0.5, high: 0.5 })], {}, 'conv_pw_1');
+      g.output(relu6(pw, 'conv_pw_1_relu'));
+    },
+  });
   cases.push({
     id: 'block/mobilenetv2-inverted-residual/stage-stride2/NCHW',
     description:
