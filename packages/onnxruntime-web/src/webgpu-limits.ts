@@ -8,7 +8,7 @@
  * onnxruntime and are left to it.
  */
 import { SkipconnError } from '@skipconn/core';
-import type { ModelProto, NodeProto } from '@skipconn/onnx';
+import type { GraphProto, ModelProto, NodeProto } from '@skipconn/onnx';
 
 /** Why the WebGPU EP must not get this model, or undefined when it may. */
 export function webgpuRefusal(model: ModelProto): string | undefined {
@@ -35,6 +35,17 @@ export const STUCK_BACKEND = /is not allowed to be called recursively/;
  */
 export const JSEP_MAX_CONCAT_INPUTS = 7;
 
+/** A namer of values and nodes new to `graph`: `base`, else `base_2`, `base_3`, ... (each name given once). */
+function freshNames(graph: GraphProto): (base: string) => string {
+  const taken = new Set<string>([...graph.input.map((v) => v.name), ...graph.initializer.map((t) => t.name), ...graph.node.flatMap((n) => [...n.output, n.name])]);
+  return (base) => {
+    let name = base;
+    for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
+    taken.add(name);
+    return name;
+  };
+}
+
 /**
  * The model with every Concat of more than `maxInputs` inputs replaced by a tree of Concats of at
  * most `maxInputs` each, along the same axis (concatenation is associative, so the output is the
@@ -49,13 +60,7 @@ export function splitWideConcats(model: ModelProto, maxInputs = JSEP_MAX_CONCAT_
   const graph = model.graph;
   const isWide = (n: NodeProto): boolean => n.opType === 'Concat' && (n.domain === '' || n.domain === 'ai.onnx') && n.input.length > maxInputs;
   if (graph === undefined || !graph.node.some(isWide)) return model;
-  const taken = new Set<string>([...graph.input.map((v) => v.name), ...graph.initializer.map((t) => t.name), ...graph.node.flatMap((n) => [...n.output, n.name])]);
-  const fresh = (base: string): string => {
-    let name = base;
-    for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
-    taken.add(name);
-    return name;
-  };
+  const fresh = freshNames(graph);
   const nodes: NodeProto[] = [];
   for (const node of graph.node) {
     if (!isWide(node)) {
@@ -132,13 +137,7 @@ export function separateActivationChains(model: ModelProto): ModelProto {
     if (next.length === 1 && isActivation(next[0]!) && next[0]!.input.filter((i) => i === out).length === 1 && next[0]!.input[0] === out) separate.add(node);
   }
   if (separate.size === 0) return model;
-  const taken = new Set<string>([...graph.input.map((v) => v.name), ...graph.initializer.map((t) => t.name), ...graph.node.flatMap((n) => [...n.output, n.name])]);
-  const fresh = (base: string): string => {
-    let name = base;
-    for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
-    taken.add(name);
-    return name;
-  };
+  const fresh = freshNames(graph);
   const renamed = new Map<string, string>();
   const nodes: NodeProto[] = [];
   for (const node of graph.node) {
