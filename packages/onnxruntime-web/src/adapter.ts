@@ -19,6 +19,7 @@ import type * as ort from 'onnxruntime-web';
 import { AdapterUnavailableError, GraphBuilder, SerialQueues, SkipconnError, describeGpuAdapter, tableWhyUnsupported, tensor, type Adapter, type CompileOptions, type DType, type GpuAdapterLike } from '@skipconn/core';
 import { EXPORTERS, OrtSessionSet, checkIntegerOption, encodeModel, exportModel, fromOrtTensor, mergeSessionOptions, splitExternalData, type ExternalDataFile, type OrtCommonSessionOptions } from '@skipconn/onnx';
 import { runtimeBytes, toOrt } from './convert';
+import { hasOrderedUploads, orderUploads } from './ordered-uploads';
 import { STUCK_BACKEND, separateActivationChains, splitWideConcats, webgpuRefusal } from './webgpu-limits';
 
 export type OrtWebRuntime = typeof ort;
@@ -87,6 +88,20 @@ function describeGpu(adapter: GpuAdapterLike | undefined): string {
   return `${name || 'unnamed GPU adapter'}${isFallbackAdapter ? ' (fallback adapter: software rendering)' : ''}`;
 }
 
+type GpuAdapterWithDevice = Parameters<typeof orderUploads>[0];
+
+/**
+ * Hands onnxruntime-web the GPU adapter wrapped by orderUploads (ordered-uploads.ts), the user's
+ * own `env.webgpu.adapter` if one is set, else `fallback`. Only possible before onnxruntime-web
+ * creates its device; returns whether that device orders its uploads.
+ */
+function installOrderedUploads(rt: OrtWebRuntime, fallback: GpuAdapterWithDevice): boolean {
+  const env = rt.env.webgpu as { adapter?: unknown; device?: unknown };
+  if (env.device !== undefined) return hasOrderedUploads(env.device);
+  env.adapter = orderUploads((env.adapter as GpuAdapterWithDevice | undefined) ?? fallback);
+  return true;
+}
+
 /** A one-relu graph to prove in init() that the runtime really runs on this device. */
 function probeModel(): Uint8Array {
   const b = new GraphBuilder('ort-web-probe');
@@ -104,6 +119,7 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
   };
   let runtime: OrtWebRuntime | undefined;
   let backend = '';
+  let uploadsOrdered = true;
   const sessions = new OrtSessionSet();
 
   const load = (): OrtWebRuntime => {
@@ -150,6 +166,7 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
         if (gpu === undefined) throw new AdapterUnavailableError(name, 'WebGPU is not available here (navigator.gpu is undefined)', options.fix);
         const gpuAdapter = await gpu.requestAdapter().catch(() => null);
         if (gpuAdapter === null || gpuAdapter === undefined) throw new AdapterUnavailableError(name, 'WebGPU has no adapter here (navigator.gpu.requestAdapter() returned null)', options.fix);
+        uploadsOrdered = installOrderedUploads(rt, gpuAdapter as GpuAdapterWithDevice);
       }
       // Prove the device works end to end before claiming availability.
       try {
@@ -172,7 +189,8 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
         const threads = rt.env.wasm.numThreads;
         backend = `onnxruntime-web ${version}${build}, wasm${typeof threads === 'number' ? `, ${threads} thread${threads === 1 ? '' : 's'}` : ''}`;
       } else {
-        backend = `onnxruntime-web ${version}${build}, WebGPU on ${describeGpu((rt.env.webgpu as { adapter?: GpuAdapterLike }).adapter)}`;
+        const unordered = uploadsOrdered ? '' : " (its WebGPU device was created before this adapter's init(), so uploads from CPU EP nodes are not ordered after recorded kernels: see docs/onnxruntime-web.md)";
+        backend = `onnxruntime-web ${version}${build}, WebGPU on ${describeGpu((rt.env.webgpu as { adapter?: GpuAdapterLike }).adapter)}${unordered}`;
       }
       runtime = rt;
     },

@@ -11,6 +11,7 @@ import { registerAdapter } from '@skipconn/core';
 import { ORT_WEB_WASM, ORT_WEB_WEBGPU, createOrtWebAdapter, type OrtWebRuntime, type OrtWebSessionOptions } from './adapter';
 
 export * from './adapter';
+export { hasOrderedUploads, orderUploads, writeBufferSource } from './ordered-uploads';
 export { JSEP_CONV_FUSED_ACTIVATIONS, JSEP_MAX_CONCAT_INPUTS, separateActivationChains, splitWideConcats, webgpuRefusal } from './webgpu-limits';
 export { ORT_WEB_EXPECT_FAIL, ORT_WEB_WASM_EXPECT_FAIL, ORT_WEB_WEBGPU_EXPECT_FAIL } from './expect-fail';
 

@@ -9,6 +9,7 @@
  * ("no overload matched for writeBuffer"). The patch copies such sources into a plain buffer.
  */
 import { selectSwiftShader } from '@skipconn/core/node';
+import { writeBufferSource } from '../ordered-uploads';
 
 export const DAWN_FIX =
   'install the `webgpu` npm package and a Vulkan driver Dawn accepts (a GPU driver, or on Debian `apt-get install chromium libvulkan1` for SwiftShader, used automatically when neither VK_ICD_FILENAMES nor VK_DRIVER_FILES is set)';
@@ -28,16 +29,10 @@ function patchWriteBuffer(queueClass: { prototype: GpuQueueLike } | undefined): 
   if (proto[marker]) return;
   const original = proto.writeBuffer;
   proto.writeBuffer = function writeBuffer(buffer, bufferOffset, data, dataOffset = 0, size) {
-    const view = ArrayBuffer.isView(data);
-    const source = view ? data.buffer : data;
+    const source = ArrayBuffer.isView(data) ? data.buffer : data;
     if (!isShared(source)) return original.call(this, buffer, bufferOffset, data, dataOffset, size);
-    // Offsets and sizes count elements for a typed array and bytes for a buffer.
-    const unit = view ? ((data as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1) : 1;
-    const start = (view ? data.byteOffset : 0) + dataOffset * unit;
-    const bytes = size !== undefined ? size * unit : (view ? data.byteLength : data.byteLength) - dataOffset * unit;
-    const copy = new Uint8Array(bytes);
-    copy.set(new Uint8Array(source, start, bytes));
-    return original.call(this, buffer, bufferOffset, copy, 0, bytes);
+    const copy = writeBufferSource(data, dataOffset, size).slice();
+    return original.call(this, buffer, bufferOffset, copy, 0, copy.byteLength);
   };
   proto[marker] = true;
 }
