@@ -202,6 +202,19 @@ export function blockCases(): CaseDef[] {
       g.output(relu6(pw, 'conv_pw_1_relu'));
     },
   });
+  // The rows a detector decodes (centernet): topK's scores and its indices as a float column.
+  // On onnxruntime-web's WebGPU EP topK runs on the CPU EP, and both outputs were uploaded into one
+  // reused buffer while the cast of the first was still pending (docs/onnxruntime-web.md).
+  cases.push({
+    id: 'block/centernet-decoding/topk-columns/NTC',
+    description: 'the 100 best of 5000 scores and their indices cast to float32, each reshaped to a [1, 100, 1] column and concatenated into [1, 100, 2] rows (score, index)',
+    build: (g) => {
+      const x = g.input('x', [1, 5000], { low: 0, high: 1 });
+      const [scores, indices] = g.nodeOutputs('topK', [x], { k: 100 }, 'top', ['values', 'indices']) as [string, string];
+      const column = (v: string, name: string): string => g.node('reshape', [v], { shape: [1, 100, 1], layout: 'NTC' }, name);
+      g.output(g.node('concat', [column(scores, 'scores'), g.node('cast', [column(indices, 'indices')], { to: 'float32' }, 'index_column')], {}, 'detections'));
+    },
+  });
   cases.push({
     id: 'block/mobilenetv2-inverted-residual/stage-stride2/NCHW',
     description:
