@@ -29,8 +29,8 @@ function rnd(): number {
 }
 const X = Float32Array.from({ length: N }, () => rnd());
 
-const int64s = (name: string, data: number[]): TensorProto => ({ ...emptyTensor(), name, dims: [data.length], dataType: 7, int64Data: data.map(BigInt) } as TensorProto);
-const intAttr = (name: string, i: number): AttributeProto => ({ name, type: 2, i, ints: [], floats: [], strings: [], tensors: [], graphs: [] } as unknown as AttributeProto);
+const int64s = (name: string, data: number[]): TensorProto => ({ ...emptyTensor(), name, dims: [data.length], dataType: 7, int64Data: data.map(BigInt) }) as TensorProto;
+const intAttr = (name: string, i: number): AttributeProto => ({ name, type: 2, i, ints: [], floats: [], strings: [], tensors: [], graphs: [] }) as unknown as AttributeProto;
 
 function model(variant: string): Uint8Array {
   const initializer: TensorProto[] = [int64s('k', [K]), int64s('shape', [1, K, 1])];
