@@ -59,6 +59,12 @@ const AVG: PoolSpec[] = [
   },
   { variant: 'k3-s2-pad1-ceil-exclude-pad', x: [1, 2, 6, 6], attrs: { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceilMode: true, countIncludePad: false } },
   { variant: 'k3-s2-ceil', x: [1, 2, 6, 7], attrs: { kernel: [3, 3], strides: [2, 2], ceilMode: true, countIncludePad: false } },
+  {
+    variant: 'k3-s2-ceil-include-pad-unpadded',
+    x: [1, 2, 6, 7],
+    attrs: { kernel: [3, 3], strides: [2, 2], ceilMode: true, countIncludePad: true },
+    description: "PyTorch's default countIncludePad without pads: each window of the partial last row divides by its 6 elements, not 9",
+  },
   { variant: 'pads-asymmetric-include-pad', x: [1, 2, 5, 4], attrs: { kernel: [3, 2], strides: [2, 1], pads: [0, 1, 2, 0], countIncludePad: true } },
   { variant: 'global-window', x: [1, 3, 4, 5], attrs: { kernel: [4, 5], countIncludePad: false } },
   { variant: 'zero-batch', x: [0, 2, 4, 4], attrs: { kernel: [2, 2], strides: [2, 2], countIncludePad: false } },

@@ -35,6 +35,8 @@ export class ExportContext {
     readonly vg: ValidatedGraph,
     readonly weights: WeightStore,
     readonly opset: number,
+    /** The ExportOptions that change how ops are written (see there). */
+    readonly writing: { readonly floorModePools: boolean } = { floorModePools: false },
   ) {
     for (const name of vg.values.keys()) this.used.add(name);
     for (const input of vg.graph.inputs) this.forms.set(input.name, { logical: input.name });

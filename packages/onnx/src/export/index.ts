@@ -38,6 +38,13 @@ export interface ExportOptions {
   /** Graph name in the model (default: the IR graph's name or 'skipconn'). */
   readonly graphName?: string;
   readonly producerVersion?: string;
+  /**
+   * Write each ceil-mode pool that floor mode can compute as a floor-mode pool with larger end
+   * pads (maxPool2d; avgPool2d without countIncludePad, whose divisor ignores padding): the same
+   * windows, so the same numbers, for runtimes without ceil_mode (onnxruntime-web's WebGPU EP).
+   * Default false: the file keeps ceil_mode as the IR has it.
+   */
+  readonly floorModePools?: boolean;
 }
 
 /** IR version that goes with an opset (ONNX's versioning table). */
@@ -54,7 +61,7 @@ export function exportModel(vg: ValidatedGraph, weights: WeightStore, options: E
   if (!Number.isSafeInteger(opset) || opset < MIN_EXPORT_OPSET || opset > MAX_EXPORT_OPSET) {
     throw new GraphError('ATTRIBUTE_INVALID', {}, 'unsupported export opset', { expected: `an integer in [${MIN_EXPORT_OPSET}, ${MAX_EXPORT_OPSET}]`, received: String(opset) });
   }
-  const ctx = new ExportContext(vg, weights, opset);
+  const ctx = new ExportContext(vg, weights, opset, { floorModePools: options.floorModePools ?? false });
   for (const node of vg.nodes) {
     exportNode(node, ctx);
   }

@@ -87,6 +87,42 @@ const convTranspose2d: OpExporter<'convTranspose2d'> = (node, ctx) => {
   );
 };
 
+/**
+ * The pads [top, left, bottom, right] with which a floor-mode pool has the windows of this
+ * ceil-mode pool, or undefined when that needs an end pad of a kernel or more (onnxruntime
+ * refuses pads that large). Floor mode gives floor((in + begin + end - span) / stride) + 1
+ * windows, so an end pad of (out - 1) * stride + span - in - begin (at least 0) gives the `out`
+ * that shape inference found for ceil mode, window for window; the windows past the input only
+ * cover padding, which max pooling and an average without countIncludePad ignore.
+ */
+function floorModePads(node: ValidatedNode, kernel: readonly number[], strides: readonly number[], pads: readonly number[], dilations: readonly number[]): number[] | undefined {
+  const spatial = (shape: readonly number[], layout: string | undefined) => (layout === 'NHWC' ? [shape[1]!, shape[2]!] : [shape[2]!, shape[3]!]);
+  const input = spatial(node.inputs[0]!.shape, node.inputs[0]!.layout);
+  const output = spatial(node.outputs[0]!.shape, node.outputs[0]!.layout);
+  const result = [...pads];
+  for (const axis of [0, 1]) {
+    const span = dilations[axis]! * (kernel[axis]! - 1) + 1;
+    const end = Math.max(0, (output[axis]! - 1) * strides[axis]! + span - input[axis]! - pads[axis]!);
+    if (end >= kernel[axis]!) return undefined;
+    result[axis + 2] = end;
+  }
+  return result;
+}
+
+/** ceil_mode and pads as written: floor mode where ExportOptions.floorModePools asks and it is exact. */
+function poolMode(
+  ctx: ExportContext,
+  node: ValidatedNode,
+  ceilMode: boolean,
+  kernel: readonly number[],
+  strides: readonly number[],
+  pads: readonly number[],
+  dilations: readonly number[],
+): { ceil_mode: number; pads: readonly number[] } {
+  const floor = ceilMode && ctx.writing.floorModePools ? floorModePads(node, kernel, strides, pads, dilations) : undefined;
+  return floor !== undefined ? { ceil_mode: 0, pads: floor } : { ceil_mode: ceilMode ? 1 : 0, pads };
+}
+
 const maxPool2d: OpExporter<'maxPool2d'> = (node, ctx) => {
   const a = node.attrs;
   imageOp(ctx, node, (x, out) =>
@@ -95,16 +131,28 @@ const maxPool2d: OpExporter<'maxPool2d'> = (node, ctx) => {
       [x],
       [out],
       {
-        ceil_mode: a.ceilMode ? 1 : 0,
+        ...poolMode(ctx, node, a.ceilMode, a.kernel, a.strides, a.pads, a.dilations),
         dilations: a.dilations,
         kernel_shape: a.kernel,
-        pads: a.pads,
         strides: a.strides,
       },
       node.spec.name,
     ),
   );
 };
+
+/**
+ * ceil_mode, pads and count_include_pad of an AveragePool. With countIncludePad the divisor
+ * counts the declared pads but not a ceil-mode window's overhang, which larger pads would count,
+ * so a padded one keeps ceil_mode; without declared pads countIncludePad counts nothing, and the
+ * pool is written as one that excludes padding.
+ */
+function avgPoolMode(ctx: ExportContext, node: ValidatedNode, a: ValidatedNodeOf<'avgPool2d'>['attrs']): { ceil_mode: number; pads: readonly number[]; count_include_pad: number } {
+  const include = a.countIncludePad && a.pads.some((p) => p !== 0);
+  const mode = include ? { ceil_mode: a.ceilMode ? 1 : 0, pads: a.pads } : poolMode(ctx, node, a.ceilMode, a.kernel, a.strides, a.pads, [1, 1]);
+  const rewritten = a.ceilMode && mode.ceil_mode === 0;
+  return { ...mode, count_include_pad: a.countIncludePad && !rewritten ? 1 : 0 };
+}
 
 const avgPool2d: OpExporter<'avgPool2d'> = (node, ctx) => {
   const a = node.attrs;
@@ -114,10 +162,8 @@ const avgPool2d: OpExporter<'avgPool2d'> = (node, ctx) => {
       [x],
       [out],
       {
-        ceil_mode: a.ceilMode ? 1 : 0,
-        count_include_pad: a.countIncludePad ? 1 : 0,
+        ...avgPoolMode(ctx, node, a),
         kernel_shape: a.kernel,
-        pads: a.pads,
         strides: a.strides,
       },
       node.spec.name,
