@@ -200,7 +200,8 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
     async compile(graph, weights, compileOptions) {
       const rt = load();
       const opts = readSessionOptions(defaults, compileOptions);
-      const exported = exportModel(graph, weights, { opset: opts.opset });
+      // JSEP's pool kernels lack ceil_mode: write ceil-mode pools as floor mode wherever that is exact.
+      const exported = exportModel(graph, weights, { opset: opts.opset, floorModePools: device === 'webgpu' });
       if (device === 'webgpu') {
         const refusal = webgpuRefusal(exported);
         if (refusal !== undefined) throw new SkipconnError('UNSUPPORTED', `${name}: ${refusal}`);

@@ -7,7 +7,7 @@
  */
 import { AdapterUnavailableError, GraphBuilder, SkipconnError, evaluateGraph, tensor, type Adapter, type HostTensor } from '@skipconn/core';
 import { requiredAdaptersFromEnv } from '@skipconn/conformance';
-import { encodeModel, exportModel, importOnnx, splitExternalData } from '@skipconn/onnx';
+import { decodeModel, encodeModel, exportModel, importOnnx, splitExternalData } from '@skipconn/onnx';
 import {
   JSEP_MAX_CONCAT_INPUTS,
   createOrtWebAdapter,
@@ -36,9 +36,11 @@ function convResidual(channels = 2) {
   return b.build();
 }
 
-function ceilPool() {
+/** A ceil-mode pool on a [1, 1, 5, 5] input: maxPool2d 2x2 stride 2, or avgPool2d 3x3 stride 2 pads 1 counting them. */
+function ceilPool(op: 'maxPool2d' | 'avgPool2d' = 'maxPool2d') {
   const b = new GraphBuilder('ceil-pool');
-  b.output(b.node('maxPool2d', [b.input('x', [1, 1, 5, 5], { layout: 'NCHW' })], { kernel: [2, 2], strides: [2, 2], ceilMode: true }, 'pool'));
+  const attrs = op === 'maxPool2d' ? { kernel: [2, 2], strides: [2, 2], ceilMode: true } : { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceilMode: true, countIncludePad: true };
+  b.output(b.node(op, [b.input('x', [1, 1, 5, 5], { layout: 'NCHW' })], attrs, 'pool'));
   return b.build();
 }
 
@@ -180,7 +182,7 @@ describe('ort-web:wasm in Node', () => {
  * refuse sessions with CPU fallback disabled, as onnxruntime does when its WebGPU EP leaves nodes
  * to the CPU EP.
  */
-function fakeRuntime(state: { needsCpu: boolean; created: string[] }): OrtWebRuntime {
+function fakeRuntime(state: { needsCpu: boolean; created: string[]; models?: Uint8Array[] }): OrtWebRuntime {
   class Tensor {
     readonly data: Float32Array | Uint8Array;
     constructor(
@@ -193,7 +195,8 @@ function fakeRuntime(state: { needsCpu: boolean; created: string[] }): OrtWebRun
     dispose(): void {}
   }
   const InferenceSession = {
-    async create(_bytes: Uint8Array, options: { executionProviders: string[]; extra?: { session?: Record<string, string> } }) {
+    async create(bytes: Uint8Array, options: { executionProviders: string[]; extra?: { session?: Record<string, string> } }) {
+      state.models?.push(bytes);
       const forbid = options.extra?.session?.['disable_cpu_ep_fallback'] === '1';
       state.created.push(`${options.executionProviders.join(',')}${forbid ? ' forbid-cpu' : ''}`);
       if (forbid && state.needsCpu) {
@@ -263,13 +266,21 @@ describe('ort-web:webgpu checks (fake runtime)', () => {
     await adapter.dispose();
   });
 
-  it('refuses pools with ceil_mode before onnxruntime sees them (they would wedge the JSEP backend)', async () => {
-    const state = { needsCpu: false, created: [] as string[] };
+  it('writes ceil-mode pools as floor mode, and refuses the one it cannot before onnxruntime sees it (it would wedge the JSEP backend)', async () => {
+    const state = { needsCpu: false, created: [] as string[], models: [] as Uint8Array[] };
     const adapter = createOrtWebAdapter('webgpu', { runtime: () => fakeRuntime(state) });
     await adapter.init();
+    const max = ceilPool('maxPool2d');
+    const compiled = await adapter.compile(max.validated, max.weights);
+    // 5 wide, 2x2 stride 2: ceil mode has 3 windows, the last over column 4 only; floor mode gets them with an end pad of 1.
+    const pool = decodeModel(state.models.at(-1)!).graph!.node.find((n) => n.opType === 'MaxPool')!;
+    const attr = (name: string) => pool.attribute.find((a) => a.name === name);
+    expect(attr('ceil_mode')?.i).toBe(0);
+    expect(attr('pads')?.ints).toEqual([0, 0, 1, 1]);
+    await compiled.dispose();
     const before = state.created.length;
-    const { validated, weights } = ceilPool();
-    await expect(adapter.compile(validated, weights)).rejects.toThrow(/MaxPool with ceil_mode=1\): onnxruntime-web 1\.30's WebGPU MaxPool kernel does not implement ceil_mode/);
+    const avg = ceilPool('avgPool2d');
+    await expect(adapter.compile(avg.validated, avg.weights)).rejects.toThrow(/AveragePool with ceil_mode=1\): onnxruntime-web 1\.30's WebGPU AveragePool kernel does not implement ceil_mode/);
     expect(state.created.length).toBe(before);
     await adapter.dispose();
   });
