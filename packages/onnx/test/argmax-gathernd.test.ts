@@ -72,3 +72,13 @@ test('GatherND of the rows an ArgMax picks, through Casts to INT32 and INT64', (
   );
   expect(run(m)).toEqual({ ops: ['argMax', 'reshape', 'gatherNd'], dtype: 'float32', shape: [3, 3], values: [7, 7, 1, 7, 7, 1, 0, 5, 2] });
 });
+
+test('Gather along axis 0 by run-time int32 indices is gatherNd of one-long coordinates; int64 or another axis is refused', () => {
+  // argMax over axis 0 of each column, keepdims 0: [1, 1, 0] -> rows 1, 1, 0 of x
+  const picked = (gather: NodeProto) => model([node('ArgMax', ['x'], ['i'], [int('axis', 0), int('keepdims', 0)]), node('Cast', ['i'], ['i32'], [int('to', OnnxDataType.INT32)]), gather], OnnxDataType.FLOAT);
+  expect(run(picked(node('Gather', ['x', 'i32'], ['y'])))).toEqual({ ops: ['argMax', 'reshape', 'gatherNd'], dtype: 'float32', shape: [3, 3], values: [7, 7, 1, 7, 7, 1, 0, 5, 2] });
+  expect(() => importModel(picked(node('Gather', ['x', 'i32'], ['y'], [int('axis', 1)])))).toThrow(/Gather by run-time indices on axis 1: expected axis 0 \(or constant indices\)/);
+  const wide = model([node('ArgMax', ['x'], ['i'], [int('axis', 0), int('keepdims', 0)]), node('Gather', ['x', 'i'], ['y'])], OnnxDataType.FLOAT);
+  // int64 indices never reach the Gather: the IR holds no int64 value, and the ArgMax says so.
+  expect(() => importModel(wide)).toThrow(/node 'i' \(ArgMax\): an int64 ArgMax result read as int64: expected every reader a Cast .* received readers Gather/);
+});

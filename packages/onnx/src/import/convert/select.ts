@@ -1,5 +1,6 @@
 /**
- * Gather with constant indices on a run-time value. Evenly spaced indices (a single index, a
+ * Gather with constant indices on a run-time value (run-time int32 indices on axis 0 are a
+ * gatherNd, below). Evenly spaced indices (a single index, a
  * range, a strided range: a ViT's class token x[:, 0]) are a `slice` (+ a reshape for the index
  * tensor's shape), which copies values exactly. Any other index list is a matmul with a constant
  * 0/1 selection matrix: move the axis last, x @ S with S[i, j] = 1 where output j takes input i,
@@ -34,11 +35,31 @@ export function selectAlong(ctx: ImportContext, node: NodeProto, x: string, axis
   return ctx.emit('reshape', [back], { shape: [...outShape] }, `${base}/shape`, out);
 }
 
+/**
+ * Gather along axis 0 by int32 indices computed at run time (what the export writes for gatherNd
+ * with `gatherNdAsGather`) is gatherNd with each index as a one-long coordinate. As for GatherND,
+ * a negative or out-of-range index is undefined in the IR, where ONNX counts a negative one from
+ * the end.
+ */
+function runTimeGather(node: NodeProto, ctx: ImportContext, axis: number): void {
+  const indices = input(ctx, node, 1);
+  const info = ctx.info(indices);
+  if (info.dtype !== 'int32') unsupported(node, `run-time Gather indices of dtype ${info.dtype}`, 'constant indices, or int32 indices computed at run time', info.dtype);
+  if (axis !== 0) unsupported(node, `Gather by run-time indices on axis ${axis}`, 'axis 0 (or constant indices)', String(axis));
+  const base = node.name || `Gather_${output(node)}`;
+  const coordinates = ctx.emit('reshape', [indices], { shape: [...info.shape, 1] }, `${base}/coordinates`);
+  ctx.bind(output(node), ctx.emit('gatherNd', [input(ctx, node, 0), coordinates], {}, node, output(node)));
+}
+
 export const Gather: Converter = (node, ctx) => {
   const shape = shapeOf(ctx, node, 0);
   const raw = ctx.attrs(node).int('axis', 0);
   const axis = raw < 0 ? raw + shape.length : raw;
   if (axis < 0 || axis >= shape.length) unsupported(node, 'Gather axis out of range', `an axis of a rank-${shape.length} value`, String(raw));
+  if (ctx.const(node.input[1] ?? '') === undefined) {
+    runTimeGather(node, ctx, axis);
+    return;
+  }
   const idx = constInput(ctx, node, 1, 'indices');
   const dim = shape[axis]!;
   const indices = numbers(idx).map((i) => {
