@@ -2,7 +2,7 @@
  * IR -> ONNX -> IR is conformance-equal: an adapter that exports each case to ONNX bytes, imports
  * them back (with skip recognition) and runs the result on the reference evaluator passes the
  * whole conformance suite, composite blocks included; so do the pool cases exported with
- * `floorModePools`.
+ * `floorModePools` and the gatherNd cases with `gatherNdAsGather`.
  */
 import { evaluateGraph, type Adapter } from '@skipconn/core';
 import { describeConformance } from '@skipconn/conformance';
@@ -17,14 +17,16 @@ const NOT_READ_BACK: Readonly<Record<string, string>> = {
   floorDiv: 'the export divides in float64 (Cast, Div, Floor, Cast), which the import does not read back',
 };
 
-function roundTripAdapter(opset: number, floorModePools = false): Adapter {
+function roundTripAdapter(opset: number, writing: { floorModePools?: boolean; gatherNdAsGather?: boolean } = {}): Adapter {
   let live = 0;
   return {
-    name: `onnx-roundtrip:opset${opset}${floorModePools ? ':floor-mode-pools' : ''}`,
+    name: `onnx-roundtrip:opset${opset}${Object.keys(writing)
+      .map((k) => `:${k}`)
+      .join('')}`,
     async init() {},
     whyUnsupported: (op) => NOT_READ_BACK[op],
     async compile(graph, weights) {
-      const imported = importOnnx(exportOnnx(graph, weights, { opset, floorModePools }));
+      const imported = importOnnx(exportOnnx(graph, weights, { opset, ...writing }));
       live++;
       let open = true;
       return {
@@ -50,4 +52,6 @@ describeConformance(() => roundTripAdapter(17));
 describeConformance(() => roundTripAdapter(13), { filter: 'block/**' });
 // Ceil-mode pools written as floor mode with larger end pads read back as such and compute the
 // ceil-mode goldens.
-describeConformance(() => roundTripAdapter(17, true), { filter: 'op/maxPool2d|op/avgPool2d' });
+describeConformance(() => roundTripAdapter(17, { floorModePools: true }), { filter: 'op/maxPool2d|op/avgPool2d' });
+// gatherNd written as Gather of the merged axes reads back and computes the gatherNd goldens.
+describeConformance(() => roundTripAdapter(17, { gatherNdAsGather: true }), { filter: 'op/gatherNd' });

@@ -36,7 +36,7 @@ export class ExportContext {
     readonly weights: WeightStore,
     readonly opset: number,
     /** The ExportOptions that change how ops are written (see there). */
-    readonly writing: { readonly floorModePools: boolean } = { floorModePools: false },
+    readonly writing: { readonly floorModePools: boolean; readonly gatherNdAsGather: boolean } = { floorModePools: false, gatherNdAsGather: false },
   ) {
     for (const name of vg.values.keys()) this.used.add(name);
     for (const input of vg.graph.inputs) this.forms.set(input.name, { logical: input.name });

@@ -45,6 +45,13 @@ export interface ExportOptions {
    * Default false: the file keeps ceil_mode as the IR has it.
    */
   readonly floorModePools?: boolean;
+  /**
+   * Write gatherNd as Gather on x with the indexed axes merged by a Reshape, the flat index
+   * computed from the coordinates with int32 Slice, Mul and Add: the same elements, for runtimes
+   * whose GatherND is wrong (onnxruntime-web's WebGPU EP for coordinates of length 1 and 4).
+   * Default false: GatherND.
+   */
+  readonly gatherNdAsGather?: boolean;
 }
 
 /** IR version that goes with an opset (ONNX's versioning table). */
@@ -61,7 +68,7 @@ export function exportModel(vg: ValidatedGraph, weights: WeightStore, options: E
   if (!Number.isSafeInteger(opset) || opset < MIN_EXPORT_OPSET || opset > MAX_EXPORT_OPSET) {
     throw new GraphError('ATTRIBUTE_INVALID', {}, 'unsupported export opset', { expected: `an integer in [${MIN_EXPORT_OPSET}, ${MAX_EXPORT_OPSET}]`, received: String(opset) });
   }
-  const ctx = new ExportContext(vg, weights, opset, { floorModePools: options.floorModePools ?? false });
+  const ctx = new ExportContext(vg, weights, opset, { floorModePools: options.floorModePools ?? false, gatherNdAsGather: options.gatherNdAsGather ?? false });
   for (const node of vg.nodes) {
     exportNode(node, ctx);
   }

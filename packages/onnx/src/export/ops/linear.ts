@@ -167,10 +167,60 @@ const argMax: OpExporter<'argMax'> = (node, ctx) => {
   ctx.define(out, out);
 };
 
+/**
+ * gatherNd as one Gather along axis 0 of x with its first K axes merged (ExportOptions.
+ * gatherNdAsGather): the coordinate (c_0, ..., c_{K-1}) becomes the flat index sum of c_k times
+ * the product of the axes after k, computed in int32 from the index columns (each a Slice of the
+ * last axis). Exact for every in-range coordinate while the merged axes have fewer than 2^31
+ * elements; false (write GatherND) when they do not, or when a shape has a 0 (which Reshape reads
+ * as "keep this axis").
+ */
+function gatherNdAsGather(ctx: ExportContext, x: string, indices: string, out: string, name: string): boolean {
+  const xShape = ctx.info(x).shape;
+  const indexShape = ctx.info(indices).shape;
+  const k = indexShape[indexShape.length - 1]!;
+  const lead = xShape.slice(0, k);
+  const merged = lead.reduce((a, b) => a * b, 1);
+  if (merged >= 2 ** 31 || [...xShape, ...indexShape].includes(0)) return false;
+  let data = ctx.get(x);
+  if (k > 1) {
+    data = ctx.temp(`${x}__merged`);
+    ctx.node('Reshape', [ctx.get(x), ctx.int64s('gather_nd_merged_shape', [merged, ...xShape.slice(k)])], [data]);
+  }
+  let flat: string | undefined;
+  for (let axis = 0; axis < k; axis++) {
+    let term = ctx.get(indices);
+    if (k > 1) {
+      term = ctx.temp(`${indices}__c${axis}`);
+      ctx.node('Slice', [ctx.get(indices), ctx.int64s('slice_starts', [axis]), ctx.int64s('slice_ends', [axis + 1]), ctx.int64s('slice_axes', [-1])], [term]);
+    }
+    const stride = lead.slice(axis + 1).reduce((a, b) => a * b, 1);
+    if (stride !== 1) {
+      const scaled = ctx.temp(`${indices}__c${axis}_scaled`);
+      ctx.node('Mul', [term, ctx.constant('gather_nd_stride', tensor('int32', [], [stride]))], [scaled]);
+      term = scaled;
+    }
+    if (flat !== undefined) {
+      const sum = ctx.temp(`${indices}__flat${axis}`);
+      ctx.node('Add', [flat, term], [sum]);
+      term = sum;
+    }
+    flat = term;
+  }
+  const flatIndex = ctx.temp(`${indices}__flat`);
+  ctx.node('Reshape', [flat!, ctx.int64s('gather_nd_index_shape', indexShape.slice(0, -1))], [flatIndex]);
+  ctx.node('Gather', [data, flatIndex], [out], { axis: 0 }, name);
+  return true;
+}
+
 /** gatherNd: ONNX GatherND (batch_dims 0) reads int64 indices, so the IR's int32 ones are cast first. */
 const gatherNd: OpExporter<'gatherNd'> = (node, ctx) => {
   const [x, indices] = node.spec.inputs as [string, string];
   const out = node.spec.outputs[0]!;
+  if (ctx.writing.gatherNdAsGather && gatherNdAsGather(ctx, x, indices, out, node.spec.name)) {
+    ctx.define(out, out);
+    return;
+  }
   const wide = ctx.temp(`${indices}__int64`);
   ctx.node('Cast', [ctx.get(indices)], [wide], { to: ONNX_TYPE_OF.int64 });
   ctx.node('GatherND', [ctx.get(x), wide], [out], {}, node.spec.name);
