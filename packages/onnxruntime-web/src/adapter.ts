@@ -200,8 +200,10 @@ export function createOrtWebAdapter(device: OrtWebDevice, options: OrtWebAdapter
     async compile(graph, weights, compileOptions) {
       const rt = load();
       const opts = readSessionOptions(defaults, compileOptions);
-      // JSEP's pool kernels lack ceil_mode: write ceil-mode pools as floor mode wherever that is exact.
-      const exported = exportModel(graph, weights, { opset: opts.opset, floorModePools: device === 'webgpu' });
+      // JSEP's pool kernels lack ceil_mode, and its GatherND is wrong for some coordinate lengths:
+      // ceil-mode pools as floor mode wherever that is exact, gatherNd as a Gather.
+      const jsep = device === 'webgpu';
+      const exported = exportModel(graph, weights, { opset: opts.opset, floorModePools: jsep, gatherNdAsGather: jsep });
       if (device === 'webgpu') {
         const refusal = webgpuRefusal(exported);
         if (refusal !== undefined) throw new SkipconnError('UNSUPPORTED', `${name}: ${refusal}`);

@@ -38,7 +38,6 @@ const CAST_FROM_FLOAT16 = "JSEP's Cast from float16 to float32 writes zeros on S
 const ARGMAX_RANK1 =
   "JSEP gives index 0 for a rank-1 float argMax ([9] values, best at 1) through the export's NaN test (IsNaN, ArgMax of the mask, GatherElements, Where); the int32 path, a plain ArgMax, and rank 2 are right";
 const ARGMAX_LOW_ROW = 'JSEP ArgMax returns indices outside the row (6 in a row of 5, 16 in a row of 6) for rows of large-magnitude values (-Infinity, +-1e30); onnxruntime CPU is right';
-const GATHERND_UNIFORMS = 'JSEP GatherND fails for coordinates of length 1 and 4 ("Uniform variable 6 mismatch: expect type 12 with size 1, got type 12 with size 2"); length 2 and 3 run right';
 const GATHERND_EMPTY = 'JSEP GatherND refuses zero-size int64 indices ("Unsupported data type: 7")';
 const RESIZE_SHAPE = 'JSEP Resize rounds in*scale to the nearest size (9x8) where ONNX floors it (8x7), so the output shape is wrong';
 
@@ -91,10 +90,7 @@ export const ORT_WEB_WEBGPU_EXPECT_FAIL: ExpectFailMap = {
   'op/argMax/rank1/none/[9]': ARGMAX_RANK1,
   'op/argMax/large/none/[4,6]': ARGMAX_LOW_ROW,
   'op/argMax/literal/ties/none/[4,5]': ARGMAX_LOW_ROW,
-  'op/gatherNd/rows/none/[4,5]x[3,1]': GATHERND_UNIFORMS,
-  'op/gatherNd/keypoint-scores/NHWC/[1,48,48,17]x[17,4]': GATHERND_UNIFORMS,
   'op/gatherNd/zero-size/none/[4,5]x[0,2]': GATHERND_EMPTY,
-  'op/gatherNd/specials/none/[3,6]x[4,1]': GATHERND_UNIFORMS,
 };
 
 export const ORT_WEB_EXPECT_FAIL: Readonly<Record<string, ExpectFailMap>> = {
