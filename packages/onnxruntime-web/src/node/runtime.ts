@@ -17,9 +17,29 @@ export const ORT_WEB_FIX = 'npm install onnxruntime-web@~1.30.0 (under jest with
 
 type NodeLoader = (request: string, parent: unknown, isMain: boolean) => unknown;
 
+/**
+ * onnxruntime-web registers its wasm backend under the EP name 'cpu' in the onnxruntime-common
+ * that onnxruntime-node shares, and onnxruntime-common 1.30 never replaces a registered name,
+ * whatever the priority: a plain onnxruntime-node `InferenceSession.create` with 'cpu' in the same
+ * process would then run on onnxruntime-web's wasm kernels. Loading onnxruntime-node first, when
+ * it is installed, keeps 'cpu' its own (onnxruntime-web's registration is then ignored; its
+ * sessions ask for 'wasm' or 'webgpu').
+ */
+function loadOrtNodeFirst(requireHere: NodeJS.Require, load: NodeLoader | undefined): void {
+  try {
+    // With the loader that loads onnxruntime-web, so that both land in the same module cache.
+    const file = requireHere.resolve('onnxruntime-node');
+    if (typeof load === 'function') load(file, null, false);
+    else requireHere(file);
+  } catch {
+    // Not installed (or its binary does not load here): nothing to protect.
+  }
+}
+
 export function loadOrtWeb(build: OrtWebBuild = 'default'): OrtWebRuntime {
   const requireHere = createRequire(__filename);
-  const file = requireHere.resolve(build === 'all' ? 'onnxruntime-web/all' : 'onnxruntime-web');
   const load = (Module as unknown as { _load?: NodeLoader })._load;
+  loadOrtNodeFirst(requireHere, load);
+  const file = requireHere.resolve(build === 'all' ? 'onnxruntime-web/all' : 'onnxruntime-web');
   return (typeof load === 'function' ? load(file, null, false) : requireHere(file)) as OrtWebRuntime;
 }
