@@ -11,7 +11,8 @@
  * Conv followed by the last activation alone.
  */
 import * as ortNode from 'onnxruntime-node';
-import { emptyTensor, encodeModel, type AttributeProto, type ModelProto, type NodeProto, type TensorProto } from '@skipconn/onnx';
+import { emptyTensor, type AttributeProto, type NodeProto, type TensorProto } from '@skipconn/onnx';
+import { floatValue, modelBytes } from './model';
 import { installDawnNavigator } from '../../packages/onnxruntime-web/src/node/dawn';
 import { loadOrtWeb } from '../../packages/onnxruntime-web/src/node/runtime';
 
@@ -44,20 +45,7 @@ function model(acts: readonly string[]): Uint8Array {
     }
     node.push({ name: `act${i}`, opType: opType!, domain: '', input, output: [`a${i + 1}`], attribute: [] });
   });
-  const value = (name: string) => ({ name, type: { tensor: { elemType: FLOAT, shape: [1, C, H, H].map((v) => ({ value: v })) } } });
-  const m: ModelProto = {
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 17 }],
-    producerName: 'conv-activation-chain',
-    producerVersion: '',
-    domain: '',
-    modelVersion: 1,
-    docString: '',
-    metadataProps: [],
-    functionCount: 0,
-    graph: { name: 'g', node, initializer, input: [value('x')], output: [value(`a${acts.length}`)], valueInfo: [], sparseInitializerCount: 0 },
-  };
-  return encodeModel(m);
+  return modelBytes('conv-activation-chain', { node, initializer, input: [floatValue('x', [1, C, H, H])], output: [floatValue(`a${acts.length}`, [1, C, H, H])] });
 }
 
 type Runtime = typeof ortNode;

@@ -15,7 +15,8 @@
  * options (e.g. '{"enableMemPattern":false}').
  */
 import * as ortNode from 'onnxruntime-node';
-import { emptyTensor, encodeModel, type AttributeProto, type ModelProto, type NodeProto, type TensorProto } from '@skipconn/onnx';
+import { emptyTensor, type AttributeProto, type NodeProto, type TensorProto } from '@skipconn/onnx';
+import { floatValue, modelBytes } from './model';
 import { installDawnNavigator } from '../../packages/onnxruntime-web/src/node/dawn';
 import { loadOrtWeb } from '../../packages/onnxruntime-web/src/node/runtime';
 import { orderUploads } from '../../packages/onnxruntime-web/src/ordered-uploads';
@@ -55,20 +56,7 @@ function model(variant: string): Uint8Array {
   node.push({ name: 'castf', opType: 'Cast', domain: '', input: [idx], output: ['if3'], attribute: [intAttr('to', 1)] });
   const pair = has('swap') ? ['if3', v] : [v, 'if3'];
   node.push({ name: 'cat', opType: 'Concat', domain: '', input: pair, output: ['y'], attribute: [intAttr('axis', has('no-reshape') ? 0 : 2)] });
-  const value = (name: string, dims: number[]) => ({ name, type: { tensor: { elemType: 1, shape: dims.map((v) => ({ value: v })) } } });
-  const m: ModelProto = {
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 17 }],
-    producerName: 'topk-concat',
-    producerVersion: '',
-    domain: '',
-    modelVersion: 1,
-    docString: '',
-    metadataProps: [],
-    functionCount: 0,
-    graph: { name: 'g', node, initializer, input: [value('x', [1, N])], output: [value('y', variant.split('+').includes('no-reshape') ? [2, K] : [1, K, 2])], valueInfo: [], sparseInitializerCount: 0 },
-  };
-  return encodeModel(m);
+  return modelBytes('topk-concat', { node, initializer, input: [floatValue('x', [1, N])], output: [floatValue('y', has('no-reshape') ? [2, K] : [1, K, 2])] });
 }
 
 type Runtime = typeof ortNode;
