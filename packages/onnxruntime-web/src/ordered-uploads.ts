@@ -19,6 +19,8 @@
  * for the copy and a new one begun, which is invisible to the EP since it sets the pipeline and
  * bind group for every dispatch. (A pass begun again drops its timestamp writes, which only
  * onnxruntime-web's WebGPU profiling uses.) Every other write and call goes straight through.
+ * Only the JSEP build creates its device from `env.webgpu.adapter`; the native EP build
+ * (`onnxruntime-web/webgpu`) requests its own adapter inside its wasm, so this does not reach it.
  */
 
 /** GPUBufferUsage flags (numeric, so that this file needs no WebGPU globals). */
