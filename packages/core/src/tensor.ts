@@ -67,17 +67,39 @@ export function stridesOf(shape: readonly number[]): number[] {
  * perm[a] (NumPy). Works on any element type, so each caller keeps its own storage (a dtype's
  * raw storage, float64 numbers, float32); `dst` has the output's size.
  */
+/** A [rows, cols] matrix transposed in tiles, so that both the reads and the writes stay in cache. */
+function transposeMatrixInto<T>(src: ArrayLike<T>, rows: number, cols: number, dst: { [index: number]: T }): void {
+  const TILE = 32;
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(rows, r0 + TILE);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const c1 = Math.min(cols, c0 + TILE);
+      for (let r = r0; r < r1; r++) {
+        for (let c = c0; c < c1; c++) dst[c * rows + r] = src[r * cols + c]!;
+      }
+    }
+  }
+}
+
 export function transposeInto<T>(src: ArrayLike<T>, shape: readonly number[], perm: readonly number[], dst: { [index: number]: T; readonly length: number }): void {
   const rank = shape.length;
   const outShape = perm.map((a) => shape[a]!);
+  if (rank === 2 && perm[0] === 1 && perm[1] === 0) {
+    transposeMatrixInto(src, shape[0]!, shape[1]!, dst);
+    return;
+  }
   const strides = stridesOf(shape);
+  // The source stride of each output axis; the source offset is kept up to date as the output
+  // index counts up (an odometer), so each element costs a step, not a sum over the axes.
+  const step = perm.map((a) => strides[a]!);
   const index = new Array<number>(rank).fill(0);
+  let off = 0;
   for (let o = 0; o < dst.length; o++) {
-    let off = 0;
-    for (let a = 0; a < rank; a++) off += index[a]! * strides[perm[a]!]!;
     dst[o] = src[off]!;
     for (let a = rank - 1; a >= 0; a--) {
+      off += step[a]!;
       if (++index[a]! < outShape[a]!) break;
+      off -= step[a]! * outShape[a]!;
       index[a] = 0;
     }
   }
