@@ -172,10 +172,10 @@ function sliceTensor(node: NodeProto, data: HostTensor, starts: number[], ends: 
 
 export function transposeTensor(t: HostTensor, perm: readonly number[]): HostTensor {
   const outShape = perm.map((a) => t.shape[a]!);
-  const out = new Float64Array(sizeOf(outShape));
-  transposeInto(numbers(t), t.shape, perm, out);
-  // Keep exact bits for float32 weights: float64 holds every float32 exactly, so this is lossless.
-  return fromNumbers(t.dtype, outShape, out);
+  // Moves the stored elements themselves: exact bits in every dtype, and no float64 copy of a weight.
+  const out = tensor(t.dtype, outShape);
+  transposeInto(t.data as ArrayLike<number>, t.shape, perm, out.data as unknown as number[]);
+  return out;
 }
 
 /** ONNX Reshape's target shape: 0 copies the input dim (unless allowzero), one -1 is inferred. */
