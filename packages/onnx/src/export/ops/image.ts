@@ -3,7 +3,7 @@
  * ExportContext) and its output stays permuted, so no Transpose appears between image ops.
  * Weights are [O, I/g, kH, kW] in the IR for every layout, which is ONNX's order already.
  */
-import { GraphError, fromFloat64, sizeOf, tensor, toFloat64, type HostTensor, type ValidatedNode, type ValidatedNodeOf } from '@skipconn/core';
+import { GraphError, fromFloat64, layoutAxes, sizeOf, tensor, toFloat64, type HostTensor, type ValidatedNode, type ValidatedNodeOf } from '@skipconn/core';
 import type { ExportContext } from '../context';
 import type { OpExporter } from './types';
 
@@ -96,9 +96,9 @@ const convTranspose2d: OpExporter<'convTranspose2d'> = (node, ctx) => {
  * cover padding, which max pooling and an average without countIncludePad ignore.
  */
 function floorModePads(node: ValidatedNode, kernel: readonly number[], strides: readonly number[], pads: readonly number[], dilations: readonly number[]): number[] | undefined {
-  const spatial = (shape: readonly number[], layout: string | undefined) => (layout === 'NHWC' ? [shape[1]!, shape[2]!] : [shape[2]!, shape[3]!]);
-  const input = spatial(node.inputs[0]!.shape, node.inputs[0]!.layout);
-  const output = spatial(node.outputs[0]!.shape, node.outputs[0]!.layout);
+  const spatial = (v: ValidatedNode['inputs'][number]) => layoutAxes(v.layout ?? 'NCHW').spatial.map((a) => v.shape[a]!);
+  const input = spatial(node.inputs[0]!);
+  const output = spatial(node.outputs[0]!);
   const result = [...pads];
   for (const axis of [0, 1]) {
     const span = dilations[axis]! * (kernel[axis]! - 1) + 1;

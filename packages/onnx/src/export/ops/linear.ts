@@ -4,7 +4,7 @@
  * on logical axes, so a permuted input is transposed back first, except dense on an NHWC value
  * held permuted, which is exactly a 1x1 Conv on the NCHW data and stays permuted.
  */
-import { normalizeAxis, sliceWindow, tensor, windowAsAttrs, type HostTensor } from '@skipconn/core';
+import { normalizeAxis, sizeOf, sliceWindow, tensor, windowAsAttrs, type HostTensor } from '@skipconn/core';
 import { TO_NCHW, transposeMatrix, type ExportContext } from '../context';
 import { ONNX_TYPE_OF } from '../../tensor';
 import type { OpExporter } from './types';
@@ -180,7 +180,7 @@ function gatherNdAsGather(ctx: ExportContext, x: string, indices: string, out: s
   const indexShape = ctx.info(indices).shape;
   const k = indexShape[indexShape.length - 1]!;
   const lead = xShape.slice(0, k);
-  const merged = lead.reduce((a, b) => a * b, 1);
+  const merged = sizeOf(lead);
   if (merged >= 2 ** 31 || [...xShape, ...indexShape].includes(0)) return false;
   let data = ctx.get(x);
   if (k > 1) {
@@ -194,7 +194,7 @@ function gatherNdAsGather(ctx: ExportContext, x: string, indices: string, out: s
       term = ctx.temp(`${indices}__c${axis}`);
       ctx.node('Slice', [ctx.get(indices), ctx.int64s('slice_starts', [axis]), ctx.int64s('slice_ends', [axis + 1]), ctx.int64s('slice_axes', [-1])], [term]);
     }
-    const stride = lead.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const stride = sizeOf(lead.slice(axis + 1));
     if (stride !== 1) {
       const scaled = ctx.temp(`${indices}__c${axis}_scaled`);
       ctx.node('Mul', [term, ctx.constant('gather_nd_stride', tensor('int32', [], [stride]))], [scaled]);
